@@ -1,0 +1,240 @@
+//! The loop: select over input, telemetry, operation outcomes, signals and the clock; draw only when the state
+//! says something visible changed. Nothing here awaits the network: feeds and operations run on their own tasks
+//! and report back through one channel.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use chrono::Utc;
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+
+use crate::journal::{EntryKind, Journal, JournalEntry, Session};
+use crate::keymap::Keymap;
+use crate::model::Observation;
+use crate::ops::guard::Guard;
+use crate::ops::runner::OperationContext;
+use crate::ops::{OpPhase, OpUpdate};
+use crate::state::{Effect, Msg, State};
+use crate::telemetry::{Feed, Telemetry, TelemetryError};
+use crate::ui;
+
+/// Everything that wakes the loop.
+#[derive(Debug)]
+pub enum AppEvent {
+    Key(KeyEvent),
+    Resize,
+    /// The terminal cannot be read any more (the SSH session dropped): exit.
+    InputClosed(String),
+    /// SIGHUP or SIGTERM: exit.
+    Signal(&'static str),
+    Telemetry {
+        feed: Feed,
+        result: Result<Vec<Observation>, TelemetryError>,
+    },
+    Op(OpUpdate),
+}
+
+/// Why the loop ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exit {
+    Quit,
+    InputClosed(String),
+    Signal(&'static str),
+}
+
+pub struct App {
+    pub state: State,
+    pub keymap: Keymap,
+    pub telemetry: Arc<dyn Telemetry>,
+    pub guard: Guard,
+    /// The journal, or why it cannot be written.
+    pub journal: Result<Arc<Journal>, String>,
+    pub session: Session,
+    pub session_id: String,
+}
+
+impl App {
+    /// Runs until quit, hang-up or terminal loss. The caller restores the terminal.
+    pub async fn run<B: Backend>(mut self, terminal: &mut Terminal<B>) -> std::io::Result<Exit>
+    where
+        B::Error: Into<std::io::Error>,
+    {
+        let (tx, mut rx) = unbounded_channel();
+        spawn_input(tx.clone());
+        spawn_signals(tx.clone());
+        for feed in Feed::ALL {
+            spawn_feed(self.telemetry.clone(), feed, tx.clone());
+        }
+        let mut clock = tokio::time::interval(Duration::from_secs(1));
+        clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        loop {
+            if self.state.take_dirty() {
+                terminal.draw(|f| ui::render(f, &self.state, &self.keymap)).map_err(Into::into)?;
+            }
+            let event = tokio::select! {
+                event = rx.recv() => event,
+                _ = clock.tick() => {
+                    let now = self.telemetry.now();
+                    self.state.update(Msg::Tick(now));
+                    continue;
+                }
+            };
+            let Some(event) = event else { return Ok(Exit::InputClosed("event channel closed".into())) };
+            if let Some(exit) = self.handle(event, &tx) {
+                return Ok(exit);
+            }
+            // Drain whatever else arrived, so a burst costs one draw.
+            while let Ok(event) = rx.try_recv() {
+                if let Some(exit) = self.handle(event, &tx) {
+                    return Ok(exit);
+                }
+            }
+            if self.state.quit {
+                return Ok(Exit::Quit);
+            }
+        }
+    }
+
+    fn handle(&mut self, event: AppEvent, tx: &UnboundedSender<AppEvent>) -> Option<Exit> {
+        let msg = match event {
+            AppEvent::Key(key) => self.key_to_msg(key)?,
+            AppEvent::Resize => Msg::Resize,
+            AppEvent::InputClosed(why) => return Some(Exit::InputClosed(why)),
+            AppEvent::Signal(name) => return Some(Exit::Signal(name)),
+            AppEvent::Telemetry { feed, result } => Msg::Telemetry { feed, result },
+            AppEvent::Op(update) => Msg::Op(update),
+        };
+        let effects = self.state.update(msg);
+        self.run_effects(effects, tx);
+        None
+    }
+
+    fn key_to_msg(&mut self, key: KeyEvent) -> Option<Msg> {
+        if self.state.wants_text_input() {
+            return Some(Msg::Input(key));
+        }
+        if let Some(action) = self.keymap.action_for(&key) {
+            return Some(Msg::Action(action));
+        }
+        if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+            // In raw mode ctrl-c is a key, not a kill: say how to leave instead of dying mid-operation.
+            let quit = self.keymap.hint(crate::action::Action::Quit).unwrap_or_else(|| "the quit key".into());
+            self.state.notice = Some(format!("ctrl-c does not quit here; press {quit}"));
+            return Some(Msg::Resize);
+        }
+        None
+    }
+
+    fn run_effects(&mut self, effects: Vec<Effect>, tx: &UnboundedSender<AppEvent>) {
+        for effect in effects {
+            match effect {
+                Effect::Execute { id, op } => {
+                    let ctx = OperationContext {
+                        session: self.session.clone(),
+                        session_id: self.session_id.clone(),
+                        clock: {
+                            let telemetry = self.telemetry.clone();
+                            Arc::new(move || telemetry.now())
+                        },
+                    };
+                    let reply = tx.clone();
+                    let report = move |update| {
+                        // The receiver is gone only when the loop has ended; nothing is left to tell.
+                        let _ = reply.send(AppEvent::Op(update));
+                    };
+                    if let Err(refusal) = self.guard.submit(id, op, ctx, self.journal.clone(), report) {
+                        let update = OpUpdate { id, phase: OpPhase::Refused, message: refusal.to_string() };
+                        self.state.update(Msg::Op(update));
+                    }
+                }
+                Effect::JournalNote { text } => {
+                    let result = self
+                        .journal
+                        .as_ref()
+                        .map_err(Clone::clone)
+                        .and_then(|journal| journal.append(&self.note_entry(text)).map_err(|e| e.to_string()));
+                    if let Err(e) = result {
+                        self.state.notice = Some(format!("note shown but NOT journaled: {e}"));
+                    }
+                }
+            }
+        }
+    }
+
+    fn note_entry(&self, text: String) -> JournalEntry {
+        JournalEntry {
+            time: Utc::now(),
+            clock: self.state.now,
+            session: self.session.clone(),
+            kind: EntryKind::Note,
+            op_id: None,
+            operation: None,
+            target: None,
+            parameters: None,
+            api_call: None,
+            result: None,
+            text: Some(text),
+        }
+    }
+}
+
+/// Terminal input on a thread of its own: crossterm's read blocks, and the loop must not.
+fn spawn_input(tx: UnboundedSender<AppEvent>) {
+    std::thread::spawn(move || {
+        loop {
+            let event = match event::read() {
+                Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => AppEvent::Key(key),
+                Ok(Event::Resize(..)) => AppEvent::Resize,
+                Ok(_) => continue,
+                Err(e) => {
+                    let _ = tx.send(AppEvent::InputClosed(e.to_string()));
+                    return;
+                }
+            };
+            if tx.send(event).is_err() {
+                return;
+            }
+        }
+    });
+}
+
+fn spawn_signals(tx: UnboundedSender<AppEvent>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    for (kind, name) in [(SignalKind::hangup(), "SIGHUP"), (SignalKind::terminate(), "SIGTERM")] {
+        let tx = tx.clone();
+        match signal(kind) {
+            Ok(mut stream) => {
+                tokio::spawn(async move {
+                    if stream.recv().await.is_some() {
+                        let _ = tx.send(AppEvent::Signal(name));
+                    }
+                });
+            }
+            Err(e) => {
+                let _ = tx.send(AppEvent::Telemetry {
+                    feed: Feed::Inventory,
+                    result: Err(TelemetryError {
+                        service: "signals".into(),
+                        message: format!("cannot watch {name}: {e}"),
+                    }),
+                });
+            }
+        }
+    }
+}
+
+/// Polls one feed forever on its own task; results (or errors) go to the loop.
+fn spawn_feed(telemetry: Arc<dyn Telemetry>, feed: Feed, tx: UnboundedSender<AppEvent>) {
+    tokio::spawn(async move {
+        loop {
+            let result = telemetry.poll(feed).await;
+            if tx.send(AppEvent::Telemetry { feed, result }).is_err() {
+                return;
+            }
+            tokio::time::sleep(telemetry.cadence(feed)).await;
+        }
+    });
+}

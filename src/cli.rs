@@ -1,0 +1,55 @@
+//! Command-line flags. `--help` documents every one.
+
+use std::path::PathBuf;
+
+use clap::Parser;
+
+#[derive(Debug, Clone, Parser)]
+#[command(
+    name = "warroom",
+    version,
+    about = "A terminal incident-response dashboard for AWS: live panes, a deploy timeline and guarded actions.",
+    after_help = "Try it without an AWS account:  warroom --demo\nWatch without operating:        warroom --demo --read-only"
+)]
+pub struct Cli {
+    /// Run the built-in simulated incident: no AWS account or network needed
+    #[arg(long)]
+    pub demo: bool,
+
+    /// Observe only: no operator is constructed; operation keys open a preview that cannot be confirmed
+    #[arg(long)]
+    pub read_only: bool,
+
+    /// Config file [default: warroom.toml in $XDG_CONFIG_HOME/warroom or ~/.config/warroom]
+    #[arg(long, value_name = "PATH")]
+    pub config: Option<PathBuf>,
+
+    /// Keymap overriding the defaults key by key [default: keymap.toml in the config directory]
+    #[arg(long, value_name = "PATH")]
+    pub keymap: Option<PathBuf>,
+
+    /// Journal of operations and notes, JSON Lines [default: $XDG_STATE_HOME/warroom/journal.jsonl]
+    #[arg(long, value_name = "PATH")]
+    pub journal: Option<PathBuf>,
+
+    /// Simulated seconds per real second in --demo
+    #[arg(long, value_name = "N", default_value_t = 10.0, value_parser = parse_speed)]
+    pub speed: f64,
+
+    /// Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]
+    #[arg(long, value_name = "PATH")]
+    pub scenario: Option<PathBuf>,
+
+    /// Print every action with its default keys and description, then exit
+    #[arg(long)]
+    pub list_actions: bool,
+}
+
+fn parse_speed(s: &str) -> Result<f64, String> {
+    let v: f64 = s.parse().map_err(|_| format!("`{s}` is not a number"))?;
+    if v.is_finite() && (0.1..=3600.0).contains(&v) {
+        Ok(v)
+    } else {
+        Err(format!("{v} is out of range: use 0.1 to 3600 simulated seconds per real second"))
+    }
+}

@@ -1,0 +1,152 @@
+//! The config file (`--config PATH`, else `warroom.toml` in the config directory). Every error names the file,
+//! the line and what was expected; nothing is written when a file is rejected.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::text::line_col;
+
+/// Files larger than this are refused before parsing: a config is a few hundred bytes, and a multi-megabyte
+/// one is a mistake (the wrong path), not a config.
+pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
+
+/// An error in a file the user gave us, with its position when there is one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct FileError {
+    pub path: String,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
+    pub message: String,
+}
+
+impl fmt::Display for FileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match (self.line, self.column) {
+            (Some(line), Some(col)) => write!(f, "{}:{line}:{col}: {}", self.path, self.message),
+            (Some(line), None) => write!(f, "{}:{line}: {}", self.path, self.message),
+            _ => write!(f, "{}: {}", self.path, self.message),
+        }
+    }
+}
+
+/// Reads a UTF-8 text file of sensible size, or says precisely why not.
+pub fn read_text_file(path: &Path) -> Result<String, FileError> {
+    let err = |message: String| FileError { path: path.display().to_string(), line: None, column: None, message };
+    let meta = std::fs::metadata(path).map_err(|e| err(format!("cannot read: {e}")))?;
+    if meta.len() > MAX_FILE_BYTES {
+        return Err(err(format!("file is {} bytes; the limit is {MAX_FILE_BYTES}", meta.len())));
+    }
+    let bytes = std::fs::read(path).map_err(|e| err(format!("cannot read: {e}")))?;
+    String::from_utf8(bytes).map_err(|e| {
+        let valid = e.utf8_error().valid_up_to();
+        let prefix = String::from_utf8_lossy(&e.as_bytes()[..valid]).into_owned();
+        let (line, column) = line_col(&prefix, valid);
+        FileError {
+            path: path.display().to_string(),
+            line: Some(line),
+            column: Some(column),
+            message: "not valid UTF-8 text".to_string(),
+        }
+    })
+}
+
+/// Deserializes TOML, turning serde's error into a `FileError` with line and column.
+pub fn parse_toml<T: serde::de::DeserializeOwned>(src: &str, name: &str) -> Result<T, FileError> {
+    toml::from_str(src).map_err(|e: toml::de::Error| {
+        let (line, column) = e.span().map_or((None, None), |s| {
+            let (l, c) = line_col(src, s.start);
+            (Some(l), Some(c))
+        });
+        FileError { path: name.to_string(), line, column, message: e.message().trim().to_string() }
+    })
+}
+
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// Age of oldest message above which a queue is in breach, seconds.
+    #[serde(default = "default_queue_age")]
+    pub queue_age_seconds: f64,
+    /// Database CPU above which an instance is in breach, percent.
+    #[serde(default = "default_db_cpu")]
+    pub db_cpu_percent: f64,
+}
+
+fn default_queue_age() -> f64 {
+    60.0
+}
+fn default_db_cpu() -> f64 {
+    70.0
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self { queue_age_seconds: default_queue_age(), db_cpu_percent: default_db_cpu() }
+    }
+}
+
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Who is operating, for the header and the journal (default: $USER).
+    pub operator: Option<String>,
+    /// Journal path (default: the XDG state directory).
+    pub journal: Option<PathBuf>,
+    #[serde(default)]
+    pub thresholds: Thresholds,
+}
+
+impl Config {
+    /// Loads `explicit`, else the default file if it exists, else defaults. An explicit path must exist.
+    pub fn load(explicit: Option<&Path>, default_path: Option<PathBuf>) -> Result<Config, FileError> {
+        let path = match (explicit, default_path) {
+            (Some(p), _) => p.to_path_buf(),
+            (None, Some(p)) if p.exists() => p,
+            _ => return Ok(Config::default()),
+        };
+        let src = read_text_file(&path)?;
+        let config: Config = parse_toml(&src, &path.display().to_string())?;
+        config.validate(&src, &path.display().to_string())?;
+        Ok(config)
+    }
+
+    fn validate(&self, src: &str, name: &str) -> Result<(), FileError> {
+        let check = |field: &str, ok: bool, expected: &str| {
+            if ok {
+                return Ok(());
+            }
+            let line = src.lines().position(|l| l.trim_start().starts_with(field)).map(|i| i + 1);
+            Err(FileError { path: name.to_string(), line, column: None, message: format!("{field}: {expected}") })
+        };
+        let t = &self.thresholds;
+        check("queue_age_seconds", t.queue_age_seconds > 0.0, "expected a number of seconds above 0")?;
+        check(
+            "db_cpu_percent",
+            t.db_cpu_percent > 0.0 && t.db_cpu_percent <= 100.0,
+            "expected a percentage between 0 and 100",
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_field_names_line() {
+        let err = parse_toml::<Config>("operator = \"a\"\n[thresholds]\nqueue_age = 5\n", "w.toml")
+            .expect_err("unknown field");
+        assert_eq!(err.line, Some(3));
+        assert!(err.to_string().starts_with("w.toml:3:"), "{err}");
+        assert!(err.message.contains("queue_age"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_line() {
+        let err = parse_toml::<Config>("\n\n[thresholds]\ndb_cpu_percent = \"high\"\n", "w.toml").expect_err("type");
+        assert_eq!(err.line, Some(4), "{err}");
+    }
+}

@@ -1,0 +1,81 @@
+//! Domain types shared by telemetry, state and UI: resources, metric series and timeline events.
+
+mod resource;
+mod series;
+mod timeline;
+
+pub use resource::{
+    AlarmState, AlarmStatus, ClusterStatus, DlqStatus, FunctionStatus, InstanceStatus, QueueStatus, RedriveStatus,
+    RedriveTask, Role,
+};
+pub use series::{Point, Series};
+pub use timeline::{EventKind, TimelineEvent};
+
+use chrono::{DateTime, Utc};
+
+/// Which metric a series holds. Names follow the CloudWatch metric they come from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MetricKind {
+    /// SQS ApproximateAgeOfOldestMessage, seconds.
+    QueueAge,
+    /// SQS NumberOfMessagesSent, per minute.
+    Sent,
+    /// SQS NumberOfMessagesDeleted, per minute.
+    Deleted,
+    /// SQS ApproximateNumberOfMessagesVisible.
+    Visible,
+    /// Dead-letter queue depth (ApproximateNumberOfMessagesVisible on the DLQ).
+    DlqDepth,
+    /// RDS CPUUtilization, percent.
+    DbCpu,
+    /// RDS DatabaseConnections.
+    DbConnections,
+    /// Lambda Invocations, per minute.
+    Invocations,
+    /// Lambda Errors, per minute.
+    Errors,
+    /// Lambda Duration p99, milliseconds.
+    DurationP99,
+}
+
+impl MetricKind {
+    pub fn label(self) -> &'static str {
+        match self {
+            MetricKind::QueueAge => "age of oldest message (s)",
+            MetricKind::Sent => "sent/min",
+            MetricKind::Deleted => "deleted/min",
+            MetricKind::Visible => "visible",
+            MetricKind::DlqDepth => "DLQ depth",
+            MetricKind::DbCpu => "CPU %",
+            MetricKind::DbConnections => "connections",
+            MetricKind::Invocations => "invocations/min",
+            MetricKind::Errors => "errors/min",
+            MetricKind::DurationP99 => "duration p99 (ms)",
+        }
+    }
+}
+
+/// One thing a telemetry source saw. Telemetry yields these; `State::update` folds them in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Observation {
+    /// The source's notion of "now" (the virtual clock in the simulator).
+    Clock(DateTime<Utc>),
+    Identity {
+        account: String,
+        region: String,
+        principal: String,
+    },
+    Alarm(AlarmStatus),
+    Queue(QueueStatus),
+    Dlq(DlqStatus),
+    Redrive(RedriveTask),
+    Function(FunctionStatus),
+    Cluster(ClusterStatus),
+    Metric {
+        resource: String,
+        metric: MetricKind,
+        at: DateTime<Utc>,
+        value: f64,
+    },
+    Event(TimelineEvent),
+}

@@ -1,0 +1,53 @@
+//! The one door to the operator. A read-only guard holds no operator at all, so no code path — however a key,
+//! a popup or a future handler misbehaves — can reach a mutating call. This is the structural guarantee behind
+//! `--read-only`; the state's refusal to confirm in read-only mode is only the visible half.
+
+use std::sync::Arc;
+
+use super::runner::{OperationContext, run_operation};
+use super::{Op, OpUpdate, Operator};
+use crate::journal::Journal;
+
+pub struct Guard {
+    operator: Option<Arc<dyn Operator>>,
+}
+
+/// Why the guard would not pass an operation on.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    #[error("read-only: no operator exists in this session")]
+    ReadOnly,
+    #[error("the journal cannot be written ({0}); operations are disabled so no change goes unaudited")]
+    NoJournal(String),
+}
+
+impl Guard {
+    /// Builds the operator only when not read-only: `build` is never called in read-only mode.
+    pub fn new(read_only: bool, build: impl FnOnce() -> Arc<dyn Operator>) -> Guard {
+        Guard { operator: if read_only { None } else { Some(build()) } }
+    }
+
+    pub fn read_only() -> Guard {
+        Guard { operator: None }
+    }
+
+    pub fn can_operate(&self) -> bool {
+        self.operator.is_some()
+    }
+
+    /// Journals the intent, then calls, verifies and journals the outcome on a task of its own; progress comes
+    /// back through `report`. Refuses at once without an operator or a journal.
+    pub fn submit(
+        &self,
+        id: u64,
+        op: Op,
+        ctx: OperationContext,
+        journal: Result<Arc<Journal>, String>,
+        report: impl Fn(OpUpdate) + Send + Sync + 'static,
+    ) -> Result<(), Refusal> {
+        let operator = self.operator.clone().ok_or(Refusal::ReadOnly)?;
+        let journal = journal.map_err(Refusal::NoJournal)?;
+        tokio::spawn(run_operation(id, op, operator, journal, ctx, report));
+        Ok(())
+    }
+}

@@ -1,0 +1,81 @@
+//! Execute → verify for one operation, journaling each step before the next one starts.
+
+use std::sync::Arc;
+
+use chrono::{DateTime, Utc};
+
+use super::{Op, OpPhase, OpUpdate, Operator};
+use crate::journal::{EntryKind, Journal, JournalEntry, Session};
+
+/// What the journal needs to know about the session an operation runs in.
+#[derive(Clone)]
+pub struct OperationContext {
+    pub session: Session,
+    /// A prefix that makes operation ids unique across sessions sharing a journal.
+    pub session_id: String,
+    /// The dashboard clock (simulated in demo), read when each journal line is written.
+    pub clock: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+}
+
+impl std::fmt::Debug for OperationContext {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OperationContext")
+            .field("session", &self.session)
+            .field("session_id", &self.session_id)
+            .finish()
+    }
+}
+
+fn entry(ctx: &OperationContext, id: u64, op: &Op, kind: EntryKind) -> JournalEntry {
+    JournalEntry {
+        time: Utc::now(),
+        clock: (ctx.clock)(),
+        session: ctx.session.clone(),
+        kind,
+        op_id: Some(format!("{}-{id}", ctx.session_id)),
+        operation: Some(op.action().name().to_string()),
+        target: Some(op.target().to_string()),
+        parameters: serde_json::to_value(op).ok(),
+        api_call: Some(op.api_call()),
+        result: None,
+        text: None,
+    }
+}
+
+pub async fn run_operation(
+    id: u64,
+    op: Op,
+    operator: Arc<dyn Operator>,
+    journal: Arc<Journal>,
+    ctx: OperationContext,
+    report: impl Fn(OpUpdate) + Send + Sync,
+) {
+    let send = |phase, message: String| report(OpUpdate { id, phase, message });
+    if let Err(e) = journal.append(&entry(&ctx, id, &op, EntryKind::Intent)) {
+        send(
+            OpPhase::Refused,
+            format!("journal {} cannot be written ({e}); nothing was called", journal.path().display()),
+        );
+        return;
+    }
+    send(OpPhase::Executing, op.api_call());
+    let result = match operator.execute(&op, &ctx.session.operator).await {
+        Ok(answer) => {
+            send(OpPhase::Verifying, answer.clone());
+            operator.verify(&op).await.map(|verified| format!("{answer}; verified: {verified}"))
+        }
+        Err(e) => Err(e),
+    };
+    let (phase, text) = match result {
+        Ok(text) => (OpPhase::Succeeded, text),
+        Err(e) => (OpPhase::Failed, e.to_string()),
+    };
+    let mut outcome = entry(&ctx, id, &op, EntryKind::Outcome);
+    outcome.result = Some(phase.label().to_string());
+    outcome.text = Some(text.clone());
+    let text = match journal.append(&outcome) {
+        Ok(()) => text,
+        Err(e) => format!("{text} (the outcome could not be journaled: {e})"),
+    };
+    send(phase, text);
+}

@@ -1,0 +1,83 @@
+//! Operation lifecycle as the state sees it: confirmed → executing → verifying → succeeded/failed/refused.
+//! One operation per target at a time.
+
+use chrono::{DateTime, Utc};
+
+use super::{Effect, State};
+use crate::model::{EventKind, TimelineEvent};
+use crate::ops::{Op, OpPhase, OpUpdate};
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationRecord {
+    pub id: u64,
+    pub op: Op,
+    pub phase: OpPhase,
+    pub started: DateTime<Utc>,
+    pub message: String,
+}
+
+impl State {
+    /// The operation in progress on `op`'s lock key, if any.
+    pub fn operation_in_progress(&self, op: &Op) -> Option<&OperationRecord> {
+        self.operations.iter().find(|o| o.phase.in_progress() && o.op.lock_key() == op.lock_key())
+    }
+
+    /// The latest operation that touched `target`, for the panes' progress column.
+    pub fn latest_operation_on(&self, target: &str) -> Option<&OperationRecord> {
+        self.operations.iter().rev().find(|o| o.op.target() == target || o.op.lock_key() == target)
+    }
+
+    /// Records the confirmed operation and asks for its execution.
+    pub(super) fn confirm(&mut self, op: Op) -> Vec<Effect> {
+        if let Some(running) = self.operation_in_progress(&op) {
+            self.notice = Some(format!(
+                "refused: {} is already {} on {}",
+                running.op.summary(),
+                running.phase.label(),
+                op.lock_key()
+            ));
+            return Vec::new();
+        }
+        let id = self.next_op_id;
+        self.next_op_id += 1;
+        self.operations.push(OperationRecord {
+            id,
+            op: op.clone(),
+            phase: OpPhase::Executing,
+            started: self.now,
+            message: "confirmed; journaling intent".to_string(),
+        });
+        self.timeline_op(&op, format!("{} confirmed by {}", op.summary(), self.mode.operator));
+        self.notice = Some(format!("{}: confirmed", op.summary()));
+        vec![Effect::Execute { id, op }]
+    }
+
+    pub(super) fn apply_op_update(&mut self, update: OpUpdate) {
+        let Some(record) = self.operations.iter_mut().find(|o| o.id == update.id) else { return };
+        record.phase = update.phase;
+        record.message = update.message.clone();
+        let op = record.op.clone();
+        match update.phase {
+            OpPhase::Executing | OpPhase::Verifying => {}
+            OpPhase::Succeeded => {
+                self.timeline_op(&op, format!("{} succeeded: {}", op.summary(), update.message));
+                self.notice = Some(format!("{}: verified", op.summary()));
+            }
+            OpPhase::Failed | OpPhase::Refused => {
+                let verb = update.phase.label();
+                self.timeline_op(&op, format!("{} {verb}: {}", op.summary(), update.message));
+                self.notice = Some(format!("{} {verb}: {}", op.summary(), update.message));
+            }
+        }
+    }
+
+    fn timeline_op(&mut self, op: &Op, text: String) {
+        self.data.push_event(TimelineEvent {
+            at: self.now,
+            kind: EventKind::Operation,
+            resource: Some(op.target().to_string()),
+            text,
+            actor: Some(self.mode.operator.clone()),
+        });
+    }
+}

@@ -1,0 +1,73 @@
+//! The rows each pane shows, after the filter: one definition shared by rendering, selection and operations,
+//! so the row an operation key acts on is exactly the row the screen highlights.
+
+use super::{PaneId, State};
+use crate::model::{AlarmStatus, ClusterStatus, DlqStatus, FunctionStatus, InstanceStatus, QueueStatus, TimelineEvent};
+
+pub struct Rows<'a> {
+    state: &'a State,
+}
+
+impl<'a> Rows<'a> {
+    pub fn new(state: &'a State) -> Self {
+        Self { state }
+    }
+
+    fn keep(&self, name: &str) -> bool {
+        self.state.ui.matches(name)
+    }
+
+    pub fn alarms(&self) -> Vec<&'a AlarmStatus> {
+        self.state.data.alarms.iter().filter(|a| self.keep(&a.name) || self.keep(&a.resource)).collect()
+    }
+
+    pub fn queues(&self) -> Vec<&'a QueueStatus> {
+        self.state.data.queues.iter().filter(|q| self.keep(&q.name)).collect()
+    }
+
+    pub fn dlqs(&self) -> Vec<&'a DlqStatus> {
+        self.state.data.dlqs.iter().filter(|d| self.keep(&d.name) || self.keep(&d.source)).collect()
+    }
+
+    pub fn instances(&self) -> Vec<(&'a ClusterStatus, &'a InstanceStatus)> {
+        self.state.data.instances().filter(|(c, i)| self.keep(&c.id) || self.keep(&i.id)).collect()
+    }
+
+    pub fn functions(&self) -> Vec<&'a FunctionStatus> {
+        self.state.data.functions.iter().filter(|f| self.keep(&f.name)).collect()
+    }
+
+    /// Newest first.
+    pub fn timeline(&self) -> Vec<&'a TimelineEvent> {
+        self.state
+            .data
+            .timeline
+            .iter()
+            .rev()
+            .filter(|e| self.keep(&e.text) || e.resource.as_deref().is_some_and(|r| self.keep(r)))
+            .collect()
+    }
+
+    pub fn len(&self, pane: PaneId) -> usize {
+        match pane {
+            PaneId::Alarms => self.alarms().len(),
+            PaneId::Queues => self.queues().len(),
+            PaneId::Dlqs => self.dlqs().len(),
+            PaneId::Database => self.instances().len(),
+            PaneId::Deploys => self.functions().len(),
+            PaneId::Timeline => self.timeline().len(),
+        }
+    }
+
+    pub fn selected_function(&self) -> Option<&'a FunctionStatus> {
+        self.functions().get(self.state.ui.selected(PaneId::Deploys)).copied()
+    }
+
+    pub fn selected_instance(&self) -> Option<(&'a ClusterStatus, &'a InstanceStatus)> {
+        self.instances().get(self.state.ui.selected(PaneId::Database)).copied()
+    }
+
+    pub fn selected_dlq(&self) -> Option<&'a DlqStatus> {
+        self.dlqs().get(self.state.ui.selected(PaneId::Dlqs)).copied()
+    }
+}

@@ -1,0 +1,50 @@
+//! Alarm states, ALARM first, with time since the last transition.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{row_style, scroll_offset, styled_line};
+use crate::model::AlarmState;
+use crate::state::{PaneId, State};
+use crate::text::{compact_duration, sanitize};
+use crate::ui::{Density, theme};
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
+    let rows = state.rows().alarms();
+    let firing = rows.iter().filter(|a| a.state == AlarmState::Alarm).count();
+    let block = super::super::widgets::pane_block(state, PaneId::Alarms, &format!("{firing} firing"));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let height = inner.height as usize;
+    let skip = scroll_offset(state.ui.selected(PaneId::Alarms), height);
+    let mut lines: Vec<Line> = Vec::new();
+    for (i, alarm) in rows.iter().enumerate().skip(skip).take(height) {
+        let style = match alarm.state {
+            AlarmState::Alarm => theme::alarm(),
+            AlarmState::Ok => theme::ok(),
+            AlarmState::InsufficientData => theme::warn(),
+        };
+        let since = compact_duration(state.now - alarm.since);
+        let name_width = width.saturating_sub(16);
+        let mut spans = vec![
+            Span::styled(format!("{:<7}", alarm.state.label()), style),
+            Span::styled(format!("{since:>7}  "), theme::dim()),
+            Span::raw(sanitize(&alarm.name, name_width)),
+        ];
+        if density == Density::Rich && width > 60 {
+            let used = 16 + alarm.name.chars().count().min(name_width);
+            spans.push(Span::styled(
+                format!("  {}", sanitize(&alarm.reason, width.saturating_sub(used + 2))),
+                theme::dim(),
+            ));
+        }
+        lines.push(styled_line(Line::from(spans), row_style(state, PaneId::Alarms, i)));
+    }
+    if rows.is_empty() {
+        lines.push(Line::from(Span::styled("no alarms", theme::dim())));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,93 @@
+//! Database clusters: instances with role and status, CPU against the threshold, and (rich) a CPU chart.
+
+use chrono::Duration;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{row_style, styled_line};
+use crate::model::{MetricKind, Role};
+use crate::state::{PaneId, State};
+use crate::text::sanitize;
+use crate::ui::widgets::{ChartLine, TimeChart, pane_block, sparkline, time_chart};
+use crate::ui::{Density, theme};
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
+    let threshold = state.thresholds.db_cpu_percent;
+    let block = pane_block(state, PaneId::Database, &format!("CPU threshold {threshold:.0}%"));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let markers: Vec<_> = state.data.markers().collect();
+    let rows = state.rows().instances();
+    let mut lines = Vec::new();
+    let mut last_cluster = None;
+    for (i, (cluster, inst)) in rows.iter().enumerate() {
+        if last_cluster != Some(&cluster.id) {
+            let status_style = if cluster.status == "available" { theme::ok() } else { theme::warn() };
+            lines.push(Line::from(vec![
+                Span::styled(sanitize(&cluster.id, 20), theme::bold()),
+                Span::styled(format!(" {} ", sanitize(&cluster.engine, 20)), theme::dim()),
+                Span::styled(sanitize(&cluster.status, 16), status_style),
+            ]));
+            last_cluster = Some(&cluster.id);
+        }
+        let cpu = state.data.latest(&inst.id, MetricKind::DbCpu);
+        let cpu_span = match cpu {
+            Some(c) => Span::styled(format!("{c:>5.1}%"), theme::threshold(c, threshold)),
+            None => Span::styled("     –", theme::dim()),
+        };
+        let role_style = if inst.role == Role::Writer { theme::bold() } else { Style::new() };
+        let status_style = if inst.status == "available" { theme::ok() } else { theme::warn() };
+        let mut spans = vec![
+            Span::raw(format!(" {:<12} ", sanitize(&inst.id, 12))),
+            Span::styled(format!("{:<6} ", inst.role.label()), role_style),
+            Span::styled(format!("{:<12}", sanitize(&inst.status, 12)), status_style),
+            Span::raw(" CPU"),
+            cpu_span,
+        ];
+        if let Some(op) = state.latest_operation_on(&inst.id).filter(|o| o.phase.in_progress()) {
+            spans.push(Span::styled(format!(" {}…", op.phase.label()), theme::warn()));
+        }
+        lines.push(styled_line(Line::from(spans), row_style(state, PaneId::Database, i)));
+        let spark_w = match density {
+            Density::Compact => width.saturating_sub(2).max(4),
+            Density::Rich => width.saturating_sub(2).min(60),
+        };
+        let mut spark =
+            sparkline(state.data.series(&inst.id, MetricKind::DbCpu), state.now, spark_w, Some(threshold), &markers);
+        spark.spans.insert(0, Span::raw(" "));
+        if density == Density::Compact {
+            lines.push(spark);
+        }
+    }
+    if rows.is_empty() {
+        lines.push(Line::from(Span::styled("no database clusters", theme::dim())));
+    }
+    let used = lines.len() as u16;
+    let [table, rest] = Layout::vertical([Constraint::Length(used), Constraint::Min(0)]).areas(inner);
+    frame.render_widget(Paragraph::new(lines), table);
+    if density == Density::Rich {
+        let palette = [theme::ACCENT, ratatui::style::Color::LightBlue, ratatui::style::Color::White];
+        let lines: Vec<ChartLine> = rows
+            .iter()
+            .enumerate()
+            .map(|(i, (_, inst))| ChartLine {
+                label: format!("{} CPU %", inst.id),
+                series: state.data.series(&inst.id, MetricKind::DbCpu),
+                style: Style::new().fg(palette[i % palette.len()]),
+            })
+            .collect();
+        let chart = TimeChart {
+            now: state.now,
+            window: Duration::minutes(60),
+            lines: &lines,
+            threshold: Some(threshold),
+            markers: &markers,
+            y_floor: 100.0,
+        };
+        time_chart(frame, rest, &chart);
+    }
+}

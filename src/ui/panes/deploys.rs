@@ -1,0 +1,68 @@
+//! Deploys: function, alias → version, the previous version (the rollback target), when it changed, health.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{row_style, styled_line};
+use crate::model::{FunctionStatus, MetricKind};
+use crate::state::{PaneId, State};
+use crate::text::{compact_count, compact_duration, sanitize};
+use crate::ui::{Density, theme};
+
+fn health(state: &State, f: &FunctionStatus) -> Vec<Span<'static>> {
+    let errors = state.data.latest(&f.name, MetricKind::Errors);
+    let p99 = state.data.latest(&f.name, MetricKind::DurationP99);
+    vec![
+        Span::raw(" err "),
+        match errors {
+            Some(e) => {
+                Span::styled(format!("{}/min", compact_count(e)), if e > 0.0 { theme::alarm() } else { theme::ok() })
+            }
+            None => Span::styled("–", theme::dim()),
+        },
+        Span::raw(" p99 "),
+        match p99 {
+            Some(d) => Span::styled(format!("{d:.0}ms"), if d > 1000.0 { theme::warn() } else { theme::ok() }),
+            None => Span::styled("–", theme::dim()),
+        },
+    ]
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
+    let block = super::super::widgets::pane_block(state, PaneId::Deploys, "");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let rows = state.rows().functions();
+    let mut lines = Vec::new();
+    for (i, f) in rows.iter().enumerate() {
+        let changed = f.changed_at.map_or("–".to_string(), |t| format!("{} ago", compact_duration(state.now - t)));
+        let prev = f.previous_version.as_deref().map_or(String::new(), |p| format!(" (was v{p})"));
+        let head = vec![
+            Span::styled(sanitize(&f.name, 18), theme::bold()),
+            Span::raw(format!(" {}→", sanitize(&f.alias, 10))),
+            Span::styled(format!("v{}", sanitize(&f.version, 8)), theme::marker()),
+            Span::styled(prev, theme::dim()),
+            Span::raw(format!(" {changed}")),
+        ];
+        // Health goes on its own line: a long function name must not push the error rate off screen.
+        lines.push(styled_line(Line::from(head), row_style(state, PaneId::Deploys, i)));
+        let mut h = health(state, f);
+        h.insert(0, Span::raw(" "));
+        if density == Density::Rich {
+            h.push(Span::styled(
+                format!(
+                    "  invocations {}/min",
+                    state.data.latest(&f.name, MetricKind::Invocations).map_or("–".into(), compact_count)
+                ),
+                theme::dim(),
+            ));
+        }
+        lines.push(Line::from(h));
+    }
+    if rows.is_empty() {
+        lines.push(Line::from(Span::styled("no functions", theme::dim())));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

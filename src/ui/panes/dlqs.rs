@@ -1,0 +1,70 @@
+//! Dead-letter queues: depth, growth, source queue, and the redrive task's progress.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use super::{row_style, styled_line};
+use crate::model::{DlqStatus, RedriveStatus};
+use crate::state::{PaneId, State};
+use crate::text::{compact_count, sanitize};
+use crate::ui::{Density, theme};
+
+fn redrive_text(state: &State, dlq: &DlqStatus) -> Option<Span<'static>> {
+    if let Some(op) = state.latest_operation_on(&dlq.name).filter(|o| o.phase.in_progress()) {
+        return Some(Span::styled(format!("{}…", op.phase.label()), theme::warn()));
+    }
+    let task = state.data.redrives.get(&dlq.name)?;
+    let pct = (task.moved * 100).checked_div(task.to_move).unwrap_or(100);
+    let style = match task.status {
+        RedriveStatus::Running => theme::warn(),
+        RedriveStatus::Completed => theme::ok(),
+        _ => theme::dim(),
+    };
+    Some(Span::styled(
+        format!("redrive {} {pct}% ({}/{})", task.status.label().to_lowercase(), task.moved, task.to_move),
+        style,
+    ))
+}
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
+    let block = super::super::widgets::pane_block(state, PaneId::Dlqs, "");
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let width = inner.width as usize;
+    let rows = state.rows().dlqs();
+    let mut lines = Vec::new();
+    if density == Density::Rich {
+        lines.push(Line::from(Span::styled(
+            format!("{:<16} {:>7} {:>8}  {:<12} redrive", "dlq", "depth", "5m", "source"),
+            theme::dim(),
+        )));
+    }
+    for (i, d) in rows.iter().enumerate() {
+        let growth = state.data.dlq_growth(&d.name, 5, state.now);
+        let depth_style = if d.depth > 0 { theme::alarm() } else { theme::ok() };
+        let growth_span = match growth {
+            Some(g) if g > 0.0 => Span::styled(format!("{:>8}", format!("+{}", compact_count(g))), theme::alarm()),
+            Some(g) => Span::styled(format!("{:>8}", compact_count(g)), theme::dim()),
+            None => Span::styled(format!("{:>8}", "–"), theme::dim()),
+        };
+        let mut spans = vec![
+            Span::raw(format!("{:<16} ", sanitize(&d.name, 16))),
+            Span::styled(format!("{:>7}", compact_count(d.depth as f64)), depth_style),
+            growth_span,
+        ];
+        if density == Density::Rich || width > 50 {
+            spans.push(Span::styled(format!("  {:<12} ", sanitize(&d.source, 12)), theme::dim()));
+        }
+        if let Some(r) = redrive_text(state, d) {
+            spans.push(Span::raw(" "));
+            spans.push(r);
+        }
+        lines.push(styled_line(Line::from(spans), row_style(state, PaneId::Dlqs, i)));
+    }
+    if rows.is_empty() {
+        lines.push(Line::from(Span::styled("no dead-letter queues", theme::dim())));
+    }
+    frame.render_widget(Paragraph::new(lines), inner);
+}

@@ -1,0 +1,72 @@
+//! Mode badges, where the data comes from, who is operating, the clock and data freshness.
+
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+
+use crate::state::State;
+use crate::telemetry::Feed;
+use crate::text::{compact_duration, sanitize};
+use crate::ui::theme;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let mut spans = vec![Span::styled(" WARROOM ", theme::header()), Span::raw(" ")];
+    let (badge, style) = if state.mode.source.live {
+        ("LIVE", Style::new().fg(ratatui::style::Color::Black).bg(theme::OK))
+    } else {
+        ("DEMO", Style::new().fg(ratatui::style::Color::Black).bg(theme::WARN))
+    };
+    spans.push(Span::styled(format!(" {badge} "), style));
+    if state.mode.read_only {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(
+            " READ-ONLY ",
+            Style::new().fg(ratatui::style::Color::White).bg(ratatui::style::Color::Blue),
+        ));
+    }
+    let location = match &state.data.identity {
+        Some(id) => format!("{} · {}", id.account, id.region),
+        None => state.mode.source.location.clone(),
+    };
+    spans.push(Span::raw(format!("  {}  ", sanitize(&location, 40))));
+    spans.push(Span::styled(format!("op: {}", sanitize(&state.mode.operator, 24)), theme::dim()));
+    spans.push(Span::raw(format!("  {} UTC", state.now.format("%H:%M:%S"))));
+    spans.push(Span::raw("  "));
+    spans.push(freshness(state));
+    let alarms = state.data.alarm_count();
+    if alarms > 0 {
+        spans.push(Span::raw("  "));
+        spans.push(Span::styled(
+            format!(" {alarms} ALARM{} ", if alarms == 1 { "" } else { "S" }),
+            Style::new().fg(ratatui::style::Color::White).bg(theme::ALARM),
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// "data fresh" when every feed answered within three minutes (of the dashboard clock); the stalest feed and its age (and "error") otherwise.
+fn freshness(state: &State) -> Span<'static> {
+    let mut worst: Option<(Feed, chrono::Duration)> = None;
+    let mut failing = None;
+    for feed in Feed::ALL {
+        let health = &state.feeds[feed.index()];
+        if health.last_error.is_some() {
+            failing = Some(feed);
+        }
+        let age = health.last_ok.map_or(chrono::Duration::MAX, |t| state.now - t);
+        if worst.is_none_or(|(_, w)| age > w) {
+            worst = Some((feed, age));
+        }
+    }
+    match (failing, worst) {
+        (Some(feed), _) => Span::styled(format!("{} failing", feed.label()), theme::alarm()),
+        (None, Some((_, age))) if age == chrono::Duration::MAX => Span::styled("waiting for data", theme::warn()),
+        (None, Some((feed, age))) if age > chrono::Duration::minutes(3) => {
+            Span::styled(format!("{} stale {}", feed.label(), compact_duration(age)), theme::warn())
+        }
+        (None, Some(_)) => Span::styled("data fresh", theme::dim()),
+        (None, None) => Span::raw(""),
+    }
+}

@@ -1,0 +1,40 @@
+//! One file per pane. Each renders its rows from `State::rows()`, so what is highlighted is what an operation
+//! key acts on.
+
+pub mod alarms;
+pub mod database;
+pub mod deploys;
+pub mod dlqs;
+pub mod footer;
+pub mod header;
+pub mod queues;
+pub mod timeline;
+
+use ratatui::style::Style;
+use ratatui::text::Line;
+
+use super::theme;
+use crate::state::{PaneId, State};
+
+/// The style of row `index` of `pane`: reversed when selected and the pane has focus, underlined when selected
+/// elsewhere (so the target of an operation key is visible from any pane).
+pub fn row_style(state: &State, pane: PaneId, index: usize) -> Style {
+    if state.ui.selected(pane) != index {
+        return Style::new();
+    }
+    if state.ui.focus == pane {
+        theme::selected()
+    } else {
+        Style::new().add_modifier(ratatui::style::Modifier::UNDERLINED)
+    }
+}
+
+/// Applies a row style to a whole line without losing its spans' colours.
+pub fn styled_line(line: Line<'static>, style: Style) -> Line<'static> {
+    line.patch_style(style)
+}
+
+/// Keeps the selected row in view: the first row to draw when only `height` rows fit.
+pub fn scroll_offset(selected: usize, height: usize) -> usize {
+    if height == 0 { 0 } else { selected.saturating_sub(height - 1) }
+}

@@ -1,0 +1,167 @@
+//! The detail view: the selected resource with larger charts and the numbers behind them.
+
+use chrono::Duration;
+use ratatui::Frame;
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Paragraph, Wrap};
+
+use super::popup_frame;
+use crate::model::MetricKind;
+use crate::state::{DetailTarget, State};
+use crate::text::sanitize;
+use crate::ui::theme;
+use crate::ui::widgets::{ChartLine, TimeChart, time_chart};
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State, target: &DetailTarget) {
+    let width = area.width.saturating_sub(4);
+    let height = area.height.saturating_sub(2);
+    let (title, facts, charts) = describe(state, target);
+    let inner = popup_frame(frame, area, width, height, &sanitize(&title, 60), false);
+    let facts_h = (facts.len() as u16 + 1).min(inner.height / 3);
+    let [text, chart_area] = Layout::vertical([Constraint::Length(facts_h), Constraint::Min(0)]).areas(inner);
+    frame.render_widget(Paragraph::new(facts).wrap(Wrap { trim: false }), text);
+    let window = Duration::minutes(if inner.width > 120 { 90 } else { 60 });
+    let markers: Vec<_> = state.data.markers().collect();
+    if charts.is_empty() {
+        return;
+    }
+    let areas = Layout::vertical(charts.iter().map(|_| Constraint::Ratio(1, charts.len() as u32))).split(chart_area);
+    for ((lines, threshold), area) in charts.iter().zip(areas.iter()) {
+        let chart = TimeChart { now: state.now, window, lines, threshold: *threshold, markers: &markers, y_floor: 1.0 };
+        time_chart(frame, *area, &chart);
+    }
+}
+
+type Charts<'a> = Vec<(Vec<ChartLine<'a>>, Option<f64>)>;
+
+fn line<'a>(state: &'a State, resource: &str, metric: MetricKind, color: ratatui::style::Color) -> ChartLine<'a> {
+    ChartLine {
+        label: format!("{resource} {}", metric.label()),
+        series: state.data.series(resource, metric),
+        style: Style::new().fg(color),
+    }
+}
+
+fn fact(label: &str, value: String) -> Line<'static> {
+    Line::from(vec![Span::styled(format!("{label:<18}"), theme::dim()), Span::raw(sanitize(&value, 200))])
+}
+
+fn latest(state: &State, resource: &str, metric: MetricKind) -> String {
+    state.data.latest(resource, metric).map_or("–".to_string(), |v| format!("{v:.0}"))
+}
+
+fn describe<'a>(state: &'a State, target: &DetailTarget) -> (String, Vec<Line<'static>>, Charts<'a>) {
+    let t = &state.thresholds;
+    match target {
+        DetailTarget::Queue(name) => (
+            format!("queue {name}"),
+            vec![
+                fact(
+                    "age of oldest",
+                    format!("{} s (threshold {:.0} s)", latest(state, name, MetricKind::QueueAge), t.queue_age_seconds),
+                ),
+                fact(
+                    "sent / deleted",
+                    format!(
+                        "{} / {} per min",
+                        latest(state, name, MetricKind::Sent),
+                        latest(state, name, MetricKind::Deleted)
+                    ),
+                ),
+                fact(
+                    "consumer",
+                    state
+                        .data
+                        .queues
+                        .iter()
+                        .find(|q| q.name == *name)
+                        .and_then(|q| q.consumer.clone())
+                        .unwrap_or("–".into()),
+                ),
+            ],
+            vec![
+                (vec![line(state, name, MetricKind::QueueAge, theme::ACCENT)], Some(t.queue_age_seconds)),
+                (
+                    vec![
+                        line(state, name, MetricKind::Sent, theme::WARN),
+                        line(state, name, MetricKind::Deleted, theme::OK),
+                    ],
+                    None,
+                ),
+            ],
+        ),
+        DetailTarget::Dlq(name) => (
+            format!("dead-letter queue {name}"),
+            vec![fact("depth", latest(state, name, MetricKind::DlqDepth))],
+            vec![(vec![line(state, name, MetricKind::DlqDepth, theme::ALARM)], None)],
+        ),
+        DetailTarget::Instance { cluster, instance } => (
+            format!("{cluster} / {instance}"),
+            vec![
+                fact(
+                    "CPU",
+                    format!("{} % (threshold {:.0} %)", latest(state, instance, MetricKind::DbCpu), t.db_cpu_percent),
+                ),
+                fact("connections", latest(state, instance, MetricKind::DbConnections)),
+            ],
+            vec![
+                (vec![line(state, instance, MetricKind::DbCpu, theme::ACCENT)], Some(t.db_cpu_percent)),
+                (vec![line(state, instance, MetricKind::DbConnections, theme::WARN)], None),
+            ],
+        ),
+        DetailTarget::Function(name) => (
+            format!("function {name}"),
+            vec![
+                fact("invocations", format!("{} per min", latest(state, name, MetricKind::Invocations))),
+                fact("errors", format!("{} per min", latest(state, name, MetricKind::Errors))),
+                fact("duration p99", format!("{} ms", latest(state, name, MetricKind::DurationP99))),
+            ],
+            vec![
+                (vec![line(state, name, MetricKind::DurationP99, theme::ACCENT)], None),
+                (
+                    vec![
+                        line(state, name, MetricKind::Invocations, theme::OK),
+                        line(state, name, MetricKind::Errors, theme::ALARM),
+                    ],
+                    None,
+                ),
+            ],
+        ),
+        DetailTarget::Alarm(name) => {
+            let alarm = state.data.alarms.iter().find(|a| a.name == *name);
+            let resource = alarm.map(|a| a.resource.clone()).unwrap_or_default();
+            let facts = alarm.map_or(Vec::new(), |a| {
+                vec![
+                    fact("state", format!("{} since {}", a.state.label(), a.since.format("%H:%M:%S"))),
+                    fact("resource", a.resource.clone()),
+                    fact("reason", a.reason.clone()),
+                ]
+            });
+            let (metric, threshold) = if state.data.series(&resource, MetricKind::QueueAge).is_some() {
+                (MetricKind::QueueAge, t.queue_age_seconds)
+            } else {
+                (MetricKind::DbCpu, t.db_cpu_percent)
+            };
+            (
+                format!("alarm {name}"),
+                facts,
+                vec![(vec![line(state, &resource, metric, theme::ACCENT)], Some(threshold))],
+            )
+        }
+        DetailTarget::Event(index) => {
+            let rows = state.rows().timeline();
+            let facts = rows.get(*index).map_or(Vec::new(), |e| {
+                vec![
+                    fact("time", e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
+                    fact("kind", e.kind.label().to_string()),
+                    fact("resource", e.resource.clone().unwrap_or("–".into())),
+                    fact("by", e.actor.clone().unwrap_or("–".into())),
+                    fact("what", e.text.clone()),
+                ]
+            });
+            ("timeline event".to_string(), facts, Vec::new())
+        }
+    }
+}

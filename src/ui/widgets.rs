@@ -1,0 +1,187 @@
+//! Drawing pieces shared by panes: the pane frame, minute sparklines and time charts, both marking deploys.
+
+use chrono::{DateTime, Duration, Utc};
+use ratatui::Frame;
+use ratatui::layout::Rect;
+use ratatui::style::Style;
+use ratatui::symbols::Marker;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType};
+
+use super::theme;
+use crate::model::{Series, TimelineEvent};
+use crate::state::{PaneId, State};
+
+/// The bordered block of a pane; the focused pane's border is highlighted.
+pub fn pane_block(state: &State, pane: PaneId, extra: &str) -> Block<'static> {
+    let focused = state.ui.focus == pane && state.ui.popup.is_none();
+    let style = if focused { theme::focused_border() } else { theme::dim() };
+    let title = if extra.is_empty() { format!(" {} ", pane.title()) } else { format!(" {} · {extra} ", pane.title()) };
+    Block::bordered().border_style(style).title(Span::styled(title, if focused { style } else { theme::bold() }))
+}
+
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// One character per minute for the last `width` minutes, red above `threshold`; minutes with a deploy or
+/// change are drawn on the marker colour, so the x axis shows when things changed.
+pub fn sparkline(
+    series: Option<&Series>,
+    now: DateTime<Utc>,
+    width: usize,
+    threshold: Option<f64>,
+    markers: &[&TimelineEvent],
+) -> Line<'static> {
+    let Some(series) = series.filter(|s| !s.is_empty()) else {
+        return Line::from(Span::styled("·".repeat(width), theme::dim()));
+    };
+    let start = now - Duration::minutes(width as i64);
+    let values: Vec<Option<f64>> = (0..width)
+        .map(|i| {
+            let t = start + Duration::minutes(i as i64 + 1);
+            series.value_at(t).filter(|_| series.iter().next().is_some_and(|p| p.at <= t))
+        })
+        .collect();
+    let max = values.iter().flatten().copied().fold(threshold.unwrap_or(0.0), f64::max).max(1e-9);
+    let spans = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let from = start + Duration::minutes(i as i64);
+            let marked = markers.iter().any(|m| m.at >= from && m.at < from + Duration::minutes(1));
+            let (ch, mut style) = match v {
+                Some(v) => {
+                    let idx = ((v / max) * (BARS.len() - 1) as f64).round().clamp(0.0, 7.0) as usize;
+                    (BARS[idx], threshold.map_or(Style::new().fg(theme::ACCENT), |t| theme::threshold(*v, t)))
+                }
+                None => ('·', theme::dim()),
+            };
+            if marked {
+                style = style.bg(theme::MARKER);
+            }
+            Span::styled(ch.to_string(), style)
+        })
+        .collect::<Vec<_>>();
+    Line::from(spans)
+}
+
+/// One line on a chart.
+pub struct ChartLine<'a> {
+    pub label: String,
+    pub series: Option<&'a Series>,
+    pub style: Style,
+}
+
+/// What a time chart shows: its lines over the last `window`, a threshold, and the change markers.
+pub struct TimeChart<'a> {
+    pub now: DateTime<Utc>,
+    pub window: Duration,
+    pub lines: &'a [ChartLine<'a>],
+    pub threshold: Option<f64>,
+    pub markers: &'a [&'a TimelineEvent],
+    /// The y axis reaches at least this high, so a flat line near zero does not fill the chart.
+    pub y_floor: f64,
+}
+
+/// A time chart with a dotted threshold line and a vertical line at each marker (deploys, changes).
+/// Above the chart, one legend line names the series, the threshold and the markers in their colours.
+pub fn time_chart(frame: &mut Frame, area: Rect, chart: &TimeChart<'_>) {
+    let TimeChart { now, window, lines, threshold, markers, y_floor } = *chart;
+    if area.height < 4 || area.width < 10 {
+        return;
+    }
+    let [legend_area, area] = ratatui::layout::Layout::vertical([
+        ratatui::layout::Constraint::Length(1),
+        ratatui::layout::Constraint::Min(0),
+    ])
+    .areas(area);
+    frame.render_widget(ratatui::widgets::Paragraph::new(legend(chart, legend_area.width as usize)), legend_area);
+    let start = now - window;
+    let x = |t: DateTime<Utc>| (t - start).num_seconds() as f64 / 60.0;
+    let x_max = window.num_minutes() as f64;
+    let points: Vec<Vec<(f64, f64)>> = lines
+        .iter()
+        .map(|l| l.series.map_or(Vec::new(), |s| s.since(start).map(|p| (x(p.at), p.value)).collect()))
+        .collect();
+    let data_max = points.iter().flatten().map(|p| p.1).fold(y_floor, f64::max);
+    let y_max = (data_max.max(threshold.unwrap_or(0.0)) * 1.1).max(1.0);
+    let threshold_pts: Vec<(f64, f64)> =
+        threshold.map_or(Vec::new(), |t| (0..=x_max as i64).step_by(2).map(|m| (m as f64, t)).collect());
+    let marker_pts: Vec<Vec<(f64, f64)>> = markers
+        .iter()
+        .filter(|m| m.at >= start)
+        .map(|m| {
+            let mx = x(m.at);
+            (0..=20).map(|i| (mx, y_max * f64::from(i) / 20.0)).collect()
+        })
+        .collect();
+
+    let mut datasets = Vec::new();
+    for pts in &marker_pts {
+        datasets.push(
+            Dataset::default().marker(Marker::Braille).graph_type(GraphType::Scatter).style(theme::marker()).data(pts),
+        );
+    }
+    if !threshold_pts.is_empty() {
+        datasets.push(
+            Dataset::default()
+                .name(format!("threshold {:.0}", threshold.unwrap_or_default()))
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Scatter)
+                .style(theme::warn())
+                .data(&threshold_pts),
+        );
+    }
+    for (line, pts) in lines.iter().zip(&points) {
+        datasets.push(
+            Dataset::default()
+                .name(line.label.clone())
+                .marker(Marker::Braille)
+                .graph_type(GraphType::Line)
+                .style(line.style)
+                .data(pts),
+        );
+    }
+    let minutes = window.num_minutes();
+    let chart = Chart::new(datasets)
+        .x_axis(
+            Axis::default()
+                .bounds([0.0, x_max])
+                .labels(vec![format!("-{minutes}m"), format!("-{}m", minutes / 2), "now".to_string()])
+                .style(theme::dim()),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([0.0, y_max])
+                .labels(vec!["0".to_string(), format!("{:.0}", y_max)])
+                .style(theme::dim()),
+        )
+        .hidden_legend_constraints((
+            ratatui::layout::Constraint::Ratio(1, 2),
+            ratatui::layout::Constraint::Ratio(1, 2),
+        ));
+    frame.render_widget(chart, area);
+}
+
+/// "━ core-db-1 CPU  ┄ threshold 70  ┃14:02 orders-consumer live → v42", cut to `width`.
+fn legend(chart: &TimeChart<'_>, width: usize) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut used = 0;
+    let mut push = |text: String, style: Style| {
+        let room = width.saturating_sub(used);
+        if room > 1 {
+            let text = crate::text::sanitize(&text, room);
+            used += text.chars().count();
+            spans.push(Span::styled(text, style));
+        }
+    };
+    for line in chart.lines {
+        push(format!("━ {}  ", line.label), line.style);
+    }
+    if let Some(t) = chart.threshold {
+        push(format!("┄ threshold {t:.0}  "), theme::warn());
+    }
+    for m in chart.markers.iter().filter(|m| m.at >= chart.now - chart.window) {
+        push(format!("┃{} {}  ", m.at.format("%H:%M"), m.text), theme::marker());
+    }
+    Line::from(spans)
+}
