@@ -12,6 +12,7 @@ pub mod keymap;
 pub mod model;
 pub mod ops;
 pub mod paths;
+pub mod scene;
 pub mod state;
 pub mod telemetry;
 pub mod text;

@@ -45,12 +45,12 @@ pub fn render(frame: &mut Frame, state: &State, keymap: &Keymap) {
 
 fn compact(frame: &mut Frame, body: Rect, state: &State) {
     let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
-    let alarms = (state.data.alarms.len() as u16).clamp(1, 4) + 2;
+    // Queues, DLQs and deploys take what their rows need; alarms (of which a real account has many) take the rest.
     let [a, q, d, f] = Layout::vertical([
-        Constraint::Length(alarms),
+        Constraint::Min(3),
         Constraint::Length(2 + 2 * (state.data.queues.len() as u16).clamp(1, 3)),
         Constraint::Length(2 + (state.data.dlqs.len() as u16).clamp(1, 3)),
-        Constraint::Min(3),
+        Constraint::Length(2 + 2 * (state.data.functions.len() as u16).clamp(1, 3)),
     ])
     .areas(left);
     let instances = state.data.instances().count() as u16;

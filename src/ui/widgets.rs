@@ -155,10 +155,8 @@ pub fn time_chart(frame: &mut Frame, area: Rect, chart: &TimeChart<'_>) {
                 .labels(vec!["0".to_string(), format!("{:.0}", y_max)])
                 .style(theme::dim()),
         )
-        .hidden_legend_constraints((
-            ratatui::layout::Constraint::Ratio(1, 2),
-            ratatui::layout::Constraint::Ratio(1, 2),
-        ));
+        // The legend box would cover the newest data; the legend line above the chart names things instead.
+        .legend_position(None);
     frame.render_widget(chart, area);
 }
 

@@ -41,11 +41,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         };
         let role_style = if inst.role == Role::Writer { theme::bold() } else { Style::new() };
         let status_style = if inst.status == "available" { theme::ok() } else { theme::warn() };
+        let (status_w, cpu_label) = if density == Density::Rich { (12, " CPU") } else { (9, "") };
         let mut spans = vec![
             Span::raw(format!(" {:<12} ", sanitize(&inst.id, 12))),
             Span::styled(format!("{:<6} ", inst.role.label()), role_style),
-            Span::styled(format!("{:<12}", sanitize(&inst.status, 12)), status_style),
-            Span::raw(" CPU"),
+            Span::styled(format!("{:<status_w$}", sanitize(&inst.status, status_w)), status_style),
+            Span::raw(cpu_label),
             cpu_span,
         ];
         if let Some(op) = state.latest_operation_on(&inst.id).filter(|o| o.phase.in_progress()) {

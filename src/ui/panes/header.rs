@@ -26,23 +26,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             Style::new().fg(ratatui::style::Color::White).bg(ratatui::style::Color::Blue),
         ));
     }
-    let location = match &state.data.identity {
-        Some(id) => format!("{} · {}", id.account, id.region),
-        None => state.mode.source.location.clone(),
-    };
-    spans.push(Span::raw(format!("  {}  ", sanitize(&location, 40))));
-    spans.push(Span::styled(format!("op: {}", sanitize(&state.mode.operator, 24)), theme::dim()));
-    spans.push(Span::raw(format!("  {} UTC", state.now.format("%H:%M:%S"))));
-    spans.push(Span::raw("  "));
-    spans.push(freshness(state));
+    // Most urgent first: on a narrow terminal the end of the line is what gets cut.
     let alarms = state.data.alarm_count();
     if alarms > 0 {
-        spans.push(Span::raw("  "));
+        spans.push(Span::raw(" "));
         spans.push(Span::styled(
             format!(" {alarms} ALARM{} ", if alarms == 1 { "" } else { "S" }),
             Style::new().fg(ratatui::style::Color::White).bg(theme::ALARM),
         ));
     }
+    spans.push(Span::styled(format!("  {} UTC", state.now.format("%H:%M:%S")), theme::bold()));
+    let location = match &state.data.identity {
+        Some(id) => format!("{} · {}", id.account, id.region),
+        None => state.mode.source.location.clone(),
+    };
+    spans.push(Span::raw(format!("  {}  ", sanitize(&location, 40))));
+    spans.push(freshness(state));
+    spans.push(Span::styled(format!("  op: {}", sanitize(&state.mode.operator, 24)), theme::dim()));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

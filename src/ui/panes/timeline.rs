@@ -38,7 +38,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         .take(height)
         .map(|(i, e)| {
             let time = e.at.format(time_fmt).to_string();
-            let actor = e.actor.as_deref().map_or(String::new(), |a| format!(" · {}", sanitize(a, 20)));
+            // Who did it matters, but not more than what happened: narrow panes drop the actor.
+            let actor = match (&e.actor, width >= 60) {
+                (Some(a), true) => format!(" · {}", sanitize(a, 20)),
+                _ => String::new(),
+            };
             let used = time.len() + 8;
             let line = Line::from(vec![
                 Span::styled(time, theme::dim()),

@@ -1,0 +1,219 @@
+//! The guard is the only door to an operator. In read-only mode no operator is built, and no Action — driven
+//! through the state exactly as keys would drive it — reaches one. The same harness, armed, does reach it, so
+//! these tests can fail.
+
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use warroom::action::Action;
+use warroom::journal::{EntryKind, Journal, Session};
+use warroom::ops::guard::{Guard, Refusal};
+use warroom::ops::runner::OperationContext;
+use warroom::ops::{Op, OpError, OpPhase, OpUpdate, Operator};
+use warroom::scene::Scene;
+use warroom::state::{Effect, Msg, Popup, State};
+use warroom::telemetry::BoxFuture;
+
+/// Counts calls, and checks that the intent was journaled before each call.
+struct CountingOperator {
+    calls: AtomicUsize,
+    journal: PathBuf,
+    intent_seen_first: Mutex<Vec<bool>>,
+}
+
+impl Operator for CountingOperator {
+    fn execute<'a>(&'a self, op: &'a Op, _actor: &'a str) -> BoxFuture<'a, Result<String, OpError>> {
+        Box::pin(async move {
+            self.calls.fetch_add(1, Ordering::SeqCst);
+            let entries = Journal::read_all(&self.journal).unwrap_or_default();
+            let seen =
+                entries.iter().any(|e| e.kind == EntryKind::Intent && e.api_call.as_deref() == Some(&op.api_call()));
+            self.intent_seen_first.lock().expect("lock").push(seen);
+            Ok("ok".to_string())
+        })
+    }
+
+    fn verify<'a>(&'a self, _op: &'a Op) -> BoxFuture<'a, Result<String, OpError>> {
+        Box::pin(async { Ok("verified".to_string()) })
+    }
+}
+
+fn temp_journal(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("warroom-guard-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("temp dir");
+    let path = dir.join("journal.jsonl");
+    std::fs::remove_file(&path).ok();
+    path
+}
+
+fn ctx(read_only: bool) -> OperationContext {
+    OperationContext {
+        session: Session { operator: "alice".into(), mode: "demo".into(), read_only },
+        session_id: "test".into(),
+        clock: Arc::new(chrono::Utc::now),
+    }
+}
+
+fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
+    state.update(Msg::Input(KeyEvent::new(code, KeyModifiers::NONE)))
+}
+
+/// Every action, as a user would drive it: the key's action, then (for a plan) the target's name and Enter.
+fn drive_every_action(state: &mut State) -> Vec<Effect> {
+    let mut effects = Vec::new();
+    for &action in Action::ALL {
+        if action == Action::Quit {
+            continue;
+        }
+        effects.extend(state.update(Msg::Action(action)));
+        if let Some(Popup::Plan(plan)) = &state.ui.popup {
+            let target = plan.plan.op.target().to_string();
+            for c in target.chars() {
+                effects.extend(press(state, KeyCode::Char(c)));
+            }
+            effects.extend(press(state, KeyCode::Enter));
+        }
+        if state.wants_text_input() {
+            press(state, KeyCode::Esc);
+        } else {
+            state.update(Msg::Action(Action::Close));
+        }
+    }
+    effects
+}
+
+/// Hands Execute effects to the guard, as the app does; returns how many it accepted.
+fn submit_all(guard: &Guard, effects: Vec<Effect>, journal: Result<Arc<Journal>, String>, read_only: bool) -> usize {
+    let mut accepted = 0;
+    for effect in effects {
+        if let Effect::Execute { id, op } = effect
+            && guard.submit(id, op, ctx(read_only), journal.clone(), |_: OpUpdate| {}).is_ok()
+        {
+            accepted += 1;
+        }
+    }
+    accepted
+}
+
+fn operator(journal: &PathBuf) -> Arc<CountingOperator> {
+    Arc::new(CountingOperator {
+        calls: AtomicUsize::new(0),
+        journal: journal.clone(),
+        intent_seen_first: Mutex::new(Vec::new()),
+    })
+}
+
+#[tokio::test]
+async fn read_only_reaches_no_operator_through_any_action() {
+    let path = temp_journal("ro");
+    let counting = operator(&path);
+    let built = AtomicUsize::new(0);
+    let guard = Guard::new(true, || {
+        built.fetch_add(1, Ordering::SeqCst);
+        counting.clone()
+    });
+    assert_eq!(built.load(Ordering::SeqCst), 0, "read-only never builds an operator");
+    assert!(!guard.can_operate());
+
+    // Peak of the incident, with a redrive running so cancel_redrive has a target too.
+    let mut scene = Scene::at_minute(45.0, true);
+    let journal = Journal::open(&path).map(Arc::new).map_err(|e| e.to_string());
+    let mut effects = drive_every_action(&mut scene.state);
+    scene.world.start_redrive("orders-dlq", Some(1), "test").expect("redrive");
+    scene.poll();
+    effects.extend(drive_every_action(&mut scene.state));
+    assert!(effects.iter().all(|e| !matches!(e, Effect::Execute { .. })), "read-only state produced {effects:?}");
+    assert_eq!(submit_all(&guard, effects, journal, true), 0);
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 0);
+    let ops = Journal::read_all(&path).unwrap_or_default();
+    assert!(ops.iter().all(|e| e.kind == EntryKind::Note), "no operation in the journal: {ops:?}");
+}
+
+#[tokio::test]
+async fn read_only_guard_refuses_every_operation_directly() {
+    let guard = Guard::read_only();
+    let ops = [
+        Op::Rollback { function: "f".into(), alias: "live".into(), from: "2".into(), to: "1".into() },
+        Op::Reboot { cluster: "c".into(), instance: "i".into(), writer: true },
+        Op::Failover { cluster: "c".into(), target: None },
+        Op::Redrive { dlq: "d".into(), destination: "q".into(), rate: Some(10) },
+        Op::CancelRedrive { dlq: "d".into(), task: "t".into() },
+    ];
+    for (i, op) in ops.into_iter().enumerate() {
+        let result = guard.submit(i as u64, op, ctx(true), Err("unused".into()), |_| {});
+        assert_eq!(result, Err(Refusal::ReadOnly));
+    }
+}
+
+#[tokio::test]
+async fn armed_guard_journals_intent_before_calling_then_outcome() {
+    let path = temp_journal("armed");
+    let counting = operator(&path);
+    let guard = Guard::new(false, || counting.clone());
+    let mut scene = Scene::at_minute(45.0, false);
+    let journal = Journal::open(&path).map(Arc::new).map_err(|e| e.to_string());
+    let effects = drive_every_action(&mut scene.state);
+    let executes = effects.iter().filter(|e| matches!(e, Effect::Execute { .. })).count();
+    // At the peak: rollback, reboot and redrive have targets; failover waits for the reboot (same cluster);
+    // there is no redrive to cancel yet.
+    assert_eq!(executes, 3, "{effects:?}");
+    assert_eq!(submit_all(&guard, effects, journal, false), 3);
+    for _ in 0..100 {
+        if Journal::read_all(&path).unwrap_or_default().iter().filter(|e| e.kind == EntryKind::Outcome).count() == 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 3);
+    assert_eq!(*counting.intent_seen_first.lock().expect("lock"), vec![true; 3], "intent journaled before each call");
+    let entries = Journal::read_all(&path).expect("journal");
+    assert_eq!(entries.iter().filter(|e| e.kind == EntryKind::Intent).count(), 3);
+    assert!(entries.iter().filter(|e| e.kind == EntryKind::Outcome).all(|e| e.result.as_deref() == Some("succeeded")));
+    assert!(entries.iter().all(|e| e.session.operator == "alice" && e.op_id.is_some()));
+}
+
+#[tokio::test]
+async fn no_journal_no_operation() {
+    let path = temp_journal("nojournal");
+    let counting = operator(&path);
+    let guard = Guard::new(false, || counting.clone());
+    let op = Op::Failover { cluster: "core-db".into(), target: None };
+    let result = guard.submit(1, op, ctx(false), Err("permission denied".into()), |_| {});
+    assert!(matches!(result, Err(Refusal::NoJournal(_))));
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 0);
+}
+
+#[tokio::test]
+async fn failed_call_is_journaled_as_failed() {
+    struct Refusing;
+    impl Operator for Refusing {
+        fn execute<'a>(&'a self, _op: &'a Op, _a: &'a str) -> BoxFuture<'a, Result<String, OpError>> {
+            Box::pin(async { Err(OpError::Conflict("PreconditionFailed: revision changed".into())) })
+        }
+        fn verify<'a>(&'a self, _op: &'a Op) -> BoxFuture<'a, Result<String, OpError>> {
+            Box::pin(async { Ok(String::new()) })
+        }
+    }
+    let path = temp_journal("failed");
+    let journal = Journal::open(&path).map(Arc::new).map_err(|e| e.to_string());
+    let guard = Guard::new(false, || Arc::new(Refusing));
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let op = Op::Rollback { function: "f".into(), alias: "live".into(), from: "2".into(), to: "1".into() };
+    guard.submit(7, op, ctx(false), journal, move |u| tx.send(u).expect("send")).expect("submitted");
+    let mut phases = Vec::new();
+    while let Some(u) = rx.recv().await {
+        phases.push(u.phase);
+        if !u.phase.in_progress() {
+            break;
+        }
+    }
+    assert_eq!(phases, vec![OpPhase::Executing, OpPhase::Failed]);
+    let outcome = Journal::read_all(&path).expect("journal").pop().expect("outcome");
+    assert_eq!(outcome.result.as_deref(), Some("failed"));
+    assert!(outcome.text.unwrap_or_default().contains("PreconditionFailed"));
+}

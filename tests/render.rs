@@ -1,0 +1,154 @@
+//! Rendering at fixed sizes and fixed simulated times: text snapshots (insta) for layout, and direct
+//! assertions for the colours snapshots cannot show — a breached threshold renders in the alarm colour.
+
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::buffer::Buffer;
+use ratatui::style::Color;
+use warroom::action::Action;
+use warroom::keymap::Keymap;
+use warroom::scene::Scene;
+use warroom::state::{Msg, PaneId, State};
+
+fn render(state: &State, width: u16, height: u16) -> Buffer {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    let keymap = Keymap::defaults().expect("keymap");
+    terminal.draw(|f| warroom::ui::render(f, state, &keymap)).expect("draw");
+    terminal.backend().buffer().clone()
+}
+
+fn text(buffer: &Buffer) -> String {
+    let area = buffer.area;
+    (0..area.height)
+        .map(|y| (0..area.width).map(|x| buffer[(x, y)].symbol()).collect::<String>().trim_end().to_string())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The cell where `needle` starts on screen (searching row by row).
+fn find(buffer: &Buffer, needle: &str) -> Option<(u16, u16)> {
+    let area = buffer.area;
+    (0..area.height).find_map(|y| {
+        let cells: Vec<&str> = (0..area.width).map(|x| buffer[(x, y)].symbol()).collect();
+        let row: String = cells.concat();
+        let byte = row.find(needle)?;
+        // Cells hold one character each here; map the byte offset back to a cell index.
+        let x = row[..byte].chars().count();
+        Some((x as u16, y))
+    })
+}
+
+fn fg_at(buffer: &Buffer, needle: &str) -> Color {
+    let (x, y) = find(buffer, needle).unwrap_or_else(|| panic!("`{needle}` not on screen:\n{}", text(buffer)));
+    buffer[(x, y)].fg
+}
+
+const SIZES: [(u16, u16); 2] = [(80, 24), (160, 48)];
+
+#[test]
+fn calm_before_the_deploy() {
+    let scene = Scene::at_minute(31.0, false);
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("calm_{w}x{h}"), text(&render(&scene.state, w, h)));
+    }
+}
+
+#[test]
+fn incident_at_its_peak() {
+    let scene = Scene::at_minute(45.0, false);
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("peak_{w}x{h}"), text(&render(&scene.state, w, h)));
+    }
+}
+
+#[test]
+fn plan_popup_and_read_only_preview() {
+    for read_only in [false, true] {
+        let mut scene = Scene::at_minute(45.0, read_only);
+        scene.state.update(Msg::Action(Action::Rollback));
+        for (w, h) in SIZES {
+            let name = if read_only { "preview" } else { "plan" };
+            let screen = text(&render(&scene.state, w, h));
+            assert!(screen.contains("lambda:UpdateAlias orders-consumer live 42 → 41"), "{screen}");
+            assert_eq!(screen.contains("read-only: this would call"), read_only, "{screen}");
+            insta::assert_snapshot!(format!("{name}_{w}x{h}"), screen);
+        }
+    }
+}
+
+#[test]
+fn help_overlay_lists_every_action() {
+    let mut scene = Scene::at_minute(45.0, false);
+    scene.state.update(Msg::Action(Action::Help));
+    let screen = text(&render(&scene.state, 160, 48));
+    for &action in Action::ALL {
+        assert!(screen.contains(action.name()), "{} missing from help", action.name());
+    }
+}
+
+#[test]
+fn detail_view_of_each_pane_renders() {
+    let mut scene = Scene::at_minute(45.0, false);
+    for pane in PaneId::ALL {
+        scene.state.ui.focus = pane;
+        scene.state.update(Msg::Action(Action::OpenDetail));
+        for (w, h) in SIZES {
+            let screen = text(&render(&scene.state, w, h));
+            assert!(!screen.is_empty());
+        }
+        scene.state.update(Msg::Action(Action::Close));
+    }
+    scene.state.ui.focus = PaneId::Database;
+    scene.state.update(Msg::Action(Action::OpenDetail));
+    insta::assert_snapshot!("detail_writer_160x48", text(&render(&scene.state, 160, 48)));
+}
+
+#[test]
+fn breached_thresholds_render_in_the_alarm_colour() {
+    let scene = Scene::at_minute(45.0, false);
+    for (w, h) in SIZES {
+        let buffer = render(&scene.state, w, h);
+        assert_eq!(fg_at(&buffer, "ALARM "), Color::Red, "alarm state at {w}x{h}");
+        let cpu =
+            format!("{:.1}%", scene.state.data.latest("core-db-1", warroom::model::MetricKind::DbCpu).expect("cpu"));
+        assert_eq!(fg_at(&buffer, &cpu), Color::Red, "writer CPU {cpu} above 70 % at {w}x{h}");
+        let age =
+            format!("{:.0}s", scene.state.data.latest("orders", warroom::model::MetricKind::QueueAge).expect("age"));
+        assert_eq!(fg_at(&buffer, &age), Color::Red, "queue age {age} above 60 s at {w}x{h}");
+    }
+}
+
+#[test]
+fn healthy_values_render_in_the_ok_colour() {
+    let scene = Scene::at_minute(31.0, false);
+    let buffer = render(&scene.state, 160, 48);
+    assert_eq!(fg_at(&buffer, "OK "), Color::Green);
+    let cpu = format!("{:.1}%", scene.state.data.latest("core-db-1", warroom::model::MetricKind::DbCpu).expect("cpu"));
+    assert_eq!(fg_at(&buffer, &cpu), Color::Green);
+}
+
+#[test]
+fn deploy_markers_appear_on_charts_and_sparklines() {
+    let scene = Scene::at_minute(45.0, false);
+    let screen = text(&render(&scene.state, 160, 48));
+    assert!(screen.contains("┃14:02 orders-consumer live → v42"), "chart legend names the deploy:\n{screen}");
+    // Compact: the sparkline minute of the deploy is drawn on the marker colour (queue age and both instances).
+    let buffer = render(&scene.state, 80, 24);
+    let marked = buffer.content().iter().filter(|c| c.bg == Color::Magenta).count();
+    assert_eq!(marked, 3, "deploy minute marked on each sparkline:\n{}", text(&buffer));
+}
+
+#[test]
+fn too_small_terminals_say_so_and_never_panic() {
+    let scene = Scene::at_minute(45.0, false);
+    for (w, h) in [(1, 1), (20, 5), (79, 24), (80, 23), (200, 10)] {
+        let screen = text(&render(&scene.state, w, h));
+        if w >= 20 && h >= 2 {
+            assert!(screen.replace('\n', " ").contains("terminal too small"), "{w}x{h}: {screen}");
+        }
+    }
+    for (w, h) in [(80, 24), (100, 30), (139, 40), (140, 40), (400, 120)] {
+        let screen = text(&render(&scene.state, w, h));
+        assert!(screen.contains("WARROOM"), "{w}x{h}");
+    }
+}

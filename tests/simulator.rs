@@ -1,0 +1,172 @@
+//! The simulated incident tells the story in DESIGN.md and reacts to operations the way AWS resources would.
+
+use chrono::{DateTime, Utc};
+use warroom::model::{AlarmState, RedriveStatus};
+use warroom::telemetry::sim::{Scenario, World};
+
+const CPU_ALARM: &str = "core-db CPU > 70 %";
+const AGE_ALARM: &str = "orders age of oldest message > 60 s";
+
+fn world() -> World {
+    World::new(Scenario::seed_incident().expect("seed scenario"))
+}
+
+fn run_to(world: &mut World, minute: f64) -> DateTime<Utc> {
+    let t = world.at_minute(minute);
+    world.advance_to(t);
+    t
+}
+
+fn firing(world: &World, alarm: &str) -> bool {
+    world.alarm_state(alarm) == Some(AlarmState::Alarm)
+}
+
+/// Runs until the writer is available again after a reboot or failover (at most `limit` minutes).
+fn settle(world: &mut World, from: f64, limit: f64) -> f64 {
+    let mut m = from;
+    while m < from + limit {
+        m += 0.5;
+        run_to(world, m);
+        if world.cluster_status() == "available"
+            && world.writer_id().and_then(|w| world.instance_status(w)) == Some("available")
+        {
+            break;
+        }
+    }
+    m
+}
+
+#[test]
+#[ignore = "prints the trajectory; run with --ignored --nocapture when tuning a scenario"]
+fn print_trajectory() {
+    let mut w = world();
+    for m in (0..=90).step_by(3) {
+        run_to(&mut w, f64::from(m));
+        println!(
+            "min {m:>3}: cpu {:>5.1} age {:>6.0} dlq {:>6} cpu_alarm {:?} age_alarm {:?}",
+            w.writer_cpu(),
+            w.queue_age(),
+            w.dlq_depth(),
+            w.alarm_state(CPU_ALARM),
+            w.alarm_state(AGE_ALARM)
+        );
+    }
+}
+
+#[test]
+fn steady_state_is_quiet_before_the_deploy() {
+    let mut w = world();
+    run_to(&mut w, 31.0);
+    assert!(w.writer_cpu() < 40.0, "cpu {}", w.writer_cpu());
+    assert!(w.queue_age() < 10.0, "age {}", w.queue_age());
+    assert_eq!(w.dlq_depth(), 0);
+    assert!(!firing(&w, CPU_ALARM) && !firing(&w, AGE_ALARM));
+}
+
+#[test]
+fn the_deploy_fires_both_alarms_and_fills_the_dlq() {
+    let mut w = world();
+    run_to(&mut w, 50.0);
+    assert_eq!(w.alias_version(), 42);
+    assert!(w.migration_running());
+    assert!(w.writer_cpu() > 90.0, "writer CPU climbs to ~95 %: {}", w.writer_cpu());
+    assert!(firing(&w, CPU_ALARM), "CPU alarm");
+    assert!(firing(&w, AGE_ALARM), "queue age alarm");
+    assert!(w.dlq_depth() > 100, "DLQ fills: {}", w.dlq_depth());
+}
+
+#[test]
+fn rollback_alone_does_not_end_the_incident() {
+    let mut w = world();
+    run_to(&mut w, 45.0);
+    w.update_alias("orders-consumer", "live", 42, 41, "test").expect("rollback");
+    run_to(&mut w, 75.0);
+    assert_eq!(w.alias_version(), 41);
+    assert!(w.migration_running(), "the migration keeps running");
+    assert!(w.writer_cpu() > 70.0, "CPU stays above the threshold: {}", w.writer_cpu());
+    assert!(firing(&w, CPU_ALARM), "CPU alarm still firing after rollback alone");
+}
+
+#[test]
+fn reboot_costs_an_outage_then_ends_the_incident() {
+    let mut w = world();
+    run_to(&mut w, 45.0);
+    let dlq_before = w.dlq_depth();
+    let writer = w.writer_id().expect("writer").to_string();
+    w.reboot_instance(&writer, "test").expect("reboot");
+    assert_eq!(w.instance_status(&writer), Some("rebooting"));
+    assert!(!w.migration_running(), "a writer reboot aborts the index build");
+    run_to(&mut w, 46.0);
+    assert!(w.dlq_depth() > dlq_before, "the outage sends failing messages to the DLQ");
+    let back = settle(&mut w, 46.0, 10.0);
+    assert_eq!(w.instance_status(&writer), Some("available"), "back by minute {back}");
+    run_to(&mut w, 75.0);
+    assert!(w.writer_cpu() < 70.0, "CPU falls below the threshold: {}", w.writer_cpu());
+    assert!(!firing(&w, CPU_ALARM), "CPU alarm clears");
+    assert!(!firing(&w, AGE_ALARM), "queue age alarm clears as the backlog drains");
+}
+
+#[test]
+fn failover_swaps_roles_and_ends_the_incident() {
+    let mut w = world();
+    run_to(&mut w, 45.0);
+    w.failover_cluster("core-db", Some("core-db-2"), "test").expect("failover");
+    assert_eq!(w.cluster_status(), "failing-over");
+    assert!(w.failover_cluster("core-db", None, "test").is_err(), "a second failover is refused while one runs");
+    settle(&mut w, 45.0, 10.0);
+    assert_eq!(w.writer_id(), Some("core-db-2"));
+    run_to(&mut w, 75.0);
+    assert!(!firing(&w, CPU_ALARM));
+}
+
+#[test]
+fn redrive_during_overload_refills_the_dlq() {
+    let mut w = world();
+    run_to(&mut w, 50.0);
+    let depth = w.dlq_depth();
+    w.start_redrive("orders-dlq", Some(50), "test").expect("redrive");
+    assert!(w.start_redrive("orders-dlq", Some(50), "test").is_err(), "one move task per queue");
+    run_to(&mut w, 60.0);
+    let task = w.redrive().expect("task").clone();
+    assert_eq!(task.status, RedriveStatus::Completed, "{task:?}");
+    assert!(task.moved >= depth, "moved {} of {depth}", task.moved);
+    run_to(&mut w, 75.0);
+    assert!(w.dlq_depth() > depth / 2, "messages fail back into the DLQ: {} after moving {depth}", w.dlq_depth());
+}
+
+#[test]
+fn redrive_after_recovery_drains_the_dlq() {
+    let mut w = world();
+    run_to(&mut w, 45.0);
+    w.update_alias("orders-consumer", "live", 42, 41, "test").expect("rollback");
+    let writer = w.writer_id().expect("writer").to_string();
+    w.reboot_instance(&writer, "test").expect("reboot");
+    run_to(&mut w, 80.0);
+    assert!(!firing(&w, CPU_ALARM) && !firing(&w, AGE_ALARM), "recovered before the redrive");
+    let depth = w.dlq_depth();
+    assert!(depth > 100, "the incident left messages in the DLQ: {depth}");
+    w.start_redrive("orders-dlq", Some(100), "test").expect("redrive");
+    run_to(&mut w, 100.0);
+    assert_eq!(w.redrive().map(|t| t.status), Some(RedriveStatus::Completed));
+    assert!(w.dlq_depth() < 5, "DLQ drained: {}", w.dlq_depth());
+    assert!(!firing(&w, AGE_ALARM), "the redriven messages are processed without breaching the age alarm");
+}
+
+#[test]
+fn concurrent_alias_change_is_a_conflict() {
+    let mut w = world();
+    run_to(&mut w, 40.0);
+    let err = w.update_alias("orders-consumer", "live", 41, 41, "test").expect_err("stale expectation");
+    assert!(err.0.contains("PreconditionFailed"), "{err:?}");
+    assert_eq!(w.alias_version(), 42, "nothing changed");
+}
+
+#[test]
+fn same_scenario_same_story() {
+    let (mut a, mut b) = (world(), world());
+    run_to(&mut a, 60.0);
+    run_to(&mut b, 60.0);
+    assert_eq!(a.writer_cpu(), b.writer_cpu());
+    assert_eq!(a.dlq_depth(), b.dlq_depth());
+    assert_eq!(a.drain_metrics(), b.drain_metrics());
+}
