@@ -98,10 +98,10 @@ fn submit_all(guard: &Guard, effects: Vec<Effect>, journal: Result<Arc<Journal>,
     accepted
 }
 
-fn operator(journal: &PathBuf) -> Arc<CountingOperator> {
+fn operator(journal: &std::path::Path) -> Arc<CountingOperator> {
     Arc::new(CountingOperator {
         calls: AtomicUsize::new(0),
-        journal: journal.clone(),
+        journal: journal.to_path_buf(),
         intent_seen_first: Mutex::new(Vec::new()),
     })
 }
