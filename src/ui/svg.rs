@@ -75,9 +75,17 @@ pub fn buffer_to_svg(buffer: &Buffer) -> String {
             }
             if !text.trim().is_empty() {
                 let weight = if bold { " font-weight=\"bold\"" } else { "" };
-                let len = f64::from(x - start) * CELL_W;
+                // Box drawing and braille fall back to fonts of other widths: place every glyph on its cell.
+                let xs = if text.is_ascii() {
+                    format!("{px:.1}")
+                } else {
+                    (0..text.chars().count())
+                        .map(|i| format!("{:.1}", px + i as f64 * CELL_W))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                };
                 out.push_str(&format!(
-                    "<text x=\"{px:.1}\" y=\"{:.1}\" fill=\"{fg}\"{weight} xml:space=\"preserve\" textLength=\"{len:.1}\" lengthAdjust=\"spacingAndGlyphs\">{}</text>\n",
+                    "<text x=\"{xs}\" y=\"{:.1}\" fill=\"{fg}\"{weight} xml:space=\"preserve\">{}</text>\n",
                     py + CELL_H * 0.78,
                     escape(&text)
                 ));

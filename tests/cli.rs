@@ -1,0 +1,80 @@
+//! Command-line behaviour that needs no terminal: help, errors with file and line, exit codes.
+
+use std::process::Command;
+
+fn warroom(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(args)
+        .env("XDG_CONFIG_HOME", std::env::temp_dir().join("warroom-cli-no-config"))
+        .output()
+        .expect("run warroom");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into(),
+        String::from_utf8_lossy(&out.stderr).into(),
+    )
+}
+
+fn temp_file(name: &str, contents: &[u8]) -> std::path::PathBuf {
+    let path = std::env::temp_dir().join(format!("warroom-cli-{}-{name}", std::process::id()));
+    std::fs::write(&path, contents).expect("write");
+    path
+}
+
+#[test]
+fn help_documents_every_flag() {
+    let (code, out, _) = warroom(&["--help"]);
+    assert_eq!(code, 0);
+    for flag in
+        ["--demo", "--read-only", "--config", "--keymap", "--journal", "--speed", "--scenario", "--list-actions"]
+    {
+        assert!(out.contains(flag), "--help lacks {flag}");
+    }
+}
+
+#[test]
+fn without_demo_it_says_how_to_start_the_demo() {
+    let (code, _, err) = warroom(&[]);
+    assert_eq!(code, 2);
+    assert!(err.contains("warroom --demo"), "{err}");
+    assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+}
+
+#[test]
+fn bad_keymap_names_file_and_line_and_exits_2() {
+    let path = temp_file("keys.toml", b"q = \"quit\"\nr = \"rollbak\"\n");
+    let (code, _, err) = warroom(&["--demo", "--keymap", path.to_str().expect("utf8")]);
+    assert_eq!(code, 2);
+    assert!(err.contains(&format!("{}:2:", path.display())), "{err}");
+    assert!(err.contains("unknown action `rollbak`"), "{err}");
+}
+
+#[test]
+fn bad_config_names_file_and_line_and_exits_2() {
+    let path = temp_file("warroom.toml", b"operator = \"alice\"\n[thresholds]\ndb_cpu_percent = 170\n");
+    let (code, _, err) = warroom(&["--demo", "--config", path.to_str().expect("utf8")]);
+    assert_eq!(code, 2);
+    assert!(err.contains(&format!("{}:3", path.display())) && err.contains("between 0 and 100"), "{err}");
+    let path = temp_file("typo.toml", b"[thresholds]\nqueue_age = 60\n");
+    let (code, _, err) = warroom(&["--demo", "--config", path.to_str().expect("utf8")]);
+    assert_eq!(code, 2);
+    assert!(err.contains(&format!("{}:2:", path.display())) && err.contains("unknown field"), "{err}");
+}
+
+#[test]
+fn bad_scenario_and_speed_are_refused() {
+    let path = temp_file("scenario.toml", b"name = \"x\"\n");
+    let (code, _, err) = warroom(&["--demo", "--scenario", path.to_str().expect("utf8")]);
+    assert_eq!(code, 2);
+    assert!(err.contains(&path.display().to_string()) && err.contains("missing field"), "{err}");
+    let (code, _, err) = warroom(&["--demo", "--speed", "0"]);
+    assert_eq!(code, 2);
+    assert!(err.contains("out of range"), "{err}");
+}
+
+#[test]
+fn list_actions_prints_the_key_table() {
+    let (code, out, _) = warroom(&["--list-actions"]);
+    assert_eq!(code, 0);
+    assert!(out.contains("| `r` | `rollback` |"), "{out}");
+}

@@ -1,0 +1,205 @@
+//! End to end: the real binary in a real pseudo-terminal (tmux), keys sent, screen text and journal asserted.
+//! Needs tmux (scripts/test installs it); without it these tests fail rather than skip.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+use warroom::journal::{EntryKind, Journal};
+
+struct Tmux {
+    socket: String,
+}
+
+impl Tmux {
+    /// Starts `warroom ARGS` in a detached tmux session of the given size, on a private tmux server.
+    fn start(name: &str, args: &[&str], width: u16, height: u16) -> Tmux {
+        let socket = format!("warroom-e2e-{}-{name}", std::process::id());
+        let mut cmd = Command::new("tmux");
+        cmd.args([
+            "-L",
+            &socket,
+            "-f",
+            "/dev/null",
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            &width.to_string(),
+            "-y",
+            &height.to_string(),
+        ]);
+        cmd.args(["-e", "WARROOM_OPERATOR=e2e", "-e", "TERM=xterm-256color", "--", env!("CARGO_BIN_EXE_warroom")]);
+        cmd.args(args);
+        let status = cmd.status().expect("tmux must be installed (scripts/test installs it)");
+        assert!(status.success(), "tmux new-session failed");
+        Tmux { socket }
+    }
+
+    fn tmux(&self, args: &[&str]) -> std::process::Output {
+        Command::new("tmux").args(["-L", &self.socket]).args(args).output().expect("tmux")
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.tmux(&args);
+    }
+
+    fn type_text(&self, text: &str) {
+        self.tmux(&["send-keys", "-t", "e2e", "-l", text]);
+    }
+
+    fn wait_for(&self, needle: &str, timeout: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if screen.contains(needle) {
+                return screen;
+            }
+            assert!(start.elapsed() < timeout, "`{needle}` did not appear within {timeout:?}:\n{screen}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
+    fn pane_pid(&self) -> u32 {
+        let out = self.tmux(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
+        String::from_utf8_lossy(&out.stdout).trim().parse().expect("pane pid")
+    }
+
+    fn session_alive(&self) -> bool {
+        self.tmux(&["has-session", "-t", "e2e"]).status.success()
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.tmux(&["kill-server"]);
+    }
+}
+
+fn journal_path(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("warroom-e2e-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("journal.jsonl");
+    std::fs::remove_file(&path).ok();
+    path
+}
+
+/// Whether `pid` still runs. A zombie has exited and only waits for tmux to reap it.
+fn running(pid: u32) -> bool {
+    std::fs::read_to_string(format!("/proc/{pid}/status"))
+        .map(|s| !s.lines().any(|l| l.starts_with("State:") && l.contains('Z')))
+        .unwrap_or(false)
+}
+
+fn wait_for_journal(path: &Path, kind: EntryKind, timeout: Duration) -> Vec<warroom::journal::JournalEntry> {
+    let start = Instant::now();
+    loop {
+        let entries = Journal::read_all(path).unwrap_or_default();
+        if entries.iter().any(|e| e.kind == kind) {
+            return entries;
+        }
+        assert!(start.elapsed() < timeout, "no {kind:?} line in {} after {timeout:?}: {entries:?}", path.display());
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+const ALARMS: Duration = Duration::from_secs(60);
+
+#[test]
+fn demo_alarms_fire_and_a_confirmed_rollback_is_journaled() {
+    let journal = journal_path("rollback");
+    let tmux =
+        Tmux::start("rollback", &["--demo", "--speed", "60", "--journal", journal.to_str().expect("utf8")], 160, 48);
+    tmux.wait_for("DEMO", Duration::from_secs(10));
+    let screen = tmux.wait_for("2 ALARMS", ALARMS);
+    assert!(screen.contains("core-db CPU > 70 %: OK → ALARM"), "{screen}");
+    assert!(screen.contains("live→v42"), "{screen}");
+
+    tmux.keys(&["r"]);
+    let screen = tmux.wait_for("CONFIRM OPERATION", Duration::from_secs(5));
+    assert!(screen.contains("lambda:UpdateAlias orders-consumer live 42 → 41"), "{screen}");
+    tmux.type_text("orders-consumer");
+    tmux.wait_for("Enter runs it", Duration::from_secs(5));
+    tmux.keys(&["Enter"]);
+
+    let entries = wait_for_journal(&journal, EntryKind::Outcome, Duration::from_secs(20));
+    let intent = entries.iter().find(|e| e.kind == EntryKind::Intent).expect("intent line");
+    let outcome = entries.iter().find(|e| e.kind == EntryKind::Outcome).expect("outcome line");
+    assert_eq!(intent.operation.as_deref(), Some("rollback"));
+    assert_eq!(intent.target.as_deref(), Some("orders-consumer"));
+    assert_eq!(intent.session.operator, "e2e");
+    assert_eq!(outcome.op_id, intent.op_id);
+    assert_eq!(outcome.result.as_deref(), Some("succeeded"), "{outcome:?}");
+    assert!(intent.time <= outcome.time);
+    tmux.wait_for("live→v41", Duration::from_secs(10));
+
+    tmux.keys(&["q"]);
+    let start = Instant::now();
+    while tmux.session_alive() {
+        assert!(start.elapsed() < Duration::from_secs(5), "q did not quit");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}
+
+#[test]
+fn read_only_same_keys_change_nothing() {
+    let journal = journal_path("readonly");
+    let args = ["--demo", "--read-only", "--speed", "60", "--journal", journal.to_str().expect("utf8")];
+    let tmux = Tmux::start("readonly", &args, 160, 48);
+    tmux.wait_for("READ-ONLY", Duration::from_secs(10));
+    tmux.wait_for("2 ALARMS", ALARMS);
+    tmux.keys(&["r"]);
+    let screen = tmux.wait_for("PREVIEW (cannot be confirmed)", Duration::from_secs(5));
+    assert!(screen.contains("read-only: this would call lambda:UpdateAlias"), "{screen}");
+    tmux.type_text("orders-consumer");
+    tmux.keys(&["Enter"]);
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(tmux.screen().contains("PREVIEW (cannot be confirmed)"), "Enter does not confirm a preview");
+    tmux.keys(&["Escape"]);
+    let screen = tmux.wait_for("live→v42", Duration::from_secs(5));
+    assert!(!screen.contains("confirmed by"), "{screen}");
+    let entries = Journal::read_all(&journal).unwrap_or_default();
+    assert!(entries.iter().all(|e| e.kind == EntryKind::Note), "no operation journaled: {entries:?}");
+
+    // Notes are allowed to observers.
+    tmux.keys(&["n"]);
+    tmux.wait_for("add a note", Duration::from_secs(5));
+    tmux.type_text("observer here");
+    tmux.keys(&["Enter"]);
+    let entries = wait_for_journal(&journal, EntryKind::Note, Duration::from_secs(5));
+    assert_eq!(entries[0].text.as_deref(), Some("observer here"));
+    assert!(entries[0].session.read_only);
+}
+
+#[test]
+fn compact_layout_at_80x24() {
+    let journal = journal_path("compact");
+    let tmux =
+        Tmux::start("compact", &["--demo", "--speed", "60", "--journal", journal.to_str().expect("utf8")], 80, 24);
+    let screen = tmux.wait_for("orders-dlq", Duration::from_secs(10));
+    for pane in ["Alarms", "Queues", "Dead-letter queues", "Database", "Deploys", "Timeline"] {
+        assert!(screen.contains(pane), "{pane} missing at 80x24:\n{screen}");
+    }
+}
+
+#[test]
+fn hang_up_exits_within_a_second() {
+    let journal = journal_path("hangup");
+    let tmux = Tmux::start("hangup", &["--demo", "--journal", journal.to_str().expect("utf8")], 100, 30);
+    tmux.wait_for("DEMO", Duration::from_secs(10));
+    let pid = tmux.pane_pid();
+    let sent = Instant::now();
+    let status = Command::new("kill").args(["-HUP", &pid.to_string()]).status().expect("kill");
+    assert!(status.success());
+    while running(pid) {
+        assert!(sent.elapsed() < Duration::from_secs(1), "warroom {pid} still running 1 s after SIGHUP");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
