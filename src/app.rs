@@ -5,13 +5,12 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use chrono::Utc;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
-use crate::journal::{EntryKind, Journal, JournalEntry, Session};
+use crate::journal::{Journal, JournalEntry, Session};
 use crate::keymap::Keymap;
 use crate::model::Observation;
 use crate::ops::guard::Guard;
@@ -165,19 +164,7 @@ impl App {
     }
 
     fn note_entry(&self, text: String) -> JournalEntry {
-        JournalEntry {
-            time: Utc::now(),
-            clock: self.state.now,
-            session: self.session.clone(),
-            kind: EntryKind::Note,
-            op_id: None,
-            operation: None,
-            target: None,
-            parameters: None,
-            api_call: None,
-            result: None,
-            text: Some(text),
-        }
+        JournalEntry::note(&self.session, self.state.now, text)
     }
 }
 

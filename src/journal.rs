@@ -54,6 +54,29 @@ pub struct JournalEntry {
     pub text: Option<String>,
 }
 
+impl JournalEntry {
+    /// An entry written now, with only what every kind has; callers fill in the rest.
+    pub fn new(session: &Session, clock: DateTime<Utc>, kind: EntryKind) -> JournalEntry {
+        JournalEntry {
+            time: Utc::now(),
+            clock,
+            session: session.clone(),
+            kind,
+            op_id: None,
+            operation: None,
+            target: None,
+            parameters: None,
+            api_call: None,
+            result: None,
+            text: None,
+        }
+    }
+
+    pub fn note(session: &Session, clock: DateTime<Utc>, text: String) -> JournalEntry {
+        JournalEntry { text: Some(text), ..JournalEntry::new(session, clock, EntryKind::Note) }
+    }
+}
+
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
@@ -98,20 +121,8 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("warroom-journal-{}", std::process::id()));
         let path = dir.join("nested/journal.jsonl");
         let journal = Journal::open(&path).expect("open");
-        let now = Utc::now();
-        let entry = JournalEntry {
-            time: now,
-            clock: now,
-            session: Session { operator: "alice".into(), mode: "demo".into(), read_only: false },
-            kind: EntryKind::Note,
-            op_id: None,
-            operation: None,
-            target: None,
-            parameters: None,
-            api_call: None,
-            result: None,
-            text: Some("looking at core-db".into()),
-        };
+        let session = Session { operator: "alice".into(), mode: "demo".into(), read_only: false };
+        let entry = JournalEntry::note(&session, Utc::now(), "looking at core-db".into());
         journal.append(&entry).expect("append");
         journal.append(&entry).expect("append");
         let back = Journal::read_all(&path).expect("read");

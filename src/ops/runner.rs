@@ -28,18 +28,19 @@ impl std::fmt::Debug for OperationContext {
 
 fn entry(ctx: &OperationContext, id: u64, op: &Op, kind: EntryKind) -> JournalEntry {
     JournalEntry {
-        time: Utc::now(),
-        clock: (ctx.clock)(),
-        session: ctx.session.clone(),
-        kind,
         op_id: Some(format!("{}-{id}", ctx.session_id)),
         operation: Some(op.action().name().to_string()),
         target: Some(op.target().to_string()),
         parameters: serde_json::to_value(op).ok(),
         api_call: Some(op.api_call()),
-        result: None,
-        text: None,
+        ..JournalEntry::new(&ctx.session, (ctx.clock)(), kind)
     }
+}
+
+/// Appends on the blocking pool: the journal syncs every line to disk, and the event loop must not wait for that.
+async fn append(journal: &Arc<Journal>, entry: JournalEntry) -> std::io::Result<()> {
+    let journal = journal.clone();
+    tokio::task::spawn_blocking(move || journal.append(&entry)).await.map_err(std::io::Error::other)?
 }
 
 pub async fn run_operation(
@@ -51,7 +52,7 @@ pub async fn run_operation(
     report: impl Fn(OpUpdate) + Send + Sync,
 ) {
     let send = |phase, message: String| report(OpUpdate { id, phase, message });
-    if let Err(e) = journal.append(&entry(&ctx, id, &op, EntryKind::Intent)) {
+    if let Err(e) = append(&journal, entry(&ctx, id, &op, EntryKind::Intent)).await {
         send(
             OpPhase::Refused,
             format!("journal {} cannot be written ({e}); nothing was called", journal.path().display()),
@@ -73,7 +74,7 @@ pub async fn run_operation(
     let mut outcome = entry(&ctx, id, &op, EntryKind::Outcome);
     outcome.result = Some(phase.label().to_string());
     outcome.text = Some(text.clone());
-    let text = match journal.append(&outcome) {
+    let text = match append(&journal, outcome).await {
         Ok(()) => text,
         Err(e) => format!("{text} (the outcome could not be journaled: {e})"),
     };

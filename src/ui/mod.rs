@@ -35,18 +35,35 @@ pub fn render(frame: &mut Frame, state: &State, keymap: &Keymap) {
     let [header, body, footer] =
         Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
     panes::header::render(frame, header, state);
-    match density {
-        Density::Compact => compact(frame, body, state),
-        Density::Rich => rich(frame, body, state),
-    }
+    let areas = match density {
+        Density::Compact => compact(body, state),
+        Density::Rich => rich(body),
+    };
+    panes::alarms::render(frame, areas.alarms, state, density);
+    panes::queues::render(frame, areas.queues, state, density);
+    panes::dlqs::render(frame, areas.dlqs, state, density);
+    panes::database::render(frame, areas.database, state, density);
+    panes::deploys::render(frame, areas.deploys, state, density);
+    panes::timeline::render(frame, areas.timeline, state, density);
     panes::footer::render(frame, footer, state, keymap);
     popups::render(frame, area, state, keymap);
 }
 
-fn compact(frame: &mut Frame, body: Rect, state: &State) {
+/// Where each pane goes.
+struct PaneAreas {
+    alarms: Rect,
+    queues: Rect,
+    dlqs: Rect,
+    database: Rect,
+    deploys: Rect,
+    timeline: Rect,
+}
+
+/// Two columns: alarms, queues, DLQs and deploys on the left; database and timeline on the right.
+fn compact(body: Rect, state: &State) -> PaneAreas {
     let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
     // Queues, DLQs and deploys take what their rows need; alarms (of which a real account has many) take the rest.
-    let [a, q, d, f] = Layout::vertical([
+    let [alarms, queues, dlqs, deploys] = Layout::vertical([
         Constraint::Min(3),
         Constraint::Length(2 + 2 * (state.data.queues.len() as u16).clamp(1, 3)),
         Constraint::Length(2 + (state.data.dlqs.len() as u16).clamp(1, 3)),
@@ -54,26 +71,17 @@ fn compact(frame: &mut Frame, body: Rect, state: &State) {
     ])
     .areas(left);
     let instances = state.data.instances().count() as u16;
-    let [db, tl] =
+    let [database, timeline] =
         Layout::vertical([Constraint::Length(2 + 1 + 2 * instances.clamp(1, 4)), Constraint::Min(3)]).areas(right);
-    panes::alarms::render(frame, a, state, Density::Compact);
-    panes::queues::render(frame, q, state, Density::Compact);
-    panes::dlqs::render(frame, d, state, Density::Compact);
-    panes::deploys::render(frame, f, state, Density::Compact);
-    panes::database::render(frame, db, state, Density::Compact);
-    panes::timeline::render(frame, tl, state, Density::Compact);
+    PaneAreas { alarms, queues, dlqs, database, deploys, timeline }
 }
 
-fn rich(frame: &mut Frame, body: Rect, state: &State) {
-    let [top, middle, bottom] =
+/// Three bands: alarms and queues; the database chart beside DLQs and deploys; the timeline.
+fn rich(body: Rect) -> PaneAreas {
+    let [top, middle, timeline] =
         Layout::vertical([Constraint::Percentage(30), Constraint::Percentage(38), Constraint::Min(6)]).areas(body);
     let [alarms, queues] = Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(top);
-    let [db, side] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(middle);
+    let [database, side] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(middle);
     let [dlqs, deploys] = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(side);
-    panes::alarms::render(frame, alarms, state, Density::Rich);
-    panes::queues::render(frame, queues, state, Density::Rich);
-    panes::database::render(frame, db, state, Density::Rich);
-    panes::dlqs::render(frame, dlqs, state, Density::Rich);
-    panes::deploys::render(frame, deploys, state, Density::Rich);
-    panes::timeline::render(frame, bottom, state, Density::Rich);
+    PaneAreas { alarms, queues, dlqs, database, deploys, timeline }
 }

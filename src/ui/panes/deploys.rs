@@ -39,13 +39,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     for (i, f) in rows.iter().enumerate() {
         let changed = f.changed_at.map_or("–".to_string(), |t| format!("{} ago", compact_duration(state.now - t)));
         let prev = f.previous_version.as_deref().map_or(String::new(), |p| format!(" (was v{p})"));
-        let head = vec![
+        let mut head = vec![
             Span::styled(sanitize(&f.name, 18), theme::bold()),
             Span::raw(format!(" {}→", sanitize(&f.alias, 10))),
             Span::styled(format!("v{}", sanitize(&f.version, 8)), theme::marker()),
             Span::styled(prev, theme::dim()),
             Span::raw(format!(" {changed}")),
         ];
+        if let Some(op) = state.latest_operation_on(&f.name).filter(|o| o.phase.in_progress()) {
+            head.push(Span::styled(format!(" {}…", op.phase.label()), theme::warn()));
+        }
         // Health goes on its own line: a long function name must not push the error rate off screen.
         lines.push(styled_line(Line::from(head), row_style(state, PaneId::Deploys, i)));
         let mut h = health(state, f);
