@@ -98,6 +98,11 @@ impl App {
     }
 
     fn handle(&mut self, event: AppEvent, tx: &UnboundedSender<AppEvent>) -> Option<Exit> {
+        if matches!(event, AppEvent::Key(_) | AppEvent::Op(_)) {
+            // Bring the clock up to date first, so a confirmation is stamped when it happened, not at the last
+            // tick (a whole second behind, which is a minute of simulated time at high --speed).
+            self.state.update(Msg::Tick(self.telemetry.now()));
+        }
         let msg = match event {
             AppEvent::Key(key) => self.key_to_msg(key)?,
             AppEvent::Resize => Msg::Resize,
@@ -145,7 +150,8 @@ impl App {
                         let _ = reply.send(AppEvent::Op(update));
                     };
                     if let Err(refusal) = self.guard.submit(id, op, ctx, self.journal.clone(), report) {
-                        let update = OpUpdate { id, phase: OpPhase::Refused, message: refusal.to_string() };
+                        let update =
+                            OpUpdate { id, phase: OpPhase::Refused, message: refusal.to_string(), at: self.state.now };
                         self.state.update(Msg::Op(update));
                     }
                 }

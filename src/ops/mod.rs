@@ -155,4 +155,6 @@ pub struct OpUpdate {
     pub id: u64,
     pub phase: OpPhase,
     pub message: String,
+    /// When it happened, on the dashboard's clock (simulated in demo), for the timeline.
+    pub at: chrono::DateTime<chrono::Utc>,
 }

@@ -51,7 +51,7 @@ pub async fn run_operation(
     ctx: OperationContext,
     report: impl Fn(OpUpdate) + Send + Sync,
 ) {
-    let send = |phase, message: String| report(OpUpdate { id, phase, message });
+    let send = |phase, message: String| report(OpUpdate { id, phase, message, at: (ctx.clock)() });
     if let Err(e) = append(&journal, entry(&ctx, id, &op, EntryKind::Intent)).await {
         send(
             OpPhase::Refused,

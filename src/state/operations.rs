@@ -47,7 +47,7 @@ impl State {
             started: self.now,
             message: "confirmed; journaling intent".to_string(),
         });
-        self.timeline_op(&op, format!("{} confirmed by {}", op.summary(), self.mode.operator));
+        self.timeline_op(&op, self.now, format!("{} confirmed by {}", op.summary(), self.mode.operator));
         self.notice = Some(format!("{}: confirmed", op.summary()));
         vec![Effect::Execute { id, op }]
     }
@@ -57,23 +57,25 @@ impl State {
         record.phase = update.phase;
         record.message = update.message.clone();
         let op = record.op.clone();
+        // The operator's clock can be ahead of the last tick: never let the timeline run backwards.
+        let at = update.at.max(self.now);
         match update.phase {
             OpPhase::Executing | OpPhase::Verifying => {}
             OpPhase::Succeeded => {
-                self.timeline_op(&op, format!("{} succeeded: {}", op.summary(), update.message));
+                self.timeline_op(&op, at, format!("{} succeeded: {}", op.summary(), update.message));
                 self.notice = Some(format!("{}: verified", op.summary()));
             }
             OpPhase::Failed | OpPhase::Refused => {
                 let verb = update.phase.label();
-                self.timeline_op(&op, format!("{} {verb}: {}", op.summary(), update.message));
+                self.timeline_op(&op, at, format!("{} {verb}: {}", op.summary(), update.message));
                 self.notice = Some(format!("{} {verb}: {}", op.summary(), update.message));
             }
         }
     }
 
-    fn timeline_op(&mut self, op: &Op, text: String) {
+    fn timeline_op(&mut self, op: &Op, at: DateTime<Utc>, text: String) {
         self.data.push_event(TimelineEvent {
-            at: self.now,
+            at,
             kind: EventKind::Operation,
             resource: Some(op.target().to_string()),
             text,

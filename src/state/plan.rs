@@ -90,10 +90,7 @@ impl State {
                 "weighted routing (if any) is cleared".to_string(),
                 format!("verified by reading the alias back (GetAlias {} {})", f.name, f.alias),
             ],
-            warnings: vec![format!(
-                "version {} stays published; changes it made outside code (schema, data) are not undone",
-                f.version
-            )],
+            warnings: rollback_warnings(&f.version, &prev),
         })
     }
 
@@ -226,4 +223,18 @@ impl State {
             warnings: Vec::new(),
         })
     }
+}
+
+fn rollback_warnings(current: &str, target: &str) -> Vec<String> {
+    let mut warnings = Vec::new();
+    // After a rollback, the alias's "previous" version is the one just rolled away from.
+    if let (Ok(c), Ok(t)) = (current.parse::<u64>(), target.parse::<u64>())
+        && t > c
+    {
+        warnings
+            .push(format!("version {t} is NEWER than {c}: this rolls forward to the version just rolled back from"));
+    }
+    warnings
+        .push(format!("version {current} stays published; changes it made outside code (schema, data) are not undone"));
+    warnings
 }

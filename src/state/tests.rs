@@ -64,9 +64,14 @@ fn rollback_lifecycle() {
     assert!(s.ui.popup.is_none(), "no second plan while one runs");
     assert!(s.notice.as_deref().unwrap_or_default().contains("one operation per target"), "{:?}", s.notice);
 
-    s.update(Msg::Op(OpUpdate { id: *id, phase: OpPhase::Verifying, message: "alias moved".into() }));
+    s.update(Msg::Op(OpUpdate { id: *id, phase: OpPhase::Verifying, message: "alias moved".into(), at: s.now }));
     assert_eq!(s.operations[0].phase, OpPhase::Verifying);
-    s.update(Msg::Op(OpUpdate { id: *id, phase: OpPhase::Succeeded, message: "GetAlias: live → 41".into() }));
+    s.update(Msg::Op(OpUpdate {
+        id: *id,
+        phase: OpPhase::Succeeded,
+        message: "GetAlias: live → 41".into(),
+        at: s.now,
+    }));
     assert_eq!(s.operations[0].phase, OpPhase::Succeeded);
     let ops: Vec<_> =
         s.data.timeline.iter().filter(|e| e.kind == EventKind::Operation).map(|e| e.text.as_str()).collect();
@@ -90,7 +95,12 @@ fn failed_operation_is_shown_and_releases_the_target() {
     let mut s = peak();
     let effects = confirm(&mut s, Action::Rollback, "orders-consumer");
     let Some(Effect::Execute { id, .. }) = effects.first() else { panic!("{effects:?}") };
-    s.update(Msg::Op(OpUpdate { id: *id, phase: OpPhase::Failed, message: "conflict: someone else moved it".into() }));
+    s.update(Msg::Op(OpUpdate {
+        id: *id,
+        phase: OpPhase::Failed,
+        message: "conflict: someone else moved it".into(),
+        at: s.now,
+    }));
     assert!(s.notice.as_deref().unwrap_or_default().contains("failed"));
     s.update(Msg::Action(Action::Rollback));
     assert!(matches!(s.ui.popup, Some(Popup::Plan(_))), "a failed operation no longer locks its target");
@@ -297,4 +307,28 @@ fn redraws_only_when_something_changed() {
     assert!(!s.take_dirty(), "the same second is not a change");
     s.update(Msg::Tick(now + chrono::Duration::seconds(1)));
     assert!(s.take_dirty(), "the visible clock moved");
+}
+
+#[test]
+fn rolling_back_a_rollback_warns_that_it_rolls_forward() {
+    let mut scene = Scene::at_minute(45.0, false);
+    scene.world.update_alias("orders-consumer", "live", 42, 41, "alice").expect("rollback");
+    scene.poll();
+    scene.state.update(Msg::Action(Action::Rollback));
+    let p = plan(&scene.state);
+    assert_eq!(
+        p.plan.op,
+        Op::Rollback { function: "orders-consumer".into(), alias: "live".into(), from: "41".into(), to: "42".into() }
+    );
+    assert!(p.plan.warnings[0].contains("NEWER"), "{:?}", p.plan.warnings);
+}
+
+#[test]
+fn operation_events_use_the_operators_clock() {
+    let mut s = peak();
+    let effects = confirm(&mut s, Action::Rollback, "orders-consumer");
+    let Some(Effect::Execute { id, .. }) = effects.first() else { panic!("{effects:?}") };
+    let later = s.now + chrono::Duration::seconds(20);
+    s.update(Msg::Op(OpUpdate { id: *id, phase: OpPhase::Succeeded, message: "ok".into(), at: later }));
+    assert_eq!(s.data.timeline.last().map(|e| e.at), Some(later));
 }

@@ -17,15 +17,13 @@ fn redrive_text(state: &State, dlq: &DlqStatus) -> Option<Span<'static>> {
     }
     let task = state.data.redrives.get(&dlq.name)?;
     let pct = (task.moved * 100).checked_div(task.to_move).unwrap_or(100);
-    let style = match task.status {
-        RedriveStatus::Running => theme::warn(),
-        RedriveStatus::Completed => theme::ok(),
-        _ => theme::dim(),
+    let (text, style) = match task.status {
+        RedriveStatus::Running => (format!("redrive {pct}% {}/{}", task.moved, task.to_move), theme::warn()),
+        RedriveStatus::Completed => (format!("redriven {} ✓", task.moved), theme::ok()),
+        RedriveStatus::Cancelled => (format!("cancelled at {}/{}", task.moved, task.to_move), theme::dim()),
+        RedriveStatus::Failed => (format!("redrive failed at {}/{}", task.moved, task.to_move), theme::alarm()),
     };
-    Some(Span::styled(
-        format!("redrive {} {pct}% ({}/{})", task.status.label().to_lowercase(), task.moved, task.to_move),
-        style,
-    ))
+    Some(Span::styled(text, style))
 }
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {

@@ -12,7 +12,7 @@ use crate::ui::theme;
 
 pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap) {
     let height = Action::ALL.len() as u16 + 5;
-    let inner = popup_frame(frame, area, 78, height, "help", false);
+    let inner = popup_frame(frame, area, 100, height, "help", false);
     let mut lines =
         vec![Line::from(Span::styled(format!("{:<18} {:<16} {}", "keys", "action", "what it does"), theme::dim()))];
     for &action in Action::ALL {
