@@ -126,8 +126,7 @@ impl App {
         if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
             // In raw mode ctrl-c is a key, not a kill: say how to leave instead of dying mid-operation.
             let quit = self.keymap.hint(crate::action::Action::Quit).unwrap_or_else(|| "the quit key".into());
-            self.state.notice = Some(format!("ctrl-c does not quit here; press {quit}"));
-            return Some(Msg::Resize);
+            return Some(Msg::Notice(format!("ctrl-c does not quit here; press {quit}")));
         }
         None
     }

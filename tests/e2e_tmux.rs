@@ -118,13 +118,13 @@ fn demo_alarms_fire_and_a_confirmed_rollback_is_journaled() {
     let tmux =
         Tmux::start("rollback", &["--demo", "--speed", "60", "--journal", journal.to_str().expect("utf8")], 160, 48);
     tmux.wait_for("DEMO", Duration::from_secs(10));
-    let screen = tmux.wait_for("2 ALARMS", ALARMS);
-    assert!(screen.contains("core-db CPU > 70 %: OK → ALARM"), "{screen}");
-    assert!(screen.contains("live→v42"), "{screen}");
+    tmux.wait_for("2 ALARMS", ALARMS);
+    tmux.wait_for("core-db CPU > 70 %: OK → ALARM", Duration::from_secs(5));
+    tmux.wait_for("live→v42", Duration::from_secs(5));
 
     tmux.keys(&["r"]);
-    let screen = tmux.wait_for("CONFIRM OPERATION", Duration::from_secs(5));
-    assert!(screen.contains("lambda:UpdateAlias orders-consumer live 42 → 41"), "{screen}");
+    let screen = tmux.wait_for("lambda:UpdateAlias orders-consumer live 42 → 41", Duration::from_secs(5));
+    assert!(screen.contains("CONFIRM OPERATION"), "{screen}");
     tmux.type_text("orders-consumer");
     tmux.wait_for("Enter runs it", Duration::from_secs(5));
     tmux.keys(&["Enter"]);
@@ -156,12 +156,13 @@ fn read_only_same_keys_change_nothing() {
     tmux.wait_for("READ-ONLY", Duration::from_secs(10));
     tmux.wait_for("2 ALARMS", ALARMS);
     tmux.keys(&["r"]);
-    let screen = tmux.wait_for("PREVIEW (cannot be confirmed)", Duration::from_secs(5));
-    assert!(screen.contains("read-only: this would call lambda:UpdateAlias"), "{screen}");
+    // Wait for the text asserted: a capture can land while tmux is still applying a frame.
+    let screen = tmux.wait_for("read-only: this would call lambda:UpdateAlias", Duration::from_secs(5));
+    assert!(screen.contains("PREVIEW (cannot be confirmed)"), "{screen}");
     tmux.type_text("orders-consumer");
     tmux.keys(&["Enter"]);
     std::thread::sleep(Duration::from_secs(2));
-    assert!(tmux.screen().contains("PREVIEW (cannot be confirmed)"), "Enter does not confirm a preview");
+    tmux.wait_for("PREVIEW (cannot be confirmed)", Duration::from_secs(2));
     tmux.keys(&["Escape"]);
     let screen = tmux.wait_for("live→v42", Duration::from_secs(5));
     assert!(!screen.contains("confirmed by"), "{screen}");
@@ -183,9 +184,9 @@ fn compact_layout_at_80x24() {
     let journal = journal_path("compact");
     let tmux =
         Tmux::start("compact", &["--demo", "--speed", "60", "--journal", journal.to_str().expect("utf8")], 80, 24);
-    let screen = tmux.wait_for("orders-dlq", Duration::from_secs(10));
+    tmux.wait_for("orders-dlq", Duration::from_secs(10));
     for pane in ["Alarms", "Queues", "Dead-letter queues", "Database", "Deploys", "Timeline"] {
-        assert!(screen.contains(pane), "{pane} missing at 80x24:\n{screen}");
+        tmux.wait_for(pane, Duration::from_secs(5));
     }
 }
 

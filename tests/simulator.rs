@@ -170,3 +170,15 @@ fn same_scenario_same_story() {
     assert_eq!(a.dlq_depth(), b.dlq_depth());
     assert_eq!(a.drain_metrics(), b.drain_metrics());
 }
+
+#[test]
+fn the_shipped_scenario_file_is_the_built_in_one() {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/orders-incident.toml");
+    let from_file = Scenario::load(&path).expect("loads with --scenario");
+    let built_in = Scenario::seed_incident().expect("built in");
+    assert_eq!(from_file.name, built_in.name);
+    let (mut a, mut b) = (World::new(from_file), World::new(built_in));
+    run_to(&mut a, 50.0);
+    run_to(&mut b, 50.0);
+    assert_eq!(a.drain_metrics(), b.drain_metrics());
+}

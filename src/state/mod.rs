@@ -36,6 +36,8 @@ pub enum Msg {
     Tick(DateTime<Utc>),
     Op(OpUpdate),
     Resize,
+    /// A one-line message for the status bar.
+    Notice(String),
 }
 
 /// What `update` asks the outside world to do.
@@ -132,6 +134,11 @@ impl State {
                 Vec::new()
             }
             Msg::Resize => {
+                self.dirty = true;
+                Vec::new()
+            }
+            Msg::Notice(text) => {
+                self.notice = Some(text);
                 self.dirty = true;
                 Vec::new()
             }
