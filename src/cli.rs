@@ -40,6 +40,18 @@ pub struct Cli {
     #[arg(long, value_name = "PATH")]
     pub scenario: Option<PathBuf>,
 
+    /// AWS profile (default: AWS_PROFILE, then the default chain)
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// AWS region (default: AWS_REGION, then the profile's region)
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// Send every AWS call to this endpoint, e.g. an emulator (AWS_ENDPOINT_URL works too)
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
     /// Print every action with its default keys and description, then exit
     #[arg(long)]
     pub list_actions: bool,

@@ -87,6 +87,40 @@ impl Default for Thresholds {
     }
 }
 
+/// Where to reach AWS; each overrides the default chain (flags override these in turn).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AwsSettings {
+    pub profile: Option<String>,
+    pub region: Option<String>,
+    pub endpoint_url: Option<String>,
+}
+
+/// What to watch. Anything left out is discovered from what is named; no `[watch]` at all discovers
+/// everything in the region (bounded per kind).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Watch {
+    /// Queue names. Their DLQs come from each queue's RedrivePolicy, their consumers from event source mappings.
+    #[serde(default)]
+    pub queues: Vec<String>,
+    /// Dead-letter queues to watch beyond those discovered.
+    #[serde(default)]
+    pub dlqs: Vec<String>,
+    /// Function names, or `name:alias` (default alias: every alias of the function).
+    #[serde(default)]
+    pub functions: Vec<String>,
+    /// DB cluster identifiers (members are discovered).
+    #[serde(default)]
+    pub clusters: Vec<String>,
+    /// DB instance identifiers outside any cluster.
+    #[serde(default)]
+    pub instances: Vec<String>,
+    /// Alarm name prefixes; empty watches every alarm.
+    #[serde(default)]
+    pub alarm_prefixes: Vec<String>,
+}
+
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -96,6 +130,9 @@ pub struct Config {
     pub journal: Option<PathBuf>,
     #[serde(default)]
     pub thresholds: Thresholds,
+    #[serde(default)]
+    pub aws: AwsSettings,
+    pub watch: Option<Watch>,
 }
 
 impl Config {

@@ -1,4 +1,5 @@
-//! warroom's entry point: flags, config, keymap, the terminal guard and the runtime.
+//! warroom's entry point: flags, config, keymap, the source of truth (simulator or AWS), the terminal guard and
+//! the runtime.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -11,15 +12,19 @@ use warroom::cli::Cli;
 use warroom::config::Config;
 use warroom::journal::{Journal, Session};
 use warroom::keymap::Keymap;
+use warroom::ops::aws::AwsOperator;
 use warroom::ops::guard::Guard;
 use warroom::ops::sim::SimOperator;
 use warroom::paths;
 use warroom::state::{Mode, State};
 use warroom::telemetry::Telemetry;
+use warroom::telemetry::aws::{AwsOptions, AwsTelemetry, connect};
 use warroom::telemetry::sim::{Scenario, Sim, SimTelemetry};
 
 /// Exit status for bad input (flags, config, keymap, scenario): nothing was started, nothing was written.
 const EXIT_USAGE: u8 = 2;
+/// Exit status when AWS cannot be reached or will not say who we are.
+const EXIT_AWS: u8 = 3;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -28,6 +33,10 @@ fn main() -> ExitCode {
         Err(StartError::Usage(message)) => {
             eprintln!("warroom: {message}");
             ExitCode::from(EXIT_USAGE)
+        }
+        Err(StartError::Aws(message)) => {
+            eprintln!("warroom: {message}");
+            ExitCode::from(EXIT_AWS)
         }
         Err(StartError::Runtime(report)) => {
             eprintln!("warroom: {report:?}");
@@ -38,6 +47,7 @@ fn main() -> ExitCode {
 
 enum StartError {
     Usage(String),
+    Aws(String),
     Runtime(color_eyre::Report),
 }
 
@@ -51,6 +61,39 @@ fn usage(e: impl std::fmt::Display) -> StartError {
     StartError::Usage(e.to_string())
 }
 
+/// Where the data comes from and who may change things: the one place an operator is built. In read-only
+/// mode `Guard::new` never calls the closure, so no operator exists.
+struct Backend {
+    telemetry: Arc<dyn Telemetry>,
+    guard: Guard,
+    mode: &'static str,
+}
+
+fn demo_backend(cli: &Cli) -> Result<Backend, StartError> {
+    let scenario = match &cli.scenario {
+        Some(path) => Scenario::load(path),
+        None => Scenario::seed_incident(),
+    }
+    .map_err(usage)?;
+    let sim = Sim::start(scenario, cli.speed);
+    let telemetry: Arc<dyn Telemetry> = Arc::new(SimTelemetry::new(sim.clone()));
+    let guard = Guard::new(cli.read_only, || Arc::new(SimOperator::new(sim)));
+    Ok(Backend { telemetry, guard, mode: "demo" })
+}
+
+async fn live_backend(cli: &Cli, config: &Config) -> Result<Backend, StartError> {
+    let options = AwsOptions {
+        profile: cli.profile.clone().or(config.aws.profile.clone()),
+        region: cli.region.clone().or(config.aws.region.clone()),
+        endpoint_url: cli.endpoint_url.clone().or(config.aws.endpoint_url.clone()),
+    };
+    let connection = connect(&options).await.map_err(|e| StartError::Aws(e.to_string()))?;
+    let clients = connection.clients.clone();
+    let telemetry: Arc<dyn Telemetry> = Arc::new(AwsTelemetry::new(connection, config.watch.clone()));
+    let guard = Guard::new(cli.read_only, || Arc::new(AwsOperator::new(clients)));
+    Ok(Backend { telemetry, guard, mode: "live" })
+}
+
 fn start(cli: Cli) -> Result<(), StartError> {
     let config_dir = paths::config_dir();
     let config =
@@ -61,18 +104,9 @@ fn start(cli: Cli) -> Result<(), StartError> {
         print!("{}", keymap.markdown_table());
         return Ok(());
     }
-    if !cli.demo {
-        return Err(usage(
-            "the live AWS backend is not part of this build yet.\n\
-             Start the simulated incident instead:   warroom --demo\n\
-             Watch it without operating:            warroom --demo --read-only",
-        ));
-    }
-    let scenario = match &cli.scenario {
-        Some(path) => Scenario::load(path),
-        None => Scenario::seed_incident(),
-    }
-    .map_err(usage)?;
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    // Connect (or build the simulator) before touching the terminal, so errors print plainly.
+    let backend = if cli.demo { demo_backend(&cli)? } else { runtime.block_on(live_backend(&cli, &config))? };
 
     color_eyre::install()?;
     let operator = config.operator.clone().unwrap_or_else(paths::operator_identity);
@@ -82,14 +116,10 @@ fn start(cli: Cli) -> Result<(), StartError> {
         None => Err("no journal path: set --journal, or HOME or XDG_STATE_HOME".to_string()),
     };
 
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     let exit = runtime.block_on(async {
-        let sim = Sim::start(scenario, cli.speed);
-        let telemetry: Arc<dyn Telemetry> = Arc::new(SimTelemetry::new(sim.clone()));
-        // The only place an operator is built; in read-only mode this closure never runs.
-        let guard = Guard::new(cli.read_only, || Arc::new(SimOperator::new(sim.clone())));
-        let mode = Mode { read_only: cli.read_only, source: telemetry.source(), operator: operator.clone() };
-        let mut state = State::new(mode, config.thresholds.clone(), telemetry.now());
+        let Backend { telemetry, guard, mode } = backend;
+        let state_mode = Mode { read_only: cli.read_only, source: telemetry.source(), operator: operator.clone() };
+        let mut state = State::new(state_mode, config.thresholds.clone(), telemetry.now());
         state.journal_error = journal.as_ref().err().cloned();
         let app = App {
             state,
@@ -97,7 +127,7 @@ fn start(cli: Cli) -> Result<(), StartError> {
             telemetry,
             guard,
             journal,
-            session: Session { operator, mode: "demo".into(), read_only: cli.read_only },
+            session: Session { operator, mode: mode.into(), read_only: cli.read_only },
             session_id: format!("{}-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S"), std::process::id()),
         };
         let mut terminal = ratatui::try_init()?;

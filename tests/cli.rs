@@ -32,12 +32,36 @@ fn help_documents_every_flag() {
     }
 }
 
+/// Runs warroom with no AWS configuration at all: an empty HOME, no AWS variables, no instance metadata.
+fn warroom_without_aws(args: &[&str], region: Option<&str>) -> (i32, String) {
+    let home = std::env::temp_dir().join(format!("warroom-cli-empty-home-{}", std::process::id()));
+    std::fs::create_dir_all(&home).expect("home");
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_warroom"));
+    cmd.args(args).env_clear().env("HOME", &home).env("PATH", std::env::var_os("PATH").unwrap_or_default());
+    // Never reach for the link-local instance metadata endpoint from a test.
+    cmd.env("AWS_EC2_METADATA_DISABLED", "true");
+    if let Some(r) = region {
+        cmd.env("AWS_REGION", r);
+    }
+    let out = cmd.output().expect("run warroom");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stderr).into())
+}
+
 #[test]
-fn without_demo_it_says_how_to_start_the_demo() {
-    let (code, _, err) = warroom(&[]);
-    assert_eq!(code, 2);
+fn without_credentials_it_names_the_chain_and_suggests_the_demo() {
+    let (code, err) = warroom_without_aws(&[], Some("eu-west-1"));
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("no AWS credentials found. Tried: environment variables"), "{err}");
+    assert!(err.contains("EC2 instance profile (IMDS)"), "{err}");
     assert!(err.contains("warroom --demo"), "{err}");
     assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");
+}
+
+#[test]
+fn without_a_region_it_says_how_to_set_one() {
+    let (code, err) = warroom_without_aws(&[], None);
+    assert_eq!(code, 3, "{err}");
+    assert!(err.contains("no AWS region: set --region"), "{err}");
 }
 
 #[test]

@@ -138,7 +138,12 @@ async fn read_only_guard_refuses_every_operation_directly() {
     let guard = Guard::read_only();
     let ops = [
         Op::Rollback { function: "f".into(), alias: "live".into(), from: "2".into(), to: "1".into() },
-        Op::Reboot { cluster: "c".into(), instance: "i".into(), writer: true },
+        Op::Reboot {
+            cluster: "c".into(),
+            instance: "i".into(),
+            writer: true,
+            call: warroom::ops::RebootCall::Instance,
+        },
         Op::Failover { cluster: "c".into(), target: None },
         Op::Redrive { dlq: "d".into(), destination: "q".into(), rate: Some(10) },
         Op::CancelRedrive { dlq: "d".into(), task: "t".into() },

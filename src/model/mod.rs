@@ -5,8 +5,8 @@ mod series;
 mod timeline;
 
 pub use resource::{
-    AlarmState, AlarmStatus, ClusterStatus, DlqStatus, FunctionStatus, InstanceStatus, QueueStatus, RedriveStatus,
-    RedriveTask, Role,
+    AlarmState, AlarmStatus, ClusterKind, ClusterStatus, DlqStatus, FunctionStatus, InstanceStatus, QueueStatus,
+    RedriveStatus, RedriveTask, Role,
 };
 pub use series::{Point, Series};
 pub use timeline::{EventKind, TimelineEvent};
@@ -36,6 +36,10 @@ pub enum MetricKind {
     Errors,
     /// Lambda Duration p99, milliseconds.
     DurationP99,
+    /// Lambda Throttles, per minute.
+    Throttles,
+    /// Lambda ConcurrentExecutions, maximum.
+    Concurrency,
 }
 
 impl MetricKind {
@@ -51,6 +55,8 @@ impl MetricKind {
             MetricKind::Invocations => "invocations/min",
             MetricKind::Errors => "errors/min",
             MetricKind::DurationP99 => "duration p99 (ms)",
+            MetricKind::Throttles => "throttles/min",
+            MetricKind::Concurrency => "concurrent executions",
         }
     }
 }
@@ -78,4 +84,24 @@ pub enum Observation {
         value: f64,
     },
     Event(TimelineEvent),
+    /// One call of a poll failed; the rest of the poll still counts.
+    Problem {
+        source: String,
+        message: String,
+    },
+    /// A resource the config names does not exist.
+    Missing {
+        kind: ResourceKind,
+        name: String,
+    },
+}
+
+/// The kinds of resource a pane lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ResourceKind {
+    Queue,
+    Dlq,
+    Function,
+    Cluster,
+    Instance,
 }

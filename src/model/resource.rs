@@ -113,10 +113,22 @@ pub struct InstanceStatus {
     pub status: String,
 }
 
+/// What kind of database this is decides which reboot and failover calls apply.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum ClusterKind {
+    /// Aurora: instances reboot one by one (RebootDBInstance); FailoverDBCluster promotes a reader.
+    Aurora,
+    /// A Multi-AZ DB cluster (non-Aurora): rebooted as a whole with RebootDBCluster.
+    MultiAzCluster,
+    /// A single DB instance, shown as a cluster of one; Multi-AZ ones can fail over while rebooting.
+    Instance { multi_az: bool },
+}
+
 #[derive(Debug, Clone, PartialEq)]
 pub struct ClusterStatus {
     pub id: String,
     pub engine: String,
+    pub kind: ClusterKind,
     pub status: String,
     pub members: Vec<InstanceStatus>,
 }

@@ -1,6 +1,7 @@
 //! The write side. Every call that changes AWS is an `Op`, carried out only by an `Operator`, reached only
 //! through the `Guard`. In read-only mode no operator exists at all.
 
+pub mod aws;
 pub mod guard;
 pub mod runner;
 pub mod sim;
@@ -15,10 +16,22 @@ use crate::telemetry::BoxFuture;
 #[serde(tag = "operation", rename_all = "snake_case")]
 pub enum Op {
     Rollback { function: String, alias: String, from: String, to: String },
-    Reboot { cluster: String, instance: String, writer: bool },
+    Reboot { cluster: String, instance: String, writer: bool, call: RebootCall },
     Failover { cluster: String, target: Option<String> },
     Redrive { dlq: String, destination: String, rate: Option<u32> },
     CancelRedrive { dlq: String, task: String },
+}
+
+/// Which API call a reboot makes; the plan says which and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RebootCall {
+    /// RebootDBInstance on the chosen instance (Aurora members, single instances).
+    Instance,
+    /// RebootDBInstance with ForceFailover: a Multi-AZ instance fails over to its standby while rebooting.
+    InstanceWithFailover,
+    /// RebootDBCluster: a Multi-AZ DB cluster (not Aurora) reboots as a whole.
+    Cluster,
 }
 
 impl Op {
@@ -36,6 +49,7 @@ impl Op {
     pub fn target(&self) -> &str {
         match self {
             Op::Rollback { function, .. } => function,
+            Op::Reboot { cluster, call: RebootCall::Cluster, .. } => cluster,
             Op::Reboot { instance, .. } => instance,
             Op::Failover { cluster, .. } => cluster,
             Op::Redrive { dlq, .. } | Op::CancelRedrive { dlq, .. } => dlq,
@@ -57,7 +71,15 @@ impl Op {
             Op::Rollback { function, alias, from, to } => format!(
                 "lambda:UpdateAlias {function} {alias} {from} → {to} (FunctionName={function}, Name={alias}, FunctionVersion={to}, RoutingConfig={{}})"
             ),
-            Op::Reboot { instance, .. } => format!("rds:RebootDBInstance DBInstanceIdentifier={instance}"),
+            Op::Reboot { instance, call: RebootCall::Instance, .. } => {
+                format!("rds:RebootDBInstance DBInstanceIdentifier={instance}")
+            }
+            Op::Reboot { instance, call: RebootCall::InstanceWithFailover, .. } => {
+                format!("rds:RebootDBInstance DBInstanceIdentifier={instance} ForceFailover=true")
+            }
+            Op::Reboot { cluster, call: RebootCall::Cluster, .. } => {
+                format!("rds:RebootDBCluster DBClusterIdentifier={cluster}")
+            }
             Op::Failover { cluster, target } => match target {
                 Some(t) => {
                     format!("rds:FailoverDBCluster DBClusterIdentifier={cluster} TargetDBInstanceIdentifier={t}")
@@ -112,6 +134,9 @@ pub enum OpError {
     /// The call was made but the expected state never came.
     #[error("not verified: {0}")]
     NotVerified(String),
+    /// The call timed out: it may or may not have happened. State is re-read, never guessed.
+    #[error("outcome unknown: {0}")]
+    Unknown(String),
 }
 
 /// Carries out operations. Implemented by the simulator and by AWS; constructed only when not read-only.
@@ -132,6 +157,8 @@ pub enum OpPhase {
     Succeeded,
     Failed,
     Refused,
+    /// The call timed out and re-reading state could not settle what happened.
+    Unknown,
 }
 
 impl OpPhase {
@@ -146,6 +173,7 @@ impl OpPhase {
             OpPhase::Succeeded => "succeeded",
             OpPhase::Failed => "failed",
             OpPhase::Refused => "refused",
+            OpPhase::Unknown => "outcome unknown",
         }
     }
 }

@@ -4,7 +4,7 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::{Op, OpPhase, OpUpdate, Operator};
+use super::{Op, OpError, OpPhase, OpUpdate, Operator};
 use crate::journal::{EntryKind, Journal, JournalEntry, Session};
 
 /// What the journal needs to know about the session an operation runs in.
@@ -65,10 +65,19 @@ pub async fn run_operation(
             send(OpPhase::Verifying, answer.clone());
             operator.verify(&op).await.map(|verified| format!("{answer}; verified: {verified}"))
         }
+        // The call may or may not have happened: re-read the state instead of guessing.
+        Err(OpError::Unknown(why)) => {
+            send(OpPhase::Verifying, format!("{why}; re-reading state"));
+            match operator.verify(&op).await {
+                Ok(verified) => Ok(format!("call timed out, but the state shows it happened: {verified}")),
+                Err(e) => Err(OpError::Unknown(format!("{why}; state does not show it: {e}"))),
+            }
+        }
         Err(e) => Err(e),
     };
     let (phase, text) = match result {
         Ok(text) => (OpPhase::Succeeded, text),
+        Err(e @ OpError::Unknown(_)) => (OpPhase::Unknown, e.to_string()),
         Err(e) => (OpPhase::Failed, e.to_string()),
     };
     let mut outcome = entry(&ctx, id, &op, EntryKind::Outcome);

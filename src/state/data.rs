@@ -31,6 +31,8 @@ pub struct Data {
     /// Oldest first; panes show it newest first.
     pub timeline: Vec<TimelineEvent>,
     pub identity: Option<Identity>,
+    /// Resources the config names that do not exist, shown as "not found" in their panes.
+    pub missing: std::collections::BTreeSet<(crate::model::ResourceKind, String)>,
 }
 
 fn upsert<T>(items: &mut Vec<T>, item: T, same: impl Fn(&T) -> bool) {
@@ -78,6 +80,11 @@ impl Data {
                 self.metrics.entry((resource, metric)).or_default().push(at, value);
             }
             Observation::Event(e) => self.push_event(e),
+            Observation::Missing { kind, name } => {
+                self.missing.insert((kind, name));
+            }
+            // Problems belong to the feed that reported them; State keeps them with the feed's health.
+            Observation::Problem { .. } => {}
         }
         None
     }
@@ -113,6 +120,10 @@ impl Data {
         let then = series.value_at(now - chrono::Duration::minutes(minutes))?;
         let depth = self.dlqs.iter().find(|d| d.name == dlq).map(|d| d.depth as f64)?;
         Some(depth - then)
+    }
+
+    pub fn missing(&self, kind: crate::model::ResourceKind) -> impl Iterator<Item = &str> {
+        self.missing.iter().filter(move |(k, _)| *k == kind).map(|(_, n)| n.as_str())
     }
 
     pub fn alarm_count(&self) -> usize {

@@ -61,6 +61,8 @@ pub struct Mode {
 pub struct FeedHealth {
     pub last_ok: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
+    /// Calls of the last poll that failed while the rest succeeded.
+    pub problems: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -159,11 +161,16 @@ impl State {
         match result {
             Ok(observations) => {
                 let mut clock = None;
+                let mut problems = Vec::new();
                 for obs in observations {
+                    if let crate::model::Observation::Problem { source, message } = &obs {
+                        problems.push(format!("{source}: {message}"));
+                    }
                     if let Some(t) = self.data.apply(obs) {
                         clock = Some(t);
                     }
                 }
+                self.feeds[feed.index()].problems = problems;
                 if let Some(t) = clock {
                     self.now = t.max(self.now);
                 }

@@ -65,7 +65,7 @@ impl State {
                 self.timeline_op(&op, at, format!("{} succeeded: {}", op.summary(), update.message));
                 self.notice = Some(format!("{}: verified", op.summary()));
             }
-            OpPhase::Failed | OpPhase::Refused => {
+            OpPhase::Failed | OpPhase::Refused | OpPhase::Unknown => {
                 let verb = update.phase.label();
                 self.timeline_op(&op, at, format!("{} {verb}: {}", op.summary(), update.message));
                 self.notice = Some(format!("{} {verb}: {}", op.summary(), update.message));

@@ -3,8 +3,8 @@
 
 use super::{DEFAULT_REDRIVE_RATE_INDEX, PlanPopup, Popup, REDRIVE_RATES, State};
 use crate::action::Action;
-use crate::model::{MetricKind, RedriveStatus, Role};
-use crate::ops::{Op, Plan};
+use crate::model::{ClusterKind, MetricKind, RedriveStatus, Role};
+use crate::ops::{Op, Plan, RebootCall};
 use crate::text::compact_duration;
 
 impl State {
@@ -100,7 +100,21 @@ impl State {
             return Err(format!("{} is {}; wait until it is available", inst.id, inst.status));
         }
         let writer = inst.role == Role::Writer;
-        let op = Op::Reboot { cluster: cluster.id.clone(), instance: inst.id.clone(), writer };
+        let (call, why) = match cluster.kind {
+            ClusterKind::Aurora => (
+                RebootCall::Instance,
+                format!(
+                    "{} is Aurora: its instances reboot one at a time (RebootDBCluster does not apply to Aurora)",
+                    cluster.id
+                ),
+            ),
+            ClusterKind::MultiAzCluster => (
+                RebootCall::Cluster,
+                format!("{} is a Multi-AZ DB cluster: it reboots as a whole with RebootDBCluster", cluster.id),
+            ),
+            ClusterKind::Instance { .. } => (RebootCall::Instance, format!("{} is a single DB instance", inst.id)),
+        };
+        let op = Op::Reboot { cluster: cluster.id.clone(), instance: inst.id.clone(), writer, call };
         let cpu = self.data.latest(&inst.id, MetricKind::DbCpu).map_or("–".to_string(), |c| format!("{c:.0} %"));
         let mut warnings = Vec::new();
         if writer {
@@ -117,6 +131,7 @@ impl State {
             current: vec![
                 format!("{} ({}, {}) {}, CPU {cpu}", inst.id, cluster.engine, inst.role.label(), inst.status),
                 format!("cluster {} {}", cluster.id, cluster.status),
+                why,
             ],
             expected: vec![
                 format!("{} restarts: status rebooting → available", inst.id),
@@ -128,7 +143,29 @@ impl State {
     }
 
     fn plan_failover(&self) -> Result<Plan, String> {
-        let (cluster, _) = self.rows().selected_instance().ok_or("no database instance selected")?;
+        let (cluster, inst) = self.rows().selected_instance().ok_or("no database instance selected")?;
+        if let ClusterKind::Instance { multi_az } = cluster.kind {
+            if !multi_az {
+                return Err(format!("{} is a single-AZ instance: there is no standby to fail over to", inst.id));
+            }
+            return Ok(Plan {
+                op: Op::Reboot {
+                    cluster: cluster.id.clone(),
+                    instance: inst.id.clone(),
+                    writer: true,
+                    call: RebootCall::InstanceWithFailover,
+                },
+                current: vec![
+                    format!("{} ({}) {}", inst.id, cluster.engine, inst.status),
+                    "a Multi-AZ instance fails over by rebooting with ForceFailover".to_string(),
+                ],
+                expected: vec![
+                    "the standby in the other zone becomes primary; the endpoint follows it".to_string(),
+                    "verified by DescribeDBInstances until available".to_string(),
+                ],
+                warnings: vec!["connections drop for one to two minutes while the endpoint moves".to_string()],
+            });
+        }
         let writer = cluster.writer().ok_or_else(|| format!("{} has no writer to fail over from", cluster.id))?;
         let target = cluster.members.iter().find(|m| m.role == Role::Reader && m.status == "available");
         let target = target.ok_or_else(|| format!("{} has no available reader to promote", cluster.id))?;

@@ -113,7 +113,15 @@ fn reboot_targets_the_selected_instance_and_warns_about_the_writer() {
     s.update(Msg::Action(Action::Close));
     s.update(Msg::Action(Action::Reboot));
     let p = plan(&s);
-    assert_eq!(p.plan.op, Op::Reboot { cluster: "core-db".into(), instance: "core-db-1".into(), writer: true });
+    assert_eq!(
+        p.plan.op,
+        Op::Reboot {
+            cluster: "core-db".into(),
+            instance: "core-db-1".into(),
+            writer: true,
+            call: crate::ops::RebootCall::Instance
+        }
+    );
     assert!(p.plan.warnings.iter().any(|w| w.contains("WRITER")), "{:?}", p.plan.warnings);
 
     // Select the reader in the Database pane, from another pane's focus: the key follows that pane's selection.

@@ -1,6 +1,7 @@
 //! The read side: one trait, two implementations (the simulator here, AWS in the next step). Each feed is polled
 //! on its own cadence by its own task, so a slow source makes its panes stale and never freezes the screen.
 
+pub mod aws;
 pub mod sim;
 
 use std::future::Future;

@@ -8,8 +8,8 @@ use chrono::{DateTime, Duration, Utc};
 
 use super::scenario::{AlarmMetric, Scenario, ScriptedEvent};
 use crate::model::{
-    AlarmState, AlarmStatus, ClusterStatus, DlqStatus, EventKind, FunctionStatus, InstanceStatus, MetricKind,
-    Observation, QueueStatus, RedriveStatus, RedriveTask, Role, TimelineEvent,
+    AlarmState, AlarmStatus, ClusterKind, ClusterStatus, DlqStatus, EventKind, FunctionStatus, InstanceStatus,
+    MetricKind, Observation, QueueStatus, RedriveStatus, RedriveTask, Role, TimelineEvent,
 };
 
 /// Messages per second a redrive moves when no rate is given (SQS picks a system-optimised rate).
@@ -243,6 +243,7 @@ impl World {
         ClusterStatus {
             id: db.cluster.clone(),
             engine: db.engine.clone(),
+            kind: ClusterKind::Aurora,
             status: self.cluster_status.to_string(),
             members: self
                 .instances

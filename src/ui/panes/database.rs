@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{row_style, styled_line};
+use crate::model::ResourceKind;
 use crate::model::{MetricKind, Role};
 use crate::state::{PaneId, State};
 use crate::text::sanitize;
@@ -64,9 +65,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
             lines.push(spark);
         }
     }
-    if rows.is_empty() {
+    let missing = super::missing_lines(state, &[ResourceKind::Cluster, ResourceKind::Instance]);
+    if rows.is_empty() && missing.is_empty() {
         lines.push(Line::from(Span::styled("no database clusters", theme::dim())));
     }
+    lines.extend(missing);
     let used = lines.len() as u16;
     let [table, rest] = Layout::vertical([Constraint::Length(used), Constraint::Min(0)]).areas(inner);
     frame.render_widget(Paragraph::new(lines), table);

@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{row_style, styled_line};
+use crate::model::ResourceKind;
 use crate::model::{FunctionStatus, MetricKind};
 use crate::state::{PaneId, State};
 use crate::text::{compact_count, compact_duration, sanitize};
@@ -64,8 +65,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         }
         lines.push(Line::from(h));
     }
-    if rows.is_empty() {
+    let missing = super::missing_lines(state, &[ResourceKind::Function]);
+    if rows.is_empty() && missing.is_empty() {
         lines.push(Line::from(Span::styled("no functions", theme::dim())));
     }
+    lines.extend(missing);
     frame.render_widget(Paragraph::new(lines), inner);
 }

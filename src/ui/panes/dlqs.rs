@@ -6,6 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{row_style, styled_line};
+use crate::model::ResourceKind;
 use crate::model::{DlqStatus, RedriveStatus};
 use crate::state::{PaneId, State};
 use crate::text::{compact_count, sanitize};
@@ -61,8 +62,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         }
         lines.push(styled_line(Line::from(spans), row_style(state, PaneId::Dlqs, i)));
     }
-    if rows.is_empty() {
+    let missing = super::missing_lines(state, &[ResourceKind::Dlq]);
+    if rows.is_empty() && missing.is_empty() {
         lines.push(Line::from(Span::styled("no dead-letter queues", theme::dim())));
     }
+    lines.extend(missing);
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -28,6 +28,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
             sanitize(&format!("{} · {} · {}", op.op.summary(), op.phase.label(), op.message), width),
             theme::warn(),
         ))
+    } else if let Some(problem) = state.feeds.iter().flat_map(|f| f.problems.iter()).next() {
+        Line::from(Span::styled(sanitize(problem, width), theme::warn()))
     } else {
         hints(state, keymap, width)
     };

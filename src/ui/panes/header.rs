@@ -60,7 +60,11 @@ fn freshness(state: &State) -> Span<'static> {
             worst = Some((feed, age));
         }
     }
+    let problems: usize = state.feeds.iter().map(|f| f.problems.len()).sum();
     match (failing, worst) {
+        (None, Some(_)) if problems > 0 => {
+            Span::styled(format!("{problems} call{} failing", if problems == 1 { "" } else { "s" }), theme::warn())
+        }
         (Some(feed), _) => Span::styled(format!("{} failing", feed.label()), theme::alarm()),
         (None, Some((_, age))) if age == chrono::Duration::MAX => Span::styled("waiting for data", theme::warn()),
         (None, Some((feed, age))) if age > chrono::Duration::minutes(3) => {

@@ -38,3 +38,17 @@ pub fn styled_line(line: Line<'static>, style: Style) -> Line<'static> {
 pub fn scroll_offset(selected: usize, height: usize) -> usize {
     if height == 0 { 0 } else { selected.saturating_sub(height - 1) }
 }
+
+/// "name  not found" rows for resources of `kinds` the config names but AWS does not have.
+pub fn missing_lines(state: &State, kinds: &[crate::model::ResourceKind]) -> Vec<Line<'static>> {
+    kinds
+        .iter()
+        .flat_map(|k| state.data.missing(*k))
+        .map(|name| {
+            Line::from(vec![
+                ratatui::text::Span::raw(format!("{:<16} ", crate::text::sanitize(name, 16))),
+                ratatui::text::Span::styled("not found", theme::warn()),
+            ])
+        })
+        .collect()
+}

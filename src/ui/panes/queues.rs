@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{row_style, scroll_offset, styled_line};
+use crate::model::ResourceKind;
 use crate::model::{MetricKind, QueueStatus};
 use crate::state::{PaneId, State};
 use crate::text::{compact_count, sanitize};
@@ -101,9 +102,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
             }
         }
     }
-    if rows.is_empty() {
+    let missing = super::missing_lines(state, &[ResourceKind::Queue]);
+    if rows.is_empty() && missing.is_empty() {
         lines.push(Line::from(Span::styled("no queues", theme::dim())));
     }
+    lines.extend(missing);
     let used = lines.len() as u16;
     let [table, rest] = Layout::vertical([Constraint::Length(used), Constraint::Min(0)]).areas(inner);
     frame.render_widget(Paragraph::new(lines), table);

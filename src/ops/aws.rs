@@ -1,0 +1,288 @@
+//! The live operator: every mutating AWS call warroom makes lives here, behind the guard.
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use aws_sdk_lambda::types::AliasRoutingConfiguration;
+use aws_sdk_sqs::types::QueueAttributeName;
+
+use super::{Op, OpError, Operator, RebootCall};
+use crate::telemetry::BoxFuture;
+use crate::telemetry::aws::errors::{AwsError, AwsErrorKind, aws_error};
+use crate::telemetry::aws::{Clients, sqs};
+
+pub struct AwsOperator {
+    clients: Clients,
+    /// How often verification re-reads state, and for how long.
+    poll_every: Duration,
+    verify_within: Duration,
+}
+
+impl AwsOperator {
+    pub fn new(clients: Clients) -> Self {
+        Self { clients, poll_every: Duration::from_secs(5), verify_within: Duration::from_secs(15 * 60) }
+    }
+
+    /// Faster verification for tests against an emulator.
+    pub fn with_verification(mut self, poll_every: Duration, verify_within: Duration) -> Self {
+        self.poll_every = poll_every;
+        self.verify_within = verify_within;
+        self
+    }
+}
+
+/// Maps an AWS error to what the operation learned: a conflict is shown and not retried; a timeout means the
+/// call may or may not have happened.
+fn op_error(e: AwsError) -> OpError {
+    match e.kind {
+        AwsErrorKind::Conflict => OpError::Conflict(e.to_string()),
+        AwsErrorKind::Timeout => OpError::Unknown(e.to_string()),
+        _ => OpError::Refused(e.to_string()),
+    }
+}
+
+struct QueueIds {
+    arn: String,
+}
+
+async fn queue_arn(clients: &Clients, name: &str) -> Result<QueueIds, OpError> {
+    let url = clients
+        .sqs
+        .get_queue_url()
+        .queue_name(name)
+        .send()
+        .await
+        .map_err(|e| op_error(aws_error("sqs:GetQueueUrl", e)))?
+        .queue_url()
+        .unwrap_or_default()
+        .to_string();
+    let attrs = clients
+        .sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .map_err(|e| op_error(aws_error("sqs:GetQueueAttributes", e)))?;
+    let arn = attrs.attributes().and_then(|a| a.get(&QueueAttributeName::QueueArn)).cloned().unwrap_or_default();
+    Ok(QueueIds { arn })
+}
+
+impl AwsOperator {
+    async fn rollback(&self, function: &str, alias: &str, from: &str, to: &str) -> Result<String, OpError> {
+        let current = self
+            .clients
+            .lambda
+            .get_alias()
+            .function_name(function)
+            .name(alias)
+            .send()
+            .await
+            .map_err(|e| op_error(aws_error("lambda:GetAlias", e)))?;
+        let version = current.function_version().unwrap_or_default();
+        if version != from {
+            return Err(OpError::Conflict(format!(
+                "{function}:{alias} now points to {version}, not {from}: someone else changed it; nothing was called"
+            )));
+        }
+        let revision = current.revision_id().unwrap_or_default().to_string();
+        // RevisionId makes Lambda refuse the update if the alias changed since we read it.
+        let out = self
+            .clients
+            .lambda
+            .update_alias()
+            .function_name(function)
+            .name(alias)
+            .function_version(to)
+            .revision_id(&revision)
+            .routing_config(
+                AliasRoutingConfiguration::builder().set_additional_version_weights(Some(HashMap::new())).build(),
+            )
+            .send()
+            .await
+            .map_err(|e| op_error(aws_error("lambda:UpdateAlias", e)))?;
+        Ok(format!(
+            "UpdateAlias: {function}:{alias} → {} (RevisionId {revision} → {})",
+            out.function_version().unwrap_or(to),
+            out.revision_id().unwrap_or("?")
+        ))
+    }
+
+    async fn reboot(&self, cluster: &str, instance: &str, call: RebootCall) -> Result<String, OpError> {
+        let rds = &self.clients.rds;
+        match call {
+            RebootCall::Cluster => {
+                rds.reboot_db_cluster()
+                    .db_cluster_identifier(cluster)
+                    .send()
+                    .await
+                    .map_err(|e| op_error(aws_error("rds:RebootDBCluster", e)))?;
+                Ok(format!("RebootDBCluster: {cluster} rebooting"))
+            }
+            RebootCall::Instance | RebootCall::InstanceWithFailover => {
+                let out = rds
+                    .reboot_db_instance()
+                    .db_instance_identifier(instance)
+                    .force_failover(call == RebootCall::InstanceWithFailover)
+                    .send()
+                    .await
+                    .map_err(|e| op_error(aws_error("rds:RebootDBInstance", e)))?;
+                let status = out.db_instance().and_then(|i| i.db_instance_status()).unwrap_or("rebooting");
+                Ok(format!("RebootDBInstance: {instance} {status}"))
+            }
+        }
+    }
+
+    async fn redrive(&self, dlq: &str, destination: &str, rate: Option<u32>) -> Result<String, OpError> {
+        let source = queue_arn(&self.clients, dlq).await?;
+        let dest = queue_arn(&self.clients, destination).await?;
+        let dlq_ref = crate::telemetry::aws::discovery::QueueRef {
+            name: dlq.to_string(),
+            arn: source.arn.clone(),
+            ..Default::default()
+        };
+        // One task per queue: refuse rather than let SQS fail half-way through the plan.
+        if let Ok(Some(task)) = sqs::latest_task(&self.clients, &dlq_ref).await
+            && task.status == crate::model::RedriveStatus::Running
+        {
+            return Err(OpError::Refused(format!("{dlq} already has a running move task {}", task.handle)));
+        }
+        let out = self
+            .clients
+            .sqs
+            .start_message_move_task()
+            .source_arn(&source.arn)
+            .destination_arn(&dest.arn)
+            .set_max_number_of_messages_per_second(rate.map(|r| r as i32))
+            .send()
+            .await
+            .map_err(|e| op_error(aws_error("sqs:StartMessageMoveTask", e)))?;
+        Ok(format!("StartMessageMoveTask: TaskHandle={}", out.task_handle().unwrap_or("?")))
+    }
+
+    /// One read of the state the operation should have produced: Some(verdict) once it shows.
+    async fn check(&self, op: &Op) -> Result<Option<String>, OpError> {
+        let rds = &self.clients.rds;
+        match op {
+            Op::Rollback { function, alias, to, .. } => {
+                let out = self
+                    .clients
+                    .lambda
+                    .get_alias()
+                    .function_name(function)
+                    .name(alias)
+                    .send()
+                    .await
+                    .map_err(|e| op_error(aws_error("lambda:GetAlias", e)))?;
+                Ok((out.function_version() == Some(to.as_str()))
+                    .then(|| format!("GetAlias: {function}:{alias} → {to}")))
+            }
+            Op::Reboot { cluster, call: RebootCall::Cluster, .. } | Op::Failover { cluster, .. } => {
+                let out = rds
+                    .describe_db_clusters()
+                    .db_cluster_identifier(cluster)
+                    .send()
+                    .await
+                    .map_err(|e| op_error(aws_error("rds:DescribeDBClusters", e)))?;
+                let Some(c) = out.db_clusters().first() else { return Ok(None) };
+                let writer = c
+                    .db_cluster_members()
+                    .iter()
+                    .find(|m| m.is_cluster_writer() == Some(true))
+                    .and_then(|m| m.db_instance_identifier())
+                    .unwrap_or("?");
+                let target_ok = match op {
+                    Op::Failover { target: Some(t), .. } => writer == t,
+                    _ => true,
+                };
+                Ok((c.status() == Some("available") && target_ok)
+                    .then(|| format!("DescribeDBClusters: {cluster} available, writer {writer}")))
+            }
+            Op::Reboot { instance, .. } => {
+                let out = rds
+                    .describe_db_instances()
+                    .db_instance_identifier(instance)
+                    .send()
+                    .await
+                    .map_err(|e| op_error(aws_error("rds:DescribeDBInstances", e)))?;
+                let status = out.db_instances().first().and_then(|i| i.db_instance_status()).unwrap_or("unknown");
+                Ok((status == "available").then(|| format!("DescribeDBInstances: {instance} available")))
+            }
+            Op::Redrive { dlq, .. } | Op::CancelRedrive { dlq, .. } => {
+                let ids = queue_arn(&self.clients, dlq).await?;
+                let dlq_ref = crate::telemetry::aws::discovery::QueueRef {
+                    name: dlq.clone(),
+                    arn: ids.arn,
+                    ..Default::default()
+                };
+                let task = sqs::latest_task(&self.clients, &dlq_ref).await.map_err(op_error)?;
+                Ok(task
+                    .filter(|t| {
+                        !matches!(op, Op::CancelRedrive { .. }) || t.status != crate::model::RedriveStatus::Running
+                    })
+                    .map(|t| format!("ListMessageMoveTasks: {} {}", t.handle, t.status.label())))
+            }
+        }
+    }
+}
+
+impl Operator for AwsOperator {
+    fn execute<'a>(&'a self, op: &'a Op, _actor: &'a str) -> BoxFuture<'a, Result<String, OpError>> {
+        Box::pin(async move {
+            match op {
+                Op::Rollback { function, alias, from, to } => self.rollback(function, alias, from, to).await,
+                Op::Reboot { cluster, instance, call, .. } => self.reboot(cluster, instance, *call).await,
+                Op::Failover { cluster, target } => {
+                    self.clients
+                        .rds
+                        .failover_db_cluster()
+                        .db_cluster_identifier(cluster)
+                        .set_target_db_instance_identifier(target.clone())
+                        .send()
+                        .await
+                        .map_err(|e| op_error(aws_error("rds:FailoverDBCluster", e)))?;
+                    Ok(format!("FailoverDBCluster: {cluster} failing over"))
+                }
+                Op::Redrive { dlq, destination, rate } => self.redrive(dlq, destination, *rate).await,
+                Op::CancelRedrive { task, .. } => {
+                    let out = self
+                        .clients
+                        .sqs
+                        .cancel_message_move_task()
+                        .task_handle(task)
+                        .send()
+                        .await
+                        .map_err(|e| op_error(aws_error("sqs:CancelMessageMoveTask", e)))?;
+                    Ok(format!(
+                        "CancelMessageMoveTask: {} moved before cancelling",
+                        out.approximate_number_of_messages_moved()
+                    ))
+                }
+            }
+        })
+    }
+
+    fn verify<'a>(&'a self, op: &'a Op) -> BoxFuture<'a, Result<String, OpError>> {
+        Box::pin(async move {
+            let deadline = tokio::time::Instant::now() + self.verify_within;
+            let mut last_error = None;
+            loop {
+                match self.check(op).await {
+                    Ok(Some(verdict)) => return Ok(verdict),
+                    Ok(None) => {}
+                    // A failed read is not a failed operation: keep reading until the deadline.
+                    Err(e) => last_error = Some(e.to_string()),
+                }
+                if tokio::time::Instant::now() >= deadline {
+                    let why = last_error.map_or(String::new(), |e| format!(" (last read: {e})"));
+                    return Err(OpError::NotVerified(format!(
+                        "{} did not reach the expected state within {}s{why}",
+                        op.target(),
+                        self.verify_within.as_secs()
+                    )));
+                }
+                tokio::time::sleep(self.poll_every).await;
+            }
+        })
+    }
+}

@@ -1,0 +1,370 @@
+//! What to watch, resolved against the account: queue names to URLs and ARNs, DLQs from each queue's
+//! RedrivePolicy (and ListDeadLetterSourceQueues), consumers from event source mappings, clusters and members.
+//! With no `[watch]`, everything in the region is discovered, up to `LIMIT` per kind.
+
+use aws_sdk_sqs::types::QueueAttributeName;
+
+use super::connect::Clients;
+use super::errors::{AwsErrorKind, aws_error};
+use crate::config::Watch;
+use crate::model::{Observation, ResourceKind};
+
+/// At most this many resources of a kind when discovering an unfamiliar account.
+pub const LIMIT: usize = 50;
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueRef {
+    pub name: String,
+    pub url: String,
+    pub arn: String,
+    /// For a source queue: its DLQ's name. For a DLQ: unused.
+    pub dlq: Option<String>,
+    /// For a DLQ: the queue that sends to it.
+    pub source: Option<String>,
+    /// The Lambda function reading this queue.
+    pub consumer: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FunctionRef {
+    pub name: String,
+    /// One alias, or every alias of the function when `None`.
+    pub alias: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ClusterRef {
+    pub id: String,
+    pub engine: String,
+    /// True for an Aurora cluster; false for a Multi-AZ DB cluster (RebootDBCluster applies) or a lone instance.
+    pub aurora: bool,
+    /// A standalone instance shown as a cluster of one.
+    pub standalone: bool,
+    pub multi_az: bool,
+    /// (instance id, is writer)
+    pub members: Vec<(String, bool)>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Inventory {
+    pub queues: Vec<QueueRef>,
+    pub dlqs: Vec<QueueRef>,
+    pub functions: Vec<FunctionRef>,
+    pub clusters: Vec<ClusterRef>,
+    pub alarm_prefixes: Vec<String>,
+    /// What discovery could not find or do, as observations for the panes.
+    pub notes: Vec<Observation>,
+}
+
+impl Inventory {
+    pub fn dlq(&self, name: &str) -> Option<&QueueRef> {
+        self.dlqs.iter().find(|d| d.name == name)
+    }
+
+    pub fn queue(&self, name: &str) -> Option<&QueueRef> {
+        self.queues.iter().find(|q| q.name == name).or_else(|| self.dlq(name))
+    }
+
+    pub fn cluster(&self, id: &str) -> Option<&ClusterRef> {
+        self.clusters.iter().find(|c| c.id == id)
+    }
+
+    pub fn instance_ids(&self) -> impl Iterator<Item = &str> {
+        self.clusters.iter().flat_map(|c| c.members.iter().map(|(id, _)| id.as_str()))
+    }
+}
+
+/// The last `:`-separated part of an ARN (a queue name), or the function name of a Lambda ARN with its qualifier.
+pub fn name_from_arn(arn: &str) -> &str {
+    arn.rsplit(':').next().unwrap_or(arn)
+}
+
+/// `arn:aws:lambda:r:a:function:NAME[:QUALIFIER]` → (NAME, QUALIFIER).
+pub fn function_from_arn(arn: &str) -> (String, Option<String>) {
+    let parts: Vec<&str> = arn.split(':').collect();
+    match parts.iter().position(|p| *p == "function") {
+        Some(i) if i + 1 < parts.len() => (parts[i + 1].to_string(), parts.get(i + 2).map(|q| q.to_string())),
+        _ => (arn.to_string(), None),
+    }
+}
+
+fn problem(source: &str, message: String) -> Observation {
+    Observation::Problem { source: source.to_string(), message }
+}
+
+async fn resolve_queue(
+    clients: &Clients,
+    name: &str,
+    notes: &mut Vec<Observation>,
+) -> Option<(QueueRef, Option<String>)> {
+    let url = match clients.sqs.get_queue_url().queue_name(name).send().await {
+        Ok(out) => out.queue_url().unwrap_or_default().to_string(),
+        Err(e) => {
+            let e = aws_error("sqs:GetQueueUrl", e);
+            notes.push(match e.kind {
+                AwsErrorKind::NotFound => Observation::Missing { kind: ResourceKind::Queue, name: name.to_string() },
+                _ if e.code.as_deref().is_some_and(|c| c.contains("NonExistentQueue")) => {
+                    Observation::Missing { kind: ResourceKind::Queue, name: name.to_string() }
+                }
+                _ => problem("sqs", e.to_string()),
+            });
+            return None;
+        }
+    };
+    let attrs = clients
+        .sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .attribute_names(QueueAttributeName::RedrivePolicy)
+        .send()
+        .await;
+    let attrs = match attrs {
+        Ok(out) => out.attributes().cloned().unwrap_or_default(),
+        Err(e) => {
+            notes.push(problem("sqs", aws_error("sqs:GetQueueAttributes", e).to_string()));
+            Default::default()
+        }
+    };
+    let arn = attrs.get(&QueueAttributeName::QueueArn).cloned().unwrap_or_default();
+    let dlq_arn = attrs
+        .get(&QueueAttributeName::RedrivePolicy)
+        .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
+        .and_then(|v| v.get("deadLetterTargetArn").and_then(|a| a.as_str()).map(str::to_string));
+    Some((QueueRef { name: name.to_string(), url, arn, ..QueueRef::default() }, dlq_arn))
+}
+
+async fn list_queue_names(clients: &Clients, notes: &mut Vec<Observation>) -> Vec<String> {
+    match clients.sqs.list_queues().max_results(LIMIT as i32 + 1).send().await {
+        Ok(out) => {
+            let mut names: Vec<String> = out.queue_urls().iter().map(|u| name_from_url(u).to_string()).collect();
+            if names.len() > LIMIT || out.next_token().is_some() {
+                names.truncate(LIMIT);
+                notes.push(problem(
+                    "discovery",
+                    format!("more than {LIMIT} queues: watching the first {LIMIT}; name them in [watch]"),
+                ));
+            }
+            names
+        }
+        Err(e) => {
+            notes.push(problem("sqs", aws_error("sqs:ListQueues", e).to_string()));
+            Vec::new()
+        }
+    }
+}
+
+fn name_from_url(url: &str) -> &str {
+    url.rsplit('/').next().unwrap_or(url)
+}
+
+async fn consumer_of(clients: &Clients, queue_arn: &str, notes: &mut Vec<Observation>) -> Option<FunctionRef> {
+    if queue_arn.is_empty() {
+        return None;
+    }
+    match clients.lambda.list_event_source_mappings().event_source_arn(queue_arn).send().await {
+        Ok(out) => out.event_source_mappings().iter().find_map(|m| m.function_arn()).map(|arn| {
+            let (name, alias) = function_from_arn(arn);
+            FunctionRef { name, alias }
+        }),
+        Err(e) => {
+            notes.push(problem("lambda", aws_error("lambda:ListEventSourceMappings", e).to_string()));
+            None
+        }
+    }
+}
+
+async fn queues(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory) {
+    let names = match watch {
+        Some(w) => w.queues.clone(),
+        None => list_queue_names(clients, &mut inv.notes).await,
+    };
+    let mut sources = Vec::new();
+    let mut dlq_arns = Vec::new();
+    for name in names {
+        if let Some((mut queue, dlq_arn)) = resolve_queue(clients, &name, &mut inv.notes).await {
+            if let Some(arn) = &dlq_arn {
+                queue.dlq = Some(name_from_arn(arn).to_string());
+                dlq_arns.push((arn.clone(), queue.name.clone()));
+            }
+            sources.push(queue);
+        }
+    }
+    // A queue that is some queue's DLQ is shown as a DLQ, not as a source queue.
+    let dlq_names: Vec<String> = dlq_arns.iter().map(|(a, _)| name_from_arn(a).to_string()).collect();
+    let extra = watch.map(|w| w.dlqs.clone()).unwrap_or_default();
+    for name in dlq_names.iter().chain(extra.iter()) {
+        if inv.dlqs.iter().any(|d| &d.name == name) {
+            continue;
+        }
+        let source = dlq_arns.iter().find(|(a, _)| name_from_arn(a) == name).map(|(_, s)| s.clone());
+        let existing = sources.iter().position(|q| &q.name == name);
+        let dlq = match existing {
+            Some(i) => Some(sources.remove(i)),
+            None => resolve_queue(clients, name, &mut inv.notes).await.map(|(q, _)| q),
+        };
+        if let Some(mut dlq) = dlq {
+            dlq.source = source.or(dlq_sources(clients, &dlq.url).await);
+            inv.dlqs.push(dlq);
+        }
+    }
+    for queue in &mut sources {
+        if let Some(f) = consumer_of(clients, &queue.arn, &mut inv.notes).await {
+            queue.consumer = Some(f.name.clone());
+            if !inv.functions.iter().any(|x| x.name == f.name) {
+                inv.functions.push(f);
+            }
+        }
+    }
+    inv.queues = sources;
+}
+
+/// ListDeadLetterSourceQueues: the first source of a DLQ nobody named. Emulators without it answer nothing.
+async fn dlq_sources(clients: &Clients, dlq_url: &str) -> Option<String> {
+    let out = clients.sqs.list_dead_letter_source_queues().queue_url(dlq_url).send().await.ok()?;
+    out.queue_urls().first().map(|u| name_from_url(u).to_string())
+}
+
+async fn functions(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory) {
+    let named: Vec<FunctionRef> = match watch {
+        Some(w) => w
+            .functions
+            .iter()
+            .map(|f| match f.split_once(':') {
+                Some((name, alias)) => FunctionRef { name: name.into(), alias: Some(alias.into()) },
+                None => FunctionRef { name: f.clone(), alias: None },
+            })
+            .collect(),
+        None => match clients.lambda.list_functions().max_items(LIMIT as i32).send().await {
+            Ok(out) => {
+                if out.next_marker().is_some() {
+                    inv.notes
+                        .push(problem("discovery", format!("more than {LIMIT} functions: watching the first {LIMIT}")));
+                }
+                out.functions()
+                    .iter()
+                    .filter_map(|f| f.function_name())
+                    .map(|n| FunctionRef { name: n.to_string(), alias: None })
+                    .collect()
+            }
+            Err(e) => {
+                inv.notes.push(problem("lambda", aws_error("lambda:ListFunctions", e).to_string()));
+                Vec::new()
+            }
+        },
+    };
+    for f in named {
+        if !inv.functions.iter().any(|x| x.name == f.name) {
+            inv.functions.push(f);
+        }
+    }
+}
+
+async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory) {
+    let wanted: Option<Vec<String>> = watch.map(|w| w.clusters.clone());
+    if wanted.as_ref().is_none_or(|w| !w.is_empty()) {
+        let mut req = clients.rds.describe_db_clusters().max_records(100);
+        if let Some([one]) = wanted.as_deref() {
+            req = req.db_cluster_identifier(one);
+        }
+        match req.send().await {
+            Ok(out) => {
+                for c in out.db_clusters() {
+                    let id = c.db_cluster_identifier().unwrap_or_default().to_string();
+                    if wanted.as_ref().is_some_and(|w| !w.contains(&id)) {
+                        continue;
+                    }
+                    inv.clusters.push(cluster_ref(c));
+                }
+            }
+            Err(e) => {
+                let e = aws_error("rds:DescribeDBClusters", e);
+                if e.kind != AwsErrorKind::NotFound {
+                    inv.notes.push(problem("rds", e.to_string()));
+                }
+            }
+        }
+        for id in wanted.iter().flatten() {
+            if inv.cluster(id).is_none() {
+                inv.notes.push(Observation::Missing { kind: ResourceKind::Cluster, name: id.clone() });
+            }
+        }
+        if watch.is_none() && inv.clusters.len() > LIMIT {
+            inv.clusters.truncate(LIMIT);
+            inv.notes.push(problem("discovery", format!("more than {LIMIT} DB clusters: watching the first {LIMIT}")));
+        }
+    }
+    let standalone: Vec<String> = watch.map(|w| w.instances.clone()).unwrap_or_default();
+    if watch.is_none() || !standalone.is_empty() {
+        match clients.rds.describe_db_instances().max_records(100).send().await {
+            Ok(out) => {
+                for i in out.db_instances() {
+                    let id = i.db_instance_identifier().unwrap_or_default().to_string();
+                    let lone = i.db_cluster_identifier().is_none();
+                    if (watch.is_none() && lone) || standalone.contains(&id) {
+                        inv.clusters.push(ClusterRef {
+                            id: id.clone(),
+                            engine: i.engine().unwrap_or_default().to_string(),
+                            aurora: false,
+                            standalone: true,
+                            multi_az: i.multi_az().unwrap_or(false),
+                            members: vec![(id, true)],
+                        });
+                    }
+                }
+            }
+            Err(e) => inv.notes.push(problem("rds", aws_error("rds:DescribeDBInstances", e).to_string())),
+        }
+        for id in &standalone {
+            if inv.cluster(id).is_none() {
+                inv.notes.push(Observation::Missing { kind: ResourceKind::Instance, name: id.clone() });
+            }
+        }
+    }
+}
+
+pub fn cluster_ref(c: &aws_sdk_rds::types::DbCluster) -> ClusterRef {
+    let engine = c.engine().unwrap_or_default().to_string();
+    ClusterRef {
+        id: c.db_cluster_identifier().unwrap_or_default().to_string(),
+        aurora: engine.starts_with("aurora"),
+        engine,
+        standalone: false,
+        multi_az: c.multi_az().unwrap_or(false),
+        members: c
+            .db_cluster_members()
+            .iter()
+            .map(|m| {
+                (m.db_instance_identifier().unwrap_or_default().to_string(), m.is_cluster_writer().unwrap_or(false))
+            })
+            .collect(),
+    }
+}
+
+/// Resolves the watch list (or discovers everything) into an inventory.
+pub async fn discover(clients: &Clients, watch: Option<&Watch>) -> Inventory {
+    let mut inv = Inventory {
+        alarm_prefixes: watch.map(|w| w.alarm_prefixes.clone()).unwrap_or_default(),
+        ..Inventory::default()
+    };
+    queues(clients, watch, &mut inv).await;
+    functions(clients, watch, &mut inv).await;
+    databases(clients, watch, &mut inv).await;
+    inv
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn names_from_arns_and_urls() {
+        assert_eq!(name_from_arn("arn:aws:sqs:eu-west-1:123456789012:orders-dlq"), "orders-dlq");
+        assert_eq!(name_from_url("http://127.0.0.1:4566/000000000000/orders"), "orders");
+        assert_eq!(
+            function_from_arn("arn:aws:lambda:eu-west-1:123:function:orders-consumer:live"),
+            ("orders-consumer".to_string(), Some("live".to_string()))
+        );
+        assert_eq!(function_from_arn("arn:aws:lambda:eu-west-1:123:function:f"), ("f".to_string(), None));
+    }
+}

@@ -1,0 +1,152 @@
+//! The live read side: the official SDK clients behind the same `Telemetry` trait as the simulator.
+//! One `AwsTelemetry` holds what discovery found (queue URLs and ARNs, DLQs, consumers, aliases, clusters) and
+//! what earlier polls saw (alias versions, the last history timestamps), so each poll asks only for what changed.
+
+pub mod cloudwatch;
+pub mod connect;
+pub mod discovery;
+pub mod errors;
+pub mod lambda;
+pub mod rds;
+pub mod sqs;
+
+use std::sync::Mutex;
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+
+use super::{BoxFuture, Feed, SourceInfo, Telemetry, TelemetryError};
+use crate::config::Watch;
+use crate::model::Observation;
+pub use connect::{AwsOptions, Clients, ConnectError, Connection, connect, connect_with};
+pub use discovery::Inventory;
+pub use errors::{AwsError, AwsErrorKind};
+
+/// How far back the first metrics poll reaches, so charts open with history.
+const HISTORY: chrono::Duration = chrono::Duration::hours(3);
+
+pub struct AwsTelemetry {
+    connection: Connection,
+    watch: Option<Watch>,
+    memory: Mutex<Memory>,
+}
+
+/// What earlier polls learned.
+#[derive(Debug, Default)]
+pub struct Memory {
+    pub inventory: Inventory,
+    pub discovered: bool,
+    pub aliases: lambda::AliasMemory,
+    pub metrics_since: Option<DateTime<Utc>>,
+    pub history_since: Option<DateTime<Utc>>,
+    pub identity_sent: bool,
+}
+
+impl AwsTelemetry {
+    pub fn new(connection: Connection, watch: Option<Watch>) -> Self {
+        Self { connection, watch, memory: Mutex::new(Memory::default()) }
+    }
+
+    pub fn clients(&self) -> &Clients {
+        &self.connection.clients
+    }
+
+    fn memory(&self) -> std::sync::MutexGuard<'_, Memory> {
+        self.memory.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The inventory, discovering it first when no poll has yet.
+    async fn inventory(&self) -> Result<Inventory, TelemetryError> {
+        if self.memory().discovered {
+            return Ok(self.memory().inventory.clone());
+        }
+        let inventory = discovery::discover(self.clients(), self.watch.as_ref()).await;
+        let mut memory = self.memory();
+        memory.inventory = inventory.clone();
+        memory.discovered = true;
+        Ok(inventory)
+    }
+
+    async fn poll_fast(&self) -> Result<Vec<Observation>, TelemetryError> {
+        let inventory = self.inventory().await?;
+        Ok(sqs::poll(self.clients(), &inventory).await)
+    }
+
+    async fn poll_metrics(&self) -> Result<Vec<Observation>, TelemetryError> {
+        let inventory = self.inventory().await?;
+        let now = Utc::now();
+        let since = self.memory().metrics_since.unwrap_or(now - HISTORY);
+        let queries = cloudwatch::queries_for(&inventory);
+        let fetched = cloudwatch::fetch(&self.clients().cloudwatch, &queries, since, now).await?;
+        // Ask again for the last few periods next time: CloudWatch revises the newest points as data arrives.
+        self.memory().metrics_since = Some(now - chrono::Duration::minutes(5));
+        Ok(fetched.observations)
+    }
+
+    async fn poll_inventory(&self) -> Result<Vec<Observation>, TelemetryError> {
+        let mut inventory = self.inventory().await?;
+        let mut out = Vec::new();
+        if !self.memory().identity_sent {
+            let id = &self.connection.identity;
+            out.push(Observation::Identity {
+                account: id.account.clone(),
+                region: id.region.clone(),
+                principal: id.principal.clone(),
+            });
+            self.memory().identity_sent = true;
+        }
+        // Clusters can gain or lose members (a failover changes roles): refresh them every poll.
+        let rds_obs = rds::poll(self.clients(), &mut inventory).await;
+        out.extend(rds_obs);
+        let since = self.memory().history_since.unwrap_or(Utc::now() - chrono::Duration::hours(3));
+        let now = Utc::now();
+        out.extend(cloudwatch::poll_alarms(&self.clients().cloudwatch, &inventory, since).await);
+        out.extend(rds::events(self.clients(), &inventory, since).await);
+        let aliases = {
+            let memory = self.memory();
+            memory.aliases.clone()
+        };
+        let (alias_obs, aliases) = lambda::poll(self.clients(), &inventory, aliases, now).await;
+        out.extend(alias_obs);
+        let mut memory = self.memory();
+        memory.aliases = aliases;
+        memory.history_since = Some(now);
+        memory.inventory.clusters = inventory.clusters;
+        Ok(out)
+    }
+}
+
+impl Telemetry for AwsTelemetry {
+    fn source(&self) -> SourceInfo {
+        let id = &self.connection.identity;
+        SourceInfo { live: true, location: format!("{} · {}", id.account, id.region) }
+    }
+
+    fn cadence(&self, feed: Feed) -> Duration {
+        match feed {
+            Feed::Fast => Duration::from_secs(5),
+            Feed::Metrics => Duration::from_secs(60),
+            Feed::Inventory => Duration::from_secs(30),
+        }
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    fn poll(&self, feed: Feed) -> BoxFuture<'_, Result<Vec<Observation>, TelemetryError>> {
+        Box::pin(async move {
+            match feed {
+                Feed::Fast => self.poll_fast().await,
+                Feed::Metrics => self.poll_metrics().await,
+                Feed::Inventory => self.poll_inventory().await,
+            }
+        })
+    }
+}
+
+impl From<AwsError> for TelemetryError {
+    fn from(e: AwsError) -> Self {
+        TelemetryError { service: e.action.split(':').next().unwrap_or("aws").to_string(), message: e.to_string() }
+    }
+}
