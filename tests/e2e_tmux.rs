@@ -5,83 +5,10 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::{Duration, Instant};
 
+mod support;
+
+use support::tmux::Tmux;
 use warroom::journal::{EntryKind, Journal};
-
-struct Tmux {
-    socket: String,
-}
-
-impl Tmux {
-    /// Starts `warroom ARGS` in a detached tmux session of the given size, on a private tmux server.
-    fn start(name: &str, args: &[&str], width: u16, height: u16) -> Tmux {
-        let socket = format!("warroom-e2e-{}-{name}", std::process::id());
-        let mut cmd = Command::new("tmux");
-        cmd.args([
-            "-L",
-            &socket,
-            "-f",
-            "/dev/null",
-            "new-session",
-            "-d",
-            "-s",
-            "e2e",
-            "-x",
-            &width.to_string(),
-            "-y",
-            &height.to_string(),
-        ]);
-        cmd.args(["-e", "WARROOM_OPERATOR=e2e", "-e", "TERM=xterm-256color", "--", env!("CARGO_BIN_EXE_warroom")]);
-        cmd.args(args);
-        let status = cmd.status().expect("tmux must be installed (scripts/test installs it)");
-        assert!(status.success(), "tmux new-session failed");
-        Tmux { socket }
-    }
-
-    fn tmux(&self, args: &[&str]) -> std::process::Output {
-        Command::new("tmux").args(["-L", &self.socket]).args(args).output().expect("tmux")
-    }
-
-    fn screen(&self) -> String {
-        String::from_utf8_lossy(&self.tmux(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
-    }
-
-    fn keys(&self, keys: &[&str]) {
-        let mut args = vec!["send-keys", "-t", "e2e"];
-        args.extend_from_slice(keys);
-        self.tmux(&args);
-    }
-
-    fn type_text(&self, text: &str) {
-        self.tmux(&["send-keys", "-t", "e2e", "-l", text]);
-    }
-
-    fn wait_for(&self, needle: &str, timeout: Duration) -> String {
-        let start = Instant::now();
-        loop {
-            let screen = self.screen();
-            if screen.contains(needle) {
-                return screen;
-            }
-            assert!(start.elapsed() < timeout, "`{needle}` did not appear within {timeout:?}:\n{screen}");
-            std::thread::sleep(Duration::from_millis(200));
-        }
-    }
-
-    fn pane_pid(&self) -> u32 {
-        let out = self.tmux(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
-        String::from_utf8_lossy(&out.stdout).trim().parse().expect("pane pid")
-    }
-
-    fn session_alive(&self) -> bool {
-        self.tmux(&["has-session", "-t", "e2e"]).status.success()
-    }
-}
-
-impl Drop for Tmux {
-    fn drop(&mut self) {
-        self.tmux(&["kill-server"]);
-    }
-}
 
 fn journal_path(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("warroom-e2e-{}-{name}", std::process::id()));

@@ -4,6 +4,7 @@
 #![allow(dead_code)]
 
 pub mod seed;
+pub mod tmux;
 
 use std::net::{TcpListener, TcpStream};
 use std::path::PathBuf;

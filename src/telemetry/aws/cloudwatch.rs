@@ -153,11 +153,12 @@ fn alarm_state(v: Option<&StateValue>) -> AlarmState {
     }
 }
 
-/// "Alarm updated from OK to ALARM" → "OK → ALARM".
+/// "Alarm updated from OK to ALARM" → "OK → ALARM". `None` for anything that is not a change of state.
 pub fn transition(summary: &str) -> Option<String> {
     let from = summary.find("from ")? + 5;
     let to = summary[from..].find(" to ")? + from;
-    Some(format!("{} → {}", summary[from..to].trim(), summary[to + 4..].trim()))
+    let (old, new) = (summary[from..to].trim(), summary[to + 4..].trim());
+    (old != new).then(|| format!("{old} → {new}"))
 }
 
 pub async fn poll_alarms(
@@ -225,8 +226,9 @@ pub async fn poll_alarms(
                 if !names.iter().any(|n| n == name) {
                     continue;
                 }
-                let summary = item.history_summary().unwrap_or_default();
-                let text = transition(summary).map_or_else(|| format!("{name}: {summary}"), |t| format!("{name}: {t}"));
+                // Only real transitions: creation and configuration updates are not state changes.
+                let Some(change) = transition(item.history_summary().unwrap_or_default()) else { continue };
+                let text = format!("{name}: {change}");
                 out.push(Observation::Event(TimelineEvent {
                     at: item.timestamp().map(chrono_time).unwrap_or_default(),
                     kind: EventKind::Alarm,
@@ -254,6 +256,7 @@ mod tests {
         assert_eq!(transition("Alarm updated from OK to ALARM").as_deref(), Some("OK → ALARM"));
         assert_eq!(transition("Alarm updated from ALARM to OK").as_deref(), Some("ALARM → OK"));
         assert_eq!(transition("Alarm created"), None);
+        assert_eq!(transition("Alarm updated from INSUFFICIENT_DATA to INSUFFICIENT_DATA"), None);
     }
 
     /// The sizing: 100 queues × 4 + 20 functions × 5 + 3 clusters × 2 queries = 506, so 2 calls.
