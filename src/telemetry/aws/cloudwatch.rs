@@ -93,7 +93,7 @@ pub struct Fetched {
 
 /// Fetches every query's points between `start` and `end`, 500 queries per call, following NextToken.
 pub async fn fetch(
-    client: &aws_sdk_cloudwatch::Client,
+    cloudwatch: &aws_sdk_cloudwatch::Client,
     queries: &[MetricQuery],
     start: DateTime<Utc>,
     end: DateTime<Utc>,
@@ -110,7 +110,7 @@ pub async fn fetch(
         let mut token: Option<String> = None;
         loop {
             calls += 1;
-            let out = client
+            let out = cloudwatch
                 .get_metric_data()
                 .set_metric_data_queries(Some(data.clone()))
                 .start_time(aws_time(start))
@@ -162,7 +162,7 @@ pub fn transition(summary: &str) -> Option<String> {
 }
 
 pub async fn poll_alarms(
-    client: &aws_sdk_cloudwatch::Client,
+    cloudwatch: &aws_sdk_cloudwatch::Client,
     inventory: &Inventory,
     since: DateTime<Utc>,
 ) -> Vec<Observation> {
@@ -176,7 +176,7 @@ pub async fn poll_alarms(
     for prefix in prefixes {
         let mut token = None;
         for _page in 0..5 {
-            let result = client
+            let result = cloudwatch
                 .describe_alarms()
                 .set_alarm_name_prefix(prefix.map(str::to_string))
                 .max_records(100)
@@ -211,7 +211,7 @@ pub async fn poll_alarms(
             }
         }
     }
-    let history = client
+    let history = cloudwatch
         .describe_alarm_history()
         .history_item_type(HistoryItemType::StateUpdate)
         .start_date(aws_time(since))

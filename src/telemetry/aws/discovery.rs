@@ -204,7 +204,10 @@ async fn queues(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory) {
             None => resolve_queue(clients, name, &mut inv.notes).await.map(|(q, _)| q),
         };
         if let Some(mut dlq) = dlq {
-            dlq.source = source.or(dlq_sources(clients, &dlq.url).await);
+            dlq.source = match source {
+                Some(s) => Some(s),
+                None => dlq_sources(clients, &dlq.url, &mut inv.notes).await,
+            };
             inv.dlqs.push(dlq);
         }
     }
@@ -219,10 +222,19 @@ async fn queues(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory) {
     inv.queues = sources;
 }
 
-/// ListDeadLetterSourceQueues: the first source of a DLQ nobody named. Emulators without it answer nothing.
-async fn dlq_sources(clients: &Clients, dlq_url: &str) -> Option<String> {
-    let out = clients.sqs.list_dead_letter_source_queues().queue_url(dlq_url).send().await.ok()?;
-    out.queue_urls().first().map(|u| name_from_url(u).to_string())
+/// ListDeadLetterSourceQueues: the first source of a DLQ nobody named. An endpoint without the call (an
+/// emulator) leaves the source unknown; other failures are reported.
+async fn dlq_sources(clients: &Clients, dlq_url: &str, notes: &mut Vec<Observation>) -> Option<String> {
+    match clients.sqs.list_dead_letter_source_queues().queue_url(dlq_url).send().await {
+        Ok(out) => out.queue_urls().first().map(|u| name_from_url(u).to_string()),
+        Err(e) => {
+            let e = aws_error("sqs:ListDeadLetterSourceQueues", e);
+            if e.kind != AwsErrorKind::Unsupported {
+                notes.push(problem("sqs", e.to_string()));
+            }
+            None
+        }
+    }
 }
 
 async fn functions(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory) {
