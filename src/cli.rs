@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 
 #[derive(Debug, Clone, Parser)]
 #[command(
@@ -12,8 +12,11 @@ use clap::Parser;
     after_help = "Try it without an AWS account:  warroom --demo\nWatch without operating:        warroom --demo --read-only"
 )]
 pub struct Cli {
+    #[command(subcommand)]
+    pub command: Option<Command>,
+
     /// Run the built-in simulated incident: no AWS account or network needed
-    #[arg(long)]
+    #[arg(long, global = true)]
     pub demo: bool,
 
     /// Observe only: no operator is constructed; operation keys open a preview that cannot be confirmed
@@ -21,40 +24,51 @@ pub struct Cli {
     pub read_only: bool,
 
     /// Config file [default: warroom.toml in $XDG_CONFIG_HOME/warroom or ~/.config/warroom]
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     pub config: Option<PathBuf>,
 
     /// Keymap overriding the defaults key by key [default: keymap.toml in the config directory]
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     pub keymap: Option<PathBuf>,
 
     /// Journal of operations and notes, JSON Lines [default: $XDG_STATE_HOME/warroom/journal.jsonl]
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     pub journal: Option<PathBuf>,
 
     /// Simulated seconds per real second in --demo
-    #[arg(long, value_name = "N", default_value_t = 10.0, value_parser = parse_speed)]
+    #[arg(long, value_name = "N", default_value_t = 10.0, value_parser = parse_speed, global = true)]
     pub speed: f64,
 
     /// Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]
-    #[arg(long, value_name = "PATH")]
+    #[arg(long, value_name = "PATH", global = true)]
     pub scenario: Option<PathBuf>,
 
     /// AWS profile (default: AWS_PROFILE, then the default chain)
-    #[arg(long, value_name = "NAME")]
+    #[arg(long, value_name = "NAME", global = true)]
     pub profile: Option<String>,
 
     /// AWS region (default: AWS_REGION, then the profile's region)
-    #[arg(long, value_name = "REGION")]
+    #[arg(long, value_name = "REGION", global = true)]
     pub region: Option<String>,
 
     /// Send every AWS call to this endpoint, e.g. an emulator (AWS_ENDPOINT_URL works too)
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", global = true)]
     pub endpoint_url: Option<String>,
 
     /// Print every action with its default keys and description, then exit
     #[arg(long)]
     pub list_actions: bool,
+}
+
+#[derive(Debug, Clone, Subcommand)]
+pub enum Command {
+    /// Poll once and print what the panes would show, for scripts and for checking a config before an
+    /// incident. Exits 1 when a watched resource is missing or a call failed.
+    Snapshot {
+        /// Print JSON instead of text
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {

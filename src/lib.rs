@@ -13,6 +13,7 @@ pub mod model;
 pub mod ops;
 pub mod paths;
 pub mod scene;
+pub mod snapshot;
 pub mod state;
 pub mod telemetry;
 pub mod text;

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use clap::Parser;
 
 use warroom::app::{App, Exit};
-use warroom::cli::Cli;
+use warroom::cli::{Cli, Command};
 use warroom::config::Config;
 use warroom::journal::{Journal, Session};
 use warroom::keymap::Keymap;
@@ -16,7 +16,10 @@ use warroom::ops::aws::AwsOperator;
 use warroom::ops::guard::Guard;
 use warroom::ops::sim::SimOperator;
 use warroom::paths;
+use warroom::snapshot::Snapshot;
+use warroom::state::Msg;
 use warroom::state::{Mode, State};
+use warroom::telemetry::Feed;
 use warroom::telemetry::Telemetry;
 use warroom::telemetry::aws::{AwsOptions, AwsTelemetry, connect};
 use warroom::telemetry::sim::{Scenario, Sim, SimTelemetry};
@@ -34,6 +37,7 @@ fn main() -> ExitCode {
             eprintln!("warroom: {message}");
             ExitCode::from(EXIT_USAGE)
         }
+        Err(StartError::Unhealthy) => ExitCode::FAILURE,
         Err(StartError::Aws(message)) => {
             eprintln!("warroom: {message}");
             ExitCode::from(EXIT_AWS)
@@ -46,6 +50,8 @@ fn main() -> ExitCode {
 }
 
 enum StartError {
+    /// A snapshot found missing resources or failing calls (already printed).
+    Unhealthy,
     Usage(String),
     Aws(String),
     Runtime(color_eyre::Report),
@@ -94,6 +100,25 @@ async fn live_backend(cli: &Cli, config: &Config) -> Result<Backend, StartError>
     Ok(Backend { telemetry, guard, mode: "live" })
 }
 
+/// One poll of every feed, printed; exits 1 (as a runtime error) when something is missing or failing.
+async fn snapshot(backend: Backend, config: &Config, json: bool) -> Result<(), StartError> {
+    let telemetry = backend.telemetry;
+    let mode = Mode { read_only: true, source: telemetry.source(), operator: paths::operator_identity() };
+    let mut state = State::new(mode, config.thresholds.clone(), telemetry.now());
+    // Inventory first: it discovers what the other feeds read.
+    for feed in [Feed::Inventory, Feed::Fast, Feed::Metrics] {
+        let result = telemetry.poll(feed).await;
+        state.update(Msg::Telemetry { feed, result });
+    }
+    let snap = Snapshot::of(&state);
+    if json {
+        println!("{}", serde_json::to_string_pretty(&snap)?);
+    } else {
+        print!("{}", snap.text(&state));
+    }
+    if snap.healthy() { Ok(()) } else { Err(StartError::Unhealthy) }
+}
+
 fn start(cli: Cli) -> Result<(), StartError> {
     let config_dir = paths::config_dir();
     let config =
@@ -107,6 +132,9 @@ fn start(cli: Cli) -> Result<(), StartError> {
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
     // Connect (or build the simulator) before touching the terminal, so errors print plainly.
     let backend = if cli.demo { demo_backend(&cli)? } else { runtime.block_on(live_backend(&cli, &config))? };
+    if let Some(Command::Snapshot { json }) = cli.command {
+        return runtime.block_on(snapshot(backend, &config, json));
+    }
 
     color_eyre::install()?;
     let operator = config.operator.clone().unwrap_or_else(paths::operator_identity);

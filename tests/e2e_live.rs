@@ -86,3 +86,41 @@ async fn live_read_only_keys_change_nothing() {
     let entries = warroom::journal::Journal::read_all(std::path::Path::new(&journal)).unwrap_or_default();
     assert!(entries.is_empty(), "no operation journaled: {entries:?}");
 }
+
+fn snapshot(emulator: &Emulator, config: &str) -> (i32, String) {
+    let dir = std::env::temp_dir().join(format!("warroom-snapshot-{}-{}", std::process::id(), config.len()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("warroom.toml");
+    std::fs::write(&path, config).expect("config");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["snapshot", "--json", "--config", path.to_str().expect("utf8")])
+        .env("AWS_ENDPOINT_URL", &emulator.url)
+        .env("AWS_ACCESS_KEY_ID", "test")
+        .env("AWS_SECRET_ACCESS_KEY", "test")
+        .env("AWS_REGION", "us-east-1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("run snapshot");
+    (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn snapshot_prints_the_panes_and_fails_on_a_missing_resource() {
+    let emulator = Emulator::start("snapshot");
+    seed::incident(&emulator.sdk_config().await).await;
+    let (code, out) = snapshot(&emulator, CONFIG);
+    assert_eq!(code, 0, "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(json["mode"], "live");
+    assert_eq!(json["queues"][0]["name"], "orders");
+    assert_eq!(json["queues"][0]["visible"], 5);
+    assert_eq!(json["queues"][0]["breached"], true);
+    assert_eq!(json["dlqs"][0]["depth"], 7);
+    assert_eq!(json["deploys"][0]["version"], "2");
+    assert_eq!(json["databases"][0]["instances"][0]["breached"], true);
+
+    let (code, out) = snapshot(&emulator, "[watch]\nqueues = [\"orders\", \"ordrs\"]\n");
+    assert_eq!(code, 1, "a missing queue fails the check: {out}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!(json["not_found"][0], "queue: ordrs");
+}
