@@ -102,3 +102,17 @@ fn list_actions_prints_the_key_table() {
     assert_eq!(code, 0);
     assert!(out.contains("| `r` | `rollback` |"), "{out}");
 }
+
+#[test]
+fn readme_flags_match_help() {
+    let (_, help, _) = warroom(&["--help"]);
+    let start = help.find("Usage:").expect("usage");
+    let end = help.find("  -V, --version").expect("version line");
+    let line_end = help[end..].find('\n').map_or(help.len(), |i| end + i + 1);
+    let expected: String =
+        help[start..line_end].lines().filter(|l| !l.starts_with("  help ")).map(|l| format!("{l}\n")).collect();
+    let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
+    let block_start = readme.find("## Flags\n\n```\n").expect("## Flags block") + "## Flags\n\n```\n".len();
+    let block_end = readme[block_start..].find("```").expect("end of block") + block_start;
+    assert_eq!(&readme[block_start..block_end], expected, "README's Flags block differs from --help; paste it in");
+}
