@@ -204,3 +204,53 @@ async fn read_only_builds_no_aws_operator() {
     let guard = warroom::ops::guard::Guard::new(true, || Arc::new(AwsOperator::new(clients)));
     assert!(!guard.can_operate());
 }
+
+/// The sizing — 100 queues × 4 metrics + 20 functions × 5 + 3 clusters × 2 = 506 queries — costs
+/// ceil(506 / 500) = 2 GetMetricData calls per refresh, counted at the emulator's door; a naive poller makes 506.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_metrics_refresh_for_100_queues_is_two_get_metric_data_calls() {
+    use warroom::telemetry::aws::cloudwatch::{MAX_QUERIES_PER_CALL, fetch, queries_for};
+    use warroom::telemetry::aws::discovery::{ClusterRef, FunctionRef, Inventory, QueueRef};
+
+    let emulator = Emulator::start("count");
+    seed::metrics_and_alarm(&emulator.sdk_config().await).await;
+    let proxy = support::proxy::CountingProxy::start(&emulator.url);
+    let config = emulator.sdk_config().await.into_builder().endpoint_url(&proxy.url).build();
+    let cloudwatch = aws_sdk_cloudwatch::Client::new(&config);
+
+    let mut queues: Vec<QueueRef> =
+        (1..100).map(|i| QueueRef { name: format!("queue-{i}"), ..QueueRef::default() }).collect();
+    queues.push(QueueRef { name: QUEUE.into(), ..QueueRef::default() });
+    let inventory = Inventory {
+        queues,
+        functions: (0..20).map(|i| FunctionRef { name: format!("fn-{i}"), alias: Some("live".into()) }).collect(),
+        clusters: (0..3)
+            .map(|i| ClusterRef {
+                id: format!("db-{i}"),
+                members: vec![(format!("db-{i}-1"), true)],
+                ..ClusterRef::default()
+            })
+            .collect(),
+        ..Inventory::default()
+    };
+    let queries = queries_for(&inventory);
+    assert_eq!(queries.len(), 506);
+    let now = chrono::Utc::now();
+    let fetched = fetch(&cloudwatch, &queries, now - chrono::Duration::minutes(30), now).await.expect("fetch");
+    let at_the_emulator = proxy.count("GetMetricData");
+    println!(
+        "GetMetricData calls for {} queries: {at_the_emulator} at the emulator ({} by the client)",
+        queries.len(),
+        fetched.calls
+    );
+    assert_eq!(at_the_emulator, queries.len().div_ceil(MAX_QUERIES_PER_CALL));
+    assert_eq!(fetched.calls, at_the_emulator);
+    let ages = fetched
+        .observations
+        .iter()
+        .filter(
+            |o| matches!(o, Observation::Metric { resource, metric: MetricKind::QueueAge, .. } if resource == QUEUE),
+        )
+        .count();
+    assert!(ages >= 9, "the seeded queue's points come back through the batch: {ages}");
+}

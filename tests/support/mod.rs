@@ -3,6 +3,7 @@
 //! fails (scripts/test installs it); it never skips.
 #![allow(dead_code)]
 
+pub mod proxy;
 pub mod seed;
 pub mod tmux;
 
