@@ -156,12 +156,27 @@ async fn rollback_moves_the_alias_and_a_concurrent_change_is_a_conflict() {
     let alias = lambda.get_alias().function_name(FUNCTION).name("live").send().await.expect("get alias");
     assert_eq!(alias.function_version(), Some("1"));
 
-    // The plan was made when live was on 2; it is on 1 now: a conflict, shown, and nothing is called.
-    let stale = Op::Rollback { function: FUNCTION.into(), alias: "live".into(), from: "2".into(), to: "1".into() };
-    match op.execute(&stale, "alice").await {
-        Err(OpError::Conflict(msg)) => assert!(msg.contains("someone else changed it"), "{msg}"),
+    // Rolling back again to where it already is calls nothing.
+    let again = op.execute(&rollback, "alice").await.expect("nothing to do");
+    assert!(again.contains("already points to 1; nothing was called"), "{again}");
+
+    // Someone else moves the alias after the plan was made: a conflict, shown, and nothing is called.
+    lambda
+        .update_alias()
+        .function_name(FUNCTION)
+        .name("live")
+        .function_version("$LATEST")
+        .send()
+        .await
+        .expect("someone else");
+    match op.execute(&rollback, "alice").await {
+        Err(OpError::Conflict(msg)) => {
+            assert!(msg.contains("now points to $LATEST, not 2: someone else changed it"), "{msg}")
+        }
         other => panic!("expected a conflict, got {other:?}"),
     }
+    let alias = lambda.get_alias().function_name(FUNCTION).name("live").send().await.expect("get alias");
+    assert_eq!(alias.function_version(), Some("$LATEST"), "warroom did not overwrite the other change");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

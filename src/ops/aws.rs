@@ -69,6 +69,23 @@ async fn queue_arn(clients: &Clients, name: &str) -> Result<QueueIds, OpError> {
 }
 
 impl AwsOperator {
+    /// Decides what an UpdateAlias conflict means by reading the alias again.
+    async fn after_conflict(&self, function: &str, alias: &str, to: &str, why: String) -> Result<String, OpError> {
+        let now = self.clients.lambda.get_alias().function_name(function).name(alias).send().await;
+        match now.map(|a| a.function_version().unwrap_or_default().to_string()) {
+            Ok(v) if v == to => Ok(format!(
+                "UpdateAlias: {function}:{alias} already points to {to} (an earlier attempt went through; the retry saw its own change)"
+            )),
+            Ok(v) => {
+                Err(OpError::Conflict(format!("{why}; {function}:{alias} now points to {v}: someone else changed it")))
+            }
+            Err(e) => Err(OpError::Conflict(format!(
+                "{why}; re-reading the alias failed too: {}",
+                aws_error("lambda:GetAlias", e)
+            ))),
+        }
+    }
+
     async fn rollback(&self, function: &str, alias: &str, from: &str, to: &str) -> Result<String, OpError> {
         let current = self
             .clients
@@ -80,6 +97,9 @@ impl AwsOperator {
             .await
             .map_err(|e| op_error(aws_error("lambda:GetAlias", e)))?;
         let version = current.function_version().unwrap_or_default();
+        if version == to {
+            return Ok(format!("{function}:{alias} already points to {to}; nothing was called"));
+        }
         if version != from {
             return Err(OpError::Conflict(format!(
                 "{function}:{alias} now points to {version}, not {from}: someone else changed it; nothing was called"
@@ -87,7 +107,7 @@ impl AwsOperator {
         }
         let revision = current.revision_id().unwrap_or_default().to_string();
         // RevisionId makes Lambda refuse the update if the alias changed since we read it.
-        let out = self
+        let result = self
             .clients
             .lambda
             .update_alias()
@@ -100,7 +120,14 @@ impl AwsOperator {
             )
             .send()
             .await
-            .map_err(|e| op_error(aws_error("lambda:UpdateAlias", e)))?;
+            .map_err(|e| op_error(aws_error("lambda:UpdateAlias", e)));
+        let out = match result {
+            Ok(out) => out,
+            // A conflict can be our own doing: an attempt that timed out went through, and the SDK's retry
+            // then carried a stale RevisionId. Re-read before blaming anyone.
+            Err(OpError::Conflict(why)) => return self.after_conflict(function, alias, to, why).await,
+            Err(e) => return Err(e),
+        };
         Ok(format!(
             "UpdateAlias: {function}:{alias} → {} (RevisionId {revision} → {})",
             out.function_version().unwrap_or(to),

@@ -1,65 +1,148 @@
-//! A TCP proxy on a free loopback port in front of the emulator that counts requests by operation, so call
-//! counts are measured where the emulator receives them, not by the code under test.
+//! A TCP proxy on a free loopback port in front of the emulator. It counts requests by operation (so call
+//! counts are measured where the emulator receives them, not by the code under test) and can inject faults the
+//! emulator cannot produce: an error response instead of forwarding, or a response held back past a timeout.
 
 use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::net::{Shutdown, TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
 use std::thread;
+use std::time::Duration;
+
+#[derive(Debug, Clone)]
+pub enum Fault {
+    /// Answer with this status and `x-amzn-errortype`, never reaching the emulator.
+    Respond { status: u16, error_type: &'static str, message: String },
+    /// Forward the request (it happens) but hold the response back this long.
+    DelayResponse(Duration),
+}
+
+#[derive(Debug, Clone)]
+pub struct Rule {
+    /// A substring of the request line, e.g. `PUT /2015-03-31/functions/orders-consumer/aliases/live`.
+    pub request_line: String,
+    pub fault: Fault,
+    /// How many matching requests to fault; later ones pass.
+    pub times: usize,
+}
+
+#[derive(Default)]
+struct Shared {
+    counts: HashMap<String, usize>,
+    request_lines: Vec<String>,
+    rules: Vec<Rule>,
+}
 
 pub struct CountingProxy {
     pub url: String,
-    counts: Arc<Mutex<HashMap<String, usize>>>,
+    shared: Arc<Mutex<Shared>>,
 }
 
-/// Counts `/operation/NAME ` request targets (rpc-v2-cbor) in a client→server byte stream.
-fn count_operations(buf: &[u8], counts: &Mutex<HashMap<String, usize>>) {
-    let text = String::from_utf8_lossy(buf);
-    for line in text.split("\r\n").filter(|l| l.starts_with("POST ")) {
-        if let Some(op) = line.split("/operation/").nth(1).and_then(|rest| rest.split(' ').next()) {
-            *counts.lock().expect("counts").entry(op.to_string()).or_default() += 1;
-        }
-    }
+fn response(status: u16, error_type: &str, message: &str) -> Vec<u8> {
+    let body = format!("{{\"message\":\"{message}\",\"Message\":\"{message}\"}}");
+    format!(
+        "HTTP/1.1 {status} Fault\r\nx-amzn-errortype: {error_type}\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
 }
 
-fn pipe(mut from: TcpStream, mut to: TcpStream, counts: Option<Arc<Mutex<HashMap<String, usize>>>>) {
+/// Client → server: counts and records request lines, applies the first matching rule.
+fn client_to_server(
+    mut client: TcpStream,
+    mut server: TcpStream,
+    shared: Arc<Mutex<Shared>>,
+    delay: Arc<Mutex<Option<Duration>>>,
+) {
     let mut buf = vec![0u8; 64 * 1024];
     loop {
-        match from.read(&mut buf) {
+        let n = match client.read(&mut buf) {
             Ok(0) | Err(_) => break,
-            Ok(n) => {
-                if let Some(c) = &counts {
-                    count_operations(&buf[..n], c);
+            Ok(n) => n,
+        };
+        let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+        let mut inject = None;
+        {
+            let mut s = shared.lock().expect("shared");
+            for line in
+                text.split("\r\n").filter(|l| ["GET ", "POST ", "PUT ", "DELETE "].iter().any(|m| l.starts_with(m)))
+            {
+                s.request_lines.push(line.to_string());
+                if let Some(op) = line.split("/operation/").nth(1).and_then(|rest| rest.split(' ').next()) {
+                    *s.counts.entry(op.to_string()).or_default() += 1;
                 }
-                if to.write_all(&buf[..n]).is_err() {
-                    break;
+                if let Some(rule) = s.rules.iter_mut().find(|r| r.times > 0 && line.contains(&r.request_line)) {
+                    rule.times -= 1;
+                    inject = Some(rule.fault.clone());
                 }
             }
         }
+        match inject {
+            Some(Fault::Respond { status, error_type, message }) => {
+                let _ = client.write_all(&response(status, error_type, &message));
+                let _ = client.shutdown(Shutdown::Both);
+                let _ = server.shutdown(Shutdown::Both);
+                return;
+            }
+            Some(Fault::DelayResponse(d)) => *delay.lock().expect("delay") = Some(d),
+            None => {}
+        }
+        if server.write_all(&buf[..n]).is_err() {
+            break;
+        }
     }
-    let _ = to.shutdown(Shutdown::Write);
+    let _ = server.shutdown(Shutdown::Write);
+}
+
+fn server_to_client(mut server: TcpStream, mut client: TcpStream, delay: Arc<Mutex<Option<Duration>>>) {
+    let mut buf = vec![0u8; 64 * 1024];
+    loop {
+        let n = match server.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => n,
+        };
+        let held = delay.lock().expect("delay").take();
+        if let Some(d) = held {
+            thread::sleep(d);
+        }
+        if client.write_all(&buf[..n]).is_err() {
+            break;
+        }
+    }
+    let _ = client.shutdown(Shutdown::Write);
 }
 
 impl CountingProxy {
     pub fn start(upstream: &str) -> CountingProxy {
+        CountingProxy::with_faults(upstream, Vec::new())
+    }
+
+    pub fn with_faults(upstream: &str, rules: Vec<Rule>) -> CountingProxy {
         let upstream = upstream.trim_start_matches("http://").to_string();
         let listener = TcpListener::bind("127.0.0.1:0").expect("bind proxy");
         let url = format!("http://{}", listener.local_addr().expect("addr"));
-        let counts = Arc::new(Mutex::new(HashMap::new()));
-        let shared = counts.clone();
+        let shared = Arc::new(Mutex::new(Shared { rules, ..Shared::default() }));
+        let accepted = shared.clone();
         thread::spawn(move || {
             for client in listener.incoming().flatten() {
                 let Ok(server) = TcpStream::connect(&upstream) else { continue };
                 let (c2, s2) = (client.try_clone().expect("clone"), server.try_clone().expect("clone"));
-                let counts = shared.clone();
-                thread::spawn(move || pipe(client, server, Some(counts)));
-                thread::spawn(move || pipe(s2, c2, None));
+                let (shared, delay) = (accepted.clone(), Arc::new(Mutex::new(None)));
+                let delay2 = delay.clone();
+                thread::spawn(move || client_to_server(client, server, shared, delay));
+                thread::spawn(move || server_to_client(s2, c2, delay2));
             }
         });
-        CountingProxy { url, counts }
+        CountingProxy { url, shared }
     }
 
+    /// Requests of an rpc-v2-cbor operation (CloudWatch) seen.
     pub fn count(&self, operation: &str) -> usize {
-        self.counts.lock().expect("counts").get(operation).copied().unwrap_or(0)
+        self.shared.lock().expect("shared").counts.get(operation).copied().unwrap_or(0)
+    }
+
+    /// Requests whose request line contains `fragment`.
+    pub fn requests_matching(&self, fragment: &str) -> usize {
+        self.shared.lock().expect("shared").request_lines.iter().filter(|l| l.contains(fragment)).count()
     }
 }

@@ -1,0 +1,180 @@
+//! Faults the emulator cannot produce by itself, injected by a proxy in front of it: a refused IAM action,
+//! throttling, and a call whose answer never comes in time.
+
+mod support;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use support::Emulator;
+use support::proxy::{CountingProxy, Fault, Rule};
+use support::seed::{self, FUNCTION};
+use warroom::journal::{EntryKind, Journal, Session};
+use warroom::ops::aws::AwsOperator;
+use warroom::ops::guard::Guard;
+use warroom::ops::runner::OperationContext;
+use warroom::ops::{Op, OpError, OpPhase, Operator};
+
+const UPDATE_ALIAS: &str = "PUT /2015-03-31/functions/orders-consumer/aliases/live";
+const GET_ALIAS: &str = "GET /2015-03-31/functions/orders-consumer/aliases/live";
+
+fn rollback() -> Op {
+    Op::Rollback { function: FUNCTION.into(), alias: "live".into(), from: "2".into(), to: "1".into() }
+}
+
+/// Seeds the function, then returns an operator whose calls go through a proxy with `rules`, with the
+/// production timeouts and retries unless `tune` changes them.
+async fn setup(
+    name: &str,
+    rules: Vec<Rule>,
+    tune: impl FnOnce(SdkConfig) -> SdkConfig,
+) -> (Emulator, CountingProxy, AwsOperator, aws_config::SdkConfig) {
+    let emulator = Emulator::start(name);
+    let direct = emulator.sdk_config().await;
+    let seeded = seed::queues(&direct, 0, 0).await;
+    seed::function(&direct, &seeded.queue_arn).await;
+    let proxy = CountingProxy::with_faults(&emulator.url, rules);
+    let base = direct
+        .clone()
+        .into_builder()
+        .endpoint_url(&proxy.url)
+        .retry_config(RetryConfig::standard().with_max_attempts(3))
+        .build();
+    let via_proxy = tune(base);
+    let clients = warroom::telemetry::aws::Clients::new(&via_proxy);
+    let operator = AwsOperator::new(clients).with_verification(Duration::from_millis(200), Duration::from_secs(20));
+    (emulator, proxy, operator, direct)
+}
+
+/// Attempts give up after 1.5 s; the held answer comes after 5 s.
+fn short_timeouts(c: SdkConfig) -> SdkConfig {
+    c.into_builder()
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(Duration::from_secs(2))
+                .operation_attempt_timeout(Duration::from_millis(1500))
+                .operation_timeout(Duration::from_secs(6))
+                .build(),
+        )
+        .build()
+}
+
+fn short_timeouts_no_retry(c: SdkConfig) -> SdkConfig {
+    short_timeouts(c).into_builder().retry_config(RetryConfig::standard().with_max_attempts(1)).build()
+}
+
+fn hold_update_alias() -> Rule {
+    // UpdateAlias reaches the emulator (the change happens) but its answer is held past the timeout.
+    Rule { request_line: UPDATE_ALIAS.into(), fault: Fault::DelayResponse(Duration::from_secs(5)), times: 1 }
+}
+
+async fn live_version(config: &aws_config::SdkConfig) -> String {
+    let alias = aws_sdk_lambda::Client::new(config)
+        .get_alias()
+        .function_name(FUNCTION)
+        .name("live")
+        .send()
+        .await
+        .expect("alias");
+    alias.function_version().unwrap_or_default().to_string()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn access_denied_names_the_refused_iam_action() {
+    let deny = Rule {
+        request_line: UPDATE_ALIAS.into(),
+        fault: Fault::Respond {
+            status: 403,
+            error_type: "AccessDeniedException",
+            message: "User: arn:aws:sts::000000000000:assumed-role/observer/alice is not authorized to perform: lambda:UpdateAlias".into(),
+        },
+        times: 1,
+    };
+    let (_emulator, _proxy, operator, direct) = setup("denied", vec![deny], |c| c).await;
+    match operator.execute(&rollback(), "alice").await {
+        Err(OpError::Refused(msg)) => {
+            assert!(msg.contains("IAM action lambda:UpdateAlias was refused"), "{msg}");
+            assert!(msg.contains("not authorized"), "{msg}");
+        }
+        other => panic!("expected a refusal, got {other:?}"),
+    }
+    assert_eq!(live_version(&direct).await, "2", "nothing changed");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn throttling_is_retried_with_backoff() {
+    let throttle = Rule {
+        request_line: GET_ALIAS.into(),
+        fault: Fault::Respond { status: 429, error_type: "TooManyRequestsException", message: "Rate exceeded".into() },
+        times: 2,
+    };
+    let (_emulator, proxy, operator, direct) = setup("throttled", vec![throttle], |c| c).await;
+    let answer = operator.execute(&rollback(), "alice").await.expect("succeeds on the third attempt");
+    assert!(answer.contains("UpdateAlias"), "{answer}");
+    assert_eq!(proxy.requests_matching(GET_ALIAS), 3, "two throttled attempts, then one that passed");
+    assert_eq!(live_version(&direct).await, "1");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_retry_that_meets_its_own_timed_out_change_is_not_a_conflict() {
+    let (_emulator, proxy, operator, direct) =
+        setup("retry-own-change", vec![hold_update_alias()], short_timeouts).await;
+    let answer = operator.execute(&rollback(), "alice").await.expect("not blamed on someone else");
+    assert!(answer.contains("already points to 1 (an earlier attempt went through"), "{answer}");
+    assert!(proxy.requests_matching(UPDATE_ALIAS) >= 2, "the SDK retried the timed-out UpdateAlias");
+    assert_eq!(live_version(&direct).await, "1");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_timed_out_call_is_outcome_unknown_and_state_is_re_read() {
+    let (_emulator, _proxy, operator, direct) =
+        setup("timeout", vec![hold_update_alias()], short_timeouts_no_retry).await;
+    match operator.execute(&rollback(), "alice").await {
+        Err(OpError::Unknown(msg)) => assert!(msg.contains("timed out"), "{msg}"),
+        other => panic!("expected outcome unknown, got {other:?}"),
+    }
+    assert_eq!(live_version(&direct).await, "1", "the call did happen");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_runner_re_reads_state_after_a_timeout_instead_of_guessing() {
+    let (_emulator, _proxy, operator, direct) =
+        setup("timeout-runner", vec![hold_update_alias()], short_timeouts_no_retry).await;
+    let dir = std::env::temp_dir().join(format!("warroom-faults-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("journal.jsonl");
+    std::fs::remove_file(&path).ok();
+    let journal = Journal::open(&path).map(Arc::new).map_err(|e| e.to_string());
+    let guard = Guard::new(false, || Arc::new(operator));
+    let ctx = OperationContext {
+        session: Session { operator: "alice".into(), mode: "live".into(), read_only: false },
+        session_id: "faults".into(),
+        clock: Arc::new(chrono::Utc::now),
+    };
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    guard
+        .submit(1, rollback(), ctx, journal, move |u| {
+            let _ = tx.send(u);
+        })
+        .expect("submitted");
+    let mut updates = Vec::new();
+    while let Some(u) = rx.recv().await {
+        let done = !u.phase.in_progress();
+        updates.push(u);
+        if done {
+            break;
+        }
+    }
+    let verifying = updates.iter().find(|u| u.phase == OpPhase::Verifying).expect("a verifying step");
+    assert!(verifying.message.contains("re-reading state"), "{verifying:?}");
+    let last = updates.last().expect("final update");
+    assert_eq!(last.phase, OpPhase::Succeeded, "{updates:?}");
+    assert!(last.message.contains("call timed out, but the state shows it happened"), "{}", last.message);
+    assert_eq!(live_version(&direct).await, "1");
+    let outcome =
+        Journal::read_all(&path).expect("journal").into_iter().find(|e| e.kind == EntryKind::Outcome).expect("outcome");
+    assert_eq!(outcome.result.as_deref(), Some("succeeded"));
+}
