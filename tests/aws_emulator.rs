@@ -269,3 +269,25 @@ async fn a_metrics_refresh_for_100_queues_is_two_get_metric_data_calls() {
         .count();
     assert!(ages >= 9, "the seeded queue's points come back through the batch: {ages}");
 }
+
+/// The feeds start together; discovery runs once, not once per feed.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_feeds_discover_once() {
+    let emulator = Emulator::start("discover-once");
+    seed::queues(&emulator.sdk_config().await, 1, 0).await;
+    let proxy = support::proxy::CountingProxy::start(&emulator.url);
+    let config = emulator.sdk_config().await.into_builder().endpoint_url(&proxy.url).build();
+    let telemetry = Arc::new(AwsTelemetry::new(connect_with(&config).await.expect("connect"), Some(watch())));
+    let polls: Vec<_> = [Feed::Fast, Feed::Metrics, Feed::Inventory]
+        .into_iter()
+        .map(|feed| {
+            let t = telemetry.clone();
+            tokio::spawn(async move { t.poll(feed).await })
+        })
+        .collect();
+    for p in polls {
+        p.await.expect("join").expect("poll");
+    }
+    // SQS speaks JSON with the operation in X-Amz-Target: count GetQueueUrl at the proxy.
+    assert_eq!(proxy.target_count("AmazonSQS.GetQueueUrl"), 2, "one discovery resolves orders and its DLQ once each");
+}

@@ -29,6 +29,8 @@ pub struct Rule {
 #[derive(Default)]
 struct Shared {
     counts: HashMap<String, usize>,
+    /// X-Amz-Target header values (AWS JSON protocols: SQS).
+    targets: HashMap<String, usize>,
     request_lines: Vec<String>,
     rules: Vec<Rule>,
 }
@@ -64,6 +66,12 @@ fn client_to_server(
         let mut inject = None;
         {
             let mut s = shared.lock().expect("shared");
+            for target in text.split("\r\n").filter_map(|l| {
+                let (name, value) = l.split_once(':')?;
+                name.eq_ignore_ascii_case("x-amz-target").then(|| value.trim().to_string())
+            }) {
+                *s.targets.entry(target).or_default() += 1;
+            }
             for line in
                 text.split("\r\n").filter(|l| ["GET ", "POST ", "PUT ", "DELETE "].iter().any(|m| l.starts_with(m)))
             {
@@ -139,6 +147,11 @@ impl CountingProxy {
     /// Requests of an rpc-v2-cbor operation (CloudWatch) seen.
     pub fn count(&self, operation: &str) -> usize {
         self.shared.lock().expect("shared").counts.get(operation).copied().unwrap_or(0)
+    }
+
+    /// Requests with this `X-Amz-Target` (e.g. `AmazonSQS.GetQueueUrl`).
+    pub fn target_count(&self, target: &str) -> usize {
+        self.shared.lock().expect("shared").targets.get(target).copied().unwrap_or(0)
     }
 
     /// Requests whose request line contains `fragment`.

@@ -29,6 +29,8 @@ pub struct AwsTelemetry {
     connection: Connection,
     watch: Option<Watch>,
     memory: Mutex<Memory>,
+    /// The three feeds start together; one discovers while the others wait for its result.
+    discovering: tokio::sync::Mutex<()>,
 }
 
 /// What earlier polls learned.
@@ -44,7 +46,7 @@ pub struct Memory {
 
 impl AwsTelemetry {
     pub fn new(connection: Connection, watch: Option<Watch>) -> Self {
-        Self { connection, watch, memory: Mutex::new(Memory::default()) }
+        Self { connection, watch, memory: Mutex::new(Memory::default()), discovering: tokio::sync::Mutex::new(()) }
     }
 
     pub fn clients(&self) -> &Clients {
@@ -57,6 +59,10 @@ impl AwsTelemetry {
 
     /// The inventory, discovering it first when no poll has yet.
     async fn inventory(&self) -> Result<Inventory, TelemetryError> {
+        if self.memory().discovered {
+            return Ok(self.memory().inventory.clone());
+        }
+        let _one_at_a_time = self.discovering.lock().await;
         if self.memory().discovered {
             return Ok(self.memory().inventory.clone());
         }
