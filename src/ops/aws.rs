@@ -69,25 +69,9 @@ async fn queue_arn(clients: &Clients, name: &str) -> Result<QueueIds, OpError> {
 }
 
 impl AwsOperator {
-    /// Decides what an UpdateAlias conflict means by reading the alias again.
-    async fn after_conflict(&self, function: &str, alias: &str, to: &str, why: String) -> Result<String, OpError> {
-        let now = self.clients.lambda.get_alias().function_name(function).name(alias).send().await;
-        match now.map(|a| a.function_version().unwrap_or_default().to_string()) {
-            Ok(v) if v == to => Ok(format!(
-                "UpdateAlias: {function}:{alias} already points to {to} (an earlier attempt went through; the retry saw its own change)"
-            )),
-            Ok(v) => {
-                Err(OpError::Conflict(format!("{why}; {function}:{alias} now points to {v}: someone else changed it")))
-            }
-            Err(e) => Err(OpError::Conflict(format!(
-                "{why}; re-reading the alias failed too: {}",
-                aws_error("lambda:GetAlias", e)
-            ))),
-        }
-    }
-
-    async fn rollback(&self, function: &str, alias: &str, from: &str, to: &str) -> Result<String, OpError> {
-        let current = self
+    /// GetAlias: the version the alias points to now, and its RevisionId.
+    async fn alias_now(&self, function: &str, alias: &str) -> Result<(String, String), OpError> {
+        let out = self
             .clients
             .lambda
             .get_alias()
@@ -96,7 +80,25 @@ impl AwsOperator {
             .send()
             .await
             .map_err(|e| op_error(aws_error("lambda:GetAlias", e)))?;
-        let version = current.function_version().unwrap_or_default();
+        Ok((out.function_version().unwrap_or_default().to_string(), out.revision_id().unwrap_or_default().to_string()))
+    }
+
+    /// Decides what an UpdateAlias conflict means by reading the alias again.
+    async fn after_conflict(&self, function: &str, alias: &str, to: &str, why: String) -> Result<String, OpError> {
+        let now = self.alias_now(function, alias).await;
+        match now.map(|(version, _)| version) {
+            Ok(v) if v == to => Ok(format!(
+                "UpdateAlias: {function}:{alias} already points to {to} (an earlier attempt went through; the retry saw its own change)"
+            )),
+            Ok(v) => {
+                Err(OpError::Conflict(format!("{why}; {function}:{alias} now points to {v}: someone else changed it")))
+            }
+            Err(e) => Err(OpError::Conflict(format!("{why}; re-reading the alias failed too: {e}"))),
+        }
+    }
+
+    async fn rollback(&self, function: &str, alias: &str, from: &str, to: &str) -> Result<String, OpError> {
+        let (version, revision) = self.alias_now(function, alias).await?;
         if version == to {
             return Ok(format!("{function}:{alias} already points to {to}; nothing was called"));
         }
@@ -105,7 +107,6 @@ impl AwsOperator {
                 "{function}:{alias} now points to {version}, not {from}: someone else changed it; nothing was called"
             )));
         }
-        let revision = current.revision_id().unwrap_or_default().to_string();
         // RevisionId makes Lambda refuse the update if the alias changed since we read it.
         let result = self
             .clients
@@ -192,17 +193,8 @@ impl AwsOperator {
         let rds = &self.clients.rds;
         match op {
             Op::Rollback { function, alias, to, .. } => {
-                let out = self
-                    .clients
-                    .lambda
-                    .get_alias()
-                    .function_name(function)
-                    .name(alias)
-                    .send()
-                    .await
-                    .map_err(|e| op_error(aws_error("lambda:GetAlias", e)))?;
-                Ok((out.function_version() == Some(to.as_str()))
-                    .then(|| format!("GetAlias: {function}:{alias} → {to}")))
+                let (version, _) = self.alias_now(function, alias).await?;
+                Ok((version == *to).then(|| format!("GetAlias: {function}:{alias} → {to}")))
             }
             Op::Reboot { cluster, call: RebootCall::Cluster, .. } | Op::Failover { cluster, .. } => {
                 let out = rds
