@@ -114,9 +114,10 @@ pub struct InstanceStatus {
 }
 
 /// What kind of database this is decides which reboot and failover calls apply.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
 pub enum ClusterKind {
     /// Aurora: instances reboot one by one (RebootDBInstance); FailoverDBCluster promotes a reader.
+    #[default]
     Aurora,
     /// A Multi-AZ DB cluster (non-Aurora): rebooted as a whole with RebootDBCluster.
     MultiAzCluster,

@@ -7,7 +7,7 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use super::connect::Clients;
 use super::errors::{AwsErrorKind, aws_error};
 use crate::config::Watch;
-use crate::model::{Observation, ResourceKind};
+use crate::model::{ClusterKind, Observation, ResourceKind};
 
 /// At most this many resources of a kind when discovering an unfamiliar account.
 pub const LIMIT: usize = 50;
@@ -36,11 +36,8 @@ pub struct FunctionRef {
 pub struct ClusterRef {
     pub id: String,
     pub engine: String,
-    /// True for an Aurora cluster; false for a Multi-AZ DB cluster (RebootDBCluster applies) or a lone instance.
-    pub aurora: bool,
-    /// A standalone instance shown as a cluster of one.
-    pub standalone: bool,
-    pub multi_az: bool,
+    /// Aurora, a Multi-AZ DB cluster, or a standalone instance shown as a cluster of one.
+    pub kind: ClusterKind,
     /// (instance id, is writer)
     pub members: Vec<(String, bool)>,
 }
@@ -54,6 +51,12 @@ pub struct Inventory {
     pub alarm_prefixes: Vec<String>,
     /// What discovery could not find or do, as observations for the panes.
     pub notes: Vec<Observation>,
+}
+
+impl ClusterRef {
+    pub fn standalone(&self) -> bool {
+        matches!(self.kind, ClusterKind::Instance { .. })
+    }
 }
 
 impl Inventory {
@@ -317,9 +320,7 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
                         inv.clusters.push(ClusterRef {
                             id: id.clone(),
                             engine: i.engine().unwrap_or_default().to_string(),
-                            aurora: false,
-                            standalone: true,
-                            multi_az: i.multi_az().unwrap_or(false),
+                            kind: ClusterKind::Instance { multi_az: i.multi_az().unwrap_or(false) },
                             members: vec![(id, true)],
                         });
                     }
@@ -339,10 +340,8 @@ pub fn cluster_ref(c: &aws_sdk_rds::types::DbCluster) -> ClusterRef {
     let engine = c.engine().unwrap_or_default().to_string();
     ClusterRef {
         id: c.db_cluster_identifier().unwrap_or_default().to_string(),
-        aurora: engine.starts_with("aurora"),
+        kind: if engine.starts_with("aurora") { ClusterKind::Aurora } else { ClusterKind::MultiAzCluster },
         engine,
-        standalone: false,
-        multi_az: c.multi_az().unwrap_or(false),
         members: c
             .db_cluster_members()
             .iter()

@@ -58,28 +58,28 @@ impl AwsTelemetry {
     }
 
     /// The inventory, discovering it first when no poll has yet.
-    async fn inventory(&self) -> Result<Inventory, TelemetryError> {
+    async fn inventory(&self) -> Inventory {
         if self.memory().discovered {
-            return Ok(self.memory().inventory.clone());
+            return self.memory().inventory.clone();
         }
         let _one_at_a_time = self.discovering.lock().await;
         if self.memory().discovered {
-            return Ok(self.memory().inventory.clone());
+            return self.memory().inventory.clone();
         }
         let inventory = discovery::discover(self.clients(), self.watch.as_ref()).await;
         let mut memory = self.memory();
         memory.inventory = inventory.clone();
         memory.discovered = true;
-        Ok(inventory)
+        inventory
     }
 
     async fn poll_fast(&self) -> Result<Vec<Observation>, TelemetryError> {
-        let inventory = self.inventory().await?;
+        let inventory = self.inventory().await;
         Ok(sqs::poll(self.clients(), &inventory).await)
     }
 
     async fn poll_metrics(&self) -> Result<Vec<Observation>, TelemetryError> {
-        let inventory = self.inventory().await?;
+        let inventory = self.inventory().await;
         let now = Utc::now();
         let since = self.memory().metrics_since.unwrap_or(now - HISTORY);
         let queries = cloudwatch::queries_for(&inventory);
@@ -90,7 +90,7 @@ impl AwsTelemetry {
     }
 
     async fn poll_inventory(&self) -> Result<Vec<Observation>, TelemetryError> {
-        let mut inventory = self.inventory().await?;
+        let mut inventory = self.inventory().await;
         let mut out = Vec::new();
         if !self.memory().identity_sent {
             let id = &self.connection.identity;

@@ -9,15 +9,13 @@ use super::cloudwatch::{aws_time, chrono_time};
 use super::connect::Clients;
 use super::discovery::{Inventory, cluster_ref};
 use super::errors::aws_error;
-use crate::model::{
-    ClusterKind, ClusterStatus, EventKind, InstanceStatus, Observation, ResourceKind, Role, TimelineEvent,
-};
+use crate::model::{ClusterStatus, EventKind, InstanceStatus, Observation, ResourceKind, Role, TimelineEvent};
 
 /// Refreshes members and roles (a failover swaps them) and reports every watched cluster and instance.
 pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observation> {
     let mut out = Vec::new();
     let mut cluster_status = HashMap::new();
-    if inventory.clusters.iter().any(|c| !c.standalone) {
+    if inventory.clusters.iter().any(|c| !c.standalone()) {
         match clients.rds.describe_db_clusters().max_records(100).send().await {
             Ok(page) => {
                 for c in page.db_clusters() {
@@ -50,7 +48,7 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
         }
     };
     for c in &inventory.clusters {
-        if c.standalone && !statuses.is_empty() && !statuses.contains_key(&c.id) {
+        if c.standalone() && !statuses.is_empty() && !statuses.contains_key(&c.id) {
             out.push(Observation::Missing { kind: ResourceKind::Instance, name: c.id.clone() });
             continue;
         }
@@ -63,20 +61,15 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
                 status: statuses.get(id).cloned().unwrap_or_else(|| "unknown".to_string()),
             })
             .collect();
-        let status = if c.standalone {
+        let status = if c.standalone() {
             members.first().map(|m| m.status.clone()).unwrap_or_default()
         } else {
             cluster_status.get(&c.id).cloned().unwrap_or_else(|| "unknown".to_string())
         };
-        let kind = match (c.standalone, c.aurora) {
-            (true, _) => ClusterKind::Instance { multi_az: c.multi_az },
-            (false, true) => ClusterKind::Aurora,
-            (false, false) => ClusterKind::MultiAzCluster,
-        };
         out.push(Observation::Cluster(ClusterStatus {
             id: c.id.clone(),
             engine: c.engine.clone(),
-            kind,
+            kind: c.kind,
             status,
             members,
         }));
