@@ -19,6 +19,8 @@ pub struct Snapshot {
     pub deploys: Vec<DeployRow>,
     pub not_found: Vec<String>,
     pub problems: Vec<String>,
+    /// What is worth knowing but not wrong: discovery keeping only the first resources of a kind.
+    pub notes: Vec<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -161,6 +163,13 @@ impl Snapshot {
                 .collect(),
             not_found: d.missing.iter().map(|(k, n)| format!("{}: {n}", kind_label(*k))).collect(),
             problems: state.feeds.iter().flat_map(|f| f.last_error.iter().chain(f.problems.iter())).cloned().collect(),
+            notes: d
+                .truncated
+                .iter()
+                .map(|(k, limit)| {
+                    format!("more {k}s than discovery watches: the first {limit} shown", k = kind_label(*k))
+                })
+                .collect(),
         }
     }
 
@@ -228,7 +237,7 @@ impl Snapshot {
                 f.changed_at.as_deref().unwrap_or("–")
             ));
         }
-        for (title, items) in [("NOT FOUND", &self.not_found), ("PROBLEMS", &self.problems)] {
+        for (title, items) in [("NOT FOUND", &self.not_found), ("PROBLEMS", &self.problems), ("NOTES", &self.notes)] {
             if !items.is_empty() {
                 out.push_str(&format!("\n{title}\n"));
                 for item in items {

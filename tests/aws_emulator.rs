@@ -291,3 +291,55 @@ async fn concurrent_feeds_discover_once() {
     // SQS speaks JSON with the operation in X-Amz-Target: count GetQueueUrl at the proxy.
     assert_eq!(proxy.target_count("AmazonSQS.GetQueueUrl"), 2, "one discovery resolves orders and its DLQ once each");
 }
+
+/// An account larger than one page: alarms, their history and clusters are read across pages; discovery keeps
+/// the first 50 of a kind and says so as a note, not as a failing call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn large_accounts_are_read_in_pages_and_discovery_is_bounded() {
+    const ALARMS: usize = 120;
+    const CLUSTERS: usize = 105;
+
+    let emulator = Emulator::start("pages");
+    let config = emulator.sdk_config().await;
+    seed::queues(&config, 0, 0).await;
+    let sqs = aws_sdk_sqs::Client::new(&config);
+    for i in 0..55 {
+        sqs.create_queue().queue_name(format!("extra-{i:02}")).send().await.expect("create queue");
+    }
+    let cw = aws_sdk_cloudwatch::Client::new(&config);
+    for i in 0..ALARMS {
+        seed::age_alarm_in_alarm(&cw, &format!("paged-{i:03}"), QUEUE).await;
+    }
+    let rds = aws_sdk_rds::Client::new(&config);
+    for i in 0..CLUSTERS {
+        seed::aurora_cluster(&rds, &format!("db-{i:03}")).await;
+    }
+    let proxy = support::proxy::CountingProxy::start(&emulator.url);
+    let config = config.into_builder().endpoint_url(&proxy.url).build();
+    let telemetry = AwsTelemetry::new(connect_with(&config).await.expect("connect"), None);
+    let mut obs = telemetry.poll(Feed::Inventory).await.expect("inventory");
+    obs.extend(telemetry.poll(Feed::Fast).await.expect("fast"));
+
+    let problems: Vec<_> = obs.iter().filter(|o| matches!(o, Observation::Problem { .. })).collect();
+    assert!(problems.is_empty(), "a bounded discovery is not a failing call: {problems:?}");
+    for kind in [ResourceKind::Queue, ResourceKind::Cluster] {
+        assert!(
+            obs.iter().any(|o| matches!(o, Observation::Truncated { kind: k, limit: 50 } if *k == kind)),
+            "{kind:?} truncated at 50"
+        );
+    }
+    let queues = obs.iter().filter(|o| matches!(o, Observation::Queue(_) | Observation::Dlq(_))).count();
+    assert_eq!(queues, 50, "the first 50 of 57 queues, orders-dlq among them as a DLQ");
+    let clusters = obs.iter().filter(|o| matches!(o, Observation::Cluster(_))).count();
+    assert_eq!(clusters, 50);
+    let alarms = obs.iter().filter(|o| matches!(o, Observation::Alarm(_))).count();
+    assert_eq!(alarms, ALARMS, "every alarm, across two pages of DescribeAlarms");
+    let transitions =
+        obs.iter().filter(|o| matches!(o, Observation::Event(e) if e.kind == warroom::model::EventKind::Alarm)).count();
+    assert_eq!(transitions, ALARMS, "every transition, across two pages of DescribeAlarmHistory");
+    assert!(
+        proxy.action_count("DescribeDBClusters") >= 2,
+        "{CLUSTERS} clusters take two pages: {}",
+        proxy.action_count("DescribeDBClusters")
+    );
+}

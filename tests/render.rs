@@ -152,3 +152,13 @@ fn too_small_terminals_say_so_and_never_panic() {
         assert!(screen.contains("WARROOM"), "{w}x{h}");
     }
 }
+
+#[test]
+fn a_bounded_discovery_is_a_footnote_in_its_pane_not_a_failing_call() {
+    let mut scene = Scene::at_minute(31.0, false);
+    let truncated = warroom::model::Observation::Truncated { kind: warroom::model::ResourceKind::Queue, limit: 50 };
+    scene.state.data.apply(truncated);
+    let screen = text(&render(&scene.state, 160, 48));
+    assert!(screen.contains("first 50 discovered; name others in [watch]"), "{screen}");
+    assert!(!screen.contains("failing"), "{screen}");
+}

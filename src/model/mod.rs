@@ -94,6 +94,12 @@ pub enum Observation {
         kind: ResourceKind,
         name: String,
     },
+    /// Discovery found more resources of `kind` than it watches: only the first `limit` are shown. Not a
+    /// failure, so it is not counted with the failing calls.
+    Truncated {
+        kind: ResourceKind,
+        limit: usize,
+    },
 }
 
 /// The kinds of resource a pane lists.

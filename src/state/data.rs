@@ -33,6 +33,8 @@ pub struct Data {
     pub identity: Option<Identity>,
     /// Resources the config names that do not exist, shown as "not found" in their panes.
     pub missing: std::collections::BTreeSet<(crate::model::ResourceKind, String)>,
+    /// Kinds discovery cut short, with how many it kept.
+    pub truncated: BTreeMap<crate::model::ResourceKind, usize>,
 }
 
 fn upsert<T>(items: &mut Vec<T>, item: T, same: impl Fn(&T) -> bool) {
@@ -82,6 +84,9 @@ impl Data {
             Observation::Event(e) => self.push_event(e),
             Observation::Missing { kind, name } => {
                 self.missing.insert((kind, name));
+            }
+            Observation::Truncated { kind, limit } => {
+                self.truncated.insert(kind, limit);
             }
             // Problems belong to the feed that reported them; State keeps them with the feed's health.
             Observation::Problem { .. } => {}

@@ -31,6 +31,8 @@ struct Shared {
     counts: HashMap<String, usize>,
     /// X-Amz-Target header values (AWS JSON protocols: SQS).
     targets: HashMap<String, usize>,
+    /// `Action=` parameters in form-encoded bodies (AWS query protocol: RDS).
+    actions: HashMap<String, usize>,
     request_lines: Vec<String>,
     rules: Vec<Rule>,
 }
@@ -71,6 +73,12 @@ fn client_to_server(
                 name.eq_ignore_ascii_case("x-amz-target").then(|| value.trim().to_string())
             }) {
                 *s.targets.entry(target).or_default() += 1;
+            }
+            for action in text.split("Action=").skip(1).filter_map(|rest| {
+                let name: String = rest.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+                (!name.is_empty()).then_some(name)
+            }) {
+                *s.actions.entry(action).or_default() += 1;
             }
             for line in
                 text.split("\r\n").filter(|l| ["GET ", "POST ", "PUT ", "DELETE "].iter().any(|m| l.starts_with(m)))
@@ -152,6 +160,11 @@ impl CountingProxy {
     /// Requests with this `X-Amz-Target` (e.g. `AmazonSQS.GetQueueUrl`).
     pub fn target_count(&self, target: &str) -> usize {
         self.shared.lock().expect("shared").targets.get(target).copied().unwrap_or(0)
+    }
+
+    /// Requests of an AWS query-protocol operation (RDS), by the `Action` in the body.
+    pub fn action_count(&self, action: &str) -> usize {
+        self.shared.lock().expect("shared").actions.get(action).copied().unwrap_or(0)
     }
 
     /// Requests whose request line contains `fragment`.

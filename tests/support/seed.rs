@@ -105,14 +105,7 @@ pub async fn function(config: &SdkConfig, queue_arn: &str) {
 /// core-db: an Aurora PostgreSQL cluster with a writer and a reader.
 pub async fn database(config: &SdkConfig) {
     let rds = aws_sdk_rds::Client::new(config);
-    rds.create_db_cluster()
-        .db_cluster_identifier(CLUSTER)
-        .engine("aurora-postgresql")
-        .master_username("postgres")
-        .master_user_password("not-a-real-password")
-        .send()
-        .await
-        .expect("create cluster");
+    aurora_cluster(&rds, CLUSTER).await;
     for id in [WRITER, READER] {
         rds.create_db_instance()
             .db_instance_identifier(id)
@@ -123,6 +116,18 @@ pub async fn database(config: &SdkConfig) {
             .await
             .expect("create instance");
     }
+}
+
+/// An empty Aurora PostgreSQL cluster.
+pub async fn aurora_cluster(rds: &aws_sdk_rds::Client, id: &str) {
+    rds.create_db_cluster()
+        .db_cluster_identifier(id)
+        .engine("aurora-postgresql")
+        .master_username("postgres")
+        .master_user_password("not-a-real-password")
+        .send()
+        .await
+        .expect("create cluster");
 }
 
 /// Ten minutes of queue age climbing past 60 s and writer CPU at 90 %, and the age alarm in ALARM.
@@ -146,11 +151,16 @@ pub async fn metrics_and_alarm(config: &SdkConfig) {
             .build();
         cw.put_metric_data().namespace("AWS/RDS").metric_data(cpu).send().await.expect("put rds metric");
     }
+    age_alarm_in_alarm(&cw, AGE_ALARM, QUEUE).await;
+}
+
+/// An age-of-oldest-message alarm on `queue` > 60 s, set to ALARM (one StateUpdate in its history).
+pub async fn age_alarm_in_alarm(cw: &aws_sdk_cloudwatch::Client, name: &str, queue: &str) {
     cw.put_metric_alarm()
-        .alarm_name(AGE_ALARM)
+        .alarm_name(name)
         .namespace("AWS/SQS")
         .metric_name("ApproximateAgeOfOldestMessage")
-        .dimensions(Dimension::builder().name("QueueName").value(QUEUE).build())
+        .dimensions(Dimension::builder().name("QueueName").value(queue).build())
         .statistic(Statistic::Maximum)
         .period(60)
         .evaluation_periods(1)
@@ -160,7 +170,7 @@ pub async fn metrics_and_alarm(config: &SdkConfig) {
         .await
         .expect("put alarm");
     cw.set_alarm_state()
-        .alarm_name(AGE_ALARM)
+        .alarm_name(name)
         .state_value(StateValue::Alarm)
         .state_reason("Threshold Crossed: 1 datapoint [180.0] was greater than the threshold (60.0)")
         .send()

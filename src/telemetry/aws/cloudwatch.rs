@@ -9,11 +9,16 @@ use chrono::{DateTime, Utc};
 
 use super::discovery::Inventory;
 use super::errors::{AwsError, aws_error};
+use super::paging::read_pages;
 use crate::model::{AlarmState, AlarmStatus, EventKind, MetricKind, Observation, TimelineEvent};
 
 /// GetMetricData accepts at most this many queries per call.
 pub const MAX_QUERIES_PER_CALL: usize = 500;
 pub const PERIOD_SECONDS: i32 = 60;
+/// 100 alarms a page, per name prefix.
+const MAX_ALARM_PAGES: usize = 5;
+/// 100 transitions a page: a thousand transitions between two polls is already more than anyone can read.
+const MAX_HISTORY_PAGES: usize = 10;
 
 /// One metric to fetch, and where its points go.
 #[derive(Debug, Clone, PartialEq)]
@@ -174,74 +179,56 @@ pub async fn poll_alarms(
     };
     let mut names = Vec::new();
     for prefix in prefixes {
-        let mut token = None;
-        for _page in 0..5 {
-            let result = cloudwatch
-                .describe_alarms()
-                .set_alarm_name_prefix(prefix.map(str::to_string))
-                .max_records(100)
-                .set_next_token(token.take())
-                .send()
-                .await;
-            let page = match result {
-                Ok(p) => p,
-                Err(e) => {
-                    out.push(Observation::Problem {
-                        source: "alarms".into(),
-                        message: aws_error("cloudwatch:DescribeAlarms", e).to_string(),
-                    });
-                    break;
-                }
-            };
-            for a in page.metric_alarms() {
-                let name = a.alarm_name().unwrap_or_default().to_string();
-                let resource = a.dimensions().first().and_then(|d| d.value()).unwrap_or_default().to_string();
-                names.push(name.clone());
-                out.push(Observation::Alarm(AlarmStatus {
-                    name,
-                    state: alarm_state(a.state_value()),
-                    since: a.state_updated_timestamp().map(chrono_time).unwrap_or_default(),
-                    resource,
-                    reason: a.state_reason().unwrap_or_default().to_string(),
-                }));
-            }
-            match page.next_token() {
-                Some(t) => token = Some(t.to_string()),
-                None => break,
-            }
+        let alarms = cloudwatch
+            .describe_alarms()
+            .set_alarm_name_prefix(prefix.map(str::to_string))
+            .max_records(100)
+            .into_paginator()
+            .send();
+        let read = read_pages("cloudwatch:DescribeAlarms", alarms, MAX_ALARM_PAGES).await;
+        for a in read.pages.iter().flat_map(|p| p.metric_alarms()) {
+            let name = a.alarm_name().unwrap_or_default().to_string();
+            let resource = a.dimensions().first().and_then(|d| d.value()).unwrap_or_default().to_string();
+            names.push(name.clone());
+            out.push(Observation::Alarm(AlarmStatus {
+                name,
+                state: alarm_state(a.state_value()),
+                since: a.state_updated_timestamp().map(chrono_time).unwrap_or_default(),
+                resource,
+                reason: a.state_reason().unwrap_or_default().to_string(),
+            }));
+        }
+        if let Some(e) = read.error {
+            out.push(Observation::Problem { source: "alarms".into(), message: e.to_string() });
         }
     }
+    // Newest first, 100 a page; the first poll reaches back three hours, later ones only since the last.
     let history = cloudwatch
         .describe_alarm_history()
         .history_item_type(HistoryItemType::StateUpdate)
         .start_date(aws_time(since))
         .end_date(aws_time(Utc::now()))
         .max_records(100)
-        .send()
-        .await;
-    match history {
-        Ok(h) => {
-            for item in h.alarm_history_items() {
-                let name = item.alarm_name().unwrap_or_default();
-                if !names.iter().any(|n| n == name) {
-                    continue;
-                }
-                // Only real transitions: creation and configuration updates are not state changes.
-                let Some(change) = transition(item.history_summary().unwrap_or_default()) else { continue };
-                let text = format!("{name}: {change}");
-                out.push(Observation::Event(TimelineEvent {
-                    at: item.timestamp().map(chrono_time).unwrap_or_default(),
-                    kind: EventKind::Alarm,
-                    resource: None,
-                    text,
-                    actor: None,
-                }));
-            }
+        .into_paginator()
+        .send();
+    let read = read_pages("cloudwatch:DescribeAlarmHistory", history, MAX_HISTORY_PAGES).await;
+    for item in read.pages.iter().flat_map(|p| p.alarm_history_items()) {
+        let name = item.alarm_name().unwrap_or_default();
+        if !names.iter().any(|n| n == name) {
+            continue;
         }
-        Err(e) => out.push(Observation::Problem {
-            source: "alarms".into(),
-            message: aws_error("cloudwatch:DescribeAlarmHistory", e).to_string(),
-        }),
+        // Only real transitions: creation and configuration updates are not state changes.
+        let Some(change) = transition(item.history_summary().unwrap_or_default()) else { continue };
+        out.push(Observation::Event(TimelineEvent {
+            at: item.timestamp().map(chrono_time).unwrap_or_default(),
+            kind: EventKind::Alarm,
+            resource: None,
+            text: format!("{name}: {change}"),
+            actor: None,
+        }));
+    }
+    if let Some(e) = read.error {
+        out.push(Observation::Problem { source: "alarms".into(), message: e.to_string() });
     }
     out
 }

@@ -6,6 +6,8 @@ use aws_sdk_sqs::types::QueueAttributeName;
 
 use super::connect::Clients;
 use super::errors::{AwsErrorKind, aws_error};
+use super::paging::read_pages;
+use super::rds::MAX_PAGES;
 use crate::config::Watch;
 use crate::model::{ClusterKind, Observation, ResourceKind};
 
@@ -143,10 +145,7 @@ async fn list_queue_names(clients: &Clients, notes: &mut Vec<Observation>) -> Ve
             let mut names: Vec<String> = out.queue_urls().iter().map(|u| name_from_url(u).to_string()).collect();
             if names.len() > LIMIT || out.next_token().is_some() {
                 names.truncate(LIMIT);
-                notes.push(problem(
-                    "discovery",
-                    format!("more than {LIMIT} queues: watching the first {LIMIT}; name them in [watch]"),
-                ));
+                notes.push(Observation::Truncated { kind: ResourceKind::Queue, limit: LIMIT });
             }
             names
         }
@@ -253,8 +252,7 @@ async fn functions(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
         None => match clients.lambda.list_functions().max_items(LIMIT as i32).send().await {
             Ok(out) => {
                 if out.next_marker().is_some() {
-                    inv.notes
-                        .push(problem("discovery", format!("more than {LIMIT} functions: watching the first {LIMIT}")));
+                    inv.notes.push(Observation::Truncated { kind: ResourceKind::Function, limit: LIMIT });
                 }
                 out.functions()
                     .iter()
@@ -282,22 +280,16 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
         if let Some([one]) = wanted.as_deref() {
             req = req.db_cluster_identifier(one);
         }
-        match req.send().await {
-            Ok(out) => {
-                for c in out.db_clusters() {
-                    let id = c.db_cluster_identifier().unwrap_or_default().to_string();
-                    if wanted.as_ref().is_some_and(|w| !w.contains(&id)) {
-                        continue;
-                    }
-                    inv.clusters.push(cluster_ref(c));
-                }
+        let read = read_pages("rds:DescribeDBClusters", req.into_paginator().send(), MAX_PAGES).await;
+        for c in read.pages.iter().flat_map(|p| p.db_clusters()) {
+            let id = c.db_cluster_identifier().unwrap_or_default();
+            if wanted.as_ref().is_none_or(|w| w.iter().any(|x| x == id)) {
+                inv.clusters.push(cluster_ref(c));
             }
-            Err(e) => {
-                let e = aws_error("rds:DescribeDBClusters", e);
-                if e.kind != AwsErrorKind::NotFound {
-                    inv.notes.push(problem("rds", e.to_string()));
-                }
-            }
+        }
+        // One named cluster that does not exist is a NotFound error, reported below as "not found".
+        if let Some(e) = read.error.filter(|e| e.kind != AwsErrorKind::NotFound) {
+            inv.notes.push(problem("rds", e.to_string()));
         }
         for id in wanted.iter().flatten() {
             if inv.cluster(id).is_none() {
@@ -306,27 +298,42 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
         }
         if watch.is_none() && inv.clusters.len() > LIMIT {
             inv.clusters.truncate(LIMIT);
-            inv.notes.push(problem("discovery", format!("more than {LIMIT} DB clusters: watching the first {LIMIT}")));
+            inv.notes.push(Observation::Truncated { kind: ResourceKind::Cluster, limit: LIMIT });
         }
     }
     let standalone: Vec<String> = watch.map(|w| w.instances.clone()).unwrap_or_default();
     if watch.is_none() || !standalone.is_empty() {
-        match clients.rds.describe_db_instances().max_records(100).send().await {
-            Ok(out) => {
-                for i in out.db_instances() {
-                    let id = i.db_instance_identifier().unwrap_or_default().to_string();
-                    let lone = i.db_cluster_identifier().is_none();
-                    if (watch.is_none() && lone) || standalone.contains(&id) {
-                        inv.clusters.push(ClusterRef {
-                            id: id.clone(),
-                            engine: i.engine().unwrap_or_default().to_string(),
-                            kind: ClusterKind::Instance { multi_az: i.multi_az().unwrap_or(false) },
-                            members: vec![(id, true)],
-                        });
-                    }
+        let read = read_pages(
+            "rds:DescribeDBInstances",
+            clients.rds.describe_db_instances().max_records(100).into_paginator().send(),
+            MAX_PAGES,
+        )
+        .await;
+        let mut lone_found = 0;
+        for i in read.pages.iter().flat_map(|p| p.db_instances()) {
+            let id = i.db_instance_identifier().unwrap_or_default().to_string();
+            let lone = i.db_cluster_identifier().is_none();
+            let discovering = watch.is_none() && lone;
+            if discovering {
+                lone_found += 1;
+                if lone_found > LIMIT {
+                    continue;
                 }
             }
-            Err(e) => inv.notes.push(problem("rds", aws_error("rds:DescribeDBInstances", e).to_string())),
+            if discovering || standalone.contains(&id) {
+                inv.clusters.push(ClusterRef {
+                    id: id.clone(),
+                    engine: i.engine().unwrap_or_default().to_string(),
+                    kind: ClusterKind::Instance { multi_az: i.multi_az().unwrap_or(false) },
+                    members: vec![(id, true)],
+                });
+            }
+        }
+        if lone_found > LIMIT {
+            inv.notes.push(Observation::Truncated { kind: ResourceKind::Instance, limit: LIMIT });
+        }
+        if let Some(e) = read.error {
+            inv.notes.push(problem("rds", e.to_string()));
         }
         for id in &standalone {
             if inv.cluster(id).is_none() {

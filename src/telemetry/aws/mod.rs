@@ -7,6 +7,7 @@ pub mod connect;
 pub mod discovery;
 pub mod errors;
 pub mod lambda;
+pub mod paging;
 pub mod rds;
 pub mod sqs;
 

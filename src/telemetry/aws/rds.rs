@@ -8,45 +8,52 @@ use chrono::{DateTime, Utc};
 use super::cloudwatch::{aws_time, chrono_time};
 use super::connect::Clients;
 use super::discovery::{Inventory, cluster_ref};
-use super::errors::aws_error;
+use super::paging::read_pages;
 use crate::model::{ClusterStatus, EventKind, InstanceStatus, Observation, ResourceKind, Role, TimelineEvent};
+
+/// 100 records a page: up to 500 clusters, instances or events a poll.
+pub const MAX_PAGES: usize = 5;
 
 /// Refreshes members and roles (a failover swaps them) and reports every watched cluster and instance.
 pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observation> {
     let mut out = Vec::new();
     let mut cluster_status = HashMap::new();
     if inventory.clusters.iter().any(|c| !c.standalone()) {
-        match clients.rds.describe_db_clusters().max_records(100).send().await {
-            Ok(page) => {
-                for c in page.db_clusters() {
-                    let fresh = cluster_ref(c);
-                    cluster_status.insert(fresh.id.clone(), c.status().unwrap_or_default().to_string());
-                    if let Some(known) = inventory.clusters.iter_mut().find(|k| k.id == fresh.id) {
-                        *known = fresh;
-                    }
-                }
+        let read = read_pages(
+            "rds:DescribeDBClusters",
+            clients.rds.describe_db_clusters().max_records(100).into_paginator().send(),
+            MAX_PAGES,
+        )
+        .await;
+        for c in read.pages.iter().flat_map(|p| p.db_clusters()) {
+            let fresh = cluster_ref(c);
+            cluster_status.insert(fresh.id.clone(), c.status().unwrap_or_default().to_string());
+            if let Some(known) = inventory.clusters.iter_mut().find(|k| k.id == fresh.id) {
+                *known = fresh;
             }
-            Err(e) => out.push(Observation::Problem {
-                source: "rds".into(),
-                message: aws_error("rds:DescribeDBClusters", e).to_string(),
-            }),
+        }
+        if let Some(e) = read.error {
+            out.push(Observation::Problem { source: "rds".into(), message: e.to_string() });
         }
     }
-    let statuses: HashMap<String, String> = match clients.rds.describe_db_instances().max_records(100).send().await {
-        Ok(page) => page
-            .db_instances()
-            .iter()
-            .map(|i| {
-                let id = i.db_instance_identifier().unwrap_or_default().to_string();
-                (id, i.db_instance_status().unwrap_or_default().to_string())
-            })
-            .collect(),
-        Err(e) => {
-            let message = aws_error("rds:DescribeDBInstances", e).to_string();
-            out.push(Observation::Problem { source: "rds".into(), message });
-            HashMap::new()
-        }
-    };
+    let read = read_pages(
+        "rds:DescribeDBInstances",
+        clients.rds.describe_db_instances().max_records(100).into_paginator().send(),
+        MAX_PAGES,
+    )
+    .await;
+    let statuses: HashMap<String, String> = read
+        .pages
+        .iter()
+        .flat_map(|p| p.db_instances())
+        .map(|i| {
+            let id = i.db_instance_identifier().unwrap_or_default().to_string();
+            (id, i.db_instance_status().unwrap_or_default().to_string())
+        })
+        .collect();
+    if let Some(e) = read.error {
+        out.push(Observation::Problem { source: "rds".into(), message: e.to_string() });
+    }
     for c in &inventory.clusters {
         if c.standalone() && !statuses.is_empty() && !statuses.contains_key(&c.id) {
             out.push(Observation::Missing { kind: ResourceKind::Instance, name: c.id.clone() });
@@ -82,24 +89,30 @@ pub async fn events(clients: &Clients, inventory: &Inventory, since: DateTime<Ut
     if watched.is_empty() {
         return Vec::new();
     }
-    match clients.rds.describe_events().start_time(aws_time(since)).max_records(100).send().await {
-        Ok(page) => page
-            .events()
-            .iter()
-            .filter(|e| e.source_identifier().is_some_and(|s| watched.contains(&s)))
-            .map(|e| {
-                let id = e.source_identifier().unwrap_or_default();
-                Observation::Event(TimelineEvent {
-                    at: e.date().map(chrono_time).unwrap_or_default(),
-                    kind: EventKind::Operation,
-                    resource: Some(id.to_string()),
-                    text: format!("RDS: {id}: {}", e.message().unwrap_or_default()),
-                    actor: None,
-                })
+    let read = read_pages(
+        "rds:DescribeEvents",
+        clients.rds.describe_events().start_time(aws_time(since)).max_records(100).into_paginator().send(),
+        MAX_PAGES,
+    )
+    .await;
+    let mut out: Vec<Observation> = read
+        .pages
+        .iter()
+        .flat_map(|p| p.events())
+        .filter(|e| e.source_identifier().is_some_and(|s| watched.contains(&s)))
+        .map(|e| {
+            let id = e.source_identifier().unwrap_or_default();
+            Observation::Event(TimelineEvent {
+                at: e.date().map(chrono_time).unwrap_or_default(),
+                kind: EventKind::Operation,
+                resource: Some(id.to_string()),
+                text: format!("RDS: {id}: {}", e.message().unwrap_or_default()),
+                actor: None,
             })
-            .collect(),
-        Err(e) => {
-            vec![Observation::Problem { source: "rds".into(), message: aws_error("rds:DescribeEvents", e).to_string() }]
-        }
+        })
+        .collect();
+    if let Some(e) = read.error {
+        out.push(Observation::Problem { source: "rds".into(), message: e.to_string() });
     }
+    out
 }

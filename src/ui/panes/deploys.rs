@@ -65,10 +65,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         }
         lines.push(Line::from(h));
     }
-    let missing = super::missing_lines(state, &[ResourceKind::Function]);
-    if rows.is_empty() && missing.is_empty() {
+    let footnotes = super::footnote_lines(state, &[ResourceKind::Function]);
+    if rows.is_empty() && footnotes.is_empty() {
         lines.push(Line::from(Span::styled("no functions", theme::dim())));
     }
-    lines.extend(missing);
+    lines.extend(footnotes);
     frame.render_widget(Paragraph::new(lines), inner);
 }
