@@ -122,7 +122,7 @@ async fn read_only_reaches_no_operator_through_any_action() {
     let mut scene = Scene::at_minute(45.0, true);
     let journal = Journal::open(&path).map(Arc::new).map_err(|e| e.to_string());
     let mut effects = drive_every_action(&mut scene.state);
-    scene.world.start_redrive("orders-dlq", Some(1), "test").expect("redrive");
+    scene.world.start_redrive("orders-dlq", None, Some(1), "test").expect("redrive");
     scene.poll();
     effects.extend(drive_every_action(&mut scene.state));
     assert!(effects.iter().all(|e| !matches!(e, Effect::Execute { .. })), "read-only state produced {effects:?}");
@@ -145,7 +145,7 @@ async fn read_only_guard_refuses_every_operation_directly() {
             call: warroom::ops::RebootCall::Instance,
         },
         Op::Failover { cluster: "c".into(), target: None },
-        Op::Redrive { dlq: "d".into(), destination: "q".into(), rate: Some(10) },
+        Op::Redrive { dlq: "d".into(), destination: Some("q".into()), rate: Some(10) },
         Op::CancelRedrive { dlq: "d".into(), task: "t".into() },
     ];
     for (i, op) in ops.into_iter().enumerate() {

@@ -39,7 +39,7 @@ fn scenes() -> Vec<(&'static str, String)> {
     recovery.world.update_alias("orders-consumer", "live", 42, 41, "alice").expect("rollback");
     recovery.world.reboot_instance("core-db-1", "alice").expect("reboot");
     recovery.advance_to(75.0);
-    recovery.world.start_redrive("orders-dlq", Some(50), "alice").expect("redrive");
+    recovery.world.start_redrive("orders-dlq", None, Some(50), "alice").expect("redrive");
     recovery.advance_to(77.0);
 
     vec![

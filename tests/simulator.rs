@@ -124,8 +124,8 @@ fn redrive_during_overload_refills_the_dlq() {
     let mut w = world();
     run_to(&mut w, 50.0);
     let depth = w.dlq_depth();
-    w.start_redrive("orders-dlq", Some(50), "test").expect("redrive");
-    assert!(w.start_redrive("orders-dlq", Some(50), "test").is_err(), "one move task per queue");
+    w.start_redrive("orders-dlq", None, Some(50), "test").expect("redrive");
+    assert!(w.start_redrive("orders-dlq", None, Some(50), "test").is_err(), "one move task per queue");
     run_to(&mut w, 60.0);
     let task = w.redrive().expect("task").clone();
     assert_eq!(task.status, RedriveStatus::Completed, "{task:?}");
@@ -145,7 +145,7 @@ fn redrive_after_recovery_drains_the_dlq() {
     assert!(!firing(&w, CPU_ALARM) && !firing(&w, AGE_ALARM), "recovered before the redrive");
     let depth = w.dlq_depth();
     assert!(depth > 100, "the incident left messages in the DLQ: {depth}");
-    w.start_redrive("orders-dlq", Some(100), "test").expect("redrive");
+    w.start_redrive("orders-dlq", None, Some(100), "test").expect("redrive");
     run_to(&mut w, 100.0);
     assert_eq!(w.redrive().map(|t| t.status), Some(RedriveStatus::Completed));
     assert!(w.dlq_depth() < 5, "DLQ drained: {}", w.dlq_depth());

@@ -161,9 +161,12 @@ impl AwsOperator {
         }
     }
 
-    async fn redrive(&self, dlq: &str, destination: &str, rate: Option<u32>) -> Result<String, OpError> {
+    async fn redrive(&self, dlq: &str, destination: Option<&str>, rate: Option<u32>) -> Result<String, OpError> {
         let source = queue_arn(&self.clients, dlq).await?;
-        let dest = queue_arn(&self.clients, destination).await?;
+        let dest = match destination {
+            Some(name) => Some(queue_arn(&self.clients, name).await?.arn),
+            None => None,
+        };
         let dlq_ref = crate::telemetry::aws::discovery::QueueRef {
             name: dlq.to_string(),
             arn: source.arn.clone(),
@@ -180,7 +183,7 @@ impl AwsOperator {
             .sqs
             .start_message_move_task()
             .source_arn(&source.arn)
-            .destination_arn(&dest.arn)
+            .set_destination_arn(dest)
             .set_max_number_of_messages_per_second(rate.map(|r| r as i32))
             .send()
             .await
@@ -262,7 +265,7 @@ impl Operator for AwsOperator {
                         .map_err(|e| op_error(aws_error("rds:FailoverDBCluster", e)))?;
                     Ok(format!("FailoverDBCluster: {cluster} failing over"))
                 }
-                Op::Redrive { dlq, destination, rate } => self.redrive(dlq, destination, *rate).await,
+                Op::Redrive { dlq, destination, rate } => self.redrive(dlq, destination.as_deref(), *rate).await,
                 Op::CancelRedrive { task, .. } => {
                     let out = self
                         .clients

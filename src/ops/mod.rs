@@ -15,11 +15,33 @@ use crate::telemetry::BoxFuture;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "operation", rename_all = "snake_case")]
 pub enum Op {
-    Rollback { function: String, alias: String, from: String, to: String },
-    Reboot { cluster: String, instance: String, writer: bool, call: RebootCall },
-    Failover { cluster: String, target: Option<String> },
-    Redrive { dlq: String, destination: String, rate: Option<u32> },
-    CancelRedrive { dlq: String, task: String },
+    Rollback {
+        function: String,
+        alias: String,
+        from: String,
+        to: String,
+    },
+    Reboot {
+        cluster: String,
+        instance: String,
+        writer: bool,
+        call: RebootCall,
+    },
+    Failover {
+        cluster: String,
+        target: Option<String>,
+    },
+    /// `destination: None` sends each message back to the queue it came from (SQS's default, right when a DLQ
+    /// serves several source queues); `Some(queue)` sends them all to that queue.
+    Redrive {
+        dlq: String,
+        destination: Option<String>,
+        rate: Option<u32>,
+    },
+    CancelRedrive {
+        dlq: String,
+        task: String,
+    },
 }
 
 /// Which API call a reboot makes; the plan says which and why.
@@ -88,7 +110,12 @@ impl Op {
             },
             Op::Redrive { dlq, destination, rate } => {
                 let rate = rate.map_or(String::new(), |r| format!(" MaxNumberOfMessagesPerSecond={r}"));
-                format!("sqs:StartMessageMoveTask SourceArn={dlq} DestinationArn={destination}{rate}")
+                let destination = destination
+                    .as_ref()
+                    .map_or(" (no DestinationArn: each message returns to its source queue)".to_string(), |d| {
+                        format!(" DestinationArn={d}")
+                    });
+                format!("sqs:StartMessageMoveTask SourceArn={dlq}{destination}{rate}")
             }
             Op::CancelRedrive { task, .. } => format!("sqs:CancelMessageMoveTask TaskHandle={task}"),
         }
@@ -107,7 +134,7 @@ impl Op {
             },
             Op::Redrive { dlq, destination, rate } => {
                 let rate = rate.map_or("system rate".to_string(), |r| format!("{r} msg/s"));
-                format!("redrive {dlq} → {destination} at {rate}")
+                format!("redrive {dlq} → {} at {rate}", destination.as_deref().unwrap_or("its source"))
             }
             Op::CancelRedrive { dlq, .. } => format!("cancel the redrive of {dlq}"),
         }

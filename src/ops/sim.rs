@@ -48,8 +48,10 @@ impl Operator for SimOperator {
                     world.failover_cluster(cluster, target.as_deref(), actor).map_err(|e| OpError::Refused(e.0))?;
                     Ok(format!("{cluster} status: failing-over"))
                 }
-                Op::Redrive { dlq, rate, .. } => {
-                    let handle = world.start_redrive(dlq, *rate, actor).map_err(|e| OpError::Refused(e.0))?;
+                Op::Redrive { dlq, destination, rate } => {
+                    let handle = world
+                        .start_redrive(dlq, destination.as_deref(), *rate, actor)
+                        .map_err(|e| OpError::Refused(e.0))?;
                     Ok(format!("TaskHandle={handle}"))
                 }
                 Op::CancelRedrive { task, .. } => {

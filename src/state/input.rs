@@ -46,16 +46,17 @@ impl State {
                 Edit::Submit if plan.confirmable() => return self.confirm(plan.plan.op),
                 // Enter on a mismatch does nothing: the popup stays, the typed text stays.
                 Edit::Submit | Edit::Changed => self.ui.popup = Some(Popup::Plan(plan)),
-                Edit::Other(code @ (KeyCode::Up | KeyCode::Down)) => {
+                Edit::Other(code @ (KeyCode::Up | KeyCode::Down | KeyCode::Left | KeyCode::Right)) => {
                     if let Op::Redrive { .. } = plan.plan.op {
-                        let i = plan.rate_index;
-                        plan.rate_index = if code == KeyCode::Up {
-                            (i + 1).min(REDRIVE_RATES.len() - 1)
-                        } else {
-                            i.saturating_sub(1)
-                        };
-                        let rate = REDRIVE_RATES[plan.rate_index];
-                        self.rebuild_redrive_plan(&mut plan, rate);
+                        let destinations = self.redrive_destinations().len();
+                        let (r, d) = (plan.rate_index, plan.destination_index);
+                        match code {
+                            KeyCode::Up => plan.rate_index = (r + 1).min(REDRIVE_RATES.len() - 1),
+                            KeyCode::Down => plan.rate_index = r.saturating_sub(1),
+                            KeyCode::Right => plan.destination_index = (d + 1) % destinations,
+                            _ => plan.destination_index = (d + destinations - 1) % destinations,
+                        }
+                        self.rebuild_redrive_plan(&mut plan);
                     }
                     self.ui.popup = Some(Popup::Plan(plan));
                 }

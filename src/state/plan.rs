@@ -30,6 +30,7 @@ impl State {
                     typed: String::new(),
                     blocked,
                     rate_index: DEFAULT_REDRIVE_RATE_INDEX,
+                    destination_index: 0,
                 })));
             }
             Err(refusal) => self.notice = Some(refusal),
@@ -42,14 +43,21 @@ impl State {
             Action::Rollback => self.plan_rollback(),
             Action::Reboot => self.plan_reboot(),
             Action::Failover => self.plan_failover(),
-            Action::Redrive => self.plan_redrive(REDRIVE_RATES[DEFAULT_REDRIVE_RATE_INDEX]),
+            Action::Redrive => self.plan_redrive(REDRIVE_RATES[DEFAULT_REDRIVE_RATE_INDEX], None),
             Action::CancelRedrive => self.plan_cancel_redrive(),
             other => Err(format!("{} is not an operation", other.name())),
         }
     }
 
-    pub(super) fn rebuild_redrive_plan(&self, popup: &mut PlanPopup, rate: Option<u32>) {
-        if let Ok(plan) = self.plan_redrive(rate) {
+    /// Redrive destinations in the order ←/→ offers them: back to the source queue(s) first, then each queue.
+    pub fn redrive_destinations(&self) -> Vec<Option<String>> {
+        std::iter::once(None).chain(self.data.queues.iter().map(|q| Some(q.name.clone()))).collect()
+    }
+
+    /// The redrive plan again, after ↑/↓ or ←/→ changed the popup's rate or destination.
+    pub(super) fn rebuild_redrive_plan(&self, popup: &mut PlanPopup) {
+        let destination = self.redrive_destinations().get(popup.destination_index).cloned().flatten();
+        if let Ok(plan) = self.plan_redrive(REDRIVE_RATES[popup.rate_index], destination) {
             popup.plan = plan;
         }
     }
@@ -184,7 +192,7 @@ impl State {
         })
     }
 
-    fn plan_redrive(&self, rate: Option<u32>) -> Result<Plan, String> {
+    fn plan_redrive(&self, rate: Option<u32>, destination: Option<String>) -> Result<Plan, String> {
         let dlq = self.rows().selected_dlq().ok_or("no dead-letter queue selected")?;
         if let Some(task) = self.data.redrives.get(&dlq.name).filter(|t| t.status == RedriveStatus::Running) {
             return Err(format!(
@@ -216,20 +224,26 @@ impl State {
         if !alarming.is_empty() {
             warnings.push(format!("alarms still firing: {}", alarming.join(", ")));
         }
+        if let Some(other) = destination.as_ref().filter(|d| **d != dlq.source) {
+            warnings.insert(0, format!("{other} is not where these messages came from ({})", dlq.source));
+        }
         let duration =
             rate.map(|r| compact_duration(chrono::Duration::seconds((dlq.depth / u64::from(r.max(1))) as i64)));
+        let to = match &destination {
+            Some(queue) => format!("move to {queue}"),
+            None => format!("move back to their source queue ({})", dlq.source),
+        };
         Ok(Plan {
-            op: Op::Redrive { dlq: dlq.name.clone(), destination: dlq.source.clone(), rate },
+            op: Op::Redrive { dlq: dlq.name.clone(), destination, rate },
             current: vec![format!("{} holds {} messages; source queue {}", dlq.name, dlq.depth, dlq.source)],
             expected: vec![
                 format!(
-                    "messages move back to {} at {}{}",
-                    dlq.source,
+                    "messages {to} at {}{}",
                     rate.map_or("the system-optimised rate".to_string(), |r| format!("{r} msg/s")),
                     duration.map_or(String::new(), |d| format!(", about {d}"))
                 ),
                 "progress shows in the DLQ pane (ListMessageMoveTasks); x cancels".to_string(),
-                "↑/↓ change the rate".to_string(),
+                "↑/↓ change the rate, ←/→ the destination".to_string(),
             ],
             warnings,
         })

@@ -172,7 +172,35 @@ fn redrive_warns_during_overload_and_rate_is_adjustable() {
     type_text(&mut s, "orders-dlq");
     let effects = s.update(key(KeyCode::Enter));
     assert!(
-        matches!(effects.as_slice(), [Effect::Execute { op: Op::Redrive { rate: Some(50), .. }, .. }]),
+        matches!(
+            effects.as_slice(),
+            [Effect::Execute { op: Op::Redrive { rate: Some(50), destination: None, .. }, .. }]
+        ),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn redrive_goes_back_to_the_sources_unless_a_destination_is_chosen() {
+    let mut s = peak();
+    s.update(Msg::Action(Action::Redrive));
+    let call = plan(&s).plan.op.api_call();
+    assert!(call.contains("no DestinationArn: each message returns to its source queue"), "{call}");
+    s.update(key(KeyCode::Right));
+    let p = plan(&s);
+    assert!(p.plan.op.api_call().contains("DestinationArn=orders"), "{}", p.plan.op.api_call());
+    assert!(p.plan.expected[0].contains("move to orders"), "{:?}", p.plan.expected);
+    assert!(p.typed.is_empty(), "arrows choose, they do not type");
+    s.update(key(KeyCode::Right));
+    assert!(plan(&s).plan.op.api_call().contains("no DestinationArn"), "→ wraps round to the sources");
+    s.update(key(KeyCode::Left));
+    type_text(&mut s, "orders-dlq");
+    let effects = s.update(key(KeyCode::Enter));
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Execute { op: Op::Redrive { destination: Some(d), .. }, .. }] if d == "orders"
+        ),
         "{effects:?}"
     );
 }
@@ -196,7 +224,7 @@ fn refusals_explain_themselves() {
 #[test]
 fn cancel_redrive_needs_a_running_task_and_targets_it() {
     let mut scene = Scene::at_minute(45.0, false);
-    scene.world.start_redrive("orders-dlq", Some(1), "test").expect("redrive");
+    scene.world.start_redrive("orders-dlq", None, Some(1), "test").expect("redrive");
     scene.poll();
     let s = &mut scene.state;
     s.update(Msg::Action(Action::Redrive));
@@ -214,7 +242,7 @@ fn cancel_redrive_needs_a_running_task_and_targets_it() {
 #[test]
 fn read_only_previews_every_operation_and_never_executes() {
     let mut scene = Scene::at_minute(45.0, true);
-    scene.world.start_redrive("orders-dlq", Some(1), "test").expect("redrive");
+    scene.world.start_redrive("orders-dlq", None, Some(1), "test").expect("redrive");
     scene.poll();
     let s = &mut scene.state;
     for &action in Action::ALL.iter().filter(|a| a.is_mutating()) {

@@ -56,6 +56,8 @@ pub struct PlanPopup {
     /// Why this plan cannot be confirmed (read-only, no journal); shown instead of the input.
     pub blocked: Option<String>,
     pub rate_index: usize,
+    /// Redrive only: 0 sends messages back to their source queues, n to the n-th queue in the queue pane.
+    pub destination_index: usize,
 }
 
 impl PlanPopup {

@@ -383,10 +383,20 @@ impl World {
         Ok(())
     }
 
-    /// `sqs:StartMessageMoveTask` from the DLQ back to its source.
-    pub fn start_redrive(&mut self, dlq: &str, rate: Option<u32>, actor: &str) -> Result<String, SimRefusal> {
+    /// `sqs:StartMessageMoveTask` from the DLQ back to its source. The scenario has one source queue, so that is
+    /// the only destination there is.
+    pub fn start_redrive(
+        &mut self,
+        dlq: &str,
+        destination: Option<&str>,
+        rate: Option<u32>,
+        actor: &str,
+    ) -> Result<String, SimRefusal> {
         if dlq != self.scenario.queue.dlq {
             return Err(SimRefusal(format!("QueueDoesNotExist: {dlq}")));
+        }
+        if let Some(other) = destination.filter(|d| *d != self.scenario.queue.name) {
+            return Err(SimRefusal(format!("QueueDoesNotExist: {other}")));
         }
         if self.redrive.as_ref().is_some_and(|t| t.status == RedriveStatus::Running) {
             return Err(SimRefusal(format!("UnsupportedOperation: {dlq} already has a running message move task")));
