@@ -154,11 +154,13 @@ fn too_small_terminals_say_so_and_never_panic() {
 }
 
 #[test]
-fn a_bounded_discovery_is_a_footnote_in_its_pane_not_a_failing_call() {
+fn a_bounded_discovery_is_said_in_its_pane_title_not_as_a_failing_call() {
     let mut scene = Scene::at_minute(31.0, false);
     let truncated = warroom::model::Observation::Truncated { kind: warroom::model::ResourceKind::Queue, limit: 50 };
     scene.state.data.apply(truncated);
-    let screen = text(&render(&scene.state, 160, 48));
-    assert!(screen.contains("first 50 discovered; name others in [watch]"), "{screen}");
-    assert!(!screen.contains("failing"), "{screen}");
+    for (w, h) in [(80, 24), (160, 48)] {
+        let screen = text(&render(&scene.state, w, h));
+        assert!(screen.contains("Queues · first 50 found · age"), "{screen}");
+        assert!(!screen.contains("failing"), "{screen}");
+    }
 }

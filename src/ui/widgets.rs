@@ -9,15 +9,34 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType};
 
 use super::theme;
-use crate::model::{Series, TimelineEvent};
+use crate::model::{ResourceKind, Series, TimelineEvent};
 use crate::state::{PaneId, State};
 
 /// The bordered block of a pane; the focused pane's border is highlighted.
 pub fn pane_block(state: &State, pane: PaneId, extra: &str) -> Block<'static> {
     let focused = state.ui.focus == pane && state.ui.popup.is_none();
     let style = if focused { theme::focused_border() } else { theme::dim() };
+    // In the title, not after the rows (with more rows than fit, a last line is never seen), and first, since a
+    // narrow terminal cuts the end of a title.
+    let truncated = resource_kinds(pane).iter().filter_map(|k| state.data.truncated.get(k)).max();
+    let extra = match truncated {
+        Some(limit) if extra.is_empty() => format!("first {limit} found"),
+        Some(limit) => format!("first {limit} found · {extra}"),
+        None => extra.to_string(),
+    };
     let title = if extra.is_empty() { format!(" {} ", pane.title()) } else { format!(" {} · {extra} ", pane.title()) };
     Block::bordered().border_style(style).title(Span::styled(title, if focused { style } else { theme::bold() }))
+}
+
+/// The kinds of resource a pane lists, for what discovery says about them.
+fn resource_kinds(pane: PaneId) -> &'static [ResourceKind] {
+    match pane {
+        PaneId::Queues => &[ResourceKind::Queue],
+        PaneId::Dlqs => &[ResourceKind::Dlq],
+        PaneId::Deploys => &[ResourceKind::Function],
+        PaneId::Database => &[ResourceKind::Cluster, ResourceKind::Instance],
+        PaneId::Alarms | PaneId::Timeline => &[],
+    }
 }
 
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];

@@ -65,11 +65,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
             lines.push(spark);
         }
     }
-    let footnotes = super::footnote_lines(state, &[ResourceKind::Cluster, ResourceKind::Instance]);
-    if rows.is_empty() && footnotes.is_empty() {
+    let missing = super::missing_lines(state, &[ResourceKind::Cluster, ResourceKind::Instance]);
+    if rows.is_empty() && missing.is_empty() {
         lines.push(Line::from(Span::styled("no database clusters", theme::dim())));
     }
-    lines.extend(footnotes);
+    lines.extend(missing);
     let used = lines.len() as u16;
     let [table, rest] = Layout::vertical([Constraint::Length(used), Constraint::Min(0)]).areas(inner);
     frame.render_widget(Paragraph::new(lines), table);

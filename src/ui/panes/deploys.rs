@@ -65,10 +65,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         }
         lines.push(Line::from(h));
     }
-    let footnotes = super::footnote_lines(state, &[ResourceKind::Function]);
-    if rows.is_empty() && footnotes.is_empty() {
+    let missing = super::missing_lines(state, &[ResourceKind::Function]);
+    if rows.is_empty() && missing.is_empty() {
         lines.push(Line::from(Span::styled("no functions", theme::dim())));
     }
-    lines.extend(footnotes);
+    lines.extend(missing);
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -62,10 +62,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         }
         lines.push(styled_line(Line::from(spans), row_style(state, PaneId::Dlqs, i)));
     }
-    let footnotes = super::footnote_lines(state, &[ResourceKind::Dlq]);
-    if rows.is_empty() && footnotes.is_empty() {
+    let missing = super::missing_lines(state, &[ResourceKind::Dlq]);
+    if rows.is_empty() && missing.is_empty() {
         lines.push(Line::from(Span::styled("no dead-letter queues", theme::dim())));
     }
-    lines.extend(footnotes);
+    lines.extend(missing);
     frame.render_widget(Paragraph::new(lines), inner);
 }

@@ -39,20 +39,16 @@ pub fn scroll_offset(selected: usize, height: usize) -> usize {
     if height == 0 { 0 } else { selected.saturating_sub(height - 1) }
 }
 
-/// Footnotes for a pane's resources of `kinds`: "name  not found" for each one the config names but AWS does not
-/// have, and a line saying so when discovery kept only the first few.
-pub fn footnote_lines(state: &State, kinds: &[crate::model::ResourceKind]) -> Vec<Line<'static>> {
-    let missing = kinds.iter().flat_map(|k| state.data.missing(*k)).map(|name| {
-        Line::from(vec![
-            ratatui::text::Span::raw(format!("{:<16} ", crate::text::sanitize(name, 16))),
-            ratatui::text::Span::styled("not found", theme::warn()),
-        ])
-    });
-    let truncated = kinds.iter().filter_map(|k| state.data.truncated.get(k)).map(|limit| {
-        Line::from(ratatui::text::Span::styled(
-            format!("first {limit} discovered; name others in [watch]"),
-            theme::dim(),
-        ))
-    });
-    missing.chain(truncated).collect()
+/// "name  not found" rows for resources of `kinds` the config names but AWS does not have.
+pub fn missing_lines(state: &State, kinds: &[crate::model::ResourceKind]) -> Vec<Line<'static>> {
+    kinds
+        .iter()
+        .flat_map(|k| state.data.missing(*k))
+        .map(|name| {
+            Line::from(vec![
+                ratatui::text::Span::raw(format!("{:<16} ", crate::text::sanitize(name, 16))),
+                ratatui::text::Span::styled("not found", theme::warn()),
+            ])
+        })
+        .collect()
 }

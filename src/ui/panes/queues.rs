@@ -17,7 +17,7 @@ use crate::ui::{Density, theme};
 fn age_span(state: &State, q: &QueueStatus) -> Span<'static> {
     match state.data.latest(&q.name, MetricKind::QueueAge) {
         Some(age) => Span::styled(format!("{age:>5.0}s"), theme::threshold(age, state.thresholds.queue_age_seconds)),
-        None => Span::styled("    –", theme::dim()),
+        None => Span::styled(format!("{:>6}", "–"), theme::dim()),
     }
 }
 
@@ -102,11 +102,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
             }
         }
     }
-    let footnotes = super::footnote_lines(state, &[ResourceKind::Queue]);
-    if rows.is_empty() && footnotes.is_empty() {
+    let missing = super::missing_lines(state, &[ResourceKind::Queue]);
+    if rows.is_empty() && missing.is_empty() {
         lines.push(Line::from(Span::styled("no queues", theme::dim())));
     }
-    lines.extend(footnotes);
+    lines.extend(missing);
     let used = lines.len() as u16;
     let [table, rest] = Layout::vertical([Constraint::Length(used), Constraint::Min(0)]).areas(inner);
     frame.render_widget(Paragraph::new(lines), table);
