@@ -48,6 +48,8 @@ actions! {
     OpenDetail => "open_detail", mutating: false;
     /// Close the popup or detail view
     Close => "close", mutating: false;
+    /// Show each anomaly's onset and the changes before it, likeliest trigger first
+    Changes => "changes", mutating: false;
     /// Roll back the selected function's alias to its previous version
     Rollback => "rollback", mutating: true;
     /// Reboot the selected database instance

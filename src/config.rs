@@ -72,6 +72,9 @@ pub struct Thresholds {
     /// Database CPU above which an instance is in breach, percent.
     #[serde(default = "default_db_cpu")]
     pub db_cpu_percent: f64,
+    /// How far before an anomaly's onset a change counts as a suspect, minutes.
+    #[serde(default = "default_suspect_window")]
+    pub suspect_window_minutes: f64,
 }
 
 fn default_queue_age() -> f64 {
@@ -80,10 +83,23 @@ fn default_queue_age() -> f64 {
 fn default_db_cpu() -> f64 {
     70.0
 }
+fn default_suspect_window() -> f64 {
+    30.0
+}
+
+impl Thresholds {
+    pub fn suspect_window(&self) -> chrono::Duration {
+        chrono::Duration::seconds((self.suspect_window_minutes * 60.0) as i64)
+    }
+}
 
 impl Default for Thresholds {
     fn default() -> Self {
-        Self { queue_age_seconds: default_queue_age(), db_cpu_percent: default_db_cpu() }
+        Self {
+            queue_age_seconds: default_queue_age(),
+            db_cpu_percent: default_db_cpu(),
+            suspect_window_minutes: default_suspect_window(),
+        }
     }
 }
 
@@ -163,6 +179,11 @@ impl Config {
             "db_cpu_percent",
             t.db_cpu_percent > 0.0 && t.db_cpu_percent <= 100.0,
             "expected a percentage between 0 and 100",
+        )?;
+        check(
+            "suspect_window_minutes",
+            t.suspect_window_minutes > 0.0 && t.suspect_window_minutes <= 24.0 * 60.0,
+            "expected minutes between 0 and 1440 (a day)",
         )?;
         Ok(())
     }

@@ -20,6 +20,11 @@ impl Scene {
             // The seed scenario is compiled in and parsed by a unit test; this cannot fail at run time.
             Err(e) => panic!("built-in scenario is invalid: {e}"),
         };
+        Scene::of(scenario, minute, read_only)
+    }
+
+    /// Any scenario at `minute` after its start.
+    pub fn of(scenario: Scenario, minute: f64, read_only: bool) -> Scene {
         let world = World::new(scenario);
         let mode = Mode {
             read_only,

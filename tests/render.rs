@@ -164,3 +164,42 @@ fn a_bounded_discovery_is_said_in_its_pane_title_not_as_a_failing_call() {
         assert!(!screen.contains("failing"), "{screen}");
     }
 }
+
+#[test]
+fn the_likely_trigger_and_the_verdict_are_on_screen_at_both_sizes() {
+    let scene = Scene::at_minute(45.0, false);
+    let narrow = text(&render(&scene.state, 80, 24));
+    assert!(
+        narrow.contains("▲ suspect: orders-consumer live → v42 at 14:02, 2 min before core-db CPU > 70 %"),
+        "{narrow}"
+    );
+    assert!(narrow.contains("consumers slow: sent +0 %, done -3"), "{narrow}");
+    let wide = text(&render(&scene.state, 160, 48));
+    assert!(
+        wide.contains(
+            "▲ likely trigger: orders-consumer live → v42 (was v41) at 14:02, 2 min before core-db CPU > 70 %"
+        ),
+        "{wide}"
+    );
+    assert!(wide.contains("consumers are slow, not a traffic spike"), "{wide}");
+    let calm = text(&render(&Scene::at_minute(31.0, false).state, 80, 24));
+    assert!(!calm.contains("▲"), "no anomaly, no suspect line: {calm}");
+}
+
+#[test]
+fn the_changes_view_lists_each_onset_and_its_suspects() {
+    let mut scene = Scene::at_minute(45.0, false);
+    scene.state.update(Msg::Action(Action::Changes));
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("changes_{w}x{h}"), text(&render(&scene.state, w, h)));
+    }
+    let wide = text(&render(&scene.state, 160, 48));
+    assert!(
+        wide.contains(
+            " 1. 14:02   2 min before  deploy orders-consumer live → v42 (was v41) · upstream · by ci-pipeline"
+        ),
+        "{wide}"
+    );
+    scene.state.update(Msg::Action(Action::Changes));
+    assert!(scene.state.ui.popup.is_none(), "the same key closes it");
+}

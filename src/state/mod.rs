@@ -71,6 +71,8 @@ pub struct State {
     pub thresholds: Thresholds,
     pub now: DateTime<Utc>,
     pub data: Data,
+    /// Onsets, suspects and verdicts, recomputed from `data` when telemetry arrives (not on every frame).
+    pub analysis: crate::incident::Analysis,
     pub feeds: [FeedHealth; 3],
     pub ui: UiState,
     pub operations: Vec<OperationRecord>,
@@ -90,6 +92,7 @@ impl State {
             thresholds,
             now,
             data: Data::default(),
+            analysis: Default::default(),
             feeds: Default::default(),
             ui: UiState::default(),
             operations: Vec::new(),
@@ -177,6 +180,7 @@ impl State {
                 let health = &mut self.feeds[feed.index()];
                 health.last_ok = Some(self.now);
                 health.last_error = None;
+                self.analysis = crate::incident::Analysis::of(&self.data, &self.thresholds, self.now);
             }
             Err(e) => health.last_error = Some(e.to_string()),
         }
@@ -191,7 +195,7 @@ impl State {
                     self.ui.popup = None;
                     return Vec::new();
                 }
-                (Popup::Help, Action::Help) => {
+                (Popup::Help, Action::Help) | (Popup::Changes, Action::Changes) => {
                     self.ui.popup = None;
                     return Vec::new();
                 }
@@ -223,6 +227,7 @@ impl State {
             Action::SelectPrev => self.move_selection(-1),
             Action::OpenDetail => self.ui.popup = self.detail_target().map(Popup::Detail),
             Action::Close => self.ui.popup = None,
+            Action::Changes => self.ui.popup = Some(Popup::Changes),
             Action::AddNote => self.ui.popup = Some(Popup::Note(String::new())),
             Action::Rollback | Action::Reboot | Action::Failover | Action::Redrive | Action::CancelRedrive => {
                 self.open_plan(action);

@@ -69,6 +69,8 @@ impl PlanPopup {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Popup {
     Help,
+    /// Onsets and their suspected changes.
+    Changes,
     Plan(Box<PlanPopup>),
     Note(String),
     Filter(String),

@@ -32,9 +32,19 @@ pub fn render(frame: &mut Frame, state: &State, keymap: &Keymap) {
         return;
     }
     let density = if area.width >= 140 && area.height >= 40 { Density::Rich } else { Density::Compact };
-    let [header, body, footer] =
-        Layout::vertical([Constraint::Length(1), Constraint::Min(0), Constraint::Length(1)]).areas(area);
+    // The likely trigger, when there is one, gets its own line under the header: the first thing read.
+    let trigger = state.analysis.trigger_within(area.width.saturating_sub(3) as usize);
+    let [header, trigger_area, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Length(u16::from(trigger.is_some())),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
     panes::header::render(frame, header, state);
+    if let Some(line) = trigger {
+        panes::trigger::render(frame, trigger_area, &line);
+    }
     let areas = match density {
         Density::Compact => compact(body, state),
         Density::Rich => rich(body),
@@ -47,6 +57,11 @@ pub fn render(frame: &mut Frame, state: &State, keymap: &Keymap) {
     panes::timeline::render(frame, areas.timeline, state, density);
     panes::footer::render(frame, footer, state, keymap);
     popups::render(frame, area, state, keymap);
+}
+
+/// One more line for the queue pane when it shows a verdict.
+fn verdict_line(state: &State) -> u16 {
+    u16::from(!state.analysis.verdicts.is_empty())
 }
 
 /// Where each pane goes.
@@ -65,7 +80,7 @@ fn compact(body: Rect, state: &State) -> PaneAreas {
     // Queues, DLQs and deploys take what their rows need; alarms (of which a real account has many) take the rest.
     let [alarms, queues, dlqs, deploys] = Layout::vertical([
         Constraint::Min(3),
-        Constraint::Length(2 + 2 * (state.data.queues.len() as u16).clamp(1, 3)),
+        Constraint::Length(2 + 2 * (state.data.queues.len() as u16).clamp(1, 3) + verdict_line(state)),
         Constraint::Length(2 + (state.data.dlqs.len() as u16).clamp(1, 3)),
         Constraint::Length(2 + 2 * (state.data.functions.len() as u16).clamp(1, 3)),
     ])

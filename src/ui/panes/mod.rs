@@ -9,6 +9,7 @@ pub mod footer;
 pub mod header;
 pub mod queues;
 pub mod timeline;
+pub mod trigger;
 
 use ratatui::style::Style;
 use ratatui::text::Line;

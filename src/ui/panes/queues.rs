@@ -7,6 +7,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 
 use super::{row_style, scroll_offset, styled_line};
+use crate::incident::Cause;
 use crate::model::ResourceKind;
 use crate::model::{MetricKind, QueueStatus};
 use crate::state::{PaneId, State};
@@ -33,9 +34,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     let markers: Vec<_> = state.data.markers().collect();
     let width = inner.width as usize;
     let mut lines = Vec::new();
+    // Is it traffic or is it us: the selected queue's verdict, first, so scrolling never hides it.
+    let verdict = rows.get(state.ui.selected(PaneId::Queues)).and_then(|q| state.analysis.verdict(&q.name));
+    if let Some(v) = verdict {
+        let text = match density {
+            Density::Compact => v.short.as_str(),
+            Density::Rich => v.line.as_str(),
+        };
+        let style = if v.cause == Cause::Neither { theme::dim() } else { theme::warn() };
+        lines.push(Line::from(Span::styled(sanitize(text, width), style)));
+    }
     match density {
         Density::Compact => {
-            let skip = scroll_offset(state.ui.selected(PaneId::Queues), (inner.height as usize / 2).max(1));
+            let room = inner.height as usize - lines.len().min(inner.height as usize);
+            let skip = scroll_offset(state.ui.selected(PaneId::Queues), (room / 2).max(1));
             for (i, q) in rows.iter().enumerate().skip(skip) {
                 let head = Line::from(vec![
                     Span::styled(format!("{:<12}", sanitize(&q.name, 12)), theme::bold()),

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Paragraph, Wrap};
 
 use super::popup_frame;
+use crate::incident::verdict::Compared;
 use crate::model::MetricKind;
 use crate::state::{DetailTarget, State};
 use crate::text::sanitize;
@@ -17,9 +18,12 @@ use crate::ui::widgets::{ChartLine, TimeChart, time_chart};
 pub fn render(frame: &mut Frame, area: Rect, state: &State, target: &DetailTarget) {
     let width = area.width.saturating_sub(4);
     let height = area.height.saturating_sub(2);
-    let (title, facts, charts) = describe(state, target);
+    let (title, mut facts, charts) = describe(state, target);
+    if let DetailTarget::Queue(name) = target {
+        facts.extend(verdict_facts(state, name));
+    }
     let inner = popup_frame(frame, area, width, height, &sanitize(&title, 60), false);
-    let facts_h = (facts.len() as u16 + 1).min(inner.height / 3);
+    let facts_h = (facts.len() as u16 + 1).min(inner.height / 2);
     let [text, chart_area] = Layout::vertical([Constraint::Length(facts_h), Constraint::Min(0)]).areas(inner);
     frame.render_widget(Paragraph::new(facts).wrap(Wrap { trim: false }), text);
     let window = Duration::minutes(if inner.width > 120 { 90 } else { 60 });
@@ -46,6 +50,31 @@ fn line<'a>(state: &'a State, resource: &str, metric: MetricKind, color: ratatui
 
 fn fact(label: &str, value: String) -> Line<'static> {
     Line::from(vec![Span::styled(format!("{label:<18}"), theme::dim()), Span::raw(sanitize(&value, 200))])
+}
+
+/// The numbers behind the queue's traffic-or-throughput verdict: each metric now against the hour before.
+fn verdict_facts(state: &State, queue: &str) -> Vec<Line<'static>> {
+    let Some(v) = state.analysis.verdict(queue) else { return Vec::new() };
+    let start = state.analysis.onsets.first().map_or(String::new(), |(o, _)| o.at.format("%H:%M").to_string());
+    let row = |label: &str, c: Option<Compared>, unit: &str| {
+        let text = c.map_or("–".to_string(), |c| {
+            let change = match (c.percent(), c.ratio()) {
+                (Some(p), Some(r)) if r >= 2.0 => format!("×{r:.1}, {p:+.0} %"),
+                (Some(p), _) => format!("{p:+.0} %"),
+                _ => "no history".to_string(),
+            };
+            format!("{:.0} → {:.0}{unit} ({change})", c.before, c.now)
+        });
+        fact(label, text)
+    };
+    vec![
+        fact("verdict", v.line.clone()),
+        fact("compared with", format!("the hour before {start} (the incident's first onset), now = last 5 min")),
+        row("sent / min", Some(v.sent), ""),
+        row("deleted / min", Some(v.deleted), ""),
+        row("invocations / min", v.invocations, ""),
+        row("p99 duration", v.duration, " ms"),
+    ]
 }
 
 fn latest(state: &State, resource: &str, metric: MetricKind) -> String {

@@ -1,5 +1,6 @@
 //! One file per popup. Each draws over the dashboard in a cleared, centred box.
 
+mod changes;
 mod detail;
 mod help;
 mod note;
@@ -18,6 +19,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
     match &state.ui.popup {
         None | Some(Popup::Filter(_)) => {}
         Some(Popup::Help) => help::render(frame, area, keymap),
+        Some(Popup::Changes) => changes::render(frame, area, state),
         Some(Popup::Plan(plan)) => plan::render(frame, area, state, plan),
         Some(Popup::Note(text)) => note::render(frame, area, text),
         Some(Popup::Detail(target)) => detail::render(frame, area, state, target),

@@ -1,0 +1,89 @@
+//! Incident sense on simulated incidents: when each anomaly began, which change most likely set it off, and
+//! whether a queue's trouble is traffic or its consumers — on the seed incident and on two more scenarios
+//! written to catch the easy wrong answers (a traffic spike with no deploy; a deploy after the onset).
+
+use std::path::Path;
+
+use warroom::incident::Cause;
+use warroom::model::EventKind;
+use warroom::scene::Scene;
+use warroom::telemetry::sim::Scenario;
+
+fn scenario(name: &str) -> Scenario {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
+    Scenario::load(&path).unwrap_or_else(|e| panic!("{e}"))
+}
+
+/// The minute (after the scenario's start) at which the named alarm first fires.
+fn alarm_fires(scene: &mut Scene, alarm: &str) -> f64 {
+    (300..900)
+        .map(|tenth| tenth as f64 / 10.0)
+        .find(|m| {
+            scene.advance_to(*m);
+            scene.state.data.alarms.iter().any(|a| a.name == alarm && a.state == warroom::model::AlarmState::Alarm)
+        })
+        .unwrap_or_else(|| panic!("{alarm} never fired"))
+}
+
+#[test]
+fn seed_incident_names_the_v42_deploy_before_the_second_alarm_fires() {
+    let mut scene = Scene::at_minute(30.0, false);
+    assert_eq!(scene.state.analysis.trigger_line(), None, "nothing is wrong yet, so nothing is suspected");
+    // The CPU alarm fires first, the queue-age alarm second. Just before the second, the line must be there.
+    let first = alarm_fires(&mut scene, "core-db CPU > 70 %");
+    let mut scene = Scene::at_minute(30.0, false);
+    let second = alarm_fires(&mut scene, "orders age of oldest message > 60 s");
+    assert!(first < second, "{first} {second}");
+    let scene = Scene::at_minute(second - 0.1, false);
+    assert_eq!(scene.state.data.alarm_count(), 1, "only the first alarm is firing");
+    let line = scene.state.analysis.trigger_line().expect("a likely trigger before the second alarm");
+    assert!(line.starts_with("likely trigger: orders-consumer live → v42 (was v41) at 14:02"), "{line}");
+    assert!(line.contains("before core-db CPU > 70 %"), "{line}");
+
+    let (onset, suspects) = &scene.state.analysis.onsets[0];
+    assert_eq!(onset.resource, "core-db");
+    let kinds: Vec<EventKind> = suspects.iter().map(|s| s.change.kind).collect();
+    assert_eq!(kinds, [EventKind::Deploy, EventKind::Change], "the deploy, then the migration that came with it");
+    assert!(suspects.iter().all(|s| s.upstream), "the consumer writes to core-db; the migration runs on it");
+}
+
+#[test]
+fn seed_incident_verdict_says_the_consumers_are_slow() {
+    let scene = Scene::at_minute(45.0, false);
+    let v = scene.state.analysis.verdict("orders").expect("orders has a consumer and history");
+    assert_eq!(v.cause, Cause::Consumers, "{}", v.line);
+    assert!(v.line.starts_with("traffic flat ("), "{}", v.line);
+    assert!(v.line.ends_with("consumers are slow, not a traffic spike"), "{}", v.line);
+    assert!(v.sent.percent().is_some_and(|p| p.abs() < 10.0), "{:?}", v.sent);
+    assert!(v.deleted.percent().is_some_and(|p| p < -20.0), "{:?}", v.deleted);
+    assert!(v.duration.and_then(|d| d.ratio()).is_some_and(|r| r > 2.0), "{:?}", v.duration);
+}
+
+#[test]
+fn a_traffic_spike_with_no_deploy_is_called_traffic() {
+    let mut scene = Scene::of(scenario("traffic-spike.toml"), 30.0, false);
+    alarm_fires(&mut scene, "orders age of oldest message > 60 s");
+    let a = &scene.state.analysis;
+    let v = a.verdict("orders").expect("verdict");
+    assert_eq!(v.cause, Cause::Traffic, "{}", v.line);
+    assert!(v.line.starts_with("traffic up (+"), "{}", v.line);
+    assert!(v.line.ends_with("a traffic spike, not the consumers"), "{}", v.line);
+    assert!(
+        a.onsets.iter().flat_map(|(_, s)| s).all(|s| s.change.kind != EventKind::Deploy),
+        "no deploy happened, so none is suspected: {:?}",
+        a.onsets
+    );
+}
+
+#[test]
+fn a_deploy_after_the_onset_is_not_suspected() {
+    let mut scene = Scene::of(scenario("late-deploy.toml"), 30.0, false);
+    scene.advance_to(45.0);
+    let a = &scene.state.analysis;
+    let (onset, suspects) = a.onsets.iter().find(|(o, _)| o.resource == "core-db").expect("core-db CPU onset");
+    let deploy_at = scene.state.data.timeline.iter().find(|e| e.kind == EventKind::Deploy).expect("the deploy").at;
+    assert!(onset.at < deploy_at, "the scenario puts the deploy after the onset");
+    assert!(suspects.iter().all(|s| s.change.kind != EventKind::Deploy), "{suspects:?}");
+    let line = a.trigger_line().expect("the migration is suspected");
+    assert!(line.contains("migration started"), "{line}");
+}
