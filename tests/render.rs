@@ -131,10 +131,19 @@ fn healthy_values_render_in_the_ok_colour() {
 fn deploy_markers_appear_on_charts_and_sparklines() {
     let scene = Scene::at_minute(45.0, false);
     let screen = text(&render(&scene.state, 160, 48));
-    assert!(screen.contains("┃14:02 orders-consumer live → v42"), "chart legend names the deploy:\n{screen}");
-    // Compact: the sparkline minute of the deploy is drawn on the marker colour (queue age and both instances).
+    assert!(
+        screen.contains("┃14:02 orders-consumer live → v42 (was v41) (likely"),
+        "chart legend names the deploy as the likely trigger, first:\n{screen}"
+    );
+    // Compact: the deploy's sparkline minute is drawn on the suspect's colour (queue age and both instances).
     let buffer = render(&scene.state, 80, 24);
-    let marked = buffer.content().iter().filter(|c| c.bg == Color::Magenta).count();
+    let marked = buffer.content().iter().filter(|c| c.bg == warroom::ui::theme::SUSPECT).count();
+    assert_eq!(marked, 3, "deploy minute marked as the suspect on each sparkline:\n{}", text(&buffer));
+    // Before anything is wrong, the same deploy is an ordinary marker.
+    let calm = Scene::at_minute(33.0, false);
+    let buffer = render(&calm.state, 80, 24);
+    assert!(calm.state.analysis.likely_trigger().is_none());
+    let marked = buffer.content().iter().filter(|c| c.bg == warroom::ui::theme::MARKER).count();
     assert_eq!(marked, 3, "deploy minute marked on each sparkline:\n{}", text(&buffer));
 }
 

@@ -6,6 +6,8 @@ pub const ALARM: Color = Color::Red;
 pub const OK: Color = Color::Green;
 pub const WARN: Color = Color::Yellow;
 pub const MARKER: Color = Color::Magenta;
+/// The likely trigger's marker: apart from the other changes.
+pub const SUSPECT: Color = Color::White;
 pub const ACCENT: Color = Color::Cyan;
 pub const DIM: Color = Color::DarkGray;
 

@@ -4,7 +4,7 @@ use chrono::{DateTime, Duration, Utc};
 use ratatui::Frame;
 use ratatui::layout::Rect;
 use ratatui::style::Style;
-use ratatui::symbols::Marker;
+use ratatui::symbols::Marker::Braille;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType};
 
@@ -41,14 +41,34 @@ fn resource_kinds(pane: PaneId) -> &'static [ResourceKind] {
 
 const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
 
+/// A deploy or change on a chart's time axis; the likely trigger of the incident stands out from the rest.
+#[derive(Debug, Clone, Copy)]
+pub struct Marker<'a> {
+    pub event: &'a TimelineEvent,
+    pub suspect: bool,
+}
+
+impl Marker<'_> {
+    fn colour(&self) -> ratatui::style::Color {
+        if self.suspect { theme::SUSPECT } else { theme::MARKER }
+    }
+}
+
+/// Every chart's markers: deploys and changes, with the likely trigger flagged.
+pub fn markers(state: &State) -> Vec<Marker<'_>> {
+    let suspect = state.analysis.likely_trigger().map(|(_, s)| &s.change);
+    state.data.markers().map(|event| Marker { event, suspect: suspect == Some(event) }).collect()
+}
+
 /// One character per minute for the last `width` minutes, red above `threshold`; minutes with a deploy or
-/// change are drawn on the marker colour, so the x axis shows when things changed.
+/// change are drawn on the marker colour (the likely trigger on its own), so the x axis shows when things
+/// changed.
 pub fn sparkline(
     series: Option<&Series>,
     now: DateTime<Utc>,
     width: usize,
     threshold: Option<f64>,
-    markers: &[&TimelineEvent],
+    markers: &[Marker<'_>],
 ) -> Line<'static> {
     let Some(series) = series.filter(|s| !s.is_empty()) else {
         return Line::from(Span::styled("·".repeat(width), theme::dim()));
@@ -66,7 +86,9 @@ pub fn sparkline(
         .enumerate()
         .map(|(i, v)| {
             let from = start + Duration::minutes(i as i64);
-            let marked = markers.iter().any(|m| m.at >= from && m.at < from + Duration::minutes(1));
+            let in_minute = |m: &&Marker<'_>| m.event.at >= from && m.event.at < from + Duration::minutes(1);
+            // The suspect's colour wins when it shares its minute with another change.
+            let marked = markers.iter().filter(in_minute).max_by_key(|m| m.suspect);
             let (ch, mut style) = match v {
                 Some(v) => {
                     let idx = ((v / max) * (BARS.len() - 1) as f64).round().clamp(0.0, 7.0) as usize;
@@ -74,8 +96,8 @@ pub fn sparkline(
                 }
                 None => ('·', theme::dim()),
             };
-            if marked {
-                style = style.bg(theme::MARKER);
+            if let Some(m) = marked {
+                style = style.bg(m.colour());
             }
             Span::styled(ch.to_string(), style)
         })
@@ -96,7 +118,7 @@ pub struct TimeChart<'a> {
     pub window: Duration,
     pub lines: &'a [ChartLine<'a>],
     pub threshold: Option<f64>,
-    pub markers: &'a [&'a TimelineEvent],
+    pub markers: &'a [Marker<'a>],
     /// The y axis reaches at least this high, so a flat line near zero does not fill the chart.
     pub y_floor: f64,
 }
@@ -125,26 +147,26 @@ pub fn time_chart(frame: &mut Frame, area: Rect, chart: &TimeChart<'_>) {
     let y_max = (data_max.max(threshold.unwrap_or(0.0)) * 1.1).max(1.0);
     let threshold_pts: Vec<(f64, f64)> =
         threshold.map_or(Vec::new(), |t| (0..=x_max as i64).step_by(2).map(|m| (m as f64, t)).collect());
-    let marker_pts: Vec<Vec<(f64, f64)>> = markers
+    // The suspect last, so it is drawn over an ordinary marker in the same column.
+    let mut shown: Vec<&Marker<'_>> = markers.iter().filter(|m| m.event.at >= start).collect();
+    shown.sort_by_key(|m| m.suspect);
+    let marker_pts: Vec<(Style, Vec<(f64, f64)>)> = shown
         .iter()
-        .filter(|m| m.at >= start)
         .map(|m| {
-            let mx = x(m.at);
-            (0..=20).map(|i| (mx, y_max * f64::from(i) / 20.0)).collect()
+            let mx = x(m.event.at);
+            (Style::new().fg(m.colour()), (0..=20).map(|i| (mx, y_max * f64::from(i) / 20.0)).collect())
         })
         .collect();
 
     let mut datasets = Vec::new();
-    for pts in &marker_pts {
-        datasets.push(
-            Dataset::default().marker(Marker::Braille).graph_type(GraphType::Scatter).style(theme::marker()).data(pts),
-        );
+    for (style, pts) in &marker_pts {
+        datasets.push(Dataset::default().marker(Braille).graph_type(GraphType::Scatter).style(*style).data(pts));
     }
     if !threshold_pts.is_empty() {
         datasets.push(
             Dataset::default()
                 .name(format!("threshold {:.0}", threshold.unwrap_or_default()))
-                .marker(Marker::Braille)
+                .marker(Braille)
                 .graph_type(GraphType::Scatter)
                 .style(theme::warn())
                 .data(&threshold_pts),
@@ -154,7 +176,7 @@ pub fn time_chart(frame: &mut Frame, area: Rect, chart: &TimeChart<'_>) {
         datasets.push(
             Dataset::default()
                 .name(line.label.clone())
-                .marker(Marker::Braille)
+                .marker(Braille)
                 .graph_type(GraphType::Line)
                 .style(line.style)
                 .data(pts),
@@ -197,8 +219,12 @@ fn legend(chart: &TimeChart<'_>, width: usize) -> Line<'static> {
     if let Some(t) = chart.threshold {
         push(format!("┄ threshold {t:.0}  "), theme::warn());
     }
-    for m in chart.markers.iter().filter(|m| m.at >= chart.now - chart.window) {
-        push(format!("┃{} {}  ", m.at.format("%H:%M"), m.text), theme::marker());
+    // The suspect first: a narrow legend keeps the one that matters.
+    let mut shown: Vec<&Marker<'_>> = chart.markers.iter().filter(|m| m.event.at >= chart.now - chart.window).collect();
+    shown.sort_by_key(|m| !m.suspect);
+    for m in shown {
+        let tag = if m.suspect { " (likely trigger)" } else { "" };
+        push(format!("┃{} {}{tag}  ", m.event.at.format("%H:%M"), m.event.text), Style::new().fg(m.colour()));
     }
     Line::from(spans)
 }

@@ -21,7 +21,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let width = inner.width as usize;
-    let markers: Vec<_> = state.data.markers().collect();
+    let markers = crate::ui::widgets::markers(state);
     let rows = state.rows().instances();
     let mut lines = Vec::new();
     let mut last_cluster = None;

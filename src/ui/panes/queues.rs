@@ -31,7 +31,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
     let rows = state.rows().queues();
-    let markers: Vec<_> = state.data.markers().collect();
+    let markers = crate::ui::widgets::markers(state);
     let width = inner.width as usize;
     let mut lines = Vec::new();
     // Is it traffic or is it us: the selected queue's verdict, first, so scrolling never hides it.

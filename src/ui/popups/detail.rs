@@ -27,7 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, target: &DetailTarge
     let [text, chart_area] = Layout::vertical([Constraint::Length(facts_h), Constraint::Min(0)]).areas(inner);
     frame.render_widget(Paragraph::new(facts).wrap(Wrap { trim: false }), text);
     let window = Duration::minutes(if inner.width > 120 { 90 } else { 60 });
-    let markers: Vec<_> = state.data.markers().collect();
+    let markers = crate::ui::widgets::markers(state);
     if charts.is_empty() {
         return;
     }
