@@ -55,29 +55,11 @@ async fn discovery_and_telemetry_show_the_seeded_incident() {
     assert_eq!(queue.visible, 5);
     assert_eq!(queue.dlq.as_deref(), Some(DLQ), "DLQ discovered from the RedrivePolicy");
     assert_eq!(queue.consumer.as_deref(), Some(FUNCTION), "consumer discovered from the event source mapping");
-    let dlq = obs
-        .iter()
-        .find_map(|o| match o {
-            Observation::Dlq(d) => Some(d),
-            _ => None,
-        })
-        .expect("dlq");
+    let dlq = first_of!(obs, Observation::Dlq).expect("dlq");
     assert_eq!((dlq.name.as_str(), dlq.source.as_str(), dlq.depth), (DLQ, QUEUE, 7));
-    let f = obs
-        .iter()
-        .find_map(|o| match o {
-            Observation::Function(f) => Some(f),
-            _ => None,
-        })
-        .expect("function");
+    let f = first_of!(obs, Observation::Function).expect("function");
     assert_eq!((f.alias.as_str(), f.version.as_str(), f.previous_version.as_deref()), ("live", "2", Some("1")));
-    let cluster = obs
-        .iter()
-        .find_map(|o| match o {
-            Observation::Cluster(c) => Some(c),
-            _ => None,
-        })
-        .expect("cluster");
+    let cluster = first_of!(obs, Observation::Cluster).expect("cluster");
     assert_eq!(cluster.id, CLUSTER);
     assert_eq!(cluster.members.len(), 2);
     assert_eq!(cluster.writer().map(|w| w.id.as_str()), Some(WRITER));
@@ -200,13 +182,7 @@ async fn reboot_and_failover_reach_available_and_roles_are_re_read() {
 
     let telemetry = AwsTelemetry::new(connection, Some(watch()));
     let obs = telemetry.poll(Feed::Inventory).await.expect("inventory");
-    let cluster = obs
-        .iter()
-        .find_map(|o| match o {
-            Observation::Cluster(c) => Some(c),
-            _ => None,
-        })
-        .expect("cluster");
+    let cluster = first_of!(obs, Observation::Cluster).expect("cluster");
     assert_eq!(cluster.writer().map(|w| w.id.as_str()), Some(READER), "roles re-read after failover");
 }
 

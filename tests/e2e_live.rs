@@ -7,7 +7,7 @@ mod support;
 use std::time::Duration;
 
 use support::Emulator;
-use support::seed::{self, FUNCTION};
+use support::seed::{self, DLQ, FUNCTION};
 use support::tmux::Tmux;
 
 const CONFIG: &str = "operator = \"e2e\"\n[watch]\nqueues = [\"orders\"]\nclusters = [\"core-db\"]\n";
@@ -64,9 +64,40 @@ async fn live_panes_show_the_seeded_account_and_rollback_moves_the_alias() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("2 → 1: verified", Duration::from_secs(20));
     assert_eq!(alias_version(&sdk).await, "1", "the alias moved in the emulator");
+
+    // The writer is selected in the database pane: `b` plans RebootDBInstance on it.
+    tmux.keys(&["b"]);
+    tmux.wait_for("rds:RebootDBInstance DBInstanceIdentifier=core-db-1", Duration::from_secs(5));
+    tmux.type_text("core-db-1");
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("reboot core-db-1 (writer): verified", Duration::from_secs(30));
+
     let entries = warroom::journal::Journal::read_all(std::path::Path::new(&journal)).expect("journal");
     let kinds: Vec<_> = entries.iter().map(|e| (e.kind, e.session.mode.as_str())).collect();
-    assert_eq!(kinds, [(warroom::journal::EntryKind::Intent, "live"), (warroom::journal::EntryKind::Outcome, "live")]);
+    let (intent, outcome) = (warroom::journal::EntryKind::Intent, warroom::journal::EntryKind::Outcome);
+    assert_eq!(kinds, [(intent, "live"), (outcome, "live"), (intent, "live"), (outcome, "live")]);
+}
+
+/// The third operation, from the keys, against fakecloud (ministack has no message move tasks): `d` plans the
+/// redrive, typing the DLQ's name runs it, the DLQ empties back into its source, and both lines are journaled.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn live_redrive_from_the_keys_empties_the_dlq() {
+    let emulator = Emulator::fakecloud("e2e-redrive");
+    let sdk = emulator.sdk_config().await;
+    let seeded = seed::queues(&sdk, 0, 0).await;
+    seed::dead_letter(&sdk, &seeded.queue_url, 4).await;
+    let (tmux, journal) = start(&emulator, "live-redrive", false);
+    tmux.wait_for("orders-dlq             4", Duration::from_secs(20));
+    tmux.keys(&["d"]);
+    tmux.wait_for("sqs:StartMessageMoveTask SourceArn=orders-dlq (no DestinationArn", Duration::from_secs(5));
+    tmux.type_text(DLQ);
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("verified", Duration::from_secs(30));
+    tmux.wait_for("orders-dlq             0", Duration::from_secs(30));
+    let entries = warroom::journal::Journal::read_all(std::path::Path::new(&journal)).expect("journal");
+    let ops: Vec<_> = entries.iter().map(|e| (e.kind, e.api_call.as_deref().unwrap_or_default().to_string())).collect();
+    assert_eq!(ops.len(), 2, "{ops:?}");
+    assert!(ops.iter().all(|(_, call)| call.starts_with("sqs:StartMessageMoveTask SourceArn=orders-dlq")), "{ops:?}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

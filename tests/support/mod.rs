@@ -1,7 +1,19 @@
-//! Test support: a real AWS API emulator (ministack) started on a free loopback port for the test's lifetime,
-//! and SDK clients pointed at it with static test credentials. When the emulator cannot start, the test
-//! fails (scripts/test installs it); it never skips.
+//! Test support: a real AWS API emulator started on a loopback port for the test's lifetime, and SDK clients
+//! pointed at it with static test credentials. ministack serves the main suite; fakecloud serves what ministack
+//! lacks (SQS message move tasks, ListDeadLetterSourceQueues, RebootDBCluster). When an emulator cannot start,
+//! the test fails (scripts/test installs both); it never skips.
 #![allow(dead_code)]
+
+/// The first observation of a variant: `first_of!(obs, Observation::Dlq)` is `Option<&DlqStatus>`.
+#[macro_export]
+macro_rules! first_of {
+    ($obs:expr, $variant:path) => {
+        $obs.iter().find_map(|o| match o {
+            $variant(x) => Some(x),
+            _ => None,
+        })
+    };
+}
 
 pub mod proxy;
 pub mod seed;
@@ -55,6 +67,42 @@ impl Emulator {
             std::thread::sleep(Duration::from_millis(100));
         }
         emulator
+    }
+
+    /// Starts fakecloud (`FAKECLOUD`, else `fakecloud` on the PATH) on a port of its choosing on 127.0.0.1,
+    /// learnt from the `FAKECLOUD_PORT=<n>` line it prints once it listens.
+    pub fn fakecloud(name: &str) -> Emulator {
+        use std::io::{BufRead, BufReader, Write};
+        let log = std::env::temp_dir().join(format!("warroom-fakecloud-{}-{name}.log", std::process::id()));
+        let mut out = std::fs::File::create(&log).expect("log file");
+        let bin = std::env::var("FAKECLOUD").unwrap_or_else(|_| "fakecloud".to_string());
+        let mut child = Command::new(&bin)
+            .args(["--addr", "127.0.0.1:0", "--log-level", "warn"])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(out.try_clone().expect("log"))
+            .spawn()
+            .unwrap_or_else(|e| {
+                panic!(
+                    "{bin}: {e}; fakecloud must be installed (scripts/test: cargo install fakecloud --version 0.51.0)"
+                )
+            });
+        let stdout = child.stdout.take().expect("stdout");
+        let (tx, rx) = std::sync::mpsc::channel();
+        // Keep draining stdout into the log after the handshake, so fakecloud never blocks on a full pipe.
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if let Some(port) = line.strip_prefix("FAKECLOUD_PORT=") {
+                    let _ = tx.send(port.trim().to_string());
+                }
+                let _ = writeln!(out, "{line}");
+            }
+        });
+        let port = rx.recv_timeout(Duration::from_secs(30)).unwrap_or_else(|_| {
+            let _ = child.kill();
+            panic!("fakecloud printed no FAKECLOUD_PORT within 30 s; see {}", log.display())
+        });
+        Emulator { child, url: format!("http://127.0.0.1:{port}"), log }
     }
 
     /// An SDK configuration for this emulator: static test credentials, us-east-1.

@@ -65,6 +65,25 @@ pub async fn queues(config: &SdkConfig, queued: usize, dead: usize) -> Seeded {
     Seeded { queue_url, dlq_url, dlq_arn, queue_arn }
 }
 
+/// Dead-letters `count` messages the way SQS does: sent to the source queue and received past its
+/// maxReceiveCount (3), so each carries its source queue and a redrive with no destination can return it.
+pub async fn dead_letter(config: &SdkConfig, queue_url: &str, count: usize) {
+    let sqs = aws_sdk_sqs::Client::new(config);
+    for i in 0..count {
+        sqs.send_message().queue_url(queue_url).message_body(format!("failed order {i}")).send().await.expect("send");
+    }
+    // Visibility 0: each receive makes the message visible again at once, and counts against maxReceiveCount.
+    for _ in 0..(4 * count).max(8) {
+        sqs.receive_message()
+            .queue_url(queue_url)
+            .max_number_of_messages(10)
+            .visibility_timeout(0)
+            .send()
+            .await
+            .expect("receive");
+    }
+}
+
 /// orders-consumer with versions 1 and 2, alias `live` → 2, reading the queue.
 pub async fn function(config: &SdkConfig, queue_arn: &str) {
     let lambda = aws_sdk_lambda::Client::new(config);
@@ -128,6 +147,23 @@ pub async fn aurora_cluster(rds: &aws_sdk_rds::Client, id: &str) {
         .send()
         .await
         .expect("create cluster");
+}
+
+/// A Multi-AZ DB cluster (PostgreSQL, not Aurora): one writer and two readers that the cluster manages.
+pub async fn multi_az_cluster(config: &SdkConfig, id: &str) {
+    aws_sdk_rds::Client::new(config)
+        .create_db_cluster()
+        .db_cluster_identifier(id)
+        .engine("postgres")
+        .db_cluster_instance_class("db.m6gd.large")
+        .storage_type("io1")
+        .allocated_storage(100)
+        .iops(1000)
+        .master_username("postgres")
+        .master_user_password("not-a-real-password")
+        .send()
+        .await
+        .expect("create Multi-AZ DB cluster");
 }
 
 /// Ten minutes of queue age climbing past 60 s and writer CPU at 90 %, and the age alarm in ALARM.

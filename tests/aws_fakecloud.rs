@@ -1,0 +1,171 @@
+//! What ministack cannot serve, against fakecloud (a second real AWS emulator, speaking the same protocols):
+//! the DLQ redrive end to end (StartMessageMoveTask, ListMessageMoveTasks, CancelMessageMoveTask), a DLQ's
+//! sources from ListDeadLetterSourceQueues, and RebootDBCluster on a Multi-AZ DB cluster.
+
+mod support;
+
+use std::time::Duration;
+
+use aws_config::SdkConfig;
+use aws_sdk_sqs::types::QueueAttributeName;
+use support::Emulator;
+use support::seed::{self, DLQ, QUEUE};
+use warroom::config::Watch;
+use warroom::model::{Observation, RedriveStatus};
+use warroom::ops::aws::AwsOperator;
+use warroom::ops::{Op, OpError, Operator, RebootCall};
+use warroom::telemetry::aws::{AwsTelemetry, connect_with};
+use warroom::telemetry::{Feed, Telemetry};
+
+const OTHER: &str = "orders-replay";
+
+fn operator(clients: warroom::telemetry::aws::Clients) -> AwsOperator {
+    AwsOperator::new(clients).with_verification(Duration::from_millis(200), Duration::from_secs(30))
+}
+
+async fn depth(config: &SdkConfig, queue: &str) -> u64 {
+    let sqs = aws_sdk_sqs::Client::new(config);
+    let url = sqs.get_queue_url().queue_name(queue).send().await.expect("url").queue_url().expect("url").to_string();
+    let attrs = sqs
+        .get_queue_attributes()
+        .queue_url(url)
+        .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
+        .send()
+        .await
+        .expect("attributes");
+    attrs
+        .attributes()
+        .and_then(|a| a.get(&QueueAttributeName::ApproximateNumberOfMessages))
+        .and_then(|n| n.parse().ok())
+        .expect("depth")
+}
+
+/// Polls `depth` until it equals `want` or 30 s pass; returns the last depth seen.
+async fn wait_for_depth(config: &SdkConfig, queue: &str, want: u64) -> u64 {
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(30);
+    loop {
+        let now = depth(config, queue).await;
+        if now == want || tokio::time::Instant::now() > deadline {
+            return now;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+}
+
+/// orders and orders-dlq with `dead` messages dead-lettered the way SQS does it (received past
+/// maxReceiveCount), so each knows its source queue.
+async fn incident_queues(config: &SdkConfig, dead: usize) {
+    let seeded = seed::queues(config, 0, 0).await;
+    seed::dead_letter(config, &seeded.queue_url, dead).await;
+    let dlq_depth = wait_for_depth(config, DLQ, dead as u64).await;
+    assert_eq!(dlq_depth, dead as u64, "the seed dead-lettered {dead} messages");
+}
+
+fn redrive(destination: Option<&str>, rate: Option<u32>) -> Op {
+    Op::Redrive { dlq: DLQ.into(), destination: destination.map(str::to_string), rate }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redrive_moves_the_dlq_back_to_its_source_with_progress_in_the_pane() {
+    let emulator = Emulator::fakecloud("redrive");
+    let config = emulator.sdk_config().await;
+    incident_queues(&config, 6).await;
+    let connection = connect_with(&config).await.expect("connect");
+    let op = operator(connection.clients.clone());
+
+    let started = op.execute(&redrive(None, Some(10)), "alice").await.expect("StartMessageMoveTask");
+    assert!(started.starts_with("StartMessageMoveTask: TaskHandle="), "{started}");
+    let verified = op.verify(&redrive(None, Some(10))).await.expect("ListMessageMoveTasks shows the task");
+    assert!(verified.starts_with("ListMessageMoveTasks: "), "{verified}");
+
+    assert_eq!(wait_for_depth(&config, QUEUE, 6).await, 6, "the messages are back in their source queue");
+    assert_eq!(depth(&config, DLQ).await, 0);
+
+    let telemetry = AwsTelemetry::new(connection, Some(Watch { queues: vec![QUEUE.into()], ..Watch::default() }));
+    let obs = telemetry.poll(Feed::Fast).await.expect("fast poll");
+    let problems: Vec<_> = obs.iter().filter(|o| matches!(o, Observation::Problem { .. })).collect();
+    assert!(problems.is_empty(), "{problems:?}");
+    let task = first_of!(obs, Observation::Redrive).expect("the DLQ pane shows the move task");
+    assert_eq!(task.dlq, DLQ);
+    assert_eq!(task.rate_per_second, Some(10));
+    assert_eq!(task.status, RedriveStatus::Completed, "{task:?}");
+    assert_eq!(task.moved, 6);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn redrive_to_a_chosen_destination() {
+    let emulator = Emulator::fakecloud("redrive-to");
+    let config = emulator.sdk_config().await;
+    incident_queues(&config, 3).await;
+    aws_sdk_sqs::Client::new(&config).create_queue().queue_name(OTHER).send().await.expect("create");
+    let op = operator(connect_with(&config).await.expect("connect").clients);
+    op.execute(&redrive(Some(OTHER), None), "alice").await.expect("StartMessageMoveTask");
+    assert_eq!(wait_for_depth(&config, OTHER, 3).await, 3, "all of them in the chosen queue");
+    assert_eq!(depth(&config, QUEUE).await, 0, "none back in the source");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_second_redrive_is_refused_while_one_runs_and_cancel_stops_it() {
+    let emulator = Emulator::fakecloud("redrive-twice");
+    let config = emulator.sdk_config().await;
+    incident_queues(&config, 30).await;
+    let op = operator(connect_with(&config).await.expect("connect").clients);
+    // One message a second: thirty seconds of running task to be refused against and to cancel.
+    let started = op.execute(&redrive(None, Some(1)), "alice").await.expect("first redrive");
+    let handle = started.trim_start_matches("StartMessageMoveTask: TaskHandle=").to_string();
+
+    match op.execute(&redrive(None, Some(1)), "bob").await {
+        Err(OpError::Refused(why)) => assert!(why.contains("already has a running move task"), "{why}"),
+        other => panic!("a second task on the same DLQ must be refused: {other:?}"),
+    }
+
+    let cancel = Op::CancelRedrive { dlq: DLQ.into(), task: handle };
+    let cancelled = op.execute(&cancel, "alice").await.expect("CancelMessageMoveTask");
+    assert!(cancelled.starts_with("CancelMessageMoveTask: "), "{cancelled}");
+    let verified = op.verify(&cancel).await.expect("the task is no longer running");
+    assert!(!verified.contains("running"), "{verified}");
+    let left = depth(&config, DLQ).await;
+    assert!(left > 0, "cancelled before the end: {left} messages stay in the DLQ");
+}
+
+/// Named on its own, a DLQ learns its source from ListDeadLetterSourceQueues.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dlq_named_alone_finds_its_source_queue() {
+    let emulator = Emulator::fakecloud("dlq-sources");
+    let config = emulator.sdk_config().await;
+    seed::queues(&config, 0, 2).await;
+    let watch = Watch { dlqs: vec![DLQ.into()], ..Watch::default() };
+    let telemetry = AwsTelemetry::new(connect_with(&config).await.expect("connect"), Some(watch));
+    let obs = telemetry.poll(Feed::Fast).await.expect("fast poll");
+    let problems: Vec<_> = obs.iter().filter(|o| matches!(o, Observation::Problem { .. })).collect();
+    assert!(problems.is_empty(), "{problems:?}");
+    let dlq = first_of!(obs, Observation::Dlq).expect("dlq");
+    assert_eq!(dlq.source, QUEUE, "from ListDeadLetterSourceQueues");
+    assert_eq!(dlq.depth, 2);
+}
+
+/// A Multi-AZ DB cluster (not Aurora) reboots as a whole with RebootDBCluster.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_multi_az_db_cluster_reboots_with_reboot_db_cluster() {
+    let emulator = Emulator::fakecloud("reboot-cluster");
+    let config = emulator.sdk_config().await;
+    seed::multi_az_cluster(&config, "ledger-db").await;
+    let connection = connect_with(&config).await.expect("connect");
+    let watch = Watch { clusters: vec!["ledger-db".into()], ..Watch::default() };
+    let telemetry = AwsTelemetry::new(connection.clone(), Some(watch));
+    let obs = telemetry.poll(Feed::Inventory).await.expect("inventory");
+    let cluster = first_of!(obs, Observation::Cluster).expect("cluster");
+    assert_eq!(cluster.kind, warroom::model::ClusterKind::MultiAzCluster, "{cluster:?}");
+
+    let op = operator(connection.clients);
+    let reboot = Op::Reboot {
+        cluster: "ledger-db".into(),
+        instance: "ledger-db".into(),
+        writer: true,
+        call: RebootCall::Cluster,
+    };
+    let done = op.execute(&reboot, "alice").await.expect("RebootDBCluster");
+    assert!(done.starts_with("RebootDBCluster: ledger-db"), "{done}");
+    let verified = op.verify(&reboot).await.expect("available again");
+    assert!(verified.contains("ledger-db available"), "{verified}");
+}
