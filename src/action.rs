@@ -62,6 +62,8 @@ actions! {
     CancelRedrive => "cancel_redrive", mutating: true;
     /// Add a note to the timeline and journal
     AddNote => "add_note", mutating: false;
+    /// Write the postmortem timeline (as `warroom export`) beside the journal and say where
+    Export => "export", mutating: false;
 }
 
 impl Action {

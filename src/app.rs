@@ -34,6 +34,8 @@ pub enum AppEvent {
         result: Result<Vec<Observation>, TelemetryError>,
     },
     Op(OpUpdate),
+    /// A one-line message from work done off the loop (the postmortem export).
+    Notice(String),
 }
 
 /// Why the loop ended.
@@ -110,6 +112,7 @@ impl App {
             AppEvent::Signal(name) => return Some(Exit::Signal(name)),
             AppEvent::Telemetry { feed, result } => Msg::Telemetry { feed, result },
             AppEvent::Op(update) => Msg::Op(update),
+            AppEvent::Notice(text) => Msg::Notice(text),
         };
         let effects = self.state.update(msg);
         self.run_effects(effects, tx);
@@ -153,6 +156,23 @@ impl App {
                             OpUpdate { id, phase: OpPhase::Refused, message: refusal.to_string(), at: self.state.now };
                         self.state.update(Msg::Op(update));
                     }
+                }
+                Effect::Export => {
+                    let journal = match &self.journal {
+                        Ok(journal) => journal.path().to_path_buf(),
+                        Err(why) => {
+                            self.state.notice = Some(format!("no postmortem: {why}"));
+                            continue;
+                        }
+                    };
+                    let (state, reply) = (self.state.clone(), tx.clone());
+                    tokio::task::spawn_blocking(move || {
+                        let notice = match crate::export::write_beside_journal(&state, &journal) {
+                            Ok(path) => format!("postmortem written to {}", path.display()),
+                            Err(e) => format!("postmortem failed: {e}"),
+                        };
+                        let _ = reply.send(AppEvent::Notice(notice));
+                    });
                 }
                 Effect::JournalNote { text } => {
                     let result = self

@@ -69,6 +69,26 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a postmortem timeline (Markdown or JSON) from the journal and the metric and alarm history
+    ///
+    /// Alarm transitions, deploys and other changes, operations with who, the exact call and the result, notes,
+    /// the suspect changes and per-resource summaries with a sparkline each. Live, the history is read back
+    /// from CloudWatch and RDS; with --demo, the scenario is replayed with the journal's operations.
+    Export {
+        /// Start of the window: RFC 3339, "YYYY-MM-DD HH:MM" or "HH:MM" (UTC, the day of --until) [default: an
+        /// hour before the first change or journal line]
+        #[arg(long, value_name = "TIME")]
+        since: Option<String>,
+        /// End of the window, same forms [default: now; in --demo, ten minutes after the last journal line]
+        #[arg(long, value_name = "TIME")]
+        until: Option<String>,
+        /// md or json
+        #[arg(long, value_name = "FORMAT", default_value = "md", value_parser = ["md", "json"])]
+        format: String,
+        /// Write to this file and say where, instead of printing
+        #[arg(long, value_name = "PATH")]
+        out: Option<PathBuf>,
+    },
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {

@@ -10,6 +10,7 @@ use clap::Parser;
 use warroom::app::{App, Exit};
 use warroom::cli::{Cli, Command};
 use warroom::config::Config;
+use warroom::export;
 use warroom::journal::{Journal, Session};
 use warroom::keymap::Keymap;
 use warroom::ops::aws::AwsOperator;
@@ -87,15 +88,20 @@ fn demo_backend(cli: &Cli) -> Result<Backend, StartError> {
     Ok(Backend { telemetry, guard, mode: "demo" })
 }
 
-async fn live_backend(cli: &Cli, config: &Config) -> Result<Backend, StartError> {
+async fn live_telemetry(cli: &Cli, config: &Config) -> Result<AwsTelemetry, StartError> {
     let options = AwsOptions {
         profile: cli.profile.clone().or(config.aws.profile.clone()),
         region: cli.region.clone().or(config.aws.region.clone()),
         endpoint_url: cli.endpoint_url.clone().or(config.aws.endpoint_url.clone()),
     };
     let connection = connect(&options).await.map_err(|e| StartError::Aws(e.to_string()))?;
-    let clients = connection.clients.clone();
-    let telemetry: Arc<dyn Telemetry> = Arc::new(AwsTelemetry::new(connection, config.watch.clone()));
+    Ok(AwsTelemetry::new(connection, config.watch.clone()))
+}
+
+async fn live_backend(cli: &Cli, config: &Config) -> Result<Backend, StartError> {
+    let telemetry = live_telemetry(cli, config).await?;
+    let clients = telemetry.clients().clone();
+    let telemetry: Arc<dyn Telemetry> = Arc::new(telemetry);
     let guard = Guard::new(cli.read_only, || Arc::new(AwsOperator::new(clients)));
     Ok(Backend { telemetry, guard, mode: "live" })
 }
@@ -119,6 +125,72 @@ async fn snapshot(backend: Backend, config: &Config, json: bool) -> Result<(), S
     if snap.healthy() { Ok(()) } else { Err(StartError::Unhealthy) }
 }
 
+struct ExportRequest {
+    since: Option<String>,
+    until: Option<String>,
+    format: String,
+    out: Option<PathBuf>,
+}
+
+/// `warroom export`: the journal, plus the history replayed (demo) or read back from AWS (live).
+async fn export(cli: &Cli, config: &Config, request: ExportRequest) -> Result<(), StartError> {
+    let journal_path = cli.journal.clone().or(config.journal.clone()).or_else(paths::default_journal);
+    let journal = match &journal_path {
+        Some(path) if path.exists() => {
+            Journal::read_all(path).map_err(|e| usage(format!("journal {}: {e}", path.display())))?
+        }
+        _ => {
+            eprintln!("warroom: no journal found; the postmortem has no operations or notes");
+            Vec::new()
+        }
+    };
+    let parse = |text: &Option<String>, reference| match text {
+        Some(t) => export::parse_time(t, reference).map(Some).map_err(usage),
+        None => Ok(None),
+    };
+    let (state, journal, title, until) = if cli.demo {
+        let scenario = match &cli.scenario {
+            Some(path) => Scenario::load(path),
+            None => Scenario::seed_incident(),
+        }
+        .map_err(usage)?;
+        let journal = export::replay::last_demo_session(&journal);
+        let until = parse(&request.until, chrono::Utc::now())?
+            .unwrap_or_else(|| export::replay::default_until(&scenario, &journal));
+        let title = scenario.name.clone();
+        let state = export::replay::replay(scenario, &journal, config.thresholds.clone(), until);
+        (state, journal, title, until)
+    } else {
+        let until = parse(&request.until, chrono::Utc::now())?.unwrap_or_else(chrono::Utc::now);
+        // The history to read: from --since, else three hours before --until (widened below if the journal
+        // starts earlier).
+        let first_line = journal.iter().map(|e| e.clock).min();
+        let reach = parse(&request.since, until)?
+            .unwrap_or(until - chrono::Duration::hours(3))
+            .min(first_line.map_or(until, |t| t - chrono::Duration::hours(1)));
+        let telemetry = live_telemetry(cli, config).await?.reaching_back(reach);
+        let mode = Mode { read_only: true, source: telemetry.source(), operator: paths::operator_identity() };
+        let mut state = State::new(mode, config.thresholds.clone(), telemetry.now());
+        for feed in [Feed::Inventory, Feed::Fast, Feed::Metrics] {
+            let result = telemetry.poll(feed).await;
+            state.update(Msg::Telemetry { feed, result });
+        }
+        let journal: Vec<_> = journal.into_iter().filter(|e| e.session.mode == "live").collect();
+        (state, journal, telemetry.source().location, until)
+    };
+    let since = parse(&request.since, until)?.unwrap_or_else(|| export::default_since(&state, &journal, until));
+    let postmortem = export::Postmortem::build(&state, &journal, title, since, until);
+    let text = postmortem.render(&request.format);
+    match &request.out {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| usage(format!("{}: {e}", path.display())))?;
+            eprintln!("warroom: postmortem written to {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}
+
 fn start(cli: Cli) -> Result<(), StartError> {
     let config_dir = paths::config_dir();
     let config =
@@ -130,6 +202,11 @@ fn start(cli: Cli) -> Result<(), StartError> {
         return Ok(());
     }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    if let Some(Command::Export { since, until, format, out }) = &cli.command {
+        let request =
+            ExportRequest { since: since.clone(), until: until.clone(), format: format.clone(), out: out.clone() };
+        return runtime.block_on(export(&cli, &config, request));
+    }
     // Connect (or build the simulator) before touching the terminal, so errors print plainly.
     let backend = if cli.demo { demo_backend(&cli)? } else { runtime.block_on(live_backend(&cli, &config))? };
     if let Some(Command::Snapshot { json }) = cli.command {

@@ -76,6 +76,18 @@ async fn live_panes_show_the_seeded_account_and_rollback_moves_the_alias() {
     let kinds: Vec<_> = entries.iter().map(|e| (e.kind, e.session.mode.as_str())).collect();
     let (intent, outcome) = (warroom::journal::EntryKind::Intent, warroom::journal::EntryKind::Outcome);
     assert_eq!(kinds, [(intent, "live"), (outcome, "live"), (intent, "live"), (outcome, "live")]);
+
+    // After the fact: the postmortem from the journal and the emulator's CloudWatch and RDS history.
+    let config = std::path::Path::new(&journal).with_file_name("warroom.toml");
+    let out =
+        warroom_against(&emulator, &["export", "--config", config.to_str().expect("utf8"), "--journal", &journal]);
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(md.contains("source: 000000000000 · us-east-1"), "{md}");
+    assert!(md.contains("| e2e | roll back orders-consumer:live 2 → 1 | `lambda:UpdateAlias"), "{md}");
+    assert!(md.contains("| e2e | reboot core-db-1 (writer) | `rds:RebootDBInstance"), "{md}");
+    assert!(md.contains("orders age of oldest message > 60 s: INSUFFICIENT_DATA → ALARM"), "{md}");
+    assert!(md.contains("| core-db-1 CPU % | 90 |"), "the seeded CPU history read back from CloudWatch: {md}");
 }
 
 /// The third operation, from the keys, against fakecloud (ministack has no message move tasks): `d` plans the
@@ -118,20 +130,25 @@ async fn live_read_only_keys_change_nothing() {
     assert!(entries.is_empty(), "no operation journaled: {entries:?}");
 }
 
-fn snapshot(emulator: &Emulator, config: &str) -> (i32, String) {
-    let dir = std::env::temp_dir().join(format!("warroom-snapshot-{}-{}", std::process::id(), config.len()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let path = dir.join("warroom.toml");
-    std::fs::write(&path, config).expect("config");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
-        .args(["snapshot", "--json", "--config", path.to_str().expect("utf8")])
+/// The binary run once (no terminal) against the emulator, with only the environment a new user would set.
+fn warroom_against(emulator: &Emulator, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(args)
         .env("AWS_ENDPOINT_URL", &emulator.url)
         .env("AWS_ACCESS_KEY_ID", "test")
         .env("AWS_SECRET_ACCESS_KEY", "test")
         .env("AWS_REGION", "us-east-1")
         .env("AWS_EC2_METADATA_DISABLED", "true")
         .output()
-        .expect("run snapshot");
+        .expect("run warroom")
+}
+
+fn snapshot(emulator: &Emulator, config: &str) -> (i32, String) {
+    let dir = std::env::temp_dir().join(format!("warroom-snapshot-{}-{}", std::process::id(), config.len()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("warroom.toml");
+    std::fs::write(&path, config).expect("config");
+    let out = warroom_against(emulator, &["snapshot", "--json", "--config", path.to_str().expect("utf8")]);
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 

@@ -67,6 +67,21 @@ fn demo_alarms_fire_and_a_confirmed_rollback_is_journaled() {
     assert!(intent.time <= outcome.time);
     tmux.wait_for("live→v41", Duration::from_secs(10));
 
+    // The export key writes the postmortem beside the journal and says where.
+    tmux.keys(&["e"]);
+    let screen = tmux.wait_for("postmortem written to ", Duration::from_secs(10));
+    let dir = journal.parent().expect("dir");
+    let written = std::fs::read_dir(dir)
+        .expect("dir")
+        .flatten()
+        .map(|e| e.path())
+        .find(|p| p.file_name().is_some_and(|n| n.to_string_lossy().starts_with("postmortem-")))
+        .unwrap_or_else(|| panic!("no postmortem file in {}: {screen}", dir.display()));
+    let md = std::fs::read_to_string(&written).expect("postmortem");
+    assert!(md.starts_with("# Postmortem timeline"), "{md}");
+    assert!(md.contains("| e2e | roll back orders-consumer:live 42 → 41 | `lambda:UpdateAlias"), "{md}");
+    assert!(md.contains("Likely trigger: orders-consumer live → v42"), "{md}");
+
     tmux.keys(&["q"]);
     let start = Instant::now();
     while tmux.session_alive() {

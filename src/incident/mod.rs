@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 
 use crate::config::Thresholds;
 use crate::state::Data;
-pub use onset::Onset;
+pub use onset::{Episode, Onset};
 pub use suspects::Suspect;
 pub use verdict::{Cause, Verdict};
 
@@ -30,9 +30,35 @@ pub struct Analysis {
 }
 
 impl Analysis {
+    /// What the dashboard shows at `now`: the latest (ongoing or recent) breach of each resource.
     pub fn of(data: &Data, thresholds: &Thresholds, now: DateTime<Utc>) -> Analysis {
+        Analysis::with(data, thresholds, Episode::Latest { now }, now)
+    }
+
+    /// What a postmortem of `since..until` shows: the first breach of each resource in the window, with the
+    /// verdicts as they stood before anyone acted (the end of the window may be long after recovery): at the
+    /// first operation, or a quarter of an hour into the incident if that came first.
+    pub fn of_window(
+        data: &Data,
+        thresholds: &Thresholds,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+        first_operation: Option<DateTime<Utc>>,
+    ) -> Analysis {
+        let first = Analysis::with(data, thresholds, Episode::FirstIn { since, until }, until);
+        let during = first.onsets.first().map_or(until, |(o, _)| {
+            let settled = o.at + chrono::Duration::minutes(15);
+            first_operation.filter(|t| *t > o.at).map_or(settled, |t| t.min(settled)).min(until)
+        });
+        Analysis {
+            verdicts: Analysis::with(data, thresholds, Episode::FirstIn { since, until }, during).verdicts,
+            ..first
+        }
+    }
+
+    fn with(data: &Data, thresholds: &Thresholds, episode: Episode, now: DateTime<Utc>) -> Analysis {
         let window = thresholds.suspect_window();
-        let onsets: Vec<(Onset, Vec<Suspect>)> = onset::onsets(data, thresholds, now)
+        let onsets: Vec<(Onset, Vec<Suspect>)> = onset::onsets(data, thresholds, episode)
             .into_iter()
             .map(|o| {
                 let s = suspects::suspects(data, &o, window);

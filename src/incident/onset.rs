@@ -22,33 +22,75 @@ pub struct Onset {
 /// Breach episodes that ended longer ago than this are history, not the incident on screen.
 const STILL_RELEVANT: Duration = Duration::hours(1);
 
-/// The start of the latest breach episode of `series` above `threshold`, if it is ongoing or ended within
-/// `STILL_RELEVANT` of `now`.
-pub fn latest_crossing(series: &Series, threshold: f64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+/// Every breach episode of `series` above `threshold`: when it went over, and when it came back under (None
+/// while it still is over).
+pub fn crossings(series: &Series, threshold: f64) -> Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> {
+    let mut out = Vec::new();
     let mut start = None;
-    let mut latest = None;
     for p in series.iter() {
         match (p.value > threshold, start) {
             (true, None) => start = Some(p.at),
             (false, Some(s)) => {
-                latest = Some((s, Some(p.at)));
+                out.push((s, Some(p.at)));
                 start = None;
             }
             _ => {}
         }
     }
     if let Some(s) = start {
-        latest = Some((s, None));
+        out.push((s, None));
     }
-    match latest? {
+    out
+}
+
+/// The start of the latest breach episode of `series` above `threshold`, if it is ongoing or ended within
+/// `STILL_RELEVANT` of `now`.
+pub fn latest_crossing(series: &Series, threshold: f64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+    match crossings(series, threshold).pop()? {
         (s, None) => Some(s),
         (s, Some(ended)) if now - ended <= STILL_RELEVANT => Some(s),
         _ => None,
     }
 }
 
-/// Every resource in breach now or within the last hour, earliest first.
-pub fn onsets(data: &Data, thresholds: &Thresholds, now: DateTime<Utc>) -> Vec<Onset> {
+/// The start of the first breach episode that began within `since..=until`: for a postmortem, the incident's
+/// own onset rather than whatever is happening at the end of the window.
+pub fn first_crossing(
+    series: &Series,
+    threshold: f64,
+    since: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Option<DateTime<Utc>> {
+    crossings(series, threshold).into_iter().map(|(s, _)| s).find(|s| *s >= since && *s <= until)
+}
+
+/// Which breach episode counts as a resource's onset.
+#[derive(Debug, Clone, Copy)]
+pub enum Episode {
+    /// On the dashboard: the latest, if it is ongoing or recent.
+    Latest { now: DateTime<Utc> },
+    /// In a postmortem: the first that began in the window.
+    FirstIn { since: DateTime<Utc>, until: DateTime<Utc> },
+}
+
+impl Episode {
+    fn onset(self, series: &Series, threshold: f64) -> Option<DateTime<Utc>> {
+        match self {
+            Episode::Latest { now } => latest_crossing(series, threshold, now),
+            Episode::FirstIn { since, until } => first_crossing(series, threshold, since, until),
+        }
+    }
+
+    fn admits(self, at: DateTime<Utc>) -> bool {
+        match self {
+            Episode::Latest { .. } => true,
+            Episode::FirstIn { since, until } => at >= since && at <= until,
+        }
+    }
+}
+
+/// Every resource with a breach episode of the kind `episode` picks, earliest onset first.
+pub fn onsets(data: &Data, thresholds: &Thresholds, episode: Episode) -> Vec<Onset> {
     let mut out: Vec<Onset> = Vec::new();
     let mut add = |onset: Onset| match out.iter_mut().find(|o| o.resource == onset.resource) {
         // One onset per resource: the earliest sign of it.
@@ -58,19 +100,20 @@ pub fn onsets(data: &Data, thresholds: &Thresholds, now: DateTime<Utc>) -> Vec<O
     };
     let age = thresholds.queue_age_seconds;
     for q in &data.queues {
-        if let Some(at) = data.series(&q.name, MetricKind::QueueAge).and_then(|s| latest_crossing(s, age, now)) {
+        if let Some(at) = data.series(&q.name, MetricKind::QueueAge).and_then(|s| episode.onset(s, age)) {
             let what = format!("{} age of oldest message > {age:.0} s", q.name);
             add(Onset { resource: q.name.clone(), what, at, metric: Some(MetricKind::QueueAge) });
         }
     }
     let cpu = thresholds.db_cpu_percent;
     for (cluster, instance) in data.instances() {
-        if let Some(at) = data.series(&instance.id, MetricKind::DbCpu).and_then(|s| latest_crossing(s, cpu, now)) {
+        if let Some(at) = data.series(&instance.id, MetricKind::DbCpu).and_then(|s| episode.onset(s, cpu)) {
             let what = format!("{} CPU > {cpu:.0} %", cluster.id);
             add(Onset { resource: cluster.id.clone(), what, at, metric: Some(MetricKind::DbCpu) });
         }
     }
-    for alarm in data.alarms.iter().filter(|a| a.state == AlarmState::Alarm) {
+    // Alarms in ALARM now; a postmortem reads the transitions into ALARM from the timeline instead.
+    for alarm in data.alarms.iter().filter(|a| a.state == AlarmState::Alarm && episode.admits(a.since)) {
         let resource = data
             .instances()
             .find(|(_, i)| i.id == alarm.resource)

@@ -6,13 +6,13 @@ pub mod guard;
 pub mod runner;
 pub mod sim;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::action::Action;
 use crate::telemetry::BoxFuture;
 
 /// One mutating operation, with everything needed to make the call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "operation", rename_all = "snake_case")]
 pub enum Op {
     Rollback {
@@ -45,7 +45,7 @@ pub enum Op {
 }
 
 /// Which API call a reboot makes; the plan says which and why.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum RebootCall {
     /// RebootDBInstance on the chosen instance (Aurora members, single instances).

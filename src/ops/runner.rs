@@ -27,13 +27,25 @@ impl std::fmt::Debug for OperationContext {
 }
 
 fn entry(ctx: &OperationContext, id: u64, op: &Op, kind: EntryKind) -> JournalEntry {
+    journal_entry(&ctx.session, &ctx.session_id, id, op, kind, (ctx.clock)())
+}
+
+/// The journal line for one step of an operation, as the runner writes it (and `export` reads it back).
+pub fn journal_entry(
+    session: &Session,
+    session_id: &str,
+    id: u64,
+    op: &Op,
+    kind: EntryKind,
+    clock: DateTime<Utc>,
+) -> JournalEntry {
     JournalEntry {
-        op_id: Some(format!("{}-{id}", ctx.session_id)),
+        op_id: Some(format!("{session_id}-{id}")),
         operation: Some(op.action().name().to_string()),
         target: Some(op.target().to_string()),
         parameters: serde_json::to_value(op).ok(),
         api_call: Some(op.api_call()),
-        ..JournalEntry::new(&ctx.session, (ctx.clock)(), kind)
+        ..JournalEntry::new(session, clock, kind)
     }
 }
 

@@ -5,7 +5,7 @@ use std::time::Duration;
 use super::{Op, OpError, Operator};
 use crate::model::RedriveStatus;
 use crate::telemetry::BoxFuture;
-use crate::telemetry::sim::Sim;
+use crate::telemetry::sim::{Sim, World};
 
 pub struct SimOperator {
     sim: Sim,
@@ -21,45 +21,43 @@ fn parse_version(v: &str) -> Result<u32, OpError> {
     v.parse().map_err(|_| OpError::Refused(format!("InvalidParameterValueException: version `{v}`")))
 }
 
+/// The calls applied to the world: what the simulated AWS does on UpdateAlias, RebootDBInstance and the rest.
+/// The operator runs it live; `export --demo` replays the journal through it.
+pub fn apply(world: &mut World, op: &Op, actor: &str) -> Result<String, OpError> {
+    match op {
+        Op::Rollback { function, alias, from, to } => {
+            let (from_v, to_v) = (parse_version(from)?, parse_version(to)?);
+            world.update_alias(function, alias, from_v, to_v, actor).map_err(|e| {
+                if e.0.starts_with("PreconditionFailed") { OpError::Conflict(e.0) } else { OpError::Refused(e.0) }
+            })?;
+            Ok(format!("{function}:{alias} now points to {to}"))
+        }
+        Op::Reboot { instance, .. } => {
+            world.reboot_instance(instance, actor).map_err(|e| OpError::Refused(e.0))?;
+            Ok(format!("{instance} status: rebooting"))
+        }
+        Op::Failover { cluster, target } => {
+            world.failover_cluster(cluster, target.as_deref(), actor).map_err(|e| OpError::Refused(e.0))?;
+            Ok(format!("{cluster} status: failing-over"))
+        }
+        Op::Redrive { dlq, destination, rate } => {
+            let handle =
+                world.start_redrive(dlq, destination.as_deref(), *rate, actor).map_err(|e| OpError::Refused(e.0))?;
+            Ok(format!("TaskHandle={handle}"))
+        }
+        Op::CancelRedrive { task, .. } => {
+            world.cancel_redrive(task, actor).map_err(|e| OpError::Refused(e.0))?;
+            Ok(format!("{task} cancelling"))
+        }
+    }
+}
+
 /// How long (simulated) verification waits for the resource to settle.
 const VERIFY_WITHIN: chrono::Duration = chrono::Duration::minutes(15);
 
 impl Operator for SimOperator {
     fn execute<'a>(&'a self, op: &'a Op, actor: &'a str) -> BoxFuture<'a, Result<String, OpError>> {
-        Box::pin(async move {
-            let mut world = self.sim.world();
-            match op {
-                Op::Rollback { function, alias, from, to } => {
-                    let (from_v, to_v) = (parse_version(from)?, parse_version(to)?);
-                    world.update_alias(function, alias, from_v, to_v, actor).map_err(|e| {
-                        if e.0.starts_with("PreconditionFailed") {
-                            OpError::Conflict(e.0)
-                        } else {
-                            OpError::Refused(e.0)
-                        }
-                    })?;
-                    Ok(format!("{function}:{alias} now points to {to}"))
-                }
-                Op::Reboot { instance, .. } => {
-                    world.reboot_instance(instance, actor).map_err(|e| OpError::Refused(e.0))?;
-                    Ok(format!("{instance} status: rebooting"))
-                }
-                Op::Failover { cluster, target } => {
-                    world.failover_cluster(cluster, target.as_deref(), actor).map_err(|e| OpError::Refused(e.0))?;
-                    Ok(format!("{cluster} status: failing-over"))
-                }
-                Op::Redrive { dlq, destination, rate } => {
-                    let handle = world
-                        .start_redrive(dlq, destination.as_deref(), *rate, actor)
-                        .map_err(|e| OpError::Refused(e.0))?;
-                    Ok(format!("TaskHandle={handle}"))
-                }
-                Op::CancelRedrive { task, .. } => {
-                    world.cancel_redrive(task, actor).map_err(|e| OpError::Refused(e.0))?;
-                    Ok(format!("{task} cancelling"))
-                }
-            }
-        })
+        Box::pin(async move { apply(&mut self.sim.world(), op, actor) })
     }
 
     fn verify<'a>(&'a self, op: &'a Op) -> BoxFuture<'a, Result<String, OpError>> {

@@ -47,6 +47,8 @@ pub enum Effect {
     Execute { id: u64, op: Op },
     /// Append a note to the journal.
     JournalNote { text: String },
+    /// Write the postmortem beside the journal (off the loop: it reads the journal file).
+    Export,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -229,6 +231,10 @@ impl State {
             Action::Close => self.ui.popup = None,
             Action::Changes => self.ui.popup = Some(Popup::Changes),
             Action::AddNote => self.ui.popup = Some(Popup::Note(String::new())),
+            Action::Export => {
+                self.notice = Some("writing the postmortem…".to_string());
+                return vec![Effect::Export];
+            }
             Action::Rollback | Action::Reboot | Action::Failover | Action::Redrive | Action::CancelRedrive => {
                 self.open_plan(action);
             }

@@ -50,6 +50,17 @@ impl AwsTelemetry {
         Self { connection, watch, memory: Mutex::new(Memory::default()), discovering: tokio::sync::Mutex::new(()) }
     }
 
+    /// The first polls read metrics and alarm history from `since` instead of the last three hours: for
+    /// `export`, which needs the whole incident.
+    pub fn reaching_back(self, since: DateTime<Utc>) -> Self {
+        {
+            let mut memory = self.memory();
+            memory.metrics_since = Some(since);
+            memory.history_since = Some(since);
+        }
+        self
+    }
+
     pub fn clients(&self) -> &Clients {
         &self.connection.clients
     }

@@ -1,0 +1,146 @@
+//! `warroom export --demo` after a rollback, a reboot and a redrive: the journal as the runner writes it, the
+//! incident replayed with those operations, and the Markdown a postmortem starts from (a snapshot), plus the
+//! JSON form's facts.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+use warroom::journal::{EntryKind, Journal, JournalEntry, Session};
+use warroom::ops::runner::journal_entry;
+use warroom::ops::{Op, RebootCall};
+
+fn at(h: u32, m: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).single().expect("time")
+}
+
+/// Intent and outcome lines for `op`, `took` apart, as `ops::runner` writes them.
+fn operation(journal: &Journal, who: &str, id: u64, op: Op, start: DateTime<Utc>, took: i64, answer: &str) {
+    let session = Session { operator: who.into(), mode: "demo".into(), read_only: false };
+    let intent = journal_entry(&session, "20261123T140000-1", id, &op, EntryKind::Intent, start);
+    journal.append(&intent).expect("intent");
+    let mut outcome =
+        journal_entry(&session, "20261123T140000-1", id, &op, EntryKind::Outcome, start + Duration::seconds(took));
+    outcome.result = Some("succeeded".into());
+    outcome.text = Some(answer.into());
+    journal.append(&outcome).expect("outcome");
+}
+
+fn demo_journal(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("warroom-export-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("journal.jsonl");
+    std::fs::remove_file(&path).ok();
+    let journal = Journal::open(&path).expect("journal");
+    let rollback =
+        Op::Rollback { function: "orders-consumer".into(), alias: "live".into(), from: "42".into(), to: "41".into() };
+    operation(
+        &journal,
+        "alice",
+        1,
+        rollback,
+        at(14, 16),
+        4,
+        "orders-consumer:live now points to 41; verified: GetAlias: orders-consumer:live → 41",
+    );
+    let reboot = Op::Reboot {
+        cluster: "core-db".into(),
+        instance: "core-db-1".into(),
+        writer: true,
+        call: RebootCall::Instance,
+    };
+    operation(
+        &journal,
+        "alice",
+        2,
+        reboot,
+        at(14, 18),
+        80,
+        "core-db-1 status: rebooting; verified: DescribeDBInstances: core-db-1 available",
+    );
+    let bob = Session { operator: "bob".into(), mode: "demo".into(), read_only: true };
+    journal
+        .append(&JournalEntry::note(&bob, at(14, 25), "CPU back under 70 % since the reboot; queue age falling".into()))
+        .expect("note");
+    let redrive = Op::Redrive { dlq: "orders-dlq".into(), destination: None, rate: Some(50) };
+    operation(
+        &journal,
+        "alice",
+        3,
+        redrive,
+        at(14, 40),
+        2,
+        "TaskHandle=sim-task-1; verified: ListMessageMoveTasks: sim-task-1 running",
+    );
+    path
+}
+
+fn export(journal: &Path, format: &str) -> String {
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["export", "--demo", "--format", format, "--journal"])
+        .arg(journal)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run warroom export");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).expect("utf-8")
+}
+
+#[test]
+fn the_demo_incident_exports_as_a_postmortem_after_rollback_reboot_and_redrive() {
+    let journal = demo_journal("md");
+    let md = export(&journal, "md");
+    insta::assert_snapshot!("demo_postmortem", md);
+    assert!(
+        md.contains(
+            "**Likely trigger: orders-consumer live → v42 (was v41) at 14:02, 2 min before core-db CPU > 70 %**"
+        ),
+        "{md}"
+    );
+    assert!(md.contains("consumers are slow, not a traffic spike"), "{md}");
+    assert!(
+        md.contains("| 14:16:00 | 14:16:04 | alice | roll back orders-consumer:live 42 → 41 | `lambda:UpdateAlias"),
+        "{md}"
+    );
+    assert!(md.contains("| note | bob | CPU back under 70 % since the reboot"), "{md}");
+    assert!(md.contains("Operations: 3 (3 succeeded)"), "{md}");
+    readme_shows(&md);
+}
+
+/// The README shows this export verbatim; README_UPDATE=1 rewrites the block.
+fn readme_shows(md: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md");
+    let readme = std::fs::read_to_string(&path).expect("README");
+    let (start, end) = ("<!-- demo-postmortem:start -->\n", "<!-- demo-postmortem:end -->");
+    let from = readme.find(start).expect("start marker") + start.len();
+    let to = readme.find(end).expect("end marker");
+    let block = format!("````markdown\n{md}````\n");
+    if std::env::var_os("README_UPDATE").is_some() {
+        std::fs::write(&path, format!("{}{block}{}", &readme[..from], &readme[to..])).expect("write README");
+    } else {
+        assert_eq!(
+            readme[from..to],
+            block,
+            "README's demo postmortem is stale: README_UPDATE=1 cargo test --test export"
+        );
+    }
+}
+
+#[test]
+fn the_json_form_carries_the_same_facts() {
+    let journal = demo_journal("json");
+    let json: serde_json::Value = serde_json::from_str(&export(&journal, "json")).expect("json");
+    let ops = json["operations"].as_array().expect("operations");
+    let calls: Vec<&str> = ops.iter().map(|o| o["call"].as_str().unwrap_or_default()).collect();
+    assert_eq!(calls.len(), 3);
+    assert!(calls[0].starts_with("lambda:UpdateAlias"), "{calls:?}");
+    assert!(calls[1].starts_with("rds:RebootDBInstance"), "{calls:?}");
+    assert!(calls[2].starts_with("sqs:StartMessageMoveTask"), "{calls:?}");
+    let cpu = json["resources"]
+        .as_array()
+        .expect("resources")
+        .iter()
+        .find(|r| r["metric"] == "core-db-1 CPU %")
+        .expect("cpu");
+    assert!(cpu["recovered_at"].is_string(), "the writer's CPU came back under 70 %: {cpu}");
+}
