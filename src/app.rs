@@ -34,6 +34,8 @@ pub enum AppEvent {
         result: Result<Vec<Observation>, TelemetryError>,
     },
     Op(OpUpdate),
+    /// What other sessions and `warroom annotate` wrote to the journal.
+    Shared(Vec<crate::model::TimelineEvent>),
     /// A one-line message from work done off the loop (the postmortem export).
     Notice(String),
 }
@@ -68,6 +70,18 @@ impl App {
         spawn_signals(tx.clone());
         for feed in Feed::ALL {
             spawn_feed(self.telemetry.clone(), feed, tx.clone());
+        }
+        if let Ok(journal) = &self.journal {
+            // Live: the last day's lines, so an observer who opens mid-incident sees what was done. Demo: only
+            // lines written during this run; earlier runs replayed the same simulated hours.
+            let since =
+                if self.session.mode == "live" { chrono::Duration::hours(24) } else { chrono::Duration::zero() };
+            let scope = TailScope {
+                own_session: self.session_id.clone(),
+                mode: self.session.mode.clone(),
+                written_after: chrono::Utc::now() - since,
+            };
+            spawn_journal_tail(journal.path().to_path_buf(), scope, tx.clone());
         }
         let mut clock = tokio::time::interval(Duration::from_secs(1));
         clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
@@ -113,6 +127,7 @@ impl App {
             AppEvent::Telemetry { feed, result } => Msg::Telemetry { feed, result },
             AppEvent::Op(update) => Msg::Op(update),
             AppEvent::Notice(text) => Msg::Notice(text),
+            AppEvent::Shared(events) => Msg::Shared(events),
         };
         let effects = self.state.update(msg);
         self.run_effects(effects, tx);
@@ -189,7 +204,10 @@ impl App {
     }
 
     fn note_entry(&self, text: String) -> JournalEntry {
-        JournalEntry::note(&self.session, self.state.now, text)
+        JournalEntry {
+            session_id: Some(self.session_id.clone()),
+            ..JournalEntry::note(&self.session, self.state.now, text)
+        }
     }
 }
 
@@ -236,6 +254,47 @@ fn spawn_signals(tx: UnboundedSender<AppEvent>) {
             }
         }
     }
+}
+
+/// How often the journal is read back for other sessions' lines.
+const JOURNAL_TAIL_EVERY: Duration = Duration::from_secs(2);
+
+/// Reads the journal back on the blocking pool every couple of seconds: annotations from pipelines, notes and
+/// operations from other sessions on this host. This session's own lines are already on screen.
+/// Which journal lines a dashboard shows as others' work.
+struct TailScope {
+    own_session: String,
+    mode: String,
+    written_after: chrono::DateTime<chrono::Utc>,
+}
+
+impl TailScope {
+    fn admits(&self, e: &JournalEntry) -> bool {
+        e.session_id.as_deref() != Some(self.own_session.as_str())
+            && e.session.mode == self.mode
+            && e.time >= self.written_after
+    }
+}
+
+fn spawn_journal_tail(path: std::path::PathBuf, scope: TailScope, tx: UnboundedSender<AppEvent>) {
+    tokio::spawn(async move {
+        let tail = Arc::new(std::sync::Mutex::new(crate::journal_tail::JournalTail::new(path)));
+        loop {
+            let reader = tail.clone();
+            let read = tokio::task::spawn_blocking(move || reader.lock().map(|mut t| t.read_new()).ok()).await;
+            let entries = match read {
+                Ok(Some(Ok(entries))) => entries,
+                // An unreadable journal is reported where it matters: when an operation tries to write it.
+                _ => Vec::new(),
+            };
+            let events: Vec<_> =
+                entries.iter().filter(|e| scope.admits(e)).filter_map(|e| e.timeline_event()).collect();
+            if !events.is_empty() && tx.send(AppEvent::Shared(events)).is_err() {
+                return;
+            }
+            tokio::time::sleep(JOURNAL_TAIL_EVERY).await;
+        }
+    });
 }
 
 /// Polls one feed forever on its own task; results (or errors) go to the loop.

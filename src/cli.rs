@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
+use crate::journal::AnnotationKind;
+
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "warroom",
@@ -88,6 +90,20 @@ pub enum Command {
         /// Write to this file and say where, instead of printing
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,
+    },
+    /// Mark a deploy, migration or note in the journal, e.g. from a CI/CD pipeline
+    ///
+    /// It shows in the timeline of every dashboard reading the journal within seconds, deploys and migrations
+    /// as markers on the charts, and takes part in the suspect-change ranking.
+    Annotate {
+        /// What it marks
+        #[arg(long, value_enum, default_value = "note")]
+        kind: AnnotationKind,
+        /// The resource it concerns (a function, queue or database), so it can be ranked as upstream
+        #[arg(long, value_name = "NAME")]
+        resource: Option<String>,
+        /// What happened, e.g. "migration started: index on orders(customer_id)"
+        text: String,
     },
 }
 

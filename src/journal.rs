@@ -10,11 +10,25 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use crate::model::{EventKind, TimelineEvent};
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum EntryKind {
     Intent,
     Outcome,
+    Note,
+    /// A mark from outside the dashboard (`warroom annotate`, e.g. a CI/CD pipeline): a deploy, a migration.
+    Annotation,
+}
+
+/// What an annotation marks; deploys and migrations go on the charts like alias moves and take part in the
+/// suspect ranking, notes only in the timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum AnnotationKind {
+    Deploy,
+    Migration,
     Note,
 }
 
@@ -52,6 +66,12 @@ pub struct JournalEntry {
     /// What the service answered, what verification saw, or the note's text.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub text: Option<String>,
+    /// The dashboard session (or `annotate` run) that wrote the line: a dashboard skips its own lines when it
+    /// reads the journal back, and shows everyone else's.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub session_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub annotation: Option<AnnotationKind>,
 }
 
 impl JournalEntry {
@@ -69,11 +89,45 @@ impl JournalEntry {
             api_call: None,
             result: None,
             text: None,
+            session_id: None,
+            annotation: None,
         }
     }
 
     pub fn note(session: &Session, clock: DateTime<Utc>, text: String) -> JournalEntry {
         JournalEntry { text: Some(text), ..JournalEntry::new(session, clock, EntryKind::Note) }
+    }
+
+    /// `warroom annotate`: a deploy, migration or note about `resource`, marked now.
+    pub fn annotation(session: &Session, kind: AnnotationKind, resource: Option<String>, text: String) -> JournalEntry {
+        JournalEntry {
+            annotation: Some(kind),
+            target: resource,
+            text: Some(text),
+            ..JournalEntry::new(session, Utc::now(), EntryKind::Annotation)
+        }
+    }
+
+    /// How another session's line shows in this dashboard's timeline: annotations as the deploys and changes
+    /// they mark, notes as notes, operations as who did what and how it ended.
+    pub fn timeline_event(&self) -> Option<TimelineEvent> {
+        let who = self.session.operator.clone();
+        let op = || {
+            self.parameters
+                .clone()
+                .and_then(|p| serde_json::from_value::<crate::ops::Op>(p).ok())
+                .map(|op| op.summary())
+        };
+        let (kind, text) = match (self.kind, self.annotation) {
+            (EntryKind::Annotation, Some(AnnotationKind::Deploy)) => (EventKind::Deploy, self.text.clone()?),
+            (EntryKind::Annotation, Some(AnnotationKind::Migration)) => (EventKind::Change, self.text.clone()?),
+            (EntryKind::Annotation, _) | (EntryKind::Note, _) => (EventKind::Note, self.text.clone()?),
+            (EntryKind::Intent, _) => (EventKind::Operation, format!("{who}: {} started", op()?)),
+            (EntryKind::Outcome, _) => {
+                (EventKind::Operation, format!("{who}: {} {}", op()?, self.result.as_deref().unwrap_or("ended")))
+            }
+        };
+        Some(TimelineEvent { at: self.clock, kind, resource: self.target.clone(), text, actor: Some(who) })
     }
 }
 

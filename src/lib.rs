@@ -10,6 +10,7 @@ pub mod config;
 pub mod export;
 pub mod incident;
 pub mod journal;
+pub mod journal_tail;
 pub mod keymap;
 pub mod model;
 pub mod ops;

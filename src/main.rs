@@ -11,7 +11,7 @@ use warroom::app::{App, Exit};
 use warroom::cli::{Cli, Command};
 use warroom::config::Config;
 use warroom::export;
-use warroom::journal::{Journal, Session};
+use warroom::journal::{Journal, JournalEntry, Session};
 use warroom::keymap::Keymap;
 use warroom::ops::aws::AwsOperator;
 use warroom::ops::guard::Guard;
@@ -125,6 +125,35 @@ async fn snapshot(backend: Backend, config: &Config, json: bool) -> Result<(), S
     if snap.healthy() { Ok(()) } else { Err(StartError::Unhealthy) }
 }
 
+/// `warroom annotate`: one line in the journal, stamped now, for every dashboard reading it.
+fn annotate(
+    cli: &Cli,
+    config: &Config,
+    kind: warroom::journal::AnnotationKind,
+    resource: Option<String>,
+    text: String,
+) -> Result<(), StartError> {
+    if text.trim().is_empty() {
+        return Err(usage("annotate: the text is empty; say what happened"));
+    }
+    let path = cli
+        .journal
+        .clone()
+        .or(config.journal.clone())
+        .or_else(paths::default_journal)
+        .ok_or_else(|| usage("no journal path: set --journal, or HOME or XDG_STATE_HOME"))?;
+    let journal = Journal::open(&path).map_err(|e| usage(format!("journal {}: {e}", path.display())))?;
+    let operator = config.operator.clone().unwrap_or_else(paths::operator_identity);
+    let session = Session { operator, mode: "live".into(), read_only: false };
+    let entry = JournalEntry {
+        session_id: Some(format!("annotate-{}", std::process::id())),
+        ..JournalEntry::annotation(&session, kind, resource, text)
+    };
+    journal.append(&entry).map_err(|e| usage(format!("journal {}: {e}", path.display())))?;
+    eprintln!("warroom: annotated in {}", path.display());
+    Ok(())
+}
+
 struct ExportRequest {
     since: Option<String>,
     until: Option<String>,
@@ -202,6 +231,9 @@ fn start(cli: Cli) -> Result<(), StartError> {
         return Ok(());
     }
     let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    if let Some(Command::Annotate { kind, resource, text }) = &cli.command {
+        return annotate(&cli, &config, *kind, resource.clone(), text.clone());
+    }
     if let Some(Command::Export { since, until, format, out }) = &cli.command {
         let request =
             ExportRequest { since: since.clone(), until: until.clone(), format: format.clone(), out: out.clone() };

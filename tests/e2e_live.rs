@@ -172,3 +172,40 @@ async fn snapshot_prints_the_panes_and_fails_on_a_missing_resource() {
     let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
     assert_eq!(json["not_found"][0], "queue: ordrs");
 }
+
+/// What others write to the journal shows in the dashboard within seconds: a pipeline's `warroom annotate`,
+/// and a note from another session (an observer on the same host).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn annotations_and_other_sessions_notes_reach_the_timeline() {
+    let emulator = Emulator::start("e2e-annotate");
+    let sdk = emulator.sdk_config().await;
+    seed::incident(&sdk).await;
+    let (tmux, journal) = start(&emulator, "live-annotate", false);
+    tmux.wait_for("live→v2 (was v1)", Duration::from_secs(15));
+
+    let out = warroom_against(
+        &emulator,
+        &[
+            "annotate",
+            "--journal",
+            &journal,
+            "--kind",
+            "migration",
+            "--resource",
+            "core-db",
+            "migration started: index on orders(customer_id)",
+        ],
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let screen = tmux.wait_for("migration started: index on orders(customer_id)", Duration::from_secs(10));
+    assert!(screen.contains("change"), "shown as a change, like a deploy: {screen}");
+
+    let bob = warroom::journal::Session { operator: "bob".into(), mode: "live".into(), read_only: true };
+    let mut note = warroom::journal::JournalEntry::note(&bob, chrono::Utc::now(), "paging the DB team".into());
+    note.session_id = Some("bob-session".into());
+    warroom::journal::Journal::open(std::path::Path::new(&journal)).expect("journal").append(&note).expect("note");
+    tmux.wait_for("paging the DB team", Duration::from_secs(10));
+
+    let empty = warroom_against(&emulator, &["annotate", "--journal", &journal, "  "]);
+    assert_eq!(empty.status.code(), Some(2), "an empty annotation is refused");
+}

@@ -87,3 +87,27 @@ fn a_deploy_after_the_onset_is_not_suspected() {
     let line = a.trigger_line().expect("the migration is suspected");
     assert!(line.contains("migration started"), "{line}");
 }
+
+/// A pipeline's annotation is a change like any other: it lands in the timeline as `warroom annotate` wrote
+/// it and is ranked with the rest — here, a migration a minute before the onset, on the breached database.
+#[test]
+fn an_annotation_takes_part_in_the_ranking() {
+    use warroom::journal::{AnnotationKind, JournalEntry, Session};
+    let mut scene = Scene::at_minute(45.0, false);
+    let session = Session { operator: "ci-pipeline".into(), mode: "live".into(), read_only: false };
+    let mut entry = JournalEntry::annotation(
+        &session,
+        AnnotationKind::Migration,
+        Some("core-db".into()),
+        "migration started: VACUUM FULL orders".into(),
+    );
+    entry.clock = scene.world.at_minute(33.0);
+    let event = entry.timeline_event().expect("an annotation is a timeline event");
+    assert_eq!(event.kind, EventKind::Change);
+    assert_eq!(event.actor.as_deref(), Some("ci-pipeline"));
+    scene.state.update(warroom::state::Msg::Shared(vec![event]));
+    let (onset, suspects) = &scene.state.analysis.onsets[0];
+    assert_eq!(onset.resource, "core-db");
+    assert_eq!(suspects[0].change.text, "migration started: VACUUM FULL orders", "{suspects:?}");
+    assert!(scene.state.analysis.trigger_line().expect("line").contains("VACUUM FULL"));
+}

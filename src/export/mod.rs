@@ -143,7 +143,7 @@ fn operations(journal: &[JournalEntry]) -> Vec<Operation> {
                     op.detail = e.text.clone().unwrap_or_default();
                 }
             }
-            EntryKind::Note => {}
+            EntryKind::Note | EntryKind::Annotation => {}
         }
     }
     out.into_iter().map(|(_, op)| op).collect()
@@ -160,10 +160,17 @@ impl Postmortem {
     ) -> Postmortem {
         let journal: Vec<JournalEntry> =
             journal.iter().filter(|e| e.clock >= since && e.clock <= until).cloned().collect();
+        // Annotations (a pipeline's "migration started") are changes like any other: on the timeline and among
+        // the suspects. The dashboard has them already; an export after the fact reads them from the journal.
+        let mut data = state.data.clone();
+        for event in journal.iter().filter(|e| e.kind == EntryKind::Annotation).filter_map(|e| e.timeline_event()) {
+            if !data.timeline.iter().any(|t| t.at == event.at && t.text == event.text) {
+                data.push_event(event);
+            }
+        }
         let first_operation = journal.iter().find(|e| e.kind == EntryKind::Intent).map(|e| e.clock);
-        let analysis = Analysis::of_window(&state.data, &state.thresholds, since, until, first_operation);
-        let mut timeline: Vec<Entry> = state
-            .data
+        let analysis = Analysis::of_window(&data, &state.thresholds, since, until, first_operation);
+        let mut timeline: Vec<Entry> = data
             .timeline
             .iter()
             .filter(|e| e.at >= since && e.at <= until)

@@ -45,6 +45,7 @@ pub fn journal_entry(
         target: Some(op.target().to_string()),
         parameters: serde_json::to_value(op).ok(),
         api_call: Some(op.api_call()),
+        session_id: Some(session_id.to_string()),
         ..JournalEntry::new(session, clock, kind)
     }
 }

@@ -38,6 +38,8 @@ pub enum Msg {
     Resize,
     /// A one-line message for the status bar.
     Notice(String),
+    /// Timeline events other sessions wrote (annotations, notes, operations).
+    Shared(Vec<TimelineEvent>),
 }
 
 /// What `update` asks the outside world to do.
@@ -141,6 +143,14 @@ impl State {
                 Vec::new()
             }
             Msg::Resize => {
+                self.dirty = true;
+                Vec::new()
+            }
+            Msg::Shared(events) => {
+                for event in events {
+                    self.data.push_event(event);
+                }
+                self.analysis = crate::incident::Analysis::of(&self.data, &self.thresholds, self.now);
                 self.dirty = true;
                 Vec::new()
             }
