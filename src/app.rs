@@ -36,6 +36,7 @@ pub enum AppEvent {
     Op(OpUpdate),
     /// What other sessions and `warroom annotate` wrote to the journal.
     Shared(Vec<crate::model::TimelineEvent>),
+    WarRoom(crate::war_room::Side, crate::war_room::WarRoomStatus),
     /// A one-line message from work done off the loop (the postmortem export).
     Notice(String),
 }
@@ -57,6 +58,8 @@ pub struct App {
     pub journal: Result<Arc<Journal>, String>,
     pub session: Session,
     pub session_id: String,
+    /// The war room's link and the queue of journal lines to send there, when a log group is configured.
+    pub war_room: Option<(crate::war_room::WarRoomLink, tokio::sync::mpsc::UnboundedReceiver<JournalEntry>)>,
 }
 
 impl App {
@@ -70,6 +73,9 @@ impl App {
         spawn_signals(tx.clone());
         for feed in Feed::ALL {
             spawn_feed(self.telemetry.clone(), feed, tx.clone());
+        }
+        if let Some((link, lines)) = self.war_room.take() {
+            spawn_war_room(link, lines, tx.clone());
         }
         if let Ok(journal) = &self.journal {
             // Live: the last day's lines, so an observer who opens mid-incident sees what was done. Demo: only
@@ -128,6 +134,7 @@ impl App {
             AppEvent::Op(update) => Msg::Op(update),
             AppEvent::Notice(text) => Msg::Notice(text),
             AppEvent::Shared(events) => Msg::Shared(events),
+            AppEvent::WarRoom(side, status) => Msg::WarRoom(side, status),
         };
         let effects = self.state.update(msg);
         self.run_effects(effects, tx);
@@ -254,6 +261,25 @@ fn spawn_signals(tx: UnboundedSender<AppEvent>) {
             }
         }
     }
+}
+
+/// The war room's writer and reader, each on its own task; neither can hold up the loop or the local journal.
+fn spawn_war_room(
+    link: crate::war_room::WarRoomLink,
+    lines: tokio::sync::mpsc::UnboundedReceiver<JournalEntry>,
+    tx: UnboundedSender<AppEvent>,
+) {
+    use crate::war_room::{WarRoomEvent, read, write};
+    let report = |tx: UnboundedSender<AppEvent>| {
+        move |event: WarRoomEvent| {
+            let _ = tx.send(match event {
+                WarRoomEvent::Status(side, status) => AppEvent::WarRoom(side, status),
+                WarRoomEvent::Shared(events) => AppEvent::Shared(events),
+            });
+        }
+    };
+    tokio::spawn(write(link.clone(), lines, report(tx.clone())));
+    tokio::spawn(read(link, report(tx)));
 }
 
 /// How often the journal is read back for other sessions' lines.

@@ -103,6 +103,43 @@ impl Default for Thresholds {
     }
 }
 
+/// Where the journal goes: the local file (default: the XDG state directory) and, optionally, a CloudWatch Logs
+/// log group that every dashboard of the incident shares (the war room).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JournalSettings {
+    pub path: Option<PathBuf>,
+    pub log_group: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JournalTable {
+    path: Option<PathBuf>,
+    log_group: Option<String>,
+}
+
+/// `journal = "PATH"` (the older form) or `[journal]` with `path` and `log_group`; a visitor rather than an
+/// untagged enum, so a mistake in the table keeps its precise message ("unknown field `log_gruop`").
+impl<'de> Deserialize<'de> for JournalSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = JournalSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a path, or a table with `path` and `log_group`")
+            }
+            fn visit_str<E: serde::de::Error>(self, path: &str) -> Result<JournalSettings, E> {
+                Ok(JournalSettings { path: Some(PathBuf::from(path)), log_group: None })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<JournalSettings, A::Error> {
+                let t = JournalTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(JournalSettings { path: t.path, log_group: t.log_group })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
 /// Where to reach AWS; each overrides the default chain (flags override these in turn).
 #[derive(Debug, Clone, Default, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
@@ -142,8 +179,9 @@ pub struct Watch {
 pub struct Config {
     /// Who is operating, for the header and the journal (default: $USER).
     pub operator: Option<String>,
-    /// Journal path (default: the XDG state directory).
-    pub journal: Option<PathBuf>,
+    /// `journal = "PATH"`, or a `[journal]` table with `path` and the war room's `log_group`.
+    #[serde(default)]
+    pub journal: JournalSettings,
     #[serde(default)]
     pub thresholds: Thresholds,
     #[serde(default)]
@@ -206,5 +244,17 @@ mod tests {
     fn wrong_type_names_line() {
         let err = parse_toml::<Config>("\n\n[thresholds]\ndb_cpu_percent = \"high\"\n", "w.toml").expect_err("type");
         assert_eq!(err.line, Some(4), "{err}");
+    }
+
+    #[test]
+    fn journal_is_a_path_or_a_table_with_the_war_room() {
+        let old: Config = parse_toml("journal = \"/var/log/warroom.jsonl\"\n", "w.toml").expect("path");
+        assert_eq!(old.journal.path.as_deref(), Some(Path::new("/var/log/warroom.jsonl")));
+        let new: Config =
+            parse_toml("[journal]\npath = \"j.jsonl\"\nlog_group = \"/warroom/incidents\"\n", "w.toml").expect("table");
+        assert_eq!(new.journal.log_group.as_deref(), Some("/warroom/incidents"));
+        let err = parse_toml::<Config>("[journal]\nlog_gruop = \"x\"\n", "w.toml").expect_err("typo");
+        assert_eq!(err.line, Some(2), "{err}");
+        assert!(err.message.contains("log_gruop"), "{err}");
     }
 }

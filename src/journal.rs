@@ -135,6 +135,8 @@ impl JournalEntry {
 pub struct Journal {
     path: PathBuf,
     file: Mutex<File>,
+    /// The war room's queue: every line written here is also sent there (never instead, never first).
+    mirror: Option<tokio::sync::mpsc::UnboundedSender<JournalEntry>>,
 }
 
 impl Journal {
@@ -144,7 +146,13 @@ impl Journal {
             std::fs::create_dir_all(dir)?;
         }
         let file = OpenOptions::new().create(true).append(true).open(path)?;
-        Ok(Journal { path: path.to_path_buf(), file: Mutex::new(file) })
+        Ok(Journal { path: path.to_path_buf(), file: Mutex::new(file), mirror: None })
+    }
+
+    /// Also queue every line for the war room, after it is safely in the local file.
+    pub fn with_mirror(mut self, mirror: tokio::sync::mpsc::UnboundedSender<JournalEntry>) -> Journal {
+        self.mirror = Some(mirror);
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -156,7 +164,12 @@ impl Journal {
         line.push(b'\n');
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
         file.write_all(&line)?;
-        file.sync_data()
+        file.sync_data()?;
+        if let Some(mirror) = &self.mirror {
+            // The receiver is gone only when the war room task ended; the local line is what counts.
+            let _ = mirror.send(entry.clone());
+        }
+        Ok(())
     }
 
     /// Reads every whole line of a journal file (for tests and, later, export).

@@ -21,3 +21,4 @@ pub mod state;
 pub mod telemetry;
 pub mod text;
 pub mod ui;
+pub mod war_room;

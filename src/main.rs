@@ -22,8 +22,10 @@ use warroom::state::Msg;
 use warroom::state::{Mode, State};
 use warroom::telemetry::Feed;
 use warroom::telemetry::Telemetry;
+use warroom::telemetry::aws::connect::load_config;
 use warroom::telemetry::aws::{AwsOptions, AwsTelemetry, connect};
 use warroom::telemetry::sim::{Scenario, Sim, SimTelemetry};
+use warroom::war_room::WarRoomLink;
 
 /// Exit status for bad input (flags, config, keymap, scenario): nothing was started, nothing was written.
 const EXIT_USAGE: u8 = 2;
@@ -88,13 +90,30 @@ fn demo_backend(cli: &Cli) -> Result<Backend, StartError> {
     Ok(Backend { telemetry, guard, mode: "demo" })
 }
 
-async fn live_telemetry(cli: &Cli, config: &Config) -> Result<AwsTelemetry, StartError> {
-    let options = AwsOptions {
+/// Flags over the config's `[aws]`.
+fn aws_options(cli: &Cli, config: &Config) -> AwsOptions {
+    AwsOptions {
         profile: cli.profile.clone().or(config.aws.profile.clone()),
         region: cli.region.clone().or(config.aws.region.clone()),
         endpoint_url: cli.endpoint_url.clone().or(config.aws.endpoint_url.clone()),
-    };
-    let connection = connect(&options).await.map_err(|e| StartError::Aws(e.to_string()))?;
+    }
+}
+
+/// The war room's link, when the config names a log group: the same credentials chain as the live path, in
+/// demo mode too (so a demo can be run as a team exercise).
+async fn war_room_link(cli: &Cli, config: &Config, operator: &str, session_id: &str) -> Option<WarRoomLink> {
+    let group = config.journal.log_group.clone()?;
+    let sdk = load_config(&aws_options(cli, config)).await;
+    Some(WarRoomLink {
+        logs: aws_sdk_cloudwatchlogs::Client::new(&sdk),
+        group,
+        stream: format!("{}/{session_id}", operator.replace([':', '*'], "_")),
+        own_session: session_id.to_string(),
+    })
+}
+
+async fn live_telemetry(cli: &Cli, config: &Config) -> Result<AwsTelemetry, StartError> {
+    let connection = connect(&aws_options(cli, config)).await.map_err(|e| StartError::Aws(e.to_string()))?;
     Ok(AwsTelemetry::new(connection, config.watch.clone()))
 }
 
@@ -139,7 +158,7 @@ fn annotate(
     let path = cli
         .journal
         .clone()
-        .or(config.journal.clone())
+        .or(config.journal.path.clone())
         .or_else(paths::default_journal)
         .ok_or_else(|| usage("no journal path: set --journal, or HOME or XDG_STATE_HOME"))?;
     let journal = Journal::open(&path).map_err(|e| usage(format!("journal {}: {e}", path.display())))?;
@@ -151,6 +170,18 @@ fn annotate(
     };
     journal.append(&entry).map_err(|e| usage(format!("journal {}: {e}", path.display())))?;
     eprintln!("warroom: annotated in {}", path.display());
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    let session_id = entry.session_id.clone().unwrap_or_default();
+    if let Some(link) = runtime.block_on(war_room_link(cli, config, &session.operator, &session_id)) {
+        runtime.block_on(warroom::war_room::send_once(&link, &entry)).map_err(|e| {
+            StartError::Aws(format!(
+                "journaled in {}, but the war room ({}) did not take it: {e}",
+                path.display(),
+                link.group
+            ))
+        })?;
+        eprintln!("warroom: and in the war room, log group {}", link.group);
+    }
     Ok(())
 }
 
@@ -163,7 +194,7 @@ struct ExportRequest {
 
 /// `warroom export`: the journal, plus the history replayed (demo) or read back from AWS (live).
 async fn export(cli: &Cli, config: &Config, request: ExportRequest) -> Result<(), StartError> {
-    let journal_path = cli.journal.clone().or(config.journal.clone()).or_else(paths::default_journal);
+    let journal_path = cli.journal.clone().or(config.journal.path.clone()).or_else(paths::default_journal);
     let journal = match &journal_path {
         Some(path) if path.exists() => {
             Journal::read_all(path).map_err(|e| usage(format!("journal {}: {e}", path.display())))?
@@ -247,9 +278,16 @@ fn start(cli: Cli) -> Result<(), StartError> {
 
     color_eyre::install()?;
     let operator = config.operator.clone().unwrap_or_else(paths::operator_identity);
-    let journal_path: Option<PathBuf> = cli.journal.clone().or(config.journal.clone()).or_else(paths::default_journal);
+    let journal_path: Option<PathBuf> =
+        cli.journal.clone().or(config.journal.path.clone()).or_else(paths::default_journal);
+    let session_id = format!("{}-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S"), std::process::id());
+    let link = runtime.block_on(war_room_link(&cli, &config, &operator, &session_id));
+    let (mirror, lines) = tokio::sync::mpsc::unbounded_channel();
     let journal = match &journal_path {
-        Some(path) => Journal::open(path).map(Arc::new).map_err(|e| format!("journal {}: {e}", path.display())),
+        Some(path) => Journal::open(path)
+            .map(|j| if link.is_some() { j.with_mirror(mirror) } else { j })
+            .map(Arc::new)
+            .map_err(|e| format!("journal {}: {e}", path.display())),
         None => Err("no journal path: set --journal, or HOME or XDG_STATE_HOME".to_string()),
     };
 
@@ -265,7 +303,8 @@ fn start(cli: Cli) -> Result<(), StartError> {
             guard,
             journal,
             session: Session { operator, mode: mode.into(), read_only: cli.read_only },
-            session_id: format!("{}-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S"), std::process::id()),
+            session_id,
+            war_room: link.map(|l| (l, lines)),
         };
         let mut terminal = ratatui::try_init()?;
         let result = app.run(&mut terminal).await;

@@ -23,7 +23,7 @@ fn calls_in(paths: &[std::path::PathBuf]) -> BTreeSet<String> {
     for path in paths {
         let src = std::fs::read_to_string(path).expect("source");
         let bytes = src.as_bytes();
-        for service in ["sqs", "lambda", "rds", "cloudwatch", "sts"] {
+        for service in ["sqs", "lambda", "rds", "cloudwatch", "sts", "logs"] {
             let mut from = 0;
             while let Some(i) = src[from..].find(service).map(|i| i + from) {
                 from = i + service.len();
@@ -83,6 +83,15 @@ fn operator_policy_is_the_observer_plus_the_operations() {
         normalize(s, o)
     }));
     assert_eq!(policy_actions("operator.json"), expected, "policies/operator.json ≠ observer + src/ops/aws.rs");
+}
+
+/// The war room writes only to its own log group, observers included (they add notes): a policy of its own,
+/// attached beside the observer's or the operator's, scoped to `/warroom/*` groups.
+#[test]
+fn war_room_policy_is_exactly_its_log_calls() {
+    let calls = calls_in(&[Path::new(ROOT).join("src/war_room.rs")]);
+    assert_eq!(calls.len(), 3, "{calls:?}");
+    assert_eq!(policy_actions("war-room.json"), calls, "policies/war-room.json ≠ the calls in src/war_room.rs");
 }
 
 #[test]

@@ -40,6 +40,8 @@ pub enum Msg {
     Notice(String),
     /// Timeline events other sessions wrote (annotations, notes, operations).
     Shared(Vec<TimelineEvent>),
+    /// Whether the war room's log group is reachable, for writing or for reading.
+    WarRoom(crate::war_room::Side, crate::war_room::WarRoomStatus),
 }
 
 /// What `update` asks the outside world to do.
@@ -84,6 +86,8 @@ pub struct State {
     pub journal_error: Option<String>,
     /// A one-line message for the status bar: refusals, confirmations.
     pub notice: Option<String>,
+    /// The war room's state, when a log group is configured.
+    pub war_room: crate::war_room::WarRoomHealth,
     pub quit: bool,
     next_op_id: u64,
     dirty: bool,
@@ -102,6 +106,7 @@ impl State {
             operations: Vec::new(),
             journal_error: None,
             notice: None,
+            war_room: Default::default(),
             quit: false,
             next_op_id: 1,
             dirty: true,
@@ -147,11 +152,18 @@ impl State {
                 Vec::new()
             }
             Msg::Shared(events) => {
+                // The same line can arrive from the shared journal file and from the war room.
                 for event in events {
-                    self.data.push_event(event);
+                    if !self.data.timeline.contains(&event) {
+                        self.data.push_event(event);
+                    }
                 }
                 self.analysis = crate::incident::Analysis::of(&self.data, &self.thresholds, self.now);
                 self.dirty = true;
+                Vec::new()
+            }
+            Msg::WarRoom(side, status) => {
+                self.dirty |= self.war_room.update(side, status);
                 Vec::new()
             }
             Msg::Notice(text) => {

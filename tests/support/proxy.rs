@@ -35,6 +35,8 @@ struct Shared {
     actions: HashMap<String, usize>,
     request_lines: Vec<String>,
     rules: Vec<Rule>,
+    /// While set, every request is answered 503 without reaching the emulator: the endpoint is "down".
+    down: bool,
 }
 
 pub struct CountingProxy {
@@ -87,7 +89,13 @@ fn client_to_server(
                 if let Some(op) = line.split("/operation/").nth(1).and_then(|rest| rest.split(' ').next()) {
                     *s.counts.entry(op.to_string()).or_default() += 1;
                 }
-                if let Some(rule) = s.rules.iter_mut().find(|r| r.times > 0 && line.contains(&r.request_line)) {
+                if s.down {
+                    inject = Some(Fault::Respond {
+                        status: 503,
+                        error_type: "ServiceUnavailableException",
+                        message: "the proxy has the endpoint down".into(),
+                    });
+                } else if let Some(rule) = s.rules.iter_mut().find(|r| r.times > 0 && line.contains(&r.request_line)) {
                     rule.times -= 1;
                     inject = Some(rule.fault.clone());
                 }
@@ -160,6 +168,11 @@ impl CountingProxy {
     /// Requests with this `X-Amz-Target` (e.g. `AmazonSQS.GetQueueUrl`).
     pub fn target_count(&self, target: &str) -> usize {
         self.shared.lock().expect("shared").targets.get(target).copied().unwrap_or(0)
+    }
+
+    /// Takes the endpoint down (every request answered 503) or brings it back.
+    pub fn set_down(&self, down: bool) {
+        self.shared.lock().expect("shared").down = down;
     }
 
     /// Requests of an AWS query-protocol operation (RDS), by the `Action` in the body.

@@ -10,6 +10,7 @@ use crate::state::State;
 use crate::telemetry::Feed;
 use crate::text::{compact_duration, sanitize};
 use crate::ui::theme;
+use crate::war_room::WarRoomStatus;
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let mut spans = vec![Span::styled(" WARROOM ", theme::header()), Span::raw(" ")];
@@ -42,6 +43,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     };
     spans.push(Span::raw(format!("  {}  ", sanitize(&location, 40))));
     spans.push(freshness(state));
+    match state.war_room.summary() {
+        Some(WarRoomStatus::Connected) => spans.push(Span::styled("  war room ✓", theme::ok())),
+        Some(WarRoomStatus::Disconnected { queued, .. }) => spans.push(Span::styled(
+            format!(
+                "  war room disconnected{}",
+                if queued > 0 { format!(" ({queued} queued)") } else { String::new() }
+            ),
+            theme::alarm(),
+        )),
+        None => {}
+    }
     spans.push(Span::styled(format!("  op: {}", sanitize(&state.mode.operator, 24)), theme::dim()));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }

@@ -1,0 +1,278 @@
+//! The shared war room: every journal line (operation intent and outcome, note, annotation) also goes to a
+//! CloudWatch Logs log group, one stream per session, and every dashboard pointed at the group reads the others'
+//! lines back into its timeline within seconds. Losing the group never blocks the local journal or the screen:
+//! lines queue in memory, the header says "war room disconnected", and they are sent when it returns. A line
+//! sent twice (a timeout that had in fact gone through) is shown once: readers key lines by session and time.
+
+use std::collections::{HashSet, VecDeque};
+use std::time::Duration;
+
+use aws_sdk_cloudwatchlogs::Client;
+use aws_sdk_cloudwatchlogs::types::InputLogEvent;
+use tokio::sync::mpsc::UnboundedReceiver;
+
+use crate::journal::JournalEntry;
+use crate::model::TimelineEvent;
+use crate::telemetry::aws::errors::aws_error;
+
+/// Where this session's lines go.
+#[derive(Debug, Clone)]
+pub struct WarRoomLink {
+    pub logs: Client,
+    pub group: String,
+    /// This session's stream: `<operator>/<session id>`.
+    pub stream: String,
+    pub own_session: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WarRoomStatus {
+    Connected,
+    /// Why, and how many lines wait to be sent.
+    Disconnected {
+        why: String,
+        queued: usize,
+    },
+}
+
+/// The writer and the reader report apart: a group that can be read but not written (a missing permission)
+/// must still show as disconnected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    Writing,
+    Reading,
+}
+
+/// Both sides' last report, as the header shows it: disconnected if either side is.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct WarRoomHealth {
+    pub writing: Option<WarRoomStatus>,
+    pub reading: Option<WarRoomStatus>,
+}
+
+impl WarRoomHealth {
+    pub fn update(&mut self, side: Side, status: WarRoomStatus) -> bool {
+        let slot = match side {
+            Side::Writing => &mut self.writing,
+            Side::Reading => &mut self.reading,
+        };
+        let changed = slot.as_ref() != Some(&status);
+        *slot = Some(status);
+        changed
+    }
+
+    /// Connected once a side has answered and neither is failing; the writer's queue length when one is.
+    pub fn summary(&self) -> Option<WarRoomStatus> {
+        let failing = [&self.writing, &self.reading].into_iter().flatten().find_map(|s| match s {
+            WarRoomStatus::Disconnected { why, .. } => Some(why.clone()),
+            WarRoomStatus::Connected => None,
+        });
+        let queued = match &self.writing {
+            Some(WarRoomStatus::Disconnected { queued, .. }) => *queued,
+            _ => 0,
+        };
+        match failing {
+            Some(why) => Some(WarRoomStatus::Disconnected { why, queued }),
+            None if self.writing.is_some() || self.reading.is_some() => Some(WarRoomStatus::Connected),
+            None => None,
+        }
+    }
+}
+
+/// What the war room tells the dashboard.
+#[derive(Debug, Clone, PartialEq)]
+pub enum WarRoomEvent {
+    Status(Side, WarRoomStatus),
+    /// Other sessions' lines, as timeline events.
+    Shared(Vec<TimelineEvent>),
+}
+
+const READ_EVERY: Duration = Duration::from_secs(3);
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// CloudWatch Logs takes up to 10,000 events a call; a queue this long after an outage drains in a few calls.
+const BATCH: usize = 1000;
+
+/// One line's identity across retries and readers.
+pub fn line_key(e: &JournalEntry) -> String {
+    let who = e.session_id.clone().unwrap_or_else(|| e.session.operator.clone());
+    format!("{who}|{}|{:?}", e.time.timestamp_nanos_opt().unwrap_or_default(), e.kind)
+}
+
+/// Backoff with jitter, so dashboards that lost the group together do not return in lockstep.
+fn next_backoff(current: Duration) -> Duration {
+    let nanos = chrono::Utc::now().timestamp_subsec_nanos() as u64;
+    let jitter = Duration::from_millis(nanos % 500);
+    (current * 2).min(MAX_BACKOFF) + jitter
+}
+
+/// Sends every line that arrives on `lines` to the session's stream, in order, until the channel closes.
+pub async fn write(link: WarRoomLink, mut lines: UnboundedReceiver<JournalEntry>, report: impl Fn(WarRoomEvent)) {
+    let mut pending: VecDeque<JournalEntry> = VecDeque::new();
+    let mut stream_ready = false;
+    let mut backoff = Duration::from_secs(1);
+    loop {
+        while let Ok(line) = lines.try_recv() {
+            pending.push_back(line);
+        }
+        if pending.is_empty() {
+            match lines.recv().await {
+                Some(line) => pending.push_back(line),
+                None => return,
+            }
+            continue;
+        }
+        let sent = async {
+            if !stream_ready {
+                ensure_stream(&link).await?;
+                stream_ready = true;
+            }
+            let batch: Vec<InputLogEvent> = pending.iter().take(BATCH).filter_map(log_event).collect();
+            link.logs
+                .put_log_events()
+                .log_group_name(&link.group)
+                .log_stream_name(&link.stream)
+                .set_log_events(Some(batch))
+                .send()
+                .await
+                .map_err(|e| aws_error("logs:PutLogEvents", e))?;
+            Ok::<usize, crate::telemetry::aws::AwsError>(pending.len().min(BATCH))
+        }
+        .await;
+        match sent {
+            Ok(n) => {
+                pending.drain(..n);
+                backoff = Duration::from_secs(1);
+                report(WarRoomEvent::Status(Side::Writing, WarRoomStatus::Connected));
+            }
+            Err(e) => {
+                // The stream (or the group) may have gone: make it again before the next try.
+                stream_ready = false;
+                report(WarRoomEvent::Status(
+                    Side::Writing,
+                    WarRoomStatus::Disconnected { why: e.to_string(), queued: pending.len() },
+                ));
+                tokio::time::sleep(backoff).await;
+                backoff = next_backoff(backoff);
+            }
+        }
+    }
+}
+
+async fn ensure_stream(link: &WarRoomLink) -> Result<(), crate::telemetry::aws::AwsError> {
+    let made = link.logs.create_log_stream().log_group_name(&link.group).log_stream_name(&link.stream).send().await;
+    match made {
+        Ok(_) => Ok(()),
+        Err(e) => {
+            let e = aws_error("logs:CreateLogStream", e);
+            if e.code.as_deref() == Some("ResourceAlreadyExistsException") { Ok(()) } else { Err(e) }
+        }
+    }
+}
+
+fn log_event(line: &JournalEntry) -> Option<InputLogEvent> {
+    let message = serde_json::to_string(line).ok()?;
+    InputLogEvent::builder().timestamp(line.time.timestamp_millis()).message(message).build().ok()
+}
+
+/// Reads the group every few seconds and reports other sessions' lines, each once.
+pub async fn read(link: WarRoomLink, report: impl Fn(WarRoomEvent)) {
+    let mut seen: HashSet<String> = HashSet::new();
+    // From a day back: an observer who opens mid-incident sees what was done.
+    let mut since = chrono::Utc::now().timestamp_millis() - 24 * 3600 * 1000;
+    let mut backoff = READ_EVERY;
+    loop {
+        match read_since(&link, since).await {
+            Ok(lines) => {
+                let mut events = Vec::new();
+                for line in lines {
+                    // Overlapping reads (and a line sent twice) come back again: show each line once.
+                    since = since.max(line.time.timestamp_millis() - 5_000);
+                    if line.session_id.as_deref() == Some(link.own_session.as_str()) || !seen.insert(line_key(&line)) {
+                        continue;
+                    }
+                    events.extend(line.timeline_event());
+                }
+                if !events.is_empty() {
+                    report(WarRoomEvent::Shared(events));
+                }
+                report(WarRoomEvent::Status(Side::Reading, WarRoomStatus::Connected));
+                backoff = READ_EVERY;
+            }
+            Err(e) => {
+                report(WarRoomEvent::Status(
+                    Side::Reading,
+                    WarRoomStatus::Disconnected { why: e.to_string(), queued: 0 },
+                ));
+                backoff = next_backoff(backoff);
+            }
+        }
+        tokio::time::sleep(backoff).await;
+    }
+}
+
+async fn read_since(link: &WarRoomLink, since: i64) -> Result<Vec<JournalEntry>, crate::telemetry::aws::AwsError> {
+    let mut out = Vec::new();
+    let mut token = None;
+    // Bounded: a busy group costs a few calls a read, not hundreds.
+    for _ in 0..10 {
+        let page = link
+            .logs
+            .filter_log_events()
+            .log_group_name(&link.group)
+            .start_time(since)
+            .set_next_token(token.take())
+            .send()
+            .await
+            .map_err(|e| aws_error("logs:FilterLogEvents", e))?;
+        out.extend(page.events().iter().filter_map(|e| serde_json::from_str::<JournalEntry>(e.message()?).ok()));
+        match page.next_token() {
+            Some(t) => token = Some(t.to_string()),
+            None => break,
+        }
+    }
+    Ok(out)
+}
+
+/// `warroom annotate` with a war room: the one line, sent at once to a stream of its own.
+pub async fn send_once(link: &WarRoomLink, line: &JournalEntry) -> Result<(), crate::telemetry::aws::AwsError> {
+    ensure_stream(link).await?;
+    link.logs
+        .put_log_events()
+        .log_group_name(&link.group)
+        .log_stream_name(&link.stream)
+        .set_log_events(log_event(line).map(|e| vec![e]))
+        .send()
+        .await
+        .map_err(|e| aws_error("logs:PutLogEvents", e))?;
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn either_side_failing_is_disconnected_with_the_writers_queue() {
+        let mut h = WarRoomHealth::default();
+        assert_eq!(h.summary(), None, "not configured or not yet heard from");
+        h.update(Side::Reading, WarRoomStatus::Connected);
+        assert_eq!(h.summary(), Some(WarRoomStatus::Connected));
+        h.update(Side::Writing, WarRoomStatus::Disconnected { why: "AccessDenied".into(), queued: 3 });
+        assert_eq!(h.summary(), Some(WarRoomStatus::Disconnected { why: "AccessDenied".into(), queued: 3 }));
+        assert!(!h.update(Side::Reading, WarRoomStatus::Connected), "no change, no redraw");
+        h.update(Side::Writing, WarRoomStatus::Connected);
+        assert_eq!(h.summary(), Some(WarRoomStatus::Connected));
+    }
+
+    #[test]
+    fn a_line_keeps_its_key_across_a_resend() {
+        let session = crate::journal::Session { operator: "alice".into(), mode: "live".into(), read_only: false };
+        let mut line = JournalEntry::note(&session, chrono::Utc::now(), "x".into());
+        line.session_id = Some("s1".into());
+        let resent: JournalEntry = serde_json::from_str(&serde_json::to_string(&line).expect("json")).expect("back");
+        assert_eq!(line_key(&line), line_key(&resent));
+        let mut other = line.clone();
+        other.session_id = Some("s2".into());
+        assert_ne!(line_key(&line), line_key(&other));
+    }
+}

@@ -1,0 +1,116 @@
+//! The shared war room between two dashboards, through the emulator's CloudWatch Logs: the on-call's operation
+//! and an observer's note appear in each other's timeline (each has its own local journal, so nothing comes
+//! through a shared file); the log group then goes down behind a proxy and comes back: the note written during
+//! the outage arrives, once, and nothing is lost.
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use support::Emulator;
+use support::proxy::CountingProxy;
+use support::seed::{self, FUNCTION};
+use support::tmux::Tmux;
+
+const GROUP: &str = "/warroom/orders-incident";
+
+fn config(name: &str, operator: &str) -> (String, PathBuf) {
+    let dir = std::env::temp_dir().join(format!("warroom-war-room-{}-{name}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let journal = dir.join("journal.jsonl");
+    std::fs::remove_file(&journal).ok();
+    let path = dir.join("warroom.toml");
+    let text = format!(
+        "operator = \"{operator}\"\n[journal]\npath = \"{}\"\nlog_group = \"{GROUP}\"\n[watch]\nqueues = [\"orders\"]\nclusters = [\"core-db\"]\n",
+        journal.display()
+    );
+    std::fs::write(&path, text).expect("config");
+    (path.display().to_string(), journal)
+}
+
+fn dashboard(
+    emulator: &Emulator,
+    logs: &CountingProxy,
+    name: &str,
+    operator: &str,
+    read_only: bool,
+) -> (Tmux, PathBuf) {
+    let (config, journal) = config(name, operator);
+    let mut args = vec!["--config", config.as_str()];
+    if read_only {
+        args.push("--read-only");
+    }
+    let env = [
+        ("AWS_ENDPOINT_URL", emulator.url.as_str()),
+        // Only CloudWatch Logs goes through the proxy that can take it down.
+        ("AWS_ENDPOINT_URL_CLOUDWATCH_LOGS", logs.url.as_str()),
+        ("AWS_ACCESS_KEY_ID", "test"),
+        ("AWS_SECRET_ACCESS_KEY", "test"),
+        ("AWS_REGION", "us-east-1"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    (Tmux::start_with_env(name, &args, &env, 160, 48), journal)
+}
+
+/// Every message in the group, as the emulator holds it.
+async fn group_messages(sdk: &aws_config::SdkConfig) -> Vec<String> {
+    let logs = aws_sdk_cloudwatchlogs::Client::new(sdk);
+    let page = logs.filter_log_events().log_group_name(GROUP).send().await.expect("filter");
+    page.events().iter().filter_map(|e| e.message().map(str::to_string)).collect()
+}
+
+fn note(tmux: &Tmux, text: &str) {
+    tmux.keys(&["n"]);
+    tmux.wait_for("note", Duration::from_secs(5));
+    tmux.type_text(text);
+    tmux.keys(&["Enter"]);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operator_and_observer_share_the_war_room_and_an_outage_loses_nothing() {
+    let emulator = Emulator::start("war-room");
+    let sdk = emulator.sdk_config().await;
+    seed::incident(&sdk).await;
+    aws_sdk_cloudwatchlogs::Client::new(&sdk).create_log_group().log_group_name(GROUP).send().await.expect("group");
+    let logs = CountingProxy::start(&emulator.url);
+
+    let (alice, _) = dashboard(&emulator, &logs, "alice", "alice", false);
+    let (bob, bob_journal) = dashboard(&emulator, &logs, "bob", "bob", true);
+    alice.wait_for("war room ✓", Duration::from_secs(20)).to_string();
+    alice.wait_for("live→v2 (was v1)", Duration::from_secs(15));
+
+    // The on-call rolls back; the observer sees it, attributed, in its own timeline.
+    alice.keys(&["r"]);
+    alice.wait_for("lambda:UpdateAlias orders-consumer live 2 → 1", Duration::from_secs(5));
+    alice.type_text(FUNCTION);
+    alice.keys(&["Enter"]);
+    alice.wait_for("2 → 1: verified", Duration::from_secs(20));
+    bob.wait_for("alice: roll back orders-consumer:live 2 → 1 succeeded", Duration::from_secs(20));
+
+    // The observer may not operate, but may take notes; the on-call sees them.
+    note(&bob, "bob here: DB team paged");
+    alice.wait_for("bob here: DB team paged", Duration::from_secs(20));
+    let bob_lines = warroom::journal::Journal::read_all(&bob_journal).expect("bob's journal");
+    assert_eq!(bob_lines.len(), 1, "the observer journaled only its note: {bob_lines:?}");
+
+    // The log group goes away; the dashboard carries on and says so; the note waits.
+    logs.set_down(true);
+    note(&alice, "while the war room is down");
+    alice.wait_for("war room disconnected (1 queued)", Duration::from_secs(20));
+    alice.wait_for("while the war room is down", Duration::from_secs(5));
+    std::thread::sleep(Duration::from_secs(3));
+    assert!(!bob.screen().contains("while the war room is down"), "nothing got through while down");
+
+    logs.set_down(false);
+    bob.wait_for("while the war room is down", Duration::from_secs(45));
+    alice.wait_for("war room ✓", Duration::from_secs(30));
+
+    let messages = group_messages(&sdk).await;
+    let copies = messages.iter().filter(|m| m.contains("while the war room is down")).count();
+    assert_eq!(copies, 1, "sent once after the outage: {messages:#?}");
+    // Alice's rollback (intent and outcome) and her note, Bob's note: every line there, none twice.
+    assert_eq!(messages.len(), 4, "{messages:#?}");
+    let screen = bob.screen();
+    assert_eq!(screen.matches("while the war room is down").count(), 1, "shown once: {screen}");
+}
