@@ -36,6 +36,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             Style::new().fg(ratatui::style::Color::White).bg(theme::ALARM),
         ));
     }
+    // A lost war room is urgent (others no longer see what you do): a badge up front, not text at the end.
+    if let Some(WarRoomStatus::Disconnected { queued, .. }) = state.war_room.summary() {
+        let queued = if queued > 0 { format!(" ({queued} queued)") } else { String::new() };
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(
+            format!(" war room disconnected{queued} "),
+            Style::new().fg(ratatui::style::Color::White).bg(theme::ALARM),
+        ));
+    }
     spans.push(Span::styled(format!("  {} UTC", state.now.format("%H:%M:%S")), theme::bold()));
     let location = match &state.data.identity {
         Some(id) => format!("{} · {}", id.account, id.region),
@@ -43,16 +52,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     };
     spans.push(Span::raw(format!("  {}  ", sanitize(&location, 40))));
     spans.push(freshness(state));
-    match state.war_room.summary() {
-        Some(WarRoomStatus::Connected) => spans.push(Span::styled("  war room ✓", theme::ok())),
-        Some(WarRoomStatus::Disconnected { queued, .. }) => spans.push(Span::styled(
-            format!(
-                "  war room disconnected{}",
-                if queued > 0 { format!(" ({queued} queued)") } else { String::new() }
-            ),
-            theme::alarm(),
-        )),
-        None => {}
+    if state.war_room.summary() == Some(WarRoomStatus::Connected) {
+        spans.push(Span::styled("  war room ✓", theme::ok()));
     }
     spans.push(Span::styled(format!("  op: {}", sanitize(&state.mode.operator, 24)), theme::dim()));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
