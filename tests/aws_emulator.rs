@@ -319,3 +319,35 @@ async fn large_accounts_are_read_in_pages_and_discovery_is_bounded() {
         proxy.action_count("DescribeDBClusters")
     );
 }
+
+/// Management calls on the watched resources, by anyone, come from CloudTrail into the timeline with who made
+/// them — here a queue's attributes set by hand — and take part in the suspect ranking.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cloudtrail_shows_who_changed_a_watched_resource() {
+    let emulator = Emulator::start_with("cloudtrail", &[("CLOUDTRAIL_RECORDING", "1")]);
+    let config = emulator.sdk_config().await;
+    let seeded = seed::incident(&config).await;
+    aws_sdk_sqs::Client::new(&config)
+        .set_queue_attributes()
+        .queue_url(&seeded.queue_url)
+        .attributes(aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout, "60")
+        .send()
+        .await
+        .expect("a change by hand");
+    let telemetry = AwsTelemetry::new(connect_with(&config).await.expect("connect"), Some(watch()));
+    let obs = telemetry.poll(Feed::Inventory).await.expect("inventory");
+    let problems: Vec<_> = obs.iter().filter(|o| matches!(o, Observation::Problem { .. })).collect();
+    assert!(problems.is_empty(), "{problems:?}");
+    let change = obs
+        .iter()
+        .find_map(|o| match o {
+            Observation::Event(e) if e.text == format!("CloudTrail: SetQueueAttributes on {QUEUE}") => Some(e),
+            _ => None,
+        })
+        .unwrap_or_else(|| panic!("the change is in the timeline: {obs:#?}"));
+    assert_eq!(change.kind, warroom::model::EventKind::Change);
+    assert_eq!(change.resource.as_deref(), Some(QUEUE));
+    assert!(change.actor.is_some(), "who made it: {change:?}");
+    let noise = obs.iter().filter(|o| matches!(o, Observation::Event(e) if e.text.contains("SendMessage"))).count();
+    assert_eq!(noise, 0, "sending messages is not a change");
+}

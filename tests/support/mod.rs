@@ -41,6 +41,11 @@ fn free_port() -> u16 {
 impl Emulator {
     /// Starts ministack with only the services warroom uses, listening on 127.0.0.1 only.
     pub fn start(name: &str) -> Emulator {
+        Emulator::start_with(name, &[])
+    }
+
+    /// ministack with extra settings, e.g. `CLOUDTRAIL_RECORDING=1` so every call is in CloudTrail.
+    pub fn start_with(name: &str, settings: &[(&str, &str)]) -> Emulator {
         let port = free_port();
         let log = std::env::temp_dir().join(format!("warroom-ministack-{}-{name}.log", std::process::id()));
         let out = std::fs::File::create(&log).expect("log file");
@@ -48,9 +53,10 @@ impl Emulator {
             .args(["-m", "ministack"])
             .env("GATEWAY_PORT", port.to_string())
             .env("BIND_HOST", "127.0.0.1")
-            .env("SERVICES", "sqs,lambda,rds,cloudwatch,sts,logs")
+            .env("SERVICES", "sqs,lambda,rds,cloudwatch,sts,logs,cloudtrail")
             .env("IOT_MTLS_ENABLED", "0")
             .env("LOG_LEVEL", "WARNING")
+            .envs(settings.iter().copied())
             .stdin(Stdio::null())
             .stdout(out.try_clone().expect("log"))
             .stderr(out)

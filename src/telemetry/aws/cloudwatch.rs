@@ -82,8 +82,9 @@ fn to_query(id: String, m: &MetricQuery) -> MetricDataQuery {
     MetricDataQuery::builder().id(id).metric_stat(stat).return_data(true).build()
 }
 
+/// To the nanosecond: truncating to the second would leave out what happened in the current second.
 pub fn aws_time(t: DateTime<Utc>) -> AwsDateTime {
-    AwsDateTime::from_secs(t.timestamp())
+    AwsDateTime::from_secs_and_nanos(t.timestamp(), t.timestamp_subsec_nanos())
 }
 
 pub fn chrono_time(t: &AwsDateTime) -> DateTime<Utc> {

@@ -25,6 +25,7 @@ pub struct Clients {
     pub lambda: aws_sdk_lambda::Client,
     pub rds: aws_sdk_rds::Client,
     pub sts: aws_sdk_sts::Client,
+    pub cloudtrail: aws_sdk_cloudtrail::Client,
 }
 
 impl Clients {
@@ -35,6 +36,7 @@ impl Clients {
             lambda: aws_sdk_lambda::Client::new(config),
             rds: aws_sdk_rds::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
+            cloudtrail: aws_sdk_cloudtrail::Client::new(config),
         }
     }
 }

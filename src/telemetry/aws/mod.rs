@@ -2,6 +2,7 @@
 //! One `AwsTelemetry` holds what discovery found (queue URLs and ARNs, DLQs, consumers, aliases, clusters) and
 //! what earlier polls saw (alias versions, the last history timestamps), so each poll asks only for what changed.
 
+pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod connect;
 pub mod discovery;
@@ -120,6 +121,7 @@ impl AwsTelemetry {
         let now = Utc::now();
         out.extend(cloudwatch::poll_alarms(&self.clients().cloudwatch, &inventory, since).await);
         out.extend(rds::events(self.clients(), &inventory, since).await);
+        out.extend(cloudtrail::changes(self.clients(), &inventory, since).await);
         let aliases = {
             let memory = self.memory();
             memory.aliases.clone()
