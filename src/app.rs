@@ -60,6 +60,8 @@ pub struct App {
     pub session_id: String,
     /// The war room's link and the queue of journal lines to send there, when a log group is configured.
     pub war_room: Option<(crate::war_room::WarRoomLink, tokio::sync::mpsc::UnboundedReceiver<JournalEntry>)>,
+    /// Intents an earlier session journaled without an outcome: shown as unknown, then re-read.
+    pub unfinished: Vec<JournalEntry>,
 }
 
 impl App {
@@ -73,6 +75,9 @@ impl App {
         spawn_signals(tx.clone());
         for feed in Feed::ALL {
             spawn_feed(self.telemetry.clone(), feed, tx.clone());
+        }
+        for original in std::mem::take(&mut self.unfinished) {
+            self.adopt(original, &tx);
         }
         if let Some((link, lines)) = self.war_room.take() {
             spawn_war_room(link, lines, tx.clone());
@@ -156,18 +161,35 @@ impl App {
         None
     }
 
+    fn operation_context(&self) -> OperationContext {
+        OperationContext {
+            session: self.session.clone(),
+            session_id: self.session_id.clone(),
+            clock: {
+                let telemetry = self.telemetry.clone();
+                Arc::new(move || telemetry.now())
+            },
+        }
+    }
+
+    /// Shows an earlier session's unfinished operation as outcome unknown and has the state re-read (when this
+    /// session may use the operator; a read-only one leaves it unknown for the operator to settle).
+    fn adopt(&mut self, original: JournalEntry, tx: &UnboundedSender<AppEvent>) {
+        let Some(op) = crate::export::journaled_op(&original) else { return };
+        let id = self.state.adopt_unfinished(op.clone(), original.clock, &original.session.operator);
+        let reply = tx.clone();
+        let report = move |update| {
+            let _ = reply.send(AppEvent::Op(update));
+        };
+        // A read-only session has no operator: the record stays "outcome unknown", which is the truth.
+        let _ = self.guard.reverify(id, op, original, self.operation_context(), self.journal.clone(), report);
+    }
+
     fn run_effects(&mut self, effects: Vec<Effect>, tx: &UnboundedSender<AppEvent>) {
         for effect in effects {
             match effect {
                 Effect::Execute { id, op } => {
-                    let ctx = OperationContext {
-                        session: self.session.clone(),
-                        session_id: self.session_id.clone(),
-                        clock: {
-                            let telemetry = self.telemetry.clone();
-                            Arc::new(move || telemetry.now())
-                        },
-                    };
+                    let ctx = self.operation_context();
                     let reply = tx.clone();
                     let report = move |update| {
                         // The receiver is gone only when the loop has ended; nothing is left to tell.

@@ -131,6 +131,17 @@ impl JournalEntry {
     }
 }
 
+/// Operations whose intent was journaled but whose outcome never was — the session ended (an SSH drop, a
+/// kill) while the call was in flight — among `mode`'s lines written since `since`.
+pub fn unfinished(entries: &[JournalEntry], mode: &str, since: DateTime<Utc>) -> Vec<JournalEntry> {
+    entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Intent && e.session.mode == mode && e.time >= since && e.op_id.is_some())
+        .filter(|i| !entries.iter().any(|o| o.kind == EntryKind::Outcome && o.op_id == i.op_id))
+        .cloned()
+        .collect()
+}
+
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
@@ -195,5 +206,21 @@ mod tests {
         let back = Journal::read_all(&path).expect("read");
         assert_eq!(back, vec![entry.clone(), entry]);
         std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn unfinished_means_an_intent_without_an_outcome() {
+        let session = Session { operator: "alice".into(), mode: "live".into(), read_only: false };
+        let intent = |id: &str| JournalEntry {
+            op_id: Some(id.into()),
+            ..JournalEntry::new(&session, Utc::now(), EntryKind::Intent)
+        };
+        let done =
+            JournalEntry { op_id: Some("a".into()), ..JournalEntry::new(&session, Utc::now(), EntryKind::Outcome) };
+        let lines = vec![intent("a"), done, intent("b")];
+        let open = unfinished(&lines, "live", Utc::now() - chrono::Duration::hours(1));
+        assert_eq!(open.iter().map(|e| e.op_id.as_deref()).collect::<Vec<_>>(), [Some("b")]);
+        assert!(unfinished(&lines, "demo", Utc::now() - chrono::Duration::hours(1)).is_empty(), "other mode");
+        assert!(unfinished(&lines, "live", Utc::now() + chrono::Duration::hours(1)).is_empty(), "too old");
     }
 }

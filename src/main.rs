@@ -185,6 +185,10 @@ fn annotate(
     Ok(())
 }
 
+fn mode_is_live(backend: &Backend) -> bool {
+    backend.mode == "live"
+}
+
 struct ExportRequest {
     since: Option<String>,
     until: Option<String>,
@@ -291,6 +295,13 @@ fn start(cli: Cli) -> Result<(), StartError> {
         None => Err("no journal path: set --journal, or HOME or XDG_STATE_HOME".to_string()),
     };
 
+    // Live only: a demo restarts its simulation, so an earlier demo's operation has nothing to re-read.
+    let unfinished = match (&journal, mode_is_live(&backend)) {
+        (Ok(j), true) => Journal::read_all(j.path())
+            .map(|all| warroom::journal::unfinished(&all, "live", chrono::Utc::now() - chrono::Duration::hours(24)))
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
     let exit = runtime.block_on(async {
         let Backend { telemetry, guard, mode } = backend;
         let state_mode = Mode { read_only: cli.read_only, source: telemetry.source(), operator: operator.clone() };
@@ -305,6 +316,7 @@ fn start(cli: Cli) -> Result<(), StartError> {
             session: Session { operator, mode: mode.into(), read_only: cli.read_only },
             session_id,
             war_room: link.map(|l| (l, lines)),
+            unfinished,
         };
         let mut terminal = ratatui::try_init()?;
         let result = app.run(&mut terminal).await;

@@ -30,7 +30,12 @@ async fn alias_version(config: &aws_config::SdkConfig) -> String {
 
 fn start(emulator: &Emulator, name: &str, read_only: bool) -> (Tmux, String) {
     let (config, journal) = files(name);
-    let mut args = vec!["--config", config.as_str(), "--journal", journal.as_str()];
+    (launch(emulator, name, &config, &journal, read_only), journal)
+}
+
+/// The dashboard in tmux against the emulator, with only the environment a new user would set.
+fn launch(emulator: &Emulator, name: &str, config: &str, journal: &str, read_only: bool) -> Tmux {
+    let mut args = vec!["--config", config, "--journal", journal];
     if read_only {
         args.push("--read-only");
     }
@@ -41,7 +46,7 @@ fn start(emulator: &Emulator, name: &str, read_only: bool) -> (Tmux, String) {
         ("AWS_REGION", "us-east-1"),
         ("AWS_EC2_METADATA_DISABLED", "true"),
     ];
-    (Tmux::start_with_env(name, &args, &env, 160, 48), journal)
+    Tmux::start_with_env(name, &args, &env, 160, 48)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -208,4 +213,40 @@ async fn annotations_and_other_sessions_notes_reach_the_timeline() {
 
     let empty = warroom_against(&emulator, &["annotate", "--journal", &journal, "  "]);
     assert_eq!(empty.status.code(), Some(2), "an empty annotation is refused");
+}
+
+/// An operation in flight when its session dropped: the intent is journaled, the outcome is not. The next start
+/// shows it as outcome unknown, re-reads the alias (it never calls again), and journals what it found under the
+/// same operation id.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unfinished_operation_of_a_dropped_session_is_re_read_on_the_next_start() {
+    use warroom::journal::{EntryKind, Journal, Session};
+    use warroom::ops::Op;
+    let emulator = Emulator::start("e2e-unfinished");
+    let sdk = emulator.sdk_config().await;
+    seed::incident(&sdk).await;
+    // The call went through just before the SSH session dropped: the alias is already at 1.
+    let lambda = aws_sdk_lambda::Client::new(&sdk);
+    lambda.update_alias().function_name(FUNCTION).name("live").function_version("1").send().await.expect("moved");
+    let (config, journal) = files("unfinished");
+    let session = Session { operator: "alice".into(), mode: "live".into(), read_only: false };
+    let op = Op::Rollback { function: FUNCTION.into(), alias: "live".into(), from: "2".into(), to: "1".into() };
+    let intent = warroom::ops::runner::journal_entry(
+        &session,
+        "20261124T000000-4242",
+        1,
+        &op,
+        EntryKind::Intent,
+        chrono::Utc::now() - chrono::Duration::minutes(2),
+    );
+    Journal::open(std::path::Path::new(&journal)).expect("journal").append(&intent).expect("intent");
+
+    let tmux = launch(&emulator, "unfinished", &config, &journal, false);
+    tmux.wait_for("outcome found after a restart", Duration::from_secs(20));
+    let lines = Journal::read_all(std::path::Path::new(&journal)).expect("journal");
+    assert_eq!(lines.len(), 2, "no new intent: re-read, never called again: {lines:#?}");
+    assert_eq!(lines[1].kind, EntryKind::Outcome);
+    assert_eq!(lines[1].op_id, intent.op_id, "the outcome settles the original operation");
+    assert_eq!(lines[1].result.as_deref(), Some("succeeded"));
+    assert_eq!(alias_version(&sdk).await, "1");
 }

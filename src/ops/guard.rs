@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::runner::{OperationContext, run_operation};
 use super::{Op, OpUpdate, Operator};
-use crate::journal::Journal;
+use crate::journal::{Journal, JournalEntry};
 
 pub struct Guard {
     operator: Option<Arc<dyn Operator>>,
@@ -33,6 +33,23 @@ impl Guard {
 
     pub fn can_operate(&self) -> bool {
         self.operator.is_some()
+    }
+
+    /// Re-reads the state an unfinished operation of an earlier session should have produced, and journals
+    /// what it finds. Verification only reads, but it goes through the operator, so read-only sessions skip it.
+    pub fn reverify(
+        &self,
+        id: u64,
+        op: Op,
+        original: JournalEntry,
+        ctx: OperationContext,
+        journal: Result<Arc<Journal>, String>,
+        report: impl Fn(OpUpdate) + Send + Sync + 'static,
+    ) -> Result<(), Refusal> {
+        let operator = self.operator.clone().ok_or(Refusal::ReadOnly)?;
+        let journal = journal.map_err(Refusal::NoJournal)?;
+        tokio::spawn(super::runner::reverify(id, op, original, operator, journal, ctx, report));
+        Ok(())
     }
 
     /// Journals the intent, then calls, verifies and journals the outcome on a task of its own; progress comes

@@ -56,6 +56,38 @@ async fn append(journal: &Arc<Journal>, entry: JournalEntry) -> std::io::Result<
     tokio::task::spawn_blocking(move || journal.append(&entry)).await.map_err(std::io::Error::other)?
 }
 
+/// An operation a previous session started but never saw finish: re-read the state (verify only, never call
+/// again) and journal the outcome under the original operation's id.
+pub async fn reverify(
+    id: u64,
+    op: Op,
+    original: JournalEntry,
+    operator: Arc<dyn Operator>,
+    journal: Arc<Journal>,
+    ctx: OperationContext,
+    report: impl Fn(OpUpdate) + Send + Sync,
+) {
+    let (phase, text) = match operator.verify(&op).await {
+        Ok(seen) => (OpPhase::Succeeded, format!("outcome found after a restart: {seen}")),
+        Err(e) => (OpPhase::Unknown, format!("outcome unknown after a restart; the state does not show it: {e}")),
+    };
+    let mut outcome = JournalEntry {
+        kind: EntryKind::Outcome,
+        clock: (ctx.clock)(),
+        time: Utc::now(),
+        session: ctx.session.clone(),
+        session_id: Some(ctx.session_id.clone()),
+        ..original
+    };
+    outcome.result = Some(phase.label().to_string());
+    outcome.text = Some(text.clone());
+    let text = match append(&journal, outcome).await {
+        Ok(()) => text,
+        Err(e) => format!("{text} (the outcome could not be journaled: {e})"),
+    };
+    report(OpUpdate { id, phase, message: text, at: (ctx.clock)() });
+}
+
 pub async fn run_operation(
     id: u64,
     op: Op,

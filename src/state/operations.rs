@@ -52,6 +52,24 @@ impl State {
         vec![Effect::Execute { id, op }]
     }
 
+    /// An operation an earlier session started and never saw finish: shown as outcome unknown until the state
+    /// is re-read. Returns its id for the re-read's updates.
+    pub fn adopt_unfinished(&mut self, op: Op, started: DateTime<Utc>, who: &str) -> u64 {
+        let id = self.next_op_id;
+        self.next_op_id += 1;
+        let message =
+            format!("started by {who} at {}; that session ended before the outcome", started.format("%H:%M:%S"));
+        self.operations.push(OperationRecord { id, op: op.clone(), phase: OpPhase::Unknown, started, message });
+        self.timeline_op(
+            &op,
+            self.now,
+            format!("{} by {who}: outcome unknown (session ended); re-reading", op.summary()),
+        );
+        self.notice = Some(format!("{}: outcome unknown from an earlier session; re-reading state", op.summary()));
+        self.dirty = true;
+        id
+    }
+
     pub(super) fn apply_op_update(&mut self, update: OpUpdate) {
         let Some(record) = self.operations.iter_mut().find(|o| o.id == update.id) else { return };
         record.phase = update.phase;
