@@ -31,6 +31,12 @@ impl Guard {
         Guard { operator: None }
     }
 
+    /// The operator and the journal, or why not: nothing reaches the operator without both.
+    fn door(&self, journal: Result<Arc<Journal>, String>) -> Result<(Arc<dyn Operator>, Arc<Journal>), Refusal> {
+        let operator = self.operator.clone().ok_or(Refusal::ReadOnly)?;
+        Ok((operator, journal.map_err(Refusal::NoJournal)?))
+    }
+
     pub fn can_operate(&self) -> bool {
         self.operator.is_some()
     }
@@ -46,8 +52,7 @@ impl Guard {
         journal: Result<Arc<Journal>, String>,
         report: impl Fn(OpUpdate) + Send + Sync + 'static,
     ) -> Result<(), Refusal> {
-        let operator = self.operator.clone().ok_or(Refusal::ReadOnly)?;
-        let journal = journal.map_err(Refusal::NoJournal)?;
+        let (operator, journal) = self.door(journal)?;
         tokio::spawn(super::runner::reverify(id, op, original, operator, journal, ctx, report));
         Ok(())
     }
@@ -62,8 +67,7 @@ impl Guard {
         journal: Result<Arc<Journal>, String>,
         report: impl Fn(OpUpdate) + Send + Sync + 'static,
     ) -> Result<(), Refusal> {
-        let operator = self.operator.clone().ok_or(Refusal::ReadOnly)?;
-        let journal = journal.map_err(Refusal::NoJournal)?;
+        let (operator, journal) = self.door(journal)?;
         tokio::spawn(run_operation(id, op, operator, journal, ctx, report));
         Ok(())
     }

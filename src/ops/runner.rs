@@ -71,7 +71,7 @@ pub async fn reverify(
         Ok(seen) => (OpPhase::Succeeded, format!("outcome found after a restart: {seen}")),
         Err(e) => (OpPhase::Unknown, format!("outcome unknown after a restart; the state does not show it: {e}")),
     };
-    let mut outcome = JournalEntry {
+    let outcome = JournalEntry {
         kind: EntryKind::Outcome,
         clock: (ctx.clock)(),
         time: Utc::now(),
@@ -79,13 +79,18 @@ pub async fn reverify(
         session_id: Some(ctx.session_id.clone()),
         ..original
     };
+    let text = journal_outcome(&journal, outcome, phase, text).await;
+    report(OpUpdate { id, phase, message: text, at: (ctx.clock)() });
+}
+
+/// Writes the outcome line; what the user is told says so when it could not be written.
+async fn journal_outcome(journal: &Arc<Journal>, mut outcome: JournalEntry, phase: OpPhase, text: String) -> String {
     outcome.result = Some(phase.label().to_string());
     outcome.text = Some(text.clone());
-    let text = match append(&journal, outcome).await {
+    match append(journal, outcome).await {
         Ok(()) => text,
         Err(e) => format!("{text} (the outcome could not be journaled: {e})"),
-    };
-    report(OpUpdate { id, phase, message: text, at: (ctx.clock)() });
+    }
 }
 
 pub async fn run_operation(
@@ -125,12 +130,7 @@ pub async fn run_operation(
         Err(e @ OpError::Unknown(_)) => (OpPhase::Unknown, e.to_string()),
         Err(e) => (OpPhase::Failed, e.to_string()),
     };
-    let mut outcome = entry(&ctx, id, &op, EntryKind::Outcome);
-    outcome.result = Some(phase.label().to_string());
-    outcome.text = Some(text.clone());
-    let text = match append(&journal, outcome).await {
-        Ok(()) => text,
-        Err(e) => format!("{text} (the outcome could not be journaled: {e})"),
-    };
+    let outcome = entry(&ctx, id, &op, EntryKind::Outcome);
+    let text = journal_outcome(&journal, outcome, phase, text).await;
     send(phase, text);
 }
