@@ -142,6 +142,43 @@ pub fn unfinished(entries: &[JournalEntry], mode: &str, since: DateTime<Utc>) ->
         .collect()
 }
 
+/// A `kill -9` can stop a write part-way (the kernel checks for fatal signals between pages), leaving the
+/// file ending inside a line. That fragment is cut off, so the next line starts on a line of its own. What it
+/// loses is harmless: a torn intent means the call was never made (the call follows the intent), and a torn
+/// outcome leaves an intent without one, which the next start shows as "outcome unknown" and re-reads.
+fn repair_torn_tail(path: &Path) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = match OpenOptions::new().read(true).write(true).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let len = file.metadata()?.len();
+    let mut end = len;
+    let mut chunk = vec![0u8; 64 * 1024];
+    while end > 0 {
+        let start = end.saturating_sub(chunk.len() as u64);
+        let buf = &mut chunk[..(end - start) as usize];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(buf)?;
+        if let Some(i) = buf.iter().rposition(|b| *b == b'\n') {
+            let keep = start + i as u64 + 1;
+            if keep < len {
+                file.set_len(keep)?;
+                file.sync_data()?;
+            }
+            return Ok(());
+        }
+        end = start;
+    }
+    // No newline at all: the only line there is torn.
+    if len > 0 {
+        file.set_len(0)?;
+        file.sync_data()?;
+    }
+    Ok(())
+}
+
 #[derive(Debug)]
 pub struct Journal {
     path: PathBuf,
@@ -151,11 +188,13 @@ pub struct Journal {
 }
 
 impl Journal {
-    /// Opens (creating the directory and file if needed) for appending.
+    /// Opens (creating the directory and file if needed) for appending, first cutting off a line a killed
+    /// writer left half-written.
     pub fn open(path: &Path) -> std::io::Result<Journal> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir)?;
         }
+        repair_torn_tail(path)?;
         let file = OpenOptions::new().create(true).append(true).open(path)?;
         Ok(Journal { path: path.to_path_buf(), file: Mutex::new(file), mirror: None })
     }
