@@ -175,7 +175,7 @@ impl App {
     /// Shows an earlier session's unfinished operation as outcome unknown and has the state re-read (when this
     /// session may use the operator; a read-only one leaves it unknown for the operator to settle).
     fn adopt(&mut self, original: JournalEntry, tx: &UnboundedSender<AppEvent>) {
-        let Some(op) = crate::export::journaled_op(&original) else { return };
+        let Some(op) = original.op() else { return };
         let id = self.state.adopt_unfinished(op.clone(), original.clock, &original.session.operator);
         let reply = tx.clone();
         let report = move |update| {

@@ -108,16 +108,16 @@ impl JournalEntry {
         }
     }
 
+    /// The operation an intent or outcome line is about, read back from its parameters.
+    pub fn op(&self) -> Option<crate::ops::Op> {
+        self.parameters.clone().and_then(|p| serde_json::from_value(p).ok())
+    }
+
     /// How another session's line shows in this dashboard's timeline: annotations as the deploys and changes
     /// they mark, notes as notes, operations as who did what and how it ended.
     pub fn timeline_event(&self) -> Option<TimelineEvent> {
         let who = self.session.operator.clone();
-        let op = || {
-            self.parameters
-                .clone()
-                .and_then(|p| serde_json::from_value::<crate::ops::Op>(p).ok())
-                .map(|op| op.summary())
-        };
+        let op = || self.op().map(|op| op.summary());
         let (kind, text) = match (self.kind, self.annotation) {
             (EntryKind::Annotation, Some(AnnotationKind::Deploy)) => (EventKind::Deploy, self.text.clone()?),
             (EntryKind::Annotation, Some(AnnotationKind::Migration)) => (EventKind::Change, self.text.clone()?),

@@ -13,7 +13,6 @@ use crate::incident::onset::crossings;
 use crate::incident::{Analysis, lead_text};
 use crate::journal::{EntryKind, JournalEntry};
 use crate::model::{EventKind, MetricKind, Series};
-use crate::ops::Op;
 use crate::state::State;
 
 #[derive(Debug, Clone, Serialize)]
@@ -112,17 +111,12 @@ fn summarize(
     })
 }
 
-/// The operation a journal line is about, read back from its parameters.
-pub fn journaled_op(entry: &JournalEntry) -> Option<Op> {
-    entry.parameters.clone().and_then(|p| serde_json::from_value(p).ok())
-}
-
 fn operations(journal: &[JournalEntry]) -> Vec<Operation> {
     let mut out: Vec<(Option<String>, Operation)> = Vec::new();
     for e in journal {
         match e.kind {
             EntryKind::Intent => {
-                let what = journaled_op(e).map(|op| op.summary()).or(e.operation.clone()).unwrap_or_default();
+                let what = e.op().map(|op| op.summary()).or(e.operation.clone()).unwrap_or_default();
                 out.push((
                     e.op_id.clone(),
                     Operation {

@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::journaled_op;
 use crate::config::Thresholds;
 use crate::journal::{EntryKind, JournalEntry};
 use crate::ops::sim::apply;
@@ -52,7 +51,7 @@ pub fn replay(scenario: Scenario, journal: &[JournalEntry], thresholds: Threshol
     let mut state = State::new(mode, thresholds, world.now());
     let intents = journal.iter().filter(|e| e.kind == EntryKind::Intent && e.clock <= until);
     for entry in intents {
-        let Some(op) = journaled_op(entry) else { continue };
+        let Some(op) = entry.op() else { continue };
         world.advance_to(entry.clock);
         // A call refused then is refused again now: the replay is the same world at the same moment.
         let _ = apply(&mut world, &op, &entry.session.operator);
