@@ -199,7 +199,7 @@ struct ExportRequest {
 /// `warroom export`: the journal, plus the history replayed (demo) or read back from AWS (live).
 async fn export(cli: &Cli, config: &Config, request: ExportRequest) -> Result<(), StartError> {
     let journal_path = cli.journal.clone().or(config.journal.path.clone()).or_else(paths::default_journal);
-    let journal = match &journal_path {
+    let all = match &journal_path {
         Some(path) if path.exists() => {
             Journal::read_all(path).map_err(|e| usage(format!("journal {}: {e}", path.display())))?
         }
@@ -208,6 +208,7 @@ async fn export(cli: &Cli, config: &Config, request: ExportRequest) -> Result<()
             Vec::new()
         }
     };
+    let journal = export::session_lines(&all, !cli.demo);
     let parse = |text: &Option<String>, reference| match text {
         Some(t) => export::parse_time(t, reference).map(Some).map_err(usage),
         None => Ok(None),
@@ -218,7 +219,6 @@ async fn export(cli: &Cli, config: &Config, request: ExportRequest) -> Result<()
             None => Scenario::seed_incident(),
         }
         .map_err(usage)?;
-        let journal = export::replay::last_demo_session(&journal);
         let until = parse(&request.until, chrono::Utc::now())?
             .unwrap_or_else(|| export::replay::default_until(&scenario, &journal));
         let title = scenario.name.clone();
@@ -239,7 +239,6 @@ async fn export(cli: &Cli, config: &Config, request: ExportRequest) -> Result<()
             let result = telemetry.poll(feed).await;
             state.update(Msg::Telemetry { feed, result });
         }
-        let journal: Vec<_> = journal.into_iter().filter(|e| e.session.mode == "live").collect();
         (state, journal, telemetry.source().location, until)
     };
     let since = parse(&request.since, until)?.unwrap_or_else(|| export::default_since(&state, &journal, until));

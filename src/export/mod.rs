@@ -294,6 +294,16 @@ impl Postmortem {
     }
 }
 
+/// The journal lines a postmortem of this mode is made from: every live line (the window then picks), or the
+/// last demo session's (earlier demo runs replayed the same simulated hours).
+pub fn session_lines(all: &[JournalEntry], live: bool) -> Vec<JournalEntry> {
+    if live {
+        all.iter().filter(|e| e.session.mode == "live").cloned().collect()
+    } else {
+        replay::last_demo_session(all)
+    }
+}
+
 /// The dashboard's export key: the postmortem of what the dashboard holds, from half an hour before the first
 /// change to now, written as Markdown beside the journal. Returns where.
 pub fn write_beside_journal(state: &State, journal_path: &std::path::Path) -> Result<std::path::PathBuf, String> {
@@ -302,11 +312,7 @@ pub fn write_beside_journal(state: &State, journal_path: &std::path::Path) -> Re
     } else {
         Vec::new()
     };
-    let journal = if state.mode.source.live {
-        all.into_iter().filter(|e| e.session.mode == "live").collect()
-    } else {
-        replay::last_demo_session(&all)
-    };
+    let journal = session_lines(&all, state.mode.source.live);
     let until = state.now;
     let since = default_since(state, &journal, until);
     let title = format!("warroom · {}", state.mode.source.location);
