@@ -32,7 +32,9 @@ pub struct Analysis {
 impl Analysis {
     /// What the dashboard shows at `now`: the latest (ongoing or recent) breach of each resource.
     pub fn of(data: &Data, thresholds: &Thresholds, now: DateTime<Utc>) -> Analysis {
-        Analysis::with(data, thresholds, Episode::Latest { now }, now)
+        let onsets = Analysis::onsets(data, thresholds, Episode::Latest { now });
+        let verdicts = Analysis::verdicts(data, &onsets, now);
+        Analysis { onsets, verdicts }
     }
 
     /// What a postmortem of `since..until` shows: the first breach of each resource in the window, with the
@@ -45,34 +47,30 @@ impl Analysis {
         until: DateTime<Utc>,
         first_operation: Option<DateTime<Utc>>,
     ) -> Analysis {
-        let first = Analysis::with(data, thresholds, Episode::FirstIn { since, until }, until);
-        let during = first.onsets.first().map_or(until, |(o, _)| {
+        let onsets = Analysis::onsets(data, thresholds, Episode::FirstIn { since, until });
+        let during = onsets.first().map_or(until, |(o, _)| {
             let settled = o.at + chrono::Duration::minutes(15);
             first_operation.filter(|t| *t > o.at).map_or(settled, |t| t.min(settled)).min(until)
         });
-        Analysis {
-            verdicts: Analysis::with(data, thresholds, Episode::FirstIn { since, until }, during).verdicts,
-            ..first
-        }
+        let verdicts = Analysis::verdicts(data, &onsets, during);
+        Analysis { onsets, verdicts }
     }
 
-    fn with(data: &Data, thresholds: &Thresholds, episode: Episode, now: DateTime<Utc>) -> Analysis {
+    fn onsets(data: &Data, thresholds: &Thresholds, episode: Episode) -> Vec<(Onset, Vec<Suspect>)> {
         let window = thresholds.suspect_window();
-        let onsets: Vec<(Onset, Vec<Suspect>)> = onset::onsets(data, thresholds, episode)
+        onset::onsets(data, thresholds, episode)
             .into_iter()
             .map(|o| {
                 let s = suspects::suspects(data, &o, window);
                 (o, s)
             })
-            .collect();
-        // Every queue is compared with the hour before the incident's first onset: before anything went wrong.
-        let verdicts = match onsets.first() {
-            Some((first, _)) => {
-                data.queues.iter().filter_map(|q| verdict::verdict(data, &q.name, first.at, now)).collect()
-            }
-            None => Vec::new(),
-        };
-        Analysis { onsets, verdicts }
+            .collect()
+    }
+
+    /// Every queue compared at `now` with the hour before the incident's first onset: before anything went wrong.
+    fn verdicts(data: &Data, onsets: &[(Onset, Vec<Suspect>)], now: DateTime<Utc>) -> Vec<Verdict> {
+        let Some((first, _)) = onsets.first() else { return Vec::new() };
+        data.queues.iter().filter_map(|q| verdict::verdict(data, &q.name, first.at, now)).collect()
     }
 
     /// The best suspect of the incident's first anomaly that has one, with that onset.
