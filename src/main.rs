@@ -185,10 +185,6 @@ fn annotate(
     Ok(())
 }
 
-fn mode_is_live(backend: &Backend) -> bool {
-    backend.mode == "live"
-}
-
 struct ExportRequest {
     since: Option<String>,
     until: Option<String>,
@@ -295,7 +291,7 @@ fn start(cli: Cli) -> Result<(), StartError> {
     };
 
     // Live only: a demo restarts its simulation, so an earlier demo's operation has nothing to re-read.
-    let unfinished = match (&journal, mode_is_live(&backend)) {
+    let unfinished = match (&journal, backend.mode == "live") {
         (Ok(j), true) => Journal::read_all(j.path())
             .map(|all| warroom::journal::unfinished(&all, "live", chrono::Utc::now() - chrono::Duration::hours(24)))
             .unwrap_or_default(),
