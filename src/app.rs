@@ -326,15 +326,20 @@ impl TailScope {
 
 fn spawn_journal_tail(path: std::path::PathBuf, scope: TailScope, tx: UnboundedSender<AppEvent>) {
     tokio::spawn(async move {
-        let tail = Arc::new(std::sync::Mutex::new(crate::journal_tail::JournalTail::new(path)));
+        let mut tail = crate::journal_tail::JournalTail::new(path);
         loop {
-            let reader = tail.clone();
-            let read = tokio::task::spawn_blocking(move || reader.lock().map(|mut t| t.read_new()).ok()).await;
-            let entries = match read {
-                Ok(Some(Ok(entries))) => entries,
-                // An unreadable journal is reported where it matters: when an operation tries to write it.
-                _ => Vec::new(),
+            // The reader goes to the blocking pool and comes back with what it read.
+            let Ok((back, read)) = tokio::task::spawn_blocking(move || {
+                let read = tail.read_new();
+                (tail, read)
+            })
+            .await
+            else {
+                return;
             };
+            tail = back;
+            // An unreadable journal is reported where it matters: when an operation tries to write it.
+            let entries = read.unwrap_or_default();
             let events: Vec<_> =
                 entries.iter().filter(|e| scope.admits(e)).filter_map(|e| e.timeline_event()).collect();
             if !events.is_empty() && tx.send(AppEvent::Shared(events)).is_err() {
