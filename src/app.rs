@@ -10,6 +10,7 @@ use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
 
+use crate::backoff::Backoff;
 use crate::journal::{Journal, JournalEntry, Session};
 use crate::keymap::Keymap;
 use crate::model::Observation;
@@ -350,15 +351,41 @@ fn spawn_journal_tail(path: std::path::PathBuf, scope: TailScope, tx: UnboundedS
     });
 }
 
-/// Polls one feed forever on its own task; results (or errors) go to the loop.
+/// A poll unanswered this long is reported while it goes on waiting: a hung endpoint shows in its panes within
+/// seconds, not after the SDK's 30 s operation timeout.
+const LATE_AFTER: Duration = Duration::from_secs(10);
+
+/// Polls one feed forever on its own task; results (or errors) go to the loop. After a failure the next poll
+/// waits longer (doubling up to twice the cadence, at least 30 s, with jitter); the first success restores the
+/// cadence.
 fn spawn_feed(telemetry: Arc<dyn Telemetry>, feed: Feed, tx: UnboundedSender<AppEvent>) {
     tokio::spawn(async move {
+        let cadence = telemetry.cadence(feed);
+        let mut backoff = Backoff::new(cadence, (cadence * 2).max(Duration::from_secs(30)));
         loop {
-            let result = telemetry.poll(feed).await;
+            let poll = telemetry.poll(feed);
+            tokio::pin!(poll);
+            let result = tokio::select! {
+                result = &mut poll => result,
+                _ = tokio::time::sleep(LATE_AFTER) => {
+                    let late = TelemetryError {
+                        service: feed.label().into(),
+                        message: format!("no answer for {} s; still waiting", LATE_AFTER.as_secs()),
+                    };
+                    if tx.send(AppEvent::Telemetry { feed, result: Err(late) }).is_err() {
+                        return;
+                    }
+                    poll.await
+                }
+            };
+            match &result {
+                Ok(_) => backoff.succeeded(),
+                Err(_) => backoff.failed(),
+            }
             if tx.send(AppEvent::Telemetry { feed, result }).is_err() {
                 return;
             }
-            tokio::time::sleep(telemetry.cadence(feed)).await;
+            tokio::time::sleep(backoff.wait()).await;
         }
     });
 }

@@ -5,6 +5,7 @@
 
 pub mod action;
 pub mod app;
+pub mod backoff;
 pub mod cli;
 pub mod config;
 pub mod export;

@@ -162,7 +162,11 @@ impl Snapshot {
                 })
                 .collect(),
             not_found: d.missing.iter().map(|(k, n)| format!("{}: {n}", kind_label(*k))).collect(),
-            problems: state.feeds.iter().flat_map(|f| f.last_error.iter().chain(f.problems.iter())).cloned().collect(),
+            problems: state
+                .feeds
+                .iter()
+                .flat_map(|f| f.last_error.iter().cloned().chain(f.problems.iter().map(|p| p.text.clone())))
+                .collect(),
             notes: d
                 .truncated
                 .iter()

@@ -11,6 +11,7 @@ use aws_sdk_cloudwatchlogs::Client;
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use tokio::sync::mpsc::UnboundedReceiver;
 
+use crate::backoff::Backoff;
 use crate::journal::JournalEntry;
 use crate::model::TimelineEvent;
 use crate::telemetry::aws::errors::aws_error;
@@ -98,18 +99,11 @@ pub fn line_key(e: &JournalEntry) -> String {
     format!("{who}|{}|{:?}", e.time.timestamp_nanos_opt().unwrap_or_default(), e.kind)
 }
 
-/// Backoff with jitter, so dashboards that lost the group together do not return in lockstep.
-fn next_backoff(current: Duration) -> Duration {
-    let nanos = chrono::Utc::now().timestamp_subsec_nanos() as u64;
-    let jitter = Duration::from_millis(nanos % 500);
-    (current * 2).min(MAX_BACKOFF) + jitter
-}
-
 /// Sends every line that arrives on `lines` to the session's stream, in order, until the channel closes.
 pub async fn write(link: WarRoomLink, mut lines: UnboundedReceiver<JournalEntry>, report: impl Fn(WarRoomEvent)) {
     let mut pending: VecDeque<JournalEntry> = VecDeque::new();
     let mut stream_ready = false;
-    let mut backoff = Duration::from_secs(1);
+    let mut backoff = Backoff::new(Duration::from_secs(1), MAX_BACKOFF);
     loop {
         while let Ok(line) = lines.try_recv() {
             pending.push_back(line);
@@ -141,7 +135,7 @@ pub async fn write(link: WarRoomLink, mut lines: UnboundedReceiver<JournalEntry>
         match sent {
             Ok(n) => {
                 pending.drain(..n);
-                backoff = Duration::from_secs(1);
+                backoff.succeeded();
                 report(WarRoomEvent::Status(Side::Writing, WarRoomStatus::Connected));
             }
             Err(e) => {
@@ -151,8 +145,8 @@ pub async fn write(link: WarRoomLink, mut lines: UnboundedReceiver<JournalEntry>
                     Side::Writing,
                     WarRoomStatus::Disconnected { why: e.to_string(), queued: pending.len() },
                 ));
-                tokio::time::sleep(backoff).await;
-                backoff = next_backoff(backoff);
+                backoff.failed();
+                tokio::time::sleep(backoff.wait()).await;
             }
         }
     }
@@ -179,7 +173,7 @@ pub async fn read(link: WarRoomLink, report: impl Fn(WarRoomEvent)) {
     let mut seen: HashSet<String> = HashSet::new();
     // From a day back: an observer who opens mid-incident sees what was done.
     let mut since = chrono::Utc::now().timestamp_millis() - 24 * 3600 * 1000;
-    let mut backoff = READ_EVERY;
+    let mut backoff = Backoff::new(READ_EVERY, MAX_BACKOFF);
     loop {
         match read_since(&link, since).await {
             Ok(lines) => {
@@ -196,17 +190,17 @@ pub async fn read(link: WarRoomLink, report: impl Fn(WarRoomEvent)) {
                     report(WarRoomEvent::Shared(events));
                 }
                 report(WarRoomEvent::Status(Side::Reading, WarRoomStatus::Connected));
-                backoff = READ_EVERY;
+                backoff.succeeded();
             }
             Err(e) => {
                 report(WarRoomEvent::Status(
                     Side::Reading,
                     WarRoomStatus::Disconnected { why: e.to_string(), queued: 0 },
                 ));
-                backoff = next_backoff(backoff);
+                backoff.failed();
             }
         }
-        tokio::time::sleep(backoff).await;
+        tokio::time::sleep(backoff.wait()).await;
     }
 }
 

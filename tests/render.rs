@@ -212,3 +212,29 @@ fn the_changes_view_lists_each_onset_and_its_suspects() {
     scene.state.update(Msg::Action(Action::Changes));
     assert!(scene.state.ui.popup.is_none(), "the same key closes it");
 }
+
+#[test]
+fn a_failing_feed_marks_only_its_panes_stale_with_age_and_error_until_it_answers() {
+    use warroom::telemetry::{Feed, TelemetryError};
+    let mut scene = Scene::at_minute(45.0, false);
+    let last_ok = scene.state.feeds[Feed::Fast.index()].last_ok.expect("the fast feed answered");
+    let error = TelemetryError { service: "sqs".into(), message: "GetQueueAttributes: timed out".into() };
+    scene.state.update(Msg::Telemetry { feed: Feed::Fast, result: Err(error) });
+    scene.state.update(Msg::Tick(last_ok + chrono::Duration::seconds(130)));
+    for (w, h) in SIZES {
+        let buffer = render(&scene.state, w, h);
+        let screen = text(&buffer);
+        assert!(screen.contains("Queues · stale 2m10s: sqs: GetQueueAt"), "{w}x{h}\n{screen}");
+        assert!(screen.contains("Dead-letter queues · stale 2m10s"), "{w}x{h}\n{screen}");
+        assert_eq!(screen.matches("stale 2m10s").count(), 2, "only the panes the fast feed fills:\n{screen}");
+        assert_eq!(fg_at(&buffer, "stale 2m10s"), warroom::ui::theme::warn().fg.expect("a colour"));
+    }
+    // The next poll that answers clears it; rows were never dropped meanwhile.
+    let recovered = Scene::at_minute(45.0, false);
+    let fresh = recovered.state.feeds[Feed::Fast.index()].clone();
+    scene.state.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(Vec::new()) });
+    assert!(scene.state.feeds[Feed::Fast.index()].last_error.is_none(), "{fresh:?}");
+    let screen = text(&render(&scene.state, 160, 48));
+    assert!(!screen.contains("stale"), "{screen}");
+    assert!(screen.contains("orders-dlq"), "{screen}");
+}

@@ -84,8 +84,9 @@ pub enum Observation {
         value: f64,
     },
     Event(TimelineEvent),
-    /// One call of a poll failed; the rest of the poll still counts.
+    /// One call of a poll failed; the rest of the poll still counts. `subject` is what it leaves out of date.
     Problem {
+        subject: Subject,
         source: String,
         message: String,
     },
@@ -100,6 +101,18 @@ pub enum Observation {
         kind: ResourceKind,
         limit: usize,
     },
+}
+
+/// What a failed call leaves out of date, so the pane that shows it can say its rows are stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Subject {
+    Queues,
+    DeadLetterQueues,
+    Functions,
+    Databases,
+    Alarms,
+    /// Deploys, events and CloudTrail changes: the timeline.
+    Changes,
 }
 
 /// The kinds of resource a pane lists.

@@ -68,7 +68,17 @@ pub struct FeedHealth {
     pub last_ok: Option<DateTime<Utc>>,
     pub last_error: Option<String>,
     /// Calls of the last poll that failed while the rest succeeded.
-    pub problems: Vec<String>,
+    pub problems: Vec<FeedProblem>,
+}
+
+/// One failed call of a poll that otherwise answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedProblem {
+    pub subject: crate::model::Subject,
+    /// "source: error".
+    pub text: String,
+    /// When this subject's data was last good: the feed's last answer before the call began failing.
+    pub stale_since: Option<DateTime<Utc>>,
 }
 
 #[derive(Debug, Clone)]
@@ -188,10 +198,18 @@ impl State {
         match result {
             Ok(observations) => {
                 let mut clock = None;
-                let mut problems = Vec::new();
+                let mut problems: Vec<FeedProblem> = Vec::new();
+                let (earlier, last_ok) = (std::mem::take(&mut health.problems), health.last_ok);
                 for obs in observations {
-                    if let crate::model::Observation::Problem { source, message } = &obs {
-                        problems.push(format!("{source}: {message}"));
+                    if let crate::model::Observation::Problem { subject, source, message } = &obs {
+                        // A call failing poll after poll keeps the time its data was last good.
+                        let stale_since =
+                            earlier.iter().find(|p| p.subject == *subject).map_or(last_ok, |p| p.stale_since);
+                        problems.push(FeedProblem {
+                            subject: *subject,
+                            text: format!("{source}: {message}"),
+                            stale_since,
+                        });
                     }
                     if let Some(t) = self.data.apply(obs) {
                         clock = Some(t);

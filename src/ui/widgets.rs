@@ -9,23 +9,80 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Axis, Block, Chart, Dataset, GraphType};
 
 use super::theme;
-use crate::model::{ResourceKind, Series, TimelineEvent};
+use crate::model::{ResourceKind, Series, Subject, TimelineEvent};
 use crate::state::{PaneId, State};
+use crate::telemetry::Feed;
 
-/// The bordered block of a pane; the focused pane's border is highlighted.
+/// The bordered block of a pane; the focused pane's border is highlighted. The title carries what the reader
+/// must know before trusting the rows: that discovery was cut short, and that the data is stale and why.
 pub fn pane_block(state: &State, pane: PaneId, extra: &str) -> Block<'static> {
     let focused = state.ui.focus == pane && state.ui.popup.is_none();
     let style = if focused { theme::focused_border() } else { theme::dim() };
     // In the title, not after the rows (with more rows than fit, a last line is never seen), and first, since a
     // narrow terminal cuts the end of a title.
     let truncated = resource_kinds(pane).iter().filter_map(|k| state.data.truncated.get(k)).max();
-    let extra = match truncated {
-        Some(limit) if extra.is_empty() => format!("first {limit} found"),
-        Some(limit) => format!("first {limit} found · {extra}"),
-        None => extra.to_string(),
-    };
-    let title = if extra.is_empty() { format!(" {} ", pane.title()) } else { format!(" {} · {extra} ", pane.title()) };
-    Block::bordered().border_style(style).title(Span::styled(title, if focused { style } else { theme::bold() }))
+    let mut notes = Vec::new();
+    if let Some(stale) = staleness(state, pane) {
+        notes.push(Span::styled(stale, theme::warn()));
+    }
+    if let Some(limit) = truncated {
+        notes.push(Span::raw(format!("first {limit} found")));
+    }
+    if !extra.is_empty() {
+        notes.push(Span::raw(extra.to_string()));
+    }
+    let title_style = if focused { style } else { theme::bold() };
+    let mut spans = vec![Span::styled(format!(" {}", pane.title()), title_style)];
+    for note in notes {
+        spans.push(Span::styled(" · ", title_style));
+        spans.push(if note.style == Style::default() { note.style(title_style) } else { note });
+    }
+    spans.push(Span::styled(" ", title_style));
+    Block::bordered().border_style(style).title(Line::from(spans))
+}
+
+/// "stale 2m10s: sqs: timed out" when the data a pane shows stopped arriving: a feed it reads failed its last
+/// poll, or one of the calls behind its rows did. How old the rows are (by the dashboard clock) and the last
+/// error, so nobody acts on numbers that stopped moving.
+pub fn staleness(state: &State, pane: PaneId) -> Option<String> {
+    let failed_feeds = pane_feeds(pane)
+        .iter()
+        .map(|feed| &state.feeds[feed.index()])
+        .filter_map(|health| Some((health.last_error.as_deref()?, health.last_ok)));
+    let failed_calls = state
+        .feeds
+        .iter()
+        .flat_map(|health| health.problems.iter())
+        .filter(|problem| subject_pane(problem.subject) == pane)
+        .map(|problem| (problem.text.as_str(), problem.stale_since));
+    let (error, since) = failed_feeds.chain(failed_calls).min_by_key(|(_, since)| *since)?;
+    let error = crate::text::sanitize(error, 60);
+    Some(match since {
+        Some(since) => format!("stale {}: {error}", crate::text::compact_duration(state.now - since)),
+        None => format!("no data yet: {error}"),
+    })
+}
+
+/// The pane showing a subject.
+fn subject_pane(subject: Subject) -> PaneId {
+    match subject {
+        Subject::Queues => PaneId::Queues,
+        Subject::DeadLetterQueues => PaneId::Dlqs,
+        Subject::Functions => PaneId::Deploys,
+        Subject::Databases => PaneId::Database,
+        Subject::Alarms => PaneId::Alarms,
+        Subject::Changes => PaneId::Timeline,
+    }
+}
+
+/// The feeds whose data a pane shows.
+fn pane_feeds(pane: PaneId) -> &'static [Feed] {
+    match pane {
+        PaneId::Queues => &[Feed::Fast, Feed::Metrics],
+        PaneId::Dlqs => &[Feed::Fast],
+        PaneId::Database | PaneId::Deploys => &[Feed::Metrics, Feed::Inventory],
+        PaneId::Alarms | PaneId::Timeline => &[Feed::Inventory],
+    }
 }
 
 /// The kinds of resource a pane lists, for what discovery says about them.

@@ -15,6 +15,8 @@ pub enum Fault {
     Respond { status: u16, error_type: &'static str, message: String },
     /// Forward the request (it happens) but hold the response back this long.
     DelayResponse(Duration),
+    /// Never forward and never answer: the connection stays open and silent, as behind a black-holed route.
+    Hang,
 }
 
 #[derive(Debug, Clone)]
@@ -37,6 +39,8 @@ struct Shared {
     rules: Vec<Rule>,
     /// While set, every request is answered 503 without reaching the emulator: the endpoint is "down".
     down: bool,
+    /// While set, every request is swallowed without an answer: the endpoint "hangs".
+    hang: bool,
 }
 
 pub struct CountingProxy {
@@ -89,7 +93,9 @@ fn client_to_server(
                 if let Some(op) = line.split("/operation/").nth(1).and_then(|rest| rest.split(' ').next()) {
                     *s.counts.entry(op.to_string()).or_default() += 1;
                 }
-                if s.down {
+                if s.hang {
+                    inject = Some(Fault::Hang);
+                } else if s.down {
                     inject = Some(Fault::Respond {
                         status: 503,
                         error_type: "ServiceUnavailableException",
@@ -109,6 +115,12 @@ fn client_to_server(
                 return;
             }
             Some(Fault::DelayResponse(d)) => *delay.lock().expect("delay") = Some(d),
+            Some(Fault::Hang) => {
+                // Read and drop until the client gives up; the emulator never hears of it.
+                while matches!(client.read(&mut buf), Ok(n) if n > 0) {}
+                let _ = server.shutdown(Shutdown::Both);
+                return;
+            }
             None => {}
         }
         if server.write_all(&buf[..n]).is_err() {
@@ -173,6 +185,11 @@ impl CountingProxy {
     /// Takes the endpoint down (every request answered 503) or brings it back.
     pub fn set_down(&self, down: bool) {
         self.shared.lock().expect("shared").down = down;
+    }
+
+    /// Makes every request hang unanswered, or lets them through again.
+    pub fn set_hang(&self, hang: bool) {
+        self.shared.lock().expect("shared").hang = hang;
     }
 
     /// Requests of an AWS query-protocol operation (RDS), by the `Action` in the body.

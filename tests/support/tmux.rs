@@ -72,6 +72,19 @@ impl Tmux {
         }
     }
 
+    /// Waits until `needle` is no longer on screen; returns how long that took.
+    pub fn wait_gone(&self, needle: &str, timeout: Duration) -> Duration {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if !screen.contains(needle) {
+                return start.elapsed();
+            }
+            assert!(start.elapsed() < timeout, "`{needle}` still on screen after {timeout:?}:\n{screen}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
     pub fn pane_pid(&self) -> u32 {
         let out = self.tmux(&["display-message", "-p", "-t", "e2e", "#{pane_pid}"]);
         String::from_utf8_lossy(&out.stdout).trim().parse().expect("pane pid")

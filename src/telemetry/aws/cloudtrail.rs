@@ -11,7 +11,7 @@ use super::connect::Clients;
 use super::discovery::Inventory;
 use super::errors::AwsErrorKind;
 use super::paging::read_pages;
-use crate::model::{EventKind, Observation, TimelineEvent};
+use crate::model::{EventKind, Observation, Subject, TimelineEvent};
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 
 /// Data-plane calls are not changes (real CloudTrail keeps them out of LookupEvents; an emulator may not).
@@ -104,7 +104,11 @@ pub async fn changes(clients: &Clients, inventory: &Inventory, since: DateTime<U
     match read.error {
         // No CloudTrail here (not allowed, or not offered): the timeline just has no management calls.
         Some(e) if matches!(e.kind, AwsErrorKind::AccessDenied | AwsErrorKind::Unsupported) => {}
-        Some(e) => out.push(Observation::Problem { source: "cloudtrail".into(), message: e.to_string() }),
+        Some(e) => out.push(Observation::Problem {
+            subject: Subject::Changes,
+            source: "cloudtrail".into(),
+            message: e.to_string(),
+        }),
         None => {}
     }
     out

@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use super::discovery::Inventory;
 use super::errors::{AwsError, aws_error};
 use super::paging::read_pages;
-use crate::model::{AlarmState, AlarmStatus, EventKind, MetricKind, Observation, TimelineEvent};
+use crate::model::{AlarmState, AlarmStatus, EventKind, MetricKind, Observation, Subject, TimelineEvent};
 
 /// GetMetricData accepts at most this many queries per call.
 pub const MAX_QUERIES_PER_CALL: usize = 500;
@@ -200,7 +200,11 @@ pub async fn poll_alarms(
             }));
         }
         if let Some(e) = read.error {
-            out.push(Observation::Problem { source: "alarms".into(), message: e.to_string() });
+            out.push(Observation::Problem {
+                subject: Subject::Alarms,
+                source: "alarms".into(),
+                message: e.to_string(),
+            });
         }
     }
     // Newest first, 100 a page; the first poll reaches back three hours, later ones only since the last.
@@ -229,7 +233,7 @@ pub async fn poll_alarms(
         }));
     }
     if let Some(e) = read.error {
-        out.push(Observation::Problem { source: "alarms".into(), message: e.to_string() });
+        out.push(Observation::Problem { subject: Subject::Alarms, source: "alarms".into(), message: e.to_string() });
     }
     out
 }

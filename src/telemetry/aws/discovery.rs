@@ -9,7 +9,7 @@ use super::errors::{AwsErrorKind, aws_error};
 use super::paging::read_pages;
 use super::rds::MAX_PAGES;
 use crate::config::Watch;
-use crate::model::{ClusterKind, Observation, ResourceKind};
+use crate::model::{ClusterKind, Observation, ResourceKind, Subject};
 
 /// At most this many resources of a kind when discovering an unfamiliar account.
 pub const LIMIT: usize = 50;
@@ -93,8 +93,8 @@ pub fn function_from_arn(arn: &str) -> (String, Option<String>) {
     }
 }
 
-fn problem(source: &str, message: String) -> Observation {
-    Observation::Problem { source: source.to_string(), message }
+fn problem(subject: Subject, source: &str, message: String) -> Observation {
+    Observation::Problem { subject, source: source.to_string(), message }
 }
 
 async fn resolve_queue(
@@ -111,7 +111,7 @@ async fn resolve_queue(
                 _ if e.code.as_deref().is_some_and(|c| c.contains("NonExistentQueue")) => {
                     Observation::Missing { kind: ResourceKind::Queue, name: name.to_string() }
                 }
-                _ => problem("sqs", e.to_string()),
+                _ => problem(Subject::Queues, "sqs", e.to_string()),
             });
             return None;
         }
@@ -127,7 +127,7 @@ async fn resolve_queue(
     let attrs = match attrs {
         Ok(out) => out.attributes().cloned().unwrap_or_default(),
         Err(e) => {
-            notes.push(problem("sqs", aws_error("sqs:GetQueueAttributes", e).to_string()));
+            notes.push(problem(Subject::Queues, "sqs", aws_error("sqs:GetQueueAttributes", e).to_string()));
             Default::default()
         }
     };
@@ -150,7 +150,7 @@ async fn list_queue_names(clients: &Clients, notes: &mut Vec<Observation>) -> Ve
             names
         }
         Err(e) => {
-            notes.push(problem("sqs", aws_error("sqs:ListQueues", e).to_string()));
+            notes.push(problem(Subject::Queues, "sqs", aws_error("sqs:ListQueues", e).to_string()));
             Vec::new()
         }
     }
@@ -170,7 +170,11 @@ async fn consumer_of(clients: &Clients, queue_arn: &str, notes: &mut Vec<Observa
             FunctionRef { name, alias }
         }),
         Err(e) => {
-            notes.push(problem("lambda", aws_error("lambda:ListEventSourceMappings", e).to_string()));
+            notes.push(problem(
+                Subject::Functions,
+                "lambda",
+                aws_error("lambda:ListEventSourceMappings", e).to_string(),
+            ));
             None
         }
     }
@@ -232,7 +236,7 @@ async fn dlq_sources(clients: &Clients, dlq_url: &str, notes: &mut Vec<Observati
         Err(e) => {
             let e = aws_error("sqs:ListDeadLetterSourceQueues", e);
             if e.kind != AwsErrorKind::Unsupported {
-                notes.push(problem("sqs", e.to_string()));
+                notes.push(problem(Subject::DeadLetterQueues, "sqs", e.to_string()));
             }
             None
         }
@@ -261,7 +265,7 @@ async fn functions(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
                     .collect()
             }
             Err(e) => {
-                inv.notes.push(problem("lambda", aws_error("lambda:ListFunctions", e).to_string()));
+                inv.notes.push(problem(Subject::Functions, "lambda", aws_error("lambda:ListFunctions", e).to_string()));
                 Vec::new()
             }
         },
@@ -289,7 +293,7 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
         }
         // One named cluster that does not exist is a NotFound error, reported below as "not found".
         if let Some(e) = read.error.filter(|e| e.kind != AwsErrorKind::NotFound) {
-            inv.notes.push(problem("rds", e.to_string()));
+            inv.notes.push(problem(Subject::Databases, "rds", e.to_string()));
         }
         for id in wanted.iter().flatten() {
             if inv.cluster(id).is_none() {
@@ -333,7 +337,7 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
             inv.notes.push(Observation::Truncated { kind: ResourceKind::Instance, limit: LIMIT });
         }
         if let Some(e) = read.error {
-            inv.notes.push(problem("rds", e.to_string()));
+            inv.notes.push(problem(Subject::Databases, "rds", e.to_string()));
         }
         for id in &standalone {
             if inv.cluster(id).is_none() {

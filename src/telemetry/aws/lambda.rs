@@ -9,7 +9,7 @@ use chrono::{DateTime, Utc};
 use super::connect::Clients;
 use super::discovery::Inventory;
 use super::errors::{AwsErrorKind, aws_error};
-use crate::model::{EventKind, FunctionStatus, Observation, ResourceKind, TimelineEvent};
+use crate::model::{EventKind, FunctionStatus, Observation, ResourceKind, Subject, TimelineEvent};
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AliasSeen {
@@ -67,7 +67,7 @@ pub async fn poll(
                 out.push(if e.kind == AwsErrorKind::NotFound {
                     Observation::Missing { kind: ResourceKind::Function, name: f.name.clone() }
                 } else {
-                    Observation::Problem { source: f.name.clone(), message: e.to_string() }
+                    Observation::Problem { subject: Subject::Functions, source: f.name.clone(), message: e.to_string() }
                 });
                 continue;
             }

@@ -9,7 +9,7 @@ use super::cloudwatch::{aws_time, chrono_time};
 use super::connect::Clients;
 use super::discovery::{Inventory, cluster_ref};
 use super::paging::read_pages;
-use crate::model::{ClusterStatus, EventKind, InstanceStatus, Observation, ResourceKind, Role, TimelineEvent};
+use crate::model::{ClusterStatus, EventKind, InstanceStatus, Observation, ResourceKind, Role, Subject, TimelineEvent};
 
 /// 100 records a page: up to 500 clusters, instances or events a poll.
 pub const MAX_PAGES: usize = 5;
@@ -33,7 +33,11 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
             }
         }
         if let Some(e) = read.error {
-            out.push(Observation::Problem { source: "rds".into(), message: e.to_string() });
+            out.push(Observation::Problem {
+                subject: Subject::Databases,
+                source: "rds".into(),
+                message: e.to_string(),
+            });
         }
     }
     let read = read_pages(
@@ -52,7 +56,7 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
         })
         .collect();
     if let Some(e) = read.error {
-        out.push(Observation::Problem { source: "rds".into(), message: e.to_string() });
+        out.push(Observation::Problem { subject: Subject::Databases, source: "rds".into(), message: e.to_string() });
     }
     for c in &inventory.clusters {
         if c.standalone() && !statuses.is_empty() && !statuses.contains_key(&c.id) {
@@ -112,7 +116,7 @@ pub async fn events(clients: &Clients, inventory: &Inventory, since: DateTime<Ut
         })
         .collect();
     if let Some(e) = read.error {
-        out.push(Observation::Problem { source: "rds".into(), message: e.to_string() });
+        out.push(Observation::Problem { subject: Subject::Databases, source: "rds".into(), message: e.to_string() });
     }
     out
 }

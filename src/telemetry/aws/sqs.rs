@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::connect::Clients;
 use super::discovery::{Inventory, QueueRef, name_from_arn};
 use super::errors::{AwsErrorKind, aws_error};
-use crate::model::{DlqStatus, Observation, QueueStatus, RedriveStatus, RedriveTask};
+use crate::model::{DlqStatus, Observation, QueueStatus, RedriveStatus, RedriveTask, Subject};
 
 struct Counts {
     visible: u64,
@@ -68,36 +68,55 @@ pub async fn latest_task(clients: &Clients, dlq: &QueueRef) -> Result<Option<Red
     }))
 }
 
+/// Calls in flight at once in one poll: a hung endpoint costs one attempt timeout per poll, not one per queue,
+/// while a hundred queues stay well inside SQS's request rates.
+const CONCURRENT_CALLS: usize = 8;
+
 pub async fn poll(clients: &Clients, inventory: &Inventory) -> Vec<Observation> {
+    use futures_util::stream::{self, StreamExt};
     let mut out = inventory.notes.clone();
-    for q in &inventory.queues {
-        match counts(clients, q).await {
-            Ok(c) => out.push(Observation::Queue(QueueStatus {
-                name: q.name.clone(),
-                visible: c.visible,
-                in_flight: c.in_flight,
-                dlq: q.dlq.clone(),
-                consumer: q.consumer.clone(),
-            })),
-            Err(message) => out.push(Observation::Problem { source: q.name.clone(), message }),
-        }
+    // The futures are made before they go into the stream: a closure inside the stream would make the poll's
+    // future not provably Send (rust-lang/rust#102211).
+    let queues: Vec<_> = inventory.queues.iter().map(|q| queue(clients, q)).collect();
+    out.extend(stream::iter(queues).buffered(CONCURRENT_CALLS).collect::<Vec<_>>().await);
+    let dlqs: Vec<_> = inventory.dlqs.iter().map(|d| dlq(clients, d)).collect();
+    out.extend(stream::iter(dlqs).buffered(CONCURRENT_CALLS).collect::<Vec<_>>().await.into_iter().flatten());
+    out
+}
+
+async fn queue(clients: &Clients, q: &QueueRef) -> Observation {
+    match counts(clients, q).await {
+        Ok(c) => Observation::Queue(QueueStatus {
+            name: q.name.clone(),
+            visible: c.visible,
+            in_flight: c.in_flight,
+            dlq: q.dlq.clone(),
+            consumer: q.consumer.clone(),
+        }),
+        Err(message) => Observation::Problem { subject: Subject::Queues, source: q.name.clone(), message },
     }
-    for d in &inventory.dlqs {
-        match counts(clients, d).await {
-            Ok(c) => out.push(Observation::Dlq(DlqStatus {
-                name: d.name.clone(),
-                source: d.source.clone().unwrap_or_else(|| "?".to_string()),
-                depth: c.visible,
-            })),
-            Err(message) => out.push(Observation::Problem { source: d.name.clone(), message }),
-        }
-        match latest_task(clients, d).await {
-            Ok(Some(task)) => out.push(Observation::Redrive(task)),
-            Ok(None) => {}
-            // An emulator without move tasks: the DLQ pane simply shows no redrive.
-            Err(e) if e.kind == AwsErrorKind::Unsupported => {}
-            Err(e) => out.push(Observation::Problem { source: d.name.clone(), message: e.to_string() }),
-        }
+}
+
+/// A DLQ's depth and its latest redrive, asked together.
+async fn dlq(clients: &Clients, d: &QueueRef) -> Vec<Observation> {
+    let (depth, task) = tokio::join!(counts(clients, d), latest_task(clients, d));
+    let problem =
+        |message| Observation::Problem { subject: Subject::DeadLetterQueues, source: d.name.clone(), message };
+    let mut out = Vec::new();
+    out.push(match depth {
+        Ok(c) => Observation::Dlq(DlqStatus {
+            name: d.name.clone(),
+            source: d.source.clone().unwrap_or_else(|| "?".to_string()),
+            depth: c.visible,
+        }),
+        Err(message) => problem(message),
+    });
+    match task {
+        Ok(Some(task)) => out.push(Observation::Redrive(task)),
+        Ok(None) => {}
+        // An endpoint without move tasks: the DLQ pane simply shows no redrive.
+        Err(e) if e.kind == AwsErrorKind::Unsupported => {}
+        Err(e) => out.push(problem(e.to_string())),
     }
     out
 }

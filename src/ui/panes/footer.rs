@@ -29,7 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
             theme::warn(),
         ))
     } else if let Some(problem) = state.feeds.iter().flat_map(|f| f.problems.iter()).next() {
-        Line::from(Span::styled(sanitize(problem, width), theme::warn()))
+        Line::from(Span::styled(sanitize(&problem.text, width), theme::warn()))
     } else {
         hints(state, keymap, width)
     };
