@@ -26,7 +26,7 @@ use crate::ui;
 pub enum AppEvent {
     Key(KeyEvent),
     Resize,
-    /// The terminal cannot be read any more (the SSH session dropped): exit.
+    /// The terminal cannot be read (or written) any more: the SSH session dropped. Exit.
     InputClosed(String),
     /// SIGHUP or SIGTERM: exit.
     Signal(&'static str),
@@ -99,7 +99,10 @@ impl App {
         clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         loop {
             if self.state.take_dirty() {
-                terminal.draw(|f| ui::render(f, &self.state, &self.keymap)).map_err(Into::into)?;
+                // A terminal that cannot be written has gone with the session: leave, do not retry.
+                if let Err(e) = terminal.draw(|f| ui::render(f, &self.state, &self.keymap)) {
+                    return Ok(Exit::InputClosed(format!("cannot draw: {}", e.into())));
+                }
             }
             let event = tokio::select! {
                 event = rx.recv() => event,
@@ -245,9 +248,22 @@ impl App {
 fn spawn_input(tx: UnboundedSender<AppEvent>) {
     std::thread::spawn(move || {
         loop {
-            let event = match event::read() {
-                Ok(Event::Key(key)) if key.kind != KeyEventKind::Release => AppEvent::Key(key),
-                Ok(Event::Resize(..)) => AppEvent::Resize,
+            // crossterm's reader retries a read that returns end of file or EIO forever, spinning a core after
+            // the SSH session drops. So it is asked only for events it has already buffered, or when poll(2) says
+            // the terminal has input and has not hung up.
+            let hung_up = match event::poll(Duration::ZERO) {
+                Ok(true) => None,
+                Ok(false) => wait_for_terminal(-1),
+                Err(e) => Some(e.to_string()),
+            }
+            .or_else(|| wait_for_terminal(0));
+            if let Some(why) = hung_up {
+                let _ = tx.send(AppEvent::InputClosed(why));
+                return;
+            }
+            let event = match event::poll(Duration::ZERO).and_then(|ready| ready.then(event::read).transpose()) {
+                Ok(Some(Event::Key(key))) if key.kind != KeyEventKind::Release => AppEvent::Key(key),
+                Ok(Some(Event::Resize(..))) => AppEvent::Resize,
                 Ok(_) => continue,
                 Err(e) => {
                     let _ = tx.send(AppEvent::InputClosed(e.to_string()));
@@ -261,15 +277,44 @@ fn spawn_input(tx: UnboundedSender<AppEvent>) {
     });
 }
 
+/// Waits up to `timeout_ms` (-1: for ever) for the terminal to have input; says why it never will when it has
+/// hung up.
+fn wait_for_terminal(timeout_ms: i32) -> Option<String> {
+    let mut fds = libc::pollfd { fd: libc::STDIN_FILENO, events: libc::POLLIN, revents: 0 };
+    loop {
+        // SAFETY: one valid pollfd, and the count says one.
+        let ready = unsafe { libc::poll(&mut fds, 1, timeout_ms) };
+        if ready < 0 {
+            let e = std::io::Error::last_os_error();
+            if e.kind() == std::io::ErrorKind::Interrupted {
+                continue;
+            }
+            return Some(format!("cannot poll the terminal: {e}"));
+        }
+        return match fds.revents {
+            r if r & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 => Some("the terminal hung up".into()),
+            _ => None,
+        };
+    }
+}
+
 fn spawn_signals(tx: UnboundedSender<AppEvent>) {
     use tokio::signal::unix::{SignalKind, signal};
-    for (kind, name) in [(SignalKind::hangup(), "SIGHUP"), (SignalKind::terminate(), "SIGTERM")] {
+    let watched = [
+        (SignalKind::hangup(), "SIGHUP", AppEvent::Signal as fn(&'static str) -> AppEvent),
+        (SignalKind::terminate(), "SIGTERM", AppEvent::Signal),
+        // The input thread waits in poll(2), outside crossterm's reader, so crossterm never sees SIGWINCH.
+        (SignalKind::window_change(), "SIGWINCH", |_| AppEvent::Resize),
+    ];
+    for (kind, name, event) in watched {
         let tx = tx.clone();
         match signal(kind) {
             Ok(mut stream) => {
                 tokio::spawn(async move {
-                    if stream.recv().await.is_some() {
-                        let _ = tx.send(AppEvent::Signal(name));
+                    while stream.recv().await.is_some() {
+                        if tx.send(event(name)).is_err() {
+                            return;
+                        }
                     }
                 });
             }

@@ -153,7 +153,12 @@ fn repair_torn_tail(path: &Path) -> std::io::Result<()> {
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
         Err(e) => return Err(e),
     };
-    let len = file.metadata()?.len();
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        // A device or a pipe (say /dev/null for a throwaway session) has no tail to repair.
+        return Ok(());
+    }
+    let len = meta.len();
     let mut end = len;
     let mut chunk = vec![0u8; 64 * 1024];
     while end > 0 {

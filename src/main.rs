@@ -37,19 +37,30 @@ fn main() -> ExitCode {
     match start(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(StartError::Usage(message)) => {
-            eprintln!("warroom: {message}");
+            say(format_args!("{message}"));
             ExitCode::from(EXIT_USAGE)
         }
         Err(StartError::Unhealthy) => ExitCode::FAILURE,
         Err(StartError::Aws(message)) => {
-            eprintln!("warroom: {message}");
+            say(format_args!("{message}"));
             ExitCode::from(EXIT_AWS)
         }
         Err(StartError::Runtime(report)) => {
-            eprintln!("warroom: {report:?}");
+            say(format_args!("{report:?}"));
+            ExitCode::FAILURE
+        }
+        Err(StartError::TerminalLost(why)) => {
+            say(format_args!("the terminal went away ({why}); exiting"));
             ExitCode::FAILURE
         }
     }
+}
+
+/// A line on stderr that cannot panic: after a hang-up stderr is often the dead terminal, and `eprintln!`
+/// panics when it cannot write (which, in a panic hook that also writes, aborts).
+fn say(message: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "warroom: {message}");
 }
 
 enum StartError {
@@ -58,6 +69,8 @@ enum StartError {
     Usage(String),
     Aws(String),
     Runtime(color_eyre::Report),
+    /// The SSH session dropped: the terminal can be neither read nor written.
+    TerminalLost(String),
 }
 
 impl<E: Into<color_eyre::Report>> From<E> for StartError {
@@ -315,14 +328,19 @@ fn start(cli: Cli) -> Result<(), StartError> {
         };
         let mut terminal = ratatui::try_init()?;
         let result = app.run(&mut terminal).await;
-        ratatui::restore();
+        // Not `ratatui::restore`, which reports its failure with `eprintln!` (a panic on a dead terminal).
+        let _ = ratatui::try_restore();
+        if matches!(result, Ok(Exit::InputClosed(_))) {
+            // Dropping the terminal would show the cursor on the dead terminal and `eprintln!` the failure.
+            std::mem::forget(terminal);
+        }
         result
     })?;
     match exit {
         Exit::Quit => Ok(()),
-        Exit::InputClosed(why) => Err(StartError::Runtime(color_eyre::eyre::eyre!("terminal closed: {why}"))),
+        Exit::InputClosed(why) => Err(StartError::TerminalLost(why)),
         Exit::Signal(name) => {
-            eprintln!("warroom: exiting on {name}");
+            say(format_args!("exiting on {name}"));
             Ok(())
         }
     }

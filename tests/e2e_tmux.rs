@@ -146,3 +146,62 @@ fn hang_up_exits_within_a_second() {
         std::thread::sleep(Duration::from_millis(20));
     }
 }
+
+/// A journal that cannot be opened (its directory is a file): the plan says operations are disabled and why,
+/// and confirming does nothing. The dashboard itself still runs.
+#[test]
+fn a_journal_that_cannot_be_opened_disables_operations() {
+    let dir = std::env::temp_dir().join(format!("warroom-e2e-nojournal-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let not_a_dir = dir.join("plain-file");
+    std::fs::write(&not_a_dir, b"").expect("file");
+    let journal = not_a_dir.join("journal.jsonl");
+    let tmux =
+        Tmux::start("nojournal", &["--demo", "--speed", "60", "--journal", journal.to_str().expect("utf8")], 160, 48);
+    tmux.wait_for("live→v42", ALARMS);
+    tmux.keys(&["r"]);
+    let screen = tmux.wait_for("operations disabled", Duration::from_secs(5));
+    assert!(screen.contains("plain-file"), "the message names the journal: {screen}");
+    tmux.type_text("orders-consumer");
+    tmux.keys(&["Enter"]);
+    std::thread::sleep(Duration::from_secs(2));
+    tmux.keys(&["Escape"]);
+    let screen = tmux.wait_for("live→v42", Duration::from_secs(5));
+    assert!(!screen.contains("live→v41"), "nothing ran: {screen}");
+    assert!(!journal.exists());
+}
+
+/// A journal that opens but cannot be written (a full disk: /dev/full): the intent fails to write, so the call
+/// is never made, and the screen says so.
+#[test]
+fn a_journal_that_cannot_be_written_refuses_the_operation_before_any_call() {
+    let tmux = Tmux::start("fulljournal", &["--demo", "--speed", "60", "--journal", "/dev/full"], 160, 48);
+    tmux.wait_for("live→v42", ALARMS);
+    tmux.keys(&["r"]);
+    tmux.wait_for("lambda:UpdateAlias orders-consumer live 42 → 41", Duration::from_secs(5));
+    tmux.type_text("orders-consumer");
+    tmux.wait_for("Enter runs it", Duration::from_secs(5));
+    tmux.keys(&["Enter"]);
+    let screen = tmux.wait_for("journal /dev/full cannot be written", Duration::from_secs(10));
+    assert!(screen.contains("nothing was called"), "{screen}");
+    std::thread::sleep(Duration::from_secs(2));
+    let screen = tmux.screen();
+    assert!(screen.contains("live→v42") && !screen.contains("live→v41"), "the alias did not move: {screen}");
+}
+
+/// Resizing the terminal redraws at the new size with no key pressed (the input thread waits outside
+/// crossterm's reader, so SIGWINCH is taken by the loop itself).
+#[test]
+fn a_resize_alone_redraws_at_the_new_size() {
+    let journal = journal_path("resize");
+    let tmux =
+        Tmux::start("resize", &["--demo", "--speed", "60", "--journal", journal.to_str().expect("utf8")], 100, 30);
+    tmux.wait_for("orders-dlq", Duration::from_secs(10));
+    assert!(!tmux.screen().contains("┄ threshold"), "compact layout first");
+    tmux.tmux(&["resize-window", "-t", "e2e", "-x", "160", "-y", "48"]);
+    tmux.wait_for("┄ threshold", Duration::from_secs(3));
+    tmux.tmux(&["resize-window", "-t", "e2e", "-x", "60", "-y", "20"]);
+    tmux.wait_for("terminal too small (need 80×24, have 60×20)", Duration::from_secs(3));
+    tmux.tmux(&["resize-window", "-t", "e2e", "-x", "80", "-y", "24"]);
+    tmux.wait_for("Dead-letter queues", Duration::from_secs(3));
+}
