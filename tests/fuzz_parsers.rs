@@ -118,10 +118,8 @@ fn corpus() -> Vec<PathBuf> {
 fn the_corpus_loads_to_an_answer() {
     for path in corpus() {
         let bytes = std::fs::read(&path).expect("read");
-        for result in [Config::load(Some(&path), None).err(), Keymap::load(Some(&path)).err()] {
-            if let Some(e) = result {
-                well_formed(&e, &path, &bytes);
-            }
+        for e in [Config::load(Some(&path), None).err(), Keymap::load(Some(&path)).err()].into_iter().flatten() {
+            well_formed(&e, &path, &bytes);
         }
     }
 }
