@@ -1,0 +1,23 @@
+//! Frame render time with 500 resources (250 queues, 100 DLQs, 100 functions, 50 clusters) and 100 alarms, each
+//! metric with an hour of history: the whole `ui::render` into a 200×50 and an 80×24 buffer.
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use warroom::keymap::Keymap;
+use warroom::scene::Fleet;
+
+fn render(c: &mut Criterion) {
+    let fleet = Fleet { queues: 250, dlqs: 100, functions: 100, clusters: 50, alarms: 100, minutes: 60 };
+    let state = fleet.state();
+    let keymap = Keymap::defaults().expect("keymap");
+    for (w, h) in [(200, 50), (80, 24)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        c.bench_function(&format!("frame, 500 resources, {w}x{h}"), |b| {
+            b.iter(|| terminal.draw(|f| warroom::ui::render(f, &state, &keymap)).expect("draw").area)
+        });
+    }
+}
+
+criterion_group!(benches, render);
+criterion_main!(benches);
