@@ -39,6 +39,11 @@ impl Series {
         }
         if self.points.len() == self.capacity {
             self.points.pop_front();
+        } else if self.points.len() == self.points.capacity() {
+            // Grow by doubling, but never past the cap: VecDeque's own doubling would take a day's 1,440 points
+            // to 2,048 slots, 40 % of a large account's memory spent on slots never filled.
+            let more = self.points.len().max(16).min(self.capacity - self.points.len());
+            self.points.reserve_exact(more);
         }
         self.points.push_back(Point { at, value });
     }
@@ -85,6 +90,16 @@ mod tests {
 
     fn t(min: i64) -> DateTime<Utc> {
         Utc.timestamp_opt(1_700_000_000 + min * 60, 0).single().expect("valid time")
+    }
+
+    #[test]
+    fn a_full_day_allocates_no_more_than_a_day() {
+        let mut s = Series::default();
+        for m in 0..3000 {
+            s.push(t(m), m as f64);
+        }
+        assert_eq!(s.len(), Series::DEFAULT_CAPACITY);
+        assert!(s.points.capacity() < Series::DEFAULT_CAPACITY + 16, "{}", s.points.capacity());
     }
 
     #[test]
