@@ -25,10 +25,6 @@ impl Backoff {
         self.failures = self.failures.saturating_add(1);
     }
 
-    pub fn failures(&self) -> u32 {
-        self.failures
-    }
-
     /// The wait before the next try, with fresh jitter.
     pub fn wait(&self) -> Duration {
         self.wait_with(jitter_fraction())
