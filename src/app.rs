@@ -248,38 +248,42 @@ impl App {
 fn spawn_input(tx: UnboundedSender<AppEvent>) {
     std::thread::spawn(move || {
         loop {
-            // crossterm's reader retries a read that returns end of file or EIO forever, spinning a core after
-            // the SSH session drops. So it is asked only for events it has already buffered, or when poll(2) says
-            // the terminal has input and has not hung up.
-            let hung_up = match event::poll(Duration::ZERO) {
-                Ok(true) => None,
-                Ok(false) => wait_for_terminal(-1),
-                Err(e) => Some(e.to_string()),
-            }
-            .or_else(|| wait_for_terminal(0));
-            if let Some(why) = hung_up {
-                let _ = tx.send(AppEvent::InputClosed(why));
-                return;
-            }
-            let event = match event::poll(Duration::ZERO).and_then(|ready| ready.then(event::read).transpose()) {
-                Ok(Some(Event::Key(key))) if key.kind != KeyEventKind::Release => AppEvent::Key(key),
-                Ok(Some(Event::Resize(..))) => AppEvent::Resize,
-                Ok(_) => continue,
-                Err(e) => {
-                    let _ = tx.send(AppEvent::InputClosed(e.to_string()));
+            match next_input() {
+                Ok(Some(event)) => {
+                    if tx.send(event).is_err() {
+                        return;
+                    }
+                }
+                Ok(None) => {}
+                Err(why) => {
+                    let _ = tx.send(AppEvent::InputClosed(why));
                     return;
                 }
-            };
-            if tx.send(event).is_err() {
-                return;
             }
         }
     });
 }
 
-/// Waits up to `timeout_ms` (-1: for ever) for the terminal to have input; says why it never will when it has
-/// hung up.
-fn wait_for_terminal(timeout_ms: i32) -> Option<String> {
+/// The next key or resize, None for input the loop ignores, or why the terminal is gone. crossterm's reader
+/// retries a read that returns end of file or EIO forever, spinning a core after the SSH session drops; so poll(2)
+/// looks for a hang-up right before every crossterm call, and the thread blocks in poll(2), never in crossterm.
+fn next_input() -> Result<Option<AppEvent>, String> {
+    wait_for_terminal(0)?;
+    if !event::poll(Duration::ZERO).map_err(|e| e.to_string())? {
+        // Nothing buffered: wait for input (or a hang-up); the caller comes back to check from the top.
+        wait_for_terminal(-1)?;
+        return Ok(None);
+    }
+    Ok(match event::read().map_err(|e| e.to_string())? {
+        Event::Key(key) if key.kind != KeyEventKind::Release => Some(AppEvent::Key(key)),
+        Event::Resize(..) => Some(AppEvent::Resize),
+        _ => None,
+    })
+}
+
+/// Waits up to `timeout_ms` (-1: for ever) for the terminal to have input; fails with why it never will when it
+/// has hung up.
+fn wait_for_terminal(timeout_ms: i32) -> Result<(), String> {
     let mut fds = libc::pollfd { fd: libc::STDIN_FILENO, events: libc::POLLIN, revents: 0 };
     loop {
         // SAFETY: one valid pollfd, and the count says one.
@@ -289,12 +293,12 @@ fn wait_for_terminal(timeout_ms: i32) -> Option<String> {
             if e.kind() == std::io::ErrorKind::Interrupted {
                 continue;
             }
-            return Some(format!("cannot poll the terminal: {e}"));
+            return Err(format!("cannot poll the terminal: {e}"));
         }
-        return match fds.revents {
-            r if r & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 => Some("the terminal hung up".into()),
-            _ => None,
-        };
+        if fds.revents & (libc::POLLHUP | libc::POLLERR | libc::POLLNVAL) != 0 {
+            return Err("the terminal hung up".into());
+        }
+        return Ok(());
     }
 }
 
