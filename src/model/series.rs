@@ -11,9 +11,16 @@ pub struct Point {
 }
 
 /// A ring buffer of points in time order. Memory stays bounded however long the dashboard runs.
+///
+/// Times and values live in two columns, and a time is kept as whole seconds after the series' first point.
+/// A `Point` with a `DateTime` is 24 bytes with padding; the columns take 12, and a large account holds
+/// hundreds of thousands of points (506 series × a day of minutes), so this is most of warroom's memory.
+/// CloudWatch periods are whole minutes, so nothing is lost by dropping sub-second parts.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Series {
-    points: VecDeque<Point>,
+    origin: i64,
+    offsets: VecDeque<u32>,
+    values: VecDeque<f64>,
     capacity: usize,
 }
 
@@ -22,58 +29,95 @@ impl Series {
     pub const DEFAULT_CAPACITY: usize = 24 * 60;
 
     pub fn new(capacity: usize) -> Self {
-        Self { points: VecDeque::new(), capacity: capacity.max(1) }
+        Self { origin: 0, offsets: VecDeque::new(), values: VecDeque::new(), capacity: capacity.max(1) }
     }
 
-    /// Adds a point. A point for the timestamp already at the end replaces it (CloudWatch revises the
-    /// current period); a point older than the newest is dropped, so the series stays sorted.
+    /// Adds a point. A point for the second already at the end replaces it (CloudWatch revises the current
+    /// period); a point older than the newest is dropped, so the series stays sorted.
     pub fn push(&mut self, at: DateTime<Utc>, value: f64) {
-        if let Some(last) = self.points.back_mut() {
-            if at == last.at {
-                last.value = value;
-                return;
+        let secs = at.timestamp();
+        let offset = match self.offsets.back() {
+            None => {
+                self.origin = secs;
+                0
             }
-            if at < last.at {
-                return;
+            Some(&last) => {
+                let Some(offset) = self.offset_of(secs) else { return };
+                if offset == last {
+                    if let Some(v) = self.values.back_mut() {
+                        *v = value;
+                    }
+                    return;
+                }
+                if offset < last {
+                    return;
+                }
+                offset
             }
-        }
-        if self.points.len() == self.capacity {
-            self.points.pop_front();
-        } else if self.points.len() == self.points.capacity() {
+        };
+        if self.offsets.len() == self.capacity {
+            self.offsets.pop_front();
+            self.values.pop_front();
+        } else if self.offsets.len() == self.offsets.capacity() {
             // Grow by doubling, but never past the cap: VecDeque's own doubling would take a day's 1,440 points
             // to 2,048 slots, 40 % of a large account's memory spent on slots never filled.
-            let more = self.points.len().max(16).min(self.capacity - self.points.len());
-            self.points.reserve_exact(more);
+            let more = self.offsets.len().max(16).min(self.capacity - self.offsets.len());
+            self.offsets.reserve_exact(more);
+            self.values.reserve_exact(more);
         }
-        self.points.push_back(Point { at, value });
+        self.offsets.push_back(offset);
+        self.values.push_back(value);
+    }
+
+    /// Seconds after the origin; `None` for a time before it (older than any point kept) or 136 years on.
+    fn offset_of(&self, secs: i64) -> Option<u32> {
+        u32::try_from(secs - self.origin).ok()
+    }
+
+    fn time_of(&self, offset: u32) -> DateTime<Utc> {
+        DateTime::from_timestamp(self.origin + i64::from(offset), 0).unwrap_or_default()
+    }
+
+    fn point(&self, i: usize) -> Point {
+        Point { at: self.time_of(self.offsets[i]), value: self.values[i] }
+    }
+
+    /// Index of the first point whose time is not before `at` (`strict`: after `at`).
+    fn first_index(&self, at: DateTime<Utc>, strict: bool) -> usize {
+        let secs = at.timestamp();
+        // A time with a sub-second part lies after its whole second.
+        let strict = strict || at.timestamp_subsec_nanos() > 0;
+        match u32::try_from(secs - self.origin) {
+            Ok(bound) => self.offsets.partition_point(|&o| if strict { o <= bound } else { o < bound }),
+            Err(_) if secs < self.origin => 0,
+            Err(_) => self.offsets.len(),
+        }
     }
 
     pub fn latest(&self) -> Option<Point> {
-        self.points.back().copied()
+        self.len().checked_sub(1).map(|i| self.point(i))
     }
 
     pub fn len(&self) -> usize {
-        self.points.len()
+        self.offsets.len()
     }
 
     pub fn is_empty(&self) -> bool {
-        self.points.is_empty()
+        self.offsets.is_empty()
     }
 
-    pub fn iter(&self) -> impl DoubleEndedIterator<Item = &Point> + ExactSizeIterator {
-        self.points.iter()
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = Point> + ExactSizeIterator + '_ {
+        (0..self.len()).map(|i| self.point(i))
     }
 
     /// Points at or after `from`.
-    pub fn since(&self, from: DateTime<Utc>) -> impl Iterator<Item = &Point> {
-        let start = self.points.partition_point(|p| p.at < from);
-        self.points.range(start..)
+    pub fn since(&self, from: DateTime<Utc>) -> impl DoubleEndedIterator<Item = Point> + '_ {
+        (self.first_index(from, false)..self.len()).map(|i| self.point(i))
     }
 
     /// The value at or just before `at`.
     pub fn value_at(&self, at: DateTime<Utc>) -> Option<f64> {
-        let idx = self.points.partition_point(|p| p.at <= at);
-        idx.checked_sub(1).map(|i| self.points[i].value)
+        self.first_index(at, true).checked_sub(1).map(|i| self.values[i])
     }
 }
 
@@ -99,7 +143,8 @@ mod tests {
             s.push(t(m), m as f64);
         }
         assert_eq!(s.len(), Series::DEFAULT_CAPACITY);
-        assert!(s.points.capacity() < Series::DEFAULT_CAPACITY + 16, "{}", s.points.capacity());
+        assert!(s.offsets.capacity() < Series::DEFAULT_CAPACITY + 16, "{}", s.offsets.capacity());
+        assert!(s.values.capacity() < Series::DEFAULT_CAPACITY + 16, "{}", s.values.capacity());
     }
 
     #[test]
@@ -117,5 +162,24 @@ mod tests {
         assert_eq!(s.since(t(3)).count(), 2);
         assert_eq!(s.value_at(t(3)), Some(3.0));
         assert_eq!(s.value_at(t(0)), None);
+    }
+
+    #[test]
+    fn times_round_trip_and_sub_second_bounds_fall_between_seconds() {
+        let mut s = Series::new(10);
+        s.push(t(0), 1.0);
+        s.push(t(1), 2.0);
+        s.push(t(2), 3.0);
+        assert_eq!(s.iter().map(|p| p.at).collect::<Vec<_>>(), vec![t(0), t(1), t(2)]);
+        assert_eq!(s.latest(), Some(Point { at: t(2), value: 3.0 }));
+        let just_after = t(1) + chrono::Duration::milliseconds(500);
+        assert_eq!(s.since(just_after).map(|p| p.value).collect::<Vec<_>>(), vec![3.0]);
+        assert_eq!(s.value_at(just_after), Some(2.0));
+        assert_eq!(s.since(t(-5)).count(), 3, "a bound before the first point takes them all");
+        assert_eq!(s.since(t(50)).count(), 0);
+        assert_eq!(s.value_at(t(-5)), None);
+        assert_eq!(s.value_at(t(50)), Some(3.0));
+        s.push(t(-1), 9.0);
+        assert_eq!(s.len(), 3, "a point before the origin is dropped, not wrapped");
     }
 }
