@@ -178,3 +178,50 @@ async fn the_runner_re_reads_state_after_a_timeout_instead_of_guessing() {
         Journal::read_all(&path).expect("journal").into_iter().find(|e| e.kind == EntryKind::Outcome).expect("outcome");
     assert_eq!(outcome.result.as_deref(), Some("succeeded"));
 }
+
+/// A describe call that fails leaves the database pane stale with its last statuses, not `unknown`: the
+/// cluster that was `available` a poll ago is still shown so, beside the error.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_failing_describe_keeps_the_last_database_statuses_beside_the_error() {
+    use warroom::model::Observation;
+    use warroom::telemetry::aws::{AwsTelemetry, connect_with};
+    use warroom::telemetry::{Feed, Telemetry};
+
+    let emulator = Emulator::start("rds-down");
+    let direct = emulator.sdk_config().await;
+    seed::database(&direct).await;
+    let proxy = CountingProxy::start(&emulator.url);
+    let via_proxy = short_timeouts_no_retry(direct.into_builder().endpoint_url(&proxy.url).build());
+    let watch = warroom::config::Watch { clusters: vec![seed::CLUSTER.into()], ..Default::default() };
+    let telemetry = AwsTelemetry::new(connect_with(&via_proxy).await.expect("connect"), Some(watch));
+    let statuses = |obs: &[Observation]| -> Vec<String> {
+        obs.iter()
+            .filter_map(|o| match o {
+                Observation::Cluster(c) => Some(
+                    std::iter::once(format!("{} {}", c.id, c.status))
+                        .chain(c.members.iter().map(|m| format!("{} {}", m.id, m.status)))
+                        .collect::<Vec<_>>(),
+                ),
+                _ => None,
+            })
+            .flatten()
+            .collect()
+    };
+    let up = telemetry.poll(Feed::Inventory).await.expect("inventory");
+    let before = statuses(&up);
+    assert!(before.iter().any(|s| s == "core-db available"), "{before:?}");
+    assert!(!before.iter().any(|s| s.ends_with("unknown")), "{before:?}");
+
+    proxy.set_down(true);
+    let down = telemetry.poll(Feed::Inventory).await.expect("a poll with failing calls still answers");
+    let problems: Vec<&String> = down
+        .iter()
+        .filter_map(|o| match o {
+            Observation::Problem { message, .. } => Some(message),
+            _ => None,
+        })
+        .collect();
+    assert!(problems.iter().any(|m| m.contains("rds:DescribeDBClusters")), "{problems:?}");
+    assert!(problems.iter().any(|m| m.contains("rds:DescribeDBInstances")), "{problems:?}");
+    assert_eq!(statuses(&down), before, "the last statuses read, not `unknown`");
+}

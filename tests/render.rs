@@ -238,3 +238,28 @@ fn a_failing_feed_marks_only_its_panes_stale_with_age_and_error_until_it_answers
     assert!(!screen.contains("stale"), "{screen}");
     assert!(screen.contains("orders-dlq"), "{screen}");
 }
+
+#[test]
+fn at_80_columns_failing_calls_are_said_whole_before_the_account() {
+    use warroom::model::{Observation, Subject};
+    use warroom::telemetry::Feed;
+    let mut scene = Scene::at_minute(45.0, false);
+    scene.state.mode.read_only = true;
+    scene.state.mode.source.live = true;
+    scene.state.data.identity = Some(warroom::state::Identity {
+        account: "123456789012".into(),
+        region: "ap-southeast-2".into(),
+        principal: "arn:aws:sts::123456789012:assumed-role/oncall/alice".into(),
+    });
+    let problems = (0..10)
+        .map(|i| Observation::Problem {
+            subject: Subject::Queues,
+            source: "sqs".into(),
+            message: format!("sqs:GetQueueAttributes queue-{i}: throttled"),
+        })
+        .collect();
+    scene.state.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(problems) });
+    let screen = text(&render(&scene.state, 80, 24));
+    let header = screen.lines().next().unwrap_or_default();
+    assert!(header.contains("LIVE   READ-ONLY   2 ALARMS   10 calls failing  14:15:00 UTC"), "{header}");
+}

@@ -53,6 +53,15 @@ pub struct Inventory {
     pub alarm_prefixes: Vec<String>,
     /// What discovery could not find or do, as observations for the panes.
     pub notes: Vec<Observation>,
+    /// The last status read for each cluster and instance, shown while a describe call fails: the pane is
+    /// marked stale, and a cluster that was `available` a minute ago is not suddenly `unknown`.
+    pub last_status: LastStatus,
+}
+
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct LastStatus {
+    pub clusters: std::collections::HashMap<String, String>,
+    pub instances: std::collections::HashMap<String, String>,
 }
 
 impl ClusterRef {

@@ -132,6 +132,7 @@ impl AwsTelemetry {
         memory.aliases = aliases;
         memory.history_since = Some(now);
         memory.inventory.clusters = inventory.clusters;
+        memory.inventory.last_status = inventory.last_status;
         Ok(out)
     }
 }

@@ -18,6 +18,7 @@ pub const MAX_PAGES: usize = 5;
 pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observation> {
     let mut out = Vec::new();
     let mut cluster_status = HashMap::new();
+    let mut clusters_failed = false;
     if inventory.clusters.iter().any(|c| !c.standalone()) {
         let read = read_pages(
             "rds:DescribeDBClusters",
@@ -33,6 +34,7 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
             }
         }
         if let Some(e) = read.error {
+            clusters_failed = true;
             out.push(Observation::Problem {
                 subject: Subject::Databases,
                 source: "rds".into(),
@@ -55,11 +57,22 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
             (id, i.db_instance_status().unwrap_or_default().to_string())
         })
         .collect();
+    let instances_failed = read.error.is_some();
     if let Some(e) = read.error {
         out.push(Observation::Problem { subject: Subject::Databases, source: "rds".into(), message: e.to_string() });
     }
+    let remembered = &mut inventory.last_status;
+    remembered.clusters.extend(cluster_status.iter().map(|(k, v)| (k.clone(), v.clone())));
+    remembered.instances.extend(statuses.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let remembered = &inventory.last_status;
+    // Only a complete answer that lacks a standalone instance says it is gone.
+    let missing_means_gone = !instances_failed && !statuses.is_empty();
+    // A status the calls answered; else, if a call failed, the last one read; else the resource was not found.
+    let status_of = |fresh: &HashMap<String, String>, last: &HashMap<String, String>, failed: bool, id: &str| {
+        fresh.get(id).or(if failed { last.get(id) } else { None }).cloned().unwrap_or_else(|| "unknown".to_string())
+    };
     for c in &inventory.clusters {
-        if c.standalone() && !statuses.is_empty() && !statuses.contains_key(&c.id) {
+        if c.standalone() && missing_means_gone && !statuses.contains_key(&c.id) {
             out.push(Observation::Missing { kind: ResourceKind::Instance, name: c.id.clone() });
             continue;
         }
@@ -69,13 +82,13 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
             .map(|(id, writer)| InstanceStatus {
                 id: id.clone(),
                 role: if *writer { Role::Writer } else { Role::Reader },
-                status: statuses.get(id).cloned().unwrap_or_else(|| "unknown".to_string()),
+                status: status_of(&statuses, &remembered.instances, instances_failed, id),
             })
             .collect();
         let status = if c.standalone() {
             members.first().map(|m| m.status.clone()).unwrap_or_default()
         } else {
-            cluster_status.get(&c.id).cloned().unwrap_or_else(|| "unknown".to_string())
+            status_of(&cluster_status, &remembered.clusters, clusters_failed, &c.id)
         };
         out.push(Observation::Cluster(ClusterStatus {
             id: c.id.clone(),

@@ -45,13 +45,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             Style::new().fg(ratatui::style::Color::White).bg(theme::ALARM),
         ));
     }
+    // Freshness before the clock and the account: "10 calls failing" matters more than which region, and at
+    // 80 columns with badges up front the account is what gets cut instead.
+    spans.push(Span::raw("  "));
+    spans.push(freshness(state));
     spans.push(Span::styled(format!("  {} UTC", state.now.format("%H:%M:%S")), theme::bold()));
     let location = match &state.data.identity {
         Some(id) => format!("{} · {}", id.account, id.region),
         None => state.mode.source.location.clone(),
     };
-    spans.push(Span::raw(format!("  {}  ", sanitize(&location, 40))));
-    spans.push(freshness(state));
+    spans.push(Span::raw(format!("  {}", sanitize(&location, 40))));
     if state.war_room.summary() == Some(WarRoomStatus::Connected) {
         spans.push(Span::styled("  war room ✓", theme::ok()));
     }
