@@ -225,3 +225,52 @@ async fn a_failing_describe_keeps_the_last_database_statuses_beside_the_error() 
     assert!(problems.iter().any(|m| m.contains("rds:DescribeDBInstances")), "{problems:?}");
     assert_eq!(statuses(&down), before, "the last statuses read, not `unknown`");
 }
+
+/// Discovery that meets a down endpoint is retried with the inventory poll once it answers, so the queue found
+/// late gets its pane back; and a discovery that keeps failing is not re-run on every poll.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_discovery_that_met_failing_calls_is_retried_and_backs_off() {
+    use warroom::model::{Observation, Subject};
+    use warroom::telemetry::aws::{AwsTelemetry, connect_with};
+    use warroom::telemetry::{Feed, Telemetry};
+
+    let emulator = Emulator::start("rediscover");
+    let direct = emulator.sdk_config().await;
+    seed::queues(&direct, 3, 0).await;
+    let proxy = CountingProxy::start(&emulator.url);
+    let via_proxy = short_timeouts_no_retry(direct.into_builder().endpoint_url(&proxy.url).build());
+    let watch = warroom::config::Watch { queues: vec![seed::QUEUE.into()], ..Default::default() };
+    let telemetry = AwsTelemetry::new(connect_with(&via_proxy).await.expect("connect"), Some(watch));
+    let queue_problems = |obs: &[Observation]| {
+        obs.iter().filter(|o| matches!(o, Observation::Problem { subject: Subject::Queues, .. })).count()
+    };
+    let has_depth =
+        |obs: &[Observation]| obs.iter().any(|o| matches!(o, Observation::Queue(q) if q.name == seed::QUEUE));
+
+    proxy.set_down(true);
+    let fast = telemetry.poll(Feed::Fast).await.expect("fast");
+    assert!(queue_problems(&fast) > 0, "discovery met the outage: {fast:?}");
+    assert!(!has_depth(&fast));
+    // Still down at the first retry: it fails, and the next retry waits (a minute or more, with jitter).
+    telemetry.poll(Feed::Inventory).await.expect("inventory");
+    let resolves = proxy.target_count("AmazonSQS.GetQueueUrl");
+    assert_eq!(resolves, 2, "discovery once at start, once on the first inventory poll");
+    telemetry.poll(Feed::Inventory).await.expect("inventory");
+    assert_eq!(proxy.target_count("AmazonSQS.GetQueueUrl"), resolves, "the next retry backs off");
+    assert!(queue_problems(&telemetry.poll(Feed::Fast).await.expect("fast")) > 0, "still stale, still said");
+
+    // A dashboard whose discovery met the outage finds the queue with the inventory poll after the endpoint returns.
+    proxy.set_down(false);
+    let connection = connect_with(&via_proxy).await.expect("connect");
+    proxy.set_down(true);
+    let fresh = AwsTelemetry::new(
+        connection,
+        Some(warroom::config::Watch { queues: vec![seed::QUEUE.into()], ..Default::default() }),
+    );
+    assert!(queue_problems(&fresh.poll(Feed::Fast).await.expect("fast")) > 0);
+    proxy.set_down(false);
+    fresh.poll(Feed::Inventory).await.expect("inventory");
+    let fast = fresh.poll(Feed::Fast).await.expect("fast");
+    assert_eq!(queue_problems(&fast), 0, "{fast:?}");
+    assert!(has_depth(&fast), "the queue is polled once discovery found it: {fast:?}");
+}

@@ -13,11 +13,12 @@ pub mod rds;
 pub mod sqs;
 
 use std::sync::Mutex;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
 
 use super::{BoxFuture, Feed, SourceInfo, Telemetry, TelemetryError};
+use crate::backoff::Backoff;
 use crate::config::Watch;
 use crate::model::Observation;
 pub use connect::{AwsOptions, Clients, ConnectError, Connection, connect, connect_with};
@@ -44,6 +45,19 @@ pub struct Memory {
     pub metrics_since: Option<DateTime<Utc>>,
     pub history_since: Option<DateTime<Utc>>,
     pub identity_sent: bool,
+    /// Set while what discovery found is incomplete because calls failed: when to discover again.
+    pub rediscover_at: Option<Instant>,
+    pub rediscovery: Option<Backoff>,
+}
+
+/// After a discovery that met failing calls, the first retry comes with the next inventory poll; later ones
+/// back off from a minute to a quarter of an hour (a whole discovery is a few calls per watched resource).
+const REDISCOVERY_BASE: Duration = Duration::from_secs(60);
+const REDISCOVERY_CAP: Duration = Duration::from_secs(15 * 60);
+
+/// Whether discovery met a failing call (as opposed to a resource that does not exist, which a retry will not find).
+fn incomplete(inventory: &Inventory) -> bool {
+    inventory.notes.iter().any(|n| matches!(n, Observation::Problem { .. }))
 }
 
 impl AwsTelemetry {
@@ -83,7 +97,30 @@ impl AwsTelemetry {
         let mut memory = self.memory();
         memory.inventory = inventory.clone();
         memory.discovered = true;
+        memory.rediscover_at = incomplete(&inventory).then(Instant::now);
         inventory
+    }
+
+    /// Discovers again when an earlier discovery met failing calls and its retry is due: a queue whose URL could
+    /// not be read at start (the endpoint was down) is found once it answers, and its pane stops being stale.
+    async fn rediscover_if_due(&self) {
+        let due = self.memory().rediscover_at.is_some_and(|at| Instant::now() >= at);
+        if !due {
+            return;
+        }
+        let _one_at_a_time = self.discovering.lock().await;
+        let fresh = discovery::discover(self.clients(), self.watch.as_ref()).await;
+        let mut memory = self.memory();
+        let backoff = memory.rediscovery.get_or_insert_with(|| Backoff::new(REDISCOVERY_BASE, REDISCOVERY_CAP));
+        if incomplete(&fresh) {
+            backoff.failed();
+            memory.rediscover_at = Some(Instant::now() + backoff.wait());
+        } else {
+            backoff.succeeded();
+            memory.rediscover_at = None;
+        }
+        let last_status = std::mem::take(&mut memory.inventory.last_status);
+        memory.inventory = Inventory { last_status, ..fresh };
     }
 
     async fn poll_fast(&self) -> Result<Vec<Observation>, TelemetryError> {
@@ -103,6 +140,9 @@ impl AwsTelemetry {
     }
 
     async fn poll_inventory(&self) -> Result<Vec<Observation>, TelemetryError> {
+        // Discover if no poll has yet; then again if that discovery met failing calls and its retry is due.
+        self.inventory().await;
+        self.rediscover_if_due().await;
         let mut inventory = self.inventory().await;
         let mut out = Vec::new();
         if !self.memory().identity_sent {
