@@ -274,3 +274,118 @@ async fn a_discovery_that_met_failing_calls_is_retried_and_backs_off() {
     assert_eq!(queue_problems(&fast), 0, "{fast:?}");
     assert!(has_depth(&fast), "the queue is polled once discovery found it: {fast:?}");
 }
+
+/// Well-formed answers with optional fields left out, as a partial outage or an older API can give: counts,
+/// statuses, an engine and an alias's version missing. None is read as zero or empty; each is a problem on its
+/// pane, no deploy is invented, the cluster keeps its kind, and the screen renders at every size.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn answers_with_fields_left_out_are_problems_not_zeros_and_render_safely() {
+    use ratatui::Terminal;
+    use ratatui::backend::TestBackend;
+    use warroom::model::{ClusterKind, EventKind, Observation};
+    use warroom::state::{Mode, Msg, State};
+    use warroom::telemetry::aws::{AwsTelemetry, connect_with};
+    use warroom::telemetry::{Feed, SourceInfo, Telemetry};
+
+    let emulator = Emulator::start("odd-answers");
+    let direct = emulator.sdk_config().await;
+    let seeded = seed::queues(&direct, 3, 2).await;
+    seed::function(&direct, &seeded.queue_arn).await;
+    seed::database(&direct).await;
+    let proxy = CountingProxy::start(&emulator.url);
+    let via_proxy = short_timeouts_no_retry(direct.into_builder().endpoint_url(&proxy.url).build());
+    let watch = warroom::config::Watch {
+        queues: vec![seed::QUEUE.into()],
+        clusters: vec![seed::CLUSTER.into()],
+        ..Default::default()
+    };
+    let telemetry = AwsTelemetry::new(connect_with(&via_proxy).await.expect("connect"), Some(watch));
+    let mode = Mode {
+        read_only: false,
+        source: SourceInfo { live: true, location: "000000000000 · us-east-1".into() },
+        operator: "alice".into(),
+    };
+    let mut state = State::new(mode, Default::default(), chrono::Utc::now());
+    for feed in [Feed::Inventory, Feed::Fast] {
+        let obs = telemetry.poll(feed).await.expect("poll");
+        state.update(Msg::Telemetry { feed, result: Ok(obs) });
+    }
+    let depth_before = state.data.queues.iter().find(|q| q.name == seed::QUEUE).map(|q| q.visible);
+    assert_eq!(depth_before, Some(3), "the real answer first");
+
+    let xml = |action: &str, result: &str| {
+        format!(
+            "<{action}Response xmlns=\"http://rds.amazonaws.com/doc/2014-10-31/\"><{action}Result>{result}</{action}Result>\
+             <ResponseMetadata><RequestId>odd</RequestId></ResponseMetadata></{action}Response>"
+        )
+    };
+    let odd = [
+        ("x-amz-target: AmazonSQS.GetQueueAttributes", "application/x-amz-json-1.0", "{}".to_string()),
+        (
+            "Action=DescribeDBClusters",
+            "text/xml",
+            xml(
+                "DescribeDBClusters",
+                &format!(
+                    "<DBClusters><DBCluster><DBClusterIdentifier>{}</DBClusterIdentifier></DBCluster></DBClusters>",
+                    seed::CLUSTER
+                ),
+            ),
+        ),
+        (
+            "Action=DescribeDBInstances",
+            "text/xml",
+            xml(
+                "DescribeDBInstances",
+                &format!(
+                    "<DBInstances><DBInstance><DBInstanceIdentifier>{}</DBInstanceIdentifier></DBInstance></DBInstances>",
+                    seed::WRITER
+                ),
+            ),
+        ),
+        ("/aliases", "application/json", r#"{"Aliases":[{"Name":"live"}]}"#.to_string()),
+    ];
+    for (request_line, content_type, body) in odd {
+        proxy.add_rule(Rule {
+            request_line: request_line.into(),
+            fault: Fault::Answer { content_type, body },
+            times: 100,
+        });
+    }
+    let mut problems = Vec::new();
+    let mut events = Vec::new();
+    for feed in [Feed::Inventory, Feed::Fast] {
+        let obs = telemetry.poll(feed).await.expect("a poll with odd answers still answers");
+        for o in &obs {
+            match o {
+                Observation::Problem { message, .. } => problems.push(message.clone()),
+                Observation::Event(e) => events.push(e.clone()),
+                _ => {}
+            }
+        }
+        state.update(Msg::Telemetry { feed, result: Ok(obs) });
+    }
+    let said = |needle: &str| problems.iter().any(|m| m.contains(needle));
+    assert!(said("orders: the answer has no ApproximateNumberOfMessages count"), "{problems:?}");
+    assert!(said("orders-dlq: the answer has no ApproximateNumberOfMessages count"), "{problems:?}");
+    assert!(said("lambda:ListAliases: orders-consumer: an alias came without its name or version"), "{problems:?}");
+    assert!(!events.iter().any(|e| e.kind == EventKind::Deploy), "no deploy invented: {events:?}");
+    let queue = state.data.queues.iter().find(|q| q.name == seed::QUEUE).map(|q| q.visible);
+    assert_eq!(queue, Some(3), "the last depth read stays; a missing count is not 0");
+    let cluster = state.data.clusters.iter().find(|c| c.id == seed::CLUSTER).expect("cluster row");
+    assert_eq!(cluster.status, "unknown", "a status left out is unknown, not blank");
+    assert!(matches!(cluster.kind, ClusterKind::Aurora), "an engine left out keeps the known kind: {cluster:?}");
+
+    let keymap = warroom::keymap::Keymap::defaults().expect("keymap");
+    for (w, h) in [(80, 24), (160, 48), (20, 5)] {
+        let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
+        terminal.draw(|f| warroom::ui::render(f, &state, &keymap)).expect("draw");
+        let screen: String = terminal.backend().buffer().content().iter().map(|c| c.symbol()).collect();
+        if w >= 80 {
+            assert!(screen.contains("calls failing"), "{w}x{h}: {screen}");
+            assert!(screen.contains("core-db aurora-postgresql unknown"), "{w}x{h}: {screen}");
+            assert!(screen.contains("no instances listed"), "{w}x{h}: {screen}");
+            assert!(!screen.contains("no database clusters"), "{w}x{h}: {screen}");
+        }
+    }
+}

@@ -33,6 +33,12 @@ impl<'a> Rows<'a> {
         self.state.data.instances().filter(|(c, i)| self.keep(&c.id) || self.keep(&i.id)).collect()
     }
 
+    /// Clusters the last answer listed no instances for (being created, or the field was left out): shown, but
+    /// there is no instance row to select.
+    pub fn clusters_without_instances(&self) -> Vec<&'a ClusterStatus> {
+        self.state.data.clusters.iter().filter(|c| c.members.is_empty() && self.keep(&c.id)).collect()
+    }
+
     pub fn functions(&self) -> Vec<&'a FunctionStatus> {
         self.state.data.functions.iter().filter(|f| self.keep(&f.name)).collect()
     }

@@ -17,11 +17,15 @@ pub enum Fault {
     DelayResponse(Duration),
     /// Never forward and never answer: the connection stays open and silent, as behind a black-holed route.
     Hang,
+    /// Answer 200 with this body instead of forwarding: an odd but well-formed response (fields left out).
+    Answer { content_type: &'static str, body: String },
 }
 
 #[derive(Debug, Clone)]
 pub struct Rule {
-    /// A substring of the request line, e.g. `PUT /2015-03-31/functions/orders-consumer/aliases/live`.
+    /// A substring of the request line, e.g. `PUT /2015-03-31/functions/orders-consumer/aliases/live`, or of
+    /// the rest of the request as read in one piece (`X-Amz-Target: AmazonSQS.GetQueueAttributes`,
+    /// `Action=DescribeDBClusters`).
     pub request_line: String,
     pub fault: Fault,
     /// How many matching requests to fault; later ones pass.
@@ -46,6 +50,14 @@ struct Shared {
 pub struct CountingProxy {
     pub url: String,
     shared: Arc<Mutex<Shared>>,
+}
+
+fn answer(content_type: &str, body: &str) -> Vec<u8> {
+    format!(
+        "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+    .into_bytes()
 }
 
 fn response(status: u16, error_type: &str, message: &str) -> Vec<u8> {
@@ -106,10 +118,28 @@ fn client_to_server(
                     inject = Some(rule.fault.clone());
                 }
             }
+            // Query and JSON protocols all POST to `/`: their rules match the headers or body instead.
+            if inject.is_none() && !s.hang && !s.down {
+                let ignore_case = text.to_ascii_lowercase();
+                if let Some(rule) = s.rules.iter_mut().find(|r| {
+                    r.times > 0
+                        && r.request_line.contains(['=', ':'])
+                        && ignore_case.contains(&r.request_line.to_ascii_lowercase())
+                }) {
+                    rule.times -= 1;
+                    inject = Some(rule.fault.clone());
+                }
+            }
         }
         match inject {
             Some(Fault::Respond { status, error_type, message }) => {
                 let _ = client.write_all(&response(status, error_type, &message));
+                let _ = client.shutdown(Shutdown::Both);
+                let _ = server.shutdown(Shutdown::Both);
+                return;
+            }
+            Some(Fault::Answer { content_type, body }) => {
+                let _ = client.write_all(&answer(content_type, &body));
                 let _ = client.shutdown(Shutdown::Both);
                 let _ = server.shutdown(Shutdown::Both);
                 return;
@@ -188,6 +218,11 @@ impl CountingProxy {
     }
 
     /// Makes every request hang unanswered, or lets them through again.
+    /// Adds a rule after start: e.g. odd answers only once discovery has read the real ones.
+    pub fn add_rule(&self, rule: Rule) {
+        self.shared.lock().expect("shared").rules.push(rule);
+    }
+
     pub fn set_hang(&self, hang: bool) {
         self.shared.lock().expect("shared").hang = hang;
     }

@@ -365,9 +365,7 @@ pub fn cluster_ref(c: &aws_sdk_rds::types::DbCluster) -> ClusterRef {
         members: c
             .db_cluster_members()
             .iter()
-            .map(|m| {
-                (m.db_instance_identifier().unwrap_or_default().to_string(), m.is_cluster_writer().unwrap_or(false))
-            })
+            .filter_map(|m| Some((m.db_instance_identifier()?.to_string(), m.is_cluster_writer().unwrap_or(false))))
             .collect(),
     }
 }

@@ -82,8 +82,17 @@ pub async fn poll(
         }
         let mut published: Option<Vec<(u64, Option<DateTime<Utc>>)>> = None;
         for alias in wanted {
-            let name = alias.name().unwrap_or_default().to_string();
-            let version = alias.function_version().unwrap_or_default().to_string();
+            // An alias without its version cannot be compared with the last one seen: taking "" for it would
+            // put a deploy on the timeline that never happened.
+            let (Some(name), Some(version)) = (alias.name(), alias.function_version().filter(|v| !v.is_empty())) else {
+                out.push(Observation::Problem {
+                    subject: Subject::Functions,
+                    source: f.name.clone(),
+                    message: format!("lambda:ListAliases: {}: an alias came without its name or version", f.name),
+                });
+                continue;
+            };
+            let (name, version) = (name.to_string(), version.to_string());
             let key = (f.name.clone(), name.clone());
             let seen = match memory.get(&key) {
                 Some(prev) if prev.version == version => prev.clone(),

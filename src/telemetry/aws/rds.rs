@@ -27,9 +27,16 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
         )
         .await;
         for c in read.pages.iter().flat_map(|p| p.db_clusters()) {
-            let fresh = cluster_ref(c);
-            cluster_status.insert(fresh.id.clone(), c.status().unwrap_or_default().to_string());
+            let mut fresh = cluster_ref(c);
+            if let Some(status) = c.status().filter(|s| !s.is_empty()) {
+                cluster_status.insert(fresh.id.clone(), status.to_string());
+            }
             if let Some(known) = inventory.clusters.iter_mut().find(|k| k.id == fresh.id) {
+                // The engine decides which reboot and failover calls apply: an answer that leaves it out must
+                // not turn a known Aurora cluster into a Multi-AZ one.
+                if fresh.engine.is_empty() {
+                    (fresh.engine, fresh.kind) = (known.engine.clone(), known.kind);
+                }
                 *known = fresh;
             }
         }
@@ -52,9 +59,9 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
         .pages
         .iter()
         .flat_map(|p| p.db_instances())
-        .map(|i| {
-            let id = i.db_instance_identifier().unwrap_or_default().to_string();
-            (id, i.db_instance_status().unwrap_or_default().to_string())
+        .filter_map(|i| {
+            let id = i.db_instance_identifier()?.to_string();
+            Some((id, i.db_instance_status().filter(|s| !s.is_empty())?.to_string()))
         })
         .collect();
     let instances_failed = read.error.is_some();

@@ -26,10 +26,16 @@ async fn counts(clients: &Clients, queue: &QueueRef) -> Result<Counts, String> {
         .await
         .map_err(|e| aws_error("sqs:GetQueueAttributes", e).to_string())?;
     let attrs = out.attributes().cloned().unwrap_or_default();
-    let get = |name: QueueAttributeName| attrs.get(&name).and_then(|v| v.parse::<u64>().ok()).unwrap_or(0);
+    // A count left out of the answer is not zero: a DLQ shown empty when it was not read would mislead.
+    let get = |name: QueueAttributeName| {
+        attrs
+            .get(&name)
+            .and_then(|v| v.parse::<u64>().ok())
+            .ok_or_else(|| format!("sqs:GetQueueAttributes: {}: the answer has no {name} count", queue.name))
+    };
     Ok(Counts {
-        visible: get(QueueAttributeName::ApproximateNumberOfMessages),
-        in_flight: get(QueueAttributeName::ApproximateNumberOfMessagesNotVisible),
+        visible: get(QueueAttributeName::ApproximateNumberOfMessages)?,
+        in_flight: get(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)?,
     })
 }
 

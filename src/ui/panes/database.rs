@@ -9,11 +9,20 @@ use ratatui::widgets::Paragraph;
 
 use super::{row_style, styled_line};
 use crate::model::ResourceKind;
-use crate::model::{MetricKind, Role};
+use crate::model::{ClusterStatus, MetricKind, Role};
 use crate::state::{PaneId, State};
 use crate::text::sanitize;
 use crate::ui::widgets::{ChartLine, TimeChart, pane_block, sparkline, time_chart};
 use crate::ui::{Density, theme};
+
+fn cluster_line(cluster: &ClusterStatus) -> Line<'static> {
+    let status_style = if cluster.status == "available" { theme::ok() } else { theme::warn() };
+    Line::from(vec![
+        Span::styled(sanitize(&cluster.id, 20), theme::bold()),
+        Span::styled(format!(" {} ", sanitize(&cluster.engine, 20)), theme::dim()),
+        Span::styled(sanitize(&cluster.status, 16), status_style),
+    ])
+}
 
 pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     let threshold = state.thresholds.db_cpu_percent;
@@ -27,12 +36,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     let mut last_cluster = None;
     for (i, (cluster, inst)) in rows.iter().enumerate() {
         if last_cluster != Some(&cluster.id) {
-            let status_style = if cluster.status == "available" { theme::ok() } else { theme::warn() };
-            lines.push(Line::from(vec![
-                Span::styled(sanitize(&cluster.id, 20), theme::bold()),
-                Span::styled(format!(" {} ", sanitize(&cluster.engine, 20)), theme::dim()),
-                Span::styled(sanitize(&cluster.status, 16), status_style),
-            ]));
+            lines.push(cluster_line(cluster));
             last_cluster = Some(&cluster.id);
         }
         let cpu = state.data.latest(&inst.id, MetricKind::DbCpu);
@@ -65,8 +69,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
             lines.push(spark);
         }
     }
+    let empty = state.rows().clusters_without_instances();
+    for cluster in &empty {
+        lines.push(cluster_line(cluster));
+        lines.push(Line::from(Span::styled(" no instances listed", theme::dim())));
+    }
     let missing = super::missing_lines(state, &[ResourceKind::Cluster, ResourceKind::Instance]);
-    if rows.is_empty() && missing.is_empty() {
+    if rows.is_empty() && empty.is_empty() && missing.is_empty() {
         lines.push(Line::from(Span::styled("no database clusters", theme::dim())));
     }
     lines.extend(missing);
