@@ -19,5 +19,15 @@ fn render(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, render);
+/// The demo's incident at its peak, as `--demo` draws it once a second: what an idle dashboard spends per frame.
+fn demo(c: &mut Criterion) {
+    let scene = warroom::scene::Scene::at_minute(45.0, false);
+    let keymap = Keymap::defaults().expect("keymap");
+    let mut terminal = Terminal::new(TestBackend::new(200, 50)).expect("terminal");
+    c.bench_function("frame, demo incident, 200x50", |b| {
+        b.iter(|| terminal.draw(|f| warroom::ui::render(f, &scene.state, &keymap)).expect("draw").area)
+    });
+}
+
+criterion_group!(benches, render, demo);
 criterion_main!(benches);

@@ -9,6 +9,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
+use tokio::time::sleep_until;
 
 use crate::backoff::Backoff;
 use crate::journal::{Journal, JournalEntry, Session};
@@ -97,13 +98,17 @@ impl App {
         }
         let mut clock = tokio::time::interval(Duration::from_secs(1));
         clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut frames = FramePacing::default();
         loop {
-            if self.state.take_dirty() {
+            if frames.due(self.state.is_dirty()) {
+                self.state.take_dirty();
                 // A terminal that cannot be written has gone with the session: leave, do not retry.
                 if let Err(e) = terminal.draw(|f| ui::render(f, &self.state, &self.keymap)) {
                     return Ok(Exit::InputClosed(format!("cannot draw: {}", e.into())));
                 }
+                frames.drawn();
             }
+            let held = frames.held_until(self.state.is_dirty());
             let event = tokio::select! {
                 event = rx.recv() => event,
                 _ = clock.tick() => {
@@ -111,13 +116,16 @@ impl App {
                     self.state.update(Msg::Tick(now));
                     continue;
                 }
+                _ = sleep_until(held) => continue,
             };
             let Some(event) = event else { return Ok(Exit::InputClosed("event channel closed".into())) };
+            frames.saw(&event);
             if let Some(exit) = self.handle(event, &tx) {
                 return Ok(exit);
             }
             // Drain whatever else arrived, so a burst costs one draw.
             while let Ok(event) = rx.try_recv() {
+                frames.saw(&event);
                 if let Some(exit) = self.handle(event, &tx) {
                     return Ok(exit);
                 }
@@ -437,4 +445,44 @@ fn spawn_feed(telemetry: Arc<dyn Telemetry>, feed: Feed, tx: UnboundedSender<App
             tokio::time::sleep(backoff.wait()).await;
         }
     });
+}
+
+/// Frames from data come at most once a second; frames for the user come at once. The feeds answer just after
+/// the clock ticks, so drawing each answer as it came made two or three frames a second where one shows the
+/// same: on an idle dashboard that was most of its CPU and terminal traffic.
+#[derive(Debug, Default)]
+struct FramePacing {
+    last: Option<tokio::time::Instant>,
+    urgent: bool,
+}
+
+impl FramePacing {
+    const DATA_FRAME_GAP: Duration = Duration::from_secs(1);
+
+    /// Keys, resizes, operation progress and notices are drawn at once.
+    fn saw(&mut self, event: &AppEvent) {
+        self.urgent |= !matches!(event, AppEvent::Telemetry { .. } | AppEvent::Shared(_));
+    }
+
+    fn due(&mut self, dirty: bool) -> bool {
+        if !dirty {
+            // A key that changed nothing leaves no urgency behind for the next data frame.
+            self.urgent = false;
+            return false;
+        }
+        self.urgent || self.last.is_none_or(|t| t.elapsed() >= Self::DATA_FRAME_GAP)
+    }
+
+    fn drawn(&mut self) {
+        self.last = Some(tokio::time::Instant::now());
+        self.urgent = false;
+    }
+
+    /// When a held data frame becomes due; far off when nothing is held.
+    fn held_until(&self, dirty: bool) -> tokio::time::Instant {
+        match self.last {
+            Some(t) if dirty => t + Self::DATA_FRAME_GAP,
+            _ => tokio::time::Instant::now() + Duration::from_secs(3600),
+        }
+    }
 }

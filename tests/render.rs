@@ -263,3 +263,33 @@ fn at_80_columns_failing_calls_are_said_whole_before_the_account() {
     let header = screen.lines().next().unwrap_or_default();
     assert!(header.contains("LIVE   READ-ONLY   2 ALARMS   10 calls failing  14:15:00 UTC"), "{header}");
 }
+
+/// A large account: in every pane, the selected row is on screen however far down it is, at both sizes and in
+/// both densities — and only rows that fit are built (the frame stays cheap with 500 resources).
+#[test]
+fn the_selected_row_stays_on_screen_in_a_large_account() {
+    use warroom::scene::Fleet;
+    let fleet = Fleet { queues: 60, dlqs: 40, functions: 30, clusters: 20, alarms: 50, minutes: 30 };
+    let mut state = fleet.state();
+    let cases = [
+        (PaneId::Queues, 59, "orders-059"),
+        (PaneId::Dlqs, 39, "orders-039-dlq"),
+        (PaneId::Deploys, 29, "consumer-029"),
+        (PaneId::Database, 39, "db-19-2"),
+        (PaneId::Alarms, 49, "alarm-"),
+    ];
+    for (pane, last, name) in cases {
+        state.ui.focus = pane;
+        state.ui.selection[pane.index()] = last;
+        for (w, h) in SIZES {
+            let buffer = render(&state, w, h);
+            let screen = text(&buffer);
+            // The focused pane draws its selected row reversed: that row must be on screen and be `name`'s.
+            let reversed = |x: u16, y: u16| buffer[(x, y)].modifier.contains(ratatui::style::Modifier::REVERSED);
+            let row = (0..h).find(|&y| (0..w).any(|x| reversed(x, y)));
+            let row = row.unwrap_or_else(|| panic!("{pane:?} {w}x{h}: no selected row on screen:\n{screen}"));
+            let line: String = (0..w).filter(|&x| reversed(x, row)).map(|x| buffer[(x, row)].symbol()).collect();
+            assert!(line.contains(name), "{pane:?} {w}x{h}: the selected row is `{line}`, not {name}'s:\n{screen}");
+        }
+    }
+}

@@ -134,7 +134,8 @@ pub fn sparkline(
     let values: Vec<Option<f64>> = (0..width)
         .map(|i| {
             let t = start + Duration::minutes(i as i64 + 1);
-            series.value_at(t).filter(|_| series.iter().next().is_some_and(|p| p.at <= t))
+            // None before the first point: the minutes before data began are dots, not the first value.
+            series.value_at(t)
         })
         .collect();
     let max = values.iter().flatten().copied().fold(threshold.unwrap_or(0.0), f64::max).max(1e-9);

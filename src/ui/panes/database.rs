@@ -34,7 +34,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     let rows = state.rows().instances();
     let mut lines = Vec::new();
     let mut last_cluster = None;
-    for (i, (cluster, inst)) in rows.iter().enumerate() {
+    // An instance takes a line (two with its sparkline), and the first of its cluster one more for the cluster;
+    // one line is kept for the header of a cluster whose first instances scrolled away.
+    let per_instance = if density == Density::Compact { 2 } else { 1 };
+    let cost = |i: usize| per_instance + usize::from(i == 0 || rows[i - 1].0.id != rows[i].0.id);
+    let room = inner.height as usize;
+    let first = super::first_row(state.ui.selected(PaneId::Database), room.saturating_sub(1), cost);
+    for (i, (cluster, inst)) in rows.iter().enumerate().skip(first) {
+        if lines.len() + per_instance > room {
+            break;
+        }
         if last_cluster != Some(&cluster.id) {
             lines.push(cluster_line(cluster));
             last_cluster = Some(&cluster.id);

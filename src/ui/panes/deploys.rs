@@ -37,7 +37,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     frame.render_widget(block, area);
     let rows = state.rows().functions();
     let mut lines = Vec::new();
-    for (i, f) in rows.iter().enumerate() {
+    // Two lines a function: its alias, then its health.
+    let fits = (inner.height as usize / 2).max(1);
+    let skip = super::scroll_offset(state.ui.selected(PaneId::Deploys), fits);
+    for (i, f) in rows.iter().enumerate().skip(skip).take(fits) {
         let changed = f.changed_at.map_or("–".to_string(), |t| format!("{} ago", compact_duration(state.now - t)));
         let prev = f.previous_version.as_deref().map_or(String::new(), |p| format!(" (was v{p})"));
         let mut head = vec![

@@ -40,7 +40,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
             theme::dim(),
         )));
     }
-    for (i, d) in rows.iter().enumerate() {
+    let fits = (inner.height as usize).saturating_sub(lines.len()).max(1);
+    let skip = super::scroll_offset(state.ui.selected(PaneId::Dlqs), fits);
+    for (i, d) in rows.iter().enumerate().skip(skip).take(fits) {
         let growth = state.data.dlq_growth(&d.name, 5, state.now);
         let depth_style = if d.depth > 0 { theme::alarm() } else { theme::ok() };
         let growth_span = match growth {

@@ -40,6 +40,18 @@ pub fn scroll_offset(selected: usize, height: usize) -> usize {
     if height == 0 { 0 } else { selected.saturating_sub(height - 1) }
 }
 
+/// The same for rows of different heights (row `i` takes `lines(i)` lines): the first row to draw so that
+/// every row from it to the selected one fits in `room` lines, scrolling no further than it must.
+pub fn first_row(selected: usize, room: usize, lines: impl Fn(usize) -> usize) -> usize {
+    let mut first = selected;
+    let mut used = lines(selected);
+    while first > 0 && used + lines(first - 1) <= room {
+        first -= 1;
+        used += lines(first);
+    }
+    first
+}
+
 /// "name  not found" rows for resources of `kinds` the config names but AWS does not have.
 pub fn missing_lines(state: &State, kinds: &[crate::model::ResourceKind]) -> Vec<Line<'static>> {
     kinds

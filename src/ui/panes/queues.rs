@@ -47,8 +47,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     match density {
         Density::Compact => {
             let room = inner.height as usize - lines.len().min(inner.height as usize);
-            let skip = scroll_offset(state.ui.selected(PaneId::Queues), (room / 2).max(1));
-            for (i, q) in rows.iter().enumerate().skip(skip) {
+            let fits = (room / 2).max(1);
+            let skip = scroll_offset(state.ui.selected(PaneId::Queues), fits);
+            // Only the rows that fit are built: a sparkline per queue is most of a frame's cost.
+            for (i, q) in rows.iter().enumerate().skip(skip).take(fits) {
                 let head = Line::from(vec![
                     Span::styled(format!("{:<12}", sanitize(&q.name, 12)), theme::bold()),
                     Span::raw(" age"),
@@ -90,7 +92,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
                 ),
                 theme::dim(),
             )));
-            for (i, q) in rows.iter().enumerate() {
+            let fits = (inner.height as usize).saturating_sub(lines.len()).max(1);
+            let skip = scroll_offset(state.ui.selected(PaneId::Queues), fits);
+            for (i, q) in rows.iter().enumerate().skip(skip).take(fits) {
                 let mut spans =
                     vec![Span::raw(format!("{:<16} ", sanitize(&q.name, 16))), age_span(state, q), Span::raw("  ")];
                 spans.extend(
