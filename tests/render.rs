@@ -278,6 +278,11 @@ fn the_selected_row_stays_on_screen_in_a_large_account() {
         (PaneId::Database, 39, "db-19-2"),
         (PaneId::Alarms, 49, "alarm-"),
     ];
+    // A selection past the rows (the state clamps on update; a draw must not rely on it) renders, no panic.
+    state.ui.selection = [usize::MAX / 2; PaneId::ALL.len()];
+    for (w, h) in SIZES {
+        render(&state, w, h);
+    }
     for (pane, last, name) in cases {
         state.ui.focus = pane;
         state.ui.selection[pane.index()] = last;

@@ -39,7 +39,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     let per_instance = if density == Density::Compact { 2 } else { 1 };
     let cost = |i: usize| per_instance + usize::from(i == 0 || rows[i - 1].0.id != rows[i].0.id);
     let room = inner.height as usize;
-    let first = super::first_row(state.ui.selected(PaneId::Database), room.saturating_sub(1), cost);
+    // Clamped here too: the state clamps on update, but a draw must not index past the rows whatever it holds.
+    let selected = state.ui.selected(PaneId::Database).min(rows.len().saturating_sub(1));
+    let first = super::first_row(selected, room.saturating_sub(1), cost);
     for (i, (cluster, inst)) in rows.iter().enumerate().skip(first) {
         if lines.len() + per_instance > room {
             break;
