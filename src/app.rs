@@ -9,7 +9,6 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use ratatui::crossterm::event::{self, Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
 use tokio::sync::mpsc::{UnboundedSender, unbounded_channel};
-use tokio::time::sleep_until;
 
 use crate::backoff::Backoff;
 use crate::journal::{Journal, JournalEntry, Session};
@@ -108,15 +107,14 @@ impl App {
                 }
                 frames.drawn();
             }
-            let held = frames.held_until(self.state.is_dirty());
             let event = tokio::select! {
                 event = rx.recv() => event,
                 _ = clock.tick() => {
                     let now = self.telemetry.now();
                     self.state.update(Msg::Tick(now));
+                    frames.ticked();
                     continue;
                 }
-                _ = sleep_until(held) => continue,
             };
             let Some(event) = event else { return Ok(Exit::InputClosed("event channel closed".into())) };
             frames.saw(&event);
@@ -447,21 +445,30 @@ fn spawn_feed(telemetry: Arc<dyn Telemetry>, feed: Feed, tx: UnboundedSender<App
     });
 }
 
-/// Frames from data come at most once a second; frames for the user come at once. The feeds answer just after
-/// the clock ticks, so drawing each answer as it came made two or three frames a second where one shows the
-/// same: on an idle dashboard that was most of its CPU and terminal traffic.
-#[derive(Debug, Default)]
+/// Frames from data wait for the clock's next tick; frames for the user come at once. The feeds answer just
+/// after the clock ticks, so drawing each answer as it came made two or three frames a second where one shows
+/// the same: on an idle dashboard that was most of its CPU and terminal traffic. Data is at most a second late.
+#[derive(Debug)]
 struct FramePacing {
-    last: Option<tokio::time::Instant>,
     urgent: bool,
+    ticked: bool,
+}
+
+impl Default for FramePacing {
+    fn default() -> Self {
+        // The first frame comes at once.
+        Self { urgent: true, ticked: false }
+    }
 }
 
 impl FramePacing {
-    const DATA_FRAME_GAP: Duration = Duration::from_secs(1);
-
     /// Keys, resizes, operation progress and notices are drawn at once.
     fn saw(&mut self, event: &AppEvent) {
         self.urgent |= !matches!(event, AppEvent::Telemetry { .. } | AppEvent::Shared(_));
+    }
+
+    fn ticked(&mut self) {
+        self.ticked = true;
     }
 
     fn due(&mut self, dirty: bool) -> bool {
@@ -470,19 +477,39 @@ impl FramePacing {
             self.urgent = false;
             return false;
         }
-        self.urgent || self.last.is_none_or(|t| t.elapsed() >= Self::DATA_FRAME_GAP)
+        self.urgent || self.ticked
     }
 
     fn drawn(&mut self) {
-        self.last = Some(tokio::time::Instant::now());
         self.urgent = false;
+        self.ticked = false;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn data() -> AppEvent {
+        AppEvent::Telemetry { feed: Feed::Fast, result: Ok(Vec::new()) }
     }
 
-    /// When a held data frame becomes due; far off when nothing is held.
-    fn held_until(&self, dirty: bool) -> tokio::time::Instant {
-        match self.last {
-            Some(t) if dirty => t + Self::DATA_FRAME_GAP,
-            _ => tokio::time::Instant::now() + Duration::from_secs(3600),
-        }
+    #[test]
+    fn data_frames_wait_for_the_tick_and_user_frames_do_not() {
+        let mut frames = FramePacing::default();
+        assert!(frames.due(true), "the first frame comes at once");
+        frames.drawn();
+        frames.saw(&data());
+        assert!(!frames.due(true), "an answer just after a tick waits for the next one");
+        frames.ticked();
+        assert!(frames.due(true));
+        frames.drawn();
+        frames.saw(&AppEvent::Resize);
+        assert!(frames.due(true), "a resize is drawn at once");
+        frames.drawn();
+        frames.saw(&AppEvent::Key(KeyEvent::from(KeyCode::Char('j'))));
+        assert!(!frames.due(false), "nothing changed: nothing to draw");
+        frames.saw(&data());
+        assert!(!frames.due(true), "a key that changed nothing leaves no urgency for data");
     }
 }
