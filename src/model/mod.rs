@@ -103,6 +103,13 @@ pub enum Observation {
     },
 }
 
+impl Observation {
+    /// One failed call: what it leaves out of date, where it was made, and the error.
+    pub fn problem(subject: Subject, source: impl Into<String>, message: impl Into<String>) -> Observation {
+        Observation::Problem { subject, source: source.into(), message: message.into() }
+    }
+}
+
 /// What a failed call leaves out of date, so the pane that shows it can say its rows are stale.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Subject {

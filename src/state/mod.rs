@@ -123,12 +123,12 @@ impl State {
         }
     }
 
-    /// True once after anything visible changed: the loop draws only then.
     /// Whether something visible changed since the last draw, without clearing it.
     pub fn is_dirty(&self) -> bool {
         self.dirty
     }
 
+    /// True once after anything visible changed: the loop draws only then.
     pub fn take_dirty(&mut self) -> bool {
         std::mem::replace(&mut self.dirty, false)
     }

@@ -104,11 +104,7 @@ pub async fn changes(clients: &Clients, inventory: &Inventory, since: DateTime<U
     match read.error {
         // No CloudTrail here (not allowed, or not offered): the timeline just has no management calls.
         Some(e) if matches!(e.kind, AwsErrorKind::AccessDenied | AwsErrorKind::Unsupported) => {}
-        Some(e) => out.push(Observation::Problem {
-            subject: Subject::Changes,
-            source: "cloudtrail".into(),
-            message: e.to_string(),
-        }),
+        Some(e) => out.push(Observation::problem(Subject::Changes, "cloudtrail", e.to_string())),
         None => {}
     }
     out

@@ -200,11 +200,7 @@ pub async fn poll_alarms(
             }));
         }
         if let Some(e) = read.error {
-            out.push(Observation::Problem {
-                subject: Subject::Alarms,
-                source: "alarms".into(),
-                message: e.to_string(),
-            });
+            out.push(Observation::problem(Subject::Alarms, "alarms", e.to_string()));
         }
     }
     // Newest first, 100 a page; the first poll reaches back three hours, later ones only since the last.
@@ -233,7 +229,7 @@ pub async fn poll_alarms(
         }));
     }
     if let Some(e) = read.error {
-        out.push(Observation::Problem { subject: Subject::Alarms, source: "alarms".into(), message: e.to_string() });
+        out.push(Observation::problem(Subject::Alarms, "alarms", e.to_string()));
     }
     out
 }

@@ -102,10 +102,6 @@ pub fn function_from_arn(arn: &str) -> (String, Option<String>) {
     }
 }
 
-fn problem(subject: Subject, source: &str, message: String) -> Observation {
-    Observation::Problem { subject, source: source.to_string(), message }
-}
-
 async fn resolve_queue(
     clients: &Clients,
     name: &str,
@@ -120,7 +116,7 @@ async fn resolve_queue(
                 _ if e.code.as_deref().is_some_and(|c| c.contains("NonExistentQueue")) => {
                     Observation::Missing { kind: ResourceKind::Queue, name: name.to_string() }
                 }
-                _ => problem(Subject::Queues, "sqs", e.to_string()),
+                _ => Observation::problem(Subject::Queues, "sqs", e.to_string()),
             });
             return None;
         }
@@ -136,7 +132,11 @@ async fn resolve_queue(
     let attrs = match attrs {
         Ok(out) => out.attributes().cloned().unwrap_or_default(),
         Err(e) => {
-            notes.push(problem(Subject::Queues, "sqs", aws_error("sqs:GetQueueAttributes", e).to_string()));
+            notes.push(Observation::problem(
+                Subject::Queues,
+                "sqs",
+                aws_error("sqs:GetQueueAttributes", e).to_string(),
+            ));
             Default::default()
         }
     };
@@ -159,7 +159,7 @@ async fn list_queue_names(clients: &Clients, notes: &mut Vec<Observation>) -> Ve
             names
         }
         Err(e) => {
-            notes.push(problem(Subject::Queues, "sqs", aws_error("sqs:ListQueues", e).to_string()));
+            notes.push(Observation::problem(Subject::Queues, "sqs", aws_error("sqs:ListQueues", e).to_string()));
             Vec::new()
         }
     }
@@ -179,7 +179,7 @@ async fn consumer_of(clients: &Clients, queue_arn: &str, notes: &mut Vec<Observa
             FunctionRef { name, alias }
         }),
         Err(e) => {
-            notes.push(problem(
+            notes.push(Observation::problem(
                 Subject::Functions,
                 "lambda",
                 aws_error("lambda:ListEventSourceMappings", e).to_string(),
@@ -245,7 +245,7 @@ async fn dlq_sources(clients: &Clients, dlq_url: &str, notes: &mut Vec<Observati
         Err(e) => {
             let e = aws_error("sqs:ListDeadLetterSourceQueues", e);
             if e.kind != AwsErrorKind::Unsupported {
-                notes.push(problem(Subject::DeadLetterQueues, "sqs", e.to_string()));
+                notes.push(Observation::problem(Subject::DeadLetterQueues, "sqs", e.to_string()));
             }
             None
         }
@@ -274,7 +274,11 @@ async fn functions(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
                     .collect()
             }
             Err(e) => {
-                inv.notes.push(problem(Subject::Functions, "lambda", aws_error("lambda:ListFunctions", e).to_string()));
+                inv.notes.push(Observation::problem(
+                    Subject::Functions,
+                    "lambda",
+                    aws_error("lambda:ListFunctions", e).to_string(),
+                ));
                 Vec::new()
             }
         },
@@ -302,7 +306,7 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
         }
         // One named cluster that does not exist is a NotFound error, reported below as "not found".
         if let Some(e) = read.error.filter(|e| e.kind != AwsErrorKind::NotFound) {
-            inv.notes.push(problem(Subject::Databases, "rds", e.to_string()));
+            inv.notes.push(Observation::problem(Subject::Databases, "rds", e.to_string()));
         }
         for id in wanted.iter().flatten() {
             if inv.cluster(id).is_none() {
@@ -346,7 +350,7 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
             inv.notes.push(Observation::Truncated { kind: ResourceKind::Instance, limit: LIMIT });
         }
         if let Some(e) = read.error {
-            inv.notes.push(problem(Subject::Databases, "rds", e.to_string()));
+            inv.notes.push(Observation::problem(Subject::Databases, "rds", e.to_string()));
         }
         for id in &standalone {
             if inv.cluster(id).is_none() {

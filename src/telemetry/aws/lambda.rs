@@ -67,7 +67,7 @@ pub async fn poll(
                 out.push(if e.kind == AwsErrorKind::NotFound {
                     Observation::Missing { kind: ResourceKind::Function, name: f.name.clone() }
                 } else {
-                    Observation::Problem { subject: Subject::Functions, source: f.name.clone(), message: e.to_string() }
+                    Observation::problem(Subject::Functions, f.name.clone(), e.to_string())
                 });
                 continue;
             }
@@ -85,11 +85,11 @@ pub async fn poll(
             // An alias without its version cannot be compared with the last one seen: taking "" for it would
             // put a deploy on the timeline that never happened.
             let (Some(name), Some(version)) = (alias.name(), alias.function_version().filter(|v| !v.is_empty())) else {
-                out.push(Observation::Problem {
-                    subject: Subject::Functions,
-                    source: f.name.clone(),
-                    message: format!("lambda:ListAliases: {}: an alias came without its name or version", f.name),
-                });
+                out.push(Observation::problem(
+                    Subject::Functions,
+                    f.name.clone(),
+                    format!("lambda:ListAliases: {}: an alias came without its name or version", f.name),
+                ));
                 continue;
             };
             let (name, version) = (name.to_string(), version.to_string());

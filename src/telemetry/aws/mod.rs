@@ -140,8 +140,8 @@ impl AwsTelemetry {
     }
 
     async fn poll_inventory(&self) -> Result<Vec<Observation>, TelemetryError> {
-        // Discover if no poll has yet; then again if that discovery met failing calls and its retry is due.
-        self.inventory().await;
+        // Again if an earlier discovery met failing calls and its retry is due (the first discovery, if no poll
+        // has made it yet, happens in `inventory`).
         self.rediscover_if_due().await;
         let mut inventory = self.inventory().await;
         let mut out = Vec::new();

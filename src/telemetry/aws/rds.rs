@@ -42,11 +42,7 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
         }
         if let Some(e) = read.error {
             clusters_failed = true;
-            out.push(Observation::Problem {
-                subject: Subject::Databases,
-                source: "rds".into(),
-                message: e.to_string(),
-            });
+            out.push(Observation::problem(Subject::Databases, "rds", e.to_string()));
         }
     }
     let read = read_pages(
@@ -66,18 +62,22 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
         .collect();
     let instances_failed = read.error.is_some();
     if let Some(e) = read.error {
-        out.push(Observation::Problem { subject: Subject::Databases, source: "rds".into(), message: e.to_string() });
+        out.push(Observation::problem(Subject::Databases, "rds", e.to_string()));
     }
     let remembered = &mut inventory.last_status;
     remembered.clusters.extend(cluster_status.iter().map(|(k, v)| (k.clone(), v.clone())));
     remembered.instances.extend(statuses.iter().map(|(k, v)| (k.clone(), v.clone())));
+    // The remembered statuses now hold this poll's answers too: while a call fails they are the best known;
+    // otherwise only this poll's answer counts, and a resource it left out is unknown.
     let remembered = &inventory.last_status;
+    let (instances_known, clusters_known) = (
+        if instances_failed { &remembered.instances } else { &statuses },
+        if clusters_failed { &remembered.clusters } else { &cluster_status },
+    );
+    let status_of =
+        |known: &HashMap<String, String>, id: &str| known.get(id).cloned().unwrap_or_else(|| "unknown".into());
     // Only a complete answer that lacks a standalone instance says it is gone.
     let missing_means_gone = !instances_failed && !statuses.is_empty();
-    // A status the calls answered; else, if a call failed, the last one read; else the resource was not found.
-    let status_of = |fresh: &HashMap<String, String>, last: &HashMap<String, String>, failed: bool, id: &str| {
-        fresh.get(id).or(if failed { last.get(id) } else { None }).cloned().unwrap_or_else(|| "unknown".to_string())
-    };
     for c in &inventory.clusters {
         if c.standalone() && missing_means_gone && !statuses.contains_key(&c.id) {
             out.push(Observation::Missing { kind: ResourceKind::Instance, name: c.id.clone() });
@@ -89,13 +89,13 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
             .map(|(id, writer)| InstanceStatus {
                 id: id.clone(),
                 role: if *writer { Role::Writer } else { Role::Reader },
-                status: status_of(&statuses, &remembered.instances, instances_failed, id),
+                status: status_of(instances_known, id),
             })
             .collect();
         let status = if c.standalone() {
             members.first().map(|m| m.status.clone()).unwrap_or_default()
         } else {
-            status_of(&cluster_status, &remembered.clusters, clusters_failed, &c.id)
+            status_of(clusters_known, &c.id)
         };
         out.push(Observation::Cluster(ClusterStatus {
             id: c.id.clone(),
@@ -136,7 +136,7 @@ pub async fn events(clients: &Clients, inventory: &Inventory, since: DateTime<Ut
         })
         .collect();
     if let Some(e) = read.error {
-        out.push(Observation::Problem { subject: Subject::Databases, source: "rds".into(), message: e.to_string() });
+        out.push(Observation::problem(Subject::Databases, "rds", e.to_string()));
     }
     out
 }

@@ -99,15 +99,14 @@ async fn queue(clients: &Clients, q: &QueueRef) -> Observation {
             dlq: q.dlq.clone(),
             consumer: q.consumer.clone(),
         }),
-        Err(message) => Observation::Problem { subject: Subject::Queues, source: q.name.clone(), message },
+        Err(message) => Observation::problem(Subject::Queues, q.name.clone(), message),
     }
 }
 
 /// A DLQ's depth and its latest redrive, asked together.
 async fn dlq(clients: &Clients, d: &QueueRef) -> Vec<Observation> {
     let (depth, task) = tokio::join!(counts(clients, d), latest_task(clients, d));
-    let problem =
-        |message| Observation::Problem { subject: Subject::DeadLetterQueues, source: d.name.clone(), message };
+    let problem = |message| Observation::problem(Subject::DeadLetterQueues, d.name.clone(), message);
     let mut out = Vec::new();
     out.push(match depth {
         Ok(c) => Observation::Dlq(DlqStatus {
