@@ -66,6 +66,18 @@ fn short_timeouts_no_retry(c: SdkConfig) -> SdkConfig {
     short_timeouts(c).into_builder().retry_config(RetryConfig::standard().with_max_attempts(1)).build()
 }
 
+/// The dashboard's telemetry for `watch`, its calls going through `proxy` with short timeouts and no retries: a
+/// fault shows on the first attempt.
+async fn telemetry_via(
+    proxy: &CountingProxy,
+    direct: &SdkConfig,
+    watch: warroom::config::Watch,
+) -> warroom::telemetry::aws::AwsTelemetry {
+    let via_proxy = short_timeouts_no_retry(direct.clone().into_builder().endpoint_url(&proxy.url).build());
+    let connection = warroom::telemetry::aws::connect_with(&via_proxy).await.expect("connect");
+    warroom::telemetry::aws::AwsTelemetry::new(connection, Some(watch))
+}
+
 fn hold_update_alias() -> Rule {
     // UpdateAlias reaches the emulator (the change happens) but its answer is held past the timeout.
     Rule { request_line: UPDATE_ALIAS.into(), fault: Fault::DelayResponse(Duration::from_secs(5)), times: 1 }
@@ -184,16 +196,14 @@ async fn the_runner_re_reads_state_after_a_timeout_instead_of_guessing() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_describe_keeps_the_last_database_statuses_beside_the_error() {
     use warroom::model::Observation;
-    use warroom::telemetry::aws::{AwsTelemetry, connect_with};
     use warroom::telemetry::{Feed, Telemetry};
 
     let emulator = Emulator::start("rds-down");
     let direct = emulator.sdk_config().await;
     seed::database(&direct).await;
     let proxy = CountingProxy::start(&emulator.url);
-    let via_proxy = short_timeouts_no_retry(direct.into_builder().endpoint_url(&proxy.url).build());
     let watch = warroom::config::Watch { clusters: vec![seed::CLUSTER.into()], ..Default::default() };
-    let telemetry = AwsTelemetry::new(connect_with(&via_proxy).await.expect("connect"), Some(watch));
+    let telemetry = telemetry_via(&proxy, &direct, watch).await;
     let statuses = |obs: &[Observation]| -> Vec<String> {
         obs.iter()
             .filter_map(|o| match o {
@@ -231,16 +241,14 @@ async fn a_failing_describe_keeps_the_last_database_statuses_beside_the_error() 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_discovery_that_met_failing_calls_is_retried_and_backs_off() {
     use warroom::model::{Observation, Subject};
-    use warroom::telemetry::aws::{AwsTelemetry, connect_with};
     use warroom::telemetry::{Feed, Telemetry};
 
     let emulator = Emulator::start("rediscover");
     let direct = emulator.sdk_config().await;
     seed::queues(&direct, 3, 0).await;
     let proxy = CountingProxy::start(&emulator.url);
-    let via_proxy = short_timeouts_no_retry(direct.into_builder().endpoint_url(&proxy.url).build());
-    let watch = warroom::config::Watch { queues: vec![seed::QUEUE.into()], ..Default::default() };
-    let telemetry = AwsTelemetry::new(connect_with(&via_proxy).await.expect("connect"), Some(watch));
+    let watch = || warroom::config::Watch { queues: vec![seed::QUEUE.into()], ..Default::default() };
+    let telemetry = telemetry_via(&proxy, &direct, watch()).await;
     let queue_problems = |obs: &[Observation]| {
         obs.iter().filter(|o| matches!(o, Observation::Problem { subject: Subject::Queues, .. })).count()
     };
@@ -261,12 +269,8 @@ async fn a_discovery_that_met_failing_calls_is_retried_and_backs_off() {
 
     // A dashboard whose discovery met the outage finds the queue with the inventory poll after the endpoint returns.
     proxy.set_down(false);
-    let connection = connect_with(&via_proxy).await.expect("connect");
+    let fresh = telemetry_via(&proxy, &direct, watch()).await;
     proxy.set_down(true);
-    let fresh = AwsTelemetry::new(
-        connection,
-        Some(warroom::config::Watch { queues: vec![seed::QUEUE.into()], ..Default::default() }),
-    );
     assert!(queue_problems(&fresh.poll(Feed::Fast).await.expect("fast")) > 0);
     proxy.set_down(false);
     fresh.poll(Feed::Inventory).await.expect("inventory");
@@ -284,7 +288,6 @@ async fn answers_with_fields_left_out_are_problems_not_zeros_and_render_safely()
     use ratatui::backend::TestBackend;
     use warroom::model::{ClusterKind, EventKind, Observation};
     use warroom::state::{Mode, Msg, State};
-    use warroom::telemetry::aws::{AwsTelemetry, connect_with};
     use warroom::telemetry::{Feed, SourceInfo, Telemetry};
 
     let emulator = Emulator::start("odd-answers");
@@ -293,13 +296,12 @@ async fn answers_with_fields_left_out_are_problems_not_zeros_and_render_safely()
     seed::function(&direct, &seeded.queue_arn).await;
     seed::database(&direct).await;
     let proxy = CountingProxy::start(&emulator.url);
-    let via_proxy = short_timeouts_no_retry(direct.into_builder().endpoint_url(&proxy.url).build());
     let watch = warroom::config::Watch {
         queues: vec![seed::QUEUE.into()],
         clusters: vec![seed::CLUSTER.into()],
         ..Default::default()
     };
-    let telemetry = AwsTelemetry::new(connect_with(&via_proxy).await.expect("connect"), Some(watch));
+    let telemetry = telemetry_via(&proxy, &direct, watch).await;
     let mode = Mode {
         read_only: false,
         source: SourceInfo { live: true, location: "000000000000 · us-east-1".into() },
