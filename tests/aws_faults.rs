@@ -277,6 +277,19 @@ async fn a_discovery_that_met_failing_calls_is_retried_and_backs_off() {
     let fast = fresh.poll(Feed::Fast).await.expect("fast");
     assert_eq!(queue_problems(&fast), 0, "{fast:?}");
     assert!(has_depth(&fast), "the queue is polled once discovery found it: {fast:?}");
+
+    // When the inventory poll is the one that discovers first, its retry waits for the next inventory poll: the
+    // same poll does not discover twice.
+    let first = telemetry_via(&proxy, &direct, watch()).await;
+    proxy.set_down(true);
+    let before = proxy.target_count("AmazonSQS.GetQueueUrl");
+    first.poll(Feed::Inventory).await.expect("inventory");
+    assert_eq!(proxy.target_count("AmazonSQS.GetQueueUrl"), before + 1, "one discovery in the first poll");
+    proxy.set_down(false);
+    first.poll(Feed::Inventory).await.expect("inventory");
+    // The retry resolves the queue and, through its redrive policy, its DLQ.
+    assert_eq!(proxy.target_count("AmazonSQS.GetQueueUrl"), before + 3, "its retry in the next");
+    assert!(has_depth(&first.poll(Feed::Fast).await.expect("fast")));
 }
 
 /// Well-formed answers with optional fields left out, as a partial outage or an older API can give: counts,
