@@ -6,6 +6,8 @@
 //!         warroom --endpoint-url http://127.0.0.1:4566 --config warroom.toml
 //!
 //! The same seeding the emulator tests use (tests/support/seed.rs).
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 #[path = "../tests/support/seed.rs"]
 mod seed;

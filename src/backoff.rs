@@ -4,6 +4,7 @@
 
 use std::time::Duration;
 
+/// A retry schedule: the base wait while calls succeed, doubling per failure up to a cap.
 #[derive(Debug, Clone)]
 pub struct Backoff {
     base: Duration,
@@ -17,10 +18,12 @@ impl Backoff {
         Backoff { base, cap: cap.max(base), failures: 0 }
     }
 
+    /// A call succeeded: back to the base wait.
     pub fn succeeded(&mut self) {
         self.failures = 0;
     }
 
+    /// A call failed: the next wait doubles (up to the cap).
     pub fn failed(&mut self) {
         self.failures = self.failures.saturating_add(1);
     }

@@ -4,8 +4,10 @@ use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::journal::AnnotationKind;
+use warroom_core::export::Format;
+use warroom_core::journal::AnnotationKind;
 
+/// warroom's flags and subcommands.
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "warroom",
@@ -14,6 +16,7 @@ use crate::journal::AnnotationKind;
     after_help = "Try it without an AWS account:  warroom --demo\nWatch without operating:        warroom --demo --read-only"
 )]
 pub struct Cli {
+    /// A subcommand; none runs the dashboard.
     #[command(subcommand)]
     pub command: Option<Command>,
 
@@ -62,6 +65,7 @@ pub struct Cli {
     pub list_actions: bool,
 }
 
+/// What to do instead of running the dashboard.
 #[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Poll once and print what the panes would show, for scripts and for checking a config before an
@@ -84,9 +88,9 @@ pub enum Command {
         /// End of the window, same forms [default: now; in --demo, ten minutes after the last journal line]
         #[arg(long, value_name = "TIME")]
         until: Option<String>,
-        /// md or json
-        #[arg(long, value_name = "FORMAT", default_value = "md", value_parser = ["md", "json"])]
-        format: String,
+        /// Markdown (md) or JSON
+        #[arg(long, value_name = "FORMAT", value_enum, default_value = "md")]
+        format: Format,
         /// Write to this file and say where, instead of printing
         #[arg(long, value_name = "PATH")]
         out: Option<PathBuf>,

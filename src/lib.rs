@@ -1,25 +1,21 @@
 //! warroom: a terminal incident-response dashboard for AWS.
 //!
-//! Data flows one way (telemetry → state → screen); operations flow the other way through one guarded door
-//! (action → state → effect → guard → operator). See `DESIGN.md` in the shared folder for the map.
+//! This crate is the part with a runtime, a terminal and the AWS SDK: the AWS base (`aws`), the read side
+//! (`telemetry`: the AWS readers and the simulator's adapter), the write side (`ops`: the operators, the guard,
+//! the runner), the shared war room, the event loop (`app`), and the binary's commands. The domain, the state and
+//! incident sense live in `warroom_core`; the screen in `warroom_ui`. Data flows one way (telemetry → state →
+//! screen); operations flow the other way through one guarded door (action → state → effect → guard →
+//! operator). `ARCHITECTURE.md` is the map.
+//!
+//! Layers, lowest first (a module imports only from those before it; `tests/layers.rs` checks): `paths`,
+//! `backoff`, `aws`, `telemetry`, `ops`, `war_room`, `app`, `cli`, `commands`.
 
-pub mod action;
 pub mod app;
+pub mod aws;
 pub mod backoff;
 pub mod cli;
-pub mod config;
-pub mod export;
-pub mod incident;
-pub mod journal;
-pub mod journal_tail;
-pub mod keymap;
-pub mod model;
+pub mod commands;
 pub mod ops;
 pub mod paths;
-pub mod scene;
-pub mod snapshot;
-pub mod state;
 pub mod telemetry;
-pub mod text;
-pub mod ui;
 pub mod war_room;

@@ -11,78 +11,29 @@ use aws_sdk_cloudwatchlogs::Client;
 use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use tokio::sync::mpsc::UnboundedReceiver;
 
+use warroom_core::journal::JournalEntry;
+use warroom_core::model::{Side, TimelineEvent, WarRoomStatus};
+
+use crate::aws::{AwsError, aws_error};
 use crate::backoff::Backoff;
-use crate::journal::JournalEntry;
-use crate::model::TimelineEvent;
-use crate::telemetry::aws::errors::aws_error;
 
 /// Where this session's lines go.
 #[derive(Debug, Clone)]
 pub struct WarRoomLink {
+    /// The CloudWatch Logs client.
     pub logs: Client,
+    /// The log group every dashboard of the incident shares.
     pub group: String,
     /// This session's stream: `<operator>/<session id>`.
     pub stream: String,
+    /// This session's id: its own lines are not shown back to it.
     pub own_session: String,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum WarRoomStatus {
-    Connected,
-    /// Why, and how many lines wait to be sent.
-    Disconnected {
-        why: String,
-        queued: usize,
-    },
-}
-
-/// The writer and the reader report apart: a group that can be read but not written (a missing permission)
-/// must still show as disconnected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Side {
-    Writing,
-    Reading,
-}
-
-/// Both sides' last report, as the header shows it: disconnected if either side is.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct WarRoomHealth {
-    pub writing: Option<WarRoomStatus>,
-    pub reading: Option<WarRoomStatus>,
-}
-
-impl WarRoomHealth {
-    pub fn update(&mut self, side: Side, status: WarRoomStatus) -> bool {
-        let slot = match side {
-            Side::Writing => &mut self.writing,
-            Side::Reading => &mut self.reading,
-        };
-        let changed = slot.as_ref() != Some(&status);
-        *slot = Some(status);
-        changed
-    }
-
-    /// Connected once a side has answered and neither is failing; the writer's queue length when one is.
-    pub fn summary(&self) -> Option<WarRoomStatus> {
-        let failing = [&self.writing, &self.reading].into_iter().flatten().find_map(|s| match s {
-            WarRoomStatus::Disconnected { why, .. } => Some(why.clone()),
-            WarRoomStatus::Connected => None,
-        });
-        let queued = match &self.writing {
-            Some(WarRoomStatus::Disconnected { queued, .. }) => *queued,
-            _ => 0,
-        };
-        match failing {
-            Some(why) => Some(WarRoomStatus::Disconnected { why, queued }),
-            None if self.writing.is_some() || self.reading.is_some() => Some(WarRoomStatus::Connected),
-            None => None,
-        }
-    }
 }
 
 /// What the war room tells the dashboard.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WarRoomEvent {
+    /// A side's health changed (or was confirmed).
     Status(Side, WarRoomStatus),
     /// Other sessions' lines, as timeline events.
     Shared(Vec<TimelineEvent>),
@@ -129,7 +80,7 @@ pub async fn write(link: WarRoomLink, mut lines: UnboundedReceiver<JournalEntry>
                 .send()
                 .await
                 .map_err(|e| aws_error("logs:PutLogEvents", e))?;
-            Ok::<usize, crate::telemetry::aws::AwsError>(pending.len().min(BATCH))
+            Ok::<usize, AwsError>(pending.len().min(BATCH))
         }
         .await;
         match sent {
@@ -152,7 +103,7 @@ pub async fn write(link: WarRoomLink, mut lines: UnboundedReceiver<JournalEntry>
     }
 }
 
-async fn ensure_stream(link: &WarRoomLink) -> Result<(), crate::telemetry::aws::AwsError> {
+async fn ensure_stream(link: &WarRoomLink) -> Result<(), AwsError> {
     let made = link.logs.create_log_stream().log_group_name(&link.group).log_stream_name(&link.stream).send().await;
     match made {
         Ok(_) => Ok(()),
@@ -204,7 +155,7 @@ pub async fn read(link: WarRoomLink, report: impl Fn(WarRoomEvent)) {
     }
 }
 
-async fn read_since(link: &WarRoomLink, since: i64) -> Result<Vec<JournalEntry>, crate::telemetry::aws::AwsError> {
+async fn read_since(link: &WarRoomLink, since: i64) -> Result<Vec<JournalEntry>, AwsError> {
     let mut out = Vec::new();
     let mut token = None;
     // Bounded: a busy group costs a few calls a read, not hundreds.
@@ -228,7 +179,7 @@ async fn read_since(link: &WarRoomLink, since: i64) -> Result<Vec<JournalEntry>,
 }
 
 /// `warroom annotate` with a war room: the one line, sent at once to a stream of its own.
-pub async fn send_once(link: &WarRoomLink, line: &JournalEntry) -> Result<(), crate::telemetry::aws::AwsError> {
+pub async fn send_once(link: &WarRoomLink, line: &JournalEntry) -> Result<(), AwsError> {
     ensure_stream(link).await?;
     link.logs
         .put_log_events()
@@ -246,21 +197,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn either_side_failing_is_disconnected_with_the_writers_queue() {
-        let mut h = WarRoomHealth::default();
-        assert_eq!(h.summary(), None, "not configured or not yet heard from");
-        h.update(Side::Reading, WarRoomStatus::Connected);
-        assert_eq!(h.summary(), Some(WarRoomStatus::Connected));
-        h.update(Side::Writing, WarRoomStatus::Disconnected { why: "AccessDenied".into(), queued: 3 });
-        assert_eq!(h.summary(), Some(WarRoomStatus::Disconnected { why: "AccessDenied".into(), queued: 3 }));
-        assert!(!h.update(Side::Reading, WarRoomStatus::Connected), "no change, no redraw");
-        h.update(Side::Writing, WarRoomStatus::Connected);
-        assert_eq!(h.summary(), Some(WarRoomStatus::Connected));
-    }
-
-    #[test]
     fn a_line_keeps_its_key_across_a_resend() {
-        let session = crate::journal::Session { operator: "alice".into(), mode: "live".into(), read_only: false };
+        let session = warroom_core::model::Session {
+            operator: "alice".into(),
+            kind: warroom_core::model::SessionKind::Live,
+            read_only: false,
+        };
         let mut line = JournalEntry::note(&session, chrono::Utc::now(), "x".into());
         line.session_id = Some("s1".into());
         let resent: JournalEntry = serde_json::from_str(&serde_json::to_string(&line).expect("json")).expect("back");

@@ -2,6 +2,8 @@
 //! telemetry and operations the user runs, against resources seeded through the SDK.
 //! Where ministack lacks a call (message move tasks, ListDeadLetterSourceQueues, RebootDBCluster) other tests
 //! cover it; the README lists which.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
@@ -10,12 +12,15 @@ use std::time::Duration;
 
 use support::Emulator;
 use support::seed::{self, AGE_ALARM, CLUSTER, DLQ, FUNCTION, QUEUE, READER, WRITER};
-use warroom::config::Watch;
-use warroom::model::{AlarmState, MetricKind, Observation, ResourceKind, Role};
+use warroom::aws::connect_with;
+use warroom::ops::Operator;
 use warroom::ops::aws::AwsOperator;
-use warroom::ops::{Op, OpError, Operator, RebootCall};
-use warroom::telemetry::aws::{AwsTelemetry, connect_with};
-use warroom::telemetry::{Feed, Telemetry};
+use warroom::telemetry::Telemetry;
+use warroom::telemetry::aws::AwsTelemetry;
+use warroom_core::config::Watch;
+use warroom_core::model::Feed;
+use warroom_core::model::{AlarmState, MetricKind, Observation, ResourceKind, Role};
+use warroom_core::operation::{Op, OpError, RebootCall};
 
 fn watch() -> Watch {
     Watch { queues: vec![QUEUE.into()], clusters: vec![CLUSTER.into()], ..Watch::default() }
@@ -29,7 +34,7 @@ async fn poll_all(telemetry: &AwsTelemetry) -> Vec<Observation> {
     out
 }
 
-fn operator(clients: warroom::telemetry::aws::Clients) -> AwsOperator {
+fn operator(clients: warroom::aws::Clients) -> AwsOperator {
     AwsOperator::new(clients).with_verification(Duration::from_millis(200), Duration::from_secs(30))
 }
 
@@ -310,8 +315,10 @@ async fn large_accounts_are_read_in_pages_and_discovery_is_bounded() {
     assert_eq!(clusters, 50);
     let alarms = obs.iter().filter(|o| matches!(o, Observation::Alarm(_))).count();
     assert_eq!(alarms, ALARMS, "every alarm, across two pages of DescribeAlarms");
-    let transitions =
-        obs.iter().filter(|o| matches!(o, Observation::Event(e) if e.kind == warroom::model::EventKind::Alarm)).count();
+    let transitions = obs
+        .iter()
+        .filter(|o| matches!(o, Observation::Event(e) if e.kind == warroom_core::model::EventKind::Alarm))
+        .count();
     assert_eq!(transitions, ALARMS, "every transition, across two pages of DescribeAlarmHistory");
     assert!(
         proxy.action_count("DescribeDBClusters") >= 2,
@@ -345,7 +352,7 @@ async fn cloudtrail_shows_who_changed_a_watched_resource() {
             _ => None,
         })
         .unwrap_or_else(|| panic!("the change is in the timeline: {obs:#?}"));
-    assert_eq!(change.kind, warroom::model::EventKind::Change);
+    assert_eq!(change.kind, warroom_core::model::EventKind::Change);
     assert_eq!(change.resource.as_deref(), Some(QUEUE));
     assert!(change.actor.is_some(), "who made it: {change:?}");
     let noise = obs.iter().filter(|o| matches!(o, Observation::Event(e) if e.text.contains("SendMessage"))).count();

@@ -1,6 +1,8 @@
 //! What ministack cannot serve, against fakecloud (a second real AWS emulator, speaking the same protocols):
 //! the DLQ redrive end to end (StartMessageMoveTask, ListMessageMoveTasks, CancelMessageMoveTask), a DLQ's
 //! sources from ListDeadLetterSourceQueues, and RebootDBCluster on a Multi-AZ DB cluster.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
@@ -10,16 +12,19 @@ use aws_config::SdkConfig;
 use aws_sdk_sqs::types::QueueAttributeName;
 use support::Emulator;
 use support::seed::{self, DLQ, QUEUE};
-use warroom::config::Watch;
-use warroom::model::{Observation, RedriveStatus};
+use warroom::aws::connect_with;
+use warroom::ops::Operator;
 use warroom::ops::aws::AwsOperator;
-use warroom::ops::{Op, OpError, Operator, RebootCall};
-use warroom::telemetry::aws::{AwsTelemetry, connect_with};
-use warroom::telemetry::{Feed, Telemetry};
+use warroom::telemetry::Telemetry;
+use warroom::telemetry::aws::AwsTelemetry;
+use warroom_core::config::Watch;
+use warroom_core::model::Feed;
+use warroom_core::model::{Observation, RedriveStatus};
+use warroom_core::operation::{Op, OpError, RebootCall};
 
 const OTHER: &str = "orders-replay";
 
-fn operator(clients: warroom::telemetry::aws::Clients) -> AwsOperator {
+fn operator(clients: warroom::aws::Clients) -> AwsOperator {
     AwsOperator::new(clients).with_verification(Duration::from_millis(200), Duration::from_secs(30))
 }
 
@@ -115,8 +120,10 @@ async fn a_second_redrive_is_refused_while_one_runs_and_cancel_stops_it() {
     let handle = started.trim_start_matches("StartMessageMoveTask: TaskHandle=").to_string();
 
     match op.execute(&redrive(None, Some(1)), "bob").await {
-        Err(OpError::Refused(why)) => assert!(why.contains("already has a running move task"), "{why}"),
-        other => panic!("a second task on the same DLQ must be refused: {other:?}"),
+        Err(OpError::Conflict(why)) => {
+            assert!(why.contains("already has a running move task") && why.contains("nothing was called"), "{why}")
+        }
+        other => panic!("a second task on the same DLQ must be refused as a conflict: {other:?}"),
     }
 
     let cancel = Op::CancelRedrive { dlq: DLQ.into(), task: handle };
@@ -155,7 +162,7 @@ async fn a_multi_az_db_cluster_reboots_with_reboot_db_cluster() {
     let telemetry = AwsTelemetry::new(connection.clone(), Some(watch));
     let obs = telemetry.poll(Feed::Inventory).await.expect("inventory");
     let cluster = first_of!(obs, Observation::Cluster).expect("cluster");
-    assert_eq!(cluster.kind, warroom::model::ClusterKind::MultiAzCluster, "{cluster:?}");
+    assert_eq!(cluster.kind, warroom_core::model::ClusterKind::MultiAzCluster, "{cluster:?}");
 
     let op = operator(connection.clients);
     let reboot = Op::Reboot {

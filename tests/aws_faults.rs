@@ -1,5 +1,7 @@
 //! Faults the emulator cannot produce by itself, injected by a proxy in front of it: a refused IAM action,
 //! throttling, and a call whose answer never comes in time.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
@@ -12,11 +14,13 @@ use aws_config::timeout::TimeoutConfig;
 use support::Emulator;
 use support::proxy::{CountingProxy, Fault, Rule};
 use support::seed::{self, FUNCTION};
-use warroom::journal::{EntryKind, Journal, Session};
+use warroom::ops::Operator;
 use warroom::ops::aws::AwsOperator;
 use warroom::ops::guard::Guard;
 use warroom::ops::runner::OperationContext;
-use warroom::ops::{Op, OpError, OpPhase, Operator};
+use warroom_core::journal::{EntryKind, Journal};
+use warroom_core::model::Session;
+use warroom_core::operation::{Op, OpError, OpPhase};
 
 const UPDATE_ALIAS: &str = "PUT /2015-03-31/functions/orders-consumer/aliases/live";
 const GET_ALIAS: &str = "GET /2015-03-31/functions/orders-consumer/aliases/live";
@@ -44,7 +48,7 @@ async fn setup(
         .retry_config(RetryConfig::standard().with_max_attempts(3))
         .build();
     let via_proxy = tune(base);
-    let clients = warroom::telemetry::aws::Clients::new(&via_proxy);
+    let clients = warroom::aws::Clients::new(&via_proxy);
     let operator = AwsOperator::new(clients).with_verification(Duration::from_millis(200), Duration::from_secs(20));
     (emulator, proxy, operator, direct)
 }
@@ -71,10 +75,10 @@ fn short_timeouts_no_retry(c: SdkConfig) -> SdkConfig {
 async fn telemetry_via(
     proxy: &CountingProxy,
     direct: &SdkConfig,
-    watch: warroom::config::Watch,
+    watch: warroom_core::config::Watch,
 ) -> warroom::telemetry::aws::AwsTelemetry {
     let via_proxy = short_timeouts_no_retry(direct.clone().into_builder().endpoint_url(&proxy.url).build());
-    let connection = warroom::telemetry::aws::connect_with(&via_proxy).await.expect("connect");
+    let connection = warroom::aws::connect_with(&via_proxy).await.expect("connect");
     warroom::telemetry::aws::AwsTelemetry::new(connection, Some(watch))
 }
 
@@ -107,11 +111,11 @@ async fn access_denied_names_the_refused_iam_action() {
     };
     let (_emulator, _proxy, operator, direct) = setup("denied", vec![deny], |c| c).await;
     match operator.execute(&rollback(), "alice").await {
-        Err(OpError::Refused(msg)) => {
-            assert!(msg.contains("IAM action lambda:UpdateAlias was refused"), "{msg}");
+        Err(OpError::Rejected(msg)) => {
+            assert!(msg.contains("lambda:UpdateAlias: access denied: IAM does not allow lambda:UpdateAlias"), "{msg}");
             assert!(msg.contains("not authorized"), "{msg}");
         }
-        other => panic!("expected a refusal, got {other:?}"),
+        other => panic!("expected AWS to reject the call, got {other:?}"),
     }
     assert_eq!(live_version(&direct).await, "2", "nothing changed");
 }
@@ -162,7 +166,7 @@ async fn the_runner_re_reads_state_after_a_timeout_instead_of_guessing() {
     let journal = Journal::open(&path).map(Arc::new).map_err(|e| e.to_string());
     let guard = Guard::new(false, || Arc::new(operator));
     let ctx = OperationContext {
-        session: Session { operator: "alice".into(), mode: "live".into(), read_only: false },
+        session: Session { operator: "alice".into(), kind: warroom_core::model::SessionKind::Live, read_only: false },
         session_id: "faults".into(),
         clock: Arc::new(chrono::Utc::now),
     };
@@ -195,14 +199,15 @@ async fn the_runner_re_reads_state_after_a_timeout_instead_of_guessing() {
 /// cluster that was `available` a poll ago is still shown so, beside the error.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_failing_describe_keeps_the_last_database_statuses_beside_the_error() {
-    use warroom::model::Observation;
-    use warroom::telemetry::{Feed, Telemetry};
+    use warroom::telemetry::Telemetry;
+    use warroom_core::model::Feed;
+    use warroom_core::model::Observation;
 
     let emulator = Emulator::start("rds-down");
     let direct = emulator.sdk_config().await;
     seed::database(&direct).await;
     let proxy = CountingProxy::start(&emulator.url);
-    let watch = warroom::config::Watch { clusters: vec![seed::CLUSTER.into()], ..Default::default() };
+    let watch = warroom_core::config::Watch { clusters: vec![seed::CLUSTER.into()], ..Default::default() };
     let telemetry = telemetry_via(&proxy, &direct, watch).await;
     let statuses = |obs: &[Observation]| -> Vec<String> {
         obs.iter()
@@ -224,10 +229,10 @@ async fn a_failing_describe_keeps_the_last_database_statuses_beside_the_error() 
 
     proxy.set_down(true);
     let down = telemetry.poll(Feed::Inventory).await.expect("a poll with failing calls still answers");
-    let problems: Vec<&String> = down
+    let problems: Vec<String> = down
         .iter()
         .filter_map(|o| match o {
-            Observation::Problem { message, .. } => Some(message),
+            Observation::Problem(p) => Some(p.to_string()),
             _ => None,
         })
         .collect();
@@ -240,17 +245,18 @@ async fn a_failing_describe_keeps_the_last_database_statuses_beside_the_error() 
 /// late gets its pane back; and a discovery that keeps failing is not re-run on every poll.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_discovery_that_met_failing_calls_is_retried_and_backs_off() {
-    use warroom::model::{Observation, Subject};
-    use warroom::telemetry::{Feed, Telemetry};
+    use warroom::telemetry::Telemetry;
+    use warroom_core::model::Feed;
+    use warroom_core::model::{Observation, Subject};
 
     let emulator = Emulator::start("rediscover");
     let direct = emulator.sdk_config().await;
     seed::queues(&direct, 3, 0).await;
     let proxy = CountingProxy::start(&emulator.url);
-    let watch = || warroom::config::Watch { queues: vec![seed::QUEUE.into()], ..Default::default() };
+    let watch = || warroom_core::config::Watch { queues: vec![seed::QUEUE.into()], ..Default::default() };
     let telemetry = telemetry_via(&proxy, &direct, watch()).await;
     let queue_problems = |obs: &[Observation]| {
-        obs.iter().filter(|o| matches!(o, Observation::Problem { subject: Subject::Queues, .. })).count()
+        obs.iter().filter(|o| matches!(o, Observation::Problem(p) if p.subject == Subject::Queues)).count()
     };
     let has_depth =
         |obs: &[Observation]| obs.iter().any(|o| matches!(o, Observation::Queue(q) if q.name == seed::QUEUE));
@@ -299,9 +305,10 @@ async fn a_discovery_that_met_failing_calls_is_retried_and_backs_off() {
 async fn answers_with_fields_left_out_are_problems_not_zeros_and_render_safely() {
     use ratatui::Terminal;
     use ratatui::backend::TestBackend;
-    use warroom::model::{ClusterKind, EventKind, Observation};
-    use warroom::state::{Mode, Msg, State};
-    use warroom::telemetry::{Feed, SourceInfo, Telemetry};
+    use warroom::telemetry::Telemetry;
+    use warroom_core::model::{ClusterKind, EventKind, Observation};
+    use warroom_core::model::{DbStatus, Feed, Session, SessionKind};
+    use warroom_core::state::{Msg, State};
 
     let emulator = Emulator::start("odd-answers");
     let direct = emulator.sdk_config().await;
@@ -309,18 +316,14 @@ async fn answers_with_fields_left_out_are_problems_not_zeros_and_render_safely()
     seed::function(&direct, &seeded.queue_arn).await;
     seed::database(&direct).await;
     let proxy = CountingProxy::start(&emulator.url);
-    let watch = warroom::config::Watch {
+    let watch = warroom_core::config::Watch {
         queues: vec![seed::QUEUE.into()],
         clusters: vec![seed::CLUSTER.into()],
         ..Default::default()
     };
     let telemetry = telemetry_via(&proxy, &direct, watch).await;
-    let mode = Mode {
-        read_only: false,
-        source: SourceInfo { live: true, location: "000000000000 · us-east-1".into() },
-        operator: "alice".into(),
-    };
-    let mut state = State::new(mode, Default::default(), chrono::Utc::now());
+    let session = Session { operator: "alice".into(), kind: SessionKind::Live, read_only: false };
+    let mut state = State::new(session, "000000000000 · us-east-1".into(), Default::default(), chrono::Utc::now());
     for feed in [Feed::Inventory, Feed::Fast] {
         let obs = telemetry.poll(feed).await.expect("poll");
         state.update(Msg::Telemetry { feed, result: Ok(obs) });
@@ -373,7 +376,7 @@ async fn answers_with_fields_left_out_are_problems_not_zeros_and_render_safely()
         let obs = telemetry.poll(feed).await.expect("a poll with odd answers still answers");
         for o in &obs {
             match o {
-                Observation::Problem { message, .. } => problems.push(message.clone()),
+                Observation::Problem(p) => problems.push(p.to_string()),
                 Observation::Event(e) => events.push(e.clone()),
                 _ => {}
             }
@@ -381,20 +384,27 @@ async fn answers_with_fields_left_out_are_problems_not_zeros_and_render_safely()
         state.update(Msg::Telemetry { feed, result: Ok(obs) });
     }
     let said = |needle: &str| problems.iter().any(|m| m.contains(needle));
-    assert!(said("orders: the answer has no ApproximateNumberOfMessages count"), "{problems:?}");
-    assert!(said("orders-dlq: the answer has no ApproximateNumberOfMessages count"), "{problems:?}");
-    assert!(said("lambda:ListAliases: orders-consumer: an alias came without its name or version"), "{problems:?}");
+    let unread =
+        "sqs:GetQueueAttributes: the answer could not be read: the answer has no ApproximateNumberOfMessages count";
+    assert!(said(&format!("orders: {unread}")), "{problems:?}");
+    assert!(said(&format!("orders-dlq: {unread}")), "{problems:?}");
+    assert!(
+        said(
+            "orders-consumer: lambda:ListAliases: the answer could not be read: an alias came without its name or version"
+        ),
+        "{problems:?}"
+    );
     assert!(!events.iter().any(|e| e.kind == EventKind::Deploy), "no deploy invented: {events:?}");
     let queue = state.data.queues.iter().find(|q| q.name == seed::QUEUE).map(|q| q.visible);
     assert_eq!(queue, Some(3), "the last depth read stays; a missing count is not 0");
     let cluster = state.data.clusters.iter().find(|c| c.id == seed::CLUSTER).expect("cluster row");
-    assert_eq!(cluster.status, "unknown", "a status left out is unknown, not blank");
+    assert_eq!(cluster.status, DbStatus::Unknown, "a status left out is unknown, not blank");
     assert!(matches!(cluster.kind, ClusterKind::Aurora), "an engine left out keeps the known kind: {cluster:?}");
 
-    let keymap = warroom::keymap::Keymap::defaults().expect("keymap");
+    let keymap = warroom_core::keymap::Keymap::defaults().expect("keymap");
     for (w, h) in [(80, 24), (160, 48), (20, 5)] {
         let mut terminal = Terminal::new(TestBackend::new(w, h)).expect("terminal");
-        terminal.draw(|f| warroom::ui::render(f, &state, &keymap)).expect("draw");
+        terminal.draw(|f| warroom_ui::render(f, &state, &keymap)).expect("draw");
         let screen: String = terminal.backend().buffer().content().iter().map(|c| c.symbol()).collect();
         if w >= 80 {
             assert!(screen.contains("calls failing"), "{w}x{h}: {screen}");

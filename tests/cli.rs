@@ -1,4 +1,6 @@
 //! Command-line behaviour that needs no terminal: help, errors with file and line, exit codes.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::process::Command;
 

@@ -1,6 +1,8 @@
 //! Faults against the running dashboard: the emulator behind a proxy that makes every endpoint hang, and then
 //! answer 503. The dashboard stays up and responsive, marks exactly the panes whose data stopped with its age and
 //! the error, keeps the last rows, and recovers by itself on the first poll after the endpoint returns.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 

@@ -1,6 +1,8 @@
 //! End to end against the emulator: the release of the dashboard the user runs, in tmux, pointed at a seeded
 //! ministack with only AWS_ENDPOINT_URL-style settings. The panes show the seeded values; the rollback keys with
 //! typed confirmation move the alias in the emulator; under --read-only the same keys do not.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
@@ -65,7 +67,7 @@ async fn live_panes_show_the_seeded_account_and_rollback_moves_the_alias() {
     tmux.keys(&["r"]);
     tmux.wait_for("lambda:UpdateAlias orders-consumer live 2 → 1", Duration::from_secs(5));
     tmux.type_text(FUNCTION);
-    tmux.wait_for("Enter runs it", Duration::from_secs(5));
+    tmux.wait_for("enter runs it", Duration::from_secs(5));
     tmux.keys(&["Enter"]);
     tmux.wait_for("2 → 1: verified", Duration::from_secs(20));
     assert_eq!(alias_version(&sdk).await, "1", "the alias moved in the emulator");
@@ -77,9 +79,9 @@ async fn live_panes_show_the_seeded_account_and_rollback_moves_the_alias() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("reboot core-db-1 (writer): verified", Duration::from_secs(30));
 
-    let entries = warroom::journal::Journal::read_all(std::path::Path::new(&journal)).expect("journal");
-    let kinds: Vec<_> = entries.iter().map(|e| (e.kind, e.session.mode.as_str())).collect();
-    let (intent, outcome) = (warroom::journal::EntryKind::Intent, warroom::journal::EntryKind::Outcome);
+    let entries = warroom_core::journal::Journal::read_all(std::path::Path::new(&journal)).expect("journal");
+    let kinds: Vec<_> = entries.iter().map(|e| (e.kind, e.session.kind.name())).collect();
+    let (intent, outcome) = (warroom_core::journal::EntryKind::Intent, warroom_core::journal::EntryKind::Outcome);
     assert_eq!(kinds, [(intent, "live"), (outcome, "live"), (intent, "live"), (outcome, "live")]);
 
     // After the fact: the postmortem from the journal and the emulator's CloudWatch and RDS history.
@@ -111,7 +113,7 @@ async fn live_redrive_from_the_keys_empties_the_dlq() {
     tmux.keys(&["Enter"]);
     tmux.wait_for("verified", Duration::from_secs(30));
     tmux.wait_for("orders-dlq             0", Duration::from_secs(30));
-    let entries = warroom::journal::Journal::read_all(std::path::Path::new(&journal)).expect("journal");
+    let entries = warroom_core::journal::Journal::read_all(std::path::Path::new(&journal)).expect("journal");
     let ops: Vec<_> = entries.iter().map(|e| (e.kind, e.api_call.as_deref().unwrap_or_default().to_string())).collect();
     assert_eq!(ops.len(), 2, "{ops:?}");
     assert!(ops.iter().all(|(_, call)| call.starts_with("sqs:StartMessageMoveTask SourceArn=orders-dlq")), "{ops:?}");
@@ -131,7 +133,7 @@ async fn live_read_only_keys_change_nothing() {
     tmux.keys(&["Enter"]);
     std::thread::sleep(Duration::from_secs(2));
     assert_eq!(alias_version(&sdk).await, "2", "read-only changed nothing in the emulator");
-    let entries = warroom::journal::Journal::read_all(std::path::Path::new(&journal)).unwrap_or_default();
+    let entries = warroom_core::journal::Journal::read_all(std::path::Path::new(&journal)).unwrap_or_default();
     assert!(entries.is_empty(), "no operation journaled: {entries:?}");
 }
 
@@ -205,10 +207,14 @@ async fn annotations_and_other_sessions_notes_reach_the_timeline() {
     let screen = tmux.wait_for("migration started: index on orders(customer_id)", Duration::from_secs(10));
     assert!(screen.contains("change"), "shown as a change, like a deploy: {screen}");
 
-    let bob = warroom::journal::Session { operator: "bob".into(), mode: "live".into(), read_only: true };
-    let mut note = warroom::journal::JournalEntry::note(&bob, chrono::Utc::now(), "paging the DB team".into());
+    let bob = warroom_core::model::Session {
+        operator: "bob".into(),
+        kind: warroom_core::model::SessionKind::Live,
+        read_only: true,
+    };
+    let mut note = warroom_core::journal::JournalEntry::note(&bob, chrono::Utc::now(), "paging the DB team".into());
     note.session_id = Some("bob-session".into());
-    warroom::journal::Journal::open(std::path::Path::new(&journal)).expect("journal").append(&note).expect("note");
+    warroom_core::journal::Journal::open(std::path::Path::new(&journal)).expect("journal").append(&note).expect("note");
     tmux.wait_for("paging the DB team", Duration::from_secs(10));
 
     let empty = warroom_against(&emulator, &["annotate", "--journal", &journal, "  "]);
@@ -220,8 +226,9 @@ async fn annotations_and_other_sessions_notes_reach_the_timeline() {
 /// same operation id.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unfinished_operation_of_a_dropped_session_is_re_read_on_the_next_start() {
-    use warroom::journal::{EntryKind, Journal, Session};
-    use warroom::ops::Op;
+    use warroom_core::journal::{EntryKind, Journal};
+    use warroom_core::model::Session;
+    use warroom_core::operation::Op;
     let emulator = Emulator::start("e2e-unfinished");
     let sdk = emulator.sdk_config().await;
     seed::incident(&sdk).await;
@@ -229,7 +236,7 @@ async fn an_unfinished_operation_of_a_dropped_session_is_re_read_on_the_next_sta
     let lambda = aws_sdk_lambda::Client::new(&sdk);
     lambda.update_alias().function_name(FUNCTION).name("live").function_version("1").send().await.expect("moved");
     let (config, journal) = files("unfinished");
-    let session = Session { operator: "alice".into(), mode: "live".into(), read_only: false };
+    let session = Session { operator: "alice".into(), kind: warroom_core::model::SessionKind::Live, read_only: false };
     let op = Op::Rollback { function: FUNCTION.into(), alias: "live".into(), from: "2".into(), to: "1".into() };
     let intent = warroom::ops::runner::journal_entry(
         &session,

@@ -1,5 +1,7 @@
 //! End to end: the real binary in a real pseudo-terminal (tmux), keys sent, screen text and journal asserted.
 //! Needs tmux (scripts/test installs it); without it these tests fail rather than skip.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -8,7 +10,7 @@ use std::time::{Duration, Instant};
 mod support;
 
 use support::tmux::Tmux;
-use warroom::journal::{EntryKind, Journal};
+use warroom_core::journal::{EntryKind, Journal};
 
 fn journal_path(name: &str) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("warroom-e2e-{}-{name}", std::process::id()));
@@ -25,7 +27,7 @@ fn running(pid: u32) -> bool {
         .unwrap_or(false)
 }
 
-fn wait_for_journal(path: &Path, kind: EntryKind, timeout: Duration) -> Vec<warroom::journal::JournalEntry> {
+fn wait_for_journal(path: &Path, kind: EntryKind, timeout: Duration) -> Vec<warroom_core::journal::JournalEntry> {
     let start = Instant::now();
     loop {
         let entries = Journal::read_all(path).unwrap_or_default();
@@ -53,7 +55,7 @@ fn demo_alarms_fire_and_a_confirmed_rollback_is_journaled() {
     let screen = tmux.wait_for("lambda:UpdateAlias orders-consumer live 42 → 41", Duration::from_secs(5));
     assert!(screen.contains("CONFIRM OPERATION"), "{screen}");
     tmux.type_text("orders-consumer");
-    tmux.wait_for("Enter runs it", Duration::from_secs(5));
+    tmux.wait_for("enter runs it", Duration::from_secs(5));
     tmux.keys(&["Enter"]);
 
     let entries = wait_for_journal(&journal, EntryKind::Outcome, Duration::from_secs(20));
@@ -180,7 +182,7 @@ fn a_journal_that_cannot_be_written_refuses_the_operation_before_any_call() {
     tmux.keys(&["r"]);
     tmux.wait_for("lambda:UpdateAlias orders-consumer live 42 → 41", Duration::from_secs(5));
     tmux.type_text("orders-consumer");
-    tmux.wait_for("Enter runs it", Duration::from_secs(5));
+    tmux.wait_for("enter runs it", Duration::from_secs(5));
     tmux.keys(&["Enter"]);
     let screen = tmux.wait_for("journal /dev/full cannot be written", Duration::from_secs(10));
     assert!(screen.contains("nothing was called"), "{screen}");

@@ -1,14 +1,17 @@
 //! `warroom export --demo` after a rollback, a reboot and a redrive: the journal as the runner writes it, the
 //! incident replayed with those operations, and the Markdown a postmortem starts from (a snapshot), plus the
 //! JSON form's facts.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use warroom::journal::{EntryKind, Journal, JournalEntry, Session};
 use warroom::ops::runner::journal_entry;
-use warroom::ops::{Op, RebootCall};
+use warroom_core::journal::{EntryKind, Journal, JournalEntry};
+use warroom_core::model::Session;
+use warroom_core::operation::{Op, RebootCall};
 
 fn at(h: u32, m: u32) -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2026, 11, 23, h, m, 0).single().expect("time")
@@ -16,7 +19,7 @@ fn at(h: u32, m: u32) -> DateTime<Utc> {
 
 /// Intent and outcome lines for `op`, `took` apart, as `ops::runner` writes them.
 fn operation(journal: &Journal, who: &str, id: u64, op: Op, start: DateTime<Utc>, took: i64, answer: &str) {
-    let session = Session { operator: who.into(), mode: "demo".into(), read_only: false };
+    let session = Session { operator: who.into(), kind: warroom_core::model::SessionKind::Demo, read_only: false };
     let intent = journal_entry(&session, "20261123T140000-1", id, &op, EntryKind::Intent, start);
     journal.append(&intent).expect("intent");
     let mut outcome =
@@ -58,7 +61,7 @@ fn demo_journal(name: &str) -> PathBuf {
         80,
         "core-db-1 status: rebooting; verified: DescribeDBInstances: core-db-1 available",
     );
-    let bob = Session { operator: "bob".into(), mode: "demo".into(), read_only: true };
+    let bob = Session { operator: "bob".into(), kind: warroom_core::model::SessionKind::Demo, read_only: true };
     journal
         .append(&JournalEntry::note(&bob, at(14, 25), "CPU back under 70 % since the reboot; queue age falling".into()))
         .expect("note");

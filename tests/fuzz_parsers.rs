@@ -2,12 +2,15 @@
 //! the input, loading returns a config or an error that starts with the file's name, and a line number, when it
 //! gives one, lies inside the file. Never a panic, never a stack overflow. The hand-made hostile inputs and the
 //! fuzzer's finds live in `tests/fuzz-corpus/` and run as regression tests, through the binary as well (exit 2).
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
 
 use proptest::prelude::*;
-use warroom::config::{Config, FileError};
-use warroom::keymap::Keymap;
+use warroom_core::config::Config;
+use warroom_core::files::FileError;
+use warroom_core::keymap::Keymap;
 
 const CONFIG: &str = r#"operator = "alice"
 

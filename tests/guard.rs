@@ -1,21 +1,25 @@
 //! The guard is the only door to an operator. In read-only mode no operator is built, and no Action — driven
 //! through the state exactly as keys would drive it — reaches one. The same harness, armed, does reach it, so
 //! these tests can fail.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use warroom::action::Action;
-use warroom::journal::{EntryKind, Journal, Session};
+use futures_util::future::BoxFuture;
+use warroom::ops::Operator;
 use warroom::ops::guard::{Guard, Refusal};
 use warroom::ops::runner::OperationContext;
-use warroom::ops::{Op, OpError, OpPhase, OpUpdate, Operator};
-use warroom::scene::Scene;
-use warroom::state::{Effect, Msg, Popup, State};
-use warroom::telemetry::BoxFuture;
+use warroom_core::action::{Action, Mode};
+use warroom_core::journal::{EntryKind, Journal};
+use warroom_core::keymap::Keymap;
+use warroom_core::model::{Session, SessionKind};
+use warroom_core::operation::{Op, OpError, OpPhase, OpUpdate};
+use warroom_core::scene::Scene;
+use warroom_core::state::{Effect, Popup, State};
 
 /// Counts calls, and checks that the intent was journaled before each call.
 struct CountingOperator {
@@ -51,35 +55,27 @@ fn temp_journal(name: &str) -> PathBuf {
 
 fn ctx(read_only: bool) -> OperationContext {
     OperationContext {
-        session: Session { operator: "alice".into(), mode: "demo".into(), read_only },
+        session: Session { operator: "alice".into(), kind: SessionKind::Demo, read_only },
         session_id: "test".into(),
         clock: Arc::new(chrono::Utc::now),
     }
 }
 
-fn press(state: &mut State, code: KeyCode) -> Vec<Effect> {
-    state.update(Msg::Input(KeyEvent::new(code, KeyModifiers::NONE)))
-}
-
-/// Every action, as a user would drive it: the key's action, then (for a plan) the target's name and Enter.
+/// Every dashboard action, as a user drives it through the default keymap: its key, then (for a plan) the
+/// target's name and Enter; then whatever opened is left.
 fn drive_every_action(state: &mut State) -> Vec<Effect> {
+    let keymap = Keymap::defaults().expect("keymap");
+    let press = |state: &mut State, keys: &str| state.press_keys(&keymap, keys).expect("keys");
     let mut effects = Vec::new();
-    for &action in Action::ALL {
-        if action == Action::Quit {
-            continue;
-        }
-        effects.extend(state.update(Msg::Action(action)));
+    for action in Action::of_mode(Mode::Dashboard).filter(|a| *a != Action::Quit) {
+        let key = keymap.hint(Mode::Dashboard, action).expect("every dashboard action has a key");
+        effects.extend(state.press(&keymap, key));
         if let Some(Popup::Plan(plan)) = &state.ui.popup {
             let target = plan.plan.op.target().to_string();
-            for c in target.chars() {
-                effects.extend(press(state, KeyCode::Char(c)));
-            }
-            effects.extend(press(state, KeyCode::Enter));
+            effects.extend(press(state, &format!("{target} <enter>")));
         }
-        if state.wants_text_input() {
-            press(state, KeyCode::Esc);
-        } else {
-            state.update(Msg::Action(Action::Close));
+        if state.ui.popup.is_some() {
+            press(state, "<esc>");
         }
     }
     effects
@@ -142,7 +138,7 @@ async fn read_only_guard_refuses_every_operation_directly() {
             cluster: "c".into(),
             instance: "i".into(),
             writer: true,
-            call: warroom::ops::RebootCall::Instance,
+            call: warroom_core::operation::RebootCall::Instance,
         },
         Op::Failover { cluster: "c".into(), target: None },
         Op::Redrive { dlq: "d".into(), destination: Some("q".into()), rate: Some(10) },

@@ -2,6 +2,8 @@
 //! SIGHUP, SIGTERM, and the terminal closing under a process that never gets SIGHUP (blocked), so that only a
 //! read error / end of file on the terminal tells it. Each time it must be gone within a second, without
 //! spinning a core on the way out, and after a signal it must have left the alternate screen.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::process::Command;
 

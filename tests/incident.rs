@@ -1,13 +1,15 @@
 //! Incident sense on simulated incidents: when each anomaly began, which change most likely set it off, and
 //! whether a queue's trouble is traffic or its consumers — on the seed incident and on two more scenarios
 //! written to catch the easy wrong answers (a traffic spike with no deploy; a deploy after the onset).
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::Path;
 
-use warroom::incident::Cause;
-use warroom::model::EventKind;
-use warroom::scene::Scene;
-use warroom::telemetry::sim::Scenario;
+use warroom_core::incident::Cause;
+use warroom_core::model::EventKind;
+use warroom_core::scene::Scene;
+use warroom_core::sim::Scenario;
 
 fn scenario(name: &str) -> Scenario {
     let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios").join(name);
@@ -20,7 +22,7 @@ fn alarm_fires(scene: &mut Scene, alarm: &str) -> f64 {
         .map(|tenth| tenth as f64 / 10.0)
         .find(|m| {
             scene.advance_to(*m);
-            scene.state.data.alarms.iter().any(|a| a.name == alarm && a.state == warroom::model::AlarmState::Alarm)
+            scene.state.data.alarms.iter().any(|a| a.name == alarm && a.state == warroom_core::model::AlarmState::Alarm)
         })
         .unwrap_or_else(|| panic!("{alarm} never fired"))
 }
@@ -92,20 +94,21 @@ fn a_deploy_after_the_onset_is_not_suspected() {
 /// it and is ranked with the rest — here, a migration a minute before the onset, on the breached database.
 #[test]
 fn an_annotation_takes_part_in_the_ranking() {
-    use warroom::journal::{AnnotationKind, JournalEntry, Session};
+    use warroom_core::journal::{AnnotationKind, JournalEntry};
+    use warroom_core::model::{Session, SessionKind};
     let mut scene = Scene::at_minute(45.0, false);
-    let session = Session { operator: "ci-pipeline".into(), mode: "live".into(), read_only: false };
-    let mut entry = JournalEntry::annotation(
+    let session = Session { operator: "ci-pipeline".into(), kind: SessionKind::Live, read_only: false };
+    let entry = JournalEntry::annotation(
         &session,
+        scene.world.at_minute(33.0),
         AnnotationKind::Migration,
         Some("core-db".into()),
         "migration started: VACUUM FULL orders".into(),
     );
-    entry.clock = scene.world.at_minute(33.0);
     let event = entry.timeline_event().expect("an annotation is a timeline event");
     assert_eq!(event.kind, EventKind::Change);
     assert_eq!(event.actor.as_deref(), Some("ci-pipeline"));
-    scene.state.update(warroom::state::Msg::Shared(vec![event]));
+    scene.state.update(warroom_core::state::Msg::Shared(vec![event]));
     let (onset, suspects) = &scene.state.analysis.onsets[0];
     assert_eq!(onset.resource, "core-db");
     assert_eq!(suspects[0].change.text, "migration started: VACUUM FULL orders", "{suspects:?}");

@@ -2,13 +2,16 @@
 //! again. A kill can stop a write part-way (seen here: Linux checks for fatal signals between pages), so the
 //! next `Journal::open` cuts a torn last line off; after that, every line in the file is whole JSON and the
 //! file ends at a line's end.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Read;
 use std::process::{Command, Stdio};
 use std::time::Duration;
 
-use warroom::journal::{Journal, JournalEntry, Session};
+use warroom_core::journal::{Journal, JournalEntry};
 
+use warroom_core::model::Session;
 const WRITER_ENV: &str = "WARROOM_TEST_JOURNAL_WRITER";
 
 /// Run as a child with WARROOM_TEST_JOURNAL_WRITER set: append notes until killed. Otherwise does nothing.
@@ -16,7 +19,7 @@ const WRITER_ENV: &str = "WARROOM_TEST_JOURNAL_WRITER";
 fn writer_child() {
     let Some(path) = std::env::var_os(WRITER_ENV) else { return };
     let journal = Journal::open(std::path::Path::new(&path)).expect("open");
-    let session = Session { operator: "writer".into(), mode: "live".into(), read_only: false };
+    let session = Session { operator: "writer".into(), kind: warroom_core::model::SessionKind::Live, read_only: false };
     // Long lines, so a line spans more than a trivial write.
     let text = "x".repeat(2_000);
     for i in 0u64.. {

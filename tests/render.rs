@@ -1,19 +1,21 @@
 //! Rendering at fixed sizes and fixed simulated times: text snapshots (insta) for layout, and direct
 //! assertions for the colours snapshots cannot show — a breached threshold renders in the alarm colour.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::buffer::Buffer;
 use ratatui::style::Color;
-use warroom::action::Action;
-use warroom::keymap::Keymap;
-use warroom::scene::Scene;
-use warroom::state::{Msg, PaneId, State};
+use warroom_core::action::Action;
+use warroom_core::keymap::Keymap;
+use warroom_core::scene::Scene;
+use warroom_core::state::{Msg, PaneId, State};
 
 fn render(state: &State, width: u16, height: u16) -> Buffer {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     let keymap = Keymap::defaults().expect("keymap");
-    terminal.draw(|f| warroom::ui::render(f, state, &keymap)).expect("draw");
+    terminal.draw(|f| warroom_ui::render(f, state, &keymap)).expect("draw");
     terminal.backend().buffer().clone()
 }
 
@@ -109,11 +111,15 @@ fn breached_thresholds_render_in_the_alarm_colour() {
     for (w, h) in SIZES {
         let buffer = render(&scene.state, w, h);
         assert_eq!(fg_at(&buffer, "ALARM "), Color::Red, "alarm state at {w}x{h}");
-        let cpu =
-            format!("{:.1}%", scene.state.data.latest("core-db-1", warroom::model::MetricKind::DbCpu).expect("cpu"));
+        let cpu = format!(
+            "{:.1}%",
+            scene.state.data.latest("core-db-1", warroom_core::model::MetricKind::DbCpu).expect("cpu")
+        );
         assert_eq!(fg_at(&buffer, &cpu), Color::Red, "writer CPU {cpu} above 70 % at {w}x{h}");
-        let age =
-            format!("{:.0}s", scene.state.data.latest("orders", warroom::model::MetricKind::QueueAge).expect("age"));
+        let age = format!(
+            "{:.0}s",
+            scene.state.data.latest("orders", warroom_core::model::MetricKind::QueueAge).expect("age")
+        );
         assert_eq!(fg_at(&buffer, &age), Color::Red, "queue age {age} above 60 s at {w}x{h}");
     }
 }
@@ -123,7 +129,8 @@ fn healthy_values_render_in_the_ok_colour() {
     let scene = Scene::at_minute(31.0, false);
     let buffer = render(&scene.state, 160, 48);
     assert_eq!(fg_at(&buffer, "OK "), Color::Green);
-    let cpu = format!("{:.1}%", scene.state.data.latest("core-db-1", warroom::model::MetricKind::DbCpu).expect("cpu"));
+    let cpu =
+        format!("{:.1}%", scene.state.data.latest("core-db-1", warroom_core::model::MetricKind::DbCpu).expect("cpu"));
     assert_eq!(fg_at(&buffer, &cpu), Color::Green);
 }
 
@@ -137,13 +144,13 @@ fn deploy_markers_appear_on_charts_and_sparklines() {
     );
     // Compact: the deploy's sparkline minute is drawn on the suspect's colour (queue age and both instances).
     let buffer = render(&scene.state, 80, 24);
-    let marked = buffer.content().iter().filter(|c| c.bg == warroom::ui::theme::SUSPECT).count();
+    let marked = buffer.content().iter().filter(|c| c.bg == warroom_ui::theme::SUSPECT).count();
     assert_eq!(marked, 3, "deploy minute marked as the suspect on each sparkline:\n{}", text(&buffer));
     // Before anything is wrong, the same deploy is an ordinary marker.
     let calm = Scene::at_minute(33.0, false);
     let buffer = render(&calm.state, 80, 24);
     assert!(calm.state.analysis.likely_trigger().is_none());
-    let marked = buffer.content().iter().filter(|c| c.bg == warroom::ui::theme::MARKER).count();
+    let marked = buffer.content().iter().filter(|c| c.bg == warroom_ui::theme::MARKER).count();
     assert_eq!(marked, 3, "deploy minute marked on each sparkline:\n{}", text(&buffer));
 }
 
@@ -165,7 +172,8 @@ fn too_small_terminals_say_so_and_never_panic() {
 #[test]
 fn a_bounded_discovery_is_said_in_its_pane_title_not_as_a_failing_call() {
     let mut scene = Scene::at_minute(31.0, false);
-    let truncated = warroom::model::Observation::Truncated { kind: warroom::model::ResourceKind::Queue, limit: 50 };
+    let truncated =
+        warroom_core::model::Observation::Truncated { kind: warroom_core::model::ResourceKind::Queue, limit: 50 };
     scene.state.data.apply(truncated);
     for (w, h) in [(80, 24), (160, 48)] {
         let screen = text(&render(&scene.state, w, h));
@@ -215,7 +223,7 @@ fn the_changes_view_lists_each_onset_and_its_suspects() {
 
 #[test]
 fn a_failing_feed_marks_only_its_panes_stale_with_age_and_error_until_it_answers() {
-    use warroom::telemetry::{Feed, TelemetryError};
+    use warroom_core::model::{Feed, TelemetryError};
     let mut scene = Scene::at_minute(45.0, false);
     let last_ok = scene.state.feeds[Feed::Fast.index()].last_ok.expect("the fast feed answered");
     let error = TelemetryError { service: "sqs".into(), message: "GetQueueAttributes: timed out".into() };
@@ -227,7 +235,7 @@ fn a_failing_feed_marks_only_its_panes_stale_with_age_and_error_until_it_answers
         assert!(screen.contains("Queues · stale 2m10s: sqs: GetQueueAt"), "{w}x{h}\n{screen}");
         assert!(screen.contains("Dead-letter queues · stale 2m10s"), "{w}x{h}\n{screen}");
         assert_eq!(screen.matches("stale 2m10s").count(), 2, "only the panes the fast feed fills:\n{screen}");
-        assert_eq!(fg_at(&buffer, "stale 2m10s"), warroom::ui::theme::warn().fg.expect("a colour"));
+        assert_eq!(fg_at(&buffer, "stale 2m10s"), warroom_ui::theme::warn().fg.expect("a colour"));
     }
     // The next poll that answers clears it; rows were never dropped meanwhile.
     let recovered = Scene::at_minute(45.0, false);
@@ -241,21 +249,19 @@ fn a_failing_feed_marks_only_its_panes_stale_with_age_and_error_until_it_answers
 
 #[test]
 fn at_80_columns_failing_calls_are_said_whole_before_the_account() {
-    use warroom::model::{Observation, Subject};
-    use warroom::telemetry::Feed;
+    use warroom_core::model::Feed;
+    use warroom_core::model::{Observation, Subject};
     let mut scene = Scene::at_minute(45.0, false);
-    scene.state.mode.read_only = true;
-    scene.state.mode.source.live = true;
-    scene.state.data.identity = Some(warroom::state::Identity {
+    scene.state.session.read_only = true;
+    scene.state.session.kind = warroom_core::model::SessionKind::Live;
+    scene.state.data.identity = Some(warroom_core::model::Identity {
         account: "123456789012".into(),
         region: "ap-southeast-2".into(),
         principal: "arn:aws:sts::123456789012:assumed-role/oncall/alice".into(),
     });
     let problems = (0..10)
-        .map(|i| Observation::Problem {
-            subject: Subject::Queues,
-            source: "sqs".into(),
-            message: format!("sqs:GetQueueAttributes queue-{i}: throttled"),
+        .map(|i| {
+            Observation::problem(Subject::Queues, Some(&format!("queue-{i}")), "sqs:GetQueueAttributes: throttled")
         })
         .collect();
     scene.state.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(problems) });
@@ -268,7 +274,7 @@ fn at_80_columns_failing_calls_are_said_whole_before_the_account() {
 /// both densities — and only rows that fit are built (the frame stays cheap with 500 resources).
 #[test]
 fn the_selected_row_stays_on_screen_in_a_large_account() {
-    use warroom::scene::Fleet;
+    use warroom_core::scene::Fleet;
     let fleet = Fleet { queues: 60, dlqs: 40, functions: 30, clusters: 20, alarms: 50, minutes: 30 };
     let mut state = fleet.state();
     let cases = [

@@ -1,38 +1,36 @@
 //! The README's screenshots are real renders of the demo at fixed simulated times, written as SVG with colours.
 //! This test fails when a committed screenshot differs from what the code renders now;
 //! `SCREENSHOTS_UPDATE=1 cargo test --test screenshots` regenerates them.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
-use warroom::action::Action;
-use warroom::keymap::Keymap;
-use warroom::scene::Scene;
-use warroom::state::Msg;
-use warroom::ui::svg::buffer_to_svg;
+use warroom_core::keymap::Keymap;
+use warroom_core::scene::Scene;
+use warroom_ui::svg::buffer_to_svg;
 
 fn svg(scene: &Scene, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     let keymap = Keymap::defaults().expect("keymap");
-    terminal.draw(|f| warroom::ui::render(f, &scene.state, &keymap)).expect("draw");
+    terminal.draw(|f| warroom_ui::render(f, &scene.state, &keymap)).expect("draw");
     buffer_to_svg(terminal.backend().buffer())
 }
 
-fn typed(scene: &mut Scene, text: &str) {
-    for c in text.chars() {
-        scene.state.update(Msg::Input(KeyEvent::new(KeyCode::Char(c), KeyModifiers::NONE)));
-    }
+/// Keys as a user presses them, through the default keymap.
+fn press(scene: &mut Scene, keys: &str) {
+    let keymap = Keymap::defaults().expect("keymap");
+    scene.state.press_keys(&keymap, keys).expect("keys");
 }
 
 fn scenes() -> Vec<(&'static str, String)> {
     let peak = Scene::at_minute(45.0, false);
 
     let mut plan = Scene::at_minute(45.0, false);
-    plan.state.update(Msg::Action(Action::Rollback));
-    typed(&mut plan, "orders-consumer");
+    press(&mut plan, "r orders-consumer");
 
     let mut preview = Scene::at_minute(45.0, true);
-    preview.state.update(Msg::Action(Action::Reboot));
+    press(&mut preview, "b");
 
     // Did it work? Roll back and reboot at the peak, redrive once healthy, look again.
     let mut recovery = Scene::at_minute(45.0, false);

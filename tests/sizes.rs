@@ -1,14 +1,16 @@
 //! Every terminal size from 1×1 to 400×120, resize storms, and odd content: rendering never panics, says
 //! "terminal too small (need 80×24)" below the minimum, and never writes a control character to the screen.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use proptest::prelude::*;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
-use warroom::action::Action;
-use warroom::keymap::Keymap;
-use warroom::model::{AlarmState, AlarmStatus, Observation, QueueStatus};
-use warroom::scene::Scene;
-use warroom::state::{Msg, State};
+use warroom_core::action::Action;
+use warroom_core::keymap::Keymap;
+use warroom_core::model::{AlarmState, AlarmStatus, Observation, QueueStatus};
+use warroom_core::scene::Scene;
+use warroom_core::state::{Msg, State};
 
 /// The incident at its peak, with the popup `open` opens (none, help, changes, the plan, the detail view).
 fn scene(open: usize) -> State {
@@ -27,7 +29,7 @@ fn screen_text(terminal: &Terminal<TestBackend>) -> String {
 }
 
 fn draw(terminal: &mut Terminal<TestBackend>, state: &State, keymap: &Keymap) -> String {
-    terminal.draw(|f| warroom::ui::render(f, state, keymap)).expect("draw");
+    terminal.draw(|f| warroom_ui::render(f, state, keymap)).expect("draw");
     screen_text(terminal)
 }
 
@@ -40,7 +42,7 @@ proptest! {
         let keymap = Keymap::defaults().expect("keymap");
         let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
         let text = draw(&mut terminal, &state, &keymap);
-        let too_small = width < warroom::ui::MIN_WIDTH || height < warroom::ui::MIN_HEIGHT;
+        let too_small = width < warroom_ui::MIN_WIDTH || height < warroom_ui::MIN_HEIGHT;
         // Below 20×2 even the message is cut; it is still what is drawn, from its start.
         if too_small && width >= 40 && height >= 2 {
             prop_assert!(text.contains("terminal too small (need 80×24"), "{}x{}: {}", width, height, text.trim());

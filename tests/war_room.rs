@@ -2,6 +2,8 @@
 //! and an observer's note appear in each other's timeline (each has its own local journal, so nothing comes
 //! through a shared file); the log group then goes down behind a proxy and comes back: the note written during
 //! the outage arrives, once, and nothing is lost.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 mod support;
 
@@ -91,7 +93,7 @@ async fn operator_and_observer_share_the_war_room_and_an_outage_loses_nothing() 
     // The observer may not operate, but may take notes; the on-call sees them.
     note(&bob, "bob here: DB team paged");
     alice.wait_for("bob here: DB team paged", Duration::from_secs(20));
-    let bob_lines = warroom::journal::Journal::read_all(&bob_journal).expect("bob's journal");
+    let bob_lines = warroom_core::journal::Journal::read_all(&bob_journal).expect("bob's journal");
     assert_eq!(bob_lines.len(), 1, "the observer journaled only its note: {bob_lines:?}");
 
     // The log group goes away; the dashboard carries on and says so; the note waits.

@@ -4,13 +4,15 @@ use std::collections::HashMap;
 use std::time::Duration;
 
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
-use aws_sdk_sqs::types::QueueAttributeName;
+use futures_util::future::BoxFuture;
+use warroom_core::model::RedriveStatus;
+use warroom_core::operation::{Op, OpError, RebootCall};
 
-use super::{Op, OpError, Operator, RebootCall};
-use crate::telemetry::BoxFuture;
-use crate::telemetry::aws::errors::{AwsError, AwsErrorKind, aws_error};
-use crate::telemetry::aws::{Clients, sqs};
+use super::Operator;
+use crate::aws::queues::{latest_task, resolve};
+use crate::aws::{AwsError, AwsErrorKind, Clients, aws_error, databases};
 
+/// Operations on AWS through the official SDK.
 pub struct AwsOperator {
     clients: Clients,
     /// How often verification re-reads state, and for how long.
@@ -19,6 +21,7 @@ pub struct AwsOperator {
 }
 
 impl AwsOperator {
+    /// An operator calling through `clients`; verification reads every 5 s for up to 15 min.
     pub fn new(clients: Clients) -> Self {
         Self { clients, poll_every: Duration::from_secs(5), verify_within: Duration::from_secs(15 * 60) }
     }
@@ -32,40 +35,13 @@ impl AwsOperator {
 }
 
 /// Maps an AWS error to what the operation learned: a conflict is shown and not retried; a timeout means the
-/// call may or may not have happened.
+/// call may or may not have happened; anything else is AWS rejecting the call.
 fn op_error(e: AwsError) -> OpError {
     match e.kind {
         AwsErrorKind::Conflict => OpError::Conflict(e.to_string()),
         AwsErrorKind::Timeout => OpError::Unknown(e.to_string()),
-        _ => OpError::Refused(e.to_string()),
+        _ => OpError::Rejected(e.to_string()),
     }
-}
-
-struct QueueIds {
-    arn: String,
-}
-
-async fn queue_arn(clients: &Clients, name: &str) -> Result<QueueIds, OpError> {
-    let url = clients
-        .sqs
-        .get_queue_url()
-        .queue_name(name)
-        .send()
-        .await
-        .map_err(|e| op_error(aws_error("sqs:GetQueueUrl", e)))?
-        .queue_url()
-        .unwrap_or_default()
-        .to_string();
-    let attrs = clients
-        .sqs
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await
-        .map_err(|e| op_error(aws_error("sqs:GetQueueAttributes", e)))?;
-    let arn = attrs.attributes().and_then(|a| a.get(&QueueAttributeName::QueueArn)).cloned().unwrap_or_default();
-    Ok(QueueIds { arn })
 }
 
 impl AwsOperator {
@@ -162,21 +138,19 @@ impl AwsOperator {
     }
 
     async fn redrive(&self, dlq: &str, destination: Option<&str>, rate: Option<u32>) -> Result<String, OpError> {
-        let source = queue_arn(&self.clients, dlq).await?;
+        let source = resolve(&self.clients, dlq).await.map_err(op_error)?;
         let dest = match destination {
-            Some(name) => Some(queue_arn(&self.clients, name).await?.arn),
+            Some(name) => Some(resolve(&self.clients, name).await.map_err(op_error)?.arn),
             None => None,
         };
-        let dlq_ref = crate::telemetry::aws::discovery::QueueRef {
-            name: dlq.to_string(),
-            arn: source.arn.clone(),
-            ..Default::default()
-        };
         // One task per queue: refuse rather than let SQS fail half-way through the plan.
-        if let Ok(Some(task)) = sqs::latest_task(&self.clients, &dlq_ref).await
-            && task.status == crate::model::RedriveStatus::Running
+        if let Ok(Some(task)) = latest_task(&self.clients, dlq, &source.arn, None).await
+            && task.status == RedriveStatus::Running
         {
-            return Err(OpError::Refused(format!("{dlq} already has a running move task {}", task.handle)));
+            return Err(OpError::Conflict(format!(
+                "{dlq} already has a running move task {}; nothing was called",
+                task.handle
+            )));
         }
         let out = self
             .clients
@@ -193,20 +167,17 @@ impl AwsOperator {
 
     /// One read of the state the operation should have produced: Some(verdict) once it shows.
     async fn check(&self, op: &Op) -> Result<Option<String>, OpError> {
-        let rds = &self.clients.rds;
         match op {
             Op::Rollback { function, alias, to, .. } => {
                 let (version, _) = self.alias_now(function, alias).await?;
                 Ok((version == *to).then(|| format!("GetAlias: {function}:{alias} → {to}")))
             }
             Op::Reboot { cluster, call: RebootCall::Cluster, .. } | Op::Failover { cluster, .. } => {
-                let out = rds
-                    .describe_db_clusters()
-                    .db_cluster_identifier(cluster)
-                    .send()
-                    .await
-                    .map_err(|e| op_error(aws_error("rds:DescribeDBClusters", e)))?;
-                let Some(c) = out.db_clusters().first() else { return Ok(None) };
+                let read = databases::clusters(&self.clients, Some(cluster)).await;
+                if let Some(e) = read.error {
+                    return Err(op_error(e));
+                }
+                let Some(c) = read.items.first() else { return Ok(None) };
                 let writer = c
                     .db_cluster_members()
                     .iter()
@@ -221,27 +192,18 @@ impl AwsOperator {
                     .then(|| format!("DescribeDBClusters: {cluster} available, writer {writer}")))
             }
             Op::Reboot { instance, .. } => {
-                let out = rds
-                    .describe_db_instances()
-                    .db_instance_identifier(instance)
-                    .send()
-                    .await
-                    .map_err(|e| op_error(aws_error("rds:DescribeDBInstances", e)))?;
-                let status = out.db_instances().first().and_then(|i| i.db_instance_status()).unwrap_or("unknown");
+                let read = databases::instances(&self.clients, Some(instance)).await;
+                if let Some(e) = read.error {
+                    return Err(op_error(e));
+                }
+                let status = read.items.first().and_then(|i| i.db_instance_status()).unwrap_or("unknown");
                 Ok((status == "available").then(|| format!("DescribeDBInstances: {instance} available")))
             }
             Op::Redrive { dlq, .. } | Op::CancelRedrive { dlq, .. } => {
-                let ids = queue_arn(&self.clients, dlq).await?;
-                let dlq_ref = crate::telemetry::aws::discovery::QueueRef {
-                    name: dlq.clone(),
-                    arn: ids.arn,
-                    ..Default::default()
-                };
-                let task = sqs::latest_task(&self.clients, &dlq_ref).await.map_err(op_error)?;
+                let address = resolve(&self.clients, dlq).await.map_err(op_error)?;
+                let task = latest_task(&self.clients, dlq, &address.arn, None).await.map_err(op_error)?;
                 Ok(task
-                    .filter(|t| {
-                        !matches!(op, Op::CancelRedrive { .. }) || t.status != crate::model::RedriveStatus::Running
-                    })
+                    .filter(|t| !matches!(op, Op::CancelRedrive { .. }) || t.status != RedriveStatus::Running)
                     .map(|t| format!("ListMessageMoveTasks: {} {}", t.handle, t.status.label())))
             }
         }

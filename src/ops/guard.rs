@@ -4,10 +4,13 @@
 
 use std::sync::Arc;
 
-use super::runner::{OperationContext, run_operation};
-use super::{Op, OpUpdate, Operator};
-use crate::journal::{Journal, JournalEntry};
+use warroom_core::journal::{Journal, JournalEntry};
+use warroom_core::operation::{Op, OpUpdate};
 
+use super::Operator;
+use super::runner::{OperationContext, run_operation};
+
+/// The one door: holds the operator, or nothing in read-only mode.
 pub struct Guard {
     operator: Option<Arc<dyn Operator>>,
 }
@@ -15,8 +18,10 @@ pub struct Guard {
 /// Why the guard would not pass an operation on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
+    /// The session is read-only.
     #[error("read-only: no operator exists in this session")]
     ReadOnly,
+    /// The journal cannot be written, so the operation could not be recorded before the call.
     #[error("the journal cannot be written ({0}); operations are disabled so no change goes unaudited")]
     NoJournal(String),
 }
@@ -27,6 +32,7 @@ impl Guard {
         Guard { operator: if read_only { None } else { Some(build()) } }
     }
 
+    /// A guard without an operator.
     pub fn read_only() -> Guard {
         Guard { operator: None }
     }
@@ -37,6 +43,7 @@ impl Guard {
         Ok((operator, journal.map_err(Refusal::NoJournal)?))
     }
 
+    /// Whether it holds an operator.
     pub fn can_operate(&self) -> bool {
         self.operator.is_some()
     }

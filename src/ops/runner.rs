@@ -4,12 +4,16 @@ use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
-use super::{Op, OpError, OpPhase, OpUpdate, Operator};
-use crate::journal::{EntryKind, Journal, JournalEntry, Session};
+use warroom_core::journal::{EntryKind, Journal, JournalEntry};
+use warroom_core::model::Session;
+use warroom_core::operation::{Op, OpError, OpPhase, OpUpdate};
+
+use super::Operator;
 
 /// What the journal needs to know about the session an operation runs in.
 #[derive(Clone)]
 pub struct OperationContext {
+    /// Who, live or demo, read-only or not.
     pub session: Session,
     /// A prefix that makes operation ids unique across sessions sharing a journal.
     pub session_id: String,
@@ -41,7 +45,7 @@ pub fn journal_entry(
 ) -> JournalEntry {
     JournalEntry {
         op_id: Some(format!("{session_id}-{id}")),
-        operation: Some(op.action().name().to_string()),
+        operation: Some(op.name().to_string()),
         target: Some(op.target().to_string()),
         parameters: serde_json::to_value(op).ok(),
         api_call: Some(op.api_call()),
@@ -93,6 +97,8 @@ async fn journal_outcome(journal: &Arc<Journal>, mut outcome: JournalEntry, phas
     }
 }
 
+/// Journals the intent, makes the call, verifies it, and journals the outcome, reporting each step; a call that
+/// timed out is settled by re-reading the state, never by calling again.
 pub async fn run_operation(
     id: u64,
     op: Op,

@@ -3,6 +3,8 @@
 //! lacks (SQS message move tasks, ListDeadLetterSourceQueues, RebootDBCluster). When an emulator cannot start,
 //! the test fails (scripts/test installs both); it never skips.
 #![allow(dead_code)]
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 /// The first observation of a variant: `first_of!(obs, Observation::Dlq)` is `Option<&DlqStatus>`.
 #[macro_export]
@@ -117,7 +119,7 @@ impl Emulator {
             .region(Region::new("us-east-1"))
             .endpoint_url(&self.url)
             .credentials_provider(Credentials::new("test", "test", None, None, "warroom-tests"))
-            .timeout_config(warroom::telemetry::aws::connect::timeouts())
+            .timeout_config(warroom::aws::connect::timeouts())
             .load()
             .await
     }

@@ -6,13 +6,13 @@
 
 use chrono::{DateTime, Utc};
 
-use super::cloudwatch::{aws_time, chrono_time};
-use super::connect::Clients;
-use super::discovery::Inventory;
-use super::errors::AwsErrorKind;
-use super::paging::read_pages;
-use crate::model::{EventKind, Observation, Subject, TimelineEvent};
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
+use warroom_core::model::{EventKind, Observation, Subject, TimelineEvent};
+
+use super::discovery::Inventory;
+use crate::aws::paging::read_pages;
+use crate::aws::time::{aws_time, chrono_time};
+use crate::aws::{AwsErrorKind, Clients};
 
 /// Data-plane calls are not changes (real CloudTrail keeps them out of LookupEvents; an emulator may not).
 const NOT_CHANGES: [&str; 8] = [
@@ -65,6 +65,7 @@ fn plain_name(name: &str) -> &str {
     cut.map_or(name, |i| &name[..i])
 }
 
+/// cloudtrail:LookupEvents since `since`: write calls on the watched resources, with who made them.
 pub async fn changes(clients: &Clients, inventory: &Inventory, since: DateTime<Utc>) -> Vec<Observation> {
     let watched = watched_names(inventory);
     if watched.is_empty() {
@@ -104,7 +105,7 @@ pub async fn changes(clients: &Clients, inventory: &Inventory, since: DateTime<U
     match read.error {
         // No CloudTrail here (not allowed, or not offered): the timeline just has no management calls.
         Some(e) if matches!(e.kind, AwsErrorKind::AccessDenied | AwsErrorKind::Unsupported) => {}
-        Some(e) => out.push(Observation::problem(Subject::Changes, "cloudtrail", e.to_string())),
+        Some(e) => out.push(Observation::problem(Subject::Changes, None, e)),
         None => {}
     }
     out

@@ -3,17 +3,18 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_cloudwatch::primitives::DateTime as AwsDateTime;
 use aws_sdk_cloudwatch::types::{Dimension, HistoryItemType, Metric, MetricDataQuery, MetricStat, ScanBy, StateValue};
 use chrono::{DateTime, Utc};
+use warroom_core::model::{AlarmState, AlarmStatus, EventKind, MetricKind, Observation, Subject, TimelineEvent};
 
 use super::discovery::Inventory;
-use super::errors::{AwsError, aws_error};
-use super::paging::read_pages;
-use crate::model::{AlarmState, AlarmStatus, EventKind, MetricKind, Observation, Subject, TimelineEvent};
+use crate::aws::paging::read_pages;
+use crate::aws::time::{aws_time, chrono_time};
+use crate::aws::{AwsError, aws_error};
 
 /// GetMetricData accepts at most this many queries per call.
 pub const MAX_QUERIES_PER_CALL: usize = 500;
+/// Every metric is read at a one-minute period.
 pub const PERIOD_SECONDS: i32 = 60;
 /// 100 alarms a page, per name prefix.
 const MAX_ALARM_PAGES: usize = 5;
@@ -23,11 +24,17 @@ const MAX_HISTORY_PAGES: usize = 10;
 /// One metric to fetch, and where its points go.
 #[derive(Debug, Clone, PartialEq)]
 pub struct MetricQuery {
+    /// The resource whose series the points fold into.
     pub resource: String,
+    /// Which series.
     pub kind: MetricKind,
+    /// CloudWatch namespace (`AWS/SQS`).
     pub namespace: &'static str,
+    /// CloudWatch metric name.
     pub metric: &'static str,
+    /// Statistic (`Maximum`, `Sum`, `p99`).
     pub stat: &'static str,
+    /// Dimensions, name and value.
     pub dimensions: Vec<(&'static str, String)>,
 }
 
@@ -82,16 +89,9 @@ fn to_query(id: String, m: &MetricQuery) -> MetricDataQuery {
     MetricDataQuery::builder().id(id).metric_stat(stat).return_data(true).build()
 }
 
-/// To the nanosecond: truncating to the second would leave out what happened in the current second.
-pub fn aws_time(t: DateTime<Utc>) -> AwsDateTime {
-    AwsDateTime::from_secs_and_nanos(t.timestamp(), t.timestamp_subsec_nanos())
-}
-
-pub fn chrono_time(t: &AwsDateTime) -> DateTime<Utc> {
-    DateTime::<Utc>::from_timestamp(t.secs(), t.subsec_nanos()).unwrap_or_default()
-}
-
+/// What a metrics fetch returned.
 pub struct Fetched {
+    /// Every point, as observations, in time order.
     pub observations: Vec<Observation>,
     /// GetMetricData calls made, pages included.
     pub calls: usize,
@@ -167,6 +167,8 @@ pub fn transition(summary: &str) -> Option<String> {
     (old != new).then(|| format!("{old} → {new}"))
 }
 
+/// cloudwatch:DescribeAlarms (per name prefix) and DescribeAlarmHistory since `since`: every watched alarm's
+/// state, and its transitions into the timeline.
 pub async fn poll_alarms(
     cloudwatch: &aws_sdk_cloudwatch::Client,
     inventory: &Inventory,
@@ -200,7 +202,7 @@ pub async fn poll_alarms(
             }));
         }
         if let Some(e) = read.error {
-            out.push(Observation::problem(Subject::Alarms, "alarms", e.to_string()));
+            out.push(Observation::problem(Subject::Alarms, None, e));
         }
     }
     // Newest first, 100 a page; the first poll reaches back three hours, later ones only since the last.
@@ -229,7 +231,7 @@ pub async fn poll_alarms(
         }));
     }
     if let Some(e) = read.error {
-        out.push(Observation::problem(Subject::Alarms, "alarms", e.to_string()));
+        out.push(Observation::problem(Subject::Alarms, None, e));
     }
     out
 }

@@ -2,22 +2,24 @@
 //! RedrivePolicy (and ListDeadLetterSourceQueues), consumers from event source mappings, clusters and members.
 //! With no `[watch]`, everything in the region is discovered, up to `LIMIT` per kind.
 
-use aws_sdk_sqs::types::QueueAttributeName;
+use warroom_core::config::Watch;
+use warroom_core::model::{ClusterKind, DbStatus, Observation, ResourceKind, Subject};
 
-use super::connect::Clients;
-use super::errors::{AwsErrorKind, aws_error};
-use super::paging::read_pages;
-use super::rds::MAX_PAGES;
-use crate::config::Watch;
-use crate::model::{ClusterKind, Observation, ResourceKind, Subject};
+use crate::aws::databases;
+use crate::aws::queues::{self, name_from_arn, name_from_url};
+use crate::aws::{AwsErrorKind, Clients, aws_error};
 
 /// At most this many resources of a kind when discovering an unfamiliar account.
 pub const LIMIT: usize = 50;
 
+/// A watched queue (or DLQ) and how to reach it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct QueueRef {
+    /// Queue name.
     pub name: String,
+    /// QueueUrl, for the SQS calls.
     pub url: String,
+    /// QueueArn, for message move tasks; empty when GetQueueAttributes failed at discovery.
     pub arn: String,
     /// For a source queue: its DLQ's name. For a DLQ: unused.
     pub dlq: Option<String>,
@@ -27,16 +29,21 @@ pub struct QueueRef {
     pub consumer: Option<String>,
 }
 
+/// A watched function.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct FunctionRef {
+    /// Function name.
     pub name: String,
     /// One alias, or every alias of the function when `None`.
     pub alias: Option<String>,
 }
 
+/// A watched DB cluster (or standalone instance) and its members.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ClusterRef {
+    /// DBClusterIdentifier (or the standalone instance's identifier).
     pub id: String,
+    /// Engine.
     pub engine: String,
     /// Aurora, a Multi-AZ DB cluster, or a standalone instance shown as a cluster of one.
     pub kind: ClusterKind,
@@ -44,12 +51,18 @@ pub struct ClusterRef {
     pub members: Vec<(String, bool)>,
 }
 
+/// What discovery resolved: everything the polls read, and what it could not find.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Inventory {
+    /// Source queues.
     pub queues: Vec<QueueRef>,
+    /// Dead-letter queues.
     pub dlqs: Vec<QueueRef>,
+    /// Functions.
     pub functions: Vec<FunctionRef>,
+    /// DB clusters and standalone instances.
     pub clusters: Vec<ClusterRef>,
+    /// Alarm name prefixes to read; empty reads every alarm.
     pub alarm_prefixes: Vec<String>,
     /// What discovery could not find or do, as observations for the panes.
     pub notes: Vec<Observation>,
@@ -58,39 +71,42 @@ pub struct Inventory {
     pub last_status: LastStatus,
 }
 
+/// The last status read for each cluster and instance, by identifier.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct LastStatus {
-    pub clusters: std::collections::HashMap<String, String>,
-    pub instances: std::collections::HashMap<String, String>,
+    /// Clusters' statuses.
+    pub clusters: std::collections::HashMap<String, DbStatus>,
+    /// Instances' statuses.
+    pub instances: std::collections::HashMap<String, DbStatus>,
 }
 
 impl ClusterRef {
+    /// Whether it is a standalone instance shown as a cluster of one.
     pub fn standalone(&self) -> bool {
         matches!(self.kind, ClusterKind::Instance { .. })
     }
 }
 
 impl Inventory {
+    /// The DLQ named `name`.
     pub fn dlq(&self, name: &str) -> Option<&QueueRef> {
         self.dlqs.iter().find(|d| d.name == name)
     }
 
+    /// The queue (or DLQ) named `name`.
     pub fn queue(&self, name: &str) -> Option<&QueueRef> {
         self.queues.iter().find(|q| q.name == name).or_else(|| self.dlq(name))
     }
 
+    /// The cluster `id`.
     pub fn cluster(&self, id: &str) -> Option<&ClusterRef> {
         self.clusters.iter().find(|c| c.id == id)
     }
 
+    /// Every watched instance's identifier.
     pub fn instance_ids(&self) -> impl Iterator<Item = &str> {
         self.clusters.iter().flat_map(|c| c.members.iter().map(|(id, _)| id.as_str()))
     }
-}
-
-/// The last `:`-separated part of an ARN (a queue name), or the function name of a Lambda ARN with its qualifier.
-pub fn name_from_arn(arn: &str) -> &str {
-    arn.rsplit(':').next().unwrap_or(arn)
 }
 
 /// `arn:aws:lambda:r:a:function:NAME[:QUALIFIER]` → (NAME, QUALIFIER).
@@ -102,49 +118,31 @@ pub fn function_from_arn(arn: &str) -> (String, Option<String>) {
     }
 }
 
+/// A queue by name: its URL (a missing queue is noted "not found") and then its ARN and DLQ (a failure there is
+/// noted, and the queue is still polled by its URL).
 async fn resolve_queue(
     clients: &Clients,
     name: &str,
     notes: &mut Vec<Observation>,
 ) -> Option<(QueueRef, Option<String>)> {
-    let url = match clients.sqs.get_queue_url().queue_name(name).send().await {
-        Ok(out) => out.queue_url().unwrap_or_default().to_string(),
+    let url = match queues::queue_url(clients, name).await {
+        Ok(url) => url,
+        Err(e) if e.kind == AwsErrorKind::NotFound => {
+            notes.push(Observation::Missing { kind: ResourceKind::Queue, name: name.to_string() });
+            return None;
+        }
         Err(e) => {
-            let e = aws_error("sqs:GetQueueUrl", e);
-            notes.push(match e.kind {
-                AwsErrorKind::NotFound => Observation::Missing { kind: ResourceKind::Queue, name: name.to_string() },
-                _ if e.code.as_deref().is_some_and(|c| c.contains("NonExistentQueue")) => {
-                    Observation::Missing { kind: ResourceKind::Queue, name: name.to_string() }
-                }
-                _ => Observation::problem(Subject::Queues, "sqs", e.to_string()),
-            });
+            notes.push(Observation::problem(Subject::Queues, Some(name), e));
             return None;
         }
     };
-    let attrs = clients
-        .sqs
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .attribute_names(QueueAttributeName::RedrivePolicy)
-        .send()
-        .await;
-    let attrs = match attrs {
-        Ok(out) => out.attributes().cloned().unwrap_or_default(),
+    let (arn, dlq_arn) = match queues::queue_identity(clients, name, &url).await {
+        Ok(identity) => identity,
         Err(e) => {
-            notes.push(Observation::problem(
-                Subject::Queues,
-                "sqs",
-                aws_error("sqs:GetQueueAttributes", e).to_string(),
-            ));
-            Default::default()
+            notes.push(Observation::problem(Subject::Queues, Some(name), e));
+            (String::new(), None)
         }
     };
-    let arn = attrs.get(&QueueAttributeName::QueueArn).cloned().unwrap_or_default();
-    let dlq_arn = attrs
-        .get(&QueueAttributeName::RedrivePolicy)
-        .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
-        .and_then(|v| v.get("deadLetterTargetArn").and_then(|a| a.as_str()).map(str::to_string));
     Some((QueueRef { name: name.to_string(), url, arn, ..QueueRef::default() }, dlq_arn))
 }
 
@@ -159,14 +157,10 @@ async fn list_queue_names(clients: &Clients, notes: &mut Vec<Observation>) -> Ve
             names
         }
         Err(e) => {
-            notes.push(Observation::problem(Subject::Queues, "sqs", aws_error("sqs:ListQueues", e).to_string()));
+            notes.push(Observation::problem(Subject::Queues, None, aws_error("sqs:ListQueues", e)));
             Vec::new()
         }
     }
-}
-
-fn name_from_url(url: &str) -> &str {
-    url.rsplit('/').next().unwrap_or(url)
 }
 
 async fn consumer_of(clients: &Clients, queue_arn: &str, notes: &mut Vec<Observation>) -> Option<FunctionRef> {
@@ -179,11 +173,7 @@ async fn consumer_of(clients: &Clients, queue_arn: &str, notes: &mut Vec<Observa
             FunctionRef { name, alias }
         }),
         Err(e) => {
-            notes.push(Observation::problem(
-                Subject::Functions,
-                "lambda",
-                aws_error("lambda:ListEventSourceMappings", e).to_string(),
-            ));
+            notes.push(Observation::problem(Subject::Functions, None, aws_error("lambda:ListEventSourceMappings", e)));
             None
         }
     }
@@ -245,7 +235,7 @@ async fn dlq_sources(clients: &Clients, dlq_url: &str, notes: &mut Vec<Observati
         Err(e) => {
             let e = aws_error("sqs:ListDeadLetterSourceQueues", e);
             if e.kind != AwsErrorKind::Unsupported {
-                notes.push(Observation::problem(Subject::DeadLetterQueues, "sqs", e.to_string()));
+                notes.push(Observation::problem(Subject::DeadLetterQueues, None, e));
             }
             None
         }
@@ -274,11 +264,7 @@ async fn functions(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
                     .collect()
             }
             Err(e) => {
-                inv.notes.push(Observation::problem(
-                    Subject::Functions,
-                    "lambda",
-                    aws_error("lambda:ListFunctions", e).to_string(),
-                ));
+                inv.notes.push(Observation::problem(Subject::Functions, None, aws_error("lambda:ListFunctions", e)));
                 Vec::new()
             }
         },
@@ -293,12 +279,12 @@ async fn functions(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
 async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory) {
     let wanted: Option<Vec<String>> = watch.map(|w| w.clusters.clone());
     if wanted.as_ref().is_none_or(|w| !w.is_empty()) {
-        let mut req = clients.rds.describe_db_clusters().max_records(100);
-        if let Some([one]) = wanted.as_deref() {
-            req = req.db_cluster_identifier(one);
-        }
-        let read = read_pages("rds:DescribeDBClusters", req.into_paginator().send(), MAX_PAGES).await;
-        for c in read.pages.iter().flat_map(|p| p.db_clusters()) {
+        let only = match wanted.as_deref() {
+            Some([one]) => Some(one.as_str()),
+            _ => None,
+        };
+        let read = databases::clusters(clients, only).await;
+        for c in &read.items {
             let id = c.db_cluster_identifier().unwrap_or_default();
             if wanted.as_ref().is_none_or(|w| w.iter().any(|x| x == id)) {
                 inv.clusters.push(cluster_ref(c));
@@ -306,7 +292,7 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
         }
         // One named cluster that does not exist is a NotFound error, reported below as "not found".
         if let Some(e) = read.error.filter(|e| e.kind != AwsErrorKind::NotFound) {
-            inv.notes.push(Observation::problem(Subject::Databases, "rds", e.to_string()));
+            inv.notes.push(Observation::problem(Subject::Databases, None, e));
         }
         for id in wanted.iter().flatten() {
             if inv.cluster(id).is_none() {
@@ -320,14 +306,9 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
     }
     let standalone: Vec<String> = watch.map(|w| w.instances.clone()).unwrap_or_default();
     if watch.is_none() || !standalone.is_empty() {
-        let read = read_pages(
-            "rds:DescribeDBInstances",
-            clients.rds.describe_db_instances().max_records(100).into_paginator().send(),
-            MAX_PAGES,
-        )
-        .await;
+        let read = databases::instances(clients, None).await;
         let mut lone_found = 0;
-        for i in read.pages.iter().flat_map(|p| p.db_instances()) {
+        for i in &read.items {
             let id = i.db_instance_identifier().unwrap_or_default().to_string();
             let lone = i.db_cluster_identifier().is_none();
             let discovering = watch.is_none() && lone;
@@ -350,7 +331,7 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
             inv.notes.push(Observation::Truncated { kind: ResourceKind::Instance, limit: LIMIT });
         }
         if let Some(e) = read.error {
-            inv.notes.push(Observation::problem(Subject::Databases, "rds", e.to_string()));
+            inv.notes.push(Observation::problem(Subject::Databases, None, e));
         }
         for id in &standalone {
             if inv.cluster(id).is_none() {
@@ -360,6 +341,8 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
     }
 }
 
+/// A cluster's reference from its DescribeDBClusters answer: Aurora when its engine says so, else a Multi-AZ DB
+/// cluster.
 pub fn cluster_ref(c: &aws_sdk_rds::types::DbCluster) -> ClusterRef {
     let engine = c.engine().unwrap_or_default().to_string();
     ClusterRef {
@@ -391,9 +374,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn names_from_arns_and_urls() {
-        assert_eq!(name_from_arn("arn:aws:sqs:eu-west-1:123456789012:orders-dlq"), "orders-dlq");
-        assert_eq!(name_from_url("http://127.0.0.1:4566/000000000000/orders"), "orders");
+    fn functions_and_qualifiers_from_arns() {
         assert_eq!(
             function_from_arn("arn:aws:lambda:eu-west-1:123:function:orders-consumer:live"),
             ("orders-consumer".to_string(), Some("live".to_string()))

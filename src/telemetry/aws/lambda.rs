@@ -6,27 +6,28 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::connect::Clients;
-use super::discovery::Inventory;
-use super::errors::{AwsErrorKind, aws_error};
-use crate::model::{EventKind, FunctionStatus, Observation, ResourceKind, Subject, TimelineEvent};
+use warroom_core::model::{EventKind, FunctionStatus, Observation, ResourceKind, Subject, TimelineEvent};
 
+use super::discovery::Inventory;
+use crate::aws::time::parse_last_modified;
+use crate::aws::{AwsError, AwsErrorKind, Clients, aws_error};
+
+/// What the last poll saw of one alias.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AliasSeen {
+    /// The version it pointed to.
     pub version: String,
+    /// The version before its last move (the rollback target).
     pub previous: Option<String>,
+    /// When it moved to `version`, if known.
     pub changed_at: Option<DateTime<Utc>>,
 }
 
+/// Every alias seen, by (function, alias).
 pub type AliasMemory = HashMap<(String, String), AliasSeen>;
 
-/// Lambda's LastModified: `2026-11-23T14:01:12.345+0000`.
-pub fn parse_last_modified(s: &str) -> Option<DateTime<Utc>> {
-    DateTime::parse_from_str(s, "%Y-%m-%dT%H:%M:%S%.f%z").ok().map(|t| t.with_timezone(&Utc))
-}
-
 /// Published versions (not $LATEST) with their LastModified, following markers.
-pub async fn versions(clients: &Clients, function: &str) -> Result<Vec<(u64, Option<DateTime<Utc>>)>, super::AwsError> {
+pub async fn versions(clients: &Clients, function: &str) -> Result<Vec<(u64, Option<DateTime<Utc>>)>, AwsError> {
     let mut out = Vec::new();
     let mut marker = None;
     for _page in 0..20 {
@@ -52,6 +53,8 @@ pub async fn versions(clients: &Clients, function: &str) -> Result<Vec<(u64, Opt
     Ok(out)
 }
 
+/// lambda:ListAliases for every watched function: each alias's version, a move since the last poll as a deploy on
+/// the timeline, and the rollback target (ListVersionsByFunction on first sight).
 pub async fn poll(
     clients: &Clients,
     inventory: &Inventory,
@@ -67,7 +70,7 @@ pub async fn poll(
                 out.push(if e.kind == AwsErrorKind::NotFound {
                     Observation::Missing { kind: ResourceKind::Function, name: f.name.clone() }
                 } else {
-                    Observation::problem(Subject::Functions, f.name.clone(), e.to_string())
+                    Observation::problem(Subject::Functions, Some(&f.name), e)
                 });
                 continue;
             }
@@ -87,8 +90,8 @@ pub async fn poll(
             let (Some(name), Some(version)) = (alias.name(), alias.function_version().filter(|v| !v.is_empty())) else {
                 out.push(Observation::problem(
                     Subject::Functions,
-                    f.name.clone(),
-                    format!("lambda:ListAliases: {}: an alias came without its name or version", f.name),
+                    Some(&f.name),
+                    AwsError::unreadable("lambda:ListAliases", "an alias came without its name or version"),
                 ));
                 continue;
             };
@@ -139,15 +142,4 @@ pub async fn poll(
         }
     }
     (out, memory)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn parses_lambda_timestamps() {
-        let t = parse_last_modified("2026-11-23T14:01:12.345+0000").expect("parse");
-        assert_eq!(t.to_rfc3339(), "2026-11-23T14:01:12.345+00:00");
-    }
 }

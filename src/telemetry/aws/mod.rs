@@ -4,11 +4,8 @@
 
 pub mod cloudtrail;
 pub mod cloudwatch;
-pub mod connect;
 pub mod discovery;
-pub mod errors;
 pub mod lambda;
-pub mod paging;
 pub mod rds;
 pub mod sqs;
 
@@ -16,18 +13,19 @@ use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
+use futures_util::future::BoxFuture;
+use warroom_core::config::Watch;
+use warroom_core::model::{Feed, Observation, TelemetryError};
 
-use super::{BoxFuture, Feed, SourceInfo, Telemetry, TelemetryError};
+use super::Telemetry;
+use crate::aws::{AwsError, Clients, Connection};
 use crate::backoff::Backoff;
-use crate::config::Watch;
-use crate::model::Observation;
-pub use connect::{AwsOptions, Clients, ConnectError, Connection, connect, connect_with};
 pub use discovery::Inventory;
-pub use errors::{AwsError, AwsErrorKind};
 
 /// How far back the first metrics poll reaches, so charts open with history.
 const HISTORY: chrono::Duration = chrono::Duration::hours(3);
 
+/// Telemetry from AWS (or an emulator), through the official SDK.
 pub struct AwsTelemetry {
     connection: Connection,
     watch: Option<Watch>,
@@ -38,16 +36,18 @@ pub struct AwsTelemetry {
 
 /// What earlier polls learned.
 #[derive(Debug, Default)]
-pub struct Memory {
-    pub inventory: Inventory,
-    pub discovered: bool,
-    pub aliases: lambda::AliasMemory,
-    pub metrics_since: Option<DateTime<Utc>>,
-    pub history_since: Option<DateTime<Utc>>,
-    pub identity_sent: bool,
+struct Memory {
+    inventory: Inventory,
+    discovered: bool,
+    aliases: lambda::AliasMemory,
+    /// Where the next metrics poll starts.
+    metrics_since: Option<DateTime<Utc>>,
+    /// Where the next alarm history, RDS events and CloudTrail reads start.
+    history_since: Option<DateTime<Utc>>,
+    identity_sent: bool,
     /// Set while what discovery found is incomplete because calls failed: when to discover again.
-    pub rediscover_at: Option<Instant>,
-    pub rediscovery: Option<Backoff>,
+    rediscover_at: Option<Instant>,
+    rediscovery: Option<Backoff>,
 }
 
 /// After a discovery that met failing calls, the first retry comes with the next inventory poll; later ones
@@ -57,10 +57,11 @@ const REDISCOVERY_CAP: Duration = Duration::from_secs(15 * 60);
 
 /// Whether discovery met a failing call (as opposed to a resource that does not exist, which a retry will not find).
 fn incomplete(inventory: &Inventory) -> bool {
-    inventory.notes.iter().any(|n| matches!(n, Observation::Problem { .. }))
+    inventory.notes.iter().any(|n| matches!(n, Observation::Problem(_)))
 }
 
 impl AwsTelemetry {
+    /// Reads what `watch` names (everything in the region when `None`) through `connection`.
     pub fn new(connection: Connection, watch: Option<Watch>) -> Self {
         Self { connection, watch, memory: Mutex::new(Memory::default()), discovering: tokio::sync::Mutex::new(()) }
     }
@@ -76,6 +77,7 @@ impl AwsTelemetry {
         self
     }
 
+    /// The clients, for an operator acting on the same account.
     pub fn clients(&self) -> &Clients {
         &self.connection.clients
     }
@@ -146,12 +148,7 @@ impl AwsTelemetry {
         let mut inventory = self.inventory().await;
         let mut out = Vec::new();
         if !self.memory().identity_sent {
-            let id = &self.connection.identity;
-            out.push(Observation::Identity {
-                account: id.account.clone(),
-                region: id.region.clone(),
-                principal: id.principal.clone(),
-            });
+            out.push(Observation::Identity(self.connection.identity.clone()));
             self.memory().identity_sent = true;
         }
         // Clusters can gain or lose members (a failover changes roles): refresh them every poll.
@@ -178,9 +175,9 @@ impl AwsTelemetry {
 }
 
 impl Telemetry for AwsTelemetry {
-    fn source(&self) -> SourceInfo {
+    fn location(&self) -> String {
         let id = &self.connection.identity;
-        SourceInfo { live: true, location: format!("{} · {}", id.account, id.region) }
+        format!("{} · {}", id.account, id.region)
     }
 
     fn cadence(&self, feed: Feed) -> Duration {

@@ -5,31 +5,29 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use super::cloudwatch::{aws_time, chrono_time};
-use super::connect::Clients;
-use super::discovery::{Inventory, cluster_ref};
-use super::paging::read_pages;
-use crate::model::{ClusterStatus, EventKind, InstanceStatus, Observation, ResourceKind, Role, Subject, TimelineEvent};
+use warroom_core::model::{
+    ClusterStatus, DbStatus, EventKind, InstanceStatus, Observation, ResourceKind, Role, Subject, TimelineEvent,
+};
 
-/// 100 records a page: up to 500 clusters, instances or events a poll.
-pub const MAX_PAGES: usize = 5;
+use super::discovery::{Inventory, cluster_ref};
+use crate::aws::Clients;
+use crate::aws::databases;
+use crate::aws::paging::{MAX_PAGES, read_pages};
+use crate::aws::time::{aws_time, chrono_time};
 
 /// Refreshes members and roles (a failover swaps them) and reports every watched cluster and instance.
+/// One inventory poll of the databases: refreshed members and roles, and every watched cluster's and instance's
+/// status (the last one read while a describe fails).
 pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observation> {
     let mut out = Vec::new();
     let mut cluster_status = HashMap::new();
     let mut clusters_failed = false;
     if inventory.clusters.iter().any(|c| !c.standalone()) {
-        let read = read_pages(
-            "rds:DescribeDBClusters",
-            clients.rds.describe_db_clusters().max_records(100).into_paginator().send(),
-            MAX_PAGES,
-        )
-        .await;
-        for c in read.pages.iter().flat_map(|p| p.db_clusters()) {
+        let read = databases::clusters(clients, None).await;
+        for c in &read.items {
             let mut fresh = cluster_ref(c);
             if let Some(status) = c.status().filter(|s| !s.is_empty()) {
-                cluster_status.insert(fresh.id.clone(), status.to_string());
+                cluster_status.insert(fresh.id.clone(), DbStatus::parse(status));
             }
             if let Some(known) = inventory.clusters.iter_mut().find(|k| k.id == fresh.id) {
                 // The engine decides which reboot and failover calls apply: an answer that leaves it out must
@@ -42,27 +40,21 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
         }
         if let Some(e) = read.error {
             clusters_failed = true;
-            out.push(Observation::problem(Subject::Databases, "rds", e.to_string()));
+            out.push(Observation::problem(Subject::Databases, None, e));
         }
     }
-    let read = read_pages(
-        "rds:DescribeDBInstances",
-        clients.rds.describe_db_instances().max_records(100).into_paginator().send(),
-        MAX_PAGES,
-    )
-    .await;
-    let statuses: HashMap<String, String> = read
-        .pages
+    let read = databases::instances(clients, None).await;
+    let statuses: HashMap<String, DbStatus> = read
+        .items
         .iter()
-        .flat_map(|p| p.db_instances())
         .filter_map(|i| {
             let id = i.db_instance_identifier()?.to_string();
-            Some((id, i.db_instance_status().filter(|s| !s.is_empty())?.to_string()))
+            Some((id, DbStatus::parse(i.db_instance_status().filter(|s| !s.is_empty())?)))
         })
         .collect();
     let instances_failed = read.error.is_some();
     if let Some(e) = read.error {
-        out.push(Observation::problem(Subject::Databases, "rds", e.to_string()));
+        out.push(Observation::problem(Subject::Databases, None, e));
     }
     let remembered = &mut inventory.last_status;
     remembered.clusters.extend(cluster_status.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -74,8 +66,7 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
         if instances_failed { &remembered.instances } else { &statuses },
         if clusters_failed { &remembered.clusters } else { &cluster_status },
     );
-    let status_of =
-        |known: &HashMap<String, String>, id: &str| known.get(id).cloned().unwrap_or_else(|| "unknown".into());
+    let status_of = |known: &HashMap<String, DbStatus>, id: &str| known.get(id).cloned().unwrap_or(DbStatus::Unknown);
     // Only a complete answer that lacks a standalone instance says it is gone.
     let missing_means_gone = !instances_failed && !statuses.is_empty();
     for c in &inventory.clusters {
@@ -93,7 +84,7 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
             })
             .collect();
         let status = if c.standalone() {
-            members.first().map(|m| m.status.clone()).unwrap_or_default()
+            members.first().map_or(DbStatus::Unknown, |m| m.status.clone())
         } else {
             status_of(clusters_known, &c.id)
         };
@@ -108,6 +99,7 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
     out
 }
 
+/// rds:DescribeEvents since `since`, for the watched clusters and instances, into the timeline.
 pub async fn events(clients: &Clients, inventory: &Inventory, since: DateTime<Utc>) -> Vec<Observation> {
     let watched: Vec<&str> = inventory.clusters.iter().map(|c| c.id.as_str()).chain(inventory.instance_ids()).collect();
     if watched.is_empty() {
@@ -136,7 +128,7 @@ pub async fn events(clients: &Clients, inventory: &Inventory, since: DateTime<Ut
         })
         .collect();
     if let Some(e) = read.error {
-        out.push(Observation::problem(Subject::Databases, "rds", e.to_string()));
+        out.push(Observation::problem(Subject::Databases, None, e));
     }
     out
 }

@@ -1,0 +1,215 @@
+//! The config file (`--config PATH`, else `warroom.toml` in the config directory). Every error names the file,
+//! the line and what was expected; nothing is written when a file is rejected.
+
+use std::path::{Path, PathBuf};
+
+use serde::Deserialize;
+
+use crate::files::{FileError, parse_toml, read_text_file};
+
+/// Where a breach begins, and how far back a change counts as a suspect.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Thresholds {
+    /// Age of oldest message above which a queue is in breach, seconds.
+    #[serde(default = "default_queue_age")]
+    pub queue_age_seconds: f64,
+    /// Database CPU above which an instance is in breach, percent.
+    #[serde(default = "default_db_cpu")]
+    pub db_cpu_percent: f64,
+    /// How far before an anomaly's onset a change counts as a suspect, minutes.
+    #[serde(default = "default_suspect_window")]
+    pub suspect_window_minutes: f64,
+}
+
+fn default_queue_age() -> f64 {
+    60.0
+}
+fn default_db_cpu() -> f64 {
+    70.0
+}
+fn default_suspect_window() -> f64 {
+    30.0
+}
+
+impl Thresholds {
+    /// `suspect_window_minutes` as a duration.
+    pub fn suspect_window(&self) -> chrono::Duration {
+        chrono::Duration::seconds((self.suspect_window_minutes * 60.0) as i64)
+    }
+}
+
+impl Default for Thresholds {
+    fn default() -> Self {
+        Self {
+            queue_age_seconds: default_queue_age(),
+            db_cpu_percent: default_db_cpu(),
+            suspect_window_minutes: default_suspect_window(),
+        }
+    }
+}
+
+/// Where the journal goes: the local file (default: the XDG state directory) and, optionally, a CloudWatch Logs
+/// log group that every dashboard of the incident shares (the war room).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct JournalSettings {
+    /// The local journal file.
+    pub path: Option<PathBuf>,
+    /// The war room's CloudWatch Logs log group.
+    pub log_group: Option<String>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct JournalTable {
+    path: Option<PathBuf>,
+    log_group: Option<String>,
+}
+
+/// `journal = "PATH"` (the older form) or `[journal]` with `path` and `log_group`; a visitor rather than an
+/// untagged enum, so a mistake in the table keeps its precise message ("unknown field `log_gruop`").
+impl<'de> Deserialize<'de> for JournalSettings {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct Visitor;
+        impl<'de> serde::de::Visitor<'de> for Visitor {
+            type Value = JournalSettings;
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("a path, or a table with `path` and `log_group`")
+            }
+            fn visit_str<E: serde::de::Error>(self, path: &str) -> Result<JournalSettings, E> {
+                Ok(JournalSettings { path: Some(PathBuf::from(path)), log_group: None })
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<JournalSettings, A::Error> {
+                let t = JournalTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
+                Ok(JournalSettings { path: t.path, log_group: t.log_group })
+            }
+        }
+        deserializer.deserialize_any(Visitor)
+    }
+}
+
+/// Where to reach AWS; each overrides the default chain (flags override these in turn).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct AwsSettings {
+    /// A profile of the shared config files.
+    pub profile: Option<String>,
+    /// The region to call.
+    pub region: Option<String>,
+    /// Every call goes here instead (an emulator).
+    pub endpoint_url: Option<String>,
+}
+
+/// What to watch. Anything left out is discovered from what is named; no `[watch]` at all discovers
+/// everything in the region (bounded per kind).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Watch {
+    /// Queue names. Their DLQs come from each queue's RedrivePolicy, their consumers from event source mappings.
+    #[serde(default)]
+    pub queues: Vec<String>,
+    /// Dead-letter queues to watch beyond those discovered.
+    #[serde(default)]
+    pub dlqs: Vec<String>,
+    /// Function names, or `name:alias` (default alias: every alias of the function).
+    #[serde(default)]
+    pub functions: Vec<String>,
+    /// DB cluster identifiers (members are discovered).
+    #[serde(default)]
+    pub clusters: Vec<String>,
+    /// DB instance identifiers outside any cluster.
+    #[serde(default)]
+    pub instances: Vec<String>,
+    /// Alarm name prefixes; empty watches every alarm.
+    #[serde(default)]
+    pub alarm_prefixes: Vec<String>,
+}
+
+/// The config file, every field optional.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    /// Who is operating, for the header and the journal (default: $USER).
+    pub operator: Option<String>,
+    /// `journal = "PATH"`, or a `[journal]` table with `path` and the war room's `log_group`.
+    #[serde(default)]
+    pub journal: JournalSettings,
+    /// `[thresholds]`: where a breach begins.
+    #[serde(default)]
+    pub thresholds: Thresholds,
+    /// `[aws]`: profile, region, endpoint.
+    #[serde(default)]
+    pub aws: AwsSettings,
+    /// `[watch]`: what to watch; `None` discovers everything in the region.
+    pub watch: Option<Watch>,
+}
+
+impl Config {
+    /// Loads `explicit`, else the default file if it exists, else defaults. An explicit path must exist.
+    pub fn load(explicit: Option<&Path>, default_path: Option<PathBuf>) -> Result<Config, FileError> {
+        let path = match (explicit, default_path) {
+            (Some(p), _) => p.to_path_buf(),
+            (None, Some(p)) if p.exists() => p,
+            _ => return Ok(Config::default()),
+        };
+        let src = read_text_file(&path)?;
+        let config: Config = parse_toml(&src, &path.display().to_string())?;
+        config.validate(&src, &path.display().to_string())?;
+        Ok(config)
+    }
+
+    fn validate(&self, src: &str, name: &str) -> Result<(), FileError> {
+        let check = |field: &str, ok: bool, expected: &str| {
+            if ok {
+                return Ok(());
+            }
+            let line = src.lines().position(|l| l.trim_start().starts_with(field)).map(|i| i + 1);
+            Err(FileError { path: name.to_string(), line, column: None, message: format!("{field}: {expected}") })
+        };
+        let t = &self.thresholds;
+        check("queue_age_seconds", t.queue_age_seconds > 0.0, "expected a number of seconds above 0")?;
+        check(
+            "db_cpu_percent",
+            t.db_cpu_percent > 0.0 && t.db_cpu_percent <= 100.0,
+            "expected a percentage between 0 and 100",
+        )?;
+        check(
+            "suspect_window_minutes",
+            t.suspect_window_minutes > 0.0 && t.suspect_window_minutes <= 24.0 * 60.0,
+            "expected minutes between 0 and 1440 (a day)",
+        )?;
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unknown_field_names_line() {
+        let err = parse_toml::<Config>("operator = \"a\"\n[thresholds]\nqueue_age = 5\n", "w.toml")
+            .expect_err("unknown field");
+        assert_eq!(err.line, Some(3));
+        assert!(err.to_string().starts_with("w.toml:3:"), "{err}");
+        assert!(err.message.contains("queue_age"), "{err}");
+    }
+
+    #[test]
+    fn wrong_type_names_line() {
+        let err = parse_toml::<Config>("\n\n[thresholds]\ndb_cpu_percent = \"high\"\n", "w.toml").expect_err("type");
+        assert_eq!(err.line, Some(4), "{err}");
+    }
+
+    #[test]
+    fn journal_is_a_path_or_a_table_with_the_war_room() {
+        let old: Config = parse_toml("journal = \"/var/log/warroom.jsonl\"\n", "w.toml").expect("path");
+        assert_eq!(old.journal.path.as_deref(), Some(Path::new("/var/log/warroom.jsonl")));
+        let new: Config =
+            parse_toml("[journal]\npath = \"j.jsonl\"\nlog_group = \"/warroom/incidents\"\n", "w.toml").expect("table");
+        assert_eq!(new.journal.log_group.as_deref(), Some("/warroom/incidents"));
+        let err = parse_toml::<Config>("[journal]\nlog_gruop = \"x\"\n", "w.toml").expect_err("typo");
+        assert_eq!(err.line, Some(2), "{err}");
+        assert!(err.message.contains("log_gruop"), "{err}");
+    }
+}

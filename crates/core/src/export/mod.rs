@@ -1,0 +1,380 @@
+//! `warroom export`: a timeline ready to paste into a postmortem, built after the fact from the journal and the
+//! metric and alarm history (CloudWatch, or the replayed simulation), without the dashboard having been open:
+//! alarm transitions, deploys and other changes, operations (who, what, the exact call, the result), notes,
+//! the suspect-change analysis, and per-resource summaries with a small chart each.
+
+mod markdown;
+pub mod replay;
+
+use chrono::{DateTime, Duration, Utc};
+use serde::Serialize;
+
+use crate::incident::onset::crossings;
+use crate::incident::{Analysis, lead_text};
+use crate::journal::{EntryKind, JournalEntry};
+use crate::model::{EventKind, MetricKind, Series, SessionKind};
+use crate::state::State;
+
+/// A postmortem timeline: what `warroom export` writes (Markdown, or this structure as JSON).
+#[derive(Debug, Clone, Serialize)]
+pub struct Postmortem {
+    /// The incident's title (the scenario's name, or the account and region).
+    pub title: String,
+    /// Where the history came from.
+    pub source: String,
+    /// The window's start.
+    pub since: DateTime<Utc>,
+    /// The window's end.
+    pub until: DateTime<Utc>,
+    /// "likely trigger: …", when a change came shortly before the first anomaly.
+    pub likely_trigger: Option<String>,
+    /// Each queue's traffic-or-consumers verdict, as it stood before anyone acted.
+    pub verdicts: Vec<String>,
+    /// Everything that happened, in time order.
+    pub timeline: Vec<Entry>,
+    /// Each onset with the changes before it, best suspect first.
+    pub suspects: Vec<SuspectList>,
+    /// Every operation of the window.
+    pub operations: Vec<Operation>,
+    /// Each resource's peak, breach and recovery, with a sparkline.
+    pub resources: Vec<ResourceSummary>,
+}
+
+/// One line of the timeline.
+#[derive(Debug, Clone, Serialize)]
+pub struct Entry {
+    /// When.
+    pub at: DateTime<Utc>,
+    /// alarm, deploy, change, operation, event, note, onset.
+    pub kind: String,
+    /// Who, when known.
+    pub who: Option<String>,
+    /// What happened.
+    pub text: String,
+}
+
+/// An onset and its suspects.
+#[derive(Debug, Clone, Serialize)]
+pub struct SuspectList {
+    /// What was breached: "core-db CPU > 70 %".
+    pub onset: String,
+    /// When it began.
+    pub at: DateTime<Utc>,
+    /// "14:02 deploy orders-consumer live → v42 (was v41) — 2 min before, upstream, by ci-pipeline"
+    pub changes: Vec<String>,
+}
+
+/// An operation from its journal lines: the intent (before the call) and the outcome (after it), if written.
+#[derive(Debug, Clone, Serialize)]
+pub struct Operation {
+    /// When the intent was journaled.
+    pub started: DateTime<Utc>,
+    /// When the outcome was journaled.
+    pub finished: Option<DateTime<Utc>>,
+    /// Who.
+    pub who: String,
+    /// "roll back orders-consumer:live 42 → 41".
+    pub what: String,
+    /// The exact API call.
+    pub call: String,
+    /// succeeded, failed, refused, outcome unknown; "no outcome written" when the session ended first.
+    pub result: String,
+    /// What the service answered and what verification saw.
+    pub detail: String,
+}
+
+/// One resource's metric over the window.
+#[derive(Debug, Clone, Serialize)]
+pub struct ResourceSummary {
+    /// "orders age of oldest message (s)".
+    pub metric: String,
+    /// The highest value in the window, in the metric's unit.
+    pub peak: f64,
+    /// When it peaked.
+    pub peak_at: Option<DateTime<Utc>>,
+    /// The breach threshold, for metrics that have one.
+    pub threshold: Option<f64>,
+    /// When the series first went over its threshold in the window.
+    pub breached_at: Option<DateTime<Utc>>,
+    /// When it came back under.
+    pub recovered_at: Option<DateTime<Utc>>,
+    /// One character per time slice of the window.
+    pub sparkline: String,
+}
+
+const SPARK_WIDTH: usize = 48;
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// The window's values in `SPARK_WIDTH` slices, each the slice's maximum; a gap is a space.
+fn sparkline(series: &Series, since: DateTime<Utc>, until: DateTime<Utc>, floor: f64) -> String {
+    let slice = (until - since) / SPARK_WIDTH as i32;
+    let slices: Vec<Option<f64>> = (0..SPARK_WIDTH as i32)
+        .map(|i| {
+            let (from, to) = (since + slice * i, since + slice * (i + 1));
+            series.since(from).take_while(|p| p.at < to).map(|p| p.value).reduce(f64::max)
+        })
+        .collect();
+    let max = slices.iter().flatten().copied().fold(floor, f64::max).max(1e-9);
+    slices.iter().map(|v| v.map_or(' ', |v| BARS[((v / max) * 7.0).round().clamp(0.0, 7.0) as usize])).collect()
+}
+
+fn summarize(
+    state: &State,
+    resource: &str,
+    metric: MetricKind,
+    threshold: Option<f64>,
+    window: (DateTime<Utc>, DateTime<Utc>),
+) -> Option<ResourceSummary> {
+    let (since, until) = window;
+    let series = state.data.series(resource, metric)?;
+    let peak = series.since(since).filter(|p| p.at <= until).max_by(|a, b| a.value.total_cmp(&b.value))?;
+    let episode = threshold.and_then(|t| crossings(series, t).into_iter().find(|(start, _)| *start >= since));
+    Some(ResourceSummary {
+        metric: format!("{resource} {}", metric.label()),
+        peak: peak.value,
+        peak_at: Some(peak.at),
+        threshold,
+        breached_at: episode.map(|(s, _)| s),
+        recovered_at: episode.and_then(|(_, e)| e),
+        sparkline: sparkline(series, since, until, threshold.unwrap_or(1.0)),
+    })
+}
+
+fn operations(journal: &[JournalEntry]) -> Vec<Operation> {
+    let mut out: Vec<(Option<String>, Operation)> = Vec::new();
+    for e in journal {
+        match e.kind {
+            EntryKind::Intent => {
+                let what = e.op().map(|op| op.summary()).or(e.operation.clone()).unwrap_or_default();
+                out.push((
+                    e.op_id.clone(),
+                    Operation {
+                        started: e.clock,
+                        finished: None,
+                        who: e.session.operator.clone(),
+                        what,
+                        call: e.api_call.clone().unwrap_or_default(),
+                        result: "no outcome written".to_string(),
+                        detail: String::new(),
+                    },
+                ));
+            }
+            EntryKind::Outcome => {
+                if let Some((_, op)) = out.iter_mut().find(|(id, _)| id.is_some() && *id == e.op_id) {
+                    op.finished = Some(e.clock);
+                    op.result = e.result.clone().unwrap_or_default();
+                    op.detail = e.text.clone().unwrap_or_default();
+                }
+            }
+            EntryKind::Note | EntryKind::Annotation => {}
+        }
+    }
+    out.into_iter().map(|(_, op)| op).collect()
+}
+
+impl Postmortem {
+    /// Builds the postmortem from a state that holds the window's history and from the journal's entries.
+    pub fn build(
+        state: &State,
+        journal: &[JournalEntry],
+        title: String,
+        since: DateTime<Utc>,
+        until: DateTime<Utc>,
+    ) -> Postmortem {
+        let journal: Vec<JournalEntry> =
+            journal.iter().filter(|e| e.clock >= since && e.clock <= until).cloned().collect();
+        // Annotations (a pipeline's "migration started") are changes like any other: on the timeline and among
+        // the suspects. The dashboard has them already; an export after the fact reads them from the journal.
+        let mut data = state.data.clone();
+        for event in journal.iter().filter(|e| e.kind == EntryKind::Annotation).filter_map(|e| e.timeline_event()) {
+            if !data.timeline.iter().any(|t| t.at == event.at && t.text == event.text) {
+                data.push_event(event);
+            }
+        }
+        let first_operation = journal.iter().find(|e| e.kind == EntryKind::Intent).map(|e| e.clock);
+        let analysis = Analysis::of_window(&data, &state.thresholds, since, until, first_operation);
+        let mut timeline: Vec<Entry> = data
+            .timeline
+            .iter()
+            .filter(|e| e.at >= since && e.at <= until)
+            // Operations come from the journal, with who and the exact call; notes likewise.
+            .filter(|e| e.kind != EventKind::Note && (e.kind != EventKind::Operation || e.actor.is_none()))
+            .map(|e| {
+                // What AWS itself reports (RDS events, move tasks) reads as an event, not as someone's operation.
+                let kind = if e.kind == EventKind::Operation { "event" } else { e.kind.label() };
+                Entry { at: e.at, kind: kind.to_string(), who: e.actor.clone(), text: e.text.clone() }
+            })
+            .collect();
+        let operations = operations(&journal);
+        for op in &operations {
+            let finished = op.finished.map_or(String::new(), |f| format!(" at {}", f.format("%H:%M:%S")));
+            timeline.push(Entry {
+                at: op.started,
+                kind: "operation".into(),
+                who: Some(op.who.clone()),
+                text: format!("{} — `{}` — {}{finished}", op.what, op.call, op.result),
+            });
+        }
+        for note in journal.iter().filter(|e| e.kind == EntryKind::Note) {
+            timeline.push(Entry {
+                at: note.clock,
+                kind: "note".into(),
+                who: Some(note.session.operator.clone()),
+                text: note.text.clone().unwrap_or_default(),
+            });
+        }
+        for (onset, _) in &analysis.onsets {
+            timeline.push(Entry { at: onset.at, kind: "onset".into(), who: None, text: onset.what.clone() });
+        }
+        timeline.sort_by_key(|e| e.at);
+        let suspects = analysis
+            .onsets
+            .iter()
+            .map(|(onset, suspects)| SuspectList {
+                onset: onset.what.clone(),
+                at: onset.at,
+                changes: suspects
+                    .iter()
+                    .map(|s| {
+                        let upstream = if s.upstream { ", upstream" } else { "" };
+                        let who = s.change.actor.as_deref().map_or(String::new(), |a| format!(", by {a}"));
+                        format!(
+                            "{} {} {} — {} before{upstream}{who}",
+                            s.change.at.format("%H:%M"),
+                            s.change.kind.label(),
+                            s.change.text,
+                            lead_text(s.lead)
+                        )
+                    })
+                    .collect(),
+            })
+            .collect();
+        let t = &state.thresholds;
+        let window = (since, until);
+        let mut resources = Vec::new();
+        for q in &state.data.queues {
+            resources.extend(summarize(state, &q.name, MetricKind::QueueAge, Some(t.queue_age_seconds), window));
+        }
+        for d in &state.data.dlqs {
+            resources.extend(summarize(state, &d.name, MetricKind::DlqDepth, None, window));
+        }
+        for (_, i) in state.data.instances() {
+            resources.extend(summarize(state, &i.id, MetricKind::DbCpu, Some(t.db_cpu_percent), window));
+        }
+        for f in &state.data.functions {
+            resources.extend(summarize(state, &f.name, MetricKind::DurationP99, None, window));
+        }
+        Postmortem {
+            title,
+            source: state.location.clone(),
+            since,
+            until,
+            likely_trigger: analysis.trigger_line(),
+            verdicts: analysis.verdicts.iter().map(|v| format!("{}: {}", v.queue, v.line)).collect(),
+            timeline,
+            suspects,
+            operations,
+            resources,
+        }
+    }
+
+    /// The postmortem as Markdown.
+    pub fn markdown(&self) -> String {
+        markdown::render(self)
+    }
+}
+
+/// The default window: from half an hour before the first thing that happened (but not before the history
+/// starts) to `until`.
+pub fn default_since(state: &State, journal: &[JournalEntry], until: DateTime<Utc>) -> DateTime<Utc> {
+    let first_change = state.data.timeline.iter().map(|e| e.at).chain(journal.iter().map(|e| e.clock)).min();
+    let history_starts = state.data.metrics.values().filter_map(|s| s.iter().next().map(|p| p.at)).min();
+    let since = first_change.map_or(until - Duration::hours(3), |t| t - Duration::minutes(30));
+    since.max(history_starts.unwrap_or(since)).max(until - Duration::hours(24))
+}
+
+/// A time on the command line: RFC 3339, "YYYY-MM-DD HH:MM[:SS]", or "HH:MM[:SS]" on the day of `reference`
+/// (all UTC).
+pub fn parse_time(text: &str, reference: DateTime<Utc>) -> Result<DateTime<Utc>, String> {
+    use chrono::{NaiveDateTime, NaiveTime};
+    let text = text.trim();
+    if let Ok(t) = DateTime::parse_from_rfc3339(text) {
+        return Ok(t.with_timezone(&Utc));
+    }
+    for format in ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(text, format) {
+            return Ok(t.and_utc());
+        }
+    }
+    for format in ["%H:%M:%S", "%H:%M"] {
+        if let Ok(t) = NaiveTime::parse_from_str(text, format) {
+            return Ok(reference.date_naive().and_time(t).and_utc());
+        }
+    }
+    Err(format!("`{text}` is not a time: use 2026-11-23T14:05:00Z, \"2026-11-23 14:05\" or 14:05 (UTC)"))
+}
+
+/// How a postmortem is written: `--format md` or `--format json`.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+pub enum Format {
+    /// Markdown, ready to paste into a postmortem document.
+    #[default]
+    #[cfg_attr(feature = "clap", value(name = "md"))]
+    Markdown,
+    /// The same content as JSON, for tools.
+    Json,
+}
+
+impl Postmortem {
+    /// The postmortem in `format`.
+    pub fn render(&self, format: Format) -> String {
+        match format {
+            Format::Json => serde_json::to_string_pretty(self).unwrap_or_else(|e| format!("{{\"error\": \"{e}\"}}")),
+            Format::Markdown => self.markdown(),
+        }
+    }
+}
+
+/// The journal lines a postmortem of this mode is made from: every live line (the window then picks), or the
+/// last demo session's (earlier demo runs replayed the same simulated hours).
+pub fn session_lines(all: &[JournalEntry], kind: SessionKind) -> Vec<JournalEntry> {
+    match kind {
+        SessionKind::Live => all.iter().filter(|e| e.session.kind == SessionKind::Live).cloned().collect(),
+        SessionKind::Demo => replay::last_demo_session(all),
+    }
+}
+
+/// The dashboard's export key: the postmortem of what the dashboard holds, from half an hour before the first
+/// change to now, written as Markdown beside the journal. Returns where.
+pub fn write_beside_journal(state: &State, journal_path: &std::path::Path) -> Result<std::path::PathBuf, String> {
+    let all = if journal_path.exists() {
+        crate::journal::Journal::read_all(journal_path).map_err(|e| format!("{}: {e}", journal_path.display()))?
+    } else {
+        Vec::new()
+    };
+    let journal = session_lines(&all, state.session.kind);
+    let until = state.now;
+    let since = default_since(state, &journal, until);
+    let title = format!("warroom · {}", state.location);
+    let postmortem = Postmortem::build(state, &journal, title, since, until);
+    let dir = journal_path.parent().unwrap_or(std::path::Path::new("."));
+    let path = dir.join(format!("postmortem-{}.md", chrono::Utc::now().format("%Y%m%d-%H%M%S")));
+    std::fs::write(&path, postmortem.markdown()).map_err(|e| format!("{}: {e}", path.display()))?;
+    Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_in_three_forms() {
+        let reference = DateTime::parse_from_rfc3339("2026-11-23T20:00:00Z").expect("t").with_timezone(&Utc);
+        let want = DateTime::parse_from_rfc3339("2026-11-23T14:05:00Z").expect("t").with_timezone(&Utc);
+        assert_eq!(parse_time("2026-11-23T14:05:00Z", reference), Ok(want));
+        assert_eq!(parse_time("2026-11-23 14:05", reference), Ok(want));
+        assert_eq!(parse_time("14:05", reference), Ok(want));
+        assert!(parse_time("yesterday", reference).expect_err("bad").contains("not a time"));
+    }
+}

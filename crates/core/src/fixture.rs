@@ -1,0 +1,140 @@
+//! Small hand-built data for logic tests: a few resources and series written out in the test, so retuning the
+//! demo scenario changes snapshots, not the tests of onsets, suspects, verdicts and plans.
+
+use chrono::{DateTime, Duration, TimeZone, Utc};
+
+use crate::config::Thresholds;
+use crate::model::{
+    AlarmState, AlarmStatus, ClusterKind, ClusterStatus, Data, DbStatus, DlqStatus, EventKind, FunctionStatus,
+    InstanceStatus, MetricKind, Observation, QueueStatus, Role, Session, SessionKind, TimelineEvent,
+};
+use crate::state::{Msg, State};
+
+/// A world written out by hand, at 14:15 UTC.
+pub struct Fixture {
+    pub observations: Vec<Observation>,
+    pub now: DateTime<Utc>,
+}
+
+impl Fixture {
+    pub fn new() -> Fixture {
+        let now = Utc.with_ymd_and_hms(2026, 11, 23, 14, 15, 0).single().unwrap_or_default();
+        Fixture { observations: vec![Observation::Clock(now)], now }
+    }
+
+    /// `minutes` before now.
+    pub fn ago(&self, minutes: i64) -> DateTime<Utc> {
+        self.now - Duration::minutes(minutes)
+    }
+
+    pub fn queue(mut self, name: &str, consumer: Option<&str>, dlq: Option<&str>) -> Fixture {
+        self.observations.push(Observation::Queue(QueueStatus {
+            name: name.into(),
+            visible: 500,
+            in_flight: 20,
+            dlq: dlq.map(Into::into),
+            consumer: consumer.map(Into::into),
+        }));
+        self
+    }
+
+    pub fn dlq(mut self, name: &str, source: &str, depth: u64) -> Fixture {
+        self.observations.push(Observation::Dlq(DlqStatus { name: name.into(), source: source.into(), depth }));
+        self
+    }
+
+    pub fn function(mut self, name: &str, alias: &str, version: &str, previous: Option<&str>) -> Fixture {
+        let changed_at = Some(self.ago(13));
+        self.observations.push(Observation::Function(FunctionStatus {
+            name: name.into(),
+            alias: alias.into(),
+            version: version.into(),
+            previous_version: previous.map(Into::into),
+            changed_at,
+        }));
+        self
+    }
+
+    /// An Aurora cluster with an available writer and reader.
+    pub fn aurora(mut self, cluster: &str, writer: &str, reader: &str) -> Fixture {
+        let member = |id: &str, role| InstanceStatus { id: id.into(), role, status: DbStatus::Available };
+        self.observations.push(Observation::Cluster(ClusterStatus {
+            id: cluster.into(),
+            engine: "aurora-postgresql".into(),
+            kind: ClusterKind::Aurora,
+            status: DbStatus::Available,
+            members: vec![member(writer, Role::Writer), member(reader, Role::Reader)],
+        }));
+        self
+    }
+
+    /// One point a minute, the last at now.
+    pub fn series(mut self, resource: &str, metric: MetricKind, values: &[f64]) -> Fixture {
+        let first = self.now - Duration::minutes(values.len() as i64 - 1);
+        for (i, value) in values.iter().enumerate() {
+            let at = first + Duration::minutes(i as i64);
+            self.observations.push(Observation::Metric { resource: resource.into(), metric, at, value: *value });
+        }
+        self
+    }
+
+    /// `value` every minute for the last `minutes` minutes (ending at now).
+    pub fn steady(self, resource: &str, metric: MetricKind, value: f64, minutes: usize) -> Fixture {
+        self.series(resource, metric, &vec![value; minutes])
+    }
+
+    pub fn event(mut self, minutes_ago: i64, kind: EventKind, resource: &str, text: &str) -> Fixture {
+        let at = self.ago(minutes_ago);
+        self.observations.push(Observation::Event(TimelineEvent {
+            at,
+            kind,
+            resource: Some(resource.into()),
+            text: text.into(),
+            actor: Some("ci-pipeline".into()),
+        }));
+        self
+    }
+
+    pub fn alarm(mut self, name: &str, resource: &str, state: AlarmState, minutes_ago: i64) -> Fixture {
+        let since = self.ago(minutes_ago);
+        self.observations.push(Observation::Alarm(AlarmStatus {
+            name: name.into(),
+            state,
+            since,
+            resource: resource.into(),
+            reason: String::new(),
+        }));
+        self
+    }
+
+    pub fn data(&self) -> Data {
+        let mut data = Data::default();
+        for obs in self.observations.clone() {
+            data.apply(obs);
+        }
+        data
+    }
+
+    /// A state that has received every observation, as operator "alice".
+    pub fn state(self, read_only: bool) -> State {
+        let session = Session { operator: "alice".into(), kind: SessionKind::Live, read_only };
+        let mut state = State::new(session, "123456789012 · eu-west-1".into(), Thresholds::default(), self.now);
+        state.update(Msg::Telemetry { feed: crate::model::Feed::Inventory, result: Ok(self.observations) });
+        state
+    }
+}
+
+/// The incident on a small scale: `orders` (consumer `orders-consumer`, DLQ `orders-dlq` holding 1,200) with its
+/// oldest message at 150 s, `orders-consumer:live` on v42 after v41, Aurora `core-db` with its writer at 95 % CPU,
+/// and the CPU alarm firing.
+pub fn incident() -> Fixture {
+    Fixture::new()
+        .queue("orders", Some("orders-consumer"), Some("orders-dlq"))
+        .dlq("orders-dlq", "orders", 1200)
+        .function("orders-consumer", "live", "42", Some("41"))
+        .aurora("core-db", "core-db-1", "core-db-2")
+        .steady("orders", MetricKind::QueueAge, 150.0, 10)
+        .steady("core-db-1", MetricKind::DbCpu, 95.0, 10)
+        .steady("core-db-2", MetricKind::DbCpu, 8.0, 10)
+        .alarm("core-db CPU > 70 %", "core-db", AlarmState::Alarm, 8)
+}

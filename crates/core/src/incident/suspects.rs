@@ -1,0 +1,58 @@
+//! Which change most likely set off each anomaly: the changes in the window before its onset (deploys, alias
+//! moves, annotations, operations, management calls), ranked by whether the changed resource is upstream of
+//! the breached one (queue → consumer → database) and then by how shortly before the onset it came.
+
+use chrono::Duration;
+
+use super::onset::Onset;
+use crate::model::Data;
+use crate::model::{EventKind, TimelineEvent};
+
+/// A change before an onset, with why it is suspected.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Suspect {
+    /// The change.
+    pub change: TimelineEvent,
+    /// How long before the onset it came.
+    pub lead: Duration,
+    /// The changed resource is the breached one, or feeds it.
+    pub upstream: bool,
+}
+
+/// How the resources feed each other, from discovery: each queue's consumer, and the databases the consumers
+/// write to. Nothing in AWS names a function's database, so every watched database counts as downstream of every
+/// consumer: on a dashboard scoped to one service that is the truth, and a wider one only loses ranking detail.
+pub fn feeds(data: &Data, changed: &str, breached: &str) -> bool {
+    if changed == breached {
+        return true;
+    }
+    let consumer_of_queue = data.queues.iter().any(|q| q.name == breached && q.consumer.as_deref() == Some(changed));
+    let is_consumer = data.queues.iter().any(|q| q.consumer.as_deref() == Some(changed));
+    let is_database = data.clusters.iter().any(|c| c.id == breached || c.members.iter().any(|m| m.id == breached));
+    // A queue's traffic reaches its consumer and so the database.
+    let queue_into_database = is_database && data.queues.iter().any(|q| q.name == changed && q.consumer.is_some());
+    consumer_of_queue || (is_consumer && is_database) || queue_into_database
+}
+
+/// Whether an event is a change that can set off an anomaly (not an alarm, not a note).
+pub fn is_change(event: &TimelineEvent) -> bool {
+    matches!(event.kind, EventKind::Deploy | EventKind::Change | EventKind::Operation)
+}
+
+/// The changes in `window` before `onset`, best suspect first.
+pub fn suspects(data: &Data, onset: &Onset, window: Duration) -> Vec<Suspect> {
+    let mut out: Vec<Suspect> = data
+        .timeline
+        .iter()
+        .filter(|e| is_change(e) && e.at <= onset.at && onset.at - e.at <= window)
+        .map(|e| Suspect {
+            change: e.clone(),
+            lead: onset.at - e.at,
+            upstream: e.resource.as_deref().is_some_and(|r| feeds(data, r, &onset.resource)),
+        })
+        .collect();
+    // Upstream first; then the shortest lead; at the same moment a deploy before an annotation or operation,
+    // since the deploy is what an annotation usually accompanies.
+    out.sort_by_key(|s| (!s.upstream, s.lead, s.change.kind != EventKind::Deploy));
+    out
+}

@@ -1,0 +1,136 @@
+//! Is it traffic or is it us? For a queue with a consumer: messages sent and deleted per minute and the
+//! consumer's invocations and p99 duration now, against the hour before the incident began.
+
+use chrono::{DateTime, Duration, Utc};
+
+use crate::model::Data;
+use crate::model::{MetricKind, Series};
+
+/// One metric, before and now.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Compared {
+    /// The mean over the hour before the first onset.
+    pub before: f64,
+    /// The mean over the last five minutes.
+    pub now: f64,
+}
+
+impl Compared {
+    /// Change in percent (+3, -61); None when there was nothing before to compare with.
+    pub fn percent(&self) -> Option<f64> {
+        (self.before > 0.0).then(|| (self.now - self.before) / self.before * 100.0)
+    }
+
+    /// Now as a multiple of before; None when there was nothing before.
+    pub fn ratio(&self) -> Option<f64> {
+        (self.before > 0.0).then(|| self.now / self.before)
+    }
+}
+
+/// What the numbers point to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Cause {
+    /// Sends surged: the consumers face more work than usual.
+    Traffic,
+    /// Sends are flat but fewer messages get done: the consumers (or what they call) are slow.
+    Consumers,
+    /// Nothing stands out.
+    Neither,
+}
+
+/// Is it traffic or is it us, for one queue.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Verdict {
+    /// The queue.
+    pub queue: String,
+    /// Its consumer.
+    pub consumer: String,
+    /// Messages sent per minute (NumberOfMessagesSent).
+    pub sent: Compared,
+    /// Messages deleted, that is done, per minute (NumberOfMessagesDeleted).
+    pub deleted: Compared,
+    /// The consumer's invocations per minute.
+    pub invocations: Option<Compared>,
+    /// The consumer's p99 duration, milliseconds.
+    pub duration: Option<Compared>,
+    /// What it points to.
+    pub cause: Cause,
+    /// The one line for the queue pane.
+    pub line: String,
+    /// The same in a few words, for a narrow pane.
+    pub short: String,
+}
+
+/// Sends up by more than this much are a surge.
+const SURGE_PERCENT: f64 = 50.0;
+/// Sends within this much of before are "flat".
+const FLAT_PERCENT: f64 = 15.0;
+/// Throughput down by more than this, or p99 duration up by this factor, is a slow consumer.
+const SLOWDOWN_PERCENT: f64 = -30.0;
+const SLOW_DURATION_RATIO: f64 = 2.0;
+/// "Now" is the average of the last few minutes, so one noisy point does not decide.
+const RECENT: Duration = Duration::minutes(5);
+const BASELINE: Duration = Duration::hours(1);
+
+fn mean(series: &Series, from: DateTime<Utc>, to: DateTime<Utc>) -> Option<f64> {
+    let values: Vec<f64> = series.since(from).filter(|p| p.at < to).map(|p| p.value).collect();
+    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
+}
+
+fn compare(
+    data: &Data,
+    resource: &str,
+    metric: MetricKind,
+    onset: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Option<Compared> {
+    let series = data.series(resource, metric)?;
+    let before = mean(series, onset - BASELINE, onset)?;
+    let recent = mean(series, now - RECENT, now + Duration::seconds(1))?;
+    Some(Compared { before, now: recent })
+}
+
+fn signed(percent: Option<f64>) -> String {
+    // Rounded first, so a change of -0.3 % reads "+0 %", not "-0 %".
+    percent.map_or("–".to_string(), |p| format!("{:+} %", p.round() as i64))
+}
+
+/// The verdict for `queue`, comparing now with the hour before `onset`. None without a consumer or without
+/// sent and deleted history on both sides of the onset.
+pub fn verdict(data: &Data, queue: &str, onset: DateTime<Utc>, now: DateTime<Utc>) -> Option<Verdict> {
+    let consumer = data.queues.iter().find(|q| q.name == queue)?.consumer.clone()?;
+    let sent = compare(data, queue, MetricKind::Sent, onset, now)?;
+    let deleted = compare(data, queue, MetricKind::Deleted, onset, now)?;
+    let invocations = compare(data, &consumer, MetricKind::Invocations, onset, now);
+    let duration = compare(data, &consumer, MetricKind::DurationP99, onset, now);
+    let sent_pct = sent.percent().unwrap_or(0.0);
+    let done_pct = deleted.percent().unwrap_or(0.0);
+    let slower = duration.and_then(|d| d.ratio()).unwrap_or(1.0);
+    let cause = if sent_pct > SURGE_PERCENT {
+        Cause::Traffic
+    } else if done_pct < SLOWDOWN_PERCENT || slower >= SLOW_DURATION_RATIO {
+        Cause::Consumers
+    } else {
+        Cause::Neither
+    };
+    let duration_text = duration.and_then(|d| d.ratio()).map_or(String::new(), |r| format!(", duration ×{r:.1}"));
+    let trend = match sent_pct {
+        p if p.abs() < FLAT_PERCENT => "flat",
+        p if p > 0.0 => "up",
+        _ => "down",
+    };
+    let head = format!("traffic {trend} ({})", signed(sent.percent()));
+    let tail = match cause {
+        Cause::Traffic => "a traffic spike, not the consumers",
+        Cause::Consumers => "consumers are slow, not a traffic spike",
+        Cause::Neither => "no change in traffic or throughput",
+    };
+    let line = format!("{head}, throughput {}{duration_text}: {tail}", signed(deleted.percent()));
+    let numbers = format!("sent {}, done {}", signed(sent.percent()), signed(deleted.percent()));
+    let short = match cause {
+        Cause::Traffic => format!("traffic spike: {numbers}"),
+        Cause::Consumers => format!("consumers slow: {numbers}"),
+        Cause::Neither => format!("steady: {numbers}"),
+    };
+    Some(Verdict { queue: queue.to_string(), consumer, sent, deleted, invocations, duration, cause, line, short })
+}

@@ -1,0 +1,305 @@
+//! The append-only JSON Lines journal: one line for each operation's intent (written before the call), one for
+//! its outcome, and one per note or annotation. Each line is written with a single `write` and synced, so a crash
+//! leaves whole lines behind. `tail` reads it back as it grows.
+
+pub mod tail;
+
+use std::fs::{File, OpenOptions};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+use crate::model::{EventKind, Session, SessionKind, TimelineEvent};
+use crate::operation::Op;
+
+/// What a journal line records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EntryKind {
+    /// An operation about to be called (written before the call).
+    Intent,
+    /// How an operation ended (written after verification).
+    Outcome,
+    /// A note someone wrote in a dashboard.
+    Note,
+    /// A mark from outside the dashboard (`warroom annotate`, e.g. a CI/CD pipeline): a deploy, a migration.
+    Annotation,
+}
+
+/// What an annotation marks; deploys and migrations go on the charts like alias moves and take part in the
+/// suspect ranking, notes only in the timeline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+#[serde(rename_all = "snake_case")]
+pub enum AnnotationKind {
+    /// A deploy the alias history does not show (another service, a config push).
+    Deploy,
+    /// A schema or data migration.
+    Migration,
+    /// Anything else worth knowing.
+    Note,
+}
+
+/// One line of the journal. The JSON field names are the file format: they do not change.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct JournalEntry {
+    /// Wall-clock time the line was written.
+    pub time: DateTime<Utc>,
+    /// The dashboard's clock at that moment (the simulated clock in demo mode).
+    pub clock: DateTime<Utc>,
+    /// Who wrote it and how (`operator`, `mode`, `read_only`).
+    #[serde(flatten)]
+    pub session: Session,
+    /// What the line records.
+    pub kind: EntryKind,
+    /// An operation's id, the same on its intent and its outcome: `<session id>-<n>`.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub op_id: Option<String>,
+    /// The operation's name (`rollback`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub operation: Option<String>,
+    /// The resource acted on, or the one an annotation is about.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub target: Option<String>,
+    /// The operation with all its parameters (an `Op` as JSON).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub parameters: Option<serde_json::Value>,
+    /// The exact API call (`Op::api_call`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub api_call: Option<String>,
+    /// For outcomes: succeeded, failed, refused, outcome unknown (`OpPhase::label`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub result: Option<String>,
+    /// What the service answered, what verification saw, or the note's text.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub text: Option<String>,
+    /// The dashboard session (or `annotate` run) that wrote the line: a dashboard skips its own lines when it
+    /// reads the journal back, and shows everyone else's.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub session_id: Option<String>,
+    /// For annotations: what they mark.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub annotation: Option<AnnotationKind>,
+}
+
+impl JournalEntry {
+    /// An entry written now, with only what every kind has; callers fill in the rest.
+    pub fn new(session: &Session, clock: DateTime<Utc>, kind: EntryKind) -> JournalEntry {
+        JournalEntry {
+            time: Utc::now(),
+            clock,
+            session: session.clone(),
+            kind,
+            op_id: None,
+            operation: None,
+            target: None,
+            parameters: None,
+            api_call: None,
+            result: None,
+            text: None,
+            session_id: None,
+            annotation: None,
+        }
+    }
+
+    /// A note, at the dashboard's `clock`.
+    pub fn note(session: &Session, clock: DateTime<Utc>, text: String) -> JournalEntry {
+        JournalEntry { text: Some(text), ..JournalEntry::new(session, clock, EntryKind::Note) }
+    }
+
+    /// `warroom annotate`: a deploy, migration or note about `resource`, marked at `clock` (now, live; the
+    /// simulated clock for a demo session).
+    pub fn annotation(
+        session: &Session,
+        clock: DateTime<Utc>,
+        kind: AnnotationKind,
+        resource: Option<String>,
+        text: String,
+    ) -> JournalEntry {
+        JournalEntry {
+            annotation: Some(kind),
+            target: resource,
+            text: Some(text),
+            ..JournalEntry::new(session, clock, EntryKind::Annotation)
+        }
+    }
+
+    /// The operation an intent or outcome line is about, read back from its parameters.
+    pub fn op(&self) -> Option<Op> {
+        self.parameters.clone().and_then(|p| serde_json::from_value(p).ok())
+    }
+
+    /// How another session's line shows in this dashboard's timeline: annotations as the deploys and changes
+    /// they mark, notes as notes, operations as who did what and how it ended.
+    pub fn timeline_event(&self) -> Option<TimelineEvent> {
+        let who = self.session.operator.clone();
+        let op = || self.op().map(|op| op.summary());
+        let (kind, text) = match (self.kind, self.annotation) {
+            (EntryKind::Annotation, Some(AnnotationKind::Deploy)) => (EventKind::Deploy, self.text.clone()?),
+            (EntryKind::Annotation, Some(AnnotationKind::Migration)) => (EventKind::Change, self.text.clone()?),
+            (EntryKind::Annotation, _) | (EntryKind::Note, _) => (EventKind::Note, self.text.clone()?),
+            (EntryKind::Intent, _) => (EventKind::Operation, format!("{who}: {} started", op()?)),
+            (EntryKind::Outcome, _) => {
+                (EventKind::Operation, format!("{who}: {} {}", op()?, self.result.as_deref().unwrap_or("ended")))
+            }
+        };
+        Some(TimelineEvent { at: self.clock, kind, resource: self.target.clone(), text, actor: Some(who) })
+    }
+}
+
+/// Operations whose intent was journaled but whose outcome never was — the session ended (an SSH drop, a
+/// kill) while the call was in flight — among `kind`'s lines written since `since`.
+pub fn unfinished(entries: &[JournalEntry], kind: SessionKind, since: DateTime<Utc>) -> Vec<JournalEntry> {
+    entries
+        .iter()
+        .filter(|e| e.kind == EntryKind::Intent && e.session.kind == kind && e.time >= since && e.op_id.is_some())
+        .filter(|i| !entries.iter().any(|o| o.kind == EntryKind::Outcome && o.op_id == i.op_id))
+        .cloned()
+        .collect()
+}
+
+/// A `kill -9` can stop a write part-way (the kernel checks for fatal signals between pages), leaving the
+/// file ending inside a line. That fragment is cut off, so the next line starts on a line of its own. What it
+/// loses is harmless: a torn intent means the call was never made (the call follows the intent), and a torn
+/// outcome leaves an intent without one, which the next start shows as "outcome unknown" and re-reads.
+fn repair_torn_tail(path: &Path) -> std::io::Result<()> {
+    use std::io::{Read, Seek, SeekFrom};
+    let mut file = match OpenOptions::new().read(true).write(true).open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(e),
+    };
+    let meta = file.metadata()?;
+    if !meta.is_file() {
+        // A device or a pipe (say /dev/null for a throwaway session) has no tail to repair.
+        return Ok(());
+    }
+    let len = meta.len();
+    let mut end = len;
+    let mut chunk = vec![0u8; 64 * 1024];
+    while end > 0 {
+        let start = end.saturating_sub(chunk.len() as u64);
+        let buf = &mut chunk[..(end - start) as usize];
+        file.seek(SeekFrom::Start(start))?;
+        file.read_exact(buf)?;
+        if let Some(i) = buf.iter().rposition(|b| *b == b'\n') {
+            let keep = start + i as u64 + 1;
+            if keep < len {
+                file.set_len(keep)?;
+                file.sync_data()?;
+            }
+            return Ok(());
+        }
+        end = start;
+    }
+    // No newline at all: the only line there is torn.
+    if len > 0 {
+        file.set_len(0)?;
+        file.sync_data()?;
+    }
+    Ok(())
+}
+
+/// Called with every line once it is safely in the file: the war room's queue.
+pub type Mirror = Box<dyn Fn(&JournalEntry) + Send + Sync>;
+
+/// An open journal file, appended to by one session (operations from their tasks, notes from theirs).
+pub struct Journal {
+    path: PathBuf,
+    file: Mutex<File>,
+    /// The war room's queue: every line written here is also sent there (never instead, never first).
+    mirror: Option<Mirror>,
+}
+
+impl std::fmt::Debug for Journal {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Journal").field("path", &self.path).field("mirrored", &self.mirror.is_some()).finish()
+    }
+}
+
+impl Journal {
+    /// Opens (creating the directory and file if needed) for appending, first cutting off a line a killed
+    /// writer left half-written. Errors are the file system's.
+    pub fn open(path: &Path) -> std::io::Result<Journal> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir)?;
+        }
+        repair_torn_tail(path)?;
+        let file = OpenOptions::new().create(true).append(true).open(path)?;
+        Ok(Journal { path: path.to_path_buf(), file: Mutex::new(file), mirror: None })
+    }
+
+    /// Also hands every line to `mirror`, after it is safely in the local file.
+    pub fn with_mirror(mut self, mirror: Mirror) -> Journal {
+        self.mirror = Some(mirror);
+        self
+    }
+
+    /// The file's path.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Appends one line and syncs it to disk. Blocks on the fsync (milliseconds, more on a busy disk): call it
+    /// off the event loop. Errors are the file system's; the line was then not written (or not durably).
+    pub fn append(&self, entry: &JournalEntry) -> std::io::Result<()> {
+        let mut line = serde_json::to_vec(entry)?;
+        line.push(b'\n');
+        let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
+        file.write_all(&line)?;
+        file.sync_data()?;
+        if let Some(mirror) = &self.mirror {
+            mirror(entry);
+        }
+        Ok(())
+    }
+
+    /// Every whole, readable line of a journal file; lines that are not journal entries are skipped.
+    pub fn read_all(path: &Path) -> std::io::Result<Vec<JournalEntry>> {
+        let text = std::fs::read_to_string(path)?;
+        Ok(text.lines().filter_map(|l| serde_json::from_str(l).ok()).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn session(kind: SessionKind) -> Session {
+        Session { operator: "alice".into(), kind, read_only: false }
+    }
+
+    #[test]
+    fn appends_whole_lines() {
+        let dir = std::env::temp_dir().join(format!("warroom-journal-{}", std::process::id()));
+        let path = dir.join("nested/journal.jsonl");
+        let journal = Journal::open(&path).expect("open");
+        let entry = JournalEntry::note(&session(SessionKind::Demo), Utc::now(), "looking at core-db".into());
+        journal.append(&entry).expect("append");
+        journal.append(&entry).expect("append");
+        let back = Journal::read_all(&path).expect("read");
+        assert_eq!(back, vec![entry.clone(), entry]);
+        let text = std::fs::read_to_string(&path).expect("text");
+        assert!(text.contains("\"operator\":\"alice\",\"mode\":\"demo\",\"read_only\":false"), "{text}");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn unfinished_means_an_intent_without_an_outcome() {
+        let live = session(SessionKind::Live);
+        let intent = |id: &str| JournalEntry {
+            op_id: Some(id.into()),
+            ..JournalEntry::new(&live, Utc::now(), EntryKind::Intent)
+        };
+        let done = JournalEntry { op_id: Some("a".into()), ..JournalEntry::new(&live, Utc::now(), EntryKind::Outcome) };
+        let lines = vec![intent("a"), done, intent("b")];
+        let hour_ago = Utc::now() - chrono::Duration::hours(1);
+        let open = unfinished(&lines, SessionKind::Live, hour_ago);
+        assert_eq!(open.iter().map(|e| e.op_id.as_deref()).collect::<Vec<_>>(), [Some("b")]);
+        assert!(unfinished(&lines, SessionKind::Demo, hour_ago).is_empty(), "other kind");
+        assert!(unfinished(&lines, SessionKind::Live, Utc::now() + chrono::Duration::hours(1)).is_empty(), "too old");
+    }
+}

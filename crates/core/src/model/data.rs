@@ -1,0 +1,160 @@
+//! What telemetry has told us: resources, metric series and the timeline, folded from observations.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Utc};
+
+use super::{
+    AlarmState, AlarmStatus, ClusterStatus, DlqStatus, EventKind, FunctionStatus, InstanceStatus, MetricKind,
+    Observation, QueueStatus, RedriveTask, ResourceKind, Series, TimelineEvent,
+};
+
+/// Timeline entries kept in memory; the journal keeps the full record.
+const TIMELINE_CAPACITY: usize = 2000;
+
+/// Whose credentials the live session uses (STS GetCallerIdentity) and where.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Identity {
+    /// The 12-digit account id.
+    pub account: String,
+    /// The region the clients call.
+    pub region: String,
+    /// The caller's ARN.
+    pub principal: String,
+}
+
+/// Everything telemetry has said so far, folded: the rows of every pane, each metric's series and the timeline.
+#[derive(Debug, Clone, Default)]
+pub struct Data {
+    /// Alarms, ALARM first, then by name.
+    pub alarms: Vec<AlarmStatus>,
+    /// Source queues, in the order they were first reported.
+    pub queues: Vec<QueueStatus>,
+    /// Dead-letter queues.
+    pub dlqs: Vec<DlqStatus>,
+    /// Each DLQ's latest message move task, by DLQ name.
+    pub redrives: BTreeMap<String, RedriveTask>,
+    /// Function aliases.
+    pub functions: Vec<FunctionStatus>,
+    /// Database clusters (standalone instances as clusters of one).
+    pub clusters: Vec<ClusterStatus>,
+    /// One series per (resource, metric), one point a minute.
+    pub metrics: BTreeMap<(String, MetricKind), Series>,
+    /// Oldest first; panes show it newest first. At most `TIMELINE_CAPACITY` entries.
+    pub timeline: Vec<TimelineEvent>,
+    /// Whose credentials a live session uses; `None` in the demo.
+    pub identity: Option<Identity>,
+    /// Resources the config names that do not exist, shown as "not found" in their panes.
+    pub missing: std::collections::BTreeSet<(ResourceKind, String)>,
+    /// Kinds discovery cut short, with how many it kept.
+    pub truncated: BTreeMap<ResourceKind, usize>,
+}
+
+fn upsert<T>(items: &mut Vec<T>, item: T, same: impl Fn(&T) -> bool) {
+    match items.iter_mut().find(|i| same(i)) {
+        Some(slot) => *slot = item,
+        None => items.push(item),
+    }
+}
+
+impl Data {
+    /// Folds one observation in. Returns the new clock when the observation carried one.
+    pub fn apply(&mut self, obs: Observation) -> Option<DateTime<Utc>> {
+        match obs {
+            Observation::Clock(t) => return Some(t),
+            Observation::Identity(identity) => self.identity = Some(identity),
+            Observation::Alarm(a) => {
+                let name = a.name.clone();
+                upsert(&mut self.alarms, a, |x| x.name == name);
+                self.alarms.sort_by(|x, y| x.state.cmp(&y.state).then(x.name.cmp(&y.name)));
+            }
+            Observation::Queue(q) => {
+                let name = q.name.clone();
+                upsert(&mut self.queues, q, |x| x.name == name);
+            }
+            Observation::Dlq(d) => {
+                let name = d.name.clone();
+                upsert(&mut self.dlqs, d, |x| x.name == name);
+            }
+            Observation::Redrive(t) => {
+                self.redrives.insert(t.dlq.clone(), t);
+            }
+            Observation::Function(f) => {
+                let key = (f.name.clone(), f.alias.clone());
+                upsert(&mut self.functions, f, |x| {
+                    (x.name.as_str(), x.alias.as_str()) == (key.0.as_str(), key.1.as_str())
+                });
+            }
+            Observation::Cluster(c) => {
+                let id = c.id.clone();
+                upsert(&mut self.clusters, c, |x| x.id == id);
+            }
+            Observation::Metric { resource, metric, at, value } => {
+                self.metrics.entry((resource, metric)).or_default().push(at, value);
+            }
+            Observation::Event(e) => self.push_event(e),
+            Observation::Missing { kind, name } => {
+                self.missing.insert((kind, name));
+            }
+            Observation::Truncated { kind, limit } => {
+                self.truncated.insert(kind, limit);
+            }
+            // Problems belong to the feed that reported them; State keeps them with the feed's health.
+            Observation::Problem(_) => {}
+        }
+        None
+    }
+
+    /// Inserts an event in time order (after others at the same moment), dropping the oldest past the capacity.
+    pub fn push_event(&mut self, event: TimelineEvent) {
+        let at = self.timeline.partition_point(|e| e.at <= event.at);
+        self.timeline.insert(at, event);
+        if self.timeline.len() > TIMELINE_CAPACITY {
+            self.timeline.remove(0);
+        }
+    }
+
+    /// The series of `metric` for `resource`, if any point has arrived.
+    pub fn series(&self, resource: &str, metric: MetricKind) -> Option<&Series> {
+        self.metrics.get(&(resource.to_string(), metric))
+    }
+
+    /// The newest value of `metric` for `resource`, in the metric's unit; `None` before the first point.
+    pub fn latest(&self, resource: &str, metric: MetricKind) -> Option<f64> {
+        self.series(resource, metric).and_then(|s| s.latest()).map(|p| p.value)
+    }
+
+    /// Times that mark every chart's x axis: deploys and other changes.
+    pub fn markers(&self) -> impl Iterator<Item = &TimelineEvent> {
+        self.timeline.iter().filter(|e| e.kind.is_marker())
+    }
+
+    /// Every DB instance with its cluster, cluster by cluster.
+    pub fn instances(&self) -> impl Iterator<Item = (&ClusterStatus, &InstanceStatus)> {
+        self.clusters.iter().flat_map(|c| c.members.iter().map(move |m| (c, m)))
+    }
+
+    /// DLQ growth over the last `minutes`: its depth now (GetQueueAttributes) less its depth series' value then;
+    /// `None` without either.
+    pub fn dlq_growth(&self, dlq: &str, minutes: i64, now: DateTime<Utc>) -> Option<f64> {
+        let series = self.series(dlq, MetricKind::DlqDepth)?;
+        let then = series.value_at(now - chrono::Duration::minutes(minutes))?;
+        let depth = self.dlqs.iter().find(|d| d.name == dlq).map(|d| d.depth as f64)?;
+        Some(depth - then)
+    }
+
+    /// The names of the resources of `kind` the config names but AWS does not have.
+    pub fn missing(&self, kind: ResourceKind) -> impl Iterator<Item = &str> {
+        self.missing.iter().filter(move |(k, _)| *k == kind).map(|(_, n)| n.as_str())
+    }
+
+    /// How many alarms are in ALARM.
+    pub fn alarm_count(&self) -> usize {
+        self.alarms.iter().filter(|a| a.state == AlarmState::Alarm).count()
+    }
+
+    /// Whether the timeline holds an event of `kind`.
+    pub fn has_event(&self, kind: EventKind) -> bool {
+        self.timeline.iter().any(|e| e.kind == kind)
+    }
+}

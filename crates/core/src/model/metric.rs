@@ -1,0 +1,51 @@
+//! Which metric a series holds, named after the CloudWatch metric it comes from.
+
+/// Which metric a series holds. Names follow the CloudWatch metric they come from; every one is read at a
+/// 60-second period.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum MetricKind {
+    /// AWS/SQS ApproximateAgeOfOldestMessage, Maximum, seconds.
+    QueueAge,
+    /// AWS/SQS NumberOfMessagesSent, Sum, messages per minute.
+    Sent,
+    /// AWS/SQS NumberOfMessagesDeleted, Sum, messages per minute.
+    Deleted,
+    /// AWS/SQS ApproximateNumberOfMessagesVisible, Maximum, messages.
+    Visible,
+    /// Dead-letter queue depth: AWS/SQS ApproximateNumberOfMessagesVisible on the DLQ, Maximum, messages.
+    DlqDepth,
+    /// AWS/RDS CPUUtilization, Average, percent.
+    DbCpu,
+    /// AWS/RDS DatabaseConnections, Average, connections.
+    DbConnections,
+    /// AWS/Lambda Invocations, Sum, per minute.
+    Invocations,
+    /// AWS/Lambda Errors, Sum, per minute.
+    Errors,
+    /// AWS/Lambda Duration, p99, milliseconds.
+    DurationP99,
+    /// AWS/Lambda Throttles, Sum, per minute.
+    Throttles,
+    /// AWS/Lambda ConcurrentExecutions, Maximum.
+    Concurrency,
+}
+
+impl MetricKind {
+    /// The metric as a chart legend or a postmortem names it, with its unit: "age of oldest message (s)".
+    pub fn label(self) -> &'static str {
+        match self {
+            MetricKind::QueueAge => "age of oldest message (s)",
+            MetricKind::Sent => "sent/min",
+            MetricKind::Deleted => "deleted/min",
+            MetricKind::Visible => "visible",
+            MetricKind::DlqDepth => "DLQ depth",
+            MetricKind::DbCpu => "CPU %",
+            MetricKind::DbConnections => "connections",
+            MetricKind::Invocations => "invocations/min",
+            MetricKind::Errors => "errors/min",
+            MetricKind::DurationP99 => "duration p99 (ms)",
+            MetricKind::Throttles => "throttles/min",
+            MetricKind::Concurrency => "concurrent executions",
+        }
+    }
+}

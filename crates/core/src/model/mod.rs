@@ -1,0 +1,27 @@
+//! Domain types shared by every layer above: resources and their states, metric series, timeline events, what a
+//! poll observed, and the folded picture of all of it (`Data`). Plain data: no I/O, no clock, no runtime.
+
+mod data;
+mod feed;
+mod metric;
+mod observation;
+mod resource;
+mod series;
+mod session;
+mod status;
+mod timeline;
+mod war_room;
+
+pub use data::{Data, Identity};
+pub use feed::{Feed, TelemetryError};
+pub use metric::MetricKind;
+pub use observation::{Observation, Problem, ResourceKind, Subject};
+pub use resource::{
+    AlarmState, AlarmStatus, ClusterKind, ClusterStatus, DlqStatus, FunctionStatus, InstanceStatus, QueueStatus,
+    RedriveStatus, RedriveTask, Role,
+};
+pub use series::{Point, Series};
+pub use session::{Session, SessionKind};
+pub use status::DbStatus;
+pub use timeline::{EventKind, TimelineEvent};
+pub use war_room::{Side, WarRoomHealth, WarRoomStatus};

@@ -1,0 +1,130 @@
+//! What one poll of a source saw, as a list of observations that `Data::apply` folds in.
+
+use chrono::{DateTime, Utc};
+
+use super::{AlarmStatus, ClusterStatus, DlqStatus, FunctionStatus, MetricKind, QueueStatus, RedriveTask};
+use super::{Identity, TimelineEvent};
+
+/// One thing a telemetry source saw. Telemetry yields these; `State::update` folds them in.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Observation {
+    /// The source's notion of "now" (the virtual clock in the simulator).
+    Clock(DateTime<Utc>),
+    /// Who the credentials belong to (STS GetCallerIdentity), for the header.
+    Identity(Identity),
+    /// An alarm's current state (CloudWatch DescribeAlarms).
+    Alarm(AlarmStatus),
+    /// A source queue's real-time counts (SQS GetQueueAttributes).
+    Queue(QueueStatus),
+    /// A dead-letter queue's depth (SQS GetQueueAttributes).
+    Dlq(DlqStatus),
+    /// A DLQ's latest message move task (SQS ListMessageMoveTasks).
+    Redrive(RedriveTask),
+    /// A function alias and the version it points to (Lambda ListAliases).
+    Function(FunctionStatus),
+    /// A database cluster with its members' roles and statuses (RDS DescribeDBClusters/DescribeDBInstances).
+    Cluster(ClusterStatus),
+    /// One metric point: the period starting `at`, of `metric` for `resource`.
+    Metric {
+        /// The queue, function or DB instance the point is for.
+        resource: String,
+        /// Which metric.
+        metric: MetricKind,
+        /// The start of the 60-second period.
+        at: DateTime<Utc>,
+        /// The value, in the metric's unit (see `MetricKind`).
+        value: f64,
+    },
+    /// A timeline event: an alarm transition, a deploy, a change, an operation.
+    Event(TimelineEvent),
+    /// One call of a poll failed; the rest of the poll still counts.
+    Problem(Problem),
+    /// A resource the config names does not exist.
+    Missing {
+        /// What kind of resource.
+        kind: ResourceKind,
+        /// Its name as the config gave it.
+        name: String,
+    },
+    /// Discovery found more resources of `kind` than it watches: only the first `limit` are shown. Not a
+    /// failure, so it is not counted with the failing calls.
+    Truncated {
+        /// What kind of resource.
+        kind: ResourceKind,
+        /// How many are watched.
+        limit: usize,
+    },
+}
+
+impl Observation {
+    /// One failed call: what it leaves out of date, the resource it was about (if one), and the error, which
+    /// names the call (`sqs:GetQueueAttributes: timed out …`).
+    pub fn problem(subject: Subject, resource: Option<&str>, error: impl std::fmt::Display) -> Observation {
+        Observation::Problem(Problem { subject, resource: resource.map(str::to_string), error: error.to_string() })
+    }
+}
+
+/// One failed call of a poll that otherwise answered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// What the failure leaves out of date, so the pane that shows it can say its rows are stale.
+    pub subject: Subject,
+    /// The resource the call was about (`orders`), when it was about one.
+    pub resource: Option<String>,
+    /// The error, beginning with the call that failed (`sqs:GetQueueAttributes: …`).
+    pub error: String,
+}
+
+impl std::fmt::Display for Problem {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match &self.resource {
+            Some(resource) => write!(f, "{resource}: {}", self.error),
+            None => f.write_str(&self.error),
+        }
+    }
+}
+
+/// What a failed call leaves out of date, so the pane that shows it can say its rows are stale.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Subject {
+    /// Source queues' counts and metrics.
+    Queues,
+    /// Dead-letter queues' depths and move tasks.
+    DeadLetterQueues,
+    /// Functions, their aliases and versions.
+    Functions,
+    /// Database clusters and instances.
+    Databases,
+    /// Alarms and their transitions.
+    Alarms,
+    /// Deploys, events and CloudTrail changes: the timeline.
+    Changes,
+}
+
+/// The kinds of resource a pane lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum ResourceKind {
+    /// An SQS source queue.
+    Queue,
+    /// An SQS dead-letter queue.
+    Dlq,
+    /// A Lambda function (or one of its aliases).
+    Function,
+    /// An RDS/Aurora DB cluster.
+    Cluster,
+    /// A DB instance outside any cluster.
+    Instance,
+}
+
+impl ResourceKind {
+    /// The kind as a reader names it: "queue", "dlq", "function", "cluster", "instance".
+    pub fn label(self) -> &'static str {
+        match self {
+            ResourceKind::Queue => "queue",
+            ResourceKind::Dlq => "dlq",
+            ResourceKind::Function => "function",
+            ResourceKind::Cluster => "cluster",
+            ResourceKind::Instance => "instance",
+        }
+    }
+}

@@ -1,0 +1,200 @@
+//! Resource states as telemetry reports them: queues, DLQs, functions, clusters, alarms, redrive tasks.
+
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+
+use super::DbStatus;
+
+/// A CloudWatch alarm's state (`StateValue`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub enum AlarmState {
+    // Declared in the order panes sort them: ALARM first.
+    /// `ALARM`: the condition holds.
+    Alarm,
+    /// `INSUFFICIENT_DATA`: not enough data to decide (also what a missing state reads as).
+    InsufficientData,
+    /// `OK`.
+    Ok,
+}
+
+impl AlarmState {
+    /// The state in at most six characters, for the alarm pane: "ALARM", "INSUFF", "OK".
+    pub fn label(self) -> &'static str {
+        match self {
+            AlarmState::Alarm => "ALARM",
+            AlarmState::InsufficientData => "INSUFF",
+            AlarmState::Ok => "OK",
+        }
+    }
+}
+
+/// One alarm (CloudWatch DescribeAlarms).
+#[derive(Debug, Clone, PartialEq)]
+pub struct AlarmStatus {
+    /// `AlarmName`.
+    pub name: String,
+    /// `StateValue`.
+    pub state: AlarmState,
+    /// `StateUpdatedTimestamp`: when it entered its state.
+    pub since: DateTime<Utc>,
+    /// The resource whose metric the alarm watches (its first dimension's value), for linking alarms to panes;
+    /// empty when the alarm has no dimensions.
+    pub resource: String,
+    /// `StateReason`.
+    pub reason: String,
+}
+
+/// A source queue's real-time counts (SQS GetQueueAttributes) and how it is wired.
+#[derive(Debug, Clone, PartialEq)]
+pub struct QueueStatus {
+    /// Queue name.
+    pub name: String,
+    /// ApproximateNumberOfMessages: messages waiting.
+    pub visible: u64,
+    /// ApproximateNumberOfMessagesNotVisible: messages being processed.
+    pub in_flight: u64,
+    /// Its dead-letter queue's name, from the RedrivePolicy.
+    pub dlq: Option<String>,
+    /// The Lambda function reading this queue (its event source mapping), when known: queue → consumer →
+    /// database.
+    pub consumer: Option<String>,
+}
+
+/// A dead-letter queue's depth (SQS GetQueueAttributes) and where its messages came from.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DlqStatus {
+    /// Queue name.
+    pub name: String,
+    /// The queue whose RedrivePolicy names this DLQ ("?" when nobody's does and the source could not be listed).
+    pub source: String,
+    /// ApproximateNumberOfMessages: messages in the DLQ.
+    pub depth: u64,
+}
+
+/// A message move task's status (SQS ListMessageMoveTasks `Status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum RedriveStatus {
+    /// `RUNNING` (or `CANCELLING`): messages are being moved.
+    Running,
+    /// `COMPLETED`.
+    Completed,
+    /// `CANCELLED`.
+    Cancelled,
+    /// `FAILED`.
+    Failed,
+}
+
+impl RedriveStatus {
+    /// The status as SQS spells it.
+    pub fn label(self) -> &'static str {
+        match self {
+            RedriveStatus::Running => "RUNNING",
+            RedriveStatus::Completed => "COMPLETED",
+            RedriveStatus::Cancelled => "CANCELLED",
+            RedriveStatus::Failed => "FAILED",
+        }
+    }
+}
+
+/// A DLQ → source message move task (SQS StartMessageMoveTask), as ListMessageMoveTasks reports it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RedriveTask {
+    /// The task handle AWS returns; needed to cancel.
+    pub handle: String,
+    /// The DLQ the messages leave.
+    pub dlq: String,
+    /// The queue they go to (the source queue when the task names no destination).
+    pub destination: String,
+    /// MaxNumberOfMessagesPerSecond; `None` lets SQS choose.
+    pub rate_per_second: Option<u32>,
+    /// ApproximateNumberOfMessagesMoved.
+    pub moved: u64,
+    /// ApproximateNumberOfMessagesToMove.
+    pub to_move: u64,
+    /// Its status.
+    pub status: RedriveStatus,
+    /// StartedTimestamp.
+    pub started_at: DateTime<Utc>,
+}
+
+/// A Lambda alias and the version it points to (Lambda ListAliases), with what warroom knows of its history.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FunctionStatus {
+    /// Function name.
+    pub name: String,
+    /// Alias name.
+    pub alias: String,
+    /// The version the alias points to now.
+    pub version: String,
+    /// The version the alias pointed to before its last move: the rollback target.
+    pub previous_version: Option<String>,
+    /// When the alias moved to `version`, if known.
+    pub changed_at: Option<DateTime<Utc>>,
+}
+
+/// A DB instance's role in its cluster.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum Role {
+    /// The cluster's writer (`IsClusterWriter`), or a standalone instance.
+    Writer,
+    /// A reader (Aurora replica, or a Multi-AZ DB cluster's readable standby).
+    Reader,
+}
+
+impl Role {
+    /// "writer" or "reader".
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Writer => "writer",
+            Role::Reader => "reader",
+        }
+    }
+}
+
+/// One DB instance of a cluster.
+#[derive(Debug, Clone, PartialEq)]
+pub struct InstanceStatus {
+    /// DBInstanceIdentifier.
+    pub id: String,
+    /// Writer or reader.
+    pub role: Role,
+    /// DBInstanceStatus.
+    pub status: DbStatus,
+}
+
+/// What kind of database this is decides which reboot and failover calls apply.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub enum ClusterKind {
+    /// Aurora: instances reboot one by one (RebootDBInstance); FailoverDBCluster promotes a reader.
+    #[default]
+    Aurora,
+    /// A Multi-AZ DB cluster (non-Aurora): rebooted as a whole with RebootDBCluster.
+    MultiAzCluster,
+    /// A single DB instance, shown as a cluster of one; Multi-AZ ones can fail over while rebooting.
+    Instance {
+        /// Whether it has a standby in another zone (`MultiAZ`).
+        multi_az: bool,
+    },
+}
+
+/// A DB cluster (or a standalone instance shown as a cluster of one) with its members.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ClusterStatus {
+    /// DBClusterIdentifier (the instance's identifier for a standalone instance).
+    pub id: String,
+    /// Engine (`aurora-postgresql`).
+    pub engine: String,
+    /// Which reboot and failover calls apply.
+    pub kind: ClusterKind,
+    /// The cluster's status (a standalone instance's own).
+    pub status: DbStatus,
+    /// Its instances, writer first as AWS lists them.
+    pub members: Vec<InstanceStatus>,
+}
+
+impl ClusterStatus {
+    /// The writer instance, if the cluster has one now (during a failover it may not).
+    pub fn writer(&self) -> Option<&InstanceStatus> {
+        self.members.iter().find(|m| m.role == Role::Writer)
+    }
+}

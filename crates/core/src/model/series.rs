@@ -1,0 +1,193 @@
+//! A bounded, time-ordered series of metric points.
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Utc};
+
+/// One metric point.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Point {
+    /// The start of its period (whole seconds).
+    pub at: DateTime<Utc>,
+    /// The value, in its metric's unit.
+    pub value: f64,
+}
+
+/// A ring buffer of points in time order. Memory stays bounded however long the dashboard runs.
+///
+/// Times and values live in two columns, and a time is kept as whole seconds after the series' first point.
+/// A `Point` with a `DateTime` is 24 bytes with padding; the columns take 12, and a large account holds
+/// hundreds of thousands of points (506 series × a day of minutes), so this is most of warroom's memory.
+/// CloudWatch periods are whole minutes, so nothing is lost by dropping sub-second parts.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Series {
+    origin: i64,
+    offsets: VecDeque<u32>,
+    values: VecDeque<f64>,
+    capacity: usize,
+}
+
+impl Series {
+    /// 24 h of one-minute points.
+    pub const DEFAULT_CAPACITY: usize = 24 * 60;
+
+    /// An empty series keeping at most `capacity` points (at least one).
+    pub fn new(capacity: usize) -> Self {
+        Self { origin: 0, offsets: VecDeque::new(), values: VecDeque::new(), capacity: capacity.max(1) }
+    }
+
+    /// Adds a point. A point for the second already at the end replaces it (CloudWatch revises the current
+    /// period); a point older than the newest is dropped, so the series stays sorted.
+    pub fn push(&mut self, at: DateTime<Utc>, value: f64) {
+        let secs = at.timestamp();
+        let offset = match self.offsets.back() {
+            None => {
+                self.origin = secs;
+                0
+            }
+            Some(&last) => {
+                let Some(offset) = self.offset_of(secs) else { return };
+                if offset == last {
+                    if let Some(v) = self.values.back_mut() {
+                        *v = value;
+                    }
+                    return;
+                }
+                if offset < last {
+                    return;
+                }
+                offset
+            }
+        };
+        if self.offsets.len() == self.capacity {
+            self.offsets.pop_front();
+            self.values.pop_front();
+        } else if self.offsets.len() == self.offsets.capacity() {
+            // Grow by doubling, but never past the cap: VecDeque's own doubling would take a day's 1,440 points
+            // to 2,048 slots, 40 % of a large account's memory spent on slots never filled.
+            let more = self.offsets.len().max(16).min(self.capacity - self.offsets.len());
+            self.offsets.reserve_exact(more);
+            self.values.reserve_exact(more);
+        }
+        self.offsets.push_back(offset);
+        self.values.push_back(value);
+    }
+
+    /// Seconds after the origin; `None` for a time before it (older than any point kept) or 136 years on.
+    fn offset_of(&self, secs: i64) -> Option<u32> {
+        u32::try_from(secs - self.origin).ok()
+    }
+
+    fn time_of(&self, offset: u32) -> DateTime<Utc> {
+        DateTime::from_timestamp(self.origin + i64::from(offset), 0).unwrap_or_default()
+    }
+
+    fn point(&self, i: usize) -> Point {
+        Point { at: self.time_of(self.offsets[i]), value: self.values[i] }
+    }
+
+    /// Index of the first point whose time is not before `at` (`strict`: after `at`).
+    fn first_index(&self, at: DateTime<Utc>, strict: bool) -> usize {
+        let secs = at.timestamp();
+        // A time with a sub-second part lies after its whole second.
+        let strict = strict || at.timestamp_subsec_nanos() > 0;
+        match u32::try_from(secs - self.origin) {
+            Ok(bound) => self.offsets.partition_point(|&o| if strict { o <= bound } else { o < bound }),
+            Err(_) if secs < self.origin => 0,
+            Err(_) => self.offsets.len(),
+        }
+    }
+
+    /// The newest point.
+    pub fn latest(&self) -> Option<Point> {
+        self.len().checked_sub(1).map(|i| self.point(i))
+    }
+
+    /// How many points it holds.
+    pub fn len(&self) -> usize {
+        self.offsets.len()
+    }
+
+    /// Whether it holds none.
+    pub fn is_empty(&self) -> bool {
+        self.offsets.is_empty()
+    }
+
+    /// Every point, oldest first.
+    pub fn iter(&self) -> impl DoubleEndedIterator<Item = Point> + ExactSizeIterator + '_ {
+        (0..self.len()).map(|i| self.point(i))
+    }
+
+    /// Points at or after `from`.
+    pub fn since(&self, from: DateTime<Utc>) -> impl DoubleEndedIterator<Item = Point> + '_ {
+        (self.first_index(from, false)..self.len()).map(|i| self.point(i))
+    }
+
+    /// The value at or just before `at`.
+    pub fn value_at(&self, at: DateTime<Utc>) -> Option<f64> {
+        self.first_index(at, true).checked_sub(1).map(|i| self.values[i])
+    }
+}
+
+impl Default for Series {
+    fn default() -> Self {
+        Self::new(Self::DEFAULT_CAPACITY)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn t(min: i64) -> DateTime<Utc> {
+        Utc.timestamp_opt(1_700_000_000 + min * 60, 0).single().expect("valid time")
+    }
+
+    #[test]
+    fn a_full_day_allocates_no_more_than_a_day() {
+        let mut s = Series::default();
+        for m in 0..3000 {
+            s.push(t(m), m as f64);
+        }
+        assert_eq!(s.len(), Series::DEFAULT_CAPACITY);
+        assert!(s.offsets.capacity() < Series::DEFAULT_CAPACITY + 16, "{}", s.offsets.capacity());
+        assert!(s.values.capacity() < Series::DEFAULT_CAPACITY + 16, "{}", s.values.capacity());
+    }
+
+    #[test]
+    fn keeps_capacity_and_order() {
+        let mut s = Series::new(3);
+        for m in 0..5 {
+            s.push(t(m), m as f64);
+        }
+        assert_eq!(s.len(), 3);
+        assert_eq!(s.iter().map(|p| p.value).collect::<Vec<_>>(), vec![2.0, 3.0, 4.0]);
+        s.push(t(4), 40.0);
+        assert_eq!(s.latest().map(|p| p.value), Some(40.0));
+        s.push(t(1), 99.0);
+        assert_eq!(s.len(), 3, "an out-of-order point is dropped");
+        assert_eq!(s.since(t(3)).count(), 2);
+        assert_eq!(s.value_at(t(3)), Some(3.0));
+        assert_eq!(s.value_at(t(0)), None);
+    }
+
+    #[test]
+    fn times_round_trip_and_sub_second_bounds_fall_between_seconds() {
+        let mut s = Series::new(10);
+        s.push(t(0), 1.0);
+        s.push(t(1), 2.0);
+        s.push(t(2), 3.0);
+        assert_eq!(s.iter().map(|p| p.at).collect::<Vec<_>>(), vec![t(0), t(1), t(2)]);
+        assert_eq!(s.latest(), Some(Point { at: t(2), value: 3.0 }));
+        let just_after = t(1) + chrono::Duration::milliseconds(500);
+        assert_eq!(s.since(just_after).map(|p| p.value).collect::<Vec<_>>(), vec![3.0]);
+        assert_eq!(s.value_at(just_after), Some(2.0));
+        assert_eq!(s.since(t(-5)).count(), 3, "a bound before the first point takes them all");
+        assert_eq!(s.since(t(50)).count(), 0);
+        assert_eq!(s.value_at(t(-5)), None);
+        assert_eq!(s.value_at(t(50)), Some(3.0));
+        s.push(t(-1), 9.0);
+        assert_eq!(s.len(), 3, "a point before the origin is dropped, not wrapped");
+    }
+}

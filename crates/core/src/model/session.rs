@@ -1,0 +1,35 @@
+//! Who is at the keyboard and what the session is connected to: recorded on every journal line.
+
+use serde::{Deserialize, Serialize};
+
+/// Whether a session reads AWS or the demo's simulator. The journal records it as `mode` ("live", "demo").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SessionKind {
+    /// Real AWS (or an emulator): live telemetry, operations call AWS.
+    Live,
+    /// The simulated incident (`--demo`): a virtual clock, operations change the simulation.
+    Demo,
+}
+
+impl SessionKind {
+    /// "live" or "demo", as the journal writes it.
+    pub fn name(self) -> &'static str {
+        match self {
+            SessionKind::Live => "live",
+            SessionKind::Demo => "demo",
+        }
+    }
+}
+
+/// Who wrote the journal and how: the same for every line of one dashboard (or `warroom annotate`) run.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Session {
+    /// Who is operating: the config's `operator`, else $WARROOM_OPERATOR, $USER or the login name.
+    pub operator: String,
+    /// Live or demo; written as `mode` in the journal.
+    #[serde(rename = "mode")]
+    pub kind: SessionKind,
+    /// Whether the session was started `--read-only` (then it has no operator to carry out operations).
+    pub read_only: bool,
+}

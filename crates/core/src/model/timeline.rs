@@ -1,0 +1,53 @@
+//! Timeline events: alarm transitions, deploys, operations and notes, merged into one story.
+
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// What kind of thing happened.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EventKind {
+    /// An alarm changed state (CloudWatch DescribeAlarmHistory).
+    Alarm,
+    /// A function's alias moved to another version, or a pipeline marked a deploy.
+    Deploy,
+    /// A change that is not a Lambda version: a migration, a config change, a management call (CloudTrail).
+    Change,
+    /// An operation (someone's, from the journal) or what AWS reports of one (RDS events, move tasks).
+    Operation,
+    /// A note someone wrote.
+    Note,
+}
+
+impl EventKind {
+    /// The kind in at most six characters, for the timeline pane.
+    pub fn label(self) -> &'static str {
+        match self {
+            EventKind::Alarm => "alarm",
+            EventKind::Deploy => "deploy",
+            EventKind::Change => "change",
+            EventKind::Operation => "op",
+            EventKind::Note => "note",
+        }
+    }
+
+    /// Kinds that mark the time axis of every chart.
+    pub fn is_marker(self) -> bool {
+        matches!(self, EventKind::Deploy | EventKind::Change)
+    }
+}
+
+/// One entry of the timeline.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TimelineEvent {
+    /// When it happened (the simulated clock in the demo).
+    pub at: DateTime<Utc>,
+    /// What kind of thing it was.
+    pub kind: EventKind,
+    /// The resource it concerns, for the suspect ranking (upstream or not).
+    pub resource: Option<String>,
+    /// What happened, as one line.
+    pub text: String,
+    /// Who did it, when known.
+    pub actor: Option<String>,
+}

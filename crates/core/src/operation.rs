@@ -1,0 +1,241 @@
+//! What an operation is: every call that changes AWS as an `Op` with its exact parameters, the `Plan` shown
+//! before it, and how it progresses (`OpPhase`, `OpUpdate`) and fails (`OpError`). Who carries operations out
+//! (the operators, the guard, the runner) lives in the `warroom` crate's `ops`.
+//!
+//! Words with one meaning each: an operation is **refused** when warroom declines before calling anything
+//! (read-only, no journal, one already running on the target); it is **rejected** when AWS (or the simulator)
+//! answers the call with an error.
+
+use serde::{Deserialize, Serialize};
+
+/// One mutating operation, with everything needed to make the call. Serialized into the journal's `parameters`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "operation", rename_all = "snake_case")]
+pub enum Op {
+    /// Lambda UpdateAlias back to the version before the last move.
+    Rollback {
+        /// Function name.
+        function: String,
+        /// Alias name.
+        alias: String,
+        /// The version the alias must still point to (checked with its RevisionId).
+        from: String,
+        /// The version it will point to.
+        to: String,
+    },
+    /// RDS RebootDBInstance or RebootDBCluster, as `call` says.
+    Reboot {
+        /// The cluster (the instance itself when standalone).
+        cluster: String,
+        /// The instance rebooted (for `RebootCall::Cluster`, the one selected when the plan was made).
+        instance: String,
+        /// Whether the instance was the writer when the plan was made.
+        writer: bool,
+        /// Which call.
+        call: RebootCall,
+    },
+    /// RDS FailoverDBCluster.
+    Failover {
+        /// The cluster.
+        cluster: String,
+        /// The reader to promote; `None` lets RDS choose.
+        target: Option<String>,
+    },
+    /// SQS StartMessageMoveTask. `destination: None` sends each message back to the queue it came from (SQS's
+    /// default, right when a DLQ serves several source queues); `Some(queue)` sends them all to that queue.
+    Redrive {
+        /// The dead-letter queue.
+        dlq: String,
+        /// The queue to move to, when not the messages' sources.
+        destination: Option<String>,
+        /// MaxNumberOfMessagesPerSecond; `None` lets SQS choose.
+        rate: Option<u32>,
+    },
+    /// SQS CancelMessageMoveTask.
+    CancelRedrive {
+        /// The dead-letter queue whose task it is.
+        dlq: String,
+        /// The task handle.
+        task: String,
+    },
+}
+
+/// Which API call a reboot makes; the plan says which and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RebootCall {
+    /// RebootDBInstance on the chosen instance (Aurora members, single instances).
+    Instance,
+    /// RebootDBInstance with ForceFailover: a Multi-AZ instance fails over to its standby while rebooting.
+    InstanceWithFailover,
+    /// RebootDBCluster: a Multi-AZ DB cluster (not Aurora) reboots as a whole.
+    Cluster,
+}
+
+impl Op {
+    /// The operation's name as the journal's `operation` field and the keymap's action name spell it
+    /// ("rollback", "reboot", "failover", "redrive", "cancel_redrive").
+    pub fn name(&self) -> &'static str {
+        match self {
+            Op::Rollback { .. } => "rollback",
+            Op::Reboot { .. } => "reboot",
+            Op::Failover { .. } => "failover",
+            Op::Redrive { .. } => "redrive",
+            Op::CancelRedrive { .. } => "cancel_redrive",
+        }
+    }
+
+    /// The name the operator must type to confirm: the resource the call acts on.
+    pub fn target(&self) -> &str {
+        match self {
+            Op::Rollback { function, .. } => function,
+            Op::Reboot { cluster, call: RebootCall::Cluster, .. } => cluster,
+            Op::Reboot { instance, .. } => instance,
+            Op::Failover { cluster, .. } => cluster,
+            Op::Redrive { dlq, .. } | Op::CancelRedrive { dlq, .. } => dlq,
+        }
+    }
+
+    /// The resource that can have only one operation at a time. Reboots and failovers of one cluster exclude
+    /// each other, since either takes the writer away.
+    pub fn lock_key(&self) -> &str {
+        match self {
+            Op::Reboot { cluster, .. } | Op::Failover { cluster, .. } => cluster,
+            other => other.target(),
+        }
+    }
+
+    /// The exact API call, as the plan shows it and the journal records it.
+    pub fn api_call(&self) -> String {
+        match self {
+            Op::Rollback { function, alias, from, to } => format!(
+                "lambda:UpdateAlias {function} {alias} {from} → {to} (FunctionName={function}, Name={alias}, FunctionVersion={to}, RoutingConfig={{}})"
+            ),
+            Op::Reboot { instance, call: RebootCall::Instance, .. } => {
+                format!("rds:RebootDBInstance DBInstanceIdentifier={instance}")
+            }
+            Op::Reboot { instance, call: RebootCall::InstanceWithFailover, .. } => {
+                format!("rds:RebootDBInstance DBInstanceIdentifier={instance} ForceFailover=true")
+            }
+            Op::Reboot { cluster, call: RebootCall::Cluster, .. } => {
+                format!("rds:RebootDBCluster DBClusterIdentifier={cluster}")
+            }
+            Op::Failover { cluster, target } => match target {
+                Some(t) => {
+                    format!("rds:FailoverDBCluster DBClusterIdentifier={cluster} TargetDBInstanceIdentifier={t}")
+                }
+                None => format!("rds:FailoverDBCluster DBClusterIdentifier={cluster}"),
+            },
+            Op::Redrive { dlq, destination, rate } => {
+                let rate = rate.map_or(String::new(), |r| format!(" MaxNumberOfMessagesPerSecond={r}"));
+                let destination = destination
+                    .as_ref()
+                    .map_or(" (no DestinationArn: each message returns to its source queue)".to_string(), |d| {
+                        format!(" DestinationArn={d}")
+                    });
+                format!("sqs:StartMessageMoveTask SourceArn={dlq}{destination}{rate}")
+            }
+            Op::CancelRedrive { task, .. } => format!("sqs:CancelMessageMoveTask TaskHandle={task}"),
+        }
+    }
+
+    /// A short human description: "roll back orders-consumer:live 42 → 41".
+    pub fn summary(&self) -> String {
+        match self {
+            Op::Rollback { function, alias, from, to } => format!("roll back {function}:{alias} {from} → {to}"),
+            Op::Reboot { instance, writer, .. } => {
+                format!("reboot {instance}{}", if *writer { " (writer)" } else { "" })
+            }
+            Op::Failover { cluster, target } => match target {
+                Some(t) => format!("fail over {cluster} to {t}"),
+                None => format!("fail over {cluster}"),
+            },
+            Op::Redrive { dlq, destination, rate } => {
+                let rate = rate.map_or("system rate".to_string(), |r| format!("{r} msg/s"));
+                format!("redrive {dlq} → {} at {rate}", destination.as_deref().unwrap_or("its source"))
+            }
+            Op::CancelRedrive { dlq, .. } => format!("cancel the redrive of {dlq}"),
+        }
+    }
+}
+
+/// What the operator is shown before confirming: the call, the present, the expected effect, the risks. Plain
+/// sentences: which keys do what is the screen's to say, from the active keymap.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Plan {
+    /// The operation confirming would start.
+    pub op: Op,
+    /// How things stand now, one line each.
+    pub current: Vec<String>,
+    /// What the call is expected to do, and how it will be verified.
+    pub expected: Vec<String>,
+    /// Pre-flight warnings.
+    pub warnings: Vec<String>,
+}
+
+/// Why a call did not do what it should.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum OpError {
+    /// Someone else changed the resource since the plan was made (or has a task running on it); not retried.
+    #[error("conflict: {0}")]
+    Conflict(String),
+    /// AWS (or the simulator) rejected the call with an error; nothing changed.
+    #[error("rejected: {0}")]
+    Rejected(String),
+    /// The call was made but the expected state never came.
+    #[error("not verified: {0}")]
+    NotVerified(String),
+    /// The call timed out: it may or may not have happened. State is re-read, never guessed.
+    #[error("outcome unknown: {0}")]
+    Unknown(String),
+}
+
+/// Progress of one operation, reported back to the state.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum OpPhase {
+    /// The intent is journaled and the call is being made.
+    Executing,
+    /// The call answered; its effect is being read back.
+    Verifying,
+    /// The effect was read back.
+    Succeeded,
+    /// The call was rejected, conflicted, or its effect never showed.
+    Failed,
+    /// warroom declined before calling anything (read-only, no journal).
+    Refused,
+    /// The call timed out and re-reading state could not settle what happened.
+    Unknown,
+}
+
+impl OpPhase {
+    /// Whether the operation is still running (and holds its target's lock).
+    pub fn in_progress(self) -> bool {
+        matches!(self, OpPhase::Executing | OpPhase::Verifying)
+    }
+
+    /// The phase as a word, for panes, notices and the journal's `result`.
+    pub fn label(self) -> &'static str {
+        match self {
+            OpPhase::Executing => "executing",
+            OpPhase::Verifying => "verifying",
+            OpPhase::Succeeded => "succeeded",
+            OpPhase::Failed => "failed",
+            OpPhase::Refused => "refused",
+            OpPhase::Unknown => "outcome unknown",
+        }
+    }
+}
+
+/// One step of an operation's progress, from the runner to the state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpUpdate {
+    /// The id the state gave the operation when it was confirmed.
+    pub id: u64,
+    /// Where it is now.
+    pub phase: OpPhase,
+    /// What happened: the call, the answer, what verification saw, or why it failed.
+    pub message: String,
+    /// When it happened, on the dashboard's clock (simulated in demo), for the timeline.
+    pub at: chrono::DateTime<chrono::Utc>,
+}

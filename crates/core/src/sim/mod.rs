@@ -1,0 +1,75 @@
+//! The simulator: a scenario engine on an accelerated virtual clock. The `warroom` crate reads it like AWS would
+//! be read (its `SimTelemetry`) and changes it like AWS would be changed (its `SimOperator`); both share one `Sim`.
+
+pub mod scenario;
+pub mod world;
+
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::Instant;
+
+use chrono::{DateTime, Utc};
+
+use crate::model::{Feed, Observation};
+pub use scenario::Scenario;
+pub use world::World;
+
+/// Maps real time to simulated time: `speed` simulated seconds per real second, from where the world stood
+/// when the clock started.
+#[derive(Debug, Clone, Copy)]
+pub struct SimClock {
+    origin_real: Instant,
+    origin_virtual: DateTime<Utc>,
+    speed: f64,
+}
+
+impl SimClock {
+    /// The simulated time now.
+    pub fn now(&self) -> DateTime<Utc> {
+        let elapsed = self.origin_real.elapsed().as_secs_f64() * self.speed;
+        self.origin_virtual + chrono::Duration::milliseconds((elapsed * 1000.0) as i64)
+    }
+}
+
+/// A world and its clock, shared by the telemetry and the operator.
+#[derive(Debug, Clone)]
+pub struct Sim {
+    inner: Arc<Mutex<World>>,
+    clock: SimClock,
+}
+
+impl Sim {
+    /// Pre-rolls the scenario's warm-up (so the demo opens with history) and starts the clock there.
+    pub fn start(scenario: Scenario, speed: f64) -> Sim {
+        let mut world = World::new(scenario);
+        let warmup = world.at_minute(f64::from(world.scenario().warmup_minutes));
+        world.advance_to(warmup);
+        let clock = SimClock { origin_real: Instant::now(), origin_virtual: world.now(), speed: speed.max(0.0) };
+        Sim { inner: Arc::new(Mutex::new(world)), clock }
+    }
+
+    /// The simulated time now.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.clock.now()
+    }
+
+    /// The world, advanced to the clock's present. A poisoned lock means a panic elsewhere already ended the
+    /// program's usefulness; recovering the data keeps the dashboard readable meanwhile.
+    pub fn world(&self) -> MutexGuard<'_, World> {
+        let mut world = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        world.advance_to(self.clock.now());
+        world
+    }
+}
+
+/// What one poll of `feed` sees in `world`.
+pub fn observe(world: &mut World, feed: Feed) -> Vec<Observation> {
+    match feed {
+        Feed::Fast => world.fast_snapshot(),
+        Feed::Metrics => world.drain_metrics(),
+        Feed::Inventory => {
+            let mut out = world.inventory_snapshot();
+            out.extend(world.drain_events());
+            out
+        }
+    }
+}

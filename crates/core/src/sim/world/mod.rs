@@ -1,0 +1,254 @@
+//! The simulated incident: a deterministic model stepped one simulated second at a time. It produces the same
+//! observations AWS would (status snapshots, one-minute metric points, events) and reacts to operations the way
+//! AWS resources would. Same scenario + same operations at the same simulated times = the same story.
+//!
+//! `physics` steps the model (traffic, consumers, database CPU) and closes each minute's metrics; `script` plays
+//! the scenario's scripted events; `operations` is what the simulated AWS does on each call; `alarms` evaluates
+//! the scenario's alarms; `observe` is what a poll of each feed sees.
+
+mod alarms;
+mod observe;
+mod operations;
+mod physics;
+mod script;
+
+use std::collections::VecDeque;
+
+use chrono::{DateTime, Duration, Utc};
+
+use super::scenario::Scenario;
+use crate::model::{DbStatus, EventKind, Observation, RedriveTask, Role, TimelineEvent};
+use alarms::Alarm;
+pub use operations::SimRejection;
+use physics::{MinuteTotals, Noise};
+
+/// Messages per second a redrive moves when no rate is given (SQS picks a system-optimised rate).
+pub const DEFAULT_REDRIVE_RATE: u32 = 100;
+
+/// Timeline events the world remembers (for replays and tests); older ones are dropped.
+const HISTORY_CAPACITY: usize = 1000;
+
+/// A schema migration running on the writer, costing CPU while it runs.
+#[derive(Debug, Clone)]
+struct Migration {
+    text: String,
+    /// Writer CPU % it costs once ramped up.
+    cpu: f64,
+    started: DateTime<Utc>,
+    ramp: Duration,
+    ends: DateTime<Utc>,
+}
+
+/// One simulated DB instance.
+#[derive(Debug, Clone)]
+struct Instance {
+    id: String,
+    role: Role,
+    status: DbStatus,
+    /// When a reboot or failover finishes.
+    busy_until: Option<DateTime<Utc>>,
+    /// CPU %, smoothed towards its target each second.
+    cpu: f64,
+}
+
+/// The whole simulated account.
+#[derive(Debug, Clone)]
+pub struct World {
+    scenario: Scenario,
+    now: DateTime<Utc>,
+    noise: Noise,
+    /// The next scripted event to play.
+    next_event: usize,
+    /// Traffic as a factor of the steady send rate, ramping towards `traffic_target` by `traffic_step` a second.
+    traffic: f64,
+    traffic_target: f64,
+    traffic_step: f64,
+    alias_version: u32,
+    previous_version: Option<u32>,
+    alias_changed_at: Option<DateTime<Utc>>,
+    migration: Option<Migration>,
+    instances: Vec<Instance>,
+    cluster_status: DbStatus,
+    /// Messages waiting in the source queue.
+    visible: f64,
+    /// Messages being processed.
+    in_flight: f64,
+    /// Age of the oldest message, seconds.
+    age: f64,
+    /// Messages in the DLQ.
+    dlq: f64,
+    /// Messages processed in the last second.
+    processed_last: f64,
+    /// The consumer's current duration, milliseconds.
+    duration_ms: f64,
+    redrive: Option<RedriveTask>,
+    task_counter: u32,
+    alarms: Vec<Alarm>,
+    minute: MinuteTotals,
+    metrics_out: Vec<Observation>,
+    events_out: Vec<Observation>,
+    history: VecDeque<TimelineEvent>,
+}
+
+impl World {
+    /// The scenario at its minute 0.
+    pub fn new(scenario: Scenario) -> World {
+        let start = scenario.start;
+        let db = &scenario.database;
+        let instances = vec![
+            Instance {
+                id: db.writer.clone(),
+                role: Role::Writer,
+                status: DbStatus::Available,
+                busy_until: None,
+                cpu: db.baseline_cpu,
+            },
+            Instance {
+                id: db.reader.clone(),
+                role: Role::Reader,
+                status: DbStatus::Available,
+                busy_until: None,
+                cpu: physics::READER_CPU,
+            },
+        ];
+        let alarms = scenario.alarms.iter().map(|spec| Alarm::new(spec, start)).collect();
+        let mut world = World {
+            noise: Noise::new(scenario.seed),
+            now: start,
+            next_event: 0,
+            traffic: 1.0,
+            traffic_target: 1.0,
+            traffic_step: 0.0,
+            alias_version: scenario.function.version,
+            previous_version: None,
+            alias_changed_at: None,
+            migration: None,
+            instances,
+            cluster_status: DbStatus::Available,
+            visible: 0.0,
+            in_flight: 0.0,
+            age: 1.0,
+            dlq: 0.0,
+            processed_last: scenario.queue.send_per_minute / 60.0,
+            duration_ms: 0.0,
+            redrive: None,
+            task_counter: 0,
+            alarms,
+            minute: MinuteTotals::default(),
+            metrics_out: Vec::new(),
+            events_out: Vec::new(),
+            history: VecDeque::new(),
+            scenario,
+        };
+        world.duration_ms = world.version_duration();
+        world
+    }
+
+    /// The simulated clock.
+    pub fn now(&self) -> DateTime<Utc> {
+        self.now
+    }
+
+    /// The scenario being played.
+    pub fn scenario(&self) -> &Scenario {
+        &self.scenario
+    }
+
+    /// Simulated time at `minutes` after the scenario's start.
+    pub fn at_minute(&self, minutes: f64) -> DateTime<Utc> {
+        self.scenario.start + Duration::milliseconds((minutes * 60_000.0) as i64)
+    }
+
+    /// Steps the model one simulated second at a time up to `t`.
+    pub fn advance_to(&mut self, t: DateTime<Utc>) {
+        while self.now + Duration::seconds(1) <= t {
+            self.step();
+        }
+    }
+
+    /// Metric points completed since the last call.
+    pub fn drain_metrics(&mut self) -> Vec<Observation> {
+        std::mem::take(&mut self.metrics_out)
+    }
+
+    /// Timeline events since the last call.
+    pub fn drain_events(&mut self) -> Vec<Observation> {
+        std::mem::take(&mut self.events_out)
+    }
+
+    // ---- What a test or the operator's verification reads directly -----------------------------------------
+
+    /// The version the function's alias points to.
+    pub fn alias_version(&self) -> u32 {
+        self.alias_version
+    }
+
+    /// Messages in the DLQ.
+    pub fn dlq_depth(&self) -> u64 {
+        self.dlq.round() as u64
+    }
+
+    /// Age of the oldest message in the source queue, seconds.
+    pub fn queue_age(&self) -> f64 {
+        self.age
+    }
+
+    /// The writer's CPU %.
+    pub fn writer_cpu(&self) -> f64 {
+        self.writer().map_or(0.0, |w| w.cpu)
+    }
+
+    /// An alarm's state, by name.
+    pub fn alarm_state(&self, name: &str) -> Option<crate::model::AlarmState> {
+        self.alarms.iter().find(|a| a.status.name == name).map(|a| a.status.state)
+    }
+
+    /// An instance's status, by id.
+    pub fn instance_status(&self, id: &str) -> Option<&DbStatus> {
+        self.instances.iter().find(|i| i.id == id).map(|i| &i.status)
+    }
+
+    /// The writer's id, if the cluster has one now.
+    pub fn writer_id(&self) -> Option<&str> {
+        self.writer().map(|w| w.id.as_str())
+    }
+
+    /// The cluster's status.
+    pub fn cluster_status(&self) -> &DbStatus {
+        &self.cluster_status
+    }
+
+    /// The DLQ's latest message move task.
+    pub fn redrive(&self) -> Option<&RedriveTask> {
+        self.redrive.as_ref()
+    }
+
+    /// Whether a scripted migration is running.
+    pub fn migration_running(&self) -> bool {
+        self.migration.is_some()
+    }
+
+    fn writer(&self) -> Option<&Instance> {
+        self.instances.iter().find(|i| i.role == Role::Writer)
+    }
+
+    /// The consumer's steady duration at the current version, milliseconds.
+    fn version_duration(&self) -> f64 {
+        self.scenario.version(self.alias_version).map_or(physics::UNKNOWN_VERSION_DURATION_MS, |v| v.duration_ms)
+    }
+
+    fn emit_event(&mut self, kind: EventKind, resource: Option<&str>, text: String, actor: Option<&str>) {
+        let event = TimelineEvent {
+            at: self.now,
+            kind,
+            resource: resource.map(str::to_string),
+            text,
+            actor: actor.map(str::to_string),
+        };
+        self.history.push_back(event.clone());
+        if self.history.len() > HISTORY_CAPACITY {
+            self.history.pop_front();
+        }
+        self.events_out.push(Observation::Event(event));
+    }
+}

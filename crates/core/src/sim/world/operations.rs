@@ -1,0 +1,233 @@
+//! What the simulated AWS does on each call: UpdateAlias, RebootDBInstance, FailoverDBCluster,
+//! StartMessageMoveTask, CancelMessageMoveTask — and how each call's effect is read back. The simulator's operator
+//! makes the calls live; `export --demo` replays the journal's operations through `apply`.
+
+use chrono::Duration;
+
+use super::World;
+use crate::model::{DbStatus, EventKind, RedriveStatus, RedriveTask, Role};
+use crate::operation::{Op, OpError};
+
+/// The simulated AWS rejected a call, in the words AWS would use (`InvalidDBInstanceState: …`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SimRejection(pub String);
+
+fn parse_version(v: &str) -> Result<u32, OpError> {
+    v.parse().map_err(|_| OpError::Rejected(format!("InvalidParameterValueException: version `{v}`")))
+}
+
+impl World {
+    /// Makes the call `op` names as `actor`; what the simulated service answered, or how it rejected the call (a
+    /// concurrent alias change is a conflict, as AWS's RevisionId check makes it).
+    pub fn apply(&mut self, op: &Op, actor: &str) -> Result<String, OpError> {
+        let rejected = |e: SimRejection| OpError::Rejected(e.0);
+        match op {
+            Op::Rollback { function, alias, from, to } => {
+                let (from_v, to_v) = (parse_version(from)?, parse_version(to)?);
+                self.update_alias(function, alias, from_v, to_v, actor).map_err(|e| {
+                    if e.0.starts_with("PreconditionFailed") { OpError::Conflict(e.0) } else { OpError::Rejected(e.0) }
+                })?;
+                Ok(format!("{function}:{alias} now points to {to}"))
+            }
+            Op::Reboot { instance, .. } => {
+                self.reboot_instance(instance, actor).map_err(rejected)?;
+                Ok(format!("{instance} status: rebooting"))
+            }
+            Op::Failover { cluster, target } => {
+                self.failover_cluster(cluster, target.as_deref(), actor).map_err(rejected)?;
+                Ok(format!("{cluster} status: failing-over"))
+            }
+            Op::Redrive { dlq, destination, rate } => {
+                let handle = self.start_redrive(dlq, destination.as_deref(), *rate, actor).map_err(rejected)?;
+                Ok(format!("TaskHandle={handle}"))
+            }
+            Op::CancelRedrive { task, .. } => {
+                self.cancel_redrive(task, actor).map_err(rejected)?;
+                Ok(format!("{task} cancelling"))
+            }
+        }
+    }
+
+    /// One read of the state `op` should have produced: what verification saw, once the world shows it.
+    pub fn verify(&self, op: &Op) -> Option<String> {
+        match op {
+            Op::Rollback { function, alias, to, .. } => {
+                (self.alias_version.to_string() == *to).then(|| format!("GetAlias: {function}:{alias} → {to}"))
+            }
+            Op::Reboot { instance, .. } => (self.instance_status(instance) == Some(&DbStatus::Available))
+                .then(|| format!("DescribeDBInstances: {instance} available")),
+            Op::Failover { cluster, .. } => self.cluster_status.is_available().then(|| {
+                format!("DescribeDBClusters: {cluster} available, writer {}", self.writer_id().unwrap_or("?"))
+            }),
+            Op::Redrive { dlq, .. } => self
+                .redrive
+                .as_ref()
+                .filter(|t| t.dlq == *dlq)
+                .map(|t| format!("ListMessageMoveTasks: {} {}", t.handle, t.status.label())),
+            Op::CancelRedrive { task, .. } => self
+                .redrive
+                .as_ref()
+                .filter(|t| t.handle == *task && t.status != RedriveStatus::Running)
+                .map(|t| format!("ListMessageMoveTasks: {task} {}", t.status.label())),
+        }
+    }
+
+    /// `lambda:UpdateAlias`. `expected_current` plays the part of RevisionId: a concurrent change is a conflict.
+    pub fn update_alias(
+        &mut self,
+        function: &str,
+        alias: &str,
+        expected_current: u32,
+        to: u32,
+        actor: &str,
+    ) -> Result<(), SimRejection> {
+        let f = &self.scenario.function;
+        if function != f.name || alias != f.alias {
+            return Err(SimRejection(format!("ResourceNotFoundException: alias {function}:{alias} not found")));
+        }
+        if self.scenario.version(to).is_none() {
+            return Err(SimRejection(format!("ResourceNotFoundException: version {to} of {function} not found")));
+        }
+        if self.alias_version != expected_current {
+            return Err(SimRejection(format!(
+                "PreconditionFailedException: {alias} now points to {} (expected {expected_current}); someone else changed it",
+                self.alias_version
+            )));
+        }
+        self.move_alias(to, actor);
+        Ok(())
+    }
+
+    /// `rds:RebootDBInstance`.
+    pub fn reboot_instance(&mut self, id: &str, actor: &str) -> Result<(), SimRejection> {
+        let seconds = i64::from(self.scenario.database.reboot_seconds);
+        let now = self.now;
+        let inst = self
+            .instances
+            .iter_mut()
+            .find(|i| i.id == id)
+            .ok_or_else(|| SimRejection(format!("DBInstanceNotFound: {id}")))?;
+        if !inst.status.is_available() {
+            return Err(SimRejection(format!("InvalidDBInstanceState: {id} is {}", inst.status)));
+        }
+        inst.status = DbStatus::Rebooting;
+        inst.busy_until = Some(now + Duration::seconds(seconds));
+        let was_writer = inst.role == Role::Writer;
+        self.emit_event(
+            EventKind::Operation,
+            Some(id),
+            format!("RDS: DB instance {id} is being rebooted"),
+            Some(actor),
+        );
+        if was_writer {
+            self.abort_migration("reboot of the writer");
+        }
+        Ok(())
+    }
+
+    /// `rds:FailoverDBCluster`: the reader is promoted; connections drop while DNS moves.
+    pub fn failover_cluster(&mut self, cluster: &str, target: Option<&str>, actor: &str) -> Result<(), SimRejection> {
+        if cluster != self.scenario.database.cluster {
+            return Err(SimRejection(format!("DBClusterNotFoundFault: {cluster}")));
+        }
+        if !self.cluster_status.is_available() || self.instances.iter().any(|i| !i.status.is_available()) {
+            return Err(SimRejection(format!("InvalidDBClusterStateFault: {cluster} is {}", self.cluster_status)));
+        }
+        if let Some(t) = target
+            && !self.instances.iter().any(|i| i.id == t && i.role == Role::Reader)
+        {
+            return Err(SimRejection(format!("InvalidParameterValue: {t} is not a reader of {cluster}")));
+        }
+        let until = self.now + Duration::seconds(i64::from(self.scenario.database.failover_seconds));
+        for inst in &mut self.instances {
+            inst.role = match inst.role {
+                Role::Writer => Role::Reader,
+                Role::Reader => Role::Writer,
+            };
+            inst.status = DbStatus::FailingOver;
+            inst.busy_until = Some(until);
+        }
+        self.cluster_status = DbStatus::FailingOver;
+        self.emit_event(
+            EventKind::Operation,
+            Some(cluster),
+            format!("RDS: failover started for {cluster}"),
+            Some(actor),
+        );
+        self.abort_migration("failover");
+        Ok(())
+    }
+
+    /// `sqs:StartMessageMoveTask` from the DLQ back to its source. The scenario has one source queue, so that is
+    /// the only destination there is.
+    pub fn start_redrive(
+        &mut self,
+        dlq: &str,
+        destination: Option<&str>,
+        rate: Option<u32>,
+        actor: &str,
+    ) -> Result<String, SimRejection> {
+        if dlq != self.scenario.queue.dlq {
+            return Err(SimRejection(format!("QueueDoesNotExist: {dlq}")));
+        }
+        if let Some(other) = destination.filter(|d| *d != self.scenario.queue.name) {
+            return Err(SimRejection(format!("QueueDoesNotExist: {other}")));
+        }
+        if self.redrive.as_ref().is_some_and(|t| t.status == RedriveStatus::Running) {
+            return Err(SimRejection(format!("UnsupportedOperation: {dlq} already has a running message move task")));
+        }
+        self.task_counter += 1;
+        let handle = format!("sim-task-{}", self.task_counter);
+        let to_move = self.dlq.round() as u64;
+        self.redrive = Some(RedriveTask {
+            handle: handle.clone(),
+            dlq: dlq.to_string(),
+            destination: self.scenario.queue.name.clone(),
+            rate_per_second: rate,
+            moved: 0,
+            to_move,
+            status: RedriveStatus::Running,
+            started_at: self.now,
+        });
+        self.emit_event(
+            EventKind::Operation,
+            Some(dlq),
+            format!("SQS: message move task started, {to_move} messages {dlq} → {}", self.scenario.queue.name),
+            Some(actor),
+        );
+        Ok(handle)
+    }
+
+    /// `sqs:CancelMessageMoveTask`.
+    pub fn cancel_redrive(&mut self, handle: &str, actor: &str) -> Result<(), SimRejection> {
+        match &mut self.redrive {
+            Some(t) if t.handle == handle && t.status == RedriveStatus::Running => {
+                t.status = RedriveStatus::Cancelled;
+                let text = format!("SQS: message move task cancelled after {} messages", t.moved);
+                let dlq = t.dlq.clone();
+                self.emit_event(EventKind::Operation, Some(&dlq), text, Some(actor));
+                Ok(())
+            }
+            _ => Err(SimRejection(format!("ResourceNotFoundException: no running task {handle}"))),
+        }
+    }
+
+    /// The alias moves to `to`: a deploy (scripted) or a rollback (an operation).
+    pub(super) fn move_alias(&mut self, to: u32, actor: &str) {
+        let from = self.alias_version;
+        self.previous_version = Some(from);
+        self.alias_version = to;
+        self.alias_changed_at = Some(self.now);
+        let f = &self.scenario.function;
+        let text = format!("{} {} → v{to} (was v{from})", f.name, f.alias);
+        let name = f.name.clone();
+        self.emit_event(EventKind::Deploy, Some(&name), text, Some(actor));
+    }
+
+    fn abort_migration(&mut self, why: &str) {
+        if let Some(m) = self.migration.take() {
+            let db = self.scenario.database.cluster.clone();
+            self.emit_event(EventKind::Change, Some(&db), format!("migration aborted by {why}: {}", m.text), None);
+        }
+    }
+}

@@ -1,0 +1,299 @@
+//! `warroom snapshot`: one poll of every feed, folded into the same `State` the dashboard uses, printed as
+//! text or JSON. For scripts, and for checking a config before the incident rather than during it.
+
+use serde::Serialize;
+
+use crate::model::MetricKind;
+use crate::state::State;
+use crate::text::compact_duration;
+
+/// What one poll of every feed found, as `warroom snapshot` prints it (text, or this structure as JSON).
+#[derive(Debug, Serialize)]
+pub struct Snapshot {
+    /// When, on the dashboard's clock, `YYYY-MM-DD HH:MM:SS UTC`.
+    pub time: String,
+    /// "live" or "demo".
+    pub mode: &'static str,
+    /// The account and region (or "simulated").
+    pub location: String,
+    /// Every alarm, ALARM first.
+    pub alarms: Vec<AlarmRow>,
+    /// Every source queue.
+    pub queues: Vec<QueueRow>,
+    /// Every dead-letter queue.
+    pub dlqs: Vec<DlqRow>,
+    /// Every database cluster with its instances.
+    pub databases: Vec<DatabaseRow>,
+    /// Every function alias.
+    pub deploys: Vec<DeployRow>,
+    /// Resources the config names that AWS does not have: "queue: payments".
+    pub not_found: Vec<String>,
+    /// Failed polls and failed calls, each naming the call.
+    pub problems: Vec<String>,
+    /// What is worth knowing but not wrong: discovery keeping only the first resources of a kind.
+    pub notes: Vec<String>,
+}
+
+/// One alarm.
+#[derive(Debug, Serialize)]
+pub struct AlarmRow {
+    /// AlarmName.
+    pub name: String,
+    /// "ALARM", "INSUFF" or "OK".
+    pub state: &'static str,
+    /// When it entered its state, `YYYY-MM-DD HH:MM:SS UTC`.
+    pub since: String,
+    /// The resource it watches.
+    pub resource: String,
+}
+
+/// One source queue.
+#[derive(Debug, Serialize)]
+pub struct QueueRow {
+    /// Queue name.
+    pub name: String,
+    /// Age of the oldest message, seconds (the newest one-minute Maximum); `None` before the first point.
+    pub age_seconds: Option<f64>,
+    /// Whether the age is above the threshold.
+    pub breached: bool,
+    /// Messages waiting.
+    pub visible: u64,
+    /// Messages being processed.
+    pub in_flight: u64,
+    /// Messages sent in the newest minute.
+    pub sent_per_min: Option<f64>,
+    /// Messages deleted (done) in the newest minute.
+    pub deleted_per_min: Option<f64>,
+    /// Its DLQ.
+    pub dlq: Option<String>,
+    /// Its Lambda consumer.
+    pub consumer: Option<String>,
+}
+
+/// One dead-letter queue.
+#[derive(Debug, Serialize)]
+pub struct DlqRow {
+    /// Queue name.
+    pub name: String,
+    /// Messages in it.
+    pub depth: u64,
+    /// Its source queue.
+    pub source: String,
+    /// The latest move task: "RUNNING 40/1200".
+    pub redrive: Option<String>,
+}
+
+/// One DB instance.
+#[derive(Debug, Serialize)]
+pub struct InstanceRow {
+    /// DBInstanceIdentifier.
+    pub id: String,
+    /// "writer" or "reader".
+    pub role: &'static str,
+    /// DBInstanceStatus.
+    pub status: String,
+    /// CPU %, the newest one-minute Average; `None` before the first point.
+    pub cpu_percent: Option<f64>,
+    /// Whether the CPU is above the threshold.
+    pub breached: bool,
+}
+
+/// One database cluster.
+#[derive(Debug, Serialize)]
+pub struct DatabaseRow {
+    /// DBClusterIdentifier.
+    pub id: String,
+    /// Engine.
+    pub engine: String,
+    /// Status.
+    pub status: String,
+    /// Its instances.
+    pub instances: Vec<InstanceRow>,
+}
+
+/// One function alias.
+#[derive(Debug, Serialize)]
+pub struct DeployRow {
+    /// Function name.
+    pub function: String,
+    /// Alias name.
+    pub alias: String,
+    /// The version it points to.
+    pub version: String,
+    /// The rollback target.
+    pub previous_version: Option<String>,
+    /// When it moved, `YYYY-MM-DD HH:MM:SS UTC`.
+    pub changed_at: Option<String>,
+}
+
+impl Snapshot {
+    /// The snapshot of what `state` holds.
+    pub fn of(state: &State) -> Snapshot {
+        let d = &state.data;
+        let t = &state.thresholds;
+        Snapshot {
+            time: state.now.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+            mode: state.session.kind.name(),
+            location: d.identity.as_ref().map_or(state.location.clone(), |i| format!("{} · {}", i.account, i.region)),
+            alarms: d
+                .alarms
+                .iter()
+                .map(|a| AlarmRow {
+                    name: a.name.clone(),
+                    state: a.state.label(),
+                    since: a.since.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
+                    resource: a.resource.clone(),
+                })
+                .collect(),
+            queues: d
+                .queues
+                .iter()
+                .map(|q| {
+                    let age = d.latest(&q.name, MetricKind::QueueAge);
+                    QueueRow {
+                        name: q.name.clone(),
+                        age_seconds: age,
+                        breached: age.is_some_and(|a| a > t.queue_age_seconds),
+                        visible: q.visible,
+                        in_flight: q.in_flight,
+                        sent_per_min: d.latest(&q.name, MetricKind::Sent),
+                        deleted_per_min: d.latest(&q.name, MetricKind::Deleted),
+                        dlq: q.dlq.clone(),
+                        consumer: q.consumer.clone(),
+                    }
+                })
+                .collect(),
+            dlqs: d
+                .dlqs
+                .iter()
+                .map(|q| DlqRow {
+                    name: q.name.clone(),
+                    depth: q.depth,
+                    source: q.source.clone(),
+                    redrive: d.redrives.get(&q.name).map(|r| format!("{} {}/{}", r.status.label(), r.moved, r.to_move)),
+                })
+                .collect(),
+            databases: d
+                .clusters
+                .iter()
+                .map(|c| DatabaseRow {
+                    id: c.id.clone(),
+                    engine: c.engine.clone(),
+                    status: c.status.to_string(),
+                    instances: c
+                        .members
+                        .iter()
+                        .map(|m| {
+                            let cpu = d.latest(&m.id, MetricKind::DbCpu);
+                            InstanceRow {
+                                id: m.id.clone(),
+                                role: m.role.label(),
+                                status: m.status.to_string(),
+                                cpu_percent: cpu,
+                                breached: cpu.is_some_and(|c| c > t.db_cpu_percent),
+                            }
+                        })
+                        .collect(),
+                })
+                .collect(),
+            deploys: d
+                .functions
+                .iter()
+                .map(|f| DeployRow {
+                    function: f.name.clone(),
+                    alias: f.alias.clone(),
+                    version: f.version.clone(),
+                    previous_version: f.previous_version.clone(),
+                    changed_at: f.changed_at.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
+                })
+                .collect(),
+            not_found: d.missing.iter().map(|(k, n)| format!("{}: {n}", k.label())).collect(),
+            problems: state
+                .feeds
+                .iter()
+                .flat_map(|f| f.last_error.iter().cloned().chain(f.problems.iter().map(|p| p.problem.to_string())))
+                .collect(),
+            notes: d
+                .truncated
+                .iter()
+                .map(|(k, limit)| format!("more {k}s than discovery watches: the first {limit} shown", k = k.label()))
+                .collect(),
+        }
+    }
+
+    /// Whether the snapshot found everything it was told to watch and every call answered.
+    pub fn healthy(&self) -> bool {
+        self.not_found.is_empty() && self.problems.is_empty()
+    }
+
+    /// The snapshot as the text `warroom snapshot` prints.
+    pub fn text(&self, state: &State) -> String {
+        let mut out = format!("warroom snapshot · {} · {} · {}\n", self.mode, self.location, self.time);
+        let opt = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.0}"));
+        out.push_str("\nALARMS\n");
+        for a in &self.alarms {
+            let age =
+                state.data.alarms.iter().find(|x| x.name == a.name).map(|x| compact_duration(state.now - x.since));
+            out.push_str(&format!("  {:<6} {}  (for {}, {})\n", a.state, a.name, age.unwrap_or_default(), a.resource));
+        }
+        out.push_str("\nQUEUES\n");
+        for q in &self.queues {
+            out.push_str(&format!(
+                "  {}  age {} s{}  visible {}  in flight {}  sent/min {}  deleted/min {}  dlq {}  consumer {}\n",
+                q.name,
+                opt(q.age_seconds),
+                if q.breached { " BREACHED" } else { "" },
+                q.visible,
+                q.in_flight,
+                opt(q.sent_per_min),
+                opt(q.deleted_per_min),
+                q.dlq.as_deref().unwrap_or("–"),
+                q.consumer.as_deref().unwrap_or("–")
+            ));
+        }
+        out.push_str("\nDEAD-LETTER QUEUES\n");
+        for q in &self.dlqs {
+            out.push_str(&format!(
+                "  {}  depth {}  source {}  redrive {}\n",
+                q.name,
+                q.depth,
+                q.source,
+                q.redrive.as_deref().unwrap_or("–")
+            ));
+        }
+        out.push_str("\nDATABASES\n");
+        for c in &self.databases {
+            out.push_str(&format!("  {} ({}, {})\n", c.id, c.engine, c.status));
+            for i in &c.instances {
+                out.push_str(&format!(
+                    "    {} {} {}  CPU {} %{}\n",
+                    i.id,
+                    i.role,
+                    i.status,
+                    i.cpu_percent.map_or("–".to_string(), |c| format!("{c:.1}")),
+                    if i.breached { " BREACHED" } else { "" }
+                ));
+            }
+        }
+        out.push_str("\nDEPLOYS\n");
+        for f in &self.deploys {
+            out.push_str(&format!(
+                "  {} {} → v{}  previous {}  changed {}\n",
+                f.function,
+                f.alias,
+                f.version,
+                f.previous_version.as_deref().map_or("–".to_string(), |p| format!("v{p}")),
+                f.changed_at.as_deref().unwrap_or("–")
+            ));
+        }
+        for (title, items) in [("NOT FOUND", &self.not_found), ("PROBLEMS", &self.problems), ("NOTES", &self.notes)] {
+            if !items.is_empty() {
+                out.push_str(&format!("\n{title}\n"));
+                for item in items {
+                    out.push_str(&format!("  {item}\n"));
+                }
+            }
+        }
+        out
+    }
+}

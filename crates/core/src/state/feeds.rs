@@ -1,0 +1,68 @@
+//! Folding a feed's answer in: its observations into the data, its failure (or its failed calls) into the
+//! feed's health, which the panes turn into "stale" marks.
+
+use chrono::{DateTime, Utc};
+
+use super::State;
+use crate::model::{Feed, Observation, Problem, TelemetryError};
+
+/// The health of one feed: when it last answered, and its last error.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct FeedHealth {
+    /// When it last answered (the dashboard clock); `None` before its first answer.
+    pub last_ok: Option<DateTime<Utc>>,
+    /// Why its last poll failed as a whole; `None` once one answers.
+    pub last_error: Option<String>,
+    /// Calls of the last poll that failed while the rest succeeded.
+    pub problems: Vec<FeedProblem>,
+}
+
+/// One failed call of a poll that otherwise answered.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FeedProblem {
+    /// What failed and what it leaves stale.
+    pub problem: Problem,
+    /// When this subject's data was last good: the feed's last answer before the call began failing.
+    pub stale_since: Option<DateTime<Utc>>,
+}
+
+impl State {
+    pub(super) fn apply_telemetry(&mut self, feed: Feed, result: Result<Vec<Observation>, TelemetryError>) {
+        let health = &mut self.feeds[feed.index()];
+        match result {
+            Ok(observations) => {
+                let mut clock = None;
+                let mut problems: Vec<FeedProblem> = Vec::new();
+                let (earlier, last_ok) = (std::mem::take(&mut health.problems), health.last_ok);
+                for obs in observations {
+                    if let Observation::Problem(problem) = &obs {
+                        // A call failing poll after poll keeps the time its data was last good.
+                        let stale_since = earlier
+                            .iter()
+                            .find(|p| p.problem.subject == problem.subject)
+                            .map_or(last_ok, |p| p.stale_since);
+                        problems.push(FeedProblem { problem: problem.clone(), stale_since });
+                    }
+                    if let Some(t) = self.data.apply(obs) {
+                        clock = Some(t);
+                    }
+                }
+                if let Some(t) = clock {
+                    self.now = t.max(self.now);
+                }
+                let health = &mut self.feeds[feed.index()];
+                health.problems = problems;
+                health.last_ok = Some(self.now);
+                health.last_error = None;
+                self.reanalyse();
+            }
+            Err(e) => health.last_error = Some(e.to_string()),
+        }
+        self.clamp_selections();
+    }
+
+    /// Every failed call of the feeds' last polls.
+    pub fn problems(&self) -> impl Iterator<Item = &FeedProblem> {
+        self.feeds.iter().flat_map(|f| f.problems.iter())
+    }
+}

@@ -1,0 +1,145 @@
+//! Keys: which keymap mode the state is in, a key resolved through the keymap into an action (or a typed
+//! character), and the actions of the plan, text and confirm modes. The app and the tests go through `press`, so
+//! what a test types is what the user's keys do.
+
+use super::{Effect, Msg, Notice, Popup, REDRIVE_RATES, State};
+use crate::action::{Action, Mode};
+use crate::keymap::{Key, KeyCode, Keymap, parse_keys};
+use crate::operation::Op;
+
+/// A field holds at most this many characters: a stuck key or a paste cannot grow it without limit.
+const MAX_TYPED: usize = 500;
+
+impl State {
+    /// The keymap mode keys are read in now: the open popup's, else the dashboard's.
+    pub fn key_mode(&self) -> Mode {
+        match self.ui.popup {
+            Some(Popup::Plan(_)) => Mode::Plan,
+            Some(Popup::Note(_) | Popup::Filter(_)) => Mode::Text,
+            Some(Popup::QuitConfirm) => Mode::Confirm,
+            Some(Popup::Help { .. } | Popup::Changes | Popup::Detail(_)) | None => Mode::Dashboard,
+        }
+    }
+
+    /// One key, as the user pressed it: its action in the current mode, else the character it types into an
+    /// open field. ctrl-c on the dashboard (unbound there by default) says which key quits.
+    pub fn press(&mut self, keymap: &Keymap, key: Key) -> Vec<Effect> {
+        let mode = self.key_mode();
+        if let Some(action) = keymap.action(mode, key) {
+            return self.update(Msg::Action(action));
+        }
+        match (mode.types_text(), key.typed_char()) {
+            (true, Some(c)) => self.update(Msg::Type(c)),
+            _ if mode == Mode::Dashboard && key == Key::new(KeyCode::Char('c'), true, false) => {
+                self.update(Msg::Notice(Notice::HowToQuit))
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Keys as a test or a script writes them (`"r orders-consumer <enter>"`, see `keymap::parse_keys`), pressed
+    /// one by one; the effects of all of them. Errors name a key string that does not parse.
+    pub fn press_keys(&mut self, keymap: &Keymap, keys: &str) -> Result<Vec<Effect>, String> {
+        Ok(parse_keys(keys)?.into_iter().flat_map(|key| self.press(keymap, key)).collect())
+    }
+
+    pub(super) fn handle_action(&mut self, action: Action) -> Vec<Effect> {
+        match self.key_mode() {
+            Mode::Dashboard => self.dashboard_action(action),
+            Mode::Plan => self.plan_action(action),
+            Mode::Text => self.text_action(action),
+            Mode::Confirm => {
+                match action {
+                    Action::Yes => self.quit = true,
+                    Action::No => self.ui.popup = None,
+                    _ => {}
+                }
+                Vec::new()
+            }
+        }
+    }
+
+    pub(super) fn type_char(&mut self, c: char) {
+        let field = match &mut self.ui.popup {
+            Some(Popup::Plan(plan)) => &mut plan.typed,
+            Some(Popup::Note(text) | Popup::Filter(text)) => text,
+            _ => return,
+        };
+        if field.chars().count() < MAX_TYPED {
+            field.push(c);
+        }
+        // The filter applies as it is typed.
+        if let Some(Popup::Filter(text)) = &self.ui.popup {
+            let text = text.clone();
+            self.set_filter(text);
+        }
+    }
+
+    fn plan_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(Popup::Plan(mut plan)) = self.ui.popup.take() else { return Vec::new() };
+        match action {
+            Action::Cancel => {
+                self.notice = Some(Notice::Info("cancelled; nothing was called".to_string()));
+                return Vec::new();
+            }
+            Action::Submit if plan.confirmable() => return self.confirm(plan.plan.op),
+            // Submit on a mismatch does nothing: the popup stays, the typed text stays.
+            Action::Submit => {}
+            Action::DeleteChar => {
+                plan.typed.pop();
+            }
+            Action::ClearText => plan.typed.clear(),
+            Action::RateUp | Action::RateDown | Action::NextDestination | Action::PreviousDestination => {
+                if let Op::Redrive { .. } = plan.plan.op {
+                    let destinations = self.redrive_destinations().len();
+                    let (r, d) = (plan.rate_index, plan.destination_index);
+                    match action {
+                        Action::RateUp => plan.rate_index = (r + 1).min(REDRIVE_RATES.len() - 1),
+                        Action::RateDown => plan.rate_index = r.saturating_sub(1),
+                        Action::NextDestination => plan.destination_index = (d + 1) % destinations,
+                        _ => plan.destination_index = (d + destinations - 1) % destinations,
+                    }
+                    self.rebuild_redrive_plan(&mut plan);
+                }
+            }
+            _ => {}
+        }
+        self.ui.popup = Some(Popup::Plan(plan));
+        Vec::new()
+    }
+
+    fn text_action(&mut self, action: Action) -> Vec<Effect> {
+        let Some(popup) = self.ui.popup.take() else { return Vec::new() };
+        let (mut text, is_note) = match popup {
+            Popup::Note(text) => (text, true),
+            Popup::Filter(text) => (text, false),
+            other => {
+                self.ui.popup = Some(other);
+                return Vec::new();
+            }
+        };
+        match action {
+            Action::Submit if is_note => return self.add_note(text),
+            Action::Submit => {
+                self.set_filter(text);
+                return Vec::new();
+            }
+            Action::Cancel => {
+                if !is_note {
+                    self.set_filter(String::new());
+                }
+                return Vec::new();
+            }
+            Action::DeleteChar => {
+                text.pop();
+            }
+            Action::ClearText => text.clear(),
+            _ => {}
+        }
+        if !is_note {
+            self.set_filter(text.clone());
+        }
+        self.ui.popup = Some(if is_note { Popup::Note(text) } else { Popup::Filter(text) });
+        Vec::new()
+    }
+}

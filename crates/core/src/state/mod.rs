@@ -1,0 +1,211 @@
+//! The dashboard's state and its one pure transition, `update(Msg) -> Vec<Effect>`. This crate has no tokio, no
+//! terminal and no AWS, so the state is tested by feeding messages (or keys, through the real keymap) and reading
+//! fields.
+
+mod feeds;
+mod keys;
+mod navigation;
+mod notice;
+mod operations;
+mod plan;
+mod rows;
+#[cfg(test)]
+mod tests;
+mod ui_state;
+
+pub use feeds::{FeedHealth, FeedProblem};
+pub use notice::Notice;
+pub use operations::OperationRecord;
+pub use rows::Rows;
+pub use ui_state::{DEFAULT_REDRIVE_RATE_INDEX, DetailTarget, PaneId, PlanPopup, Popup, REDRIVE_RATES, UiState};
+
+use chrono::{DateTime, Utc};
+
+use crate::action::Action;
+use crate::config::Thresholds;
+use crate::incident::Analysis;
+use crate::model::{
+    Data, Feed, Observation, Session, Side, TelemetryError, TimelineEvent, WarRoomHealth, WarRoomStatus,
+};
+use crate::operation::{Op, OpUpdate};
+
+/// Everything that can happen to the dashboard.
+#[derive(Debug)]
+pub enum Msg {
+    /// A key's action, resolved through the keymap in the current mode (`State::press` does that).
+    Action(Action),
+    /// A character typed into the open field (the confirmation, a note, the filter).
+    Type(char),
+    /// One poll's answer from a feed: what it observed, or why the whole poll failed.
+    Telemetry {
+        /// Which feed.
+        feed: Feed,
+        /// Its observations, or its failure.
+        result: Result<Vec<Observation>, TelemetryError>,
+    },
+    /// The visible clock (virtual in demo).
+    Tick(DateTime<Utc>),
+    /// An operation's progress.
+    Op(OpUpdate),
+    /// The terminal changed size.
+    Resize,
+    /// A message for the status bar from work done off the loop.
+    Notice(Notice),
+    /// Timeline events other sessions wrote (annotations, notes, operations).
+    Shared(Vec<TimelineEvent>),
+    /// Whether the war room's log group is reachable, for writing or for reading.
+    WarRoom(Side, WarRoomStatus),
+}
+
+/// What `update` asks the outside world to do.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Effect {
+    /// Hand an operation to the guard. The state has already recorded it as in progress.
+    Execute {
+        /// The id progress reports carry.
+        id: u64,
+        /// The operation.
+        op: Op,
+    },
+    /// Append a note to the journal (off the loop: the journal syncs each line to disk).
+    JournalNote {
+        /// The note's text.
+        text: String,
+    },
+    /// Write the postmortem beside the journal (off the loop: it reads the journal file).
+    Export,
+}
+
+/// The whole dashboard, as the screen draws it.
+#[derive(Debug, Clone)]
+pub struct State {
+    /// Who is at the keyboard, live or demo, read-only or not.
+    pub session: Session,
+    /// Where the data comes from, for the header: "simulated", or "123456789012 · eu-west-1".
+    pub location: String,
+    /// Where breaches begin.
+    pub thresholds: Thresholds,
+    /// The dashboard's clock (virtual in the demo); never runs backwards.
+    pub now: DateTime<Utc>,
+    /// Everything telemetry has said.
+    pub data: Data,
+    /// Onsets, suspects and verdicts, recomputed from `data` when telemetry arrives (not on every frame).
+    pub analysis: Analysis,
+    /// Each feed's health, indexed by `Feed::index`.
+    pub feeds: [FeedHealth; 3],
+    /// Focus, selection, filter and popups.
+    pub ui: UiState,
+    /// Every operation of this session (and unfinished ones adopted from an earlier one), oldest first.
+    pub operations: Vec<OperationRecord>,
+    /// Why operations are impossible this session (the journal cannot be written), if they are.
+    pub journal_error: Option<String>,
+    /// The status bar's message: refusals, confirmations, results of work done off the loop.
+    pub notice: Option<Notice>,
+    /// The war room's state, when a log group is configured.
+    pub war_room: WarRoomHealth,
+    /// Set when the user has quit; the loop ends.
+    pub quit: bool,
+    next_op_id: u64,
+    dirty: bool,
+}
+
+impl State {
+    /// A state with no data yet, at `now`.
+    pub fn new(session: Session, location: String, thresholds: Thresholds, now: DateTime<Utc>) -> State {
+        State {
+            session,
+            location,
+            thresholds,
+            now,
+            data: Data::default(),
+            analysis: Analysis::default(),
+            feeds: Default::default(),
+            ui: UiState::default(),
+            operations: Vec::new(),
+            journal_error: None,
+            notice: None,
+            war_room: WarRoomHealth::default(),
+            quit: false,
+            next_op_id: 1,
+            dirty: true,
+        }
+    }
+
+    /// Whether something visible changed since the last draw, without clearing it.
+    pub fn is_dirty(&self) -> bool {
+        self.dirty
+    }
+
+    /// True once after anything visible changed: the loop draws only then.
+    pub fn take_dirty(&mut self) -> bool {
+        std::mem::replace(&mut self.dirty, false)
+    }
+
+    /// The rows each pane shows, after the filter.
+    pub fn rows(&self) -> Rows<'_> {
+        Rows::new(self)
+    }
+
+    /// The one transition: folds `msg` in and returns what the outside world must do.
+    pub fn update(&mut self, msg: Msg) -> Vec<Effect> {
+        match msg {
+            Msg::Tick(now) => {
+                // The clock shows seconds: redraw when the second changes, not on every tick.
+                if now.timestamp() != self.now.timestamp() {
+                    self.dirty = true;
+                }
+                self.now = now.max(self.now);
+                Vec::new()
+            }
+            Msg::Telemetry { feed, result } => {
+                self.apply_telemetry(feed, result);
+                self.dirty = true;
+                Vec::new()
+            }
+            Msg::Op(update) => {
+                self.apply_op_update(update);
+                self.dirty = true;
+                Vec::new()
+            }
+            Msg::Resize => {
+                self.dirty = true;
+                Vec::new()
+            }
+            Msg::Shared(events) => {
+                // The same line can arrive from the shared journal file and from the war room.
+                for event in events {
+                    if !self.data.timeline.contains(&event) {
+                        self.data.push_event(event);
+                    }
+                }
+                self.reanalyse();
+                self.dirty = true;
+                Vec::new()
+            }
+            Msg::WarRoom(side, status) => {
+                self.dirty |= self.war_room.update(side, status);
+                Vec::new()
+            }
+            Msg::Notice(notice) => {
+                self.notice = Some(notice);
+                self.dirty = true;
+                Vec::new()
+            }
+            Msg::Action(action) => {
+                self.dirty = true;
+                self.notice = None;
+                self.handle_action(action)
+            }
+            Msg::Type(c) => {
+                self.dirty = true;
+                self.type_char(c);
+                Vec::new()
+            }
+        }
+    }
+
+    /// Recomputes onsets, suspects and verdicts from the data.
+    fn reanalyse(&mut self) {
+        self.analysis = Analysis::of(&self.data, &self.thresholds, self.now);
+    }
+}

@@ -1,0 +1,118 @@
+//! The dashboard's own actions: focus, selection, the views over the panes (help, detail, changes), and the
+//! popups the operation, note and filter keys open.
+
+use super::{DetailTarget, Effect, Notice, PaneId, Popup, State};
+use crate::action::Action;
+use crate::model::{EventKind, TimelineEvent};
+
+impl State {
+    pub(super) fn dashboard_action(&mut self, action: Action) -> Vec<Effect> {
+        // Help and detail views take navigation keys; everything else closes them first.
+        if let Some(popup) = &self.ui.popup {
+            match (popup, action) {
+                (_, Action::Close) | (Popup::Help { .. }, Action::Help) | (Popup::Changes, Action::Changes) => {
+                    self.ui.popup = None;
+                    return Vec::new();
+                }
+                (Popup::Help { offset }, Action::SelectNext | Action::SelectPrev) => {
+                    // The overlay clamps the offset to what it has to show.
+                    let most = Action::ALL.len() + 2 * crate::action::Mode::ALL.len();
+                    let offset =
+                        if action == Action::SelectNext { (offset + 1).min(most) } else { offset.saturating_sub(1) };
+                    self.ui.popup = Some(Popup::Help { offset });
+                    return Vec::new();
+                }
+                (Popup::Detail(_), Action::SelectNext | Action::SelectPrev) => {
+                    self.move_selection(if action == Action::SelectNext { 1 } else { -1 });
+                    self.ui.popup = self.detail_target().map(Popup::Detail);
+                    return Vec::new();
+                }
+                _ => self.ui.popup = None,
+            }
+        }
+        match action {
+            Action::Help => self.ui.popup = Some(Popup::Help { offset: 0 }),
+            Action::Quit => {
+                if self.operations.iter().any(|o| o.phase.in_progress()) {
+                    self.ui.popup = Some(Popup::QuitConfirm);
+                } else {
+                    self.quit = true;
+                }
+            }
+            Action::Filter => self.ui.popup = Some(Popup::Filter(self.ui.filter.clone())),
+            Action::FocusNext | Action::FocusPrev => {
+                let n = PaneId::ALL.len();
+                let i = self.ui.focus.index();
+                let next = if action == Action::FocusNext { (i + 1) % n } else { (i + n - 1) % n };
+                self.ui.focus = PaneId::ALL[next];
+            }
+            Action::SelectNext => self.move_selection(1),
+            Action::SelectPrev => self.move_selection(-1),
+            Action::OpenDetail => self.ui.popup = self.detail_target().map(Popup::Detail),
+            Action::Changes => self.ui.popup = Some(Popup::Changes),
+            Action::AddNote => self.ui.popup = Some(Popup::Note(String::new())),
+            Action::Export => {
+                self.notice = Some(Notice::Info("writing the postmortem…".to_string()));
+                return vec![Effect::Export];
+            }
+            Action::Rollback | Action::Reboot | Action::Failover | Action::Redrive | Action::CancelRedrive => {
+                self.open_plan(action);
+            }
+            // Not a dashboard action: the keymap never sends it here.
+            _ => {}
+        }
+        Vec::new()
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        let pane = self.ui.focus;
+        let len = self.rows().len(pane);
+        let sel = &mut self.ui.selection[pane.index()];
+        *sel = if len == 0 { 0 } else { sel.saturating_add_signed(delta).min(len - 1) };
+    }
+
+    pub(super) fn clamp_selections(&mut self) {
+        for pane in PaneId::ALL {
+            let len = self.rows().len(pane);
+            let sel = &mut self.ui.selection[pane.index()];
+            *sel = (*sel).min(len.saturating_sub(1));
+        }
+    }
+
+    fn detail_target(&self) -> Option<DetailTarget> {
+        let rows = self.rows();
+        let sel = self.ui.selected(self.ui.focus);
+        match self.ui.focus {
+            PaneId::Alarms => rows.alarms().get(sel).map(|a| DetailTarget::Alarm(a.name.clone())),
+            PaneId::Queues => rows.queues().get(sel).map(|q| DetailTarget::Queue(q.name.clone())),
+            PaneId::Dlqs => rows.dlqs().get(sel).map(|d| DetailTarget::Dlq(d.name.clone())),
+            PaneId::Database => rows
+                .instances()
+                .get(sel)
+                .map(|(c, i)| DetailTarget::Instance { cluster: c.id.clone(), instance: i.id.clone() }),
+            PaneId::Deploys => rows.functions().get(sel).map(|f| DetailTarget::Function(f.name.clone())),
+            PaneId::Timeline => (sel < rows.len(PaneId::Timeline)).then_some(DetailTarget::Event(sel)),
+        }
+    }
+
+    /// Adds a note from this operator to the timeline (the journal line is the app's effect).
+    pub(super) fn add_note(&mut self, text: String) -> Vec<Effect> {
+        let text = text.trim().to_string();
+        if text.is_empty() {
+            return Vec::new();
+        }
+        self.data.push_event(TimelineEvent {
+            at: self.now,
+            kind: EventKind::Note,
+            resource: None,
+            text: text.clone(),
+            actor: Some(self.session.operator.clone()),
+        });
+        vec![Effect::JournalNote { text }]
+    }
+
+    pub(super) fn set_filter(&mut self, filter: String) {
+        self.ui.filter = filter;
+        self.clamp_selections();
+    }
+}

@@ -1,0 +1,112 @@
+//! Operation lifecycle as the state sees it: confirmed → executing → verifying → succeeded/failed/refused.
+//! One operation per target at a time.
+
+use chrono::{DateTime, Utc};
+
+use super::{Effect, Notice, State};
+use crate::model::{EventKind, TimelineEvent};
+use crate::operation::{Op, OpPhase, OpUpdate};
+
+/// One operation as the state tracks it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OperationRecord {
+    /// Its id in this session.
+    pub id: u64,
+    /// The operation.
+    pub op: Op,
+    /// Where it is.
+    pub phase: OpPhase,
+    /// When it was confirmed (or started, for one adopted from an earlier session).
+    pub started: DateTime<Utc>,
+    /// The last thing it reported.
+    pub message: String,
+}
+
+impl State {
+    /// The operation in progress on `op`'s lock key, if any.
+    pub fn operation_in_progress(&self, op: &Op) -> Option<&OperationRecord> {
+        self.operations.iter().find(|o| o.phase.in_progress() && o.op.lock_key() == op.lock_key())
+    }
+
+    /// The latest operation that touched `target`, for the panes' progress column.
+    pub fn latest_operation_on(&self, target: &str) -> Option<&OperationRecord> {
+        self.operations.iter().rev().find(|o| o.op.target() == target || o.op.lock_key() == target)
+    }
+
+    /// Records the confirmed operation and asks for its execution.
+    pub(super) fn confirm(&mut self, op: Op) -> Vec<Effect> {
+        if let Some(running) = self.operation_in_progress(&op) {
+            self.notice = Some(Notice::Problem(format!(
+                "refused: {} is already {} on {}",
+                running.op.summary(),
+                running.phase.label(),
+                op.lock_key()
+            )));
+            return Vec::new();
+        }
+        let id = self.next_op_id;
+        self.next_op_id += 1;
+        self.operations.push(OperationRecord {
+            id,
+            op: op.clone(),
+            phase: OpPhase::Executing,
+            started: self.now,
+            message: "confirmed; journaling intent".to_string(),
+        });
+        self.timeline_op(&op, self.now, format!("{} confirmed by {}", op.summary(), self.session.operator));
+        self.notice = Some(Notice::Info(format!("{}: confirmed", op.summary())));
+        vec![Effect::Execute { id, op }]
+    }
+
+    /// An operation an earlier session started and never saw finish: shown as outcome unknown until the state
+    /// is re-read. Returns its id for the re-read's updates.
+    pub fn adopt_unfinished(&mut self, op: Op, started: DateTime<Utc>, who: &str) -> u64 {
+        let id = self.next_op_id;
+        self.next_op_id += 1;
+        let message =
+            format!("started by {who} at {}; that session ended before the outcome", started.format("%H:%M:%S"));
+        self.operations.push(OperationRecord { id, op: op.clone(), phase: OpPhase::Unknown, started, message });
+        self.timeline_op(
+            &op,
+            self.now,
+            format!("{} by {who}: outcome unknown (session ended); re-reading", op.summary()),
+        );
+        self.notice = Some(Notice::Problem(format!(
+            "{}: outcome unknown from an earlier session; re-reading state",
+            op.summary()
+        )));
+        self.dirty = true;
+        id
+    }
+
+    pub(super) fn apply_op_update(&mut self, update: OpUpdate) {
+        let Some(record) = self.operations.iter_mut().find(|o| o.id == update.id) else { return };
+        record.phase = update.phase;
+        record.message = update.message.clone();
+        let op = record.op.clone();
+        // The operator's clock can be ahead of the last tick: never let the timeline run backwards.
+        let at = update.at.max(self.now);
+        match update.phase {
+            OpPhase::Executing | OpPhase::Verifying => {}
+            OpPhase::Succeeded => {
+                self.timeline_op(&op, at, format!("{} succeeded: {}", op.summary(), update.message));
+                self.notice = Some(Notice::Info(format!("{}: verified", op.summary())));
+            }
+            OpPhase::Failed | OpPhase::Refused | OpPhase::Unknown => {
+                let verb = update.phase.label();
+                self.timeline_op(&op, at, format!("{} {verb}: {}", op.summary(), update.message));
+                self.notice = Some(Notice::Problem(format!("{} {verb}: {}", op.summary(), update.message)));
+            }
+        }
+    }
+
+    fn timeline_op(&mut self, op: &Op, at: DateTime<Utc>, text: String) {
+        self.data.push_event(TimelineEvent {
+            at,
+            kind: EventKind::Operation,
+            resource: Some(op.target().to_string()),
+            text,
+            actor: Some(self.session.operator.clone()),
+        });
+    }
+}

@@ -1,0 +1,285 @@
+//! Building the plan an operation key opens: the call, the current state, the expected effect, the warnings.
+//! A plan that cannot apply (nothing to roll back to, an empty DLQ) is a refusal notice instead.
+
+use super::{DEFAULT_REDRIVE_RATE_INDEX, Notice, PlanPopup, Popup, REDRIVE_RATES, State};
+use crate::action::Action;
+use crate::model::{AlarmState, ClusterKind, MetricKind, RedriveStatus, Role};
+use crate::operation::{Op, Plan, RebootCall};
+use crate::text::compact_duration;
+
+impl State {
+    pub(super) fn open_plan(&mut self, action: Action) {
+        match self.plan_for(action) {
+            Ok(plan) => {
+                let blocked = if self.session.read_only {
+                    Some(format!("read-only: this would call {}", plan.op.api_call()))
+                } else {
+                    self.journal_error.as_ref().map(|e| format!("operations disabled: {e}"))
+                };
+                if let Some(running) = self.operation_in_progress(&plan.op) {
+                    self.notice = Some(Notice::Problem(format!(
+                        "refused: {} is {} on {}; one operation per target at a time",
+                        running.op.summary(),
+                        running.phase.label(),
+                        plan.op.lock_key()
+                    )));
+                    return;
+                }
+                self.ui.popup = Some(Popup::Plan(Box::new(PlanPopup {
+                    plan,
+                    typed: String::new(),
+                    blocked,
+                    rate_index: DEFAULT_REDRIVE_RATE_INDEX,
+                    destination_index: 0,
+                })));
+            }
+            Err(why) => self.notice = Some(Notice::Info(why)),
+        }
+    }
+
+    /// The plan for `action` on the selected resource of its kind, whichever pane has focus.
+    pub fn plan_for(&self, action: Action) -> Result<Plan, String> {
+        match action {
+            Action::Rollback => self.plan_rollback(),
+            Action::Reboot => self.plan_reboot(),
+            Action::Failover => self.plan_failover(),
+            Action::Redrive => self.plan_redrive(REDRIVE_RATES[DEFAULT_REDRIVE_RATE_INDEX], None),
+            Action::CancelRedrive => self.plan_cancel_redrive(),
+            other => Err(format!("{} is not an operation", other.name())),
+        }
+    }
+
+    /// Redrive destinations in the order ←/→ offers them: back to the source queue(s) first, then each queue.
+    pub fn redrive_destinations(&self) -> Vec<Option<String>> {
+        std::iter::once(None).chain(self.data.queues.iter().map(|q| Some(q.name.clone()))).collect()
+    }
+
+    /// The redrive plan again, after ↑/↓ or ←/→ changed the popup's rate or destination.
+    pub(super) fn rebuild_redrive_plan(&self, popup: &mut PlanPopup) {
+        let destination = self.redrive_destinations().get(popup.destination_index).cloned().flatten();
+        if let Ok(plan) = self.plan_redrive(REDRIVE_RATES[popup.rate_index], destination) {
+            popup.plan = plan;
+        }
+    }
+
+    fn ago(&self, t: chrono::DateTime<chrono::Utc>) -> String {
+        format!("{} ago", compact_duration(self.now - t))
+    }
+
+    fn plan_rollback(&self) -> Result<Plan, String> {
+        let f = self.rows().selected_function().ok_or("no function selected (Deploys pane is empty)")?;
+        let prev = f
+            .previous_version
+            .clone()
+            .ok_or_else(|| format!("{}:{} has no known previous version; nothing to roll back to", f.name, f.alias))?;
+        let op = Op::Rollback {
+            function: f.name.clone(),
+            alias: f.alias.clone(),
+            from: f.version.clone(),
+            to: prev.clone(),
+        };
+        let mut current = vec![format!(
+            "{}:{} → version {}{}",
+            f.name,
+            f.alias,
+            f.version,
+            f.changed_at.map_or(String::new(), |t| format!(" since {} ({})", t.format("%H:%M:%S"), self.ago(t)))
+        )];
+        if let (Some(err), Some(dur)) =
+            (self.data.latest(&f.name, MetricKind::Errors), self.data.latest(&f.name, MetricKind::DurationP99))
+        {
+            current.push(format!("errors {err:.0}/min, p99 duration {dur:.0} ms"));
+        }
+        Ok(Plan {
+            op,
+            current,
+            expected: vec![
+                format!("{} points to version {prev}; new invocations run it within seconds", f.alias),
+                "weighted routing (if any) is cleared".to_string(),
+                format!("verified by reading the alias back (GetAlias {} {})", f.name, f.alias),
+            ],
+            warnings: rollback_warnings(&f.version, &prev),
+        })
+    }
+
+    fn plan_reboot(&self) -> Result<Plan, String> {
+        let (cluster, inst) = self.rows().selected_instance().ok_or("no database instance selected")?;
+        if !inst.status.is_available() {
+            return Err(format!("{} is {}; wait until it is available", inst.id, inst.status));
+        }
+        let writer = inst.role == Role::Writer;
+        let (call, why) = match cluster.kind {
+            ClusterKind::Aurora => (
+                RebootCall::Instance,
+                format!(
+                    "{} is Aurora: its instances reboot one at a time (RebootDBCluster does not apply to Aurora)",
+                    cluster.id
+                ),
+            ),
+            ClusterKind::MultiAzCluster => (
+                RebootCall::Cluster,
+                format!("{} is a Multi-AZ DB cluster: it reboots as a whole with RebootDBCluster", cluster.id),
+            ),
+            ClusterKind::Instance { .. } => (RebootCall::Instance, format!("{} is a single DB instance", inst.id)),
+        };
+        let op = Op::Reboot { cluster: cluster.id.clone(), instance: inst.id.clone(), writer, call };
+        let cpu = self.data.latest(&inst.id, MetricKind::DbCpu).map_or("–".to_string(), |c| format!("{c:.0} %"));
+        let mut warnings = Vec::new();
+        if writer {
+            warnings.push(format!(
+                "{} is the WRITER of {}: writes fail during the reboot (about a minute); consumers will error",
+                inst.id, cluster.id
+            ));
+            warnings.push("in-flight statements are aborted, including any running migration or index build".into());
+        } else {
+            warnings.push(format!("{} is a reader: reads routed to it fail during the reboot", inst.id));
+        }
+        Ok(Plan {
+            op,
+            current: vec![
+                format!("{} ({}, {}) {}, CPU {cpu}", inst.id, cluster.engine, inst.role.label(), inst.status),
+                format!("cluster {} {}", cluster.id, cluster.status),
+                why,
+            ],
+            expected: vec![
+                format!("{} restarts: status rebooting → available", inst.id),
+                "CPU falls to what the remaining load costs".to_string(),
+                "verified by DescribeDBInstances until available".to_string(),
+            ],
+            warnings,
+        })
+    }
+
+    fn plan_failover(&self) -> Result<Plan, String> {
+        let (cluster, inst) = self.rows().selected_instance().ok_or("no database instance selected")?;
+        if let ClusterKind::Instance { multi_az } = cluster.kind {
+            if !multi_az {
+                return Err(format!("{} is a single-AZ instance: there is no standby to fail over to", inst.id));
+            }
+            return Ok(Plan {
+                op: Op::Reboot {
+                    cluster: cluster.id.clone(),
+                    instance: inst.id.clone(),
+                    writer: true,
+                    call: RebootCall::InstanceWithFailover,
+                },
+                current: vec![
+                    format!("{} ({}) {}", inst.id, cluster.engine, inst.status),
+                    "a Multi-AZ instance fails over by rebooting with ForceFailover".to_string(),
+                ],
+                expected: vec![
+                    "the standby in the other zone becomes primary; the endpoint follows it".to_string(),
+                    "verified by DescribeDBInstances until available".to_string(),
+                ],
+                warnings: vec!["connections drop for one to two minutes while the endpoint moves".to_string()],
+            });
+        }
+        let writer = cluster.writer().ok_or_else(|| format!("{} has no writer to fail over from", cluster.id))?;
+        let target = cluster.members.iter().find(|m| m.role == Role::Reader && m.status.is_available());
+        let target = target.ok_or_else(|| format!("{} has no available reader to promote", cluster.id))?;
+        Ok(Plan {
+            op: Op::Failover { cluster: cluster.id.clone(), target: Some(target.id.clone()) },
+            current: vec![format!("{} writer {}, reader {} ({})", cluster.id, writer.id, target.id, cluster.status)],
+            expected: vec![
+                format!("{} becomes the writer; {} restarts as a reader", target.id, writer.id),
+                "the cluster endpoint follows the new writer".to_string(),
+                "verified by DescribeDBClusters until available, roles re-read".to_string(),
+            ],
+            warnings: vec![
+                "connections drop for about 30 seconds while the writer moves".to_string(),
+                "in-flight transactions and running migrations on the old writer are aborted".to_string(),
+            ],
+        })
+    }
+
+    fn plan_redrive(&self, rate: Option<u32>, destination: Option<String>) -> Result<Plan, String> {
+        let dlq = self.rows().selected_dlq().ok_or("no dead-letter queue selected")?;
+        if let Some(task) = self.data.redrives.get(&dlq.name).filter(|t| t.status == RedriveStatus::Running) {
+            return Err(format!(
+                "{} already has a running redrive ({}/{} moved); cancel it first",
+                dlq.name, task.moved, task.to_move
+            ));
+        }
+        if dlq.depth == 0 {
+            return Err(format!("{} is empty; nothing to redrive", dlq.name));
+        }
+        let mut warnings = vec!["moved messages get new message IDs".to_string()];
+        let age = self.data.latest(&dlq.source, MetricKind::QueueAge);
+        if let Some(age) = age.filter(|a| *a > self.thresholds.queue_age_seconds) {
+            warnings.insert(
+                0,
+                format!(
+                    "{} is still above its age threshold ({age:.0} s > {:.0} s): redriven messages may fail back into {}",
+                    dlq.source, self.thresholds.queue_age_seconds, dlq.name
+                ),
+            );
+        }
+        let alarming: Vec<_> =
+            self.data.alarms.iter().filter(|a| a.state == AlarmState::Alarm).map(|a| a.name.as_str()).collect();
+        if !alarming.is_empty() {
+            warnings.push(format!("alarms still firing: {}", alarming.join(", ")));
+        }
+        if let Some(other) = destination.as_ref().filter(|d| **d != dlq.source) {
+            warnings.insert(0, format!("{other} is not where these messages came from ({})", dlq.source));
+        }
+        let duration =
+            rate.map(|r| compact_duration(chrono::Duration::seconds((dlq.depth / u64::from(r.max(1))) as i64)));
+        let to = match &destination {
+            Some(queue) => format!("move to {queue}"),
+            None => format!("move back to their source queue ({})", dlq.source),
+        };
+        Ok(Plan {
+            op: Op::Redrive { dlq: dlq.name.clone(), destination, rate },
+            current: vec![format!("{} holds {} messages; source queue {}", dlq.name, dlq.depth, dlq.source)],
+            expected: vec![
+                format!(
+                    "messages {to} at {}{}",
+                    rate.map_or("the system-optimised rate".to_string(), |r| format!("{r} msg/s")),
+                    duration.map_or(String::new(), |d| format!(", about {d}"))
+                ),
+                "progress shows in the DLQ pane (ListMessageMoveTasks)".to_string(),
+            ],
+            warnings,
+        })
+    }
+
+    fn plan_cancel_redrive(&self) -> Result<Plan, String> {
+        let dlq = self.rows().selected_dlq().ok_or("no dead-letter queue selected")?;
+        let task = self
+            .data
+            .redrives
+            .get(&dlq.name)
+            .filter(|t| t.status == RedriveStatus::Running)
+            .ok_or_else(|| format!("{} has no running redrive to cancel", dlq.name))?;
+        Ok(Plan {
+            op: Op::CancelRedrive { dlq: dlq.name.clone(), task: task.handle.clone() },
+            current: vec![format!(
+                "{}: {}/{} moved to {}, started {}",
+                task.handle,
+                task.moved,
+                task.to_move,
+                task.destination,
+                self.ago(task.started_at)
+            )],
+            expected: vec![
+                "the task stops; messages already moved stay in the source queue".to_string(),
+                "the rest stay in the DLQ".to_string(),
+            ],
+            warnings: Vec::new(),
+        })
+    }
+}
+
+fn rollback_warnings(current: &str, target: &str) -> Vec<String> {
+    let mut warnings = Vec::new();
+    // After a rollback, the alias's "previous" version is the one just rolled away from.
+    if let (Ok(c), Ok(t)) = (current.parse::<u64>(), target.parse::<u64>())
+        && t > c
+    {
+        warnings
+            .push(format!("version {t} is NEWER than {c}: this rolls forward to the version just rolled back from"));
+    }
+    warnings
+        .push(format!("version {current} stays published; changes it made outside code (schema, data) are not undone"));
+    warnings
+}

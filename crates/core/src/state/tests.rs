@@ -1,0 +1,446 @@
+//! `State` without a runtime: each operation's lifecycle, refusals, read-only previews and text fields, driven by
+//! key strings through the real keymap (`press(&mut s, &km, "r orders-consumer <enter>")`), on small hand-built
+//! data. Direct `Msg::Action` tests remain where the key does not matter.
+
+use super::*;
+use crate::fixture::{Fixture, incident};
+use crate::keymap::Keymap;
+use crate::model::{EventKind, RedriveStatus, RedriveTask};
+use crate::operation::{OpPhase, OpUpdate, RebootCall};
+
+fn keymap() -> Keymap {
+    Keymap::defaults().expect("default keymap")
+}
+
+/// Presses `keys` (see `keymap::parse_keys`) through the default keymap; the effects of all of them.
+fn press(s: &mut State, keys: &str) -> Vec<Effect> {
+    s.press_keys(&keymap(), keys).expect("key string")
+}
+
+fn plan(state: &State) -> &PlanPopup {
+    match &state.ui.popup {
+        Some(Popup::Plan(p)) => p,
+        other => panic!("expected a plan popup, got {other:?}"),
+    }
+}
+
+fn notice(state: &State) -> String {
+    state.notice.as_ref().and_then(Notice::text).unwrap_or_default().to_string()
+}
+
+fn live() -> State {
+    incident().state(false)
+}
+
+#[test]
+fn rollback_lifecycle() {
+    let mut s = live();
+    press(&mut s, "r");
+    let p = plan(&s);
+    assert_eq!(
+        p.plan.op,
+        Op::Rollback { function: "orders-consumer".into(), alias: "live".into(), from: "42".into(), to: "41".into() }
+    );
+    assert!(p.plan.op.api_call().starts_with("lambda:UpdateAlias orders-consumer live 42 → 41"));
+    assert!(p.blocked.is_none());
+
+    // A mismatch does nothing on Enter: the popup and the typed text stay.
+    assert!(press(&mut s, "orders-consumr <enter>").is_empty());
+    assert_eq!(plan(&s).typed, "orders-consumr");
+    let effects = press(&mut s, "<backspace> <backspace> mer <enter>");
+    let [Effect::Execute { id, op }] = effects.as_slice() else { panic!("expected one Execute, got {effects:?}") };
+    assert_eq!(op.target(), "orders-consumer");
+    assert!(s.ui.popup.is_none());
+    assert_eq!(s.operations[0].phase, OpPhase::Executing);
+
+    // One operation per target: a second rollback is refused while the first runs.
+    press(&mut s, "r");
+    assert!(s.ui.popup.is_none(), "no second plan while one runs");
+    assert!(notice(&s).contains("one operation per target"), "{:?}", s.notice);
+    assert!(matches!(s.notice, Some(Notice::Problem(_))));
+
+    s.update(Msg::Op(OpUpdate { id: *id, phase: OpPhase::Verifying, message: "alias moved".into(), at: s.now }));
+    assert_eq!(s.operations[0].phase, OpPhase::Verifying);
+    s.update(Msg::Op(OpUpdate {
+        id: *id,
+        phase: OpPhase::Succeeded,
+        message: "GetAlias: live → 41".into(),
+        at: s.now,
+    }));
+    assert_eq!(s.operations[0].phase, OpPhase::Succeeded);
+    let ops: Vec<_> =
+        s.data.timeline.iter().filter(|e| e.kind == EventKind::Operation).map(|e| e.text.as_str()).collect();
+    assert!(ops.iter().any(|t| t.contains("confirmed by alice")), "{ops:?}");
+    assert!(ops.iter().any(|t| t.contains("succeeded")), "{ops:?}");
+}
+
+#[test]
+fn cancel_closes_a_plan_without_effects_and_ctrl_u_clears_the_field() {
+    let mut s = live();
+    press(&mut s, "b core-db-1 <ctrl-u>");
+    assert_eq!(plan(&s).typed, "", "ctrl-u clears");
+    assert!(press(&mut s, "core-db-1 <esc>").is_empty());
+    assert!(s.ui.popup.is_none());
+    assert!(s.operations.is_empty());
+    assert!(notice(&s).contains("nothing was called"));
+    // ctrl-c cancels a plan too (it is not a kill in raw mode).
+    press(&mut s, "b <ctrl-c>");
+    assert!(s.ui.popup.is_none());
+}
+
+#[test]
+fn keys_that_would_act_on_the_dashboard_type_into_a_plan() {
+    let mut s = live();
+    // `q` quits and `r` rolls back on the dashboard; in a plan they are letters of the name.
+    press(&mut s, "b qr");
+    assert_eq!(plan(&s).typed, "qr");
+    assert!(!s.quit);
+}
+
+#[test]
+fn failed_operation_is_shown_and_releases_the_target() {
+    let mut s = live();
+    let effects = press(&mut s, "r orders-consumer <enter>");
+    let Some(Effect::Execute { id, .. }) = effects.first() else { panic!("{effects:?}") };
+    s.update(Msg::Op(OpUpdate {
+        id: *id,
+        phase: OpPhase::Failed,
+        message: "conflict: someone else moved it".into(),
+        at: s.now,
+    }));
+    assert!(notice(&s).contains("failed"));
+    assert!(matches!(s.notice, Some(Notice::Problem(_))));
+    press(&mut s, "r");
+    assert!(matches!(s.ui.popup, Some(Popup::Plan(_))), "a failed operation no longer locks its target");
+}
+
+#[test]
+fn reboot_targets_the_selected_instance_and_warns_about_the_writer() {
+    let mut s = live();
+    press(&mut s, "b");
+    let p = plan(&s);
+    assert_eq!(
+        p.plan.op,
+        Op::Reboot {
+            cluster: "core-db".into(),
+            instance: "core-db-1".into(),
+            writer: true,
+            call: RebootCall::Instance
+        }
+    );
+    assert!(p.plan.warnings.iter().any(|w| w.contains("WRITER")), "{:?}", p.plan.warnings);
+
+    // Select the reader in the Database pane, then act from another pane: the key follows that pane's selection.
+    press(&mut s, "<esc>");
+    s.ui.focus = PaneId::Database;
+    press(&mut s, "j");
+    s.ui.focus = PaneId::Timeline;
+    press(&mut s, "b");
+    assert_eq!(plan(&s).plan.op.target(), "core-db-2");
+    assert!(press(&mut s, "core-db-2").is_empty());
+    let effects = press(&mut s, "<enter>");
+    assert!(matches!(effects.as_slice(), [Effect::Execute { op: Op::Reboot { writer: false, .. }, .. }]));
+}
+
+#[test]
+fn an_instance_that_is_not_available_cannot_be_rebooted() {
+    let mut fixture = incident();
+    fixture.observations.push(Observation::Cluster(crate::model::ClusterStatus {
+        id: "core-db".into(),
+        engine: "aurora-postgresql".into(),
+        kind: crate::model::ClusterKind::Aurora,
+        status: crate::model::DbStatus::Available,
+        members: vec![crate::model::InstanceStatus {
+            id: "core-db-1".into(),
+            role: crate::model::Role::Writer,
+            status: crate::model::DbStatus::Rebooting,
+        }],
+    }));
+    let mut s = fixture.state(false);
+    press(&mut s, "b");
+    assert!(s.ui.popup.is_none());
+    assert_eq!(notice(&s), "core-db-1 is rebooting; wait until it is available");
+}
+
+#[test]
+fn reboot_and_failover_of_one_cluster_exclude_each_other() {
+    let mut s = live();
+    assert_eq!(press(&mut s, "b core-db-1 <enter>").len(), 1);
+    press(&mut s, "f");
+    assert!(s.ui.popup.is_none());
+    assert!(notice(&s).contains("core-db"));
+}
+
+#[test]
+fn failover_promotes_the_reader() {
+    let mut s = live();
+    let effects = press(&mut s, "f core-db <enter>");
+    assert_eq!(
+        effects,
+        vec![Effect::Execute {
+            id: 1,
+            op: Op::Failover { cluster: "core-db".into(), target: Some("core-db-2".into()) }
+        }]
+    );
+}
+
+#[test]
+fn redrive_warns_during_overload_and_rate_is_adjustable() {
+    let mut s = live();
+    press(&mut s, "d");
+    let p = plan(&s);
+    assert!(p.plan.warnings[0].contains("still above its age threshold"), "{:?}", p.plan.warnings);
+    assert!(p.plan.warnings.iter().any(|w| w.contains("new message IDs")));
+    assert!(p.plan.warnings.iter().any(|w| w.contains("alarms still firing: core-db CPU > 70 %")));
+    assert!(p.plan.op.api_call().contains("MaxNumberOfMessagesPerSecond=10"));
+    assert!(p.plan.expected[0].contains("about 2m00s"), "1,200 at 10/s: {:?}", p.plan.expected);
+    press(&mut s, "<up>");
+    assert!(plan(&s).plan.op.api_call().contains("MaxNumberOfMessagesPerSecond=50"), "{}", plan(&s).plan.op.api_call());
+    let effects = press(&mut s, "orders-dlq <enter>");
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Execute { op: Op::Redrive { rate: Some(50), destination: None, .. }, .. }]
+        ),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn redrive_goes_back_to_the_sources_unless_a_destination_is_chosen() {
+    let mut s = live();
+    press(&mut s, "d");
+    let call = plan(&s).plan.op.api_call();
+    assert!(call.contains("no DestinationArn: each message returns to its source queue"), "{call}");
+    press(&mut s, "<right>");
+    let p = plan(&s);
+    assert!(p.plan.op.api_call().contains("DestinationArn=orders"), "{}", p.plan.op.api_call());
+    assert!(p.plan.expected[0].contains("move to orders"), "{:?}", p.plan.expected);
+    assert!(p.typed.is_empty(), "arrows choose, they do not type");
+    press(&mut s, "<right>");
+    assert!(plan(&s).plan.op.api_call().contains("no DestinationArn"), "→ wraps round to the sources");
+    let effects = press(&mut s, "<left> orders-dlq <enter>");
+    assert!(
+        matches!(
+            effects.as_slice(),
+            [Effect::Execute { op: Op::Redrive { destination: Some(d), .. }, .. }] if d == "orders"
+        ),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn plans_that_cannot_apply_say_why_instead_of_opening() {
+    // No previous version, an empty DLQ, no redrive to cancel.
+    let mut s = Fixture::new()
+        .queue("orders", Some("orders-consumer"), Some("orders-dlq"))
+        .dlq("orders-dlq", "orders", 0)
+        .function("orders-consumer", "live", "41", None)
+        .state(false);
+    for (keys, expect) in [("r", "no known previous version"), ("d", "is empty"), ("x", "no running redrive")] {
+        let effects = press(&mut s, keys);
+        assert!(effects.is_empty());
+        assert!(s.ui.popup.is_none(), "{keys} opened a popup");
+        assert!(notice(&s).contains(expect), "{keys}: {:?}", s.notice);
+    }
+}
+
+fn with_running_redrive(read_only: bool) -> State {
+    let mut s = incident().state(read_only);
+    let task = RedriveTask {
+        handle: "task-1".into(),
+        dlq: "orders-dlq".into(),
+        destination: "orders".into(),
+        rate_per_second: Some(1),
+        moved: 10,
+        to_move: 1200,
+        status: RedriveStatus::Running,
+        started_at: s.now,
+    };
+    s.update(Msg::Telemetry { feed: crate::model::Feed::Fast, result: Ok(vec![Observation::Redrive(task)]) });
+    s
+}
+
+#[test]
+fn cancel_redrive_needs_a_running_task_and_targets_it() {
+    let mut s = with_running_redrive(false);
+    press(&mut s, "d");
+    assert!(notice(&s).contains("already has a running redrive"), "{:?}", s.notice);
+    let effects = press(&mut s, "x orders-dlq <enter>");
+    assert!(
+        matches!(effects.as_slice(), [Effect::Execute { op: Op::CancelRedrive { task, .. }, .. }] if task == "task-1"),
+        "{effects:?}"
+    );
+}
+
+#[test]
+fn read_only_previews_every_operation_and_never_executes() {
+    let mut s = with_running_redrive(true);
+    let km = keymap();
+    for &action in Action::ALL.iter().filter(|a| a.is_mutating()) {
+        let key = km.hint(crate::action::Mode::Dashboard, action).expect("bound").to_string();
+        press(&mut s, &key);
+        let Some(Popup::Plan(p)) = s.ui.popup.clone() else {
+            // Redrive is refused because a task runs; that is a refusal, not a preview, and executes nothing.
+            assert_eq!(action, Action::Redrive, "{action:?}: {:?}", s.notice);
+            continue;
+        };
+        assert!(p.blocked.as_deref().unwrap_or_default().starts_with("read-only: this would call"), "{:?}", p.blocked);
+        let effects = press(&mut s, &format!("{} <enter>", p.plan.op.target()));
+        assert!(effects.iter().all(|e| !matches!(e, Effect::Execute { .. })), "{action:?} executed: {effects:?}");
+        press(&mut s, "<esc>");
+    }
+    assert!(s.operations.is_empty());
+}
+
+#[test]
+fn a_journal_that_cannot_be_written_blocks_operations() {
+    let mut s = live();
+    s.journal_error = Some("journal /nope: permission denied".into());
+    let effects = press(&mut s, "r orders-consumer <enter>");
+    assert!(effects.is_empty());
+    assert!(plan(&s).blocked.as_deref().unwrap_or_default().contains("operations disabled"));
+}
+
+#[test]
+fn notes_are_allowed_in_read_only_and_go_to_the_timeline() {
+    let mut s = incident().state(true);
+    // `q` and `r` type into the note: in text mode only named keys act.
+    let effects = press(&mut s, "n quiet <space> retry <enter>");
+    assert_eq!(effects, vec![Effect::JournalNote { text: "quiet retry".into() }]);
+    let last = s.data.timeline.last().expect("note");
+    assert_eq!((last.kind, last.actor.as_deref()), (EventKind::Note, Some("alice")));
+    assert!(!s.quit);
+}
+
+#[test]
+fn quit_asks_while_an_operation_runs() {
+    let mut s = live();
+    press(&mut s, "q");
+    assert!(s.quit, "nothing running: quit at once");
+
+    let mut s = live();
+    press(&mut s, "r orders-consumer <enter> q");
+    assert!(!s.quit);
+    assert_eq!(s.ui.popup, Some(Popup::QuitConfirm));
+    assert_eq!(s.key_mode(), crate::action::Mode::Confirm);
+    press(&mut s, "x");
+    assert_eq!(s.ui.popup, Some(Popup::QuitConfirm), "other keys leave the question open");
+    press(&mut s, "n");
+    assert!(!s.quit && s.ui.popup.is_none());
+    press(&mut s, "q y");
+    assert!(s.quit);
+}
+
+#[test]
+fn ctrl_c_on_the_dashboard_says_how_to_quit() {
+    let mut s = live();
+    press(&mut s, "<ctrl-c>");
+    assert!(!s.quit);
+    assert_eq!(s.notice, Some(Notice::HowToQuit));
+}
+
+#[test]
+fn filter_narrows_rows_and_operation_targets() {
+    let mut s = live();
+    press(&mut s, "/ db-2");
+    assert_eq!(s.ui.filter, "db-2", "the filter applies as it is typed");
+    press(&mut s, "<enter>");
+    assert_eq!(s.ui.filter, "db-2");
+    assert_eq!(s.rows().instances().len(), 1);
+    press(&mut s, "b");
+    assert_eq!(plan(&s).plan.op.target(), "core-db-2");
+    press(&mut s, "<esc> / <esc>");
+    assert_eq!(s.ui.filter, "", "cancelling the filter clears it");
+}
+
+#[test]
+fn focus_selection_and_detail() {
+    let mut s = live();
+    assert_eq!(s.ui.focus, PaneId::Alarms);
+    press(&mut s, "<shift-tab>");
+    assert_eq!(s.ui.focus, PaneId::Timeline);
+    press(&mut s, "<tab> <tab>");
+    assert_eq!(s.ui.focus, PaneId::Queues);
+    press(&mut s, "<enter>");
+    assert_eq!(s.ui.popup, Some(Popup::Detail(DetailTarget::Queue("orders".into()))));
+    press(&mut s, "<esc>");
+    assert!(s.ui.popup.is_none());
+    s.ui.focus = PaneId::Database;
+    press(&mut s, "j j j");
+    assert_eq!(s.ui.selected(PaneId::Database), 1, "selection stops at the last row");
+}
+
+#[test]
+fn help_scrolls_and_closes_with_its_own_key() {
+    let mut s = live();
+    press(&mut s, "? j j k");
+    assert_eq!(s.ui.popup, Some(Popup::Help { offset: 1 }));
+    press(&mut s, "?");
+    assert!(s.ui.popup.is_none());
+}
+
+#[test]
+fn redraws_only_when_something_changed() {
+    let mut s = live();
+    s.take_dirty();
+    let now = s.now;
+    s.update(Msg::Tick(now));
+    assert!(!s.take_dirty(), "the same second is not a change");
+    s.update(Msg::Tick(now + chrono::Duration::seconds(1)));
+    assert!(s.take_dirty(), "the visible clock moved");
+}
+
+#[test]
+fn rolling_back_a_rollback_warns_that_it_rolls_forward() {
+    let mut s = Fixture::new().function("orders-consumer", "live", "41", Some("42")).state(false);
+    s.update(Msg::Action(Action::Rollback));
+    let p = plan(&s);
+    assert_eq!(
+        p.plan.op,
+        Op::Rollback { function: "orders-consumer".into(), alias: "live".into(), from: "41".into(), to: "42".into() }
+    );
+    assert!(p.plan.warnings[0].contains("NEWER"), "{:?}", p.plan.warnings);
+}
+
+#[test]
+fn operation_events_use_the_operators_clock() {
+    let mut s = live();
+    let effects = press(&mut s, "r orders-consumer <enter>");
+    let Some(Effect::Execute { id, .. }) = effects.first() else { panic!("{effects:?}") };
+    let later = s.now + chrono::Duration::seconds(20);
+    s.update(Msg::Op(OpUpdate { id: *id, phase: OpPhase::Succeeded, message: "ok".into(), at: later }));
+    assert_eq!(s.data.timeline.last().map(|e| e.at), Some(later));
+}
+
+#[test]
+fn every_mutating_action_opens_the_plan_of_its_operation() {
+    let s = with_running_redrive(false);
+    for &action in Action::ALL.iter().filter(|a| a.is_mutating()) {
+        if let Ok(plan) = s.plan_for(action) {
+            assert_eq!(plan.op.name(), action.name(), "the journal names the operation as the keymap does");
+        }
+    }
+}
+
+#[test]
+fn a_plan_says_nothing_about_keys() {
+    // Which key does what is the screen's to say, from the keymap: a plan's sentences never name one.
+    let s = with_running_redrive(false);
+    let mut plans = vec![s.plan_for(Action::CancelRedrive).expect("cancel")];
+    let s = live();
+    for action in [Action::Rollback, Action::Reboot, Action::Failover, Action::Redrive] {
+        plans.push(s.plan_for(action).expect("plan"));
+    }
+    let km = keymap();
+    for plan in plans {
+        for line in plan.current.iter().chain(&plan.expected).chain(&plan.warnings) {
+            for word in line.split(|c: char| c.is_whitespace() || c == ',' || c == ';').filter(|w| w.len() == 1) {
+                let bound = crate::action::Mode::ALL
+                    .iter()
+                    .any(|m| crate::keymap::Key::parse(word).is_ok_and(|k| km.action(*m, k).is_some()));
+                assert!(!bound, "`{word}` in {line:?} looks like a key");
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+//! Focus, selection, filter and popups: the parts of the state that only the screen cares about.
+
+use crate::operation::Plan;
+
+/// The panes, in tab order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PaneId {
+    /// CloudWatch alarms.
+    Alarms,
+    /// Source queues.
+    Queues,
+    /// Dead-letter queues.
+    Dlqs,
+    /// Database clusters and instances.
+    Database,
+    /// Function aliases and their versions.
+    Deploys,
+    /// The timeline.
+    Timeline,
+}
+
+impl PaneId {
+    /// Tab order.
+    pub const ALL: [PaneId; 6] =
+        [PaneId::Alarms, PaneId::Queues, PaneId::Dlqs, PaneId::Database, PaneId::Deploys, PaneId::Timeline];
+
+    /// Position in `ALL`, for per-pane arrays.
+    pub fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The pane's title.
+    pub fn title(self) -> &'static str {
+        match self {
+            PaneId::Alarms => "Alarms",
+            PaneId::Queues => "Queues",
+            PaneId::Dlqs => "Dead-letter queues",
+            PaneId::Database => "Database",
+            PaneId::Deploys => "Deploys",
+            PaneId::Timeline => "Timeline",
+        }
+    }
+}
+
+/// The resource a detail view shows, by name so it survives rows reordering.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum DetailTarget {
+    /// An alarm, by name.
+    Alarm(String),
+    /// A source queue, by name.
+    Queue(String),
+    /// A dead-letter queue, by name.
+    Dlq(String),
+    /// A DB instance of a cluster.
+    Instance {
+        /// The cluster's identifier.
+        cluster: String,
+        /// The instance's identifier.
+        instance: String,
+    },
+    /// A function, by name.
+    Function(String),
+    /// A timeline entry, by its row (newest first, after the filter).
+    Event(usize),
+}
+
+/// Redrive rates the plan offers (messages per second); the rate keys choose. `None` lets SQS pick.
+pub const REDRIVE_RATES: [Option<u32>; 7] = [Some(1), Some(5), Some(10), Some(50), Some(100), Some(500), None];
+/// The rate a redrive plan opens with: 10 msg/s.
+pub const DEFAULT_REDRIVE_RATE_INDEX: usize = 2;
+
+/// An open plan: the operation it would start, and the confirmation being typed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PlanPopup {
+    /// The plan.
+    pub plan: Plan,
+    /// What the operator has typed to confirm.
+    pub typed: String,
+    /// Why this plan cannot be confirmed (read-only, no journal); shown instead of the input.
+    pub blocked: Option<String>,
+    /// Redrive only: the chosen rate, an index into `REDRIVE_RATES`.
+    pub rate_index: usize,
+    /// Redrive only: 0 sends messages back to their source queues, n to the n-th queue in the queue pane.
+    pub destination_index: usize,
+}
+
+impl PlanPopup {
+    /// Whether submitting would run it: not blocked, and the typed text is exactly the target's name.
+    pub fn confirmable(&self) -> bool {
+        self.blocked.is_none() && self.typed == self.plan.op.target()
+    }
+}
+
+/// What is drawn over the panes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Popup {
+    /// Every mode's keys, scrolled down `offset` lines.
+    Help {
+        /// Lines scrolled past.
+        offset: usize,
+    },
+    /// Onsets and their suspected changes.
+    Changes,
+    /// An operation's plan and its confirmation.
+    Plan(Box<PlanPopup>),
+    /// A note being typed.
+    Note(String),
+    /// The filter being typed (it applies as it is typed).
+    Filter(String),
+    /// One resource's detail view.
+    Detail(DetailTarget),
+    /// "Quit while an operation is in progress?"
+    QuitConfirm,
+}
+
+/// Focus, selection, filter and the open popup.
+#[derive(Debug, Clone, PartialEq)]
+pub struct UiState {
+    /// The pane keys navigate.
+    pub focus: PaneId,
+    /// Each pane's selected row, indexed by `PaneId::index`.
+    pub selection: [usize; PaneId::ALL.len()],
+    /// The filter in force; empty shows everything.
+    pub filter: String,
+    /// The open popup.
+    pub popup: Option<Popup>,
+}
+
+impl Default for UiState {
+    fn default() -> Self {
+        Self { focus: PaneId::Alarms, selection: [0; PaneId::ALL.len()], filter: String::new(), popup: None }
+    }
+}
+
+impl UiState {
+    /// `pane`'s selected row.
+    pub fn selected(&self, pane: PaneId) -> usize {
+        self.selection[pane.index()]
+    }
+
+    /// Whether `name` passes the filter (case-insensitive substring).
+    pub fn matches(&self, name: &str) -> bool {
+        self.filter.is_empty() || name.to_lowercase().contains(&self.filter.to_lowercase())
+    }
+}

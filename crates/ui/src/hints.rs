@@ -1,0 +1,130 @@
+//! Key hints, read from the active keymap: a screen names the action and what it does there, and the key comes
+//! from the keymap, so a hint can never name a key that does something else (or nothing). Keys are drawn in the
+//! key style, which is how tests find every hint on a rendered screen.
+
+use ratatui_core::text::Span;
+use warroom_core::action::{Action, Mode};
+use warroom_core::keymap::Keymap;
+
+use crate::theme;
+
+/// One hint: the key bound to `action` in `mode`, and what it does on this screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Hint {
+    /// The mode the key is read in (a plan popup can hint at a dashboard key for later).
+    pub mode: Mode,
+    /// The action the key is bound to.
+    pub action: Action,
+    /// What it does here, after the key: "runs it", "cancels".
+    pub label: &'static str,
+}
+
+impl Hint {
+    /// A hint for `action` in `mode`.
+    pub const fn new(mode: Mode, action: Action, label: &'static str) -> Hint {
+        Hint { mode, action, label }
+    }
+}
+
+/// "key label" for each hint whose action has a key, the key in the key style and the label in `label_style`,
+/// two spaces apart. A hint whose action is unbound is left out rather than shown with a wrong key.
+pub fn spans(keymap: &Keymap, hints: &[Hint], label_style: ratatui_core::style::Style) -> Vec<Span<'static>> {
+    let mut out = Vec::new();
+    for hint in hints {
+        let Some(key) = keymap.hint(hint.mode, hint.action) else { continue };
+        if !out.is_empty() {
+            out.push(Span::styled("  ", label_style));
+        }
+        out.push(Span::styled(key.to_string(), theme::key()));
+        out.push(Span::styled(format!(" {}", hint.label), label_style));
+    }
+    out
+}
+
+/// What the dashboard's footer offers.
+pub const DASHBOARD: [Hint; 10] = [
+    Hint::new(Mode::Dashboard, Action::Help, "help"),
+    Hint::new(Mode::Dashboard, Action::FocusNext, "pane"),
+    Hint::new(Mode::Dashboard, Action::OpenDetail, "detail"),
+    Hint::new(Mode::Dashboard, Action::Rollback, "rollback"),
+    Hint::new(Mode::Dashboard, Action::Reboot, "reboot"),
+    Hint::new(Mode::Dashboard, Action::Failover, "failover"),
+    Hint::new(Mode::Dashboard, Action::Redrive, "redrive"),
+    Hint::new(Mode::Dashboard, Action::AddNote, "note"),
+    Hint::new(Mode::Dashboard, Action::Filter, "filter"),
+    Hint::new(Mode::Dashboard, Action::Quit, "quit"),
+];
+
+/// While the filter is typed.
+pub const FILTER: [Hint; 2] =
+    [Hint::new(Mode::Text, Action::Submit, "keeps it"), Hint::new(Mode::Text, Action::Cancel, "clears it")];
+
+/// While a note is typed.
+pub const NOTE: [Hint; 2] =
+    [Hint::new(Mode::Text, Action::Submit, "saves"), Hint::new(Mode::Text, Action::Cancel, "cancels")];
+
+/// A plan that can be confirmed.
+pub const PLAN: [Hint; 2] =
+    [Hint::new(Mode::Plan, Action::Submit, "runs it"), Hint::new(Mode::Plan, Action::Cancel, "cancels")];
+
+/// A plan whose typed name matches.
+pub const PLAN_READY: [Hint; 1] = [Hint::new(Mode::Plan, Action::Submit, "runs it")];
+
+/// A plan that cannot be confirmed (read-only, no journal).
+pub const PLAN_BLOCKED: [Hint; 1] = [Hint::new(Mode::Plan, Action::Cancel, "closes")];
+
+/// A redrive plan's rate.
+pub const REDRIVE_RATE: [Hint; 2] =
+    [Hint::new(Mode::Plan, Action::RateUp, "faster"), Hint::new(Mode::Plan, Action::RateDown, "slower")];
+
+/// A redrive plan's destination.
+pub const REDRIVE_DESTINATION: [Hint; 2] = [
+    Hint::new(Mode::Plan, Action::NextDestination, "next"),
+    Hint::new(Mode::Plan, Action::PreviousDestination, "previous"),
+];
+
+/// How to stop a redrive once it runs.
+pub const REDRIVE_CANCEL: [Hint; 1] =
+    [Hint::new(Mode::Dashboard, Action::CancelRedrive, "on the DLQ cancels it while it runs")];
+
+/// The quit question.
+pub const QUIT: [Hint; 2] =
+    [Hint::new(Mode::Confirm, Action::Yes, "quits anyway"), Hint::new(Mode::Confirm, Action::No, "stays")];
+
+/// A view over the panes (help, changes).
+pub const VIEW: [Hint; 1] = [Hint::new(Mode::Dashboard, Action::Close, "closes")];
+
+/// The detail view, which follows the selection.
+pub const DETAIL: [Hint; 3] = [
+    Hint::new(Mode::Dashboard, Action::SelectNext, "next"),
+    Hint::new(Mode::Dashboard, Action::SelectPrev, "previous"),
+    Hint::new(Mode::Dashboard, Action::Close, "closes"),
+];
+
+/// The help overlay, which scrolls.
+pub const HELP: [Hint; 3] = [
+    Hint::new(Mode::Dashboard, Action::SelectNext, "down"),
+    Hint::new(Mode::Dashboard, Action::SelectPrev, "up"),
+    Hint::new(Mode::Dashboard, Action::Close, "closes"),
+];
+
+/// ctrl-c on the dashboard.
+pub const HOW_TO_QUIT: [Hint; 1] = [Hint::new(Mode::Dashboard, Action::Quit, "quits")];
+
+/// Every hint list a screen can show, for the test that checks them against each shipped keymap.
+pub const ALL: [&[Hint]; 14] = [
+    &DASHBOARD,
+    &FILTER,
+    &NOTE,
+    &PLAN,
+    &PLAN_READY,
+    &PLAN_BLOCKED,
+    &REDRIVE_RATE,
+    &REDRIVE_DESTINATION,
+    &REDRIVE_CANCEL,
+    &QUIT,
+    &VIEW,
+    &DETAIL,
+    &HELP,
+    &HOW_TO_QUIT,
+];

@@ -1,0 +1,79 @@
+//! The bottom line: the filter being typed, the latest notice, operations in progress, a failing call, or key
+//! hints — every key named here comes from the active keymap.
+
+use ratatui_core::layout::Rect;
+use ratatui_core::terminal::Frame;
+use ratatui_core::text::{Line, Span};
+use ratatui_widgets::paragraph::Paragraph;
+use warroom_core::keymap::Keymap;
+use warroom_core::state::{Notice, Popup, State};
+
+use crate::hints;
+use crate::text::{sanitize, width};
+use crate::theme;
+
+/// Draws the footer line into `area`.
+pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
+    let room = area.width as usize;
+    let line = if let Some(Popup::Filter(text)) = &state.ui.popup {
+        let mut spans = vec![
+            Span::styled("filter: ", theme::bold()),
+            Span::raw(sanitize(text, room.saturating_sub(40).max(10))),
+            Span::styled("█  ", theme::dim()),
+        ];
+        spans.extend(hints::spans(keymap, &hints::FILTER, theme::dim()));
+        Line::from(spans)
+    } else if let Some(notice) = &state.notice {
+        match notice {
+            Notice::Info(text) => Line::from(Span::styled(sanitize(text, room), theme::warn())),
+            Notice::Problem(text) => Line::from(Span::styled(sanitize(text, room), theme::alarm())),
+            Notice::HowToQuit => {
+                let mut spans = vec![Span::styled("ctrl-c does not quit here: ", theme::warn())];
+                spans.extend(hints::spans(keymap, &hints::HOW_TO_QUIT, theme::warn()));
+                Line::from(spans)
+            }
+        }
+    } else if let Some(op) = state.operations.iter().rev().find(|o| o.phase.in_progress()) {
+        Line::from(Span::styled(
+            sanitize(&format!("{} · {} · {}", op.op.summary(), op.phase.label(), op.message), room),
+            theme::warn(),
+        ))
+    } else if let Some(problem) = state.problems().next() {
+        Line::from(Span::styled(sanitize(&problem.problem.to_string(), room), theme::warn()))
+    } else {
+        dashboard_hints(state, keymap, room)
+    };
+    frame.render_widget(Paragraph::new(line), area);
+}
+
+/// The dashboard's hints, as many as fit whole, after the read-only badge and the filter in force.
+fn dashboard_hints(state: &State, keymap: &Keymap, room: usize) -> Line<'static> {
+    let mut spans = Vec::new();
+    if state.session.read_only {
+        spans.push(Span::styled("READ-ONLY: operations open a preview only · ", theme::dim()));
+    }
+    if !state.ui.filter.is_empty() {
+        spans.push(Span::styled(format!("filter \"{}\"  ", sanitize(&state.ui.filter, 20)), theme::dim()));
+    }
+    let mut used: usize = spans.iter().map(|s| width(&s.content)).sum();
+    let mut first = true;
+    // Hint by hint, so a narrow terminal drops the last hints whole instead of cutting a key in half.
+    for hint in &hints::DASHBOARD {
+        let one = hints::spans(keymap, std::slice::from_ref(hint), theme::dim());
+        if one.is_empty() {
+            continue;
+        }
+        let gap = if first { 0 } else { 2 };
+        let cost = gap + one.iter().map(|s| width(&s.content)).sum::<usize>();
+        if used + cost > room {
+            break;
+        }
+        if !first {
+            spans.push(Span::styled("  ", theme::dim()));
+        }
+        spans.extend(one);
+        used += cost;
+        first = false;
+    }
+    Line::from(spans)
+}

@@ -1,0 +1,93 @@
+//! Mode badges, where the data comes from, who is operating, the clock and data freshness.
+
+use ratatui_core::layout::Rect;
+use ratatui_core::style::Style;
+use ratatui_core::terminal::Frame;
+use ratatui_core::text::{Line, Span};
+use ratatui_widgets::paragraph::Paragraph;
+
+use crate::text::sanitize;
+use crate::theme;
+use warroom_core::model::Feed;
+use warroom_core::model::{SessionKind, WarRoomStatus};
+use warroom_core::state::State;
+use warroom_core::text::compact_duration;
+
+pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    let mut spans = vec![Span::styled(" WARROOM ", theme::header()), Span::raw(" ")];
+    let (badge, style) = if state.session.kind == SessionKind::Live {
+        ("LIVE", Style::new().fg(ratatui_core::style::Color::Black).bg(theme::OK))
+    } else {
+        ("DEMO", Style::new().fg(ratatui_core::style::Color::Black).bg(theme::WARN))
+    };
+    spans.push(Span::styled(format!(" {badge} "), style));
+    if state.session.read_only {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(
+            " READ-ONLY ",
+            Style::new().fg(ratatui_core::style::Color::White).bg(ratatui_core::style::Color::Blue),
+        ));
+    }
+    // Most urgent first: on a narrow terminal the end of the line is what gets cut.
+    let alarms = state.data.alarm_count();
+    if alarms > 0 {
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(
+            format!(" {alarms} ALARM{} ", if alarms == 1 { "" } else { "S" }),
+            Style::new().fg(ratatui_core::style::Color::White).bg(theme::ALARM),
+        ));
+    }
+    // A lost war room is urgent (others no longer see what you do): a badge up front, not text at the end.
+    if let Some(WarRoomStatus::Disconnected { queued, .. }) = state.war_room.summary() {
+        let queued = if queued > 0 { format!(" ({queued} queued)") } else { String::new() };
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(
+            format!(" war room disconnected{queued} "),
+            Style::new().fg(ratatui_core::style::Color::White).bg(theme::ALARM),
+        ));
+    }
+    // Freshness before the clock and the account: "10 calls failing" matters more than which region, and at
+    // 80 columns with badges up front the account is what gets cut instead.
+    spans.push(Span::raw("  "));
+    spans.push(freshness(state));
+    spans.push(Span::styled(format!("  {} UTC", state.now.format("%H:%M:%S")), theme::bold()));
+    let location = match &state.data.identity {
+        Some(id) => format!("{} · {}", id.account, id.region),
+        None => state.location.clone(),
+    };
+    spans.push(Span::raw(format!("  {}", sanitize(&location, 40))));
+    if state.war_room.summary() == Some(WarRoomStatus::Connected) {
+        spans.push(Span::styled("  war room ✓", theme::ok()));
+    }
+    spans.push(Span::styled(format!("  op: {}", sanitize(&state.session.operator, 24)), theme::dim()));
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// "data fresh" when every feed answered within three minutes (of the dashboard clock); the stalest feed and its age (and "error") otherwise.
+fn freshness(state: &State) -> Span<'static> {
+    let mut worst: Option<(Feed, chrono::Duration)> = None;
+    let mut failing = None;
+    for feed in Feed::ALL {
+        let health = &state.feeds[feed.index()];
+        if health.last_error.is_some() {
+            failing = Some(feed);
+        }
+        let age = health.last_ok.map_or(chrono::Duration::MAX, |t| state.now - t);
+        if worst.is_none_or(|(_, w)| age > w) {
+            worst = Some((feed, age));
+        }
+    }
+    let problems: usize = state.feeds.iter().map(|f| f.problems.len()).sum();
+    match (failing, worst) {
+        (None, Some(_)) if problems > 0 => {
+            Span::styled(format!("{problems} call{} failing", if problems == 1 { "" } else { "s" }), theme::warn())
+        }
+        (Some(feed), _) => Span::styled(format!("{} failing", feed.label()), theme::alarm()),
+        (None, Some((_, age))) if age == chrono::Duration::MAX => Span::styled("waiting for data", theme::warn()),
+        (None, Some((feed, age))) if age > chrono::Duration::minutes(3) => {
+            Span::styled(format!("{} stale {}", feed.label(), compact_duration(age)), theme::warn())
+        }
+        (None, Some(_)) => Span::styled("data fresh", theme::dim()),
+        (None, None) => Span::raw(""),
+    }
+}

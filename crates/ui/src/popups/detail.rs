@@ -1,0 +1,207 @@
+//! The detail view: the selected resource with larger charts and the numbers behind them.
+
+use chrono::Duration;
+use ratatui_core::layout::{Constraint, Layout, Rect};
+use ratatui_core::style::Style;
+use ratatui_core::terminal::Frame;
+use ratatui_core::text::{Line, Span};
+use ratatui_widgets::paragraph::{Paragraph, Wrap};
+
+use super::popup_frame;
+use crate::hints;
+use crate::text::sanitize;
+use crate::theme;
+use crate::widgets::{ChartLine, TimeChart, time_chart};
+use warroom_core::incident::verdict::Compared;
+use warroom_core::keymap::Keymap;
+use warroom_core::model::MetricKind;
+use warroom_core::state::{DetailTarget, State};
+
+/// Draws the detail view of `target`: its numbers, then its charts.
+pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap, target: &DetailTarget) {
+    let width = area.width.saturating_sub(4);
+    let height = area.height.saturating_sub(2);
+    let (title, mut facts, charts) = describe(state, target);
+    if let DetailTarget::Queue(name) = target {
+        facts.extend(verdict_facts(state, name));
+    }
+    let bottom = Line::from(hints::spans(keymap, &hints::DETAIL, theme::dim()));
+    let inner = popup_frame(
+        frame,
+        area,
+        (width, height),
+        &sanitize(&title, width.saturating_sub(4) as usize),
+        false,
+        Some(bottom),
+    );
+    let facts_h = (facts.len() as u16 + 1).min(inner.height / 2);
+    let [text, chart_area] = Layout::vertical([Constraint::Length(facts_h), Constraint::Min(0)]).areas(inner);
+    frame.render_widget(Paragraph::new(facts).wrap(Wrap { trim: false }), text);
+    let window = Duration::minutes(if inner.width > 120 { 90 } else { 60 });
+    let markers = crate::widgets::markers(state);
+    if charts.is_empty() {
+        return;
+    }
+    let areas = Layout::vertical(charts.iter().map(|_| Constraint::Ratio(1, charts.len() as u32))).split(chart_area);
+    for ((lines, threshold), area) in charts.iter().zip(areas.iter()) {
+        let chart = TimeChart { now: state.now, window, lines, threshold: *threshold, markers: &markers, y_floor: 1.0 };
+        time_chart(frame, *area, &chart);
+    }
+}
+
+type Charts<'a> = Vec<(Vec<ChartLine<'a>>, Option<f64>)>;
+
+fn line<'a>(state: &'a State, resource: &str, metric: MetricKind, color: ratatui_core::style::Color) -> ChartLine<'a> {
+    ChartLine {
+        label: format!("{resource} {}", metric.label()),
+        series: state.data.series(resource, metric),
+        style: Style::new().fg(color),
+    }
+}
+
+fn fact(label: &str, value: String) -> Line<'static> {
+    Line::from(vec![Span::styled(format!("{label:<18}"), theme::dim()), Span::raw(sanitize(&value, 200))])
+}
+
+/// The numbers behind the queue's traffic-or-throughput verdict: each metric now against the hour before.
+fn verdict_facts(state: &State, queue: &str) -> Vec<Line<'static>> {
+    let Some(v) = state.analysis.verdict(queue) else { return Vec::new() };
+    let start = state.analysis.onsets.first().map_or(String::new(), |(o, _)| o.at.format("%H:%M").to_string());
+    let row = |label: &str, c: Option<Compared>, unit: &str| {
+        let text = c.map_or("–".to_string(), |c| {
+            let change = match (c.percent(), c.ratio()) {
+                (Some(p), Some(r)) if r >= 2.0 => format!("×{r:.1}, {p:+.0} %"),
+                (Some(p), _) => format!("{p:+.0} %"),
+                _ => "no history".to_string(),
+            };
+            format!("{:.0} → {:.0}{unit} ({change})", c.before, c.now)
+        });
+        fact(label, text)
+    };
+    vec![
+        fact("verdict", v.line.clone()),
+        fact("compared with", format!("the hour before {start} (the incident's first onset), now = last 5 min")),
+        row("sent / min", Some(v.sent), ""),
+        row("deleted / min", Some(v.deleted), ""),
+        row("invocations / min", v.invocations, ""),
+        row("p99 duration", v.duration, " ms"),
+    ]
+}
+
+fn latest(state: &State, resource: &str, metric: MetricKind) -> String {
+    state.data.latest(resource, metric).map_or("–".to_string(), |v| format!("{v:.0}"))
+}
+
+fn describe<'a>(state: &'a State, target: &DetailTarget) -> (String, Vec<Line<'static>>, Charts<'a>) {
+    let t = &state.thresholds;
+    match target {
+        DetailTarget::Queue(name) => (
+            format!("queue {name}"),
+            vec![
+                fact(
+                    "age of oldest",
+                    format!("{} s (threshold {:.0} s)", latest(state, name, MetricKind::QueueAge), t.queue_age_seconds),
+                ),
+                fact(
+                    "sent / deleted",
+                    format!(
+                        "{} / {} per min",
+                        latest(state, name, MetricKind::Sent),
+                        latest(state, name, MetricKind::Deleted)
+                    ),
+                ),
+                fact(
+                    "consumer",
+                    state
+                        .data
+                        .queues
+                        .iter()
+                        .find(|q| q.name == *name)
+                        .and_then(|q| q.consumer.clone())
+                        .unwrap_or("–".into()),
+                ),
+            ],
+            vec![
+                (vec![line(state, name, MetricKind::QueueAge, theme::ACCENT)], Some(t.queue_age_seconds)),
+                (
+                    vec![
+                        line(state, name, MetricKind::Sent, theme::WARN),
+                        line(state, name, MetricKind::Deleted, theme::OK),
+                    ],
+                    None,
+                ),
+            ],
+        ),
+        DetailTarget::Dlq(name) => (
+            format!("dead-letter queue {name}"),
+            vec![fact("depth", latest(state, name, MetricKind::DlqDepth))],
+            vec![(vec![line(state, name, MetricKind::DlqDepth, theme::ALARM)], None)],
+        ),
+        DetailTarget::Instance { cluster, instance } => (
+            format!("{cluster} / {instance}"),
+            vec![
+                fact(
+                    "CPU",
+                    format!("{} % (threshold {:.0} %)", latest(state, instance, MetricKind::DbCpu), t.db_cpu_percent),
+                ),
+                fact("connections", latest(state, instance, MetricKind::DbConnections)),
+            ],
+            vec![
+                (vec![line(state, instance, MetricKind::DbCpu, theme::ACCENT)], Some(t.db_cpu_percent)),
+                (vec![line(state, instance, MetricKind::DbConnections, theme::WARN)], None),
+            ],
+        ),
+        DetailTarget::Function(name) => (
+            format!("function {name}"),
+            vec![
+                fact("invocations", format!("{} per min", latest(state, name, MetricKind::Invocations))),
+                fact("errors", format!("{} per min", latest(state, name, MetricKind::Errors))),
+                fact("duration p99", format!("{} ms", latest(state, name, MetricKind::DurationP99))),
+            ],
+            vec![
+                (vec![line(state, name, MetricKind::DurationP99, theme::ACCENT)], None),
+                (
+                    vec![
+                        line(state, name, MetricKind::Invocations, theme::OK),
+                        line(state, name, MetricKind::Errors, theme::ALARM),
+                    ],
+                    None,
+                ),
+            ],
+        ),
+        DetailTarget::Alarm(name) => {
+            let alarm = state.data.alarms.iter().find(|a| a.name == *name);
+            let resource = alarm.map(|a| a.resource.clone()).unwrap_or_default();
+            let facts = alarm.map_or(Vec::new(), |a| {
+                vec![
+                    fact("state", format!("{} since {}", a.state.label(), a.since.format("%H:%M:%S"))),
+                    fact("resource", a.resource.clone()),
+                    fact("reason", a.reason.clone()),
+                ]
+            });
+            let (metric, threshold) = if state.data.series(&resource, MetricKind::QueueAge).is_some() {
+                (MetricKind::QueueAge, t.queue_age_seconds)
+            } else {
+                (MetricKind::DbCpu, t.db_cpu_percent)
+            };
+            (
+                format!("alarm {name}"),
+                facts,
+                vec![(vec![line(state, &resource, metric, theme::ACCENT)], Some(threshold))],
+            )
+        }
+        DetailTarget::Event(index) => {
+            let rows = state.rows().timeline();
+            let facts = rows.get(*index).map_or(Vec::new(), |e| {
+                vec![
+                    fact("time", e.at.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
+                    fact("kind", e.kind.label().to_string()),
+                    fact("resource", e.resource.clone().unwrap_or("–".into())),
+                    fact("by", e.actor.clone().unwrap_or("–".into())),
+                    fact("what", e.text.clone()),
+                ]
+            });
+            ("timeline event".to_string(), facts, Vec::new())
+        }
+    }
+}

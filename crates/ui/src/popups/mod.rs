@@ -1,0 +1,57 @@
+//! One file per popup. Each draws over the dashboard in a cleared, centred box.
+
+mod changes;
+mod detail;
+mod help;
+mod note;
+mod plan;
+mod quit;
+
+use ratatui_core::layout::{Constraint, Flex, Layout, Rect};
+use ratatui_core::terminal::Frame;
+use ratatui_core::text::{Line, Span};
+use ratatui_widgets::{block::Block, clear::Clear};
+
+use super::theme;
+use warroom_core::keymap::Keymap;
+use warroom_core::state::{Popup, State};
+
+/// Draws the open popup, if any, over `area`.
+pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
+    match &state.ui.popup {
+        None | Some(Popup::Filter(_)) => {}
+        Some(Popup::Help { offset }) => help::render(frame, area, keymap, *offset),
+        Some(Popup::Changes) => changes::render(frame, area, state, keymap),
+        Some(Popup::Plan(plan)) => plan::render(frame, area, keymap, plan),
+        Some(Popup::Note(text)) => note::render(frame, area, keymap, text),
+        Some(Popup::Detail(target)) => detail::render(frame, area, state, keymap, target),
+        Some(Popup::QuitConfirm) => quit::render(frame, area, state, keymap),
+    }
+}
+
+/// A centred box `width`×`height` (clamped to the screen), cleared, with a titled border and, when given, key
+/// hints on its bottom border; returns the inside.
+pub fn popup_frame(
+    frame: &mut Frame,
+    area: Rect,
+    size: (u16, u16),
+    title: &str,
+    danger: bool,
+    bottom: Option<Line<'static>>,
+) -> Rect {
+    let (width, height) = size;
+    let [row] = Layout::vertical([Constraint::Length(height.min(area.height))]).flex(Flex::Center).areas(area);
+    let [rect] = Layout::horizontal([Constraint::Length(width.min(area.width))]).flex(Flex::Center).areas(row);
+    frame.render_widget(Clear, rect);
+    let style = if danger { theme::alarm() } else { theme::focused_border() };
+    let mut block = Block::bordered().border_style(style).title(format!(" {title} ")).title_style(style);
+    if let Some(hints) = bottom {
+        let mut spans = vec![Span::raw(" ")];
+        spans.extend(hints.spans);
+        spans.push(Span::raw(" "));
+        block = block.title_bottom(Line::from(spans));
+    }
+    let inner = block.inner(rect);
+    frame.render_widget(block, rect);
+    inner
+}

@@ -1,0 +1,90 @@
+//! Untrusted text made safe and fitted to terminal cells: control characters escaped, widths measured in
+//! display cells (a CJK character or an emoji takes two), names cut where they stay tellable apart.
+
+use unicode_width::UnicodeWidthChar;
+use warroom_core::text::escape_controls;
+
+/// Display width of `s` in terminal cells.
+pub fn width(s: &str) -> usize {
+    s.chars().map(|c| c.width().unwrap_or(0)).sum()
+}
+
+/// The longest start of `s` that fits `max` cells.
+fn head(s: &str, max: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in s.char_indices() {
+        used += c.width().unwrap_or(0);
+        if used > max {
+            return &s[..i];
+        }
+    }
+    s
+}
+
+/// The longest end of `s` that fits `max` cells.
+fn tail(s: &str, max: usize) -> &str {
+    let mut used = 0;
+    for (i, c) in s.char_indices().rev() {
+        used += c.width().unwrap_or(0);
+        if used > max {
+            return &s[i + c.len_utf8()..];
+        }
+    }
+    s
+}
+
+/// Resource names and AWS strings come from outside: control characters are escaped so they cannot move the
+/// cursor or change colours, and the result is cut to `max` cells, ending in `…` when cut.
+pub fn sanitize(s: &str, max: usize) -> String {
+    let s = escape_controls(s);
+    if width(&s) <= max {
+        return s;
+    }
+    if max == 0 {
+        return String::new();
+    }
+    format!("{}…", head(&s, max - 1))
+}
+
+/// A resource name in at most `max` cells: whole when it fits; else its start and its end around `…`, because
+/// names of one service share their start and differ at the end (`payments…db-1` and `payments…db-2`, where
+/// cutting the end would show `payments-db…` for both the writer and the reader).
+pub fn fit_name(name: &str, max: usize) -> String {
+    let name = escape_controls(name);
+    if width(&name) <= max {
+        return name;
+    }
+    if max <= 2 {
+        return sanitize(&name, max);
+    }
+    let room = max - 1;
+    let start = head(&name, room.div_ceil(2));
+    let end = tail(&name, room - width(start));
+    format!("{start}…{end}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sanitizes_control_characters_and_cuts_by_cells() {
+        assert_eq!(sanitize("ok\x1b[31mred", 40), "ok\\u{1b}[31mred");
+        assert_eq!(sanitize("a-very-long-queue-name", 8), "a-very-…");
+        assert_eq!(sanitize("abc", 3), "abc");
+        // Two cells a character: four cells hold one character and the ellipsis.
+        assert_eq!(sanitize("注文キュー", 4), "注…");
+        assert_eq!(width(&sanitize("注文キュー", 4)), 3);
+    }
+
+    #[test]
+    fn names_keep_their_distinguishing_end() {
+        assert_eq!(fit_name("payments-db-1", 20), "payments-db-1");
+        let (writer, reader) = (fit_name("payments-ledger-db-1", 13), fit_name("payments-ledger-db-2", 13));
+        assert_ne!(writer, reader);
+        assert_eq!(writer, "paymen…r-db-1");
+        assert_eq!(width(&writer), 13);
+        assert!(width(&fit_name("支払い台帳データベース", 9)) <= 9);
+        assert_eq!(fit_name("abc", 1), "…");
+    }
+}

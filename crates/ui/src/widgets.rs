@@ -1,0 +1,292 @@
+//! Drawing pieces shared by panes: the pane frame, minute sparklines and time charts, both marking deploys.
+
+use chrono::{DateTime, Duration, Utc};
+use ratatui_core::layout::Rect;
+use ratatui_core::style::Style;
+use ratatui_core::symbols::Marker::Braille;
+use ratatui_core::terminal::Frame;
+use ratatui_core::text::{Line, Span};
+use ratatui_widgets::block::Block;
+use ratatui_widgets::chart::{Axis, Chart, Dataset, GraphType};
+
+use super::theme;
+use warroom_core::model::Feed;
+use warroom_core::model::{ResourceKind, Series, Subject, TimelineEvent};
+use warroom_core::state::{PaneId, State};
+
+/// The bordered block of a pane; the focused pane's border is highlighted. The title carries what the reader
+/// must know before trusting the rows: that discovery was cut short, and that the data is stale and why.
+pub fn pane_block(state: &State, pane: PaneId, extra: &str) -> Block<'static> {
+    let focused = state.ui.focus == pane && state.ui.popup.is_none();
+    let style = if focused { theme::focused_border() } else { theme::dim() };
+    // In the title, not after the rows (with more rows than fit, a last line is never seen), and first, since a
+    // narrow terminal cuts the end of a title.
+    let truncated = resource_kinds(pane).iter().filter_map(|k| state.data.truncated.get(k)).max();
+    let mut notes = Vec::new();
+    if let Some(stale) = staleness(state, pane) {
+        notes.push(Span::styled(stale, theme::warn()));
+    }
+    if let Some(limit) = truncated {
+        notes.push(Span::raw(format!("first {limit} found")));
+    }
+    if !extra.is_empty() {
+        notes.push(Span::raw(extra.to_string()));
+    }
+    let title_style = if focused { style } else { theme::bold() };
+    let mut spans = vec![Span::styled(format!(" {}", pane.title()), title_style)];
+    for note in notes {
+        spans.push(Span::styled(" · ", title_style));
+        spans.push(if note.style == Style::default() { note.style(title_style) } else { note });
+    }
+    spans.push(Span::styled(" ", title_style));
+    Block::bordered().border_style(style).title(Line::from(spans))
+}
+
+/// "stale 2m10s: sqs: timed out" when the data a pane shows stopped arriving: a feed it reads failed its last
+/// poll, or one of the calls behind its rows did. How old the rows are (by the dashboard clock) and the last
+/// error, so nobody acts on numbers that stopped moving.
+pub fn staleness(state: &State, pane: PaneId) -> Option<String> {
+    let failed_feeds = pane_feeds(pane)
+        .iter()
+        .map(|feed| &state.feeds[feed.index()])
+        .filter_map(|health| Some((health.last_error.clone()?, health.last_ok)));
+    let failed_calls = state
+        .feeds
+        .iter()
+        .flat_map(|health| health.problems.iter())
+        .filter(|p| subject_pane(p.problem.subject) == pane)
+        .map(|p| (p.problem.to_string(), p.stale_since));
+    let (error, since) = failed_feeds.chain(failed_calls).min_by_key(|(_, since)| *since)?;
+    let error = crate::text::sanitize(&error, 60);
+    Some(match since {
+        Some(since) => format!("stale {}: {error}", warroom_core::text::compact_duration(state.now - since)),
+        None => format!("no data yet: {error}"),
+    })
+}
+
+/// The pane showing a subject.
+fn subject_pane(subject: Subject) -> PaneId {
+    match subject {
+        Subject::Queues => PaneId::Queues,
+        Subject::DeadLetterQueues => PaneId::Dlqs,
+        Subject::Functions => PaneId::Deploys,
+        Subject::Databases => PaneId::Database,
+        Subject::Alarms => PaneId::Alarms,
+        Subject::Changes => PaneId::Timeline,
+    }
+}
+
+/// The feeds whose data a pane shows.
+fn pane_feeds(pane: PaneId) -> &'static [Feed] {
+    match pane {
+        PaneId::Queues => &[Feed::Fast, Feed::Metrics],
+        PaneId::Dlqs => &[Feed::Fast],
+        PaneId::Database | PaneId::Deploys => &[Feed::Metrics, Feed::Inventory],
+        PaneId::Alarms | PaneId::Timeline => &[Feed::Inventory],
+    }
+}
+
+/// The kinds of resource a pane lists, for what discovery says about them.
+fn resource_kinds(pane: PaneId) -> &'static [ResourceKind] {
+    match pane {
+        PaneId::Queues => &[ResourceKind::Queue],
+        PaneId::Dlqs => &[ResourceKind::Dlq],
+        PaneId::Deploys => &[ResourceKind::Function],
+        PaneId::Database => &[ResourceKind::Cluster, ResourceKind::Instance],
+        PaneId::Alarms | PaneId::Timeline => &[],
+    }
+}
+
+const BARS: [char; 8] = ['▁', '▂', '▃', '▄', '▅', '▆', '▇', '█'];
+
+/// A deploy or change on a chart's time axis; the likely trigger of the incident stands out from the rest.
+#[derive(Debug, Clone, Copy)]
+pub struct Marker<'a> {
+    pub event: &'a TimelineEvent,
+    pub suspect: bool,
+}
+
+impl Marker<'_> {
+    fn colour(&self) -> ratatui_core::style::Color {
+        if self.suspect { theme::SUSPECT } else { theme::MARKER }
+    }
+}
+
+/// Every chart's markers: deploys and changes, with the likely trigger flagged.
+pub fn markers(state: &State) -> Vec<Marker<'_>> {
+    let suspect = state.analysis.likely_trigger().map(|(_, s)| &s.change);
+    state.data.markers().map(|event| Marker { event, suspect: suspect == Some(event) }).collect()
+}
+
+/// One character per minute for the last `width` minutes, red above `threshold`; minutes with a deploy or
+/// change are drawn on the marker colour (the likely trigger on its own), so the x axis shows when things
+/// changed.
+pub fn sparkline(
+    series: Option<&Series>,
+    now: DateTime<Utc>,
+    width: usize,
+    threshold: Option<f64>,
+    markers: &[Marker<'_>],
+) -> Line<'static> {
+    let Some(series) = series.filter(|s| !s.is_empty()) else {
+        return Line::from(Span::styled("·".repeat(width), theme::dim()));
+    };
+    let start = now - Duration::minutes(width as i64);
+    let values: Vec<Option<f64>> = (0..width)
+        .map(|i| {
+            let t = start + Duration::minutes(i as i64 + 1);
+            // None before the first point: the minutes before data began are dots, not the first value.
+            series.value_at(t)
+        })
+        .collect();
+    let max = values.iter().flatten().copied().fold(threshold.unwrap_or(0.0), f64::max).max(1e-9);
+    let spans = values
+        .iter()
+        .enumerate()
+        .map(|(i, v)| {
+            let from = start + Duration::minutes(i as i64);
+            let in_minute = |m: &&Marker<'_>| m.event.at >= from && m.event.at < from + Duration::minutes(1);
+            // The suspect's colour wins when it shares its minute with another change.
+            let marked = markers.iter().filter(in_minute).max_by_key(|m| m.suspect);
+            let (ch, mut style) = match v {
+                Some(v) => {
+                    let idx = ((v / max) * (BARS.len() - 1) as f64).round().clamp(0.0, 7.0) as usize;
+                    (BARS[idx], threshold.map_or(Style::new().fg(theme::ACCENT), |t| theme::threshold(*v, t)))
+                }
+                None => ('·', theme::dim()),
+            };
+            if let Some(m) = marked {
+                style = style.bg(m.colour());
+            }
+            Span::styled(ch.to_string(), style)
+        })
+        .collect::<Vec<_>>();
+    Line::from(spans)
+}
+
+/// One line on a chart.
+pub struct ChartLine<'a> {
+    pub label: String,
+    pub series: Option<&'a Series>,
+    pub style: Style,
+}
+
+/// What a time chart shows: its lines over the last `window`, a threshold, and the change markers.
+pub struct TimeChart<'a> {
+    pub now: DateTime<Utc>,
+    pub window: Duration,
+    pub lines: &'a [ChartLine<'a>],
+    pub threshold: Option<f64>,
+    pub markers: &'a [Marker<'a>],
+    /// The y axis reaches at least this high, so a flat line near zero does not fill the chart.
+    pub y_floor: f64,
+}
+
+/// A time chart with a dotted threshold line and a vertical line at each marker (deploys, changes).
+/// Above the chart, one legend line names the series, the threshold and the markers in their colours.
+pub fn time_chart(frame: &mut Frame, area: Rect, chart: &TimeChart<'_>) {
+    let TimeChart { now, window, lines, threshold, markers, y_floor } = *chart;
+    if area.height < 4 || area.width < 10 {
+        return;
+    }
+    let [legend_area, area] = ratatui_core::layout::Layout::vertical([
+        ratatui_core::layout::Constraint::Length(1),
+        ratatui_core::layout::Constraint::Min(0),
+    ])
+    .areas(area);
+    frame.render_widget(
+        ratatui_widgets::paragraph::Paragraph::new(legend(chart, legend_area.width as usize)),
+        legend_area,
+    );
+    let start = now - window;
+    let x = |t: DateTime<Utc>| (t - start).num_seconds() as f64 / 60.0;
+    let x_max = window.num_minutes() as f64;
+    let points: Vec<Vec<(f64, f64)>> = lines
+        .iter()
+        .map(|l| l.series.map_or(Vec::new(), |s| s.since(start).map(|p| (x(p.at), p.value)).collect()))
+        .collect();
+    let data_max = points.iter().flatten().map(|p| p.1).fold(y_floor, f64::max);
+    let y_max = (data_max.max(threshold.unwrap_or(0.0)) * 1.1).max(1.0);
+    let threshold_pts: Vec<(f64, f64)> =
+        threshold.map_or(Vec::new(), |t| (0..=x_max as i64).step_by(2).map(|m| (m as f64, t)).collect());
+    // The suspect last, so it is drawn over an ordinary marker in the same column.
+    let mut shown: Vec<&Marker<'_>> = markers.iter().filter(|m| m.event.at >= start).collect();
+    shown.sort_by_key(|m| m.suspect);
+    let marker_pts: Vec<(Style, Vec<(f64, f64)>)> = shown
+        .iter()
+        .map(|m| {
+            let mx = x(m.event.at);
+            (Style::new().fg(m.colour()), (0..=20).map(|i| (mx, y_max * f64::from(i) / 20.0)).collect())
+        })
+        .collect();
+
+    let mut datasets = Vec::new();
+    for (style, pts) in &marker_pts {
+        datasets.push(Dataset::default().marker(Braille).graph_type(GraphType::Scatter).style(*style).data(pts));
+    }
+    if !threshold_pts.is_empty() {
+        datasets.push(
+            Dataset::default()
+                .name(format!("threshold {:.0}", threshold.unwrap_or_default()))
+                .marker(Braille)
+                .graph_type(GraphType::Scatter)
+                .style(theme::warn())
+                .data(&threshold_pts),
+        );
+    }
+    for (line, pts) in lines.iter().zip(&points) {
+        datasets.push(
+            Dataset::default()
+                .name(line.label.clone())
+                .marker(Braille)
+                .graph_type(GraphType::Line)
+                .style(line.style)
+                .data(pts),
+        );
+    }
+    let minutes = window.num_minutes();
+    let chart = Chart::new(datasets)
+        .x_axis(
+            Axis::default()
+                .bounds([0.0, x_max])
+                .labels(vec![format!("-{minutes}m"), format!("-{}m", minutes / 2), "now".to_string()])
+                .style(theme::dim()),
+        )
+        .y_axis(
+            Axis::default()
+                .bounds([0.0, y_max])
+                .labels(vec!["0".to_string(), format!("{:.0}", y_max)])
+                .style(theme::dim()),
+        )
+        // The legend box would cover the newest data; the legend line above the chart names things instead.
+        .legend_position(None);
+    frame.render_widget(chart, area);
+}
+
+/// "━ core-db-1 CPU  ┄ threshold 70  ┃14:02 orders-consumer live → v42", cut to `width`.
+fn legend(chart: &TimeChart<'_>, width: usize) -> Line<'static> {
+    let mut spans = Vec::new();
+    let mut used = 0;
+    let mut push = |text: String, style: Style| {
+        let room = width.saturating_sub(used);
+        if room > 1 {
+            let text = crate::text::sanitize(&text, room);
+            used += text.chars().count();
+            spans.push(Span::styled(text, style));
+        }
+    };
+    for line in chart.lines {
+        push(format!("━ {}  ", line.label), line.style);
+    }
+    if let Some(t) = chart.threshold {
+        push(format!("┄ threshold {t:.0}  "), theme::warn());
+    }
+    // The suspect first: a narrow legend keeps the one that matters.
+    let mut shown: Vec<&Marker<'_>> = chart.markers.iter().filter(|m| m.event.at >= chart.now - chart.window).collect();
+    shown.sort_by_key(|m| !m.suspect);
+    for m in shown {
+        let tag = if m.suspect { " (likely trigger)" } else { "" };
+        push(format!("┃{} {}{tag}  ", m.event.at.format("%H:%M"), m.event.text), Style::new().fg(m.colour()));
+    }
+    Line::from(spans)
+}

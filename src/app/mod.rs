@@ -1,0 +1,278 @@
+//! The loop: select over input, telemetry, operation outcomes, signals and the clock; draw only when the state
+//! says something visible changed. Nothing here awaits the network or the disk: feeds, operations, notes and
+//! the postmortem run on tasks of their own and report back through one channel.
+//!
+//! `terminal` reads keys (and notices a hang-up), `tasks` starts what the loop listens to, `pacing` decides when
+//! to draw.
+
+mod pacing;
+mod tasks;
+pub mod terminal;
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use ratatui::Terminal;
+use ratatui::backend::Backend;
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use warroom_core::journal::{Journal, JournalEntry};
+use warroom_core::keymap::{Key, Keymap};
+use warroom_core::model::{Feed, Observation, SessionKind, Side, TelemetryError, TimelineEvent, WarRoomStatus};
+use warroom_core::operation::{OpPhase, OpUpdate};
+use warroom_core::state::{Effect, Msg, Notice, State};
+
+use crate::ops::guard::Guard;
+use crate::ops::runner::OperationContext;
+use crate::telemetry::Telemetry;
+use crate::war_room::WarRoomLink;
+use pacing::FramePacing;
+use tasks::{TailScope, spawn_feed, spawn_journal_tail, spawn_signals, spawn_war_room};
+
+/// Everything that wakes the loop.
+#[derive(Debug)]
+pub enum AppEvent {
+    /// A key, as the keymap names keys.
+    Key(Key),
+    /// The terminal changed size.
+    Resize,
+    /// The terminal cannot be read (or written) any more: the SSH session dropped. Exit.
+    InputClosed(String),
+    /// SIGHUP or SIGTERM: exit.
+    Signal(&'static str),
+    /// A feed's poll answered (or failed).
+    Telemetry {
+        /// Which feed.
+        feed: Feed,
+        /// What it observed, or why it failed.
+        result: Result<Vec<Observation>, TelemetryError>,
+    },
+    /// An operation's progress.
+    Op(OpUpdate),
+    /// What other sessions and `warroom annotate` wrote to the journal.
+    Shared(Vec<TimelineEvent>),
+    /// The war room's health.
+    WarRoom(Side, WarRoomStatus),
+    /// A message from work done off the loop (the postmortem, a note's journaling).
+    Notice(Notice),
+}
+
+/// Why the loop ended.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Exit {
+    /// The user quit.
+    Quit,
+    /// The terminal went away.
+    InputClosed(String),
+    /// SIGHUP or SIGTERM.
+    Signal(&'static str),
+}
+
+/// The dashboard: its state, what feeds it and who carries its operations out.
+pub struct App {
+    /// The state the screen draws.
+    pub state: State,
+    /// The active keymap.
+    pub keymap: Keymap,
+    /// Where the data comes from.
+    pub telemetry: Arc<dyn Telemetry>,
+    /// The one door to the operator (none in read-only mode).
+    pub guard: Guard,
+    /// The journal, or why it cannot be written.
+    pub journal: Result<Arc<Journal>, String>,
+    /// This session's id, on every journal line it writes.
+    pub session_id: String,
+    /// The war room's link and the queue of journal lines to send there, when a log group is configured.
+    pub war_room: Option<(WarRoomLink, UnboundedReceiver<JournalEntry>)>,
+    /// Intents an earlier session journaled without an outcome: shown as unknown, then re-read.
+    pub unfinished: Vec<JournalEntry>,
+}
+
+impl App {
+    /// Runs until quit, hang-up or terminal loss. The caller restores the terminal.
+    pub async fn run<B: Backend>(mut self, terminal: &mut Terminal<B>) -> std::io::Result<Exit>
+    where
+        B::Error: Into<std::io::Error>,
+    {
+        let (tx, mut rx) = unbounded_channel();
+        self.start_tasks(&tx);
+        let mut clock = tokio::time::interval(Duration::from_secs(1));
+        clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        let mut frames = FramePacing::default();
+        loop {
+            if frames.due(self.state.is_dirty()) {
+                self.state.take_dirty();
+                // A terminal that cannot be written has gone with the session: leave, do not retry.
+                if let Err(e) = terminal.draw(|f| warroom_ui::render(f, &self.state, &self.keymap)) {
+                    return Ok(Exit::InputClosed(format!("cannot draw: {}", e.into())));
+                }
+                frames.drawn();
+            }
+            let event = tokio::select! {
+                event = rx.recv() => event,
+                _ = clock.tick() => {
+                    let now = self.telemetry.now();
+                    self.state.update(Msg::Tick(now));
+                    frames.ticked();
+                    continue;
+                }
+            };
+            let Some(event) = event else { return Ok(Exit::InputClosed("event channel closed".into())) };
+            frames.saw(&event);
+            if let Some(exit) = self.handle(event, &tx) {
+                return Ok(exit);
+            }
+            // Drain whatever else arrived, so a burst costs one draw.
+            while let Ok(event) = rx.try_recv() {
+                frames.saw(&event);
+                if let Some(exit) = self.handle(event, &tx) {
+                    return Ok(exit);
+                }
+            }
+            if self.state.quit {
+                return Ok(Exit::Quit);
+            }
+        }
+    }
+
+    /// The input thread, the signals, a task per feed, the war room, the journal's tail, and the re-reading of
+    /// an earlier session's unfinished operations.
+    fn start_tasks(&mut self, tx: &UnboundedSender<AppEvent>) {
+        terminal::spawn_input(tx.clone());
+        spawn_signals(tx.clone());
+        for feed in Feed::ALL {
+            spawn_feed(self.telemetry.clone(), feed, tx.clone());
+        }
+        for original in std::mem::take(&mut self.unfinished) {
+            self.adopt(original, tx);
+        }
+        if let Some((link, lines)) = self.war_room.take() {
+            spawn_war_room(link, lines, tx.clone());
+        }
+        if let Ok(journal) = &self.journal {
+            // Live: the last day's lines, so an observer who opens mid-incident sees what was done. Demo: only
+            // lines written during this run; earlier runs replayed the same simulated hours.
+            let kind = self.state.session.kind;
+            let since = match kind {
+                SessionKind::Live => chrono::Duration::hours(24),
+                SessionKind::Demo => chrono::Duration::zero(),
+            };
+            let scope =
+                TailScope { own_session: self.session_id.clone(), kind, written_after: chrono::Utc::now() - since };
+            spawn_journal_tail(journal.path().to_path_buf(), scope, tx.clone());
+        }
+    }
+
+    fn handle(&mut self, event: AppEvent, tx: &UnboundedSender<AppEvent>) -> Option<Exit> {
+        if matches!(event, AppEvent::Key(_) | AppEvent::Op(_)) {
+            // Bring the clock up to date first, so a confirmation is stamped when it happened, not at the last
+            // tick (a whole second behind, which is a minute of simulated time at high --speed).
+            self.state.update(Msg::Tick(self.telemetry.now()));
+        }
+        let msg = match event {
+            AppEvent::Key(key) => {
+                let effects = self.state.press(&self.keymap, key);
+                self.run_effects(effects, tx);
+                return None;
+            }
+            AppEvent::Resize => Msg::Resize,
+            AppEvent::InputClosed(why) => return Some(Exit::InputClosed(why)),
+            AppEvent::Signal(name) => return Some(Exit::Signal(name)),
+            AppEvent::Telemetry { feed, result } => Msg::Telemetry { feed, result },
+            AppEvent::Op(update) => Msg::Op(update),
+            AppEvent::Notice(notice) => Msg::Notice(notice),
+            AppEvent::Shared(events) => Msg::Shared(events),
+            AppEvent::WarRoom(side, status) => Msg::WarRoom(side, status),
+        };
+        let effects = self.state.update(msg);
+        self.run_effects(effects, tx);
+        None
+    }
+
+    fn operation_context(&self) -> OperationContext {
+        OperationContext {
+            session: self.state.session.clone(),
+            session_id: self.session_id.clone(),
+            clock: {
+                let telemetry = self.telemetry.clone();
+                Arc::new(move || telemetry.now())
+            },
+        }
+    }
+
+    /// Shows an earlier session's unfinished operation as outcome unknown and has the state re-read (when this
+    /// session may use the operator; a read-only one leaves it unknown for the operator to settle).
+    fn adopt(&mut self, original: JournalEntry, tx: &UnboundedSender<AppEvent>) {
+        let Some(op) = original.op() else { return };
+        let id = self.state.adopt_unfinished(op.clone(), original.clock, &original.session.operator);
+        let reply = tx.clone();
+        let report = move |update| {
+            let _ = reply.send(AppEvent::Op(update));
+        };
+        // A read-only session has no operator: the record stays "outcome unknown", which is the truth.
+        let _ = self.guard.reverify(id, op, original, self.operation_context(), self.journal.clone(), report);
+    }
+
+    fn run_effects(&mut self, effects: Vec<Effect>, tx: &UnboundedSender<AppEvent>) {
+        for effect in effects {
+            match effect {
+                Effect::Execute { id, op } => {
+                    let reply = tx.clone();
+                    let report = move |update| {
+                        // The receiver is gone only when the loop has ended; nothing is left to tell.
+                        let _ = reply.send(AppEvent::Op(update));
+                    };
+                    let ctx = self.operation_context();
+                    if let Err(refusal) = self.guard.submit(id, op, ctx, self.journal.clone(), report) {
+                        let update =
+                            OpUpdate { id, phase: OpPhase::Refused, message: refusal.to_string(), at: self.state.now };
+                        self.state.update(Msg::Op(update));
+                    }
+                }
+                Effect::Export => self.export(tx),
+                Effect::JournalNote { text } => self.journal_note(text, tx),
+            }
+        }
+    }
+
+    /// Writes the postmortem beside the journal on the blocking pool (it reads the journal file back).
+    fn export(&mut self, tx: &UnboundedSender<AppEvent>) {
+        let journal = match &self.journal {
+            Ok(journal) => journal.path().to_path_buf(),
+            Err(why) => {
+                self.state.update(Msg::Notice(Notice::Problem(format!("no postmortem: {why}"))));
+                return;
+            }
+        };
+        let (state, reply) = (self.state.clone(), tx.clone());
+        tokio::task::spawn_blocking(move || {
+            let notice = match warroom_core::export::write_beside_journal(&state, &journal) {
+                Ok(path) => Notice::Info(format!("postmortem written to {}", path.display())),
+                Err(e) => Notice::Problem(format!("postmortem failed: {e}")),
+            };
+            let _ = reply.send(AppEvent::Notice(notice));
+        });
+    }
+
+    /// Appends a note to the journal on the blocking pool: the line is synced to disk, which the loop must not
+    /// wait for. The note is on screen already; a failure says it was not journaled.
+    fn journal_note(&mut self, text: String, tx: &UnboundedSender<AppEvent>) {
+        let journal = match &self.journal {
+            Ok(journal) => journal.clone(),
+            Err(why) => {
+                self.state.update(Msg::Notice(Notice::Problem(format!("note shown but NOT journaled: {why}"))));
+                return;
+            }
+        };
+        let entry = JournalEntry {
+            session_id: Some(self.session_id.clone()),
+            ..JournalEntry::note(&self.state.session, self.state.now, text)
+        };
+        let reply = tx.clone();
+        tokio::task::spawn_blocking(move || {
+            if let Err(e) = journal.append(&entry) {
+                let notice = Notice::Problem(format!("note shown but NOT journaled: {e}"));
+                let _ = reply.send(AppEvent::Notice(notice));
+            }
+        });
+    }
+}

@@ -1,0 +1,146 @@
+//! The background tasks the loop listens to: one per telemetry feed, the signals, the war room's writer and
+//! reader, and the journal's tail. Each reports through the loop's channel; none can hold the loop up.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender};
+use warroom_core::journal::JournalEntry;
+use warroom_core::journal::tail::JournalTail;
+use warroom_core::model::{Feed, SessionKind, TelemetryError};
+use warroom_core::state::Notice;
+
+use super::AppEvent;
+use crate::backoff::Backoff;
+use crate::telemetry::Telemetry;
+use crate::war_room::{WarRoomEvent, WarRoomLink, read, write};
+
+/// SIGHUP and SIGTERM end the loop; SIGWINCH is a resize (the input thread waits in poll(2), outside crossterm's
+/// reader, so crossterm never sees it).
+pub(super) fn spawn_signals(tx: UnboundedSender<AppEvent>) {
+    use tokio::signal::unix::{SignalKind, signal};
+    let watched = [
+        (SignalKind::hangup(), "SIGHUP", AppEvent::Signal as fn(&'static str) -> AppEvent),
+        (SignalKind::terminate(), "SIGTERM", AppEvent::Signal),
+        (SignalKind::window_change(), "SIGWINCH", |_| AppEvent::Resize),
+    ];
+    for (kind, name, event) in watched {
+        let tx = tx.clone();
+        match signal(kind) {
+            Ok(mut stream) => {
+                tokio::spawn(async move {
+                    while stream.recv().await.is_some() {
+                        if tx.send(event(name)).is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+            Err(e) => {
+                let _ = tx.send(AppEvent::Notice(Notice::Problem(format!("cannot watch {name}: {e}"))));
+            }
+        }
+    }
+}
+
+/// The war room's writer and reader, each on its own task; neither can hold up the loop or the local journal.
+pub(super) fn spawn_war_room(link: WarRoomLink, lines: UnboundedReceiver<JournalEntry>, tx: UnboundedSender<AppEvent>) {
+    let report = |tx: UnboundedSender<AppEvent>| {
+        move |event: WarRoomEvent| {
+            let _ = tx.send(match event {
+                WarRoomEvent::Status(side, status) => AppEvent::WarRoom(side, status),
+                WarRoomEvent::Shared(events) => AppEvent::Shared(events),
+            });
+        }
+    };
+    tokio::spawn(write(link.clone(), lines, report(tx.clone())));
+    tokio::spawn(read(link, report(tx)));
+}
+
+/// How often the journal is read back for other sessions' lines.
+const JOURNAL_TAIL_EVERY: Duration = Duration::from_secs(2);
+
+/// Which journal lines a dashboard shows as others' work.
+pub(super) struct TailScope {
+    /// This session's lines are already on screen.
+    pub own_session: String,
+    /// Only lines of the same kind of session: a demo's operations are not a live incident's.
+    pub kind: SessionKind,
+    /// Lines written before this are not shown.
+    pub written_after: chrono::DateTime<chrono::Utc>,
+}
+
+impl TailScope {
+    fn admits(&self, e: &JournalEntry) -> bool {
+        e.session_id.as_deref() != Some(self.own_session.as_str())
+            && e.session.kind == self.kind
+            && e.time >= self.written_after
+    }
+}
+
+/// Reads the journal back on the blocking pool every couple of seconds: annotations from pipelines, notes and
+/// operations from other sessions on this host.
+pub(super) fn spawn_journal_tail(path: std::path::PathBuf, scope: TailScope, tx: UnboundedSender<AppEvent>) {
+    tokio::spawn(async move {
+        let mut tail = JournalTail::new(path);
+        loop {
+            // The reader goes to the blocking pool and comes back with what it read.
+            let Ok((back, read)) = tokio::task::spawn_blocking(move || {
+                let read = tail.read_new();
+                (tail, read)
+            })
+            .await
+            else {
+                return;
+            };
+            tail = back;
+            // An unreadable journal is reported where it matters: when an operation tries to write it.
+            let entries = read.unwrap_or_default();
+            let events: Vec<_> =
+                entries.iter().filter(|e| scope.admits(e)).filter_map(|e| e.timeline_event()).collect();
+            if !events.is_empty() && tx.send(AppEvent::Shared(events)).is_err() {
+                return;
+            }
+            tokio::time::sleep(JOURNAL_TAIL_EVERY).await;
+        }
+    });
+}
+
+/// A poll unanswered this long is reported while it goes on waiting: a hung endpoint shows in its panes within
+/// seconds, not after the SDK's 30 s operation timeout.
+const LATE_AFTER: Duration = Duration::from_secs(10);
+
+/// Polls one feed forever on its own task; results (or errors) go to the loop. After a failure the next poll
+/// waits longer (doubling up to twice the cadence, at least 30 s, with jitter); the first success restores the
+/// cadence.
+pub(super) fn spawn_feed(telemetry: Arc<dyn Telemetry>, feed: Feed, tx: UnboundedSender<AppEvent>) {
+    tokio::spawn(async move {
+        let cadence = telemetry.cadence(feed);
+        let mut backoff = Backoff::new(cadence, (cadence * 2).max(Duration::from_secs(30)));
+        loop {
+            let poll = telemetry.poll(feed);
+            tokio::pin!(poll);
+            let result = tokio::select! {
+                result = &mut poll => result,
+                _ = tokio::time::sleep(LATE_AFTER) => {
+                    let late = TelemetryError {
+                        service: feed.label().into(),
+                        message: format!("no answer for {} s; still waiting", LATE_AFTER.as_secs()),
+                    };
+                    if tx.send(AppEvent::Telemetry { feed, result: Err(late) }).is_err() {
+                        return;
+                    }
+                    poll.await
+                }
+            };
+            match &result {
+                Ok(_) => backoff.succeeded(),
+                Err(_) => backoff.failed(),
+            }
+            if tx.send(AppEvent::Telemetry { feed, result }).is_err() {
+                return;
+            }
+            tokio::time::sleep(backoff.wait()).await;
+        }
+    });
+}

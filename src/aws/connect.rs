@@ -1,0 +1,135 @@
+//! Credentials, region, endpoint and identity: aws-config's default chain (environment, profiles with SSO and
+//! credential_process, web identity, container and EC2 instance metadata), overridden by flags and config.
+
+use std::time::Duration;
+
+use aws_config::retry::RetryConfig;
+use aws_config::timeout::TimeoutConfig;
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+
+use warroom_core::model::Identity;
+
+use super::errors::{AwsError, aws_error};
+
+/// Where to reach AWS, from flags over the config's `[aws]`; each `None` leaves the default chain's choice.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct AwsOptions {
+    /// A profile of the shared config files.
+    pub profile: Option<String>,
+    /// The region to call.
+    pub region: Option<String>,
+    /// An emulator's URL; `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` work without it.
+    pub endpoint_url: Option<String>,
+}
+
+/// One client per service, sharing one HTTP client and credentials cache.
+#[derive(Debug, Clone)]
+pub struct Clients {
+    /// CloudWatch: metrics and alarms.
+    pub cloudwatch: aws_sdk_cloudwatch::Client,
+    /// SQS: queues and message move tasks.
+    pub sqs: aws_sdk_sqs::Client,
+    /// Lambda: aliases, versions, event source mappings.
+    pub lambda: aws_sdk_lambda::Client,
+    /// RDS: clusters, instances, events, reboots and failovers.
+    pub rds: aws_sdk_rds::Client,
+    /// STS: who the credentials belong to.
+    pub sts: aws_sdk_sts::Client,
+    /// CloudTrail: who changed the watched resources.
+    pub cloudtrail: aws_sdk_cloudtrail::Client,
+}
+
+impl Clients {
+    /// One client per service from one loaded configuration.
+    pub fn new(config: &SdkConfig) -> Clients {
+        Clients {
+            cloudwatch: aws_sdk_cloudwatch::Client::new(config),
+            sqs: aws_sdk_sqs::Client::new(config),
+            lambda: aws_sdk_lambda::Client::new(config),
+            rds: aws_sdk_rds::Client::new(config),
+            sts: aws_sdk_sts::Client::new(config),
+            cloudtrail: aws_sdk_cloudtrail::Client::new(config),
+        }
+    }
+}
+
+/// The clients, and who they act as.
+#[derive(Debug, Clone)]
+pub struct Connection {
+    /// One client per service.
+    pub clients: Clients,
+    /// The account, region and caller, from STS GetCallerIdentity.
+    pub identity: Identity,
+}
+
+/// The credential sources aws-config's default chain tries, in order, as the "no credentials" error says them.
+pub const CHAIN: &str = "environment variables (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), the shared config and \
+credentials files (~/.aws/config, ~/.aws/credentials: profiles, SSO, credential_process), a web identity token \
+(AWS_WEB_IDENTITY_TOKEN_FILE), container credentials (ECS/EKS) and the EC2 instance profile (IMDS)";
+
+/// Why warroom could not start against AWS.
+#[derive(Debug, thiserror::Error)]
+pub enum ConnectError {
+    /// No region from flags, config, environment or profile.
+    #[error("no AWS region: set --region, `region` in [aws] of the config, AWS_REGION, or a region in your profile")]
+    NoRegion,
+    /// No credential source in the chain gave credentials.
+    #[error("no AWS credentials found. Tried: {CHAIN}.\n{0}\nTo look around without AWS, run: warroom --demo")]
+    NoCredentials(String),
+    #[error(
+        "cannot confirm who you are with sts:GetCallerIdentity: {0}\nTo look around without AWS, run: warroom --demo"
+    )]
+    /// Credentials were found but STS would not say who they belong to.
+    Identity(AwsError),
+}
+
+/// Explicit timeouts: a hung endpoint costs a pane its freshness, never minutes of a stuck call.
+pub fn timeouts() -> TimeoutConfig {
+    TimeoutConfig::builder()
+        .connect_timeout(Duration::from_secs(3))
+        .operation_attempt_timeout(Duration::from_secs(10))
+        .operation_timeout(Duration::from_secs(30))
+        .build()
+}
+
+/// aws-config's default chain with warroom's timeouts and retries, overridden by `options`.
+pub async fn load_config(options: &AwsOptions) -> SdkConfig {
+    let mut loader = aws_config::defaults(BehaviorVersion::latest())
+        .timeout_config(timeouts())
+        .retry_config(RetryConfig::standard().with_max_attempts(3));
+    if let Some(profile) = &options.profile {
+        loader = loader.profile_name(profile);
+    }
+    if let Some(region) = &options.region {
+        loader = loader.region(Region::new(region.clone()));
+    }
+    if let Some(url) = &options.endpoint_url {
+        loader = loader.endpoint_url(url);
+    }
+    loader.load().await
+}
+
+/// Loads the configuration and proves it works by asking STS who we are.
+pub async fn connect(options: &AwsOptions) -> Result<Connection, ConnectError> {
+    connect_with(&load_config(options).await).await
+}
+
+/// Connects with an already loaded configuration (tests pass an emulator's, with static credentials).
+pub async fn connect_with(config: &SdkConfig) -> Result<Connection, ConnectError> {
+    let region = config.region().ok_or(ConnectError::NoRegion)?.to_string();
+    let clients = Clients::new(config);
+    let who = clients.sts.get_caller_identity().send().await.map_err(|e| {
+        let e = aws_error("sts:GetCallerIdentity", e);
+        if e.message.to_lowercase().contains("credential") {
+            ConnectError::NoCredentials(e.message)
+        } else {
+            ConnectError::Identity(e)
+        }
+    })?;
+    let identity = Identity {
+        account: who.account().unwrap_or("unknown account").to_string(),
+        region,
+        principal: who.arn().unwrap_or("unknown principal").to_string(),
+    };
+    Ok(Connection { clients, identity })
+}

@@ -1,0 +1,187 @@
+//! AWS errors as an on-call engineer needs them: which call, which IAM action was denied, whether it was
+//! throttling, a timeout, an endpoint out of reach, an answer the SDK could not read, or a missing resource —
+//! never a wall of debug output, and never the SDK's bare "unhandled error".
+
+use std::fmt;
+
+use aws_sdk_sqs::config::http::HttpResponse;
+use aws_sdk_sqs::error::{ProvideErrorMetadata, SdkError};
+
+/// What kind of failure a call met, for deciding what it means (a conflict is not retried, a timeout may have
+/// happened, a missing resource is "not found" in its pane).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AwsErrorKind {
+    /// IAM denied the action.
+    AccessDenied,
+    /// The resource does not exist.
+    NotFound,
+    /// The call was throttled (after the SDK's own retries).
+    Throttled,
+    /// No answer in time: the call may or may not have happened.
+    Timeout,
+    /// A precondition (RevisionId) or state conflict: someone else changed it.
+    Conflict,
+    /// The endpoint does not implement the call (an emulator), or the operation does not apply.
+    Unsupported,
+    /// The endpoint could not be reached (connection refused, DNS, TLS).
+    Unreachable,
+    /// An answer came but the SDK could not read it (a malformed body, a field of the wrong type).
+    Unreadable,
+    /// Anything else the service answered.
+    Other,
+}
+
+/// One failed AWS call.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct AwsError {
+    /// `service:Action`, as in an IAM policy.
+    pub action: &'static str,
+    /// What kind of failure.
+    pub kind: AwsErrorKind,
+    /// The service's error code (`ThrottlingException`), when it gave one.
+    pub code: Option<String>,
+    /// The service's message, or what happened when there was no answer to read.
+    pub message: String,
+}
+
+impl AwsError {
+    /// A failure warroom found in an answer the SDK accepted (a required field left out).
+    pub fn unreadable(action: &'static str, message: impl Into<String>) -> AwsError {
+        AwsError { action, kind: AwsErrorKind::Unreadable, code: None, message: message.into() }
+    }
+}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let action = self.action;
+        match self.kind {
+            AwsErrorKind::AccessDenied => {
+                write!(f, "{action}: access denied: IAM does not allow {action} for this caller ({})", self.message)
+            }
+            AwsErrorKind::Timeout => write!(f, "{action}: timed out ({})", self.message),
+            AwsErrorKind::Unreachable => write!(f, "{action}: endpoint unreachable: {}", self.message),
+            AwsErrorKind::Unreadable => write!(f, "{action}: the answer could not be read: {}", self.message),
+            _ => match &self.code {
+                Some(code) => write!(f, "{action}: {code}: {}", self.message),
+                None => write!(f, "{action}: {}", self.message),
+            },
+        }
+    }
+}
+
+fn kind_of(code: &str) -> AwsErrorKind {
+    match code {
+        "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" | "AuthorizationError" | "NotAuthorized" => {
+            AwsErrorKind::AccessDenied
+        }
+        "Throttling"
+        | "ThrottlingException"
+        | "TooManyRequestsException"
+        | "RequestLimitExceeded"
+        | "RequestThrottled" => AwsErrorKind::Throttled,
+        "PreconditionFailedException"
+        | "ResourceConflictException"
+        | "InvalidDBInstanceState"
+        | "InvalidDBClusterStateFault"
+        | "InvalidDBInstanceStateFault" => AwsErrorKind::Conflict,
+        "UnsupportedOperation"
+        | "UnknownOperationException"
+        | "InvalidAction"
+        | "NotImplemented"
+        | "InvalidParameterCombination" => AwsErrorKind::Unsupported,
+        c if c.contains("NotFound") || c.contains("DoesNotExist") || c.contains("NonExistentQueue") => {
+            AwsErrorKind::NotFound
+        }
+        _ => AwsErrorKind::Other,
+    }
+}
+
+/// The causes under an error, joined: the part of an SDK error that says what went wrong, without the SDK's
+/// generic words for its own layers ("unhandled error", "dispatch failure", "response error").
+fn causes(err: &(dyn std::error::Error + 'static)) -> String {
+    const GENERIC: [&str; 5] =
+        ["unhandled error", "dispatch failure", "response error", "failed to construct request", "service error"];
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(e) = next {
+        let text = e.to_string();
+        if !GENERIC.iter().any(|g| text.starts_with(g)) && !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = e.source();
+    }
+    if parts.is_empty() { "no detail given".to_string() } else { parts.join(": ") }
+}
+
+/// Turns an SDK error into an `AwsError` for `action` (`"sqs:GetQueueAttributes"`). Every result names the call and
+/// either the service's code and message, or what happened instead of an answer.
+pub fn aws_error<E>(action: &'static str, err: SdkError<E, HttpResponse>) -> AwsError
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match &err {
+        SdkError::ServiceError(service) => {
+            let e = service.err();
+            let code = e.code().filter(|c| !c.is_empty()).map(str::to_string);
+            let kind = code.as_deref().map_or(AwsErrorKind::Other, kind_of);
+            let status = service.raw().status().as_u16();
+            let message = match (e.message().filter(|m| !m.is_empty()), &code) {
+                (Some(message), _) => message.to_string(),
+                (None, Some(_)) => format!("HTTP {status}, no message"),
+                // Neither a code nor a message: say what came back rather than the SDK's "unhandled error".
+                (None, None) => match e.source() {
+                    Some(source) => format!("HTTP {status} without an error code: {}", causes(source)),
+                    None => format!("HTTP {status} without an error code or message"),
+                },
+            };
+            let kind = if code.is_none() && status == 429 { AwsErrorKind::Throttled } else { kind };
+            AwsError { action, kind, code, message }
+        }
+        SdkError::TimeoutError(_) => {
+            AwsError { action, kind: AwsErrorKind::Timeout, code: None, message: "no answer in time".into() }
+        }
+        SdkError::DispatchFailure(failure) => {
+            let message = causes(&err);
+            let kind = if failure.is_timeout() || message.contains("timed out") {
+                AwsErrorKind::Timeout
+            } else {
+                AwsErrorKind::Unreachable
+            };
+            AwsError { action, kind, code: None, message }
+        }
+        SdkError::ResponseError(_) => {
+            AwsError { action, kind: AwsErrorKind::Unreadable, code: None, message: causes(&err) }
+        }
+        _ => {
+            let message = causes(&err);
+            let kind = if message.contains("timed out") { AwsErrorKind::Timeout } else { AwsErrorKind::Other };
+            AwsError { action, kind, code: None, message }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_map_to_kinds() {
+        assert_eq!(kind_of("AccessDeniedException"), AwsErrorKind::AccessDenied);
+        assert_eq!(kind_of("ThrottlingException"), AwsErrorKind::Throttled);
+        assert_eq!(kind_of("PreconditionFailedException"), AwsErrorKind::Conflict);
+        assert_eq!(kind_of("DBClusterNotFoundFault"), AwsErrorKind::NotFound);
+        assert_eq!(kind_of("AWS.SimpleQueueService.NonExistentQueue"), AwsErrorKind::NotFound);
+        assert_eq!(kind_of("InternalFailure"), AwsErrorKind::Other);
+    }
+
+    #[test]
+    fn access_denied_names_the_action() {
+        let e = AwsError {
+            action: "lambda:UpdateAlias",
+            kind: AwsErrorKind::AccessDenied,
+            code: Some("AccessDeniedException".into()),
+            message: "not authorized".into(),
+        };
+        assert!(e.to_string().contains("IAM does not allow lambda:UpdateAlias"), "{e}");
+    }
+}

@@ -1,0 +1,43 @@
+//! `warroom annotate`: one line in the journal, stamped now, for every dashboard reading it (and the war room's
+//! log group, when one is configured).
+
+use warroom_core::journal::{AnnotationKind, Journal, JournalEntry};
+
+use super::backend::war_room_link;
+use super::{Setup, StartError, usage};
+use crate::war_room::send_once;
+
+/// Writes the annotation; exit 2 when the text is empty or the journal cannot be written, 3 when the war room
+/// did not take it (it is in the journal either way).
+pub fn run(
+    setup: &Setup,
+    runtime: &tokio::runtime::Runtime,
+    kind: AnnotationKind,
+    resource: Option<String>,
+    text: String,
+) -> Result<(), StartError> {
+    if text.trim().is_empty() {
+        return Err(usage("annotate: the text is empty; say what happened"));
+    }
+    let path = setup.journal_path().map_err(usage)?;
+    let journal = Journal::open(path).map_err(|e| usage(format!("journal {}: {e}", path.display())))?;
+    let session = setup.session(false);
+    let session_id = format!("annotate-{}", std::process::id());
+    let entry = JournalEntry {
+        session_id: Some(session_id.clone()),
+        ..JournalEntry::annotation(&session, chrono::Utc::now(), kind, resource, text)
+    };
+    journal.append(&entry).map_err(|e| usage(format!("journal {}: {e}", path.display())))?;
+    eprintln!("warroom: annotated in {}", path.display());
+    if let Some(link) = runtime.block_on(war_room_link(setup, &session_id)) {
+        runtime.block_on(send_once(&link, &entry)).map_err(|e| {
+            StartError::Aws(format!(
+                "journaled in {}, but the war room ({}) did not take it: {e}",
+                path.display(),
+                link.group
+            ))
+        })?;
+        eprintln!("warroom: and in the war room, log group {}", link.group);
+    }
+    Ok(())
+}

@@ -1,0 +1,75 @@
+//! `warroom export`: the postmortem from the journal plus the history, replayed (demo) or read back from AWS
+//! (live).
+
+use std::path::PathBuf;
+
+use chrono::{DateTime, Utc};
+use warroom_core::export::{self, Format, Postmortem};
+use warroom_core::journal::Journal;
+use warroom_core::state::State;
+
+use super::backend::{live_telemetry, poll_once};
+use super::{Setup, StartError, usage};
+
+/// The export's arguments.
+pub struct Request {
+    /// `--since`, as typed.
+    pub since: Option<String>,
+    /// `--until`, as typed.
+    pub until: Option<String>,
+    /// `--format`.
+    pub format: Format,
+    /// `--out`.
+    pub out: Option<PathBuf>,
+}
+
+/// Writes the postmortem to `--out` or standard output.
+pub async fn run(setup: &Setup, request: Request) -> Result<(), StartError> {
+    let all = match &setup.journal_path {
+        Some(path) if path.exists() => {
+            Journal::read_all(path).map_err(|e| usage(format!("journal {}: {e}", path.display())))?
+        }
+        _ => {
+            eprintln!("warroom: no journal found; the postmortem has no operations or notes");
+            Vec::new()
+        }
+    };
+    let journal = export::session_lines(&all, setup.kind());
+    let parse = |text: &Option<String>, reference: DateTime<Utc>| match text {
+        Some(t) => export::parse_time(t, reference).map(Some).map_err(usage),
+        None => Ok(None),
+    };
+    let thresholds = setup.config.thresholds.clone();
+    let (state, title, until) = match &setup.scenario {
+        Some(scenario) => {
+            let until =
+                parse(&request.until, Utc::now())?.unwrap_or_else(|| export::replay::default_until(scenario, &journal));
+            let state = export::replay::replay(scenario.clone(), &journal, thresholds, until);
+            (state, scenario.name.clone(), until)
+        }
+        None => {
+            let until = parse(&request.until, Utc::now())?.unwrap_or_else(Utc::now);
+            // The history to read: from --since, else three hours before --until (widened if the journal starts
+            // earlier).
+            let first_line = journal.iter().map(|e| e.clock).min();
+            let reach = parse(&request.since, until)?
+                .unwrap_or(until - chrono::Duration::hours(3))
+                .min(first_line.map_or(until, |t| t - chrono::Duration::hours(1)));
+            let telemetry = live_telemetry(setup).await?.reaching_back(reach);
+            use crate::telemetry::Telemetry;
+            let mut state = State::new(setup.session(true), telemetry.location(), thresholds, telemetry.now());
+            poll_once(&telemetry, &mut state).await;
+            (state, telemetry.location(), until)
+        }
+    };
+    let since = parse(&request.since, until)?.unwrap_or_else(|| export::default_since(&state, &journal, until));
+    let text = Postmortem::build(&state, &journal, title, since, until).render(request.format);
+    match &request.out {
+        Some(path) => {
+            std::fs::write(path, text).map_err(|e| usage(format!("{}: {e}", path.display())))?;
+            eprintln!("warroom: postmortem written to {}", path.display());
+        }
+        None => print!("{text}"),
+    }
+    Ok(())
+}

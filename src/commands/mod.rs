@@ -1,0 +1,134 @@
+//! What the binary does, behind `main`: every flag and file is resolved once into a `Setup` (config, keymap,
+//! journal path, operator, and the scenario in demo mode), then one `match` runs the dashboard or a subcommand.
+
+mod annotate;
+mod backend;
+mod dashboard;
+mod export;
+mod snapshot;
+
+use std::path::PathBuf;
+
+use warroom_core::config::Config;
+use warroom_core::keymap::Keymap;
+use warroom_core::model::{Session, SessionKind};
+use warroom_core::sim::Scenario;
+
+use crate::aws::AwsOptions;
+use crate::cli::{Cli, Command};
+use crate::paths;
+
+/// Why a run ended without success; `main` turns each into its exit status.
+pub enum StartError {
+    /// Bad input (flags, config, keymap, scenario): nothing was started or written. Exit 2.
+    Usage(String),
+    /// AWS cannot be reached or will not say who we are. Exit 3.
+    Aws(String),
+    /// A snapshot found missing resources or failing calls (already printed). Exit 1.
+    Unhealthy,
+    /// The SSH session dropped: the terminal can be neither read nor written. Exit 1.
+    TerminalLost(String),
+    /// Anything else, with its cause. Exit 1.
+    Runtime(color_eyre::Report),
+}
+
+impl<E: Into<color_eyre::Report>> From<E> for StartError {
+    fn from(e: E) -> Self {
+        StartError::Runtime(e.into())
+    }
+}
+
+fn usage(e: impl std::fmt::Display) -> StartError {
+    StartError::Usage(e.to_string())
+}
+
+/// Everything a run needs from flags, files and the environment, resolved once before anything starts.
+pub struct Setup {
+    /// The flags.
+    pub cli: Cli,
+    /// The config file (or the defaults).
+    pub config: Config,
+    /// The keymap: the defaults merged with the user's file.
+    pub keymap: Keymap,
+    /// The journal file, when one can be named (`--journal`, the config, else the XDG state directory).
+    pub journal_path: Option<PathBuf>,
+    /// Who is operating.
+    pub operator: String,
+    /// The scenario, in demo mode.
+    pub scenario: Option<Scenario>,
+}
+
+impl Setup {
+    /// Reads the config, the keymap and (with `--demo`) the scenario; an error names the file and line.
+    pub fn resolve(cli: Cli) -> Result<Setup, StartError> {
+        let config_dir = paths::config_dir();
+        let config =
+            Config::load(cli.config.as_deref(), config_dir.as_ref().map(|d| d.join("warroom.toml"))).map_err(usage)?;
+        let keymap_path =
+            cli.keymap.clone().or_else(|| config_dir.map(|d| d.join("keymap.toml")).filter(|p| p.exists()));
+        let keymap = Keymap::load(keymap_path.as_deref()).map_err(usage)?;
+        let scenario = if cli.demo {
+            Some(match &cli.scenario {
+                Some(path) => Scenario::load(path).map_err(usage)?,
+                None => Scenario::seed_incident().map_err(usage)?,
+            })
+        } else {
+            None
+        };
+        let journal_path = cli.journal.clone().or(config.journal.path.clone()).or_else(paths::default_journal);
+        let operator = config.operator.clone().unwrap_or_else(paths::operator_identity);
+        Ok(Setup { cli, config, keymap, journal_path, operator, scenario })
+    }
+
+    /// Live or demo.
+    pub fn kind(&self) -> SessionKind {
+        if self.cli.demo { SessionKind::Demo } else { SessionKind::Live }
+    }
+
+    /// This run's session, as the journal records it.
+    pub fn session(&self, read_only: bool) -> Session {
+        Session { operator: self.operator.clone(), kind: self.kind(), read_only }
+    }
+
+    /// Flags over the config's `[aws]`.
+    pub fn aws_options(&self) -> AwsOptions {
+        let (cli, aws) = (&self.cli, &self.config.aws);
+        AwsOptions {
+            profile: cli.profile.clone().or(aws.profile.clone()),
+            region: cli.region.clone().or(aws.region.clone()),
+            endpoint_url: cli.endpoint_url.clone().or(aws.endpoint_url.clone()),
+        }
+    }
+
+    /// The journal path, or why there is none.
+    pub fn journal_path(&self) -> Result<&PathBuf, String> {
+        self.journal_path
+            .as_ref()
+            .ok_or_else(|| "no journal path: set --journal, or HOME or XDG_STATE_HOME".to_string())
+    }
+}
+
+/// Runs what the flags ask for.
+pub fn run(cli: Cli) -> Result<(), StartError> {
+    let setup = Setup::resolve(cli)?;
+    if setup.cli.list_actions {
+        print!("{}", setup.keymap.markdown_table());
+        return Ok(());
+    }
+    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+    match setup.cli.command.clone() {
+        None => dashboard::run(&setup, &runtime),
+        Some(Command::Snapshot { json }) => runtime.block_on(snapshot::run(&setup, json)),
+        Some(Command::Export { since, until, format, out }) => {
+            runtime.block_on(export::run(&setup, export::Request { since, until, format, out }))
+        }
+        Some(Command::Annotate { kind, resource, text }) => annotate::run(&setup, &runtime, kind, resource, text),
+    }
+}
+
+/// A line on stderr that cannot panic: after a hang-up stderr is often the dead terminal, and `eprintln!`
+/// panics when it cannot write (which, in a panic hook that also writes, aborts).
+pub fn say(message: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = writeln!(std::io::stderr(), "warroom: {message}");
+}

@@ -1,0 +1,40 @@
+//! The simulator read like AWS: each poll observes the shared simulated world at the clock's present.
+
+use std::time::Duration;
+
+use chrono::{DateTime, Utc};
+use futures_util::future::BoxFuture;
+use warroom_core::model::{Feed, Observation, TelemetryError};
+use warroom_core::sim::{Sim, observe};
+
+use super::Telemetry;
+
+/// Telemetry from the simulated incident.
+pub struct SimTelemetry {
+    sim: Sim,
+}
+
+impl SimTelemetry {
+    /// Reads `sim` (shared with its operator).
+    pub fn new(sim: Sim) -> Self {
+        Self { sim }
+    }
+}
+
+impl Telemetry for SimTelemetry {
+    fn location(&self) -> String {
+        "simulated".to_string()
+    }
+
+    fn cadence(&self, _feed: Feed) -> Duration {
+        Duration::from_secs(1)
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        self.sim.now()
+    }
+
+    fn poll(&self, feed: Feed) -> BoxFuture<'_, Result<Vec<Observation>, TelemetryError>> {
+        Box::pin(async move { Ok(observe(&mut self.sim.world(), feed)) })
+    }
+}
