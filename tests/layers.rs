@@ -32,7 +32,7 @@ const CRATES: [(&str, &[&str]); 3] = [
             "export",
         ],
     ),
-    ("crates/ui/src", &["text", "theme", "hints", "widgets", "svg", "panes", "popups"]),
+    ("crates/ui/src", &["text", "theme", "hints", "widgets", "table", "svg", "panes", "popups"]),
     ("src", &["paths", "backoff", "aws", "telemetry", "ops", "war_room", "app", "cli", "commands"]),
 ];
 

@@ -304,3 +304,66 @@ fn the_selected_row_stays_on_screen_in_a_large_account() {
         }
     }
 }
+
+/// An account with long names: a 40-character queue and DLQ, and two DB instances whose names differ only at
+/// the end.
+fn long_names() -> State {
+    use warroom_core::model::{
+        ClusterKind, ClusterStatus, DbStatus, DlqStatus, Feed, InstanceStatus, Observation, QueueStatus, Role,
+    };
+    let mut state = Scene::at_minute(31.0, false).state;
+    let member = |id: &str, role| InstanceStatus { id: id.into(), role, status: DbStatus::Available };
+    let observations = vec![
+        Observation::Queue(QueueStatus {
+            name: "payments-ingest-settlement-events-primary".into(),
+            visible: 12,
+            in_flight: 3,
+            dlq: Some("payments-ingest-settlement-events-dlq-01".into()),
+            consumer: None,
+        }),
+        Observation::Dlq(DlqStatus {
+            name: "payments-ingest-settlement-events-dlq-01".into(),
+            source: "payments-ingest-settlement-events-primary".into(),
+            depth: 7,
+        }),
+        Observation::Cluster(ClusterStatus {
+            id: "payments-ledger-aurora-cluster".into(),
+            engine: "aurora-postgresql".into(),
+            kind: ClusterKind::Aurora,
+            status: DbStatus::Available,
+            members: vec![
+                member("payments-ledger-aurora-instance-1", Role::Writer),
+                member("payments-ledger-aurora-instance-2", Role::Reader),
+            ],
+        }),
+    ];
+    state.update(Msg::Telemetry { feed: Feed::Inventory, result: Ok(observations) });
+    state
+}
+
+#[test]
+fn long_names_show_whole_where_there_is_room_and_stay_apart_where_there_is_not() {
+    let mut state = long_names();
+    assert_eq!("payments-ingest-settlement-events-primary".len(), 41);
+    let wide = text(&render(&state, 160, 48));
+    for name in [
+        "payments-ingest-settlement-events-primary",
+        "payments-ingest-settlement-events-dlq-01",
+        "payments-ledger-aurora-instance-1",
+        "payments-ledger-aurora-instance-2",
+    ] {
+        assert!(wide.contains(name), "{name} whole at 160x48:\n{wide}");
+    }
+    // At 80 columns the instances are cut in the middle: the writer and the reader still read apart.
+    let narrow = text(&render(&state, 80, 24));
+    let cut: Vec<&str> =
+        narrow.lines().filter(|l| l.contains("paymen…") && (l.contains("ance-1 ") || l.contains("ance-2 "))).collect();
+    assert_eq!(cut.len(), 2, "both instances, cut so their ends show:\n{narrow}");
+    // The detail view shows the whole name.
+    state.ui.focus = PaneId::Database;
+    state.ui.selection[PaneId::Database.index()] =
+        state.rows().instances().iter().position(|(_, i)| i.id.ends_with("instance-2")).expect("the reader");
+    state.update(Msg::Action(Action::OpenDetail));
+    let detail = text(&render(&state, 80, 24));
+    assert!(detail.contains("payments-ledger-aurora-instance-2"), "{detail}");
+}

@@ -6,6 +6,7 @@ pub mod hints;
 mod panes;
 mod popups;
 pub mod svg;
+pub mod table;
 pub mod text;
 pub mod theme;
 mod widgets;
@@ -95,9 +96,11 @@ fn compact(body: Rect, state: &State) -> PaneAreas {
         Constraint::Length(2 + 2 * (state.data.functions.len() as u16).clamp(1, 3)),
     ])
     .areas(left);
+    // A line per cluster and two per instance (its row and its sparkline), up to four instances.
     let instances = state.data.instances().count() as u16;
-    let [database, timeline] =
-        Layout::vertical([Constraint::Length(2 + 1 + 2 * instances.clamp(1, 4)), Constraint::Min(3)]).areas(right);
+    let clusters = state.data.clusters.len() as u16;
+    let database_height = 2 + clusters.clamp(1, 2) + 2 * instances.clamp(1, 4);
+    let [database, timeline] = Layout::vertical([Constraint::Length(database_height), Constraint::Min(3)]).areas(right);
     PaneAreas { alarms, queues, dlqs, database, deploys, timeline }
 }
 

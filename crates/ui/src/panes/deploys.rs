@@ -1,23 +1,33 @@
-//! Deploys: function, alias → version, the previous version (the rollback target), when it changed, health.
+//! Deploys: function, alias → version, the previous version (the rollback target), when it changed, and its
+//! health on a line of its own.
 
 use ratatui_core::layout::Rect;
+use ratatui_core::style::Style;
 use ratatui_core::terminal::Frame;
 use ratatui_core::text::{Line, Span};
-use ratatui_widgets::paragraph::Paragraph;
-
-use super::{row_style, styled_line};
-use crate::text::sanitize;
-use crate::{Density, theme};
-use warroom_core::model::ResourceKind;
-use warroom_core::model::{FunctionStatus, MetricKind};
+use warroom_core::model::{FunctionStatus, MetricKind, ResourceKind};
 use warroom_core::state::{PaneId, State};
 use warroom_core::text::{compact_count, compact_duration};
 
-fn health(state: &State, f: &FunctionStatus) -> Vec<Span<'static>> {
+use crate::table::{Cell, Column, PaneTable};
+use crate::text::sanitize;
+use crate::{Density, theme};
+
+/// "(was v41)": the rollback target.
+fn before(f: &FunctionStatus) -> String {
+    f.previous_version.as_deref().map_or(String::new(), |p| format!("(was v{})", sanitize(p, 8)))
+}
+
+fn health(state: &State, f: &FunctionStatus, density: Density) -> Line<'static> {
     let errors = state.data.latest(&f.name, MetricKind::Errors);
     let p99 = state.data.latest(&f.name, MetricKind::DurationP99);
-    vec![
-        Span::raw(" err "),
+    let mut spans = vec![Span::raw("  ")];
+    // Compact: the rollback target moves down here, so the first line has room for the name and the age.
+    if density == Density::Compact && f.previous_version.is_some() {
+        spans.push(Span::styled(format!("{} ", before(f)), theme::dim()));
+    }
+    spans.extend([
+        Span::raw("err "),
         match errors {
             Some(e) => {
                 Span::styled(format!("{}/min", compact_count(e)), if e > 0.0 { theme::alarm() } else { theme::ok() })
@@ -29,50 +39,40 @@ fn health(state: &State, f: &FunctionStatus) -> Vec<Span<'static>> {
             Some(d) => Span::styled(format!("{d:.0}ms"), if d > 1000.0 { theme::warn() } else { theme::ok() }),
             None => Span::styled("–", theme::dim()),
         },
-    ]
+    ]);
+    if density == Density::Rich {
+        let invocations = state.data.latest(&f.name, MetricKind::Invocations).map_or("–".into(), compact_count);
+        spans.push(Span::styled(format!("  invocations {invocations}/min"), theme::dim()));
+    }
+    Line::from(spans)
 }
 
+/// Draws the deploys pane.
 pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
-    let block = super::super::widgets::pane_block(state, PaneId::Deploys, "");
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
     let rows = state.rows().functions();
-    let mut lines = Vec::new();
-    // Two lines a function: its alias, then its health.
-    let fits = (inner.height as usize / 2).max(1);
-    let skip = super::scroll_offset(state.ui.selected(PaneId::Deploys), fits);
-    for (i, f) in rows.iter().enumerate().skip(skip).take(fits) {
+    let mut columns: Vec<Column<&FunctionStatus>> = vec![
+        Column::name("function", 8, theme::bold(), |f: &&FunctionStatus| f.name.clone()),
+        Column::content("alias", 4, |f: &&FunctionStatus| {
+            Cell::Spans(vec![
+                Span::raw(format!("{}→", sanitize(&f.alias, 16))),
+                Span::styled(format!("v{}", sanitize(&f.version, 8)), theme::marker()),
+            ])
+        }),
+    ];
+    if density == Density::Rich {
+        columns.push(Column::content("before", 0, |f: &&FunctionStatus| Cell::text(before(f), theme::dim())));
+    }
+    columns.push(Column::fill("changed", 0, usize::MAX, |f: &&FunctionStatus, _| {
         let changed = f.changed_at.map_or("–".to_string(), |t| format!("{} ago", compact_duration(state.now - t)));
-        let prev = f.previous_version.as_deref().map_or(String::new(), |p| format!(" (was v{p})"));
-        let mut head = vec![
-            Span::styled(sanitize(&f.name, 18), theme::bold()),
-            Span::raw(format!(" {}→", sanitize(&f.alias, 10))),
-            Span::styled(format!("v{}", sanitize(&f.version, 8)), theme::marker()),
-            Span::styled(prev, theme::dim()),
-            Span::raw(format!(" {changed}")),
-        ];
+        let mut spans = vec![Span::styled(changed, Style::new())];
         if let Some(op) = state.latest_operation_on(&f.name).filter(|o| o.phase.in_progress()) {
-            head.push(Span::styled(format!(" {}…", op.phase.label()), theme::warn()));
+            spans.push(Span::styled(format!(" {}…", op.phase.label()), theme::warn()));
         }
-        // Health goes on its own line: a long function name must not push the error rate off screen.
-        lines.push(styled_line(Line::from(head), row_style(state, PaneId::Deploys, i)));
-        let mut h = health(state, f);
-        h.insert(0, Span::raw(" "));
-        if density == Density::Rich {
-            h.push(Span::styled(
-                format!(
-                    "  invocations {}/min",
-                    state.data.latest(&f.name, MetricKind::Invocations).map_or("–".into(), compact_count)
-                ),
-                theme::dim(),
-            ));
-        }
-        lines.push(Line::from(h));
-    }
-    let missing = super::missing_lines(state, &[ResourceKind::Function]);
-    if rows.is_empty() && missing.is_empty() {
-        lines.push(Line::from(Span::styled("no functions", theme::dim())));
-    }
-    lines.extend(missing);
-    frame.render_widget(Paragraph::new(lines), inner);
+        Cell::Spans(spans)
+    }));
+    // Health goes on its own line: a long function name must not push the error rate off screen.
+    PaneTable::new(state, PaneId::Deploys, &rows, columns)
+        .under(|f: &&FunctionStatus, _| health(state, f, density))
+        .missing(&[ResourceKind::Function], "no functions")
+        .render(frame, area);
 }
