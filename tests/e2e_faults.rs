@@ -35,9 +35,9 @@ fn launch(name: &str, endpoint: &str) -> Tmux {
 /// The panes' keys still work: the help overlay opens and closes, focus moves.
 fn still_responsive(tmux: &Tmux) {
     tmux.keys(&["?"]);
-    tmux.wait_for("what it does", Duration::from_secs(2));
+    tmux.wait_for("Show the help overlay", Duration::from_secs(2));
     tmux.keys(&["Escape"]);
-    tmux.wait_gone("what it does", Duration::from_secs(2));
+    tmux.wait_gone("Show the help overlay", Duration::from_secs(2));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -47,7 +47,7 @@ async fn a_hung_then_failing_endpoint_marks_its_panes_stale_and_recovers_on_its_
     seed::incident(&sdk).await;
     let proxy = CountingProxy::start(&emulator.url);
     let tmux = launch("faults", &proxy.url);
-    tmux.wait_for("orders-dlq             7", Duration::from_secs(20));
+    tmux.wait_for_row("orders-dlq", "7", Duration::from_secs(20));
     tmux.wait_for("data fresh", Duration::from_secs(20));
 
     // Every endpoint hangs: no answer at all, so only the dashboard's own clock notices.
@@ -57,7 +57,7 @@ async fn a_hung_then_failing_endpoint_marks_its_panes_stale_and_recovers_on_its_
     println!("fast-feed panes marked stale {:.1} s after the endpoint hung", hung.elapsed().as_secs_f64());
     assert!(screen.contains("Queues · stale"), "{screen}");
     assert!(screen.contains("no answer for 10 s") || screen.contains("timed out"), "the error is shown: {screen}");
-    assert!(screen.contains("orders-dlq             7"), "the last rows stay on screen: {screen}");
+    assert!(support::tmux::row_shows(&screen, "orders-dlq", "7"), "the last rows stay on screen: {screen}");
     still_responsive(&tmux);
     let polls_before = proxy.target_count("AmazonSQS.GetQueueAttributes");
     std::thread::sleep(Duration::from_secs(40));

@@ -60,7 +60,7 @@ async fn live_panes_show_the_seeded_account_and_rollback_moves_the_alias() {
     tmux.wait_for("LIVE", Duration::from_secs(15));
     tmux.wait_for("000000000000 · us-east-1", Duration::from_secs(10));
     tmux.wait_for("1 ALARM", Duration::from_secs(15));
-    tmux.wait_for("orders-dlq             7", Duration::from_secs(15));
+    tmux.wait_for_row("orders-dlq", "7", Duration::from_secs(15));
     tmux.wait_for("live→v2 (was v1)", Duration::from_secs(15));
     tmux.wait_for("writer available", Duration::from_secs(15));
 
@@ -106,13 +106,13 @@ async fn live_redrive_from_the_keys_empties_the_dlq() {
     let seeded = seed::queues(&sdk, 0, 0).await;
     seed::dead_letter(&sdk, &seeded.queue_url, 4).await;
     let (tmux, journal) = start(&emulator, "live-redrive", false);
-    tmux.wait_for("orders-dlq             4", Duration::from_secs(20));
+    tmux.wait_for_row("orders-dlq", "4", Duration::from_secs(20));
     tmux.keys(&["d"]);
     tmux.wait_for("sqs:StartMessageMoveTask SourceArn=orders-dlq (no DestinationArn", Duration::from_secs(5));
     tmux.type_text(DLQ);
     tmux.keys(&["Enter"]);
     tmux.wait_for("verified", Duration::from_secs(30));
-    tmux.wait_for("orders-dlq             0", Duration::from_secs(30));
+    tmux.wait_for_row("orders-dlq", "0", Duration::from_secs(30));
     let entries = warroom_core::journal::Journal::read_all(std::path::Path::new(&journal)).expect("journal");
     let ops: Vec<_> = entries.iter().map(|e| (e.kind, e.api_call.as_deref().unwrap_or_default().to_string())).collect();
     assert_eq!(ops.len(), 2, "{ops:?}");

@@ -89,14 +89,28 @@ fn help_overlay_lists_every_action() {
 }
 
 #[test]
-fn detail_view_of_each_pane_renders() {
+fn detail_view_of_each_pane_shows_its_resource() {
     let mut scene = Scene::at_minute(45.0, false);
-    for pane in PaneId::ALL {
+    let newest = scene.state.rows().timeline()[0].text.clone();
+    let expected: [(PaneId, &[&str]); 6] = [
+        (PaneId::Alarms, &["alarm core-db CPU > 70 %", "ALARM since 14:07:00", "resource", "core-db", "datapoint"]),
+        (
+            PaneId::Queues,
+            &["queue orders", "age of oldest", "threshold 60 s", "consumer", "orders-consumer", "verdict", "sent / min"],
+        ),
+        (PaneId::Dlqs, &["dead-letter queue orders-dlq", "depth", "orders-dlq DLQ depth"]),
+        (PaneId::Database, &["core-db / core-db-1", "(threshold 70 %)", "connections", "core-db-1 CPU %"]),
+        (PaneId::Deploys, &["function orders-consumer", "invocations", "errors", "duration p99", "per min"]),
+        (PaneId::Timeline, &["timeline event", "2026-11-23", "kind", "what", newest.as_str()]),
+    ];
+    for (pane, needles) in expected {
         scene.state.ui.focus = pane;
         scene.state.update(Msg::Action(Action::OpenDetail));
         for (w, h) in SIZES {
             let screen = text(&render(&scene.state, w, h));
-            assert!(!screen.is_empty());
+            for needle in needles {
+                assert!(screen.contains(needle), "{pane:?} detail at {w}x{h} lacks `{needle}`:\n{screen}");
+            }
         }
         scene.state.update(Msg::Action(Action::Close));
     }
@@ -282,13 +296,15 @@ fn the_selected_row_stays_on_screen_in_a_large_account() {
         (PaneId::Dlqs, 39, "orders-039-dlq"),
         (PaneId::Deploys, 29, "consumer-029"),
         (PaneId::Database, 39, "db-19-2"),
-        (PaneId::Alarms, 49, "alarm-"),
+        // ALARM first (every seventh), then OK by name: the last row is the last OK alarm.
+        (PaneId::Alarms, 49, "alarm-048"),
     ];
     // A selection past the rows (the state clamps on update; a draw must not rely on it) renders, no panic.
     state.ui.selection = [usize::MAX / 2; PaneId::ALL.len()];
     for (w, h) in SIZES {
         render(&state, w, h);
     }
+    assert_eq!(state.rows().alarms()[49].name, "alarm-048", "the fleet's alarm order");
     for (pane, last, name) in cases {
         state.ui.focus = pane;
         state.ui.selection[pane.index()] = last;

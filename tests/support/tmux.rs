@@ -72,6 +72,20 @@ impl Tmux {
         }
     }
 
+    /// Waits until a row shows `name` with `value` as the next word (a DLQ and its depth, however the table
+    /// spaces its columns); returns the screen.
+    pub fn wait_for_row(&self, name: &str, value: &str, timeout: Duration) -> String {
+        let start = Instant::now();
+        loop {
+            let screen = self.screen();
+            if row_shows(&screen, name, value) {
+                return screen;
+            }
+            assert!(start.elapsed() < timeout, "no row `{name} {value}` within {timeout:?}:\n{screen}");
+            std::thread::sleep(Duration::from_millis(200));
+        }
+    }
+
     /// Waits until `needle` is no longer on screen; returns how long that took.
     pub fn wait_gone(&self, needle: &str, timeout: Duration) -> Duration {
         let start = Instant::now();
@@ -99,4 +113,11 @@ impl Drop for Tmux {
     fn drop(&mut self) {
         self.tmux(&["kill-server"]);
     }
+}
+
+/// Whether a line of `screen` shows `name` followed by `value` as its next word.
+pub fn row_shows(screen: &str, name: &str, value: &str) -> bool {
+    screen.lines().any(|line| {
+        line.match_indices(name).any(|(i, _)| line[i + name.len()..].split_whitespace().next() == Some(value))
+    })
 }
