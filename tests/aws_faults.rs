@@ -414,3 +414,57 @@ async fn answers_with_fields_left_out_are_problems_not_zeros_and_render_safely()
         }
     }
 }
+
+/// Answers that give the SDK nothing to name: a load balancer's 502 page with no error code or message, and a
+/// 200 whose body has a field of the wrong type. Each failure names its call and what came back (the status,
+/// the part of the body that could not be read), and none reads the SDK's "unhandled error".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_failure_names_its_call_and_its_cause_never_unhandled_error() {
+    use warroom::telemetry::Telemetry;
+    use warroom_core::model::{Feed, Observation};
+
+    let emulator = Emulator::start("unreadable");
+    let direct = emulator.sdk_config().await;
+    let seeded = seed::queues(&direct, 3, 0).await;
+    seed::function(&direct, &seeded.queue_arn).await;
+    let proxy = CountingProxy::start(&emulator.url);
+    let watch = warroom_core::config::Watch {
+        queues: vec![seed::QUEUE.into()],
+        functions: vec![FUNCTION.into()],
+        ..Default::default()
+    };
+    let telemetry = telemetry_via(&proxy, &direct, watch).await;
+    telemetry.poll(Feed::Inventory).await.expect("discovery answers first");
+    proxy.add_rule(Rule {
+        request_line: "x-amz-target: AmazonSQS.GetQueueAttributes".into(),
+        fault: Fault::Raw {
+            status: 502,
+            content_type: "text/html",
+            body: "<html><body>502 Bad Gateway</body></html>".into(),
+        },
+        times: 100,
+    });
+    proxy.add_rule(Rule {
+        request_line: "/aliases".into(),
+        fault: Fault::Raw { status: 200, content_type: "application/json", body: r#"{"Aliases": 5}"#.into() },
+        times: 100,
+    });
+    let mut problems = Vec::new();
+    for feed in [Feed::Fast, Feed::Inventory] {
+        for o in telemetry.poll(feed).await.expect("a poll with failing calls still answers") {
+            if let Observation::Problem(p) = o {
+                problems.push(p.to_string());
+            }
+        }
+    }
+    assert!(!problems.iter().any(|p| p.contains("unhandled")), "{problems:#?}");
+    assert!(
+        problems.iter().any(|p| p.starts_with("orders: sqs:GetQueueAttributes: HTTP 502 without an AWS error code")
+            && p.contains("the answer was <html><body>502 Bad Gateway")),
+        "{problems:#?}"
+    );
+    let unread = problems.iter().find(|p| p.contains("lambda:ListAliases: the answer could not be read"));
+    let unread = unread.unwrap_or_else(|| panic!("{problems:#?}"));
+    assert!(unread.contains("expected start array"), "the cause is named: {unread}");
+    assert!(unread.contains(r#"the answer was {"Aliases": 5}"#), "the field that went wrong is shown: {unread}");
+}

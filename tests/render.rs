@@ -96,7 +96,15 @@ fn detail_view_of_each_pane_shows_its_resource() {
         (PaneId::Alarms, &["alarm core-db CPU > 70 %", "ALARM since 14:07:00", "resource", "core-db", "datapoint"]),
         (
             PaneId::Queues,
-            &["queue orders", "age of oldest", "threshold 60 s", "consumer", "orders-consumer", "verdict", "sent / min"],
+            &[
+                "queue orders",
+                "age of oldest",
+                "threshold 60 s",
+                "consumer",
+                "orders-consumer",
+                "verdict",
+                "sent / min",
+            ],
         ),
         (PaneId::Dlqs, &["dead-letter queue orders-dlq", "depth", "orders-dlq DLQ depth"]),
         (PaneId::Database, &["core-db / core-db-1", "(threshold 70 %)", "connections", "core-db-1 CPU %"]),
@@ -240,13 +248,13 @@ fn a_failing_feed_marks_only_its_panes_stale_with_age_and_error_until_it_answers
     use warroom_core::model::{Feed, TelemetryError};
     let mut scene = Scene::at_minute(45.0, false);
     let last_ok = scene.state.feeds[Feed::Fast.index()].last_ok.expect("the fast feed answered");
-    let error = TelemetryError { service: "sqs".into(), message: "GetQueueAttributes: timed out".into() };
+    let error = TelemetryError { origin: "sqs:GetQueueAttributes".into(), message: "timed out".into() };
     scene.state.update(Msg::Telemetry { feed: Feed::Fast, result: Err(error) });
     scene.state.update(Msg::Tick(last_ok + chrono::Duration::seconds(130)));
     for (w, h) in SIZES {
         let buffer = render(&scene.state, w, h);
         let screen = text(&buffer);
-        assert!(screen.contains("Queues · stale 2m10s: sqs: GetQueueAt"), "{w}x{h}\n{screen}");
+        assert!(screen.contains("Queues · stale 2m10s: sqs:GetQueueAt"), "{w}x{h}\n{screen}");
         assert!(screen.contains("Dead-letter queues · stale 2m10s"), "{w}x{h}\n{screen}");
         assert_eq!(screen.matches("stale 2m10s").count(), 2, "only the panes the fast feed fills:\n{screen}");
         assert_eq!(fg_at(&buffer, "stale 2m10s"), warroom_ui::theme::warn().fg.expect("a colour"));

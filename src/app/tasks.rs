@@ -124,7 +124,7 @@ pub(super) fn spawn_feed(telemetry: Arc<dyn Telemetry>, feed: Feed, tx: Unbounde
                 result = &mut poll => result,
                 _ = tokio::time::sleep(LATE_AFTER) => {
                     let late = TelemetryError {
-                        service: feed.label().into(),
+                        origin: feed.label().into(),
                         message: format!("no answer for {} s; still waiting", LATE_AFTER.as_secs()),
                     };
                     if tx.send(AppEvent::Telemetry { feed, result: Err(late) }).is_err() {

@@ -51,21 +51,28 @@ impl AwsError {
     }
 }
 
-impl fmt::Display for AwsError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl AwsError {
+    /// What went wrong, without the call's name in front: "timed out (no answer in time)".
+    pub fn detail(&self) -> String {
         let action = self.action;
         match self.kind {
             AwsErrorKind::AccessDenied => {
-                write!(f, "{action}: access denied: IAM does not allow {action} for this caller ({})", self.message)
+                format!("access denied: IAM does not allow {action} for this caller ({})", self.message)
             }
-            AwsErrorKind::Timeout => write!(f, "{action}: timed out ({})", self.message),
-            AwsErrorKind::Unreachable => write!(f, "{action}: endpoint unreachable: {}", self.message),
-            AwsErrorKind::Unreadable => write!(f, "{action}: the answer could not be read: {}", self.message),
+            AwsErrorKind::Timeout => format!("timed out ({})", self.message),
+            AwsErrorKind::Unreachable => format!("endpoint unreachable: {}", self.message),
+            AwsErrorKind::Unreadable => format!("the answer could not be read: {}", self.message),
             _ => match &self.code {
-                Some(code) => write!(f, "{action}: {code}: {}", self.message),
-                None => write!(f, "{action}: {}", self.message),
+                Some(code) => format!("{code}: {}", self.message),
+                None => self.message.clone(),
             },
         }
+    }
+}
+
+impl fmt::Display for AwsError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.action, self.detail())
     }
 }
 
@@ -113,8 +120,32 @@ fn causes(err: &(dyn std::error::Error + 'static)) -> String {
     if parts.is_empty() { "no detail given".to_string() } else { parts.join(": ") }
 }
 
+/// How much of an answer that could not be read is quoted: enough to see the field that went wrong.
+const QUOTED: usize = 160;
+
+/// The start of a response's body, control characters escaped: what came back instead of what the SDK expected.
+fn body_start(raw: &HttpResponse) -> Option<String> {
+    let bytes = raw.body().bytes().filter(|b| !b.is_empty())?;
+    let text = String::from_utf8_lossy(bytes);
+    let text = warroom_core::text::escape_controls(text.trim());
+    Some(match text.char_indices().nth(QUOTED) {
+        Some((at, _)) => format!("{}…", &text[..at]),
+        None => text,
+    })
+}
+
+/// An answer the SDK could not read: the reason, and what the answer said.
+fn unreadable(action: &'static str, causes: String, raw: &HttpResponse) -> AwsError {
+    let message = match body_start(raw) {
+        Some(body) => format!("{causes}; the answer was {body}"),
+        None => format!("{causes}; the answer was empty"),
+    };
+    AwsError { action, kind: AwsErrorKind::Unreadable, code: None, message }
+}
+
 /// Turns an SDK error into an `AwsError` for `action` (`"sqs:GetQueueAttributes"`). Every result names the call and
-/// either the service's code and message, or what happened instead of an answer.
+/// either the service's code and message, or what happened instead of an answer: an answer that could not be read
+/// is quoted, so the field that went wrong can be seen.
 pub fn aws_error<E>(action: &'static str, err: SdkError<E, HttpResponse>) -> AwsError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
@@ -123,15 +154,21 @@ where
         SdkError::ServiceError(service) => {
             let e = service.err();
             let code = e.code().filter(|c| !c.is_empty()).map(str::to_string);
+            let status = service.raw().status();
+            // A success status with an "error" is an answer the SDK could not read (a field of the wrong type).
+            if status.is_success() && code.is_none() {
+                let causes = e.source().map_or_else(|| "no detail given".to_string(), causes);
+                return unreadable(action, causes, service.raw());
+            }
             let kind = code.as_deref().map_or(AwsErrorKind::Other, kind_of);
-            let status = service.raw().status().as_u16();
+            let status = status.as_u16();
             let message = match (e.message().filter(|m| !m.is_empty()), &code) {
                 (Some(message), _) => message.to_string(),
                 (None, Some(_)) => format!("HTTP {status}, no message"),
                 // Neither a code nor a message: say what came back rather than the SDK's "unhandled error".
-                (None, None) => match e.source() {
-                    Some(source) => format!("HTTP {status} without an error code: {}", causes(source)),
-                    None => format!("HTTP {status} without an error code or message"),
+                (None, None) => match body_start(service.raw()) {
+                    Some(body) => format!("HTTP {status} without an AWS error code; the answer was {body}"),
+                    None => format!("HTTP {status} without an AWS error code or a body"),
                 },
             };
             let kind = if code.is_none() && status == 429 { AwsErrorKind::Throttled } else { kind };
@@ -149,9 +186,7 @@ where
             };
             AwsError { action, kind, code: None, message }
         }
-        SdkError::ResponseError(_) => {
-            AwsError { action, kind: AwsErrorKind::Unreadable, code: None, message: causes(&err) }
-        }
+        SdkError::ResponseError(response) => unreadable(action, causes(&err), response.raw()),
         _ => {
             let message = causes(&err);
             let kind = if message.contains("timed out") { AwsErrorKind::Timeout } else { AwsErrorKind::Other };

@@ -19,6 +19,8 @@ pub enum Fault {
     Hang,
     /// Answer 200 with this body instead of forwarding: an odd but well-formed response (fields left out).
     Answer { content_type: &'static str, body: String },
+    /// Answer with this status, content type and body, exactly: what a load balancer or a broken service says.
+    Raw { status: u16, content_type: &'static str, body: String },
 }
 
 #[derive(Debug, Clone)]
@@ -52,9 +54,9 @@ pub struct CountingProxy {
     shared: Arc<Mutex<Shared>>,
 }
 
-fn answer(content_type: &str, body: &str) -> Vec<u8> {
+fn raw(status: u16, content_type: &str, body: &str) -> Vec<u8> {
     format!(
-        "HTTP/1.1 200 OK\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        "HTTP/1.1 {status} Answer\r\ncontent-type: {content_type}\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
         body.len()
     )
     .into_bytes()
@@ -139,7 +141,13 @@ fn client_to_server(
                 return;
             }
             Some(Fault::Answer { content_type, body }) => {
-                let _ = client.write_all(&answer(content_type, &body));
+                let _ = client.write_all(&raw(200, content_type, &body));
+                let _ = client.shutdown(Shutdown::Both);
+                let _ = server.shutdown(Shutdown::Both);
+                return;
+            }
+            Some(Fault::Raw { status, content_type, body }) => {
+                let _ = client.write_all(&raw(status, content_type, &body));
                 let _ = client.shutdown(Shutdown::Both);
                 let _ = server.shutdown(Shutdown::Both);
                 return;

@@ -205,6 +205,6 @@ impl Telemetry for AwsTelemetry {
 
 impl From<AwsError> for TelemetryError {
     fn from(e: AwsError) -> Self {
-        TelemetryError { service: e.action.split(':').next().unwrap_or("aws").to_string(), message: e.to_string() }
+        TelemetryError { origin: e.action.to_string(), message: e.detail() }
     }
 }

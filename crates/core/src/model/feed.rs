@@ -32,10 +32,10 @@ impl Feed {
 
 /// Why a whole poll of a feed gave nothing: its first call failed, it timed out, or it is still waiting.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{service}: {message}")]
+#[error("{origin}: {message}")]
 pub struct TelemetryError {
-    /// The service (`sqs`, `cloudwatch`) or the feed (`queues`) that failed.
-    pub service: String,
-    /// What happened, naming the call when one failed.
+    /// What failed: the call (`cloudwatch:GetMetricData`) or, for a poll that never answered, the feed (`queues`).
+    pub origin: String,
+    /// What happened.
     pub message: String,
 }
