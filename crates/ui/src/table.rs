@@ -9,17 +9,16 @@
 //!
 //! ratatui's own `Table` sizes columns from constraints alone and cannot span a row's second line (the compact
 //! panes' sparklines) or carry group rows (a cluster above its instances); this widget keeps its model — columns,
-//! a selected row, an offset — and draws through `Paragraph`.
+//! a selected row, an offset — and draws each line straight into the buffer.
 
 use ratatui_core::layout::{Constraint, Layout, Rect};
 use ratatui_core::style::{Modifier, Style};
 use ratatui_core::terminal::Frame;
 use ratatui_core::text::{Line, Span};
-use ratatui_widgets::paragraph::Paragraph;
 use warroom_core::model::ResourceKind;
 use warroom_core::state::{PaneId, State};
 
-use crate::text::{fit_name, sanitize, width};
+use crate::text::{clean, fit_name, fit_owned_name, sanitize, width};
 use crate::theme;
 use crate::widgets::pane_block;
 
@@ -71,6 +70,7 @@ impl Cell {
 
     fn width(&self) -> usize {
         match self {
+            Cell::Name(name, _) if clean(name) => width(name),
             Cell::Name(name, _) => width(&warroom_core::text::escape_controls(name)),
             Cell::Spans(spans) => spans.iter().map(|s| width(&s.content)).sum(),
         }
@@ -150,10 +150,13 @@ impl<'a, R> Column<'a, R> {
     }
 }
 
+/// The key of a row's group.
+type KeyFn<'a, R> = Box<dyn for<'r> Fn(&'r R) -> &'r str + 'a>;
+
 /// Rows that belong together under a line of their own (a cluster above its instances).
 pub struct Groups<'a, R> {
     /// Rows with the same key are one group.
-    pub key: Box<dyn Fn(&R) -> String + 'a>,
+    pub key: KeyFn<'a, R>,
     /// The group's line, drawn above its first row on screen.
     pub line: LineFn<'a, R>,
 }
@@ -269,7 +272,17 @@ impl<'a, R> PaneTable<'a, R> {
         }
         // Rows under a group line are indented by a cell.
         let indent = usize::from(self.groups.is_some());
-        let widths = self.column_widths(&visible, room.saturating_sub(indent));
+        // Cells that do not depend on their column's width are built once, measured, then drawn.
+        let mut built: Vec<Vec<Option<Cell>>> = visible
+            .iter()
+            .map(|&i| {
+                self.columns
+                    .iter()
+                    .map(|c| (!matches!(c.width, Width::Fill { .. })).then(|| (c.cell)(&self.rows[i], usize::MAX)))
+                    .collect()
+            })
+            .collect();
+        let widths = self.column_widths(&built, room.saturating_sub(indent));
 
         if self.header {
             let spans: Vec<Span<'static>> = self
@@ -287,22 +300,38 @@ impl<'a, R> PaneTable<'a, R> {
                 .collect();
             lines.push(Line::from(spans));
         }
-        let mut previous_group: Option<String> = None;
-        for &i in &visible {
+        let mut previous_group: Option<&str> = None;
+        for (&i, cells) in visible.iter().zip(built.iter_mut()) {
             let row = &self.rows[i];
             if let Some(groups) = &self.groups {
                 let key = (groups.key)(row);
-                if previous_group.as_ref() != Some(&key) {
+                if previous_group != Some(key) {
                     lines.push(fit_line((groups.line)(row, room), room));
                     previous_group = Some(key);
                 }
             }
-            let mut spans = vec![Span::raw(" ".repeat(indent))];
-            for (shown, (column, w)) in self.columns.iter().zip(&widths).filter(|(_, w)| **w > 0).enumerate() {
+            // Gaps and padding are gathered into one span of spaces before the next cell: fewer spans to draw.
+            let mut spans = Vec::new();
+            let mut spaces = indent;
+            let columns = self.columns.iter().zip(&widths).zip(cells.iter_mut()).filter(|((_, w), _)| **w > 0);
+            for (shown, ((column, w), cell)) in columns.enumerate() {
                 if shown > 0 {
-                    spans.push(Span::raw(" ".repeat(GAP)));
+                    spaces += GAP;
                 }
-                spans.extend(fit_cell((column.cell)(row, *w), *w, column.align));
+                let cell = cell.take().unwrap_or_else(|| (column.cell)(row, *w));
+                let (content, used) = fit_cell(cell, *w);
+                let pad = w.saturating_sub(used);
+                if column.align == Align::Right {
+                    spaces += pad;
+                }
+                if spaces > 0 && !content.is_empty() {
+                    spans.push(Span::raw(" ".repeat(spaces)));
+                    spaces = 0;
+                }
+                spans.extend(content);
+                if column.align == Align::Left {
+                    spaces += pad;
+                }
             }
             lines.push(Line::from(spans).patch_style(self.row_style(i)));
             if let Some(under) = &self.under {
@@ -317,7 +346,11 @@ impl<'a, R> PaneTable<'a, R> {
         lines.extend(missing);
         let used = (lines.len() as u16).min(inner.height);
         let [table, rest] = Layout::vertical([Constraint::Length(used), Constraint::Min(0)]).areas(inner);
-        frame.render_widget(Paragraph::new(lines), table);
+        // Each line straight into the buffer: every line already fits the width, so Paragraph's reflow (which
+        // walks every grapheme again) has nothing to do.
+        for (y, line) in (table.y..table.bottom()).zip(&lines) {
+            frame.render_widget(line, Rect { y, height: 1, ..table });
+        }
         rest
     }
 
@@ -338,15 +371,16 @@ impl<'a, R> PaneTable<'a, R> {
     /// fills with what is left. When the row is too narrow, cells are taken from, in turn: content that is not a
     /// name, names after the first, optional columns (left out whole), and last the row's first name — each down to
     /// its minimum. A column of width 0 is left out with its gap.
-    fn column_widths(&self, visible: &[usize], room: usize) -> Vec<usize> {
+    fn column_widths(&self, built: &[Vec<Option<Cell>>], room: usize) -> Vec<usize> {
         let mut widths: Vec<usize> = self
             .columns
             .iter()
-            .map(|column| match column.width {
+            .enumerate()
+            .map(|(c, column)| match column.width {
                 Width::Fixed(w) => w,
-                Width::Content { min } => visible
+                Width::Content { min } => built
                     .iter()
-                    .map(|&i| (column.cell)(&self.rows[i], usize::MAX).width())
+                    .filter_map(|row| row[c].as_ref().map(Cell::width))
                     .chain([width(&column.header)])
                     .max()
                     .unwrap_or(0)
@@ -450,30 +484,31 @@ fn align(text: &str, cells: usize, align: Align) -> String {
     }
 }
 
-/// A cell fitted to exactly `cells` cells: a name cut in the middle, text cut at its end, then padded.
-fn fit_cell(cell: Cell, cells: usize, side: Align) -> Vec<Span<'static>> {
-    match cell {
-        Cell::Name(name, style) => vec![Span::styled(align(&fit_name(&name, cells), cells, side), style)],
-        Cell::Spans(spans) => {
-            let mut out = cut_spans(spans, cells);
-            let used: usize = out.iter().map(|s| width(&s.content)).sum();
-            let pad = Span::raw(" ".repeat(cells.saturating_sub(used)));
-            match side {
-                Align::Left => out.push(pad),
-                Align::Right => out.insert(0, pad),
-            }
-            out
-        }
-    }
+/// A cell fitted to at most `cells` cells (a name cut in the middle, text cut at its end), and the cells it uses;
+/// the caller pads it.
+fn fit_cell(cell: Cell, cells: usize) -> (Vec<Span<'static>>, usize) {
+    let spans = match cell {
+        Cell::Name(name, style) => vec![Span::styled(fit_owned_name(name, cells), style)],
+        Cell::Spans(spans) => cut_spans(spans, cells),
+    };
+    let used = spans.iter().map(|s| width(&s.content)).sum();
+    (spans, used)
 }
 
-/// Spans cut to at most `cells` cells, the last cut one ending in `…`; control characters escaped.
+/// Spans cut to at most `cells` cells, the last cut one ending in `…`; control characters escaped. Spans that
+/// fit and need no escaping are kept as they are (a sparkline is a span a minute: this is most of a frame).
 fn cut_spans(spans: Vec<Span<'static>>, cells: usize) -> Vec<Span<'static>> {
-    let mut out = Vec::new();
+    let mut out = Vec::with_capacity(spans.len());
     let mut left = cells;
     for span in spans {
         if left == 0 {
             break;
+        }
+        let span_width = width(&span.content);
+        if span_width <= left && clean(&span.content) {
+            left -= span_width;
+            out.push(span);
+            continue;
         }
         let text = sanitize(&span.content, left);
         left = left.saturating_sub(width(&text));
@@ -502,17 +537,13 @@ mod tests {
 
     #[test]
     fn cells_are_fitted_by_display_width() {
-        let cut = fit_cell(Cell::text("注文キュー", Style::new()), 5, Align::Left);
-        let text: String = cut.iter().map(|s| s.content.as_ref()).collect();
-        assert_eq!(width(&text), 5);
-        assert_eq!(text, "注文…");
-        let right: String =
-            fit_cell(Cell::text("42", Style::new()), 5, Align::Right).iter().map(|s| s.content.to_string()).collect();
-        assert_eq!(right, "   42");
-        let name: String = fit_cell(Cell::Name("payments-ledger-db-1".into(), Style::new()), 13, Align::Left)
-            .iter()
-            .map(|s| s.content.to_string())
-            .collect();
-        assert_eq!(name, "paymen…r-db-1");
+        let text =
+            |(spans, _): (Vec<Span<'static>>, usize)| spans.iter().map(|s| s.content.to_string()).collect::<String>();
+        let cut = fit_cell(Cell::text("注文キュー", Style::new()), 5);
+        assert_eq!(cut.1, 5);
+        assert_eq!(text(cut), "注文…");
+        assert_eq!(fit_cell(Cell::text("42", Style::new()), 5).1, 2, "padding is the row's");
+        assert_eq!(text(fit_cell(Cell::Name("payments-ledger-db-1".into(), Style::new()), 13)), "paymen…r-db-1");
+        assert_eq!(align("42", 5, Align::Right), "   42");
     }
 }

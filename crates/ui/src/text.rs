@@ -33,9 +33,17 @@ fn tail(s: &str, max: usize) -> &str {
     s
 }
 
+/// Whether `text` has no control character to escape.
+pub fn clean(text: &str) -> bool {
+    !text.chars().any(char::is_control)
+}
+
 /// Resource names and AWS strings come from outside: control characters are escaped so they cannot move the
 /// cursor or change colours, and the result is cut to `max` cells, ending in `…` when cut.
 pub fn sanitize(s: &str, max: usize) -> String {
+    if clean(s) && width(s) <= max {
+        return s.to_string();
+    }
     let s = escape_controls(s);
     if width(&s) <= max {
         return s;
@@ -50,7 +58,12 @@ pub fn sanitize(s: &str, max: usize) -> String {
 /// names of one service share their start and differ at the end (`payments…db-1` and `payments…db-2`, where
 /// cutting the end would show `payments-db…` for both the writer and the reader).
 pub fn fit_name(name: &str, max: usize) -> String {
-    let name = escape_controls(name);
+    fit_owned_name(name.to_string(), max)
+}
+
+/// `fit_name` for a name already owned: one that fits and needs no escaping is returned as it is.
+pub fn fit_owned_name(name: String, max: usize) -> String {
+    let name = if clean(&name) { name } else { escape_controls(&name) };
     if width(&name) <= max {
         return name;
     }

@@ -140,27 +140,28 @@ pub fn sparkline(
         })
         .collect();
     let max = values.iter().flatten().copied().fold(threshold.unwrap_or(0.0), f64::max).max(1e-9);
-    let spans = values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| {
-            let from = start + Duration::minutes(i as i64);
-            let in_minute = |m: &&Marker<'_>| m.event.at >= from && m.event.at < from + Duration::minutes(1);
-            // The suspect's colour wins when it shares its minute with another change.
-            let marked = markers.iter().filter(in_minute).max_by_key(|m| m.suspect);
-            let (ch, mut style) = match v {
-                Some(v) => {
-                    let idx = ((v / max) * (BARS.len() - 1) as f64).round().clamp(0.0, 7.0) as usize;
-                    (BARS[idx], threshold.map_or(Style::new().fg(theme::ACCENT), |t| theme::threshold(*v, t)))
-                }
-                None => ('·', theme::dim()),
-            };
-            if let Some(m) = marked {
-                style = style.bg(m.colour());
+    // Minutes of the same style share a span: a frame draws a sparkline per row, and spans cost per span.
+    let mut spans: Vec<Span<'static>> = Vec::new();
+    for (i, v) in values.iter().enumerate() {
+        let from = start + Duration::minutes(i as i64);
+        let in_minute = |m: &&Marker<'_>| m.event.at >= from && m.event.at < from + Duration::minutes(1);
+        // The suspect's colour wins when it shares its minute with another change.
+        let marked = markers.iter().filter(in_minute).max_by_key(|m| m.suspect);
+        let (ch, mut style) = match v {
+            Some(v) => {
+                let idx = ((v / max) * (BARS.len() - 1) as f64).round().clamp(0.0, 7.0) as usize;
+                (BARS[idx], threshold.map_or(Style::new().fg(theme::ACCENT), |t| theme::threshold(*v, t)))
             }
-            Span::styled(ch.to_string(), style)
-        })
-        .collect::<Vec<_>>();
+            None => ('·', theme::dim()),
+        };
+        if let Some(m) = marked {
+            style = style.bg(m.colour());
+        }
+        match spans.last_mut() {
+            Some(last) if last.style == style => last.content.to_mut().push(ch),
+            _ => spans.push(Span::styled(ch.to_string(), style)),
+        }
+    }
     Line::from(spans)
 }
 

@@ -77,7 +77,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     let mut table = PaneTable::new(state, PaneId::Database, &rows, columns)
         .title_note(format!("CPU threshold {threshold:.0}%"))
         .groups(Groups {
-            key: Box::new(|(c, _): &Row| c.id.clone()),
+            key: Box::new(|(c, _): &Row| c.id.as_str()),
             line: Box::new(|(c, _): &Row, room| cluster_line(c, room)),
         })
         .after(empty)
