@@ -84,8 +84,7 @@ pub const REDRIVE_DESTINATION: [Hint; 2] = [
 ];
 
 /// How to stop a redrive once it runs.
-pub const REDRIVE_CANCEL: [Hint; 1] =
-    [Hint::new(Mode::Dashboard, Action::CancelRedrive, "on the DLQ cancels it while it runs")];
+pub const REDRIVE_CANCEL: [Hint; 1] = [Hint::new(Mode::Dashboard, Action::CancelRedrive, "on the DLQ cancels it")];
 
 /// The quit question.
 pub const QUIT: [Hint; 2] =

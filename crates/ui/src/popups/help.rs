@@ -13,25 +13,30 @@ use super::popup_frame;
 use crate::hints;
 use crate::theme;
 
-/// Every line of the overlay: a heading per mode, then its actions.
+/// Every line of the overlay: a heading per mode, then its actions, the columns as wide as their widest entry.
 fn lines(keymap: &Keymap) -> Vec<Line<'static>> {
+    let keys_of = |mode: Mode, action: Action| {
+        let keys: Vec<String> = keymap.keys_for(mode, action).iter().map(ToString::to_string).collect();
+        if keys.is_empty() { "(unbound)".to_string() } else { keys.join(" ") }
+    };
+    let rows = || Mode::ALL.into_iter().flat_map(|mode| Action::of_mode(mode).map(move |a| (mode, a)));
+    let keys_width = rows().map(|(m, a)| keys_of(m, a).chars().count()).max().unwrap_or(0);
+    let name_width = rows().map(|(_, a)| a.name().len()).max().unwrap_or(0);
     let mut lines = Vec::new();
     for mode in Mode::ALL {
         if !lines.is_empty() {
             lines.push(Line::from(""));
         }
         lines.push(Line::from(vec![
-            Span::styled(format!("{:<19}", mode.name()), theme::bold()),
+            Span::styled(format!("{:<width$} ", mode.name(), width = keys_width + name_width + 3), theme::bold()),
             Span::styled(mode.description(), theme::dim()),
         ]));
         for action in Action::of_mode(mode) {
-            let keys: Vec<String> = keymap.keys_for(mode, action).iter().map(ToString::to_string).collect();
-            let keys = if keys.is_empty() { "(unbound)".to_string() } else { keys.join(" ") };
             let style = if action.is_mutating() { theme::warn() } else { Style::new() };
             lines.push(Line::from(vec![
                 Span::raw("  "),
-                Span::styled(format!("{keys:<16} "), theme::key()),
-                Span::styled(format!("{:<21} ", action.name()), style),
+                Span::styled(format!("{:<keys_width$}", keys_of(mode, action)), theme::key()),
+                Span::styled(format!(" {:<name_width$} ", action.name()), style),
                 Span::raw(action.description()),
             ]));
         }
