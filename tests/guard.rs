@@ -1,4 +1,4 @@
-//! The guard is the only door to an operator. In read-only mode no operator is built, and no Action — driven
+//! The guard is the only door to an operator. In a read-only session no operator is built, and no Action — driven
 //! through the state exactly as keys would drive it — reaches one. The same harness, armed, does reach it, so
 //! these tests can fail.
 // Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.

@@ -75,7 +75,7 @@ pub struct App {
     pub keymap: Keymap,
     /// Where the data comes from.
     pub telemetry: Arc<dyn Telemetry>,
-    /// The one door to the operator (none in read-only mode).
+    /// The one door to the operator (none in a read-only session).
     pub guard: Guard,
     /// The journal, or why it cannot be written.
     pub journal: Result<Arc<Journal>, String>,

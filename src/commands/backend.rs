@@ -1,4 +1,4 @@
-//! Where the data comes from and who may change things: the one place an operator is built. In read-only mode
+//! Where the data comes from and who may change things: the one place an operator is built. In a read-only session
 //! `Guard::new` never calls its closure, so no operator exists.
 
 use std::sync::Arc;
@@ -48,7 +48,7 @@ pub async fn live_telemetry(setup: &Setup) -> Result<AwsTelemetry, StartError> {
 }
 
 /// The war room's link, when the config names a log group: the same credentials chain as the live path, in
-/// demo mode too (so a demo can be run as a team exercise).
+/// a demo too (so a demo can be run as a team exercise).
 pub async fn war_room_link(setup: &Setup, session_id: &str) -> Option<WarRoomLink> {
     let group = setup.config.journal.log_group.clone()?;
     let sdk = crate::aws::connect::load_config(&setup.aws_options()).await;

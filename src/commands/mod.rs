@@ -1,5 +1,5 @@
 //! What the binary does, behind `main`: every flag and file is resolved once into a `Setup` (config, keymap,
-//! journal path, operator, and the scenario in demo mode), then one `match` runs the dashboard or a subcommand.
+//! journal path, operator, and the scenario with `--demo`), then one `match` runs the dashboard or a subcommand.
 
 mod annotate;
 mod backend;
@@ -54,7 +54,7 @@ pub struct Setup {
     pub journal_path: Option<PathBuf>,
     /// Who is operating.
     pub operator: String,
-    /// The scenario, in demo mode.
+    /// The scenario, with `--demo`.
     pub scenario: Option<Scenario>,
 }
 

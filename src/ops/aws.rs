@@ -83,7 +83,7 @@ impl AwsOperator {
                 "{function}:{alias} now points to {version}, not {from}: someone else changed it; nothing was called"
             )));
         }
-        // RevisionId makes Lambda refuse the update if the alias changed since we read it.
+        // RevisionId makes Lambda reject the update if the alias changed since we read it.
         let result = self
             .clients
             .lambda

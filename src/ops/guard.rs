@@ -1,6 +1,6 @@
 //! The one door to the operator. A read-only guard holds no operator at all, so no code path — however a key,
 //! a popup or a future handler misbehaves — can reach a mutating call. This is the structural guarantee behind
-//! `--read-only`; the state's refusal to confirm in read-only mode is only the visible half.
+//! `--read-only`; the state refusing to confirm in a read-only session is only the visible half.
 
 use std::sync::Arc;
 
@@ -10,7 +10,7 @@ use warroom_core::operation::{Op, OpUpdate};
 use super::Operator;
 use super::runner::{OperationContext, run_operation};
 
-/// The one door: holds the operator, or nothing in read-only mode.
+/// The one door: holds the operator, or nothing in a read-only session.
 pub struct Guard {
     operator: Option<Arc<dyn Operator>>,
 }
@@ -27,7 +27,7 @@ pub enum Refusal {
 }
 
 impl Guard {
-    /// Builds the operator only when not read-only: `build` is never called in read-only mode.
+    /// Builds the operator only when not read-only: `build` is never called for a read-only session.
     pub fn new(read_only: bool, build: impl FnOnce() -> Arc<dyn Operator>) -> Guard {
         Guard { operator: if read_only { None } else { Some(build()) } }
     }

@@ -1,6 +1,6 @@
 //! Who carries operations out. Every call that changes AWS is an `Op` (defined with its plan, phases and errors
 //! in `warroom_core::operation`), carried out only by an `Operator`, reached only through the `Guard`. In
-//! read-only mode no operator exists at all.
+//! read-only session no operator exists at all.
 
 pub mod aws;
 pub mod guard;

@@ -48,7 +48,7 @@ pub enum AnnotationKind {
 pub struct JournalEntry {
     /// Wall-clock time the line was written.
     pub time: DateTime<Utc>,
-    /// The dashboard's clock at that moment (the simulated clock in demo mode).
+    /// The dashboard's clock at that moment (the simulated clock in a demo session).
     pub clock: DateTime<Utc>,
     /// Who wrote it and how (`operator`, `mode`, `read_only`).
     #[serde(flatten)]

@@ -1,4 +1,4 @@
-//! Adding a note to the timeline and journal. Allowed in read-only mode: observers take notes too.
+//! Adding a note to the timeline and journal. Allowed in a read-only session: observers take notes too.
 
 use ratatui_core::layout::Rect;
 use ratatui_core::terminal::Frame;

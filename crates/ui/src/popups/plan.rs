@@ -1,5 +1,5 @@
 //! The plan/confirm popup: the exact call, the current state, the expected effect, warnings, and the typed
-//! confirmation. In read-only mode it is a preview that cannot be confirmed.
+//! confirmation. In a read-only session it is a preview that cannot be confirmed.
 
 use ratatui_core::layout::Rect;
 use ratatui_core::style::Style;
