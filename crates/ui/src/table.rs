@@ -95,52 +95,30 @@ pub struct Column<'a, R> {
 }
 
 impl<'a, R> Column<'a, R> {
+    fn new(header: &str, width: Width, align: Align, cell: impl Fn(&R, usize) -> Cell + 'a) -> Self {
+        let header = header.to_string();
+        Column { header, width, align, name: false, optional: false, cell: Box::new(cell) }
+    }
+
     /// A name column: `name` of each row, in `style`, whole whenever the row has room.
     pub fn name(header: &str, min: usize, style: Style, name: impl Fn(&R) -> String + 'a) -> Self {
         let cell = move |r: &R, _| Cell::Name(name(r), style);
-        let width = Width::Content { min };
-        Column {
-            header: header.to_string(),
-            width,
-            align: Align::Left,
-            name: true,
-            optional: false,
-            cell: Box::new(cell),
-        }
+        Column { name: true, ..Column::new(header, Width::Content { min }, Align::Left, cell) }
     }
 
     /// A column as wide as its widest cell on screen (at least `min`).
     pub fn content(header: &str, min: usize, cell: impl Fn(&R) -> Cell + 'a) -> Self {
-        let cell = move |r: &R, _| cell(r);
-        let width = Width::Content { min };
-        Column {
-            header: header.to_string(),
-            width,
-            align: Align::Left,
-            name: false,
-            optional: false,
-            cell: Box::new(cell),
-        }
+        Column::new(header, Width::Content { min }, Align::Left, move |r: &R, _| cell(r))
     }
 
     /// A column of exactly `cells` cells.
     pub fn fixed(header: &str, cells: usize, align: Align, cell: impl Fn(&R) -> Cell + 'a) -> Self {
-        let cell = move |r: &R, _| cell(r);
-        let width = Width::Fixed(cells);
-        Column { header: header.to_string(), width, align, name: false, optional: false, cell: Box::new(cell) }
+        Column::new(header, Width::Fixed(cells), align, move |r: &R, _| cell(r))
     }
 
     /// A column that takes what is left (`min` to `max` cells); its cell is drawn for the width it gets.
     pub fn fill(header: &str, min: usize, max: usize, cell: impl Fn(&R, usize) -> Cell + 'a) -> Self {
-        let width = Width::Fill { min, max };
-        Column {
-            header: header.to_string(),
-            width,
-            align: Align::Left,
-            name: false,
-            optional: false,
-            cell: Box::new(cell),
-        }
+        Column::new(header, Width::Fill { min, max }, Align::Left, cell)
     }
 
     /// Leave the column out, rather than cut the row's first name, when the row has no room for it.
