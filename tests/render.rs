@@ -78,13 +78,41 @@ fn plan_popup_and_read_only_preview() {
     }
 }
 
+/// Draws `state` as the loop does: the view's measurements go back to the state.
+fn draw(state: &mut State, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    let keymap = Keymap::defaults().expect("keymap");
+    let mut drawn = warroom_ui::Drawn::default();
+    terminal.draw(|f| drawn = warroom_ui::render_measured(f, state, &keymap)).expect("draw");
+    if let Some(last_offset) = drawn.help_last_offset {
+        state.update(Msg::HelpDrawn { last_offset });
+    }
+    text(terminal.backend().buffer())
+}
+
 #[test]
-fn help_overlay_lists_every_action() {
-    let mut scene = Scene::at_minute(45.0, false);
-    scene.state.update(Msg::Action(Action::Help));
-    let screen = text(&render(&scene.state, 160, 48));
-    for &action in Action::ALL {
-        assert!(screen.contains(action.name()), "{} missing from help", action.name());
+fn help_overlay_scrolls_to_every_action_and_stops_at_the_end() {
+    for (w, h) in SIZES {
+        let mut scene = Scene::at_minute(45.0, false);
+        scene.state.update(Msg::Action(Action::Help));
+        let mut seen = String::new();
+        // Each press scrolls a line; the end is reached when a press no longer changes the screen.
+        let mut screen = draw(&mut scene.state, w, h);
+        for _ in 0..200 {
+            seen.push_str(&screen);
+            scene.state.update(Msg::Action(Action::SelectNext));
+            let next = draw(&mut scene.state, w, h);
+            if next == screen {
+                break;
+            }
+            screen = next;
+        }
+        for &action in Action::ALL {
+            assert!(seen.contains(action.name()), "{} missing from help at {w}x{h}", action.name());
+        }
+        // One press back from the end moves at once: the offset was held at the end, not beyond it.
+        scene.state.update(Msg::Action(Action::SelectPrev));
+        assert_ne!(draw(&mut scene.state, w, h), screen, "k at the end of help did not scroll back at {w}x{h}");
     }
 }
 

@@ -102,10 +102,14 @@ impl App {
             if frames.due(self.state.is_dirty()) {
                 self.state.take_dirty();
                 // A terminal that cannot be written has gone with the session: leave, do not retry.
-                if let Err(e) = terminal.draw(|f| warroom_ui::render(f, &self.state, &self.keymap)) {
+                let mut drawn = warroom_ui::Drawn::default();
+                if let Err(e) = terminal.draw(|f| drawn = warroom_ui::render_measured(f, &self.state, &self.keymap)) {
                     return Ok(Exit::InputClosed(format!("cannot draw: {}", e.into())));
                 }
                 frames.drawn();
+                if let Some(last_offset) = drawn.help_last_offset {
+                    self.state.update(Msg::HelpDrawn { last_offset });
+                }
             }
             let event = tokio::select! {
                 event = rx.recv() => event,

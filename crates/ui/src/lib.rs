@@ -33,14 +33,28 @@ pub enum Density {
     Rich,
 }
 
-/// Draws the whole dashboard for `state` into `frame`; key hints come from `keymap`.
+/// What the view measured while drawing, for the state to hold its scroll offsets to (the loop passes it
+/// back as messages: the view itself never changes the state).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Drawn {
+    /// With the help overlay open: the largest offset that still fills it at this size (lines).
+    pub help_last_offset: Option<usize>,
+}
+
+/// Draws the whole dashboard for `state` into `frame`; key hints come from `keymap`. `render_measured` also
+/// returns what the state needs to hold its scroll offsets; the loop uses that one.
 pub fn render(frame: &mut Frame, state: &State, keymap: &Keymap) {
+    render_measured(frame, state, keymap);
+}
+
+/// `render`, returning what the view measured while drawing.
+pub fn render_measured(frame: &mut Frame, state: &State, keymap: &Keymap) -> Drawn {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
         let msg = format!("terminal too small (need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{})", area.width, area.height);
         frame
             .render_widget(Paragraph::new(Line::from(msg)).wrap(ratatui_widgets::paragraph::Wrap { trim: true }), area);
-        return;
+        return Drawn::default();
     }
     let density = if area.width >= 140 && area.height >= 40 { Density::Rich } else { Density::Compact };
     // The likely trigger, when there is one, gets its own line under the header: the first thing read.
@@ -67,7 +81,7 @@ pub fn render(frame: &mut Frame, state: &State, keymap: &Keymap) {
     panes::deploys::render(frame, areas.deploys, state, density);
     panes::timeline::render(frame, areas.timeline, state, density);
     panes::footer::render(frame, footer, state, keymap);
-    popups::render(frame, area, state, keymap);
+    Drawn { help_last_offset: popups::render(frame, area, state, keymap) }
 }
 
 /// One more line for the queue pane when it shows a verdict.

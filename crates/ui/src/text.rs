@@ -76,9 +76,55 @@ pub fn fit_owned_name(name: String, max: usize) -> String {
     format!("{start}…{end}")
 }
 
+/// `text` broken into lines of at most `max` cells, at spaces where it can and inside a word only when the word
+/// alone is wider than `max`. Empty text gives no line; `max` 0 is taken as 1.
+pub fn wrap(text: &str, max: usize) -> Vec<String> {
+    let max = max.max(1);
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        let mut word = word;
+        loop {
+            let needed = if line.is_empty() { width(word) } else { width(&line) + 1 + width(word) };
+            if needed <= max {
+                if !line.is_empty() {
+                    line.push(' ');
+                }
+                line.push_str(word);
+                break;
+            }
+            if !line.is_empty() {
+                lines.push(std::mem::take(&mut line));
+                continue;
+            }
+            // A word wider than a whole line: as much as fits, the rest on the next line.
+            let part = head(word, max);
+            let part = if part.is_empty() { &word[..word.chars().next().map_or(0, char::len_utf8)] } else { part };
+            lines.push(part.to_string());
+            word = &word[part.len()..];
+            if word.is_empty() {
+                break;
+            }
+        }
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wraps_at_spaces_by_display_width_and_splits_only_words_wider_than_a_line() {
+        assert_eq!(wrap("Roll back the selected alias", 12), ["Roll back", "the selected", "alias"]);
+        assert_eq!(wrap("日本語 の 説明", 7), ["日本語", "の 説明"]);
+        assert_eq!(wrap("arn:aws:sqs:eu-west-1:1 x", 8), ["arn:aws:", "sqs:eu-w", "est-1:1", "x"]);
+        assert_eq!(wrap("fits", 10), ["fits"]);
+        assert!(wrap("  ", 10).is_empty());
+    }
 
     #[test]
     fn sanitizes_control_characters_and_cuts_by_cells() {

@@ -49,6 +49,12 @@ pub enum Msg {
     Op(OpUpdate),
     /// The terminal changed size.
     Resize,
+    /// The view drew the help overlay: it can scroll no further than `last_offset` at this terminal size. Only
+    /// the view can know (its descriptions wrap to the width), so the loop passes it back after each frame.
+    HelpDrawn {
+        /// The largest offset that still fills the overlay.
+        last_offset: usize,
+    },
     /// A message for the status bar from work done off the loop.
     Notice(Notice),
     /// Timeline events other sessions wrote (annotations, notes, operations).
@@ -169,6 +175,15 @@ impl State {
             }
             Msg::Resize => {
                 self.dirty = true;
+                Vec::new()
+            }
+            Msg::HelpDrawn { last_offset } => {
+                if let Some(Popup::Help { offset }) = &mut self.ui.popup
+                    && *offset > last_offset
+                {
+                    *offset = last_offset;
+                    self.dirty = true;
+                }
                 Vec::new()
             }
             Msg::Shared(events) => {

@@ -15,10 +15,9 @@ impl State {
                     return Vec::new();
                 }
                 (Popup::Help { offset }, Action::SelectNext | Action::SelectPrev) => {
-                    // The overlay clamps the offset to what it has to show.
-                    let most = Action::ALL.len() + 2 * crate::action::Mode::ALL.len();
+                    // The view says how far the overlay can scroll (Msg::HelpDrawn) and the offset is held there.
                     let offset =
-                        if action == Action::SelectNext { (offset + 1).min(most) } else { offset.saturating_sub(1) };
+                        if action == Action::SelectNext { offset.saturating_add(1) } else { offset.saturating_sub(1) };
                     self.ui.popup = Some(Popup::Help { offset });
                     return Vec::new();
                 }

@@ -376,6 +376,12 @@ fn help_scrolls_and_closes_with_its_own_key() {
     let mut s = live();
     press(&mut s, "? j j k");
     assert_eq!(s.ui.popup, Some(Popup::Help { offset: 1 }));
+    // Scrolled past what the view could show: held at its end, so one k moves the text at once.
+    press(&mut s, "j j j");
+    s.update(Msg::HelpDrawn { last_offset: 2 });
+    assert_eq!(s.ui.popup, Some(Popup::Help { offset: 2 }));
+    press(&mut s, "k");
+    assert_eq!(s.ui.popup, Some(Popup::Help { offset: 1 }));
     press(&mut s, "?");
     assert!(s.ui.popup.is_none());
 }

@@ -16,17 +16,18 @@ use super::theme;
 use warroom_core::keymap::Keymap;
 use warroom_core::state::{Popup, State};
 
-/// Draws the open popup, if any, over `area`.
-pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
+/// Draws the open popup, if any, over `area`. With help open, returns how far it can scroll (its last offset).
+pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) -> Option<usize> {
     match &state.ui.popup {
         None | Some(Popup::Filter(_)) => {}
-        Some(Popup::Help { offset }) => help::render(frame, area, keymap, *offset),
+        Some(Popup::Help { offset }) => return Some(help::render(frame, area, keymap, *offset)),
         Some(Popup::Changes) => changes::render(frame, area, state, keymap),
         Some(Popup::Plan(plan)) => plan::render(frame, area, keymap, plan),
         Some(Popup::Note(text)) => note::render(frame, area, keymap, text),
         Some(Popup::Detail(target)) => detail::render(frame, area, state, keymap, target),
         Some(Popup::QuitConfirm) => quit::render(frame, area, state, keymap),
     }
+    None
 }
 
 /// A centred box `width`×`height` (clamped to the screen), cleared, with a titled border and, when given, key
