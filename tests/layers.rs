@@ -36,11 +36,61 @@ const CRATES: [(&str, &[&str]); 3] = [
     ("src", &["paths", "backoff", "aws", "telemetry", "ops", "war_room", "app", "cli", "commands"]),
 ];
 
-/// What a crate may not depend on, and why.
+/// What a crate may not depend on (a trailing `*` matches any name that starts so): the core has no runtime,
+/// terminal or AWS; the screen has no runtime, terminal backend or AWS (ratatui's core and widgets only).
 const FORBIDDEN_DEPENDENCIES: [(&str, &[&str]); 2] = [
-    ("crates/core/Cargo.toml", &["tokio", "ratatui", "crossterm", "aws-", "futures", "libc"]),
-    ("crates/ui/Cargo.toml", &["tokio", "crossterm", "aws-", "futures", "libc", "ratatui ", "ratatui="]),
+    (
+        "crates/core/Cargo.toml",
+        &["tokio*", "ratatui*", "crossterm*", "termion", "termwiz", "aws-*", "futures*", "libc"],
+    ),
+    (
+        "crates/ui/Cargo.toml",
+        &[
+            "tokio*",
+            "ratatui",
+            "ratatui-crossterm",
+            "ratatui-termion",
+            "ratatui-termwiz",
+            "crossterm*",
+            "termion",
+            "termwiz",
+            "aws-*",
+            "futures*",
+            "libc",
+        ],
+    ),
 ];
+
+/// The names a manifest depends on outside tests and benchmarks: `[dependencies]`, `[build-dependencies]` and
+/// every `[target.'cfg(…)'.dependencies]`, under their package names (a `package = "…"` rename counts as the
+/// package it is).
+fn dependencies(manifest: &toml::Table) -> Vec<String> {
+    let tables = ["dependencies", "build-dependencies"];
+    let mut out = Vec::new();
+    let mut add = |table: Option<&toml::Value>| {
+        for (name, spec) in table.and_then(toml::Value::as_table).into_iter().flatten() {
+            let package = spec.get("package").and_then(toml::Value::as_str).unwrap_or(name);
+            out.push(package.to_string());
+        }
+    };
+    for table in tables {
+        add(manifest.get(table));
+    }
+    for target in manifest.get("target").and_then(toml::Value::as_table).into_iter().flat_map(|t| t.values()) {
+        for table in tables {
+            add(target.get(table));
+        }
+    }
+    out
+}
+
+/// Whether `name` matches `pattern` (a trailing `*` matches any rest).
+fn matches(pattern: &str, name: &str) -> bool {
+    match pattern.strip_suffix('*') {
+        Some(prefix) => name.starts_with(prefix),
+        None => name == pattern,
+    }
+}
 
 /// A source file as the checker sees it: its module path (`["telemetry", "aws", "sqs"]`) and its code, without
 /// its tests (test code may reach anywhere, and test-only modules are left out).
@@ -81,58 +131,116 @@ fn sources(dir: &str) -> Vec<Source> {
     out
 }
 
-/// The paths `rest` continues a prefix with: `::a::b` is one, `::{a::b, c}` is one per item (first segments).
-fn continuations(rest: &str) -> Vec<Vec<String>> {
-    let ident = |s: &str| -> String { s.chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '_').collect() };
-    let mut parts = Vec::new();
-    let mut rest = rest;
-    while let Some(after) = rest.strip_prefix("::") {
-        if let Some(group) = after.strip_prefix('{') {
-            let items = group.split('}').next().unwrap_or_default();
-            return items
-                .split(',')
-                .map(|item| ident(item.trim()))
-                .filter(|name| !name.is_empty() && name != "self")
-                .map(|name| parts.iter().cloned().chain([name]).collect())
-                .collect();
+/// A token of Rust source, as far as paths need: a word, `::`, or any other character.
+#[derive(Debug, PartialEq)]
+enum Token {
+    Word(String),
+    Sep,
+    Other(char),
+}
+
+/// `code` as tokens; whitespace (newlines included) separates them and is dropped, so a `use` over many lines
+/// reads as one.
+fn tokens(code: &str) -> Vec<Token> {
+    let mut out = Vec::new();
+    let mut chars = code.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_whitespace() {
+            continue;
         }
-        let name = ident(after);
-        if name.is_empty() {
-            break;
+        if c.is_alphanumeric() || c == '_' {
+            let mut word = c.to_string();
+            while let Some(&next) = chars.peek().filter(|n| n.is_alphanumeric() || **n == '_') {
+                word.push(next);
+                chars.next();
+            }
+            out.push(Token::Word(word));
+        } else if c == ':' && chars.peek() == Some(&':') {
+            chars.next();
+            out.push(Token::Sep);
+        } else {
+            out.push(Token::Other(c));
         }
-        rest = &after[name.len()..];
-        parts.push(name);
+    }
+    out
+}
+
+/// The paths that continue at `tokens[at]`: `::a::b` is one, `::{a::b, c::{d, e}}` is one per leaf, each
+/// prefixed with `prefix`. `self` in a group is the prefix itself.
+fn paths_from(tokens: &[Token], mut at: usize, prefix: Vec<String>) -> Vec<Vec<String>> {
+    let mut parts = prefix;
+    while tokens.get(at) == Some(&Token::Sep) {
+        match tokens.get(at + 1) {
+            Some(Token::Word(word)) => {
+                parts.push(word.clone());
+                at += 2;
+            }
+            Some(Token::Other('{')) => return group(tokens, at + 2, &parts),
+            _ => break,
+        }
     }
     vec![parts]
 }
 
-/// Every module path `code` (in module `module`) refers to through `crate::` or `super::`.
-fn references(module: &[String], code: &str) -> Vec<Vec<String>> {
+/// The items of a `{…}` group that starts at `tokens[at]` (just after the brace), each continuing `prefix`.
+fn group(tokens: &[Token], mut at: usize, prefix: &[String]) -> Vec<Vec<String>> {
     let mut out = Vec::new();
-    for line in code.lines().map(str::trim_start).filter(|l| !l.starts_with("//")) {
-        let bytes = line.as_bytes();
-        for (i, _) in line.match_indices("crate::") {
-            if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_') {
-                continue;
+    while let Some(token) = tokens.get(at) {
+        match token {
+            Token::Other('}') => break,
+            Token::Word(word) if word == "self" => out.push(prefix.to_vec()),
+            Token::Word(word) => {
+                let mut start = prefix.to_vec();
+                start.push(word.clone());
+                out.extend(paths_from(tokens, at + 1, start));
             }
-            out.extend(continuations(&line[i + "crate".len()..]));
+            Token::Other('{') => out.extend(group(tokens, at + 1, prefix)),
+            _ => {}
         }
-        for (i, _) in line.match_indices("super::") {
-            if i > 0 && (bytes[i - 1].is_ascii_alphanumeric() || bytes[i - 1] == b'_' || bytes[i - 1] == b':') {
-                continue;
-            }
-            let mut base: Vec<String> = module.to_vec();
-            let mut rest = &line[i..];
-            while let Some(after) = rest.strip_prefix("super") {
-                base.pop();
-                rest = after;
-                if !rest.starts_with("::super") {
+        // On to the next item at this depth: past this one's own groups, to a comma or the closing brace.
+        let mut depth = 0usize;
+        while let Some(token) = tokens.get(at) {
+            match token {
+                Token::Other('{') => depth += 1,
+                Token::Other('}') if depth == 0 => break,
+                Token::Other('}') => depth -= 1,
+                Token::Other(',') if depth == 0 => {
+                    at += 1;
                     break;
                 }
-                rest = &rest[2..];
+                _ => {}
             }
-            out.extend(continuations(rest).into_iter().map(|tail| base.iter().cloned().chain(tail).collect()));
+            at += 1;
         }
+    }
+    out
+}
+
+/// Every module path `code` (in module `module`) refers to through `crate::` or `super::`, in `use`
+/// statements over any number of lines and in paths written inline.
+fn references(module: &[String], code: &str) -> Vec<Vec<String>> {
+    let code: String = code.lines().filter(|l| !l.trim_start().starts_with("//")).collect::<Vec<_>>().join("\n");
+    let tokens = tokens(&code);
+    let mut out = Vec::new();
+    let mut at = 0;
+    while at < tokens.len() {
+        match &tokens[at] {
+            Token::Word(word) if word == "crate" => out.extend(paths_from(&tokens, at + 1, Vec::new())),
+            // `super::super::x` from `a::b::c` is `a::x`; a `super` that continues a path was counted with it.
+            Token::Word(word) if word == "super" && (at == 0 || tokens[at - 1] != Token::Sep) => {
+                let mut base = module.to_vec();
+                base.pop();
+                while tokens.get(at + 1) == Some(&Token::Sep)
+                    && tokens.get(at + 2) == Some(&Token::Word("super".to_string()))
+                {
+                    base.pop();
+                    at += 2;
+                }
+                out.extend(paths_from(&tokens, at + 1, base));
+            }
+            _ => {}
+        }
+        at += 1;
     }
     out
 }
@@ -228,13 +336,33 @@ fn no_folder_imports_itself_in_a_circle() {
 fn the_core_and_the_screen_do_not_depend_on_a_runtime_a_terminal_or_aws() {
     for (manifest, forbidden) in FORBIDDEN_DEPENDENCIES {
         let text = std::fs::read_to_string(Path::new(ROOT).join(manifest)).expect("manifest");
-        let dependencies = text.split("[dependencies]").nth(1).and_then(|d| d.split("\n[").next()).expect("deps");
-        for line in dependencies.lines().filter(|l| !l.trim_start().starts_with('#')) {
-            for name in forbidden {
-                assert!(!line.trim_start().starts_with(name), "{manifest} depends on {}", line.trim());
-            }
+        let table: toml::Table = text.parse().expect("manifest parses");
+        let names = dependencies(&table);
+        assert!(names.iter().any(|n| n == "warroom-core" || n == "toml"), "{manifest}: no dependency read: {names:?}");
+        for name in names {
+            let hit = forbidden.iter().find(|pattern| matches(pattern, &name));
+            assert!(hit.is_none(), "{manifest} depends on {name} (forbidden: {})", hit.unwrap_or(&""));
         }
     }
+}
+
+/// The manifest check itself: a backend under a target table, and a renamed package, are found.
+#[test]
+fn the_manifest_check_finds_dependencies_wherever_they_are_declared() {
+    let manifest: toml::Table = r#"
+        [dependencies]
+        term = { package = "ratatui-crossterm", version = "0.1" }
+        ratatui-core = "0.1"
+        [target.'cfg(unix)'.dependencies]
+        tokio = "1"
+    "#
+    .parse()
+    .expect("toml");
+    let names = dependencies(&manifest);
+    assert_eq!(names, ["ratatui-core", "ratatui-crossterm", "tokio"]);
+    let (_, forbidden) = FORBIDDEN_DEPENDENCIES[1];
+    let caught: Vec<&String> = names.iter().filter(|n| forbidden.iter().any(|p| matches(p, n))).collect();
+    assert_eq!(caught, ["ratatui-crossterm", "tokio"]);
 }
 
 /// The checker itself: a planted back-import and a planted circle are found (so the tests above can fail).
@@ -247,10 +375,28 @@ fn the_checker_finds_a_planted_back_import_and_a_planted_circle() {
     };
     let planted = [
         source(&["model", "data"], "use crate::state::State;\nuse crate::text::line_col;"),
-        source(&["state"], "use crate::model::Data;"),
+        source(
+            &["model", "feed"],
+            "use crate::{\n    text::line_col,\n    model::{data::Data, series},\n    state::{\n        State,\n    },\n};",
+        ),
+        source(
+            &["model", "series"],
+            "use crate::model::{\n    data::Data,\n};\nfn f() -> crate::state::State { todo!() }",
+        ),
+        source(&["state"], "use crate::model::Data;\nuse super::text;"),
     ];
     let found = back_imports(&planted, &["text", "model", "state"]);
-    assert_eq!(found, ["model/data: model imports state, a higher layer"]);
+    assert_eq!(
+        found,
+        [
+            "model/data: model imports state, a higher layer",
+            "model/feed: model imports state, a higher layer",
+            "model/series: model imports state, a higher layer",
+        ]
+    );
+    let nested = references(&["a".into(), "b".into()], "use super::{x::{y, z::{self, w}}, v};\nuse crate::{q};");
+    let expected: [&[&str]; 5] = [&["a", "x", "y"], &["a", "x", "z"], &["a", "x", "z", "w"], &["a", "v"], &["q"]];
+    assert_eq!(nested, expected.map(|p| p.iter().map(|s| s.to_string()).collect::<Vec<_>>()));
 
     let circle = [
         source(&["telemetry", "aws", "cloudwatch"], "use super::discovery::Inventory;"),
