@@ -1,6 +1,6 @@
 //! Every key a screen names is bound to what the hint says it does, under every shipped keymap: the footer, each
-//! plan (a redrive's included), the note, the filter, the quit question, the detail and changes views, ctrl-c's
-//! notice, and every row of the help overlay. Hints are found on the rendered screen by the key style, which
+//! plan (a redrive's included), the note, the filter, the quit question, the detail and changes views, the
+//! how-to-quit notice, and every row of the help overlay. Hints are found on the rendered screen by the key style, which
 //! only keys use, so a key written into a string by hand is not a hint and a wrong one cannot hide.
 // Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
@@ -12,7 +12,7 @@ use ratatui::style::Modifier;
 use warroom_core::action::{Action, Mode};
 use warroom_core::keymap::{Key, Keymap};
 use warroom_core::scene::Scene;
-use warroom_core::state::{Msg, Notice, State};
+use warroom_core::state::{Msg, State};
 use warroom_ui::hints;
 use warroom_ui::theme;
 
@@ -40,39 +40,48 @@ fn typed(state: &mut State, text: &str) {
     }
 }
 
+/// A screen, and the hint lists it must show (each bound hint in them, with its key from the keymap).
+struct Screen {
+    name: &'static str,
+    state: State,
+    shows: Vec<&'static [hints::Hint]>,
+}
+
 /// Every screen with hints, at the incident's peak.
-fn screens() -> Vec<(&'static str, State)> {
+fn screens() -> Vec<Screen> {
     let peak = || Scene::at_minute(45.0, false).state;
-    let mut out = vec![("dashboard", peak())];
+    let mut out = vec![Screen { name: "dashboard", state: peak(), shows: vec![&hints::DASHBOARD] }];
     let mut read_only = Scene::at_minute(45.0, true).state;
     act(&mut read_only, &[Action::Rollback]);
-    out.push(("read-only preview", read_only));
-    for (name, actions, text) in [
-        ("filter", &[Action::Filter][..], "db"),
-        ("note", &[Action::AddNote], "paging"),
-        ("rollback plan", &[Action::Rollback], "orders"),
-        ("redrive plan", &[Action::Redrive], ""),
-        ("detail", &[Action::OpenDetail], ""),
-        ("changes", &[Action::Changes], ""),
-        ("help", &[Action::Help], ""),
+    out.push(Screen { name: "read-only preview", state: read_only, shows: vec![&hints::PLAN_BLOCKED] });
+    let redrive: Vec<&'static [hints::Hint]> =
+        vec![&hints::PLAN, &hints::REDRIVE_RATE, &hints::REDRIVE_DESTINATION, &hints::REDRIVE_CANCEL];
+    for (name, actions, text, shows) in [
+        ("filter", &[Action::Filter][..], "db", vec![&hints::FILTER[..]]),
+        ("note", &[Action::AddNote], "paging", vec![&hints::NOTE]),
+        ("rollback plan", &[Action::Rollback], "orders", vec![&hints::PLAN]),
+        ("redrive plan", &[Action::Redrive], "", redrive),
+        ("detail", &[Action::OpenDetail], "", vec![&hints::DETAIL]),
+        ("changes", &[Action::Changes], "", vec![&hints::VIEW]),
+        ("help", &[Action::Help], "", vec![&hints::HELP]),
     ] {
         let mut state = peak();
         act(&mut state, actions);
         typed(&mut state, text);
-        out.push((name, state));
+        out.push(Screen { name, state, shows });
     }
     let mut ready = peak();
     act(&mut ready, &[Action::Rollback]);
     typed(&mut ready, "orders-consumer");
-    out.push(("plan ready", ready));
+    out.push(Screen { name: "plan ready", state: ready, shows: vec![&hints::PLAN, &hints::PLAN_READY] });
     let mut quitting = peak();
     act(&mut quitting, &[Action::Rollback]);
     typed(&mut quitting, "orders-consumer");
     act(&mut quitting, &[Action::Submit, Action::Quit]);
-    out.push(("quit question", quitting));
-    let mut ctrl_c = peak();
-    ctrl_c.update(Msg::Notice(Notice::HowToQuit));
-    out.push(("ctrl-c", ctrl_c));
+    out.push(Screen { name: "quit question", state: quitting, shows: vec![&hints::QUIT] });
+    let mut how_to_quit = peak();
+    act(&mut how_to_quit, &[Action::HowToQuit]);
+    out.push(Screen { name: "how to quit", state: how_to_quit, shows: vec![&hints::HOW_TO_QUIT] });
     out
 }
 
@@ -152,33 +161,48 @@ fn row_text(buffer: &Buffer, y: u16) -> String {
 
 #[test]
 fn every_hint_names_a_key_bound_to_its_action_under_every_shipped_keymap() {
-    let all: Vec<hints::Hint> = hints::ALL.iter().flat_map(|h| h.iter().copied()).collect();
     for (keymap_name, keymap) in keymaps() {
-        for (screen, state) in screens() {
+        for screen in screens() {
+            // What may be on this screen: its own hints, and the footer's.
+            let allowed: Vec<hints::Hint> =
+                screen.shows.iter().copied().chain([&hints::DASHBOARD[..]]).flatten().copied().collect();
             for (width, height) in [(160, 48), (80, 24)] {
-                let buffer = render(&state, &keymap, width, height);
+                let at = format!("{keymap_name}, {} at {width}x{height}", screen.name);
+                let buffer = render(&screen.state, &keymap, width, height);
                 let found = hints_on(&buffer);
-                assert!(!found.is_empty(), "{keymap_name}, {screen} at {width}x{height}: no hint on screen");
                 let handwritten = handwritten_hints(&buffer, &keymap);
-                assert!(handwritten.is_empty(), "{keymap_name}, {screen}: hints not from the keymap: {handwritten:?}");
-                if screen == "help" {
+                assert!(handwritten.is_empty(), "{at}: hints not from the keymap: {handwritten:?}");
+                // Each hint the screen owes is there, with the key the keymap binds (the footer may drop its
+                // last hints when narrow, so its own list is owed at full width only).
+                for hint in screen.shows.iter().copied().flatten() {
+                    let Some(key) = keymap.hint(hint.mode, hint.action) else { continue };
+                    if screen.name == "dashboard" && width < 160 {
+                        continue;
+                    }
+                    let key = key.to_string();
+                    assert!(
+                        found.iter().any(|(_, k, label)| *k == key && hint.label.starts_with(label.as_str())),
+                        "{at}: `{key} {}` missing; found {found:?}",
+                        hint.label
+                    );
+                }
+                if screen.name == "help" {
                     check_help(&buffer, &keymap, &keymap_name);
                     continue;
                 }
                 for (y, key, label) in found {
-                    let parsed = Key::parse(key.trim()).unwrap_or_else(|e| {
-                        panic!("{keymap_name}, {screen}: `{key}` is not a key ({e}):\n{}", row_text(&buffer, y))
-                    });
+                    let parsed = Key::parse(key.trim())
+                        .unwrap_or_else(|e| panic!("{at}: `{key}` is not a key ({e}):\n{}", row_text(&buffer, y)));
                     let claims: Vec<&hints::Hint> =
-                        all.iter().filter(|h| !label.is_empty() && h.label.starts_with(label.as_str())).collect();
+                        allowed.iter().filter(|h| !label.is_empty() && h.label.starts_with(label.as_str())).collect();
                     assert!(
                         !claims.is_empty(),
-                        "{keymap_name}, {screen}: `{key} {label}` is no known hint:\n{}",
+                        "{at}: `{key} {label}` is no hint of this screen:\n{}",
                         row_text(&buffer, y)
                     );
                     assert!(
                         claims.iter().any(|h| keymap.action(h.mode, parsed) == Some(h.action)),
-                        "{keymap_name}, {screen} at {width}x{height}: `{key}` is shown to {label:?}, but it is bound to {:?}:\n{}",
+                        "{at}: `{key}` is shown to {label:?}, but it is bound to {:?}:\n{}",
                         Mode::ALL.iter().map(|m| (m.name(), keymap.action(*m, parsed))).collect::<Vec<_>>(),
                         row_text(&buffer, y)
                     );
@@ -186,6 +210,27 @@ fn every_hint_names_a_key_bound_to_its_action_under_every_shipped_keymap() {
             }
         }
     }
+}
+
+/// A hint whose action a user's keymap unbinds is left out, and the line it was on with it: no sentence that
+/// stops where the key would be.
+#[test]
+fn an_unbound_hint_leaves_no_dangling_words() {
+    let dir = std::env::temp_dir().join(format!("warroom-hints-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("keymap.toml");
+    std::fs::write(&path, "x = \"none\"\n[plan]\nup = \"none\"\ndown = \"none\"\n").expect("write");
+    let keymap = Keymap::load(Some(&path)).expect("keymap");
+    let mut state = Scene::at_minute(45.0, false).state;
+    act(&mut state, &[Action::Redrive]);
+    let screen: String = {
+        let buffer = render(&state, &keymap, 160, 48);
+        (0..48).map(|y| row_text(&buffer, y)).collect::<Vec<_>>().join("\n")
+    };
+    assert!(!screen.contains("once it runs"), "{screen}");
+    assert!(!screen.contains("rate:"), "{screen}");
+    assert!(screen.contains("destination:"), "{screen}");
+    std::fs::remove_dir_all(&dir).expect("clean up");
 }
 
 /// Help rows: the keys column, then the action's name, under its mode's heading; only inside the overlay's box.

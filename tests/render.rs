@@ -419,3 +419,14 @@ fn long_names_show_whole_where_there_is_room_and_stay_apart_where_there_is_not()
     let detail = text(&render(&state, 80, 24));
     assert!(detail.contains("payments-ledger-aurora-instance-2"), "{detail}");
 }
+
+#[test]
+fn redrive_plan_keeps_its_prompt_in_view() {
+    let mut scene = Scene::at_minute(45.0, false);
+    scene.state.update(Msg::Action(Action::Redrive));
+    for (w, h) in SIZES {
+        let screen = text(&render(&scene.state, w, h));
+        assert!(screen.contains("to confirm · enter runs it"), "{screen}");
+        insta::assert_snapshot!(format!("redrive_plan_{w}x{h}"), screen);
+    }
+}

@@ -92,6 +92,8 @@ actions! {
     Help => "help", [Dashboard], mutating: false;
     /// Quit (asks first while an operation is in progress)
     Quit => "quit", [Dashboard], mutating: false;
+    /// Say which key quits, instead of quitting: for a key pressed out of habit (a stray one must not end a session mid-incident)
+    HowToQuit => "how_to_quit", [Dashboard], mutating: false;
     /// Filter every pane by resource name
     Filter => "filter", [Dashboard], mutating: false;
     /// Move focus to the next pane

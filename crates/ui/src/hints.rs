@@ -107,8 +107,11 @@ pub const HELP: [Hint; 3] = [
     Hint::new(Mode::Dashboard, Action::Close, "closes"),
 ];
 
-/// ctrl-c on the dashboard.
-pub const HOW_TO_QUIT: [Hint; 1] = [Hint::new(Mode::Dashboard, Action::Quit, "quits")];
+/// The how_to_quit key (ctrl-c by default) on the dashboard.
+pub const HOW_TO_QUIT: [Hint; 2] = [
+    Hint::new(Mode::Dashboard, Action::HowToQuit, "does not quit here:"),
+    Hint::new(Mode::Dashboard, Action::Quit, "quits"),
+];
 
 /// Every hint list a screen can show, for the test that checks them against each shipped keymap.
 pub const ALL: [&[Hint]; 14] = [

@@ -4,7 +4,7 @@
 
 use super::{Effect, Msg, Notice, Popup, REDRIVE_RATES, State};
 use crate::action::{Action, Mode};
-use crate::keymap::{Key, KeyCode, Keymap, parse_keys};
+use crate::keymap::{Key, Keymap, parse_keys};
 use crate::operation::Op;
 
 /// A field holds at most this many characters: a stuck key or a paste cannot grow it without limit.
@@ -22,7 +22,7 @@ impl State {
     }
 
     /// One key, as the user pressed it: its action in the current mode, else the character it types into an
-    /// open field. ctrl-c on the dashboard (unbound there by default) says which key quits.
+    /// open field.
     pub fn press(&mut self, keymap: &Keymap, key: Key) -> Vec<Effect> {
         let mode = self.key_mode();
         if let Some(action) = keymap.action(mode, key) {
@@ -30,9 +30,6 @@ impl State {
         }
         match (mode.types_text(), key.typed_char()) {
             (true, Some(c)) => self.update(Msg::Type(c)),
-            _ if mode == Mode::Dashboard && key == Key::new(KeyCode::Char('c'), true, false) => {
-                self.update(Msg::Notice(Notice::HowToQuit))
-            }
             _ => Vec::new(),
         }
     }

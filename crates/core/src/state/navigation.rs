@@ -31,6 +31,7 @@ impl State {
         }
         match action {
             Action::Help => self.ui.popup = Some(Popup::Help { offset: 0 }),
+            Action::HowToQuit => self.notice = Some(Notice::HowToQuit),
             Action::Quit => {
                 if self.operations.iter().any(|o| o.phase.in_progress()) {
                     self.ui.popup = Some(Popup::QuitConfirm);

@@ -27,11 +27,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
         match notice {
             Notice::Info(text) => Line::from(Span::styled(sanitize(text, room), theme::warn())),
             Notice::Problem(text) => Line::from(Span::styled(sanitize(text, room), theme::alarm())),
-            Notice::HowToQuit => {
-                let mut spans = vec![Span::styled("ctrl-c does not quit here: ", theme::warn())];
-                spans.extend(hints::spans(keymap, &hints::HOW_TO_QUIT, theme::warn()));
-                Line::from(spans)
-            }
+            Notice::HowToQuit => Line::from(hints::spans(keymap, &hints::HOW_TO_QUIT, theme::warn())),
         }
     } else if let Some(op) = state.operations.iter().rev().find(|o| o.phase.in_progress()) {
         Line::from(Span::styled(

@@ -1,7 +1,7 @@
 //! The plan/confirm popup: the exact call, the current state, the expected effect, warnings, and the typed
 //! confirmation. In a read-only session it is a preview that cannot be confirmed.
 
-use ratatui_core::layout::Rect;
+use ratatui_core::layout::{Constraint, Layout, Rect};
 use ratatui_core::style::Style;
 use ratatui_core::terminal::Frame;
 use ratatui_core::text::{Line, Span};
@@ -26,16 +26,16 @@ fn section(lines: &mut Vec<Line<'static>>, title: &str, items: &[String], style:
     }
 }
 
-/// Draws the plan of `popup` over `area`; its key hints come from `keymap`.
+/// Draws the plan of `popup` over `area`; its key hints come from `keymap`. When the terminal is too short for
+/// all of it, the prompt (what to type, which key runs it) and the warnings keep their place at the bottom, and
+/// the top of the plan is cut with a line that says so.
 pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, popup: &PlanPopup) {
     let plan = &popup.plan;
-    let target = plan.op.target();
     let title = if popup.blocked.is_some() { "PREVIEW (cannot be confirmed)" } else { "CONFIRM OPERATION" };
     let width = area.width.saturating_sub(4).min(100);
-    let height = area.height.saturating_sub(2).min(26);
-    let inner = popup_frame(frame, area, (width, height), title, popup.blocked.is_none(), None);
-    let w = inner.width as usize;
-    let mut lines = vec![
+    let inner_width = width.saturating_sub(2);
+    let w = usize::from(inner_width);
+    let mut top = vec![
         Line::from(Span::styled(sanitize(&capitalize(&plan.op.summary()), w), theme::bold())),
         Line::from(vec![
             Span::styled("call: ", theme::dim()),
@@ -43,37 +43,72 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, popup: &PlanPopup)
         ]),
         Line::from(""),
     ];
-    section(&mut lines, "Now", &plan.current, Style::new(), w);
-    section(&mut lines, "Expected", &plan.expected, theme::ok(), w);
+    section(&mut top, "Now", &plan.current, Style::new(), w);
+    section(&mut top, "Expected", &plan.expected, theme::ok(), w);
+    let mut warnings = Vec::new();
+    section(&mut warnings, "Warnings", &plan.warnings, theme::alarm(), w);
+    let mut prompt = vec![Line::from("")];
+    // A redrive's controls stay with the prompt: they change what is about to run.
     if let Op::Redrive { .. } = plan.op {
         for (what, hints) in [
             ("rate: ", &hints::REDRIVE_RATE[..]),
             ("destination: ", &hints::REDRIVE_DESTINATION[..]),
             ("once it runs, ", &hints::REDRIVE_CANCEL[..]),
         ] {
-            let mut line = vec![Span::styled(format!("  • {what}"), theme::ok())];
-            line.extend(hints::spans(keymap, hints, theme::ok()));
-            lines.push(Line::from(line));
+            // A keymap that unbinds these actions gets no line, rather than a line that stops mid-sentence.
+            let keys = hints::spans(keymap, hints, theme::ok());
+            if !keys.is_empty() {
+                let mut line = vec![Span::styled(what.to_string(), theme::ok())];
+                line.extend(keys);
+                prompt.push(Line::from(line));
+            }
         }
     }
-    section(&mut lines, "Warnings", &plan.warnings, theme::alarm(), w);
-    lines.push(Line::from(""));
+    prompt.extend(prompt_lines(keymap, popup));
+
+    let wrapped = |lines: Vec<Line<'static>>| Paragraph::new(lines).wrap(Wrap { trim: false });
+    let rows = |p: &Paragraph| u16::try_from(p.line_count(inner_width)).unwrap_or(u16::MAX);
+    let (top, warnings, prompt) = (wrapped(top), wrapped(warnings), wrapped(prompt));
+    // As tall as the plan, and no taller than the screen leaves around it (header and footer stay in view).
+    let needed = rows(&top).saturating_add(rows(&warnings)).saturating_add(rows(&prompt)).saturating_add(2);
+    let height = needed.min(area.height.saturating_sub(2));
+    let inner = popup_frame(frame, area, (width, height), title, popup.blocked.is_none(), None);
+    let prompt_rows = rows(&prompt).min(inner.height);
+    let warning_rows = rows(&warnings).min(inner.height - prompt_rows);
+    let top_room = inner.height - prompt_rows - warning_rows;
+    let top_rows = rows(&top);
+    let [top_area, warnings_area, prompt_area] =
+        Layout::vertical([Constraint::Length(top_room), Constraint::Length(warning_rows), Constraint::Min(0)])
+            .areas(inner);
+    if top_rows > top_room && top_room > 0 {
+        let [shown, cut] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(top_area);
+        frame.render_widget(top, shown);
+        let hidden = top_rows - shown.height;
+        let note = format!("… {hidden} more lines of the plan: a taller terminal shows them");
+        frame.render_widget(Paragraph::new(Span::styled(sanitize(&note, w), theme::dim())), cut);
+    } else {
+        frame.render_widget(top, top_area);
+    }
+    frame.render_widget(warnings, warnings_area);
+    frame.render_widget(prompt, prompt_area);
+}
+
+/// The bottom of the plan: what to type and the keys that run or cancel it, or why it cannot be confirmed.
+fn prompt_lines(keymap: &Keymap, popup: &PlanPopup) -> Vec<Line<'static>> {
+    let target = popup.plan.op.target();
+    let w = usize::MAX;
     match &popup.blocked {
-        Some(reason) => {
-            lines.push(Line::from(Span::styled(sanitize(reason, w * 3), theme::alarm())));
-            lines.push(Line::from(hints::spans(keymap, &hints::PLAN_BLOCKED, theme::dim())));
-        }
+        Some(reason) => vec![
+            Line::from(Span::styled(sanitize(reason, w), theme::alarm())),
+            Line::from(hints::spans(keymap, &hints::PLAN_BLOCKED, theme::dim())),
+        ],
         None => {
             let matches = popup.typed == target;
             let prefix_ok = target.starts_with(popup.typed.as_str());
             // The whole name, however long: it is what must be typed.
-            let mut ask = vec![
-                Span::raw("Type "),
-                Span::styled(sanitize(target, usize::MAX), theme::bold()),
-                Span::raw(" to confirm · "),
-            ];
+            let mut ask =
+                vec![Span::raw("Type "), Span::styled(sanitize(target, w), theme::bold()), Span::raw(" to confirm · ")];
             ask.extend(hints::spans(keymap, &hints::PLAN, theme::dim()));
-            lines.push(Line::from(ask));
             let typed_style = if matches {
                 theme::ok()
             } else if prefix_ok {
@@ -83,17 +118,16 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, popup: &PlanPopup)
             };
             let mut typed = vec![
                 Span::raw("> "),
-                Span::styled(sanitize(&popup.typed, usize::MAX), typed_style),
+                Span::styled(sanitize(&popup.typed, w), typed_style),
                 Span::styled("█", theme::dim()),
             ];
             if matches {
                 typed.push(Span::styled("  ✓ ", theme::ok()));
                 typed.extend(hints::spans(keymap, &hints::PLAN_READY, theme::ok()));
             }
-            lines.push(Line::from(typed));
+            vec![Line::from(ask), Line::from(typed)]
         }
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }
 
 fn capitalize(s: &str) -> String {
