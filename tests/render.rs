@@ -398,13 +398,15 @@ fn long_names_show_whole_where_there_is_room_and_stay_apart_where_there_is_not()
     let mut state = long_names();
     assert_eq!("payments-ingest-settlement-events-primary".len(), 41);
     let wide = text(&render(&state, 160, 48));
-    for name in [
-        "payments-ingest-settlement-events-primary",
-        "payments-ingest-settlement-events-dlq-01",
-        "payments-ledger-aurora-instance-1",
-        "payments-ledger-aurora-instance-2",
+    // Each in its own table's row (a chart's legend names them too): the name, then the row's next column.
+    for (name, then) in [
+        ("payments-ingest-settlement-events-primary", " "),
+        ("payments-ingest-settlement-events-dlq-01", " "),
+        ("payments-ledger-aurora-instance-1", " writer"),
+        ("payments-ledger-aurora-instance-2", " reader"),
     ] {
-        assert!(wide.contains(name), "{name} whole at 160x48:\n{wide}");
+        let row = wide.lines().find(|l| l.contains(&format!("{name}{then}")) && !l.contains('━'));
+        assert!(row.is_some(), "{name} whole in its row at 160x48:\n{wide}");
     }
     // At 80 columns the instances are cut in the middle: the writer and the reader still read apart.
     let narrow = text(&render(&state, 80, 24));

@@ -17,6 +17,7 @@ pub mod journal;
 pub mod keymap;
 pub mod model;
 pub mod operation;
+#[cfg(any(test, feature = "scene"))]
 pub mod scene;
 pub mod sim;
 pub mod snapshot;

@@ -1,4 +1,5 @@
-//! Fixed moments of the demo incident, built without a runtime or terminal: the world is stepped to a simulated
+//! Test support (the `scene` feature, which only the crates' tests, benchmarks and examples turn on): fixed moments
+//! of the demo incident, built without a runtime or terminal: the world is stepped to a simulated
 //! minute and every feed is folded into a `State` exactly as the app does. Snapshot tests, screenshots and state
 //! tests use it, so what they check is what the dashboard shows.
 
@@ -18,7 +19,10 @@ pub struct Scene {
 impl Scene {
     /// The seed incident at `minute` after its start, seen by operator "alice".
     pub fn at_minute(minute: f64, read_only: bool) -> Scene {
-        #[expect(clippy::panic, reason = "the seed scenario is compiled in and a unit test parses it")]
+        #[expect(
+            clippy::panic,
+            reason = "test support: the seed scenario is compiled in, and a broken one stops the test loudly"
+        )]
         let scenario = Scenario::seed_incident().unwrap_or_else(|e| panic!("built-in scenario is invalid: {e}"));
         Scene::of(scenario, minute, read_only)
     }

@@ -18,6 +18,8 @@ use ratatui_core::text::{Line, Span};
 use warroom_core::model::ResourceKind;
 use warroom_core::state::{PaneId, State};
 
+use warroom_core::text::escape_controls;
+
 use crate::text::{clean, fit_name, fit_owned_name, sanitize, width};
 use crate::theme;
 use crate::widgets::pane_block;
@@ -71,8 +73,12 @@ impl Cell {
     fn width(&self) -> usize {
         match self {
             Cell::Name(name, _) if clean(name) => width(name),
-            Cell::Name(name, _) => width(&warroom_core::text::escape_controls(name)),
-            Cell::Spans(spans) => spans.iter().map(|s| width(&s.content)).sum(),
+            Cell::Name(name, _) => width(&escape_controls(name)),
+            // Drawn escaped (a tab as `\t`), so measured escaped.
+            Cell::Spans(spans) => spans
+                .iter()
+                .map(|s| if clean(&s.content) { width(&s.content) } else { width(&escape_controls(&s.content)) })
+                .sum(),
         }
     }
 }
@@ -103,6 +109,13 @@ impl<'a, R> Column<'a, R> {
     /// A name column: `name` of each row, in `style`, whole whenever the row has room.
     pub fn name(header: &str, min: usize, style: Style, name: impl Fn(&R) -> String + 'a) -> Self {
         let cell = move |r: &R, _| Cell::Name(name(r), style);
+        Column { name: true, ..Column::new(header, Width::Content { min }, Align::Left, cell) }
+    }
+
+    /// A name that reads as a sentence (an alarm's name, which AWS lets be any text): like `name`, whole whenever
+    /// the row has room, but cut at its end, because its start says what it watches.
+    pub fn sentence(header: &str, min: usize, style: Style, text: impl Fn(&R) -> String + 'a) -> Self {
+        let cell = move |r: &R, _| Cell::text(text(r), style);
         Column { name: true, ..Column::new(header, Width::Content { min }, Align::Left, cell) }
     }
 
@@ -263,19 +276,16 @@ impl<'a, R> PaneTable<'a, R> {
         let widths = self.column_widths(&built, room.saturating_sub(indent));
 
         if self.header {
-            let spans: Vec<Span<'static>> = self
-                .columns
-                .iter()
-                .zip(&widths)
-                .enumerate()
-                .filter(|(_, (_, w))| **w > 0)
-                .enumerate()
-                .flat_map(|(shown, (_, (column, w)))| {
-                    let gap = if shown == 0 { 0 } else { GAP };
-                    let text = align(&sanitize(&column.header, *w), *w, column.align);
-                    [Span::raw(" ".repeat(gap)), Span::styled(text, theme::dim())]
-                })
-                .collect();
+            let mut spans = vec![Span::raw(" ".repeat(indent))];
+            spans.extend(
+                self.columns.iter().zip(&widths).enumerate().filter(|(_, (_, w))| **w > 0).enumerate().flat_map(
+                    |(shown, (_, (column, w)))| {
+                        let gap = if shown == 0 { 0 } else { GAP };
+                        let text = align(&sanitize(&column.header, *w), *w, column.align);
+                        [Span::raw(" ".repeat(gap)), Span::styled(text, theme::dim())]
+                    },
+                ),
+            );
             lines.push(Line::from(spans));
         }
         let mut previous_group: Option<&str> = None;
@@ -320,7 +330,7 @@ impl<'a, R> PaneTable<'a, R> {
         if len == 0 && missing.is_empty() && self.after.is_empty() {
             lines.push(Line::from(Span::styled(self.empty, theme::dim())));
         }
-        lines.extend(self.after.iter().cloned());
+        lines.extend(self.after.iter().map(|l| fit_line(l.clone(), room)));
         lines.extend(missing);
         let used = (lines.len() as u16).min(inner.height);
         let [table, rest] = Layout::vertical([Constraint::Length(used), Constraint::Min(0)]).areas(inner);
@@ -416,10 +426,18 @@ impl<'a, R> PaneTable<'a, R> {
             if spare == 0 || open.is_empty() {
                 break;
             }
+            let before = total(&widths);
             for (k, &c) in open.iter().enumerate() {
                 let Width::Fill { max, .. } = self.columns[c].width else { continue };
-                let share = spare / open.len() + usize::from(k < spare % open.len());
+                let mut share = spare / open.len() + usize::from(k < spare % open.len());
+                // A column that was left out comes back with its gap, which the share pays for.
+                if widths[c] == 0 && widths.iter().any(|w| *w > 0) {
+                    share = share.saturating_sub(GAP);
+                }
                 widths[c] = (widths[c] + share).min(max);
+            }
+            if total(&widths) == before {
+                break;
             }
         }
         widths
@@ -511,6 +529,67 @@ mod tests {
         assert_eq!(first_row(9, 5, |_| 1), 5);
         assert_eq!(first_row(9, 5, |_| 2), 8, "two-line rows: two fit");
         assert_eq!(first_row(3, 1, |_| 2), 3, "a row taller than the room is still drawn");
+    }
+
+    /// `rows` in `columns`, drawn as the Alarms pane `width` cells wide; the lines inside its border.
+    fn draw(
+        rows: &[&'static str],
+        columns: Vec<Column<'static, &'static str>>,
+        header: bool,
+        grouped: bool,
+        width: u16,
+    ) -> Vec<String> {
+        use chrono::TimeZone;
+        use ratatui_core::backend::TestBackend;
+        use ratatui_core::terminal::Terminal;
+        use warroom_core::config::Thresholds;
+        use warroom_core::model::{Session, SessionKind};
+        let session = Session { operator: "t".into(), kind: SessionKind::Demo, read_only: false };
+        let now = chrono::Utc.with_ymd_and_hms(2026, 11, 30, 12, 0, 0).single().expect("time");
+        let state = State::new(session, "here".into(), Thresholds::default(), now);
+        let mut terminal = Terminal::new(TestBackend::new(width, 6)).expect("terminal");
+        terminal
+            .draw(|f| {
+                let mut table = PaneTable::new(&state, PaneId::Alarms, rows, columns).header(header);
+                if grouped {
+                    table = table.groups(Groups {
+                        key: Box::new(|_: &&str| "group"),
+                        line: Box::new(|_: &&str, _| Line::from("group")),
+                    });
+                }
+                table.render(f, f.area());
+            })
+            .expect("draw");
+        let buffer = terminal.backend().buffer();
+        (1..5).map(|y| (1..width - 1).map(|x| buffer[(x, y)].symbol()).collect()).collect()
+    }
+
+    #[test]
+    fn a_fill_column_that_starts_empty_pays_for_its_gap() {
+        let columns = vec![
+            Column::name("name", 4, Style::new(), |r: &&str| r.to_string()),
+            Column::fill("reason", 0, usize::MAX, |_: &&str, _| Cell::text("a reason too long to fit", Style::new())),
+        ];
+        let lines = draw(&["alarm-1"], columns, false, false, 22);
+        // 20 cells inside the border: the name (7), a gap, and 12 cells of reason ending in its `…`.
+        assert_eq!(lines[0], "alarm-1 a reason to…");
+    }
+
+    #[test]
+    fn a_grouped_table_indents_its_header_with_its_rows() {
+        let columns = vec![
+            Column::name("name", 4, Style::new(), |r: &&str| r.to_string()),
+            Column::fixed("n", 3, Align::Right, |_: &&str| Cell::text("42", Style::new())),
+        ];
+        let lines = draw(&["db-1"], columns, true, true, 22);
+        assert_eq!(lines[0].trim_end(), " name   n");
+        assert_eq!(lines[2].trim_end(), " db-1  42");
+    }
+
+    #[test]
+    fn a_cell_with_control_characters_is_measured_as_drawn() {
+        assert_eq!(Cell::text("a\tb", Style::new()).width(), width(&escape_controls("a\tb")));
+        assert_eq!(Cell::Name("a\tb".into(), Style::new()).width(), width(&escape_controls("a\tb")));
     }
 
     #[test]

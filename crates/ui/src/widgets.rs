@@ -272,7 +272,7 @@ fn legend(chart: &TimeChart<'_>, width: usize) -> Line<'static> {
         let room = width.saturating_sub(used);
         if room > 1 {
             let text = crate::text::sanitize(&text, room);
-            used += text.chars().count();
+            used += crate::text::width(&text);
             spans.push(Span::styled(text, style));
         }
     };

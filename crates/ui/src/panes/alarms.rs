@@ -26,7 +26,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         Column::fixed("for", 7, Align::Right, |a: &&AlarmStatus| {
             Cell::text(compact_duration(state.now - a.since), theme::dim())
         }),
-        Column::name("alarm", 12, ratatui_core::style::Style::new(), |a: &&AlarmStatus| a.name.clone()),
+        Column::sentence("alarm", 12, ratatui_core::style::Style::new(), |a: &&AlarmStatus| a.name.clone()),
     ];
     // The reason only where it can be read: a wide pane.
     if density == Density::Rich && area.width > 62 {

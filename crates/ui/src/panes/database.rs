@@ -39,14 +39,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     let threshold = state.thresholds.db_cpu_percent;
     let markers = crate::widgets::markers(state);
     let rows = state.rows().instances();
-    let status_width = if density == Density::Rich { 12 } else { 9 };
     let mut columns: Vec<Column<Row>> = vec![
         Column::name("instance", 8, Style::new(), |(_, i): &Row| i.id.clone()),
         Column::fixed("role", 6, Align::Left, |(_, i): &Row| {
             let style = if i.role == Role::Writer { theme::bold() } else { Style::new() };
             Cell::text(i.role.label(), style)
         }),
-        Column::fixed("status", status_width, Align::Left, |(_, i): &Row| {
+        // As wide as the longest status shown: `failing-over` whole during a failover, when it matters most.
+        Column::content("status", 9, |(_, i): &Row| {
             let style = if i.status.is_available() { theme::ok() } else { theme::warn() };
             Cell::text(i.status.as_str(), style)
         }),
@@ -71,7 +71,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         .clusters_without_instances()
         .into_iter()
         .flat_map(|c| {
-            [cluster_line(c, area.width as usize), Line::from(Span::styled(" no instances listed", theme::dim()))]
+            [
+                cluster_line(c, usize::from(area.width.saturating_sub(2))),
+                Line::from(Span::styled(" no instances listed", theme::dim())),
+            ]
         })
         .collect();
     let mut table = PaneTable::new(state, PaneId::Database, &rows, columns)

@@ -64,7 +64,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
             ];
             PaneTable::new(state, PaneId::Queues, &rows, columns).under(|q: &&QueueStatus, width| {
                 let rates = format!(" +{}/-{}", rate(state, q, MetricKind::Sent), rate(state, q, MetricKind::Deleted));
-                let mut line = age_sparkline(state, q, width.saturating_sub(rates.chars().count()).max(4), &markers);
+                let mut line =
+                    age_sparkline(state, q, width.saturating_sub(crate::text::width(&rates)).max(4), &markers);
                 line.spans.push(Span::styled(rates, theme::dim()));
                 line
             })

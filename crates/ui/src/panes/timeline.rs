@@ -3,6 +3,7 @@
 use ratatui_core::layout::Rect;
 use ratatui_core::style::Style;
 use ratatui_core::terminal::Frame;
+use ratatui_core::text::Span;
 use warroom_core::model::{EventKind, TimelineEvent};
 use warroom_core::state::{PaneId, State};
 
@@ -30,15 +31,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
             Cell::text(e.at.format(time_format).to_string(), theme::dim())
         }),
         Column::fixed("kind", 6, Align::Left, |e: &&TimelineEvent| Cell::text(e.kind.label(), kind_style(e))),
-        Column::content("what", 8, |e: &&TimelineEvent| Cell::text(e.text.clone(), Style::new())),
     ];
-    // Who did it matters, but not more than what happened: narrow panes leave the actor out.
-    if area.width >= 62 {
-        columns.push(Column::content("", 0, |e: &&TimelineEvent| match &e.actor {
-            Some(actor) => Cell::text(format!("· {}", crate::text::sanitize(actor, 20)), theme::dim()),
-            None => Cell::text("", theme::dim()),
-        }));
-    }
+    // Who did it follows what happened, and is cut first; narrow panes leave it out.
+    let with_actor = area.width >= 62;
+    columns.push(Column::content("what", 8, move |e: &&TimelineEvent| {
+        let mut spans = vec![Span::raw(e.text.clone())];
+        if let Some(actor) = e.actor.as_ref().filter(|_| with_actor) {
+            spans.push(Span::styled(format!(" · {}", crate::text::sanitize(actor, 20)), theme::dim()));
+        }
+        Cell::Spans(spans)
+    }));
     PaneTable::new(state, PaneId::Timeline, &rows, columns)
         .title_note("newest first".to_string())
         .missing(&[], "nothing yet")
