@@ -60,7 +60,7 @@ pub struct Cli {
     #[arg(long, value_name = "URL", global = true)]
     pub endpoint_url: Option<String>,
 
-    /// Print every action with its default keys and description, then exit
+    /// Print every action with its keys (your keymap merged over the defaults) and description, then exit
     #[arg(long)]
     pub list_actions: bool,
 }

@@ -6,7 +6,7 @@ use std::path::Path;
 
 use crate::text::line_col;
 
-/// Files larger than this are refused before parsing: a config is a few hundred bytes, and a multi-megabyte
+/// Files larger than this are not read at all: a config is a few hundred bytes, and a multi-megabyte
 /// one is a mistake (the wrong path), not a config.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
 

@@ -12,8 +12,9 @@ use crate::text::compact_duration;
 pub struct Snapshot {
     /// When, on the dashboard's clock, `YYYY-MM-DD HH:MM:SS UTC`.
     pub time: String,
-    /// "live" or "demo".
-    pub mode: &'static str,
+    /// "live" or "demo" (`SessionKind::name`); `mode` in the JSON, the name scripts already read.
+    #[serde(rename = "mode")]
+    pub session: &'static str,
     /// The account and region (or "simulated").
     pub location: String,
     /// Every alarm, ALARM first.
@@ -133,7 +134,7 @@ impl Snapshot {
         let t = &state.thresholds;
         Snapshot {
             time: state.now.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-            mode: state.session.kind.name(),
+            session: state.session.kind.name(),
             location: d.identity.as_ref().map_or(state.location.clone(), |i| format!("{} · {}", i.account, i.region)),
             alarms: d
                 .alarms
@@ -228,7 +229,7 @@ impl Snapshot {
 
     /// The snapshot as the text `warroom snapshot` prints.
     pub fn text(&self, state: &State) -> String {
-        let mut out = format!("warroom snapshot · {} · {} · {}\n", self.mode, self.location, self.time);
+        let mut out = format!("warroom snapshot · {} · {} · {}\n", self.session, self.location, self.time);
         let opt = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.0}"));
         out.push_str("\nALARMS\n");
         for a in &self.alarms {

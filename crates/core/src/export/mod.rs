@@ -336,7 +336,7 @@ impl Postmortem {
     }
 }
 
-/// The journal lines a postmortem of this mode is made from: every live line (the window then picks), or the
+/// The journal lines a postmortem of this kind of session is made from: every live line (the window then picks), or the
 /// last demo session's (earlier demo runs replayed the same simulated hours).
 pub fn session_lines(all: &[JournalEntry], kind: SessionKind) -> Vec<JournalEntry> {
     match kind {

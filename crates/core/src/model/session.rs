@@ -27,7 +27,8 @@ impl SessionKind {
 pub struct Session {
     /// Who is operating: the config's `operator`, else $WARROOM_OPERATOR, $USER or the login name.
     pub operator: String,
-    /// Live or demo; written as `mode` in the journal.
+    /// Live or demo. Written as `mode` in the journal: the one place the old word stays, because journals already
+    /// written say `mode` and export, the journal tail and other sessions read them back.
     #[serde(rename = "mode")]
     pub kind: SessionKind,
     /// Whether the session was started `--read-only` (then it has no operator to carry out operations).

@@ -7,8 +7,8 @@ pub enum Notice {
     Info(String),
     /// Something refused or failed: shown in the alarm colour.
     Problem(String),
-    /// ctrl-c was pressed on the dashboard, where in raw mode it is a key, not a kill: the footer says which key
-    /// quits, from the active keymap.
+    /// The how_to_quit key (ctrl-c by default, which in the terminal's raw mode is a key, not a kill) was pressed
+    /// on the dashboard: the footer says which key quits, from the active keymap.
     HowToQuit,
 }
 

@@ -1,4 +1,4 @@
-//! Mode badges, where the data comes from, who is operating, the clock and data freshness.
+//! Session badges (DEMO, READ-ONLY), where the data comes from, who is operating, the clock and data freshness.
 
 use ratatui_core::layout::Rect;
 use ratatui_core::style::Style;
@@ -13,6 +13,7 @@ use warroom_core::model::{SessionKind, WarRoomStatus};
 use warroom_core::state::State;
 use warroom_core::text::compact_duration;
 
+/// Draws the header line into `area`: badges, data freshness, the clock, where and who.
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let mut spans = vec![Span::styled(" WARROOM ", theme::header()), Span::raw(" ")];
     let (badge, style) = if state.session.kind == SessionKind::Live {

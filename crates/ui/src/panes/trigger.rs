@@ -9,6 +9,7 @@ use ratatui_widgets::paragraph::Paragraph;
 use crate::text::sanitize;
 use crate::theme;
 
+/// Draws the likely trigger `line` (already fitted to the width) into `area`.
 pub fn render(frame: &mut Frame, area: Rect, line: &str) {
     let text = sanitize(line, area.width.saturating_sub(3) as usize);
     frame.render_widget(
