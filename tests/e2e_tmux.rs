@@ -207,3 +207,28 @@ fn a_resize_alone_redraws_at_the_new_size() {
     tmux.tmux(&["resize-window", "-t", "e2e", "-x", "80", "-y", "24"]);
     tmux.wait_for("Dead-letter queues", Duration::from_secs(3));
 }
+
+/// The first key after a resize acts at once. crossterm's default reader took the resize and the key from one
+/// wake-up and dropped the key's readiness: `?` waited for the next key while the input thread spun a core.
+#[test]
+fn the_first_key_after_a_resize_acts() {
+    let journal = journal_path("resize-key");
+    let tmux = Tmux::start("resize-key", &["--demo", "--journal", journal.to_str().expect("utf8")], 100, 30);
+    tmux.wait_for("orders-dlq", Duration::from_secs(10));
+    for (width, height) in [("160", "48"), ("80", "24"), ("120", "40")] {
+        tmux.tmux(&["resize-window", "-t", "e2e", "-x", width, "-y", height]);
+        std::thread::sleep(Duration::from_millis(300));
+        tmux.keys(&["?"]);
+        tmux.wait_for("┌ help", Duration::from_secs(3));
+        tmux.keys(&["Escape"]);
+        tmux.wait_gone("┌ help", Duration::from_secs(3));
+    }
+    tmux.tmux(&["resize-window", "-t", "e2e", "-x", "90", "-y", "30"]);
+    std::thread::sleep(Duration::from_millis(300));
+    tmux.keys(&["q"]);
+    let start = std::time::Instant::now();
+    while tmux.session_alive() {
+        assert!(start.elapsed() < Duration::from_secs(3), "one q after a resize did not quit");
+        std::thread::sleep(Duration::from_millis(100));
+    }
+}

@@ -59,11 +59,16 @@ pub(super) fn spawn_input(tx: UnboundedSender<AppEvent>) {
     });
 }
 
+/// How long crossterm may look for an event once poll(2) said the terminal has input. Its reader (the
+/// `use-dev-tty` one) reads only inside a poll with time left, so not zero; an event is there, so this is not
+/// waited out.
+const READ_WINDOW: Duration = Duration::from_millis(5);
+
 /// The next key or resize, None for input the loop ignores, or why the terminal is gone.
 fn next_input() -> Result<Option<AppEvent>, String> {
     wait_for_terminal(0)?;
-    if !event::poll(Duration::ZERO).map_err(|e| e.to_string())? {
-        // Nothing buffered: wait for input (or a hang-up); the caller comes back to check from the top.
+    if !event::poll(READ_WINDOW).map_err(|e| e.to_string())? {
+        // Nothing buffered or readable: wait for input (or a hang-up); the caller comes back to check from the top.
         wait_for_terminal(-1)?;
         return Ok(None);
     }
