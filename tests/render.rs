@@ -9,6 +9,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::Color;
 use warroom_core::action::Action;
 use warroom_core::keymap::Keymap;
+use warroom_core::model::{EventKind, TimelineEvent};
 use warroom_core::scene::Scene;
 use warroom_core::state::{Msg, PaneId, State};
 
@@ -431,4 +432,28 @@ fn redrive_plan_keeps_its_prompt_in_view() {
         assert!(screen.contains("to confirm · enter runs it"), "{screen}");
         insta::assert_snapshot!(format!("redrive_plan_{w}x{h}"), screen);
     }
+}
+
+#[test]
+fn a_long_timeline_event_shows_whole_in_its_detail_view_under_its_label() {
+    let mut scene = Scene::at_minute(45.0, false);
+    let long = "roll back orders-consumer:live 42 → 41 succeeded: orders-consumer:live now points to 41; \
+                verified: GetAlias: orders-consumer:live → 41 (read back twice, both agree)";
+    let event = TimelineEvent {
+        at: scene.state.now,
+        kind: EventKind::Operation,
+        resource: Some("orders-consumer".into()),
+        text: long.into(),
+        actor: Some("alice".into()),
+    };
+    scene.state.update(Msg::Shared(vec![event]));
+    scene.state.ui.focus = PaneId::Timeline;
+    scene.state.update(Msg::Action(Action::OpenDetail));
+    let screen = text(&render(&scene.state, 80, 24));
+    assert!(screen.contains("both agree)"), "the end of the event is cut:\n{screen}");
+    // Continuation lines start under the value, not at the frame's edge.
+    let continued = screen.lines().find(|l| l.contains("both agree)")).expect("a continuation");
+    // `│ │value│ │`: the pane's border, then the popup's.
+    let inside = continued.split('│').nth(2).unwrap_or_default();
+    assert!(inside.starts_with(&" ".repeat(18)), "not under its value: {continued:?}");
 }

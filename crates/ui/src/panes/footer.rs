@@ -37,24 +37,40 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
     } else if let Some(problem) = state.problems().next() {
         Line::from(Span::styled(sanitize(&problem.problem.to_string(), room), theme::warn()))
     } else {
-        dashboard_hints(state, keymap, room)
+        let mut spans = Vec::new();
+        if state.session.read_only {
+            spans.push(Span::styled("READ-ONLY: operations open a preview only · ", theme::dim()));
+        }
+        if !state.ui.filter.is_empty() {
+            spans.push(Span::styled(format!("filter \"{}\"  ", sanitize(&state.ui.filter, 20)), theme::dim()));
+        }
+        fitted_hints(spans, keymap, hints_now(state), room)
     };
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// The dashboard's hints, as many as fit whole, after the read-only badge and the filter in force.
-fn dashboard_hints(state: &State, keymap: &Keymap, room: usize) -> Line<'static> {
-    let mut spans = Vec::new();
-    if state.session.read_only {
-        spans.push(Span::styled("READ-ONLY: operations open a preview only · ", theme::dim()));
+/// The hints for the keys that act now: the open popup's (in a plan or a note, letters type, so the dashboard's
+/// keys would lie), else the dashboard's.
+fn hints_now(state: &State) -> &'static [hints::Hint] {
+    match &state.ui.popup {
+        None => &hints::DASHBOARD,
+        Some(Popup::Plan(plan)) if plan.blocked.is_some() => &hints::PLAN_BLOCKED,
+        Some(Popup::Plan(_)) => &hints::PLAN,
+        Some(Popup::Note(_)) => &hints::NOTE,
+        Some(Popup::Filter(_)) => &hints::FILTER,
+        Some(Popup::Help { .. }) => &hints::HELP,
+        Some(Popup::Detail(_)) => &hints::DETAIL,
+        Some(Popup::Changes) => &hints::VIEW,
+        Some(Popup::QuitConfirm) => &hints::QUIT,
     }
-    if !state.ui.filter.is_empty() {
-        spans.push(Span::styled(format!("filter \"{}\"  ", sanitize(&state.ui.filter, 20)), theme::dim()));
-    }
+}
+
+/// `spans`, then as many of `list`'s hints as fit whole in `room` cells.
+fn fitted_hints(mut spans: Vec<Span<'static>>, keymap: &Keymap, list: &[hints::Hint], room: usize) -> Line<'static> {
     let mut used: usize = spans.iter().map(|s| width(&s.content)).sum();
     let mut first = true;
     // Hint by hint, so a narrow terminal drops the last hints whole instead of cutting a key in half.
-    for hint in &hints::DASHBOARD {
+    for hint in list {
         let one = hints::spans(keymap, std::slice::from_ref(hint), theme::dim());
         if one.is_empty() {
             continue;

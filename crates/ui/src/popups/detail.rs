@@ -34,9 +34,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap, tar
         false,
         Some(bottom),
     );
-    let facts_h = (facts.len() as u16 + 1).min(inner.height / 2);
+    let facts = Paragraph::new(hang(facts, usize::from(inner.width))).wrap(Wrap { trim: false });
+    let rows = u16::try_from(facts.line_count(inner.width)).unwrap_or(u16::MAX).saturating_add(1);
+    // The facts take what they need; with charts to draw, at most half.
+    let facts_h = if charts.is_empty() { inner.height } else { rows.min(inner.height / 2) };
     let [text, chart_area] = Layout::vertical([Constraint::Length(facts_h), Constraint::Min(0)]).areas(inner);
-    frame.render_widget(Paragraph::new(facts).wrap(Wrap { trim: false }), text);
+    frame.render_widget(facts, text);
     let window = Duration::minutes(if inner.width > 120 { 90 } else { 60 });
     let markers = crate::widgets::markers(state);
     if charts.is_empty() {
@@ -59,8 +62,30 @@ fn line<'a>(state: &'a State, resource: &str, metric: MetricKind, color: ratatui
     }
 }
 
+/// The width of a fact's label column.
+const LABEL: usize = 18;
+
 fn fact(label: &str, value: String) -> Line<'static> {
-    Line::from(vec![Span::styled(format!("{label:<18}"), theme::dim()), Span::raw(sanitize(&value, 200))])
+    Line::from(vec![Span::styled(format!("{label:<LABEL$}"), theme::dim()), Span::raw(sanitize(&value, 500))])
+}
+
+/// Facts whose value is wider than `width`, wrapped under the value rather than under the label.
+fn hang(facts: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
+    let mut out = Vec::with_capacity(facts.len());
+    for line in facts {
+        let fits = line.width() <= width;
+        let [label, value] = match <[Span<'static>; 2]>::try_from(line.spans.clone()) {
+            Ok(spans) if !fits && width > LABEL + 10 => spans,
+            _ => {
+                out.push(line);
+                continue;
+            }
+        };
+        let mut parts = crate::text::wrap(&value.content, width - LABEL).into_iter();
+        out.push(Line::from(vec![label, Span::styled(parts.next().unwrap_or_default(), value.style)]));
+        out.extend(parts.map(|part| Line::from(vec![Span::raw(" ".repeat(LABEL)), Span::styled(part, value.style)])));
+    }
+    out
 }
 
 /// The numbers behind the queue's traffic-or-throughput verdict: each metric now against the hour before.
@@ -134,7 +159,15 @@ fn describe<'a>(state: &'a State, target: &DetailTarget) -> (String, Vec<Line<'s
         ),
         DetailTarget::Dlq(name) => (
             format!("dead-letter queue {name}"),
-            vec![fact("depth", latest(state, name, MetricKind::DlqDepth))],
+            {
+                // The pane's number (SQS, polled every few seconds) first, then CloudWatch's minute.
+                let dlq = state.data.dlqs.iter().find(|d| &d.name == name);
+                vec![
+                    fact("depth", dlq.map_or("–".to_string(), |d| d.depth.to_string())),
+                    fact("CloudWatch depth", latest(state, name, MetricKind::DlqDepth)),
+                    fact("source queue", dlq.map_or("–".to_string(), |d| d.source.clone())),
+                ]
+            },
             vec![(vec![line(state, name, MetricKind::DlqDepth, theme::ALARM)], None)],
         ),
         DetailTarget::Instance { cluster, instance } => (

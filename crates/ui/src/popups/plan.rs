@@ -21,8 +21,14 @@ fn section(lines: &mut Vec<Line<'static>>, title: &str, items: &[String], style:
         return;
     }
     lines.push(Line::from(Span::styled(title.to_string(), theme::bold())));
+    // Each item wraps under its own text, not under the bullet (nor at the left edge, where a warning's `> 60 s`
+    // would read as the prompt).
     for item in items {
-        lines.push(Line::from(Span::styled(format!("  • {}", sanitize(item, width * 3)), style)));
+        let text = sanitize(item, width * 3);
+        for (i, part) in crate::text::wrap(&text, width.saturating_sub(4)).into_iter().enumerate() {
+            let lead = if i == 0 { "  • " } else { "    " };
+            lines.push(Line::from(Span::styled(format!("{lead}{part}"), style)));
+        }
     }
 }
 
@@ -50,10 +56,12 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, popup: &PlanPopup)
     let mut prompt = vec![Line::from("")];
     // A redrive's controls stay with the prompt: they change what is about to run.
     if let Op::Redrive { .. } = plan.op {
+        // A preview never runs: how to cancel a running redrive is for a plan that can be confirmed.
+        let cancel: &[hints::Hint] = if popup.blocked.is_some() { &[] } else { &hints::REDRIVE_CANCEL };
         for (what, hints) in [
             ("rate: ", &hints::REDRIVE_RATE[..]),
             ("destination: ", &hints::REDRIVE_DESTINATION[..]),
-            ("once it runs, ", &hints::REDRIVE_CANCEL[..]),
+            ("once it runs, ", cancel),
         ] {
             // A keymap that unbinds these actions gets no line, rather than a line that stops mid-sentence.
             let keys = hints::spans(keymap, hints, theme::ok());
