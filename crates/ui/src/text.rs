@@ -77,37 +77,38 @@ pub fn fit_owned_name(name: String, max: usize) -> String {
 }
 
 /// `text` broken into lines of at most `max` cells, at spaces where it can and inside a word only when the word
-/// alone is wider than `max`. Empty text gives no line; `max` 0 is taken as 1.
+/// alone is wider than `max`. Spacing inside a line is kept (aligned columns stay aligned); the spaces where a
+/// line breaks are dropped. Blank text gives no line; `max` 0 is taken as 1.
 pub fn wrap(text: &str, max: usize) -> Vec<String> {
     let max = max.max(1);
     let mut lines = Vec::new();
     let mut line = String::new();
-    for word in text.split_whitespace() {
-        let mut word = word;
-        loop {
-            let needed = if line.is_empty() { width(word) } else { width(&line) + 1 + width(word) };
-            if needed <= max {
-                if !line.is_empty() {
-                    line.push(' ');
-                }
-                line.push_str(word);
-                break;
-            }
-            if !line.is_empty() {
-                lines.push(std::mem::take(&mut line));
-                continue;
-            }
-            // A word wider than a whole line: as much as fits, the rest on the next line.
+    let mut rest = text.trim_end();
+    while !rest.is_empty() {
+        // The next word and the spaces before it.
+        let word_start = rest.find(|c: char| !c.is_whitespace()).unwrap_or(rest.len());
+        let word_end = rest[word_start..].find(char::is_whitespace).map_or(rest.len(), |e| word_start + e);
+        let (gap, mut word) = (&rest[..word_start], &rest[word_start..word_end]);
+        rest = &rest[word_end..];
+        if width(&line) + width(gap) + width(word) <= max {
+            line.push_str(gap);
+            line.push_str(word);
+            continue;
+        }
+        if !line.trim().is_empty() {
+            lines.push(std::mem::take(&mut line));
+        }
+        line.clear();
+        // A word wider than a whole line: as much as fits, the rest on the next lines.
+        while width(word) > max {
             let part = head(word, max);
             let part = if part.is_empty() { &word[..word.chars().next().map_or(0, char::len_utf8)] } else { part };
             lines.push(part.to_string());
             word = &word[part.len()..];
-            if word.is_empty() {
-                break;
-            }
         }
+        line.push_str(word);
     }
-    if !line.is_empty() {
+    if !line.trim().is_empty() {
         lines.push(line);
     }
     lines
@@ -124,6 +125,7 @@ mod tests {
         assert_eq!(wrap("arn:aws:sqs:eu-west-1:1 x", 8), ["arn:aws:", "sqs:eu-w", "est-1:1", "x"]);
         assert_eq!(wrap("fits", 10), ["fits"]);
         assert!(wrap("  ", 10).is_empty());
+        assert_eq!(wrap(" 1. 14:02   2 min  deploy v42", 16), [" 1. 14:02   2", "min  deploy v42"], "spacing kept");
     }
 
     #[test]

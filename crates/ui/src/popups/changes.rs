@@ -2,6 +2,7 @@
 //! first, with how long before the onset each came, whether it is upstream, and who made it.
 
 use ratatui_core::layout::Rect;
+use ratatui_core::style::Style;
 use ratatui_core::terminal::Frame;
 use ratatui_core::text::{Line, Span};
 use ratatui_widgets::paragraph::Paragraph;
@@ -14,18 +15,28 @@ use warroom_core::incident::lead_text;
 use warroom_core::keymap::Keymap;
 use warroom_core::state::State;
 
-/// Draws the changes view: each onset, and the changes before it, best suspect first.
+/// The prefix of a suspect's row ("NN. HH:MM  lead before  kind   "), under which its text wraps.
+const SUSPECT_INDENT: usize = 4;
+
+/// `text` in `style`, wrapped to `width` with continuation lines under `indent` cells.
+fn wrapped(lines: &mut Vec<Line<'static>>, text: &str, width: usize, indent: usize, style: Style) {
+    for (i, part) in crate::text::wrap(text, width.saturating_sub(indent).max(1)).into_iter().enumerate() {
+        let lead = if i == 0 { String::new() } else { " ".repeat(indent) };
+        lines.push(Line::from(Span::styled(format!("{lead}{part}"), style)));
+    }
+}
+
+/// Draws the changes view: each onset, and the changes before it, best suspect first. Long rows wrap under
+/// themselves; the view is as tall as its rows, up to the screen.
 pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
     let onsets = &state.analysis.onsets;
-    let rows: usize = onsets.iter().map(|(_, s)| 1 + s.len().max(1)).sum();
-    let bottom = Line::from(hints::spans(keymap, &hints::VIEW, theme::dim()));
-    let inner =
-        popup_frame(frame, area, (120, rows.max(1) as u16 + 4), "changes before each anomaly", false, Some(bottom));
-    let width = inner.width as usize;
+    let box_width = area.width.min(120);
+    let width = usize::from(box_width.saturating_sub(2));
     let window = state.thresholds.suspect_window_minutes;
     let mut lines = Vec::new();
     if onsets.is_empty() {
-        lines.push(Line::from("No anomaly: every watched series is under its threshold and no alarm is firing."));
+        let calm = "No anomaly: every watched series is under its threshold and no alarm is firing.";
+        wrapped(&mut lines, calm, width, 0, Style::new());
     }
     for (onset, suspects) in onsets {
         lines.push(Line::from(vec![
@@ -46,14 +57,16 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
                 s.change.kind.label(),
                 s.change.text,
             );
-            let style = if rank == 0 { theme::warn() } else { ratatui_core::style::Style::new() };
-            lines.push(Line::from(Span::styled(sanitize(&text, width), style)));
+            let style = if rank == 0 { theme::warn() } else { Style::new() };
+            wrapped(&mut lines, &sanitize(&text, width * 3), width, SUSPECT_INDENT, style);
         }
     }
     lines.push(Line::from(""));
-    lines.push(Line::from(Span::styled(
-        format!("Changes up to {window:.0} min before each onset; upstream (queue → consumer → database) ranks first."),
-        theme::dim(),
-    )));
+    let note =
+        format!("Changes up to {window:.0} min before each onset; upstream (queue → consumer → database) ranks first.");
+    wrapped(&mut lines, &note, width, 0, theme::dim());
+    let bottom = Line::from(hints::spans(keymap, &hints::VIEW, theme::dim()));
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height.saturating_sub(2));
+    let inner = popup_frame(frame, area, (box_width, height), "changes before each anomaly", false, Some(bottom));
     frame.render_widget(Paragraph::new(lines), inner);
 }
