@@ -358,3 +358,57 @@ async fn cloudtrail_shows_who_changed_a_watched_resource() {
     let noise = obs.iter().filter(|o| matches!(o, Observation::Event(e) if e.text.contains("SendMessage"))).count();
     assert_eq!(noise, 0, "sending messages is not a change");
 }
+
+/// CloudWatch revises a recent minute as late data arrives (ministack sums repeated PutMetricData for one
+/// minute, as CloudWatch's Sum does): the metrics feed's re-read brings the revised value, and the series keeps
+/// it, though a newer minute is already held.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_minute_topped_up_between_two_polls_shows_its_revised_value() {
+    use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
+    use warroom_core::model::{Session, SessionKind};
+    use warroom_core::state::{Msg, State};
+
+    let emulator = Emulator::start("revised");
+    let config = emulator.sdk_config().await;
+    seed::queues(&config, 0, 0).await;
+    let cw = aws_sdk_cloudwatch::Client::new(&config);
+    let minute = chrono::Utc::now().timestamp() / 60 * 60;
+    let (early, late) = (minute - 3 * 60, minute - 60);
+    let sent = |at: i64, value: f64| {
+        MetricDatum::builder()
+            .metric_name("NumberOfMessagesSent")
+            .dimensions(Dimension::builder().name("QueueName").value(QUEUE).build())
+            .timestamp(aws_sdk_cloudwatch::primitives::DateTime::from_secs(at))
+            .value(value)
+            .build()
+    };
+    let put = |datum: MetricDatum| {
+        let cw = cw.clone();
+        async move { cw.put_metric_data().namespace("AWS/SQS").metric_data(datum).send().await.expect("put") }
+    };
+    put(sent(early, 10.0)).await;
+    put(sent(late, 10.0)).await;
+
+    let connection = connect_with(&config).await.expect("connect");
+    let telemetry = AwsTelemetry::new(connection, Some(Watch { queues: vec![QUEUE.into()], ..Watch::default() }));
+    let session = Session { operator: "alice".into(), kind: SessionKind::Live, read_only: false };
+    let mut state = State::new(session, "test".into(), Default::default(), chrono::Utc::now());
+    let poll = async |state: &mut State| {
+        for feed in [Feed::Inventory, Feed::Metrics] {
+            let obs = telemetry.poll(feed).await.expect("poll");
+            state.update(Msg::Telemetry { feed, result: Ok(obs) });
+        }
+    };
+    let at = |secs: i64| chrono::DateTime::from_timestamp(secs, 0).expect("time");
+    let sent_at = |state: &State, secs: i64| {
+        state.data.series(QUEUE, MetricKind::Sent).and_then(|s| s.iter().find(|p| p.at == at(secs)).map(|p| p.value))
+    };
+    poll(&mut state).await;
+    assert_eq!(sent_at(&state, early), Some(10.0), "the first answer");
+    assert_eq!(sent_at(&state, late), Some(10.0));
+
+    put(sent(early, 90.0)).await;
+    poll(&mut state).await;
+    assert_eq!(sent_at(&state, early), Some(100.0), "the revised minute replaces the first answer");
+    assert_eq!(sent_at(&state, late), Some(10.0));
+}

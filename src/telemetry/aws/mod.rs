@@ -22,6 +22,10 @@ use crate::aws::{AwsError, Clients, Connection};
 use crate::backoff::Backoff;
 pub use discovery::Inventory;
 
+/// How far back each metrics poll re-reads: CloudWatch publishes a period's datapoints late and revises them as
+/// data arrives (most within a few minutes). A revision older than this is not seen until warroom restarts.
+const REVISION_WINDOW: chrono::Duration = chrono::Duration::minutes(5);
+
 /// How far back the first metrics poll reaches, so charts open with history.
 const HISTORY: chrono::Duration = chrono::Duration::hours(3);
 
@@ -136,8 +140,9 @@ impl AwsTelemetry {
         let since = self.memory().metrics_since.unwrap_or(now - HISTORY);
         let queries = cloudwatch::queries_for(&inventory);
         let fetched = cloudwatch::fetch(&self.clients().cloudwatch, &queries, since, now).await?;
-        // Ask again for the last few periods next time: CloudWatch revises the newest points as data arrives.
-        self.memory().metrics_since = Some(now - chrono::Duration::minutes(5));
+        // Ask again for the last few periods next time: CloudWatch revises the newest points as data arrives,
+        // and the series keeps the latest answer for each minute.
+        self.memory().metrics_since = Some(now - REVISION_WINDOW);
         Ok(fetched.observations)
     }
 

@@ -36,41 +36,61 @@ impl Series {
         Self { origin: 0, offsets: VecDeque::new(), values: VecDeque::new(), capacity: capacity.max(1) }
     }
 
-    /// Adds a point. A point for the second already at the end replaces it (CloudWatch revises the current
-    /// period); a point older than the newest is dropped, so the series stays sorted.
+    /// Adds a point, keeping the latest answer for every time. CloudWatch publishes late and revises recent
+    /// periods, and the metrics feed re-reads its last minutes for that reason: a point for a time already held
+    /// replaces it (the revision wins), and a point between two held ones (a minute that arrived late) goes in
+    /// its place. A point older than everything the series holds is dropped: the feed re-reads minutes, never
+    /// the hours a full series covers, so that is a point from before the series began.
     pub fn push(&mut self, at: DateTime<Utc>, value: f64) {
         let secs = at.timestamp();
-        let offset = match self.offsets.back() {
-            None => {
-                self.origin = secs;
-                0
-            }
-            Some(&last) => {
-                let Some(offset) = self.offset_of(secs) else { return };
-                if offset == last {
-                    if let Some(v) = self.values.back_mut() {
-                        *v = value;
-                    }
-                    return;
-                }
-                if offset < last {
-                    return;
-                }
-                offset
-            }
+        let Some(&last) = self.offsets.back() else {
+            self.origin = secs;
+            self.append(0, value);
+            return;
         };
+        let Some(offset) = self.offset_of(secs) else { return };
+        if offset > last {
+            self.append(offset, value);
+            return;
+        }
+        match self.offsets.binary_search(&offset) {
+            Ok(i) => self.values[i] = value,
+            Err(mut i) => {
+                if self.offsets.len() == self.capacity {
+                    // Full: the oldest point makes room, unless the late one would itself be the oldest.
+                    if i == 0 {
+                        return;
+                    }
+                    self.offsets.pop_front();
+                    self.values.pop_front();
+                    i -= 1;
+                }
+                self.reserve_one();
+                self.offsets.insert(i, offset);
+                self.values.insert(i, value);
+            }
+        }
+    }
+
+    /// Appends a point newer than every other, dropping the oldest when full.
+    fn append(&mut self, offset: u32, value: f64) {
         if self.offsets.len() == self.capacity {
             self.offsets.pop_front();
             self.values.pop_front();
-        } else if self.offsets.len() == self.offsets.capacity() {
-            // Grow by doubling, but never past the cap: VecDeque's own doubling would take a day's 1,440 points
-            // to 2,048 slots, 40 % of a large account's memory spent on slots never filled.
-            let more = self.offsets.len().max(16).min(self.capacity - self.offsets.len());
+        }
+        self.reserve_one();
+        self.offsets.push_back(offset);
+        self.values.push_back(value);
+    }
+
+    /// Room for one more point. Grows by doubling, but never past the cap: VecDeque's own doubling would take a
+    /// day's 1,440 points to 2,048 slots, 40 % of a large account's memory spent on slots never filled.
+    fn reserve_one(&mut self) {
+        if self.offsets.len() == self.offsets.capacity() {
+            let more = self.offsets.len().max(16).min(self.capacity - self.offsets.len()).max(1);
             self.offsets.reserve_exact(more);
             self.values.reserve_exact(more);
         }
-        self.offsets.push_back(offset);
-        self.values.push_back(value);
     }
 
     /// Seconds after the origin; `None` for a time before it (older than any point kept) or 136 years on.
@@ -142,6 +162,40 @@ mod tests {
 
     fn t(min: i64) -> DateTime<Utc> {
         Utc.timestamp_opt(1_700_000_000 + min * 60, 0).single().expect("valid time")
+    }
+
+    #[test]
+    fn a_revised_minute_replaces_the_first_answer() {
+        let mut s = Series::default();
+        s.push(t(0), 10.0);
+        s.push(t(2), 10.0);
+        s.push(t(0), 100.0);
+        assert_eq!(s.iter().map(|p| (p.at, p.value)).collect::<Vec<_>>(), [(t(0), 100.0), (t(2), 10.0)]);
+    }
+
+    #[test]
+    fn a_minute_that_arrives_late_takes_its_place() {
+        let mut s = Series::default();
+        s.push(t(0), 1.0);
+        s.push(t(2), 3.0);
+        s.push(t(1), 2.0);
+        assert_eq!(s.iter().map(|p| p.value).collect::<Vec<_>>(), [1.0, 2.0, 3.0]);
+        assert_eq!(s.value_at(t(1)), Some(2.0));
+        assert_eq!(s.latest().map(|p| p.at), Some(t(2)));
+    }
+
+    #[test]
+    fn a_full_series_makes_room_for_a_late_minute_but_not_for_one_older_than_it_holds() {
+        let mut s = Series::new(3);
+        for m in [0, 2, 4] {
+            s.push(t(m), m as f64);
+        }
+        s.push(t(3), 3.0);
+        assert_eq!(s.iter().map(|p| p.value).collect::<Vec<_>>(), [2.0, 3.0, 4.0]);
+        s.push(t(1), 1.0);
+        assert_eq!(s.iter().map(|p| p.value).collect::<Vec<_>>(), [2.0, 3.0, 4.0], "older than all it holds");
+        s.push(t(-5), 9.0);
+        assert_eq!(s.len(), 3, "before the series began");
     }
 
     #[test]
