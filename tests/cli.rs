@@ -53,7 +53,7 @@ fn warroom_without_aws(args: &[&str], region: Option<&str>) -> (i32, String) {
 fn without_credentials_it_names_the_chain_and_suggests_the_demo() {
     let (code, err) = warroom_without_aws(&[], Some("eu-west-1"));
     assert_eq!(code, 3, "{err}");
-    assert!(err.contains("no AWS credentials found. Tried: environment variables"), "{err}");
+    assert!(err.contains("no working AWS credentials from the default chain: environment variables"), "{err}");
     assert!(err.contains("EC2 instance profile (IMDS)"), "{err}");
     assert!(err.contains("warroom --demo"), "{err}");
     assert!(!err.contains("panicked") && !err.contains("backtrace"), "{err}");

@@ -277,7 +277,7 @@ fn a_failing_feed_marks_only_its_panes_stale_with_age_and_error_until_it_answers
     use warroom_core::model::{Feed, TelemetryError};
     let mut scene = Scene::at_minute(45.0, false);
     let last_ok = scene.state.feeds[Feed::Fast.index()].last_ok.expect("the fast feed answered");
-    let error = TelemetryError { origin: "sqs:GetQueueAttributes".into(), message: "timed out".into() };
+    let error = TelemetryError::new("sqs:GetQueueAttributes", "timed out");
     scene.state.update(Msg::Telemetry { feed: Feed::Fast, result: Err(error) });
     scene.state.update(Msg::Tick(last_ok + chrono::Duration::seconds(130)));
     for (w, h) in SIZES {
@@ -309,6 +309,7 @@ fn at_80_columns_failing_calls_are_said_whole_before_the_account() {
         account: "123456789012".into(),
         region: "ap-southeast-2".into(),
         principal: "arn:aws:sts::123456789012:assumed-role/oncall/alice".into(),
+        credentials: Default::default(),
     });
     let problems = (0..10)
         .map(|i| {
@@ -456,4 +457,49 @@ fn a_long_timeline_event_shows_whole_in_its_detail_view_under_its_label() {
     // `│ │value│ │`: the pane's border, then the popup's.
     let inside = continued.split('│').nth(2).unwrap_or_default();
     assert!(inside.starts_with(&" ".repeat(18)), "not under its value: {continued:?}");
+}
+
+/// Credentials that stop working: one banner names the source and the remedy at both sizes, and the panes say
+/// only that the credentials are why they are stale (their last data stays).
+#[test]
+fn failing_credentials_are_one_banner_with_the_remedy_not_an_error_in_every_pane() {
+    use warroom_core::model::{CredentialSource, FailureKind, Feed, Identity, Observation, Subject};
+    let mut scene = Scene::at_minute(45.0, false);
+    scene.state.session.kind = warroom_core::model::SessionKind::Live;
+    scene.state.data.identity = Some(Identity {
+        account: "123456789012".into(),
+        region: "eu-west-1".into(),
+        principal: "arn:aws:sts::123456789012:assumed-role/OnCall/alice".into(),
+        credentials: CredentialSource {
+            description: "profile oncall (SSO session corp)".into(),
+            remedy: "run `aws sso login --profile oncall`".into(),
+        },
+    });
+    let expired = |subject, call: &str| {
+        Observation::problem_of(
+            FailureKind::Credentials,
+            subject,
+            None,
+            format!(
+                "{call}: no credentials: an error occurred while loading an access token: the SSO session has expired"
+            ),
+        )
+    };
+    let problems = vec![
+        expired(Subject::Queues, "sqs:GetQueueAttributes"),
+        expired(Subject::DeadLetterQueues, "sqs:GetQueueAttributes"),
+    ];
+    scene.state.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(problems) });
+    for (w, h) in SIZES {
+        let screen = text(&render(&scene.state, w, h));
+        let banner: Vec<&str> = screen.lines().skip(1).take(3).collect();
+        assert!(banner[0].contains("✖ AWS credentials failing 0s: profile oncall (SSO session corp)"), "{screen}");
+        assert!(banner[1].contains("to fix: run `aws sso login --profile oncall` · operations refused"), "{screen}");
+        assert!(banner[2].starts_with("   why: sqs:GetQueueAttributes: no credentials"), "{screen}");
+        assert_eq!(screen.matches("no credentials").count(), 1, "the reason once:\n{screen}");
+        assert!(screen.contains("stale 0s: credentials"), "{screen}");
+        let footer = screen.lines().last().unwrap_or_default();
+        assert!(!footer.contains("sqs:"), "the footer does not repeat it:\n{screen}");
+        assert!(screen.contains("orders"), "the last data stays:\n{screen}");
+    }
 }

@@ -123,10 +123,10 @@ pub(super) fn spawn_feed(telemetry: Arc<dyn Telemetry>, feed: Feed, tx: Unbounde
             let result = tokio::select! {
                 result = &mut poll => result,
                 _ = tokio::time::sleep(LATE_AFTER) => {
-                    let late = TelemetryError {
-                        origin: feed.label().into(),
-                        message: format!("no answer for {} s; still waiting", LATE_AFTER.as_secs()),
-                    };
+                    let late = TelemetryError::new(
+                        feed.label(),
+                        format!("no answer for {} s; still waiting", LATE_AFTER.as_secs()),
+                    );
                     if tx.send(AppEvent::Telemetry { feed, result: Err(late) }).is_err() {
                         return;
                     }

@@ -7,9 +7,9 @@ use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
-use warroom_core::model::Identity;
+use warroom_core::model::{CredentialSource, Identity};
 
-use super::errors::{AwsError, aws_error};
+use super::errors::{AwsError, AwsErrorKind, aws_error};
 
 /// Where to reach AWS, from flags over the config's `[aws]`; each `None` leaves the default chain's choice.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -62,25 +62,32 @@ pub struct Connection {
     pub identity: Identity,
 }
 
-/// The credential sources aws-config's default chain tries, in order, as the "no credentials" error says them.
-pub const CHAIN: &str = "environment variables (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY), the shared config and \
-credentials files (~/.aws/config, ~/.aws/credentials: profiles, SSO, credential_process), a web identity token \
-(AWS_WEB_IDENTITY_TOKEN_FILE), container credentials (ECS/EKS) and the EC2 instance profile (IMDS)";
-
 /// Why warroom could not start against AWS.
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
     /// No region from flags, config, environment or profile.
     #[error("no AWS region: set --region, `region` in [aws] of the config, AWS_REGION, or a region in your profile")]
     NoRegion,
-    /// No credential source in the chain gave credentials.
-    #[error("no AWS credentials found. Tried: {CHAIN}.\n{0}\nTo look around without AWS, run: warroom --demo")]
-    NoCredentials(String),
+    /// The credential source did not give credentials, or AWS refused them.
+    #[error(
+        "no working AWS credentials from {}: {detail}\nTo fix: {}.\nTo look around without AWS, run: warroom --demo",
+        from.description,
+        from.remedy
+    )]
+    NoCredentials {
+        /// Where the chain looked, and what to run.
+        from: CredentialSource,
+        /// What the provider or AWS said.
+        detail: String,
+    },
     #[error(
         "cannot confirm who you are with sts:GetCallerIdentity: {0}\nTo look around without AWS, run: warroom --demo"
     )]
     /// Credentials were found but STS would not say who they belong to.
     Identity(AwsError),
+    /// The profile asked for is in no shared config file.
+    #[error("{0}\nTo look around without AWS, run: warroom --demo")]
+    MissingProfile(#[from] super::credentials::MissingProfile),
 }
 
 /// Explicit timeouts: a hung endpoint costs a pane its freshness, never minutes of a stuck call.
@@ -109,27 +116,38 @@ pub async fn load_config(options: &AwsOptions) -> SdkConfig {
     loader.load().await
 }
 
-/// Loads the configuration and proves it works by asking STS who we are.
+/// Loads the configuration and proves it works by asking STS who we are. A credential failure names the source
+/// the default chain used (the profile and its kind) and its remedy.
 pub async fn connect(options: &AwsOptions) -> Result<Connection, ConnectError> {
-    connect_with(&load_config(options).await).await
+    let source = super::credentials::source(options.profile.as_deref()).await?;
+    connect_as(&load_config(options).await, source).await
 }
 
 /// Connects with an already loaded configuration (tests pass an emulator's, with static credentials).
 pub async fn connect_with(config: &SdkConfig) -> Result<Connection, ConnectError> {
+    let source = CredentialSource {
+        description: "the credentials given to the SDK".to_string(),
+        remedy: "give the SDK working credentials".to_string(),
+    };
+    connect_as(config, source).await
+}
+
+/// Connects with `config`, whose credentials come from `source`.
+pub async fn connect_as(config: &SdkConfig, source: CredentialSource) -> Result<Connection, ConnectError> {
     let region = config.region().ok_or(ConnectError::NoRegion)?.to_string();
     let clients = Clients::new(config);
     let who = clients.sts.get_caller_identity().send().await.map_err(|e| {
         let e = aws_error("sts:GetCallerIdentity", e);
-        if e.message.to_lowercase().contains("credential") {
-            ConnectError::NoCredentials(e.message)
-        } else {
-            ConnectError::Identity(e)
+        match e.kind {
+            AwsErrorKind::Credentials => ConnectError::NoCredentials { from: source.clone(), detail: e.message },
+            _ => ConnectError::Identity(e),
         }
     })?;
     let identity = Identity {
         account: who.account().unwrap_or("unknown account").to_string(),
         region,
         principal: who.arn().unwrap_or("unknown principal").to_string(),
+        credentials: source,
     };
     Ok(Connection { clients, identity })
 }

@@ -27,6 +27,9 @@ pub enum AwsErrorKind {
     Unreachable,
     /// An answer came but the SDK could not read it (a malformed body, a field of the wrong type).
     Unreadable,
+    /// The credentials did not resolve (an expired SSO session, a failing `credential_process`, a role that
+    /// cannot be assumed) or AWS refused them (`ExpiredToken`, `InvalidClientTokenId`): every call fails alike.
+    Credentials,
     /// Anything else the service answered.
     Other,
 }
@@ -62,6 +65,10 @@ impl AwsError {
             AwsErrorKind::Timeout => format!("timed out ({})", self.message),
             AwsErrorKind::Unreachable => format!("endpoint unreachable: {}", self.message),
             AwsErrorKind::Unreadable => format!("the answer could not be read: {}", self.message),
+            AwsErrorKind::Credentials => match &self.code {
+                Some(code) => format!("credentials refused: {code}: {}", self.message),
+                None => format!("no credentials: {}", self.message),
+            },
             _ => match &self.code {
                 Some(code) => format!("{code}: {}", self.message),
                 None => self.message.clone(),
@@ -78,6 +85,16 @@ impl fmt::Display for AwsError {
 
 fn kind_of(code: &str) -> AwsErrorKind {
     match code {
+        "ExpiredToken"
+        | "ExpiredTokenException"
+        | "InvalidClientTokenId"
+        | "UnrecognizedClientException"
+        | "InvalidAccessKeyId"
+        | "InvalidToken"
+        | "AuthFailure"
+        | "SignatureDoesNotMatch"
+        | "MissingAuthenticationToken"
+        | "IncompleteSignature" => AwsErrorKind::Credentials,
         "AccessDenied" | "AccessDeniedException" | "UnauthorizedOperation" | "AuthorizationError" | "NotAuthorized" => {
             AwsErrorKind::AccessDenied
         }
@@ -106,18 +123,48 @@ fn kind_of(code: &str) -> AwsErrorKind {
 /// The causes under an error, joined: the part of an SDK error that says what went wrong, without the SDK's
 /// generic words for its own layers ("unhandled error", "dispatch failure", "response error").
 fn causes(err: &(dyn std::error::Error + 'static)) -> String {
-    const GENERIC: [&str; 5] =
-        ["unhandled error", "dispatch failure", "response error", "failed to construct request", "service error"];
+    const GENERIC: [&str; 8] = [
+        // What the SDK says for "no provider in the chain had credentials", which the next cause says better.
+        "the credential provider was not enabled",
+        "unhandled error",
+        "dispatch failure",
+        "response error",
+        "failed to construct request",
+        "service error",
+        "an error occurred while loading credentials",
+        "unexpected credentials error",
+    ];
     let mut parts: Vec<String> = Vec::new();
     let mut next = Some(err);
     while let Some(e) = next {
+        // "other" is the connector's word for "not an I/O error or a timeout"; a credential_process that wrote
+        // nothing to stderr ends its message with an empty "Stderr:".
         let text = e.to_string();
+        let text = text.trim_end().trim_end_matches("Stderr:").trim_end().trim_end_matches('.').to_string();
+        if text == "other" {
+            next = e.source();
+            continue;
+        }
         if !GENERIC.iter().any(|g| text.starts_with(g)) && !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }
         next = e.source();
     }
     if parts.is_empty() { "no detail given".to_string() } else { parts.join(": ") }
+}
+
+/// Whether a provider of credentials (or of an SSO token) failed somewhere under `err`.
+fn from_credentials(err: &(dyn std::error::Error + 'static)) -> bool {
+    let mut next = Some(err);
+    while let Some(e) = next {
+        if e.is::<aws_credential_types::provider::error::CredentialsError>()
+            || e.is::<aws_credential_types::provider::error::TokenError>()
+        {
+            return true;
+        }
+        next = e.source();
+    }
+    false
 }
 
 /// How much of an answer that could not be read is quoted: enough to see the field that went wrong.
@@ -150,6 +197,10 @@ pub fn aws_error<E>(action: &'static str, err: SdkError<E, HttpResponse>) -> Aws
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
+    // The credentials provider failed before anything was sent: every call will, until it works again.
+    if !matches!(err, SdkError::ServiceError(_)) && from_credentials(&err) {
+        return AwsError { action, kind: AwsErrorKind::Credentials, code: None, message: causes(&err) };
+    }
     match &err {
         SdkError::ServiceError(service) => {
             let e = service.err();

@@ -3,6 +3,7 @@
 //! and the SQS and RDS lookups more than one of them makes. Nothing here decides what to poll or when.
 
 pub mod connect;
+pub mod credentials;
 pub mod databases;
 pub mod errors;
 pub mod paging;

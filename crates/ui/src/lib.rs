@@ -59,14 +59,18 @@ pub fn render_measured(frame: &mut Frame, state: &State, keymap: &Keymap) -> Dra
     let density = if area.width >= 140 && area.height >= 40 { Density::Rich } else { Density::Compact };
     // The likely trigger, when there is one, gets its own line under the header: the first thing read.
     let trigger = state.analysis.trigger_within(area.width.saturating_sub(3) as usize);
-    let [header, trigger_area, body, footer] = Layout::vertical([
+    // Failing credentials come before everything: no number below is current, and no operation can run.
+    let banner = if state.credentials.is_some() { panes::credentials::HEIGHT } else { 0 };
+    let [header, banner_area, trigger_area, body, footer] = Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(banner),
         Constraint::Length(u16::from(trigger.is_some())),
         Constraint::Min(0),
         Constraint::Length(1),
     ])
     .areas(area);
     panes::header::render(frame, header, state);
+    panes::credentials::render(frame, banner_area, state);
     if let Some(line) = trigger {
         panes::trigger::render(frame, trigger_area, &line);
     }

@@ -10,7 +10,7 @@ use ratatui_widgets::block::Block;
 use ratatui_widgets::chart::{Axis, Chart, Dataset, GraphType};
 
 use super::theme;
-use warroom_core::model::Feed;
+use warroom_core::model::{FailureKind, Feed};
 use warroom_core::model::{ResourceKind, Series, Subject, TimelineEvent};
 use warroom_core::state::{PaneId, State};
 
@@ -46,16 +46,21 @@ pub fn pane_block(state: &State, pane: PaneId, extra: &str) -> Block<'static> {
 /// poll, or one of the calls behind its rows did. How old the rows are (by the dashboard clock) and the last
 /// error, so nobody acts on numbers that stopped moving.
 pub fn staleness(state: &State, pane: PaneId) -> Option<String> {
+    // Failing credentials have the banner: a pane says only that they are why it is stale.
+    let say = |error: String, kind: FailureKind| match kind {
+        FailureKind::Credentials => "credentials".to_string(),
+        FailureKind::Call => error,
+    };
     let failed_feeds = pane_feeds(pane)
         .iter()
         .map(|feed| &state.feeds[feed.index()])
-        .filter_map(|health| Some((health.last_error.clone()?, health.last_ok)));
+        .filter_map(|health| Some((say(health.last_error.clone()?, health.last_error_kind), health.last_ok)));
     let failed_calls = state
         .feeds
         .iter()
         .flat_map(|health| health.problems.iter())
         .filter(|p| subject_pane(p.problem.subject) == pane)
-        .map(|p| (p.problem.to_string(), p.stale_since));
+        .map(|p| (say(p.problem.to_string(), p.problem.kind), p.stale_since));
     let (error, since) = failed_feeds.chain(failed_calls).min_by_key(|(_, since)| *since)?;
     let error = crate::text::sanitize(&error, 60);
     Some(match since {

@@ -10,6 +10,7 @@ use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
 use warroom_core::model::{EventKind, Observation, Subject, TimelineEvent};
 
 use super::discovery::Inventory;
+use super::problem;
 use crate::aws::paging::read_pages;
 use crate::aws::time::{aws_time, chrono_time};
 use crate::aws::{AwsErrorKind, Clients};
@@ -105,7 +106,7 @@ pub async fn changes(clients: &Clients, inventory: &Inventory, since: DateTime<U
     match read.error {
         // No CloudTrail here (not allowed, or not offered): the timeline just has no management calls.
         Some(e) if matches!(e.kind, AwsErrorKind::AccessDenied | AwsErrorKind::Unsupported) => {}
-        Some(e) => out.push(Observation::problem(Subject::Changes, None, e)),
+        Some(e) => out.push(problem(Subject::Changes, None, e)),
         None => {}
     }
     out

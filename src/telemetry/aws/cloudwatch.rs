@@ -8,6 +8,7 @@ use chrono::{DateTime, Utc};
 use warroom_core::model::{AlarmState, AlarmStatus, EventKind, MetricKind, Observation, Subject, TimelineEvent};
 
 use super::discovery::Inventory;
+use super::problem;
 use crate::aws::paging::read_pages;
 use crate::aws::time::{aws_time, chrono_time};
 use crate::aws::{AwsError, aws_error};
@@ -202,7 +203,7 @@ pub async fn poll_alarms(
             }));
         }
         if let Some(e) = read.error {
-            out.push(Observation::problem(Subject::Alarms, None, e));
+            out.push(problem(Subject::Alarms, None, e));
         }
     }
     // Newest first, 100 a page; the first poll reaches back three hours, later ones only since the last.
@@ -231,7 +232,7 @@ pub async fn poll_alarms(
         }));
     }
     if let Some(e) = read.error {
-        out.push(Observation::problem(Subject::Alarms, None, e));
+        out.push(problem(Subject::Alarms, None, e));
     }
     out
 }

@@ -5,6 +5,7 @@
 use warroom_core::config::Watch;
 use warroom_core::model::{ClusterKind, DbStatus, Observation, ResourceKind, Subject};
 
+use super::problem;
 use crate::aws::databases;
 use crate::aws::queues::{self, name_from_arn, name_from_url};
 use crate::aws::{AwsErrorKind, Clients, aws_error};
@@ -132,14 +133,14 @@ async fn resolve_queue(
             return None;
         }
         Err(e) => {
-            notes.push(Observation::problem(Subject::Queues, Some(name), e));
+            notes.push(problem(Subject::Queues, Some(name), e));
             return None;
         }
     };
     let (arn, dlq_arn) = match queues::queue_identity(clients, name, &url).await {
         Ok(identity) => identity,
         Err(e) => {
-            notes.push(Observation::problem(Subject::Queues, Some(name), e));
+            notes.push(problem(Subject::Queues, Some(name), e));
             (String::new(), None)
         }
     };
@@ -157,7 +158,7 @@ async fn list_queue_names(clients: &Clients, notes: &mut Vec<Observation>) -> Ve
             names
         }
         Err(e) => {
-            notes.push(Observation::problem(Subject::Queues, None, aws_error("sqs:ListQueues", e)));
+            notes.push(problem(Subject::Queues, None, aws_error("sqs:ListQueues", e)));
             Vec::new()
         }
     }
@@ -173,7 +174,7 @@ async fn consumer_of(clients: &Clients, queue_arn: &str, notes: &mut Vec<Observa
             FunctionRef { name, alias }
         }),
         Err(e) => {
-            notes.push(Observation::problem(Subject::Functions, None, aws_error("lambda:ListEventSourceMappings", e)));
+            notes.push(problem(Subject::Functions, None, aws_error("lambda:ListEventSourceMappings", e)));
             None
         }
     }
@@ -235,7 +236,7 @@ async fn dlq_sources(clients: &Clients, dlq_url: &str, notes: &mut Vec<Observati
         Err(e) => {
             let e = aws_error("sqs:ListDeadLetterSourceQueues", e);
             if e.kind != AwsErrorKind::Unsupported {
-                notes.push(Observation::problem(Subject::DeadLetterQueues, None, e));
+                notes.push(problem(Subject::DeadLetterQueues, None, e));
             }
             None
         }
@@ -264,7 +265,7 @@ async fn functions(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
                     .collect()
             }
             Err(e) => {
-                inv.notes.push(Observation::problem(Subject::Functions, None, aws_error("lambda:ListFunctions", e)));
+                inv.notes.push(problem(Subject::Functions, None, aws_error("lambda:ListFunctions", e)));
                 Vec::new()
             }
         },
@@ -292,7 +293,7 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
         }
         // One named cluster that does not exist is a NotFound error, reported below as "not found".
         if let Some(e) = read.error.filter(|e| e.kind != AwsErrorKind::NotFound) {
-            inv.notes.push(Observation::problem(Subject::Databases, None, e));
+            inv.notes.push(problem(Subject::Databases, None, e));
         }
         for id in wanted.iter().flatten() {
             if inv.cluster(id).is_none() {
@@ -331,7 +332,7 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
             inv.notes.push(Observation::Truncated { kind: ResourceKind::Instance, limit: LIMIT });
         }
         if let Some(e) = read.error {
-            inv.notes.push(Observation::problem(Subject::Databases, None, e));
+            inv.notes.push(problem(Subject::Databases, None, e));
         }
         for id in &standalone {
             if inv.cluster(id).is_none() {

@@ -9,6 +9,7 @@ use chrono::{DateTime, Utc};
 use warroom_core::model::{EventKind, FunctionStatus, Observation, ResourceKind, Subject, TimelineEvent};
 
 use super::discovery::Inventory;
+use super::problem;
 use crate::aws::time::parse_last_modified;
 use crate::aws::{AwsError, AwsErrorKind, Clients, aws_error};
 
@@ -70,7 +71,7 @@ pub async fn poll(
                 out.push(if e.kind == AwsErrorKind::NotFound {
                     Observation::Missing { kind: ResourceKind::Function, name: f.name.clone() }
                 } else {
-                    Observation::problem(Subject::Functions, Some(&f.name), e)
+                    problem(Subject::Functions, Some(&f.name), e)
                 });
                 continue;
             }
@@ -88,7 +89,7 @@ pub async fn poll(
             // An alias without its version cannot be compared with the last one seen: taking "" for it would
             // put a deploy on the timeline that never happened.
             let (Some(name), Some(version)) = (alias.name(), alias.function_version().filter(|v| !v.is_empty())) else {
-                out.push(Observation::problem(
+                out.push(problem(
                     Subject::Functions,
                     Some(&f.name),
                     AwsError::unreadable("lambda:ListAliases", "an alias came without its name or version"),

@@ -15,10 +15,10 @@ use std::time::{Duration, Instant};
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use warroom_core::config::Watch;
-use warroom_core::model::{Feed, Observation, TelemetryError};
+use warroom_core::model::{FailureKind, Feed, Observation, Subject, TelemetryError};
 
 use super::Telemetry;
-use crate::aws::{AwsError, Clients, Connection};
+use crate::aws::{AwsError, AwsErrorKind, Clients, Connection};
 use crate::backoff::Backoff;
 pub use discovery::Inventory;
 
@@ -208,8 +208,25 @@ impl Telemetry for AwsTelemetry {
     }
 }
 
+/// One failed call of a poll, as an observation: a call that failed for its credentials says so, so that one
+/// banner speaks for every pane instead of each repeating the provider's error.
+pub(super) fn problem(subject: Subject, resource: Option<&str>, error: AwsError) -> Observation {
+    match error.kind {
+        // The provider's own words after the call: "no credentials" is what the banner already says.
+        AwsErrorKind::Credentials => {
+            let said = match &error.code {
+                Some(code) => format!("{}: {code}: {}", error.action, error.message),
+                None => format!("{}: {}", error.action, error.message),
+            };
+            Observation::problem_of(FailureKind::Credentials, subject, resource, said)
+        }
+        _ => Observation::problem_of(FailureKind::Call, subject, resource, error),
+    }
+}
+
 impl From<AwsError> for TelemetryError {
     fn from(e: AwsError) -> Self {
-        TelemetryError { origin: e.action.to_string(), message: e.detail() }
+        let kind = if e.kind == AwsErrorKind::Credentials { FailureKind::Credentials } else { FailureKind::Call };
+        TelemetryError { origin: e.action.to_string(), message: e.detail(), kind }
     }
 }

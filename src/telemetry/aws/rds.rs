@@ -10,6 +10,7 @@ use warroom_core::model::{
 };
 
 use super::discovery::{Inventory, cluster_ref};
+use super::problem;
 use crate::aws::Clients;
 use crate::aws::databases;
 use crate::aws::paging::{MAX_PAGES, read_pages};
@@ -40,7 +41,7 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
         }
         if let Some(e) = read.error {
             clusters_failed = true;
-            out.push(Observation::problem(Subject::Databases, None, e));
+            out.push(problem(Subject::Databases, None, e));
         }
     }
     let read = databases::instances(clients, None).await;
@@ -54,7 +55,7 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
         .collect();
     let instances_failed = read.error.is_some();
     if let Some(e) = read.error {
-        out.push(Observation::problem(Subject::Databases, None, e));
+        out.push(problem(Subject::Databases, None, e));
     }
     let remembered = &mut inventory.last_status;
     remembered.clusters.extend(cluster_status.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -128,7 +129,7 @@ pub async fn events(clients: &Clients, inventory: &Inventory, since: DateTime<Ut
         })
         .collect();
     if let Some(e) = read.error {
-        out.push(Observation::problem(Subject::Databases, None, e));
+        out.push(problem(Subject::Databases, None, e));
     }
     out
 }

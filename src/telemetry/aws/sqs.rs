@@ -5,6 +5,7 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use warroom_core::model::{DlqStatus, Observation, QueueStatus, Subject};
 
 use super::discovery::{Inventory, QueueRef};
+use super::problem;
 use crate::aws::queues::latest_task;
 use crate::aws::{AwsError, AwsErrorKind, Clients, aws_error};
 
@@ -67,14 +68,14 @@ async fn queue(clients: &Clients, q: &QueueRef) -> Observation {
             dlq: q.dlq.clone(),
             consumer: q.consumer.clone(),
         }),
-        Err(e) => Observation::problem(Subject::Queues, Some(&q.name), e),
+        Err(e) => problem(Subject::Queues, Some(&q.name), e),
     }
 }
 
 /// A DLQ's depth and its latest redrive, asked together.
 async fn dlq(clients: &Clients, d: &QueueRef) -> Vec<Observation> {
     let (depth, task) = tokio::join!(counts(clients, d), latest_task(clients, &d.name, &d.arn, d.source.as_deref()));
-    let problem = |e: AwsError| Observation::problem(Subject::DeadLetterQueues, Some(&d.name), e);
+    let problem = |e: AwsError| problem(Subject::DeadLetterQueues, Some(&d.name), e);
     let mut out = Vec::new();
     out.push(match depth {
         Ok(c) => Observation::Dlq(DlqStatus {

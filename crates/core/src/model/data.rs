@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::{
-    AlarmState, AlarmStatus, ClusterStatus, DlqStatus, EventKind, FunctionStatus, InstanceStatus, MetricKind,
-    Observation, QueueStatus, RedriveTask, ResourceKind, Series, TimelineEvent,
+    AlarmState, AlarmStatus, ClusterStatus, CredentialSource, DlqStatus, EventKind, FunctionStatus, InstanceStatus,
+    MetricKind, Observation, QueueStatus, RedriveTask, ResourceKind, Series, TimelineEvent,
 };
 
 /// Timeline entries kept in memory; the journal keeps the full record.
@@ -21,6 +21,8 @@ pub struct Identity {
     pub region: String,
     /// The caller's ARN.
     pub principal: String,
+    /// Where the credentials come from, and what to run when they stop working.
+    pub credentials: CredentialSource,
 }
 
 /// Everything telemetry has said so far, folded: the rows of every pane, each metric's series and the timeline.

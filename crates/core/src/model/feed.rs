@@ -1,5 +1,7 @@
 //! The polling cadences telemetry is read on, and what a whole poll's failure says.
 
+use super::FailureKind;
+
 /// A polling cadence. Each is its own task with its own health, shown per pane.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Feed {
@@ -38,4 +40,13 @@ pub struct TelemetryError {
     pub origin: String,
     /// What happened.
     pub message: String,
+    /// Whether the call or its credentials failed.
+    pub kind: FailureKind,
+}
+
+impl TelemetryError {
+    /// A poll that failed for a reason of its own (`origin` names the call or the feed).
+    pub fn new(origin: impl Into<String>, message: impl Into<String>) -> TelemetryError {
+        TelemetryError { origin: origin.into(), message: message.into(), kind: FailureKind::Call }
+    }
 }

@@ -1,6 +1,7 @@
 //! Domain types shared by every layer above: resources and their states, metric series, timeline events, what a
 //! poll observed, and the folded picture of all of it (`Data`). Plain data: no I/O, no clock, no runtime.
 
+mod credentials;
 mod data;
 mod feed;
 mod metric;
@@ -12,6 +13,7 @@ mod status;
 mod timeline;
 mod war_room;
 
+pub use credentials::{CredentialFailure, CredentialSource, FailureKind};
 pub use data::{Data, Identity};
 pub use feed::{Feed, TelemetryError};
 pub use metric::MetricKind;

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{AlarmStatus, ClusterStatus, DlqStatus, FunctionStatus, MetricKind, QueueStatus, RedriveTask};
-use super::{Identity, TimelineEvent};
+use super::{FailureKind, Identity, TimelineEvent};
 
 /// One thing a telemetry source saw. Telemetry yields these; `State::update` folds them in.
 #[derive(Debug, Clone, PartialEq)]
@@ -60,7 +60,18 @@ impl Observation {
     /// One failed call: what it leaves out of date, the resource it was about (if one), and the error, which
     /// names the call (`sqs:GetQueueAttributes: timed out …`).
     pub fn problem(subject: Subject, resource: Option<&str>, error: impl std::fmt::Display) -> Observation {
-        Observation::Problem(Problem { subject, resource: resource.map(str::to_string), error: error.to_string() })
+        Observation::problem_of(FailureKind::Call, subject, resource, error)
+    }
+
+    /// `problem`, saying whether the call or the credentials it was signed with failed.
+    pub fn problem_of(
+        kind: FailureKind,
+        subject: Subject,
+        resource: Option<&str>,
+        error: impl std::fmt::Display,
+    ) -> Observation {
+        let resource = resource.map(str::to_string);
+        Observation::Problem(Problem { subject, resource, error: error.to_string(), kind })
     }
 }
 
@@ -73,6 +84,8 @@ pub struct Problem {
     pub resource: Option<String>,
     /// The error, beginning with the call that failed (`sqs:GetQueueAttributes: …`).
     pub error: String,
+    /// Whether the call or its credentials failed.
+    pub kind: FailureKind,
 }
 
 impl std::fmt::Display for Problem {

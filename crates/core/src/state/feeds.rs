@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::State;
-use crate::model::{Feed, Observation, Problem, TelemetryError};
+use crate::model::{CredentialFailure, FailureKind, Feed, Observation, Problem, TelemetryError};
 
 /// The health of one feed: when it last answered, and its last error.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -13,6 +13,8 @@ pub struct FeedHealth {
     pub last_ok: Option<DateTime<Utc>>,
     /// Why its last poll failed as a whole; `None` once one answers.
     pub last_error: Option<String>,
+    /// Whether that failure was the call's or its credentials'.
+    pub last_error_kind: FailureKind,
     /// Calls of the last poll that failed while the rest succeeded.
     pub problems: Vec<FeedProblem>,
 }
@@ -28,9 +30,15 @@ pub struct FeedProblem {
 
 impl State {
     pub(super) fn apply_telemetry(&mut self, feed: Feed, result: Result<Vec<Observation>, TelemetryError>) {
-        let health = &mut self.feeds[feed.index()];
         match result {
             Ok(observations) => {
+                let credential_failure = observations.iter().find_map(|o| match o {
+                    // The call, not the resource: every resource fails alike.
+                    Observation::Problem(p) if p.kind == FailureKind::Credentials => Some(p.error.clone()),
+                    _ => None,
+                });
+                self.note_credentials(credential_failure);
+                let health = &mut self.feeds[feed.index()];
                 let mut clock = None;
                 let mut problems: Vec<FeedProblem> = Vec::new();
                 let (earlier, last_ok) = (std::mem::take(&mut health.problems), health.last_ok);
@@ -56,9 +64,25 @@ impl State {
                 health.last_error = None;
                 self.reanalyse();
             }
-            Err(e) => health.last_error = Some(e.to_string()),
+            Err(e) => {
+                self.feeds[feed.index()].last_error = Some(e.to_string());
+                self.feeds[feed.index()].last_error_kind = e.kind;
+                if e.kind == FailureKind::Credentials {
+                    self.note_credentials(Some(e.to_string()));
+                }
+            }
         }
         self.clamp_selections();
+    }
+
+    /// A poll's word on the credentials: `Some(why)` when calls failed for them (the failure keeps its first
+    /// time), `None` when none did, which ends a failure: credentials that work again need no restart.
+    fn note_credentials(&mut self, failure: Option<String>) {
+        self.credentials = match (failure, self.credentials.take()) {
+            (Some(detail), Some(earlier)) => Some(CredentialFailure { since: earlier.since, detail }),
+            (Some(detail), None) => Some(CredentialFailure { since: self.now, detail }),
+            (None, _) => None,
+        };
     }
 
     /// Every failed call of the feeds' last polls.

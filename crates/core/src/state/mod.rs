@@ -25,7 +25,8 @@ use crate::action::Action;
 use crate::config::Thresholds;
 use crate::incident::Analysis;
 use crate::model::{
-    Data, Feed, Observation, Session, Side, TelemetryError, TimelineEvent, WarRoomHealth, WarRoomStatus,
+    CredentialFailure, Data, Feed, Observation, Session, Side, TelemetryError, TimelineEvent, WarRoomHealth,
+    WarRoomStatus,
 };
 use crate::operation::{Op, OpUpdate};
 
@@ -105,6 +106,9 @@ pub struct State {
     pub operations: Vec<OperationRecord>,
     /// Why operations are impossible this session (the journal cannot be written), if they are.
     pub journal_error: Option<String>,
+    /// The AWS credentials stopped working: since when and why. Set by a poll whose calls failed for their
+    /// credentials, cleared by the next poll with none that did; while set, operations are refused.
+    pub credentials: Option<CredentialFailure>,
     /// The status bar's message: refusals, confirmations, results of work done off the loop.
     pub notice: Option<Notice>,
     /// The war room's state, when a log group is configured.
@@ -129,6 +133,7 @@ impl State {
             ui: UiState::default(),
             operations: Vec::new(),
             journal_error: None,
+            credentials: None,
             notice: None,
             war_room: WarRoomHealth::default(),
             quit: false,

@@ -35,6 +35,11 @@ impl State {
 
     /// Records the confirmed operation and asks for its execution.
     pub(super) fn confirm(&mut self, op: Op) -> Vec<Effect> {
+        // Credentials that failed after the plan opened: the call would fail the same way, after the intent.
+        if let Some(why) = self.credentials_refusal() {
+            self.notice = Some(Notice::Problem(format!("refused: {why}")));
+            return Vec::new();
+        }
         if let Some(running) = self.operation_in_progress(&op) {
             self.notice = Some(Notice::Problem(format!(
                 "refused: {} is already {} on {}",

@@ -13,8 +13,10 @@ impl State {
             Ok(plan) => {
                 let blocked = if self.session.read_only {
                     Some(format!("read-only: this would call {}", plan.op.api_call()))
+                } else if let Some(e) = &self.journal_error {
+                    Some(format!("operations disabled: {e}"))
                 } else {
-                    self.journal_error.as_ref().map(|e| format!("operations disabled: {e}"))
+                    self.credentials_refusal()
                 };
                 if let Some(running) = self.operation_in_progress(&plan.op) {
                     self.notice = Some(Notice::Problem(format!(
@@ -35,6 +37,19 @@ impl State {
             }
             Err(why) => self.notice = Some(Notice::Info(why)),
         }
+    }
+
+    /// Why no operation can run while the AWS credentials fail: the source and its remedy, as the banner says.
+    pub fn credentials_refusal(&self) -> Option<String> {
+        let failure = self.credentials.as_ref()?;
+        let source = self.data.identity.as_ref().map(|i| &i.credentials);
+        Some(match source {
+            Some(source) => format!(
+                "AWS credentials from {} are failing ({}); {}",
+                source.description, failure.detail, source.remedy
+            ),
+            None => format!("AWS credentials are failing ({})", failure.detail),
+        })
     }
 
     /// The plan for `action` on the selected resource of its kind, whichever pane has focus.

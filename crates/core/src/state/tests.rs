@@ -450,3 +450,59 @@ fn a_plan_says_nothing_about_keys() {
         }
     }
 }
+
+/// Credentials that stop working mid-incident: one failure with its first time, operations refused with the
+/// source's remedy, the data kept, and all of it over at the next poll whose calls work.
+#[test]
+fn failing_credentials_refuse_operations_until_a_poll_works_again() {
+    use crate::model::{CredentialSource, FailureKind, Feed, Identity, Subject};
+    let mut s = live();
+    let identity = Identity {
+        account: "123456789012".into(),
+        region: "eu-west-1".into(),
+        principal: "arn:aws:sts::123456789012:assumed-role/OnCall/alice".into(),
+        credentials: CredentialSource {
+            description: "profile oncall (SSO session corp)".into(),
+            remedy: "run `aws sso login --profile oncall`".into(),
+        },
+    };
+    s.update(Msg::Telemetry { feed: Feed::Inventory, result: Ok(vec![Observation::Identity(identity)]) });
+    let expired = |call: &str| {
+        Observation::problem_of(
+            FailureKind::Credentials,
+            Subject::Queues,
+            Some("orders"),
+            format!("{call}: the SSO session has expired"),
+        )
+    };
+    let started = s.now;
+    s.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(vec![expired("sqs:GetQueueAttributes")]) });
+    s.update(Msg::Tick(started + chrono::Duration::minutes(2)));
+    s.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(vec![expired("sqs:GetQueueAttributes")]) });
+    let failure = s.credentials.clone().expect("failing");
+    assert_eq!(failure.since, started, "the first failure's time is kept");
+    assert!(s.data.queues.iter().any(|q| q.name == "orders"), "the last data stays");
+
+    press(&mut s, "r");
+    let why = plan(&s).blocked.clone().expect("refused");
+    assert!(
+        why.contains("profile oncall (SSO session corp)") && why.contains("aws sso login --profile oncall"),
+        "{why}"
+    );
+
+    // Failing after the plan opened: confirming is refused too, before any effect.
+    s.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(Vec::new()) });
+    assert!(s.credentials.is_none(), "a poll with no credential failure ends it");
+    press(&mut s, "<esc> r");
+    s.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(vec![expired("sqs:GetQueueAttributes")]) });
+    let effects = press(&mut s, "orders-consumer <enter>");
+    assert!(effects.is_empty(), "{effects:?}");
+    assert!(notice(&s).starts_with("refused: AWS credentials from profile oncall"), "{}", notice(&s));
+
+    // A whole poll failing for its credentials counts the same.
+    s.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(Vec::new()) });
+    let error =
+        TelemetryError { kind: FailureKind::Credentials, ..TelemetryError::new("cloudwatch:GetMetricData", "expired") };
+    s.update(Msg::Telemetry { feed: Feed::Metrics, result: Err(error) });
+    assert!(s.credentials.is_some());
+}

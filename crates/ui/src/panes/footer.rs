@@ -6,6 +6,7 @@ use ratatui_core::terminal::Frame;
 use ratatui_core::text::{Line, Span};
 use ratatui_widgets::paragraph::Paragraph;
 use warroom_core::keymap::Keymap;
+use warroom_core::model::FailureKind;
 use warroom_core::state::{Notice, Popup, State};
 
 use crate::hints;
@@ -34,7 +35,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
             sanitize(&format!("{} · {} · {}", op.op.summary(), op.phase.label(), op.message), room),
             theme::warn(),
         ))
-    } else if let Some(problem) = state.problems().next() {
+    } else if let Some(problem) = state.problems().find(|p| p.problem.kind == FailureKind::Call) {
         Line::from(Span::styled(sanitize(&problem.problem.to_string(), room), theme::warn()))
     } else {
         let mut spans = Vec::new();

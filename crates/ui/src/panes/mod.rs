@@ -2,6 +2,7 @@
 //! `State::rows()`, so what is highlighted is what an operation key acts on.
 
 pub mod alarms;
+pub mod credentials;
 pub mod database;
 pub mod deploys;
 pub mod dlqs;
