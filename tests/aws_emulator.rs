@@ -77,7 +77,7 @@ async fn discovery_and_telemetry_show_the_seeded_incident() {
         })
         .expect("alarm");
     assert_eq!(alarm.state, AlarmState::Alarm);
-    assert_eq!(alarm.resource, QUEUE);
+    assert_eq!(alarm.resources, [QUEUE]);
     let ages: Vec<f64> = obs
         .iter()
         .filter_map(|o| match o {
@@ -411,4 +411,63 @@ async fn a_minute_topped_up_between_two_polls_shows_its_revised_value() {
     poll(&mut state).await;
     assert_eq!(sent_at(&state, early), Some(100.0), "the revised minute replaces the first answer");
     assert_eq!(sent_at(&state, late), Some(10.0));
+}
+
+/// Composite alarms — what many teams page on — are read although DescribeAlarms and DescribeAlarmHistory answer
+/// for metric alarms only unless `AlarmTypes` asks for more: with their rule, which children are in ALARM (read
+/// by name when the watched prefixes leave them out), the resources of those children, and their transitions.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_composite_alarm_shows_with_its_rule_its_firing_children_and_their_resources() {
+    use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, StateValue, Statistic};
+    use warroom_core::model::AlarmKind;
+
+    let emulator = Emulator::start("composite");
+    let config = emulator.sdk_config().await;
+    seed::incident(&config).await;
+    let cw = aws_sdk_cloudwatch::Client::new(&config);
+    cw.put_metric_alarm()
+        .alarm_name("orders-db-cpu")
+        .namespace("AWS/RDS")
+        .metric_name("CPUUtilization")
+        .dimensions(Dimension::builder().name("DBInstanceIdentifier").value(WRITER).build())
+        .statistic(Statistic::Maximum)
+        .period(60)
+        .evaluation_periods(1)
+        .threshold(95.0)
+        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+        .send()
+        .await
+        .expect("put cpu alarm");
+    cw.set_alarm_state()
+        .alarm_name("orders-db-cpu")
+        .state_value(StateValue::Ok)
+        .state_reason("fine")
+        .send()
+        .await
+        .expect("ok");
+    let rule = format!(r#"ALARM("{AGE_ALARM}") OR ALARM("orders-db-cpu")"#);
+    cw.put_composite_alarm().alarm_name("page-orders").alarm_rule(&rule).send().await.expect("put composite alarm");
+
+    let connection = connect_with(&config).await.expect("connect");
+    let watch = Watch { alarm_prefixes: vec!["page-".into()], ..watch() };
+    let telemetry = AwsTelemetry::new(connection, Some(watch));
+    let obs = poll_all(&telemetry).await;
+    let problems: Vec<_> = obs.iter().filter(|o| matches!(o, Observation::Problem { .. })).collect();
+    assert!(problems.is_empty(), "no call failed: {problems:?}");
+    let alarms: Vec<_> =
+        obs.iter().filter_map(|o| if let Observation::Alarm(a) = o { Some(a) } else { None }).collect();
+    assert_eq!(alarms.len(), 1, "only the watched prefix's alarm is shown, its children are read for its sake");
+    let page = alarms[0];
+    assert_eq!((page.name.as_str(), page.state), ("page-orders", AlarmState::Alarm));
+    let AlarmKind::Composite { rule: read_rule, children } = &page.kind else { panic!("a composite alarm: {page:?}") };
+    assert_eq!(read_rule, &rule);
+    assert_eq!(
+        children,
+        &[(AGE_ALARM.to_string(), Some(AlarmState::Alarm)), ("orders-db-cpu".to_string(), Some(AlarmState::Ok))]
+    );
+    assert_eq!(page.kind.children_in_alarm(), [AGE_ALARM]);
+    assert_eq!(page.resources, [QUEUE, WRITER], "attributed to its children's resources");
+    let transition =
+        obs.iter().any(|o| matches!(o, Observation::Event(e) if e.text == "page-orders: INSUFFICIENT_DATA → ALARM"));
+    assert!(transition, "the composite alarm's transition from DescribeAlarmHistory");
 }

@@ -8,7 +8,7 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use warroom_core::action::Action;
 use warroom_core::keymap::Keymap;
-use warroom_core::model::{AlarmState, AlarmStatus, Observation, QueueStatus};
+use warroom_core::model::{AlarmKind, AlarmState, AlarmStatus, Observation, QueueStatus};
 use warroom_core::scene::Scene;
 use warroom_core::state::{Msg, State};
 
@@ -88,7 +88,8 @@ proptest! {
             name: name.clone(),
             state: AlarmState::Alarm,
             since: state.now,
-            resource: name.clone(),
+            kind: AlarmKind::Metric,
+            resources: vec![name.clone()],
             reason,
         }));
         let keymap = Keymap::defaults().expect("keymap");

@@ -17,6 +17,7 @@ macro_rules! first_of {
     };
 }
 
+pub mod cbor;
 pub mod proxy;
 pub mod seed;
 pub mod tmux;

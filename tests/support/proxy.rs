@@ -21,6 +21,9 @@ pub enum Fault {
     Answer { content_type: &'static str, body: String },
     /// Answer with this status, content type and body, exactly: what a load balancer or a broken service says.
     Raw { status: u16, content_type: &'static str, body: String },
+    /// Answer 200 with this CBOR body in the Smithy RPC v2 CBOR protocol (CloudWatch's): AWS's documented
+    /// answer for a case no emulator produces.
+    Cbor(Vec<u8>),
 }
 
 #[derive(Debug, Clone)]
@@ -148,6 +151,16 @@ fn client_to_server(
             }
             Some(Fault::Raw { status, content_type, body }) => {
                 let _ = client.write_all(&raw(status, content_type, &body));
+                let _ = client.shutdown(Shutdown::Both);
+                let _ = server.shutdown(Shutdown::Both);
+                return;
+            }
+            Some(Fault::Cbor(body)) => {
+                let head = format!(
+                    "HTTP/1.1 200 OK\r\ncontent-type: application/cbor\r\nsmithy-protocol: rpc-v2-cbor\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                    body.len()
+                );
+                let _ = client.write_all(&[head.as_bytes(), &body].concat());
                 let _ = client.shutdown(Shutdown::Both);
                 let _ = server.shutdown(Shutdown::Both);
                 return;

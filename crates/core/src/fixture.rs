@@ -5,8 +5,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use crate::config::Thresholds;
 use crate::model::{
-    AlarmState, AlarmStatus, ClusterKind, ClusterStatus, Data, DbStatus, DlqStatus, EventKind, FunctionStatus,
-    InstanceStatus, MetricKind, Observation, QueueStatus, Role, Session, SessionKind, TimelineEvent,
+    AlarmKind, AlarmState, AlarmStatus, ClusterKind, ClusterStatus, Data, DbStatus, DlqStatus, EventKind,
+    FunctionStatus, InstanceStatus, MetricKind, Observation, QueueStatus, Role, Session, SessionKind, TimelineEvent,
 };
 use crate::state::{Msg, State};
 
@@ -101,7 +101,8 @@ impl Fixture {
             name: name.into(),
             state,
             since,
-            resource: resource.into(),
+            kind: AlarmKind::Metric,
+            resources: if resource.is_empty() { Vec::new() } else { vec![resource.into()] },
             reason: String::new(),
         }));
         self

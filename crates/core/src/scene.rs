@@ -77,8 +77,8 @@ impl Fleet {
     /// queue, 5 per function, CPU per database instance.
     pub fn state(&self) -> State {
         use crate::model::{
-            AlarmState, AlarmStatus, ClusterKind, ClusterStatus, DbStatus, DlqStatus, FunctionStatus, InstanceStatus,
-            MetricKind, Observation, QueueStatus, Role,
+            AlarmKind, AlarmState, AlarmStatus, ClusterKind, ClusterStatus, DbStatus, DlqStatus, FunctionStatus,
+            InstanceStatus, MetricKind, Observation, QueueStatus, Role,
         };
         let now = chrono::DateTime::from_timestamp(1_795_000_000, 0).unwrap_or_default();
         let session = Session { operator: "bench".to_string(), kind: SessionKind::Live, read_only: false };
@@ -161,7 +161,8 @@ impl Fleet {
                 name: format!("alarm-{i:03}"),
                 state: if i % 7 == 0 { AlarmState::Alarm } else { AlarmState::Ok },
                 since: now - chrono::Duration::minutes(i as i64),
-                resource: format!("orders-{:03}", i % self.queues.max(1)),
+                kind: AlarmKind::Metric,
+                resources: vec![format!("orders-{:03}", i % self.queues.max(1))],
                 reason: "Threshold Crossed: 1 datapoint was greater than the threshold".into(),
             }));
         }

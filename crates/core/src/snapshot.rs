@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::MetricKind;
+use crate::model::{AlarmKind, MetricKind};
 use crate::state::State;
 use crate::text::compact_duration;
 
@@ -44,8 +44,14 @@ pub struct AlarmRow {
     pub state: &'static str,
     /// When it entered its state, `YYYY-MM-DD HH:MM:SS UTC`.
     pub since: String,
-    /// The resource it watches.
+    /// "metric", "metric math" or "composite".
+    pub kind: &'static str,
+    /// The resources it watches, comma-separated ("–" for none).
     pub resource: String,
+    /// A composite alarm's rule; empty for metric alarms.
+    pub rule: String,
+    /// A composite alarm's children in ALARM.
+    pub children_in_alarm: Vec<String>,
 }
 
 /// One source queue.
@@ -143,7 +149,13 @@ impl Snapshot {
                     name: a.name.clone(),
                     state: a.state.label(),
                     since: a.since.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
-                    resource: a.resource.clone(),
+                    kind: a.kind.label(),
+                    resource: a.resource_list(),
+                    rule: match &a.kind {
+                        AlarmKind::Composite { rule, .. } => rule.clone(),
+                        _ => String::new(),
+                    },
+                    children_in_alarm: a.kind.children_in_alarm().into_iter().map(str::to_string).collect(),
                 })
                 .collect(),
             queues: d
@@ -236,6 +248,11 @@ impl Snapshot {
             let age =
                 state.data.alarms.iter().find(|x| x.name == a.name).map(|x| compact_duration(state.now - x.since));
             out.push_str(&format!("  {:<6} {}  (for {}, {})\n", a.state, a.name, age.unwrap_or_default(), a.resource));
+            if !a.rule.is_empty() {
+                let firing =
+                    if a.children_in_alarm.is_empty() { "none".into() } else { a.children_in_alarm.join(", ") };
+                out.push_str(&format!("         composite: {}  · children in ALARM: {firing}\n", a.rule));
+            }
         }
         out.push_str("\nQUEUES\n");
         for q in &self.queues {

@@ -1,15 +1,13 @@
 //! CloudWatch: every metric of a cadence in as few GetMetricData calls as the 500-query limit allows (with
-//! paging), never one call per metric; alarms from DescribeAlarms, transitions from DescribeAlarmHistory.
+//! paging), never one call per metric. Alarms are in `alarms.rs`.
 
 use std::collections::HashMap;
 
-use aws_sdk_cloudwatch::types::{Dimension, HistoryItemType, Metric, MetricDataQuery, MetricStat, ScanBy, StateValue};
+use aws_sdk_cloudwatch::types::{Dimension, Metric, MetricDataQuery, MetricStat, ScanBy};
 use chrono::{DateTime, Utc};
-use warroom_core::model::{AlarmState, AlarmStatus, EventKind, MetricKind, Observation, Subject, TimelineEvent};
+use warroom_core::model::{MetricKind, Observation};
 
 use super::discovery::Inventory;
-use super::problem;
-use crate::aws::paging::read_pages;
 use crate::aws::time::{aws_time, chrono_time};
 use crate::aws::{AwsError, aws_error};
 
@@ -17,10 +15,6 @@ use crate::aws::{AwsError, aws_error};
 pub const MAX_QUERIES_PER_CALL: usize = 500;
 /// Every metric is read at a one-minute period.
 pub const PERIOD_SECONDS: i32 = 60;
-/// 100 alarms a page, per name prefix.
-const MAX_ALARM_PAGES: usize = 5;
-/// 100 transitions a page: a thousand transitions between two polls is already more than anyone can read.
-const MAX_HISTORY_PAGES: usize = 10;
 
 /// One metric to fetch, and where its points go.
 #[derive(Debug, Clone, PartialEq)]
@@ -152,103 +146,10 @@ pub async fn fetch(
     Ok(Fetched { observations, calls })
 }
 
-fn alarm_state(v: Option<&StateValue>) -> AlarmState {
-    match v {
-        Some(StateValue::Alarm) => AlarmState::Alarm,
-        Some(StateValue::Ok) => AlarmState::Ok,
-        _ => AlarmState::InsufficientData,
-    }
-}
-
-/// "Alarm updated from OK to ALARM" → "OK → ALARM". `None` for anything that is not a change of state.
-pub fn transition(summary: &str) -> Option<String> {
-    let from = summary.find("from ")? + 5;
-    let to = summary[from..].find(" to ")? + from;
-    let (old, new) = (summary[from..to].trim(), summary[to + 4..].trim());
-    (old != new).then(|| format!("{old} → {new}"))
-}
-
-/// cloudwatch:DescribeAlarms (per name prefix) and DescribeAlarmHistory since `since`: every watched alarm's
-/// state, and its transitions into the timeline.
-pub async fn poll_alarms(
-    cloudwatch: &aws_sdk_cloudwatch::Client,
-    inventory: &Inventory,
-    since: DateTime<Utc>,
-) -> Vec<Observation> {
-    let mut out = Vec::new();
-    let prefixes: Vec<Option<&str>> = if inventory.alarm_prefixes.is_empty() {
-        vec![None]
-    } else {
-        inventory.alarm_prefixes.iter().map(|p| Some(p.as_str())).collect()
-    };
-    let mut names = Vec::new();
-    for prefix in prefixes {
-        let alarms = cloudwatch
-            .describe_alarms()
-            .set_alarm_name_prefix(prefix.map(str::to_string))
-            .max_records(100)
-            .into_paginator()
-            .send();
-        let read = read_pages("cloudwatch:DescribeAlarms", alarms, MAX_ALARM_PAGES).await;
-        for a in read.pages.iter().flat_map(|p| p.metric_alarms()) {
-            let name = a.alarm_name().unwrap_or_default().to_string();
-            let resource = a.dimensions().first().and_then(|d| d.value()).unwrap_or_default().to_string();
-            names.push(name.clone());
-            out.push(Observation::Alarm(AlarmStatus {
-                name,
-                state: alarm_state(a.state_value()),
-                since: a.state_updated_timestamp().map(chrono_time).unwrap_or_default(),
-                resource,
-                reason: a.state_reason().unwrap_or_default().to_string(),
-            }));
-        }
-        if let Some(e) = read.error {
-            out.push(problem(Subject::Alarms, None, e));
-        }
-    }
-    // Newest first, 100 a page; the first poll reaches back three hours, later ones only since the last.
-    let history = cloudwatch
-        .describe_alarm_history()
-        .history_item_type(HistoryItemType::StateUpdate)
-        .start_date(aws_time(since))
-        .end_date(aws_time(Utc::now()))
-        .max_records(100)
-        .into_paginator()
-        .send();
-    let read = read_pages("cloudwatch:DescribeAlarmHistory", history, MAX_HISTORY_PAGES).await;
-    for item in read.pages.iter().flat_map(|p| p.alarm_history_items()) {
-        let name = item.alarm_name().unwrap_or_default();
-        if !names.iter().any(|n| n == name) {
-            continue;
-        }
-        // Only real transitions: creation and configuration updates are not state changes.
-        let Some(change) = transition(item.history_summary().unwrap_or_default()) else { continue };
-        out.push(Observation::Event(TimelineEvent {
-            at: item.timestamp().map(chrono_time).unwrap_or_default(),
-            kind: EventKind::Alarm,
-            resource: None,
-            text: format!("{name}: {change}"),
-            actor: None,
-        }));
-    }
-    if let Some(e) = read.error {
-        out.push(problem(Subject::Alarms, None, e));
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::telemetry::aws::discovery::{ClusterRef, FunctionRef, QueueRef};
-
-    #[test]
-    fn transitions_read_from_history_summaries() {
-        assert_eq!(transition("Alarm updated from OK to ALARM").as_deref(), Some("OK → ALARM"));
-        assert_eq!(transition("Alarm updated from ALARM to OK").as_deref(), Some("ALARM → OK"));
-        assert_eq!(transition("Alarm created"), None);
-        assert_eq!(transition("Alarm updated from INSUFFICIENT_DATA to INSUFFICIENT_DATA"), None);
-    }
 
     /// The sizing: 100 queues × 4 + 20 functions × 5 + 3 clusters × 2 queries = 506, so 2 calls.
     #[test]

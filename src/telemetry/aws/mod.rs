@@ -2,6 +2,7 @@
 //! One `AwsTelemetry` holds what discovery found (queue URLs and ARNs, DLQs, consumers, aliases, clusters) and
 //! what earlier polls saw (alias versions, the last history timestamps), so each poll asks only for what changed.
 
+pub mod alarms;
 pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod discovery;
@@ -161,7 +162,7 @@ impl AwsTelemetry {
         out.extend(rds_obs);
         let since = self.memory().history_since.unwrap_or(Utc::now() - chrono::Duration::hours(3));
         let now = Utc::now();
-        out.extend(cloudwatch::poll_alarms(&self.clients().cloudwatch, &inventory, since).await);
+        out.extend(alarms::poll_alarms(&self.clients().cloudwatch, &inventory, since).await);
         out.extend(rds::events(self.clients(), &inventory, since).await);
         out.extend(cloudtrail::changes(self.clients(), &inventory, since).await);
         let aliases = {

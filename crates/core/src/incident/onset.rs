@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, Utc};
 
 use crate::config::Thresholds;
 use crate::model::Data;
-use crate::model::{AlarmState, MetricKind, Series};
+use crate::model::{AlarmState, AlarmStatus, MetricKind, Series};
 
 /// One resource going over its line.
 #[derive(Debug, Clone, PartialEq)]
@@ -123,13 +123,29 @@ pub fn onsets(data: &Data, thresholds: &Thresholds, episode: Episode) -> Vec<Ons
     }
     // Alarms in ALARM now; a postmortem reads the transitions into ALARM from the timeline instead.
     for alarm in data.alarms.iter().filter(|a| a.state == AlarmState::Alarm && episode.admits(a.since)) {
-        let resource = data
-            .instances()
-            .find(|(_, i)| i.id == alarm.resource)
-            .map_or(alarm.resource.clone(), |(c, _)| c.id.clone());
-        add(Onset { resource, what: alarm.name.clone(), at: alarm.since, metric: None });
+        for resource in alarm_onset_resources(data, alarm) {
+            add(Onset { resource, what: alarm.name.clone(), at: alarm.since, metric: None });
+        }
     }
     out.sort_by_key(|o| o.at);
+    out
+}
+
+/// What an alarm in ALARM is an onset of: each resource it watches (an instance counts as its cluster), or —
+/// when it names none, as a metric-math alarm over a search or a composite over such alarms may — the alarm
+/// itself, so that such alarms never merge into one nameless onset.
+fn alarm_onset_resources(data: &Data, alarm: &AlarmStatus) -> Vec<String> {
+    if alarm.resources.is_empty() {
+        return vec![alarm.name.clone()];
+    }
+    let mut out: Vec<String> = Vec::new();
+    for resource in &alarm.resources {
+        let resolved =
+            data.instances().find(|(_, i)| i.id == *resource).map_or(resource.clone(), |(c, _)| c.id.clone());
+        if !out.contains(&resolved) {
+            out.push(resolved);
+        }
+    }
     out
 }
 

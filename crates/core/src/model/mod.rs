@@ -19,8 +19,8 @@ pub use feed::{Feed, TelemetryError};
 pub use metric::MetricKind;
 pub use observation::{Observation, Problem, ResourceKind, Subject};
 pub use resource::{
-    AlarmState, AlarmStatus, ClusterKind, ClusterStatus, DlqStatus, FunctionStatus, InstanceStatus, QueueStatus,
-    RedriveStatus, RedriveTask, Role,
+    AlarmKind, AlarmState, AlarmStatus, ClusterKind, ClusterStatus, DlqStatus, FunctionStatus, InstanceStatus,
+    QueueStatus, RedriveStatus, RedriveTask, Role,
 };
 pub use series::{Point, Series};
 pub use session::{Session, SessionKind};

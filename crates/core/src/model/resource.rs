@@ -28,20 +28,73 @@ impl AlarmState {
     }
 }
 
-/// One alarm (CloudWatch DescribeAlarms).
+/// One alarm (CloudWatch DescribeAlarms, metric and composite alarms both).
 #[derive(Debug, Clone, PartialEq)]
 pub struct AlarmStatus {
     /// `AlarmName`.
     pub name: String,
+    /// What the alarm evaluates: one metric, a metric-math expression, or other alarms.
+    pub kind: AlarmKind,
     /// `StateValue`.
     pub state: AlarmState,
     /// `StateUpdatedTimestamp`: when it entered its state.
     pub since: DateTime<Utc>,
-    /// The resource whose metric the alarm watches (its first dimension's value), for linking alarms to panes;
-    /// empty when the alarm has no dimensions.
-    pub resource: String,
+    /// The resources whose metrics the alarm watches, for linking alarms to panes and onsets: a metric alarm's
+    /// first dimension's value; a metric-math alarm's metrics' ones; a composite alarm's children's. In order,
+    /// without repeats; empty when nothing names a resource (the alarm is then its own onset).
+    pub resources: Vec<String>,
     /// `StateReason`.
     pub reason: String,
+}
+
+impl AlarmStatus {
+    /// The resources, comma-separated, or "–" when there are none: for facts and the snapshot.
+    pub fn resource_list(&self) -> String {
+        if self.resources.is_empty() { "–".to_string() } else { self.resources.join(", ") }
+    }
+}
+
+/// What an alarm evaluates (DescribeAlarms' `MetricAlarms` or `CompositeAlarms`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum AlarmKind {
+    /// A metric alarm on one metric (`MetricName` with `Dimensions`).
+    Metric,
+    /// A metric alarm on metric math (`Metrics`): the expression whose value it compares (`ReturnData`).
+    MetricMath {
+        /// The returned query's `Expression`, e.g. `m1 + m2`.
+        expression: String,
+    },
+    /// A composite alarm: `AlarmRule` over other alarms.
+    Composite {
+        /// `AlarmRule`, e.g. `ALARM("orders-age") OR ALARM("orders-db-cpu")`.
+        rule: String,
+        /// The alarms the rule names, in rule order, each with its state (`None` when DescribeAlarms did not
+        /// return it: deleted, or in another account).
+        children: Vec<(String, Option<AlarmState>)>,
+    },
+}
+
+impl AlarmKind {
+    /// "metric", "metric math" or "composite".
+    pub fn label(&self) -> &'static str {
+        match self {
+            AlarmKind::Metric => "metric",
+            AlarmKind::MetricMath { .. } => "metric math",
+            AlarmKind::Composite { .. } => "composite",
+        }
+    }
+
+    /// A composite alarm's children in ALARM, in rule order; empty for metric alarms.
+    pub fn children_in_alarm(&self) -> Vec<&str> {
+        match self {
+            AlarmKind::Composite { children, .. } => children
+                .iter()
+                .filter(|(_, state)| *state == Some(AlarmState::Alarm))
+                .map(|(name, _)| name.as_str())
+                .collect(),
+            _ => Vec::new(),
+        }
+    }
 }
 
 /// A source queue's real-time counts (SQS GetQueueAttributes) and how it is wired.

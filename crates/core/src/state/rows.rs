@@ -21,7 +21,12 @@ impl<'a> Rows<'a> {
 
     /// Alarms whose name or resource passes the filter, ALARM first.
     pub fn alarms(&self) -> Vec<&'a AlarmStatus> {
-        self.state.data.alarms.iter().filter(|a| self.keep(&a.name) || self.keep(&a.resource)).collect()
+        self.state
+            .data
+            .alarms
+            .iter()
+            .filter(|a| self.keep(&a.name) || a.resources.iter().any(|r| self.keep(r)))
+            .collect()
     }
 
     /// Source queues whose name passes the filter.

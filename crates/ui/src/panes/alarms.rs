@@ -2,7 +2,7 @@
 
 use ratatui_core::layout::Rect;
 use ratatui_core::terminal::Frame;
-use warroom_core::model::{AlarmState, AlarmStatus};
+use warroom_core::model::{AlarmKind, AlarmState, AlarmStatus};
 use warroom_core::state::{PaneId, State};
 use warroom_core::text::compact_duration;
 
@@ -30,12 +30,24 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     ];
     // The reason only where it can be read: a wide pane.
     if density == Density::Rich && area.width > 62 {
-        columns.push(Column::fill("reason", 0, usize::MAX, |a: &&AlarmStatus, _| {
-            Cell::text(a.reason.clone(), theme::dim())
-        }));
+        columns.push(Column::fill("reason", 0, usize::MAX, |a: &&AlarmStatus, _| Cell::text(why(a), theme::dim())));
     }
     PaneTable::new(state, PaneId::Alarms, &rows, columns)
         .title_note(format!("{firing} firing"))
         .missing(&[], "no alarms")
         .render(frame, area);
+}
+
+/// The reason column: a composite alarm's firing children (its own reason only lists ARNs), else `StateReason`.
+fn why(alarm: &AlarmStatus) -> String {
+    match &alarm.kind {
+        AlarmKind::Composite { children, .. } => {
+            let firing = alarm.kind.children_in_alarm();
+            match firing.is_empty() {
+                true => format!("composite: 0/{} children in ALARM", children.len()),
+                false => format!("composite: {}/{} in ALARM: {}", firing.len(), children.len(), firing.join(", ")),
+            }
+        }
+        _ => alarm.reason.clone(),
+    }
 }

@@ -14,7 +14,7 @@ use crate::theme;
 use crate::widgets::{ChartLine, TimeChart, time_chart};
 use warroom_core::incident::verdict::Compared;
 use warroom_core::keymap::Keymap;
-use warroom_core::model::MetricKind;
+use warroom_core::model::{AlarmKind, AlarmStatus, MetricKind};
 use warroom_core::state::{DetailTarget, State};
 
 /// Draws the detail view of `target`: its numbers, then its charts.
@@ -113,6 +113,28 @@ fn verdict_facts(state: &State, queue: &str) -> Vec<Line<'static>> {
     ]
 }
 
+/// An alarm's facts: its state, what it evaluates (a composite's rule and each child's state, a metric-math
+/// expression), the resources it is attributed to, and its reason.
+fn alarm_facts(alarm: &AlarmStatus) -> Vec<Line<'static>> {
+    let mut facts = vec![
+        fact("state", format!("{} since {}", alarm.state.label(), alarm.since.format("%H:%M:%S"))),
+        fact("kind", alarm.kind.label().to_string()),
+    ];
+    match &alarm.kind {
+        AlarmKind::Metric => {}
+        AlarmKind::MetricMath { expression } => facts.push(fact("expression", expression.clone())),
+        AlarmKind::Composite { rule, children } => {
+            facts.push(fact("rule", rule.clone()));
+            for (name, state) in children {
+                facts.push(fact("child", format!("{} {name}", state.map_or("unknown", |s| s.label()))));
+            }
+        }
+    }
+    facts.push(fact("resources", alarm.resource_list()));
+    facts.push(fact("reason", alarm.reason.clone()));
+    facts
+}
+
 fn latest(state: &State, resource: &str, metric: MetricKind) -> String {
     state.data.latest(resource, metric).map_or("–".to_string(), |v| format!("{v:.0}"))
 }
@@ -204,14 +226,8 @@ fn describe<'a>(state: &'a State, target: &DetailTarget) -> (String, Vec<Line<'s
         ),
         DetailTarget::Alarm(name) => {
             let alarm = state.data.alarms.iter().find(|a| a.name == *name);
-            let resource = alarm.map(|a| a.resource.clone()).unwrap_or_default();
-            let facts = alarm.map_or(Vec::new(), |a| {
-                vec![
-                    fact("state", format!("{} since {}", a.state.label(), a.since.format("%H:%M:%S"))),
-                    fact("resource", a.resource.clone()),
-                    fact("reason", a.reason.clone()),
-                ]
-            });
+            let resource = alarm.and_then(|a| a.resources.first().cloned()).unwrap_or_default();
+            let facts = alarm.map_or(Vec::new(), alarm_facts);
             let (metric, threshold) = if state.data.series(&resource, MetricKind::QueueAge).is_some() {
                 (MetricKind::QueueAge, t.queue_age_seconds)
             } else {

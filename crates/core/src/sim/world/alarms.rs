@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::World;
-use crate::model::{AlarmState, AlarmStatus, EventKind};
+use crate::model::{AlarmKind, AlarmState, AlarmStatus, EventKind};
 use crate::sim::scenario::{AlarmMetric, AlarmSpec};
 
 /// One alarm and how many breaching minutes it has seen in a row.
@@ -25,7 +25,8 @@ impl Alarm {
                 name: spec.name.clone(),
                 state: AlarmState::Ok,
                 since: start,
-                resource: spec.resource.clone(),
+                kind: AlarmKind::Metric,
+                resources: vec![spec.resource.clone()],
                 reason: format!("threshold {}", spec.threshold),
             },
             metric: spec.metric,
@@ -64,12 +65,12 @@ impl World {
         for alarm in &mut self.alarms {
             let value = values.iter().find(|(m, _)| *m == alarm.metric).map_or(0.0, |(_, v)| *v);
             if let Some(state) = alarm.evaluate(value, now) {
-                transitions.push((alarm.status.name.clone(), alarm.status.resource.clone(), state));
+                transitions.push((alarm.status.name.clone(), alarm.status.resources.first().cloned(), state));
             }
         }
         for (name, resource, state) in transitions {
             let arrow = if state == AlarmState::Alarm { "OK → ALARM" } else { "ALARM → OK" };
-            self.emit_event(EventKind::Alarm, Some(&resource), format!("{name}: {arrow}"), None);
+            self.emit_event(EventKind::Alarm, resource.as_deref(), format!("{name}: {arrow}"), None);
         }
     }
 }

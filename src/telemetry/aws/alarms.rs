@@ -1,0 +1,401 @@
+//! CloudWatch alarms of every type: metric alarms on one metric, metric alarms on metric math, and composite
+//! alarms, from DescribeAlarms (`AlarmTypes` both, as it returns metric alarms only otherwise); their transitions
+//! from DescribeAlarmHistory. Each alarm is attributed to the resources it watches, so onsets and panes link.
+
+use std::collections::{HashMap, VecDeque};
+
+use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm, HistoryItemType, MetricAlarm, StateValue};
+use chrono::{DateTime, Utc};
+use warroom_core::model::{AlarmKind, AlarmState, AlarmStatus, EventKind, Observation, Subject, TimelineEvent};
+
+use super::discovery::Inventory;
+use super::problem;
+use crate::aws::paging::read_pages;
+use crate::aws::time::{aws_time, chrono_time};
+
+/// 100 alarms a page, per name prefix.
+const MAX_ALARM_PAGES: usize = 5;
+/// 100 transitions a page: a thousand transitions between two polls is already more than anyone can read.
+const MAX_HISTORY_PAGES: usize = 10;
+/// DescribeAlarms takes at most 100 `AlarmNames`.
+const NAMES_PER_CALL: usize = 100;
+/// Composite alarms may nest; attribution follows children this deep.
+const MAX_NESTING: usize = 5;
+/// Both alarm types: without them DescribeAlarms and DescribeAlarmHistory answer for metric alarms only.
+const ALL_TYPES: [AlarmType; 2] = [AlarmType::MetricAlarm, AlarmType::CompositeAlarm];
+
+/// An alarm as DescribeAlarms gave it, before composite alarms are resolved against their children.
+struct Read {
+    status: AlarmStatus,
+    /// A composite alarm's children, in rule order; empty for metric alarms.
+    children: Vec<String>,
+}
+
+fn alarm_state(v: Option<&StateValue>) -> AlarmState {
+    match v {
+        Some(StateValue::Alarm) => AlarmState::Alarm,
+        Some(StateValue::Ok) => AlarmState::Ok,
+        _ => AlarmState::InsufficientData,
+    }
+}
+
+/// "Alarm updated from OK to ALARM" → "OK → ALARM". `None` for anything that is not a change of state.
+pub fn transition(summary: &str) -> Option<String> {
+    let from = summary.find("from ")? + 5;
+    let to = summary[from..].find(" to ")? + from;
+    let (old, new) = (summary[from..to].trim(), summary[to + 4..].trim());
+    (old != new).then(|| format!("{old} → {new}"))
+}
+
+fn push_unique(list: &mut Vec<String>, value: &str) {
+    if !value.is_empty() && !list.iter().any(|v| v == value) {
+        list.push(value.to_string());
+    }
+}
+
+/// A metric alarm: on one metric (its first dimension's value is the resource), or on metric math (`Metrics`:
+/// each queried metric's first dimension's value, and the returned expression).
+fn metric_alarm(a: &MetricAlarm) -> Read {
+    let mut resources = Vec::new();
+    let kind = if a.metrics().is_empty() {
+        if let Some(value) = a.dimensions().first().and_then(|d| d.value()) {
+            push_unique(&mut resources, value);
+        }
+        AlarmKind::Metric
+    } else {
+        for query in a.metrics() {
+            let dimensions = query.metric_stat().and_then(|s| s.metric()).map(|m| m.dimensions()).unwrap_or_default();
+            if let Some(value) = dimensions.first().and_then(|d| d.value()) {
+                push_unique(&mut resources, value);
+            }
+        }
+        let returned = a.metrics().iter().find(|q| q.return_data().unwrap_or(false)).or(a.metrics().first());
+        let expression = returned.and_then(|q| q.expression().or(q.id())).unwrap_or_default().to_string();
+        AlarmKind::MetricMath { expression }
+    };
+    Read {
+        status: AlarmStatus {
+            name: a.alarm_name().unwrap_or_default().to_string(),
+            kind,
+            state: alarm_state(a.state_value()),
+            since: a.state_updated_timestamp().map(chrono_time).unwrap_or_default(),
+            resources,
+            reason: a.state_reason().unwrap_or_default().to_string(),
+        },
+        children: Vec::new(),
+    }
+}
+
+/// A composite alarm, its children named but not yet resolved.
+fn composite_alarm(a: &CompositeAlarm) -> Read {
+    let rule = a.alarm_rule().unwrap_or_default().to_string();
+    let children = rule_children(&rule);
+    Read {
+        status: AlarmStatus {
+            name: a.alarm_name().unwrap_or_default().to_string(),
+            kind: AlarmKind::Composite { rule, children: Vec::new() },
+            state: alarm_state(a.state_value()),
+            since: a.state_updated_timestamp().map(chrono_time).unwrap_or_default(),
+            resources: Vec::new(),
+            reason: a.state_reason().unwrap_or_default().to_string(),
+        },
+        children,
+    }
+}
+
+/// The alarms an `AlarmRule` names, in rule order without repeats: the arguments of `ALARM(…)`, `OK(…)` and
+/// `INSUFFICIENT_DATA(…)`, and the list of `AT_LEAST(M, STATE, (a, b, …))`; quoted or not, by name or by ARN
+/// (`arn:aws:cloudwatch:REGION:ACCOUNT:alarm:NAME` gives NAME).
+pub fn rule_children(rule: &str) -> Vec<String> {
+    let tokens = tokenize(rule);
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < tokens.len() {
+        match tokens[i] {
+            Token::Word("ALARM" | "OK" | "INSUFFICIENT_DATA") => {
+                if let (Some(Token::Open), Some(Token::Word(name) | Token::Quoted(name)), Some(Token::Close)) =
+                    (tokens.get(i + 1), tokens.get(i + 2), tokens.get(i + 3))
+                {
+                    push_unique(&mut out, alarm_name(name));
+                    i += 3;
+                }
+            }
+            Token::Word("AT_LEAST") => {
+                // AT_LEAST ( M , STATE , ( names ) ): the names are everything inside the inner parentheses.
+                let list = tokens[i..].iter().skip(1).position(|t| *t == Token::Open).and_then(|first| {
+                    tokens[i + 2 + first..].iter().position(|t| *t == Token::Open).map(|inner| i + 3 + first + inner)
+                });
+                if let Some(start) = list {
+                    let mut j = start;
+                    while let Some(token @ (Token::Word(_) | Token::Quoted(_) | Token::Comma)) = tokens.get(j) {
+                        if let Token::Word(name) | Token::Quoted(name) = token {
+                            push_unique(&mut out, alarm_name(name));
+                        }
+                        j += 1;
+                    }
+                    i = j;
+                }
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out
+}
+
+/// An alarm ARN's name part; a name as it is.
+fn alarm_name(reference: &str) -> &str {
+    match reference.strip_prefix("arn:") {
+        Some(_) => reference.split_once(":alarm:").map_or(reference, |(_, name)| name),
+        None => reference,
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Token<'a> {
+    Word(&'a str),
+    Quoted(&'a str),
+    Open,
+    Close,
+    Comma,
+}
+
+/// Words (anything up to whitespace, a parenthesis or a comma, so ARNs stay whole), double-quoted strings and
+/// punctuation.
+fn tokenize(rule: &str) -> Vec<Token<'_>> {
+    let mut out = Vec::new();
+    let mut rest = rule;
+    while let Some(c) = rest.chars().next() {
+        let (token, len) = match c {
+            '(' => (Some(Token::Open), 1),
+            ')' => (Some(Token::Close), 1),
+            ',' => (Some(Token::Comma), 1),
+            '"' => {
+                let end = rest[1..].find('"').map_or(rest.len(), |e| e + 1);
+                (Some(Token::Quoted(&rest[1..end])), (end + 1).min(rest.len()))
+            }
+            c if c.is_whitespace() => (None, c.len_utf8()),
+            _ => {
+                let end =
+                    rest.find(|c: char| c.is_whitespace() || matches!(c, '(' | ')' | ',' | '"')).unwrap_or(rest.len());
+                (Some(Token::Word(&rest[..end])), end)
+            }
+        };
+        out.extend(token);
+        rest = &rest[len..];
+    }
+    out
+}
+
+/// Each composite alarm's children with their states, and the resources of the metric alarms under it (through
+/// nested composites, breadth first so the rule's order holds), from the alarms read.
+fn resolve(read: &mut [Read], extra: &HashMap<String, Read>) {
+    let by_name: HashMap<String, (AlarmState, Vec<String>, Vec<String>)> = read
+        .iter()
+        .chain(extra.values())
+        .map(|r| (r.status.name.clone(), (r.status.state, r.status.resources.clone(), r.children.clone())))
+        .collect();
+    for alarm in read.iter_mut() {
+        let AlarmKind::Composite { children, .. } = &mut alarm.status.kind else { continue };
+        *children = alarm.children.iter().map(|c| (c.clone(), by_name.get(c).map(|(s, _, _)| *s))).collect();
+        let mut pending: VecDeque<(String, usize)> = alarm.children.iter().map(|c| (c.clone(), 1)).collect();
+        let mut seen: Vec<String> = vec![alarm.status.name.clone()];
+        while let Some((name, depth)) = pending.pop_front() {
+            if seen.contains(&name) || depth > MAX_NESTING {
+                continue;
+            }
+            seen.push(name.clone());
+            let Some((_, resources, grandchildren)) = by_name.get(&name) else { continue };
+            for r in resources {
+                push_unique(&mut alarm.status.resources, r);
+            }
+            pending.extend(grandchildren.iter().map(|g| (g.clone(), depth + 1)));
+        }
+    }
+}
+
+/// cloudwatch:DescribeAlarms (per name prefix, both alarm types; the children of composite alarms that the
+/// prefixes leave out by name, 100 a call) and DescribeAlarmHistory since `since`: every watched alarm's state,
+/// and its transitions into the timeline.
+pub async fn poll_alarms(
+    cloudwatch: &aws_sdk_cloudwatch::Client,
+    inventory: &Inventory,
+    since: DateTime<Utc>,
+) -> Vec<Observation> {
+    let mut out = Vec::new();
+    let prefixes: Vec<Option<&str>> = if inventory.alarm_prefixes.is_empty() {
+        vec![None]
+    } else {
+        inventory.alarm_prefixes.iter().map(|p| Some(p.as_str())).collect()
+    };
+    let mut read: Vec<Read> = Vec::new();
+    for prefix in prefixes {
+        let alarms = cloudwatch
+            .describe_alarms()
+            .set_alarm_name_prefix(prefix.map(str::to_string))
+            .set_alarm_types(Some(ALL_TYPES.to_vec()))
+            .max_records(100)
+            .into_paginator()
+            .send();
+        let pages = read_pages("cloudwatch:DescribeAlarms", alarms, MAX_ALARM_PAGES).await;
+        for page in &pages.pages {
+            read.extend(page.metric_alarms().iter().map(metric_alarm));
+            read.extend(page.composite_alarms().iter().map(composite_alarm));
+        }
+        if let Some(e) = pages.error {
+            out.push(problem(Subject::Alarms, None, e));
+        }
+    }
+    let extra = read_children(cloudwatch, &read, &mut out).await;
+    resolve(&mut read, &extra);
+    let names: Vec<String> = read.iter().map(|r| r.status.name.clone()).collect();
+    out.extend(read.into_iter().map(|r| Observation::Alarm(r.status)));
+    out.extend(history(cloudwatch, &names, since).await);
+    out
+}
+
+/// Children of composite alarms that the prefixes did not return, read by name (and their own children, to
+/// the nesting bound), for their states and resources. They are not shown as alarms of their own.
+async fn read_children(
+    cloudwatch: &aws_sdk_cloudwatch::Client,
+    read: &[Read],
+    out: &mut Vec<Observation>,
+) -> HashMap<String, Read> {
+    let mut extra: HashMap<String, Read> = HashMap::new();
+    let mut wanted: Vec<String> = read.iter().flat_map(|r| r.children.iter().cloned()).collect();
+    for _ in 0..MAX_NESTING {
+        wanted.retain(|name| !read.iter().any(|r| r.status.name == *name) && !extra.contains_key(name));
+        wanted.dedup();
+        if wanted.is_empty() {
+            break;
+        }
+        let mut next = Vec::new();
+        for chunk in wanted.chunks(NAMES_PER_CALL) {
+            let answer = cloudwatch
+                .describe_alarms()
+                .set_alarm_names(Some(chunk.to_vec()))
+                .set_alarm_types(Some(ALL_TYPES.to_vec()))
+                .max_records(100)
+                .send()
+                .await;
+            match answer {
+                Ok(page) => {
+                    for r in page
+                        .metric_alarms()
+                        .iter()
+                        .map(metric_alarm)
+                        .chain(page.composite_alarms().iter().map(composite_alarm))
+                    {
+                        next.extend(r.children.iter().cloned());
+                        extra.insert(r.status.name.clone(), r);
+                    }
+                }
+                Err(e) => {
+                    out.push(problem(Subject::Alarms, None, crate::aws::aws_error("cloudwatch:DescribeAlarms", e)));
+                    return extra;
+                }
+            }
+        }
+        wanted = next;
+    }
+    extra
+}
+
+/// DescribeAlarmHistory since `since`, both alarm types: the state changes of the alarms in `names`.
+async fn history(cloudwatch: &aws_sdk_cloudwatch::Client, names: &[String], since: DateTime<Utc>) -> Vec<Observation> {
+    let mut out = Vec::new();
+    // Newest first, 100 a page; the first poll reaches back three hours, later ones only since the last.
+    let history = cloudwatch
+        .describe_alarm_history()
+        .history_item_type(HistoryItemType::StateUpdate)
+        .set_alarm_types(Some(ALL_TYPES.to_vec()))
+        .start_date(aws_time(since))
+        .end_date(aws_time(Utc::now()))
+        .max_records(100)
+        .into_paginator()
+        .send();
+    let read = read_pages("cloudwatch:DescribeAlarmHistory", history, MAX_HISTORY_PAGES).await;
+    for item in read.pages.iter().flat_map(|p| p.alarm_history_items()) {
+        let name = item.alarm_name().unwrap_or_default();
+        if !names.iter().any(|n| n == name) {
+            continue;
+        }
+        // Only real transitions: creation and configuration updates are not state changes.
+        let Some(change) = transition(item.history_summary().unwrap_or_default()) else { continue };
+        out.push(Observation::Event(TimelineEvent {
+            at: item.timestamp().map(chrono_time).unwrap_or_default(),
+            kind: EventKind::Alarm,
+            resource: None,
+            text: format!("{name}: {change}"),
+            actor: None,
+        }));
+    }
+    if let Some(e) = read.error {
+        out.push(problem(Subject::Alarms, None, e));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transitions_read_from_history_summaries() {
+        assert_eq!(transition("Alarm updated from OK to ALARM").as_deref(), Some("OK → ALARM"));
+        assert_eq!(transition("Alarm updated from ALARM to OK").as_deref(), Some("ALARM → OK"));
+        assert_eq!(transition("Alarm created"), None);
+        assert_eq!(transition("Alarm updated from INSUFFICIENT_DATA to INSUFFICIENT_DATA"), None);
+    }
+
+    #[test]
+    fn a_rule_names_its_children_quoted_unquoted_by_arn_and_in_at_least() {
+        assert_eq!(rule_children(r#"ALARM("orders-age") OR ALARM("db cpu")"#), ["orders-age", "db cpu"]);
+        assert_eq!(
+            rule_children("ALARM(arn:aws:cloudwatch:us-east-1:123456789012:alarm:orders-age) AND NOT OK(cpu)"),
+            ["orders-age", "cpu"]
+        );
+        assert_eq!(
+            rule_children(r#"(ALARM(a) OR INSUFFICIENT_DATA("b")) AND AT_LEAST(2, ALARM, (c, "d", a))"#),
+            ["a", "b", "c", "d"]
+        );
+        assert_eq!(rule_children("TRUE"), Vec::<String>::new());
+        assert_eq!(rule_children("ALARM(\"unterminated"), Vec::<String>::new());
+    }
+
+    fn read(name: &str, state: AlarmState, resources: &[&str], rule: Option<&str>) -> Read {
+        let (kind, children) = match rule {
+            Some(rule) => (AlarmKind::Composite { rule: rule.into(), children: Vec::new() }, rule_children(rule)),
+            None => (AlarmKind::Metric, Vec::new()),
+        };
+        Read {
+            status: AlarmStatus {
+                name: name.into(),
+                kind,
+                state,
+                since: DateTime::<Utc>::MIN_UTC,
+                resources: resources.iter().map(|r| r.to_string()).collect(),
+                reason: String::new(),
+            },
+            children,
+        }
+    }
+
+    #[test]
+    fn a_composite_alarm_knows_its_children_states_and_their_resources_through_nesting() {
+        let mut alarms = vec![
+            read("page", AlarmState::Alarm, &[], Some(r#"ALARM("orders-age") OR ALARM("db")"#)),
+            read("orders-age", AlarmState::Alarm, &["orders"], None),
+        ];
+        let extra = HashMap::from([
+            ("db".to_string(), read("db", AlarmState::Ok, &[], Some("ALARM(cpu) OR ALARM(page)"))),
+            ("cpu".to_string(), read("cpu", AlarmState::Ok, &["orders-db-1"], None)),
+        ]);
+        resolve(&mut alarms, &extra);
+        let page = &alarms[0].status;
+        assert_eq!(page.resources, ["orders", "orders-db-1"], "a cycle back to itself stops");
+        assert_eq!(page.kind.children_in_alarm(), ["orders-age"]);
+        let AlarmKind::Composite { children, .. } = &page.kind else { panic!("composite") };
+        assert_eq!(children[1], ("db".to_string(), Some(AlarmState::Ok)));
+    }
+}

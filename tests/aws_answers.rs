@@ -1,0 +1,158 @@
+//! Answers real accounts give that no emulator produces: AWS's documented answer, served to the real SDK by the
+//! proxy in front of ministack (which serves everything else), and read by the same telemetry the user runs.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use support::Emulator;
+use support::cbor::{Value, s};
+use support::proxy::{CountingProxy, Fault, Rule};
+use support::seed::{self, CLUSTER, QUEUE, READER, WRITER};
+use warroom::telemetry::Telemetry;
+use warroom::telemetry::aws::AwsTelemetry;
+use warroom_core::config::{Thresholds, Watch};
+use warroom_core::incident::{Episode, onset};
+use warroom_core::model::{AlarmKind, Feed, Session, SessionKind};
+use warroom_core::state::{Msg, State};
+
+/// A telemetry whose calls go through `proxy`, watching the seeded queue and cluster.
+async fn telemetry_via(proxy: &CountingProxy, emulator: &Emulator) -> AwsTelemetry {
+    let config = emulator.sdk_config().await.into_builder().endpoint_url(&proxy.url).build();
+    let connection = warroom::aws::connect_with(&config).await.expect("connect");
+    let watch = Watch { queues: vec![QUEUE.into()], clusters: vec![CLUSTER.into()], ..Watch::default() };
+    AwsTelemetry::new(connection, Some(watch))
+}
+
+async fn poll_into_state(telemetry: &AwsTelemetry) -> State {
+    let session = Session { operator: "alice".into(), kind: SessionKind::Live, read_only: false };
+    let mut state = State::new(session, "test".into(), Default::default(), chrono::Utc::now());
+    for feed in [Feed::Inventory, Feed::Fast] {
+        let obs = telemetry.poll(feed).await.expect("poll");
+        state.update(Msg::Telemetry { feed, result: Ok(obs) });
+    }
+    state
+}
+
+/// A query of a metric-math alarm's `Metrics`: a metric with one dimension, not returned.
+fn metric(id: &str, namespace: &str, name: &str, dimension: (&str, &str)) -> Value {
+    Value::Map(vec![
+        ("Id", s(id)),
+        (
+            "MetricStat",
+            Value::Map(vec![
+                (
+                    "Metric",
+                    Value::Map(vec![
+                        ("Namespace", s(namespace)),
+                        ("MetricName", s(name)),
+                        (
+                            "Dimensions",
+                            Value::List(vec![Value::Map(vec![("Name", s(dimension.0)), ("Value", s(dimension.1))])]),
+                        ),
+                    ]),
+                ),
+                ("Period", Value::Int(60)),
+                ("Stat", s("Maximum")),
+            ]),
+        ),
+        ("ReturnData", Value::Bool(false)),
+    ])
+}
+
+/// The returned expression of a metric-math alarm.
+fn expression(text: &str) -> Value {
+    Value::Map(vec![("Id", s("e1")), ("Expression", s(text)), ("ReturnData", Value::Bool(true))])
+}
+
+/// A metric alarm on metric math in ALARM since `since`, as DescribeAlarms gives it: no top-level metric or
+/// dimensions, its queries in `Metrics`.
+fn math_alarm(name: &str, since: i64, metrics: Vec<Value>) -> Value {
+    Value::Map(vec![
+        ("AlarmName", s(name)),
+        ("AlarmArn", s(&format!("arn:aws:cloudwatch:us-east-1:000000000000:alarm:{name}"))),
+        ("StateValue", s("ALARM")),
+        ("StateReason", s("Threshold Crossed: 1 datapoint was greater than the threshold")),
+        ("StateUpdatedTimestamp", Value::Time(since)),
+        ("Metrics", Value::List(metrics)),
+        ("Threshold", Value::Double(1.0)),
+        ("EvaluationPeriods", Value::Int(1)),
+        ("ComparisonOperator", s("GreaterThanThreshold")),
+    ])
+}
+
+/// Metric-math alarms have no top-level dimensions: each is attributed to the resources of its metrics (an
+/// instance counting as its cluster), and one whose metrics name no resource (a SEARCH) is an onset of its
+/// own, named by the alarm — several of them never merge into one nameless onset. ministack rejects metric
+/// math, so the proxy serves DescribeAlarms' documented answer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn metric_math_alarms_are_attributed_to_their_metrics_resources_and_never_merge() {
+    let emulator = Emulator::start("metric-math");
+    let config = emulator.sdk_config().await;
+    let seeded = seed::queues(&config, 1, 0).await;
+    seed::function(&config, &seeded.queue_arn).await;
+    seed::database(&config).await;
+    let now = chrono::Utc::now().timestamp();
+    let answer = Value::Map(vec![
+        (
+            "MetricAlarms",
+            Value::List(vec![
+                math_alarm(
+                    "orders-backlog-minutes",
+                    now - 300,
+                    vec![
+                        expression("m1 / 60"),
+                        metric("m1", "AWS/SQS", "ApproximateAgeOfOldestMessage", ("QueueName", QUEUE)),
+                    ],
+                ),
+                math_alarm(
+                    "orders-db-cpu-sum",
+                    now - 240,
+                    vec![
+                        expression("m1 + m2"),
+                        metric("m1", "AWS/RDS", "CPUUtilization", ("DBInstanceIdentifier", WRITER)),
+                        metric("m2", "AWS/RDS", "CPUUtilization", ("DBInstanceIdentifier", READER)),
+                    ],
+                ),
+                math_alarm(
+                    "lambda-errors-all",
+                    now - 200,
+                    vec![expression("SUM(SEARCH('{AWS/Lambda,FunctionName} MetricName=\"Errors\"', 'Sum', 60))")],
+                ),
+                math_alarm(
+                    "sqs-sent-all",
+                    now - 100,
+                    vec![expression(
+                        "SUM(SEARCH('{AWS/SQS,QueueName} MetricName=\"NumberOfMessagesSent\"', 'Sum', 60))",
+                    )],
+                ),
+            ]),
+        ),
+        ("CompositeAlarms", Value::List(Vec::new())),
+    ]);
+    let rule =
+        Rule { request_line: "/operation/DescribeAlarms ".into(), fault: Fault::Cbor(answer.encode()), times: 100 };
+    let proxy = CountingProxy::with_faults(&emulator.url, vec![rule]);
+    let state = poll_into_state(&telemetry_via(&proxy, &emulator).await).await;
+
+    let failing: Vec<String> = state.problems().map(|p| p.problem.to_string()).collect();
+    assert!(failing.is_empty(), "the answer reads: {failing:?}");
+    let alarm = |name: &str| state.data.alarms.iter().find(|a| a.name == name).expect(name);
+    assert_eq!(alarm("orders-backlog-minutes").resources, [QUEUE]);
+    assert_eq!(alarm("orders-db-cpu-sum").resources, [WRITER, READER]);
+    assert!(alarm("lambda-errors-all").resources.is_empty());
+    assert_eq!(alarm("orders-db-cpu-sum").kind, AlarmKind::MetricMath { expression: "m1 + m2".into() });
+
+    let onsets = onset::onsets(&state.data, &Thresholds::default(), Episode::Latest { now: state.now });
+    let found: Vec<(&str, &str)> = onsets.iter().map(|o| (o.resource.as_str(), o.what.as_str())).collect();
+    assert_eq!(
+        found,
+        [
+            (QUEUE, "orders-backlog-minutes"),
+            (CLUSTER, "orders-db-cpu-sum"),
+            ("lambda-errors-all", "lambda-errors-all"),
+            ("sqs-sent-all", "sqs-sent-all"),
+        ],
+        "one onset per resource, and one per alarm that names none"
+    );
+}
