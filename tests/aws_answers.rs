@@ -13,7 +13,7 @@ use warroom::telemetry::Telemetry;
 use warroom::telemetry::aws::AwsTelemetry;
 use warroom_core::config::{Thresholds, Watch};
 use warroom_core::incident::{Episode, onset};
-use warroom_core::model::{AlarmKind, Feed, Session, SessionKind};
+use warroom_core::model::{AlarmKind, Feed, Observation, Session, SessionKind};
 use warroom_core::state::{Msg, State};
 
 /// A telemetry whose calls go through `proxy`, watching the seeded queue and cluster.
@@ -155,4 +155,39 @@ async fn metric_math_alarms_are_attributed_to_their_metrics_resources_and_never_
         ],
         "one onset per resource, and one per alarm that names none"
     );
+}
+
+/// CloudTrail makes an event visible minutes after its time. The proxy answers the first two LookupEvents with
+/// no events, as CloudTrail does before delivery; the third reaches ministack, and the change — older than the
+/// two polls before — appears, and only once however often the overlap reads it again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_change_cloudtrail_delivers_late_appears_within_two_polls_and_only_once() {
+    let emulator = Emulator::start_with("late-event", &[("CLOUDTRAIL_RECORDING", "1")]);
+    let config = emulator.sdk_config().await;
+    let seeded = seed::incident(&config).await;
+    aws_sdk_sqs::Client::new(&config)
+        .set_queue_attributes()
+        .queue_url(&seeded.queue_url)
+        .attributes(aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout, "60")
+        .send()
+        .await
+        .expect("a change by hand");
+    let not_yet_delivered = Rule {
+        request_line: "x-amz-target: CloudTrail_20131101.LookupEvents".into(),
+        fault: Fault::Answer { content_type: "application/x-amz-json-1.1", body: r#"{"Events":[]}"#.into() },
+        times: 2,
+    };
+    let proxy = CountingProxy::with_faults(&emulator.url, vec![not_yet_delivered]);
+    let telemetry = telemetry_via(&proxy, &emulator).await;
+    let change = format!("CloudTrail: SetQueueAttributes on {QUEUE}");
+    let mut seen = Vec::new();
+    for _ in 0..4 {
+        // A second apart, so that each poll starts after the change's time.
+        tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
+        let obs = telemetry.poll(Feed::Inventory).await.expect("inventory");
+        seen.push(obs.iter().filter(|o| matches!(o, Observation::Event(e) if e.text == change)).count());
+    }
+    assert_eq!(seen, [0, 0, 1, 0], "hidden twice, then read once and never again");
+    let asked = proxy.target_count("CloudTrail_20131101.LookupEvents");
+    assert_eq!(asked, 4, "one LookupEvents a poll");
 }

@@ -471,3 +471,63 @@ async fn a_composite_alarm_shows_with_its_rule_its_firing_children_and_their_res
         obs.iter().any(|o| matches!(o, Observation::Event(e) if e.text == "page-orders: INSUFFICIENT_DATA → ALARM"));
     assert!(transition, "the composite alarm's transition from DescribeAlarmHistory");
 }
+
+/// DescribeDBClusters also lists DocumentDB. A DocumentDB cluster in the account, whose answer the SDK cannot
+/// read (ministack 1.5.33 writes its booleans with whitespace), must not blank the other clusters: watched by
+/// name, the Aurora cluster is read by identifier and never meets it; discovering everything, the read falls
+/// back to one engine at a time, and only DocumentDB's fails, named, with a reason instead of "unhandled error".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_documentdb_cluster_does_not_blank_the_other_clusters() {
+    let emulator =
+        Emulator::start_with("docdb", &[("SERVICES", "sqs,lambda,rds,cloudwatch,sts,logs,cloudtrail,documentdb")]);
+    let config = emulator.sdk_config().await;
+    seed::database(&config).await;
+    let rds = aws_sdk_rds::Client::new(&config);
+    // Each is created; the SDK then fails to read ministack's answer, the very fault under test, so the results
+    // are not checked here.
+    let _ = rds
+        .create_db_cluster()
+        .db_cluster_identifier("catalog-docs")
+        .engine("docdb")
+        .master_username("docs")
+        .master_user_password("not-a-real-password")
+        .send()
+        .await;
+    let _ = rds
+        .create_db_instance()
+        .db_instance_identifier("catalog-docs-1")
+        .db_cluster_identifier("catalog-docs")
+        .engine("docdb")
+        .db_instance_class("db.r6g.large")
+        .send()
+        .await;
+
+    for watch in [Some(Watch { clusters: vec![CLUSTER.into()], ..Watch::default() }), None] {
+        let named = watch.is_some();
+        let telemetry = AwsTelemetry::new(connect_with(&config).await.expect("connect"), watch);
+        let mut obs = telemetry.poll(Feed::Inventory).await.expect("inventory");
+        obs.extend(telemetry.poll(Feed::Fast).await.expect("fast"));
+        let aurora = obs
+            .iter()
+            .find_map(|o| match o {
+                Observation::Cluster(c) if c.id == CLUSTER => Some(c),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("the Aurora cluster is shown (named: {named}): {obs:#?}"));
+        assert_eq!(aurora.members.len(), 2);
+        assert!(aurora.members.iter().all(|m| m.status.is_available()), "{aurora:?}");
+        let problems: Vec<String> = obs
+            .iter()
+            .filter_map(|o| if let Observation::Problem(p) = o { Some(p.to_string()) } else { None })
+            .collect();
+        assert!(problems.iter().all(|p| !p.contains("unhandled")), "{problems:?}");
+        if named {
+            assert!(problems.is_empty(), "the watched cluster never meets the unreadable one: {problems:?}");
+        } else {
+            assert!(
+                problems.iter().any(|p| p.contains("rds:DescribeDBClusters") && p.contains("docdb")),
+                "DocumentDB's read fails alone, named: {problems:?}"
+            );
+        }
+    }
+}

@@ -1,12 +1,15 @@
 //! Credentials, region, endpoint and identity: aws-config's default chain (environment, profiles with SSO and
 //! credential_process, web identity, container and EC2 instance metadata), overridden by flags and config.
 
+use std::num::NonZeroU32;
+use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
+use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use warroom_core::model::{CredentialSource, Identity};
 
 use super::errors::{AwsError, AwsErrorKind, aws_error};
@@ -21,6 +24,9 @@ pub struct AwsOptions {
     /// An emulator's URL; `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` work without it.
     pub endpoint_url: Option<String>,
 }
+
+/// CloudTrail LookupEvents' documented quota: 2 calls a second per account and region.
+const LOOKUP_EVENTS_QUOTA: Quota = Quota::per_second(NonZeroU32::MIN.saturating_add(1));
 
 /// One client per service, sharing one HTTP client and credentials cache.
 #[derive(Debug, Clone)]
@@ -37,6 +43,9 @@ pub struct Clients {
     pub sts: aws_sdk_sts::Client,
     /// CloudTrail: who changed the watched resources.
     pub cloudtrail: aws_sdk_cloudtrail::Client,
+    /// Paces CloudTrail LookupEvents under its quota of 2 calls a second per account and region (every page is
+    /// a call); shared by every clone of these clients.
+    pub lookup_events_pace: Arc<DefaultDirectRateLimiter>,
 }
 
 impl Clients {
@@ -49,6 +58,7 @@ impl Clients {
             rds: aws_sdk_rds::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
             cloudtrail: aws_sdk_cloudtrail::Client::new(config),
+            lookup_events_pace: Arc::new(RateLimiter::direct(LOOKUP_EVENTS_QUOTA)),
         }
     }
 }

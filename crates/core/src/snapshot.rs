@@ -230,6 +230,9 @@ impl Snapshot {
                 .truncated
                 .iter()
                 .map(|(k, limit)| format!("more {k}s than discovery watches: the first {limit} shown", k = k.label()))
+                .chain(d.capped.iter().map(|(list, shown)| {
+                    format!("{}: AWS has more than the page cap reads; the first {shown} shown", list.label())
+                }))
                 .collect(),
         }
     }

@@ -10,7 +10,7 @@ use ratatui_widgets::block::Block;
 use ratatui_widgets::chart::{Axis, Chart, Dataset, GraphType};
 
 use super::theme;
-use warroom_core::model::{FailureKind, Feed};
+use warroom_core::model::{CappedList, FailureKind, Feed};
 use warroom_core::model::{ResourceKind, Series, Subject, TimelineEvent};
 use warroom_core::state::{PaneId, State};
 
@@ -28,6 +28,10 @@ pub fn pane_block(state: &State, pane: PaneId, extra: &str) -> Block<'static> {
     }
     if let Some(limit) = truncated {
         notes.push(Span::raw(format!("first {limit} found")));
+    }
+    // A list a page cap cut: the reader must know the rows are not all there is.
+    for (list, shown) in capped_lists(pane).iter().filter_map(|l| state.data.capped.get(l).map(|n| (l, n))) {
+        notes.push(Span::styled(format!("first {shown} {} shown", list.noun()), theme::warn()));
     }
     if !extra.is_empty() {
         notes.push(Span::raw(extra.to_string()));
@@ -99,6 +103,16 @@ fn resource_kinds(pane: PaneId) -> &'static [ResourceKind] {
         PaneId::Deploys => &[ResourceKind::Function],
         PaneId::Database => &[ResourceKind::Cluster, ResourceKind::Instance],
         PaneId::Alarms | PaneId::Timeline => &[],
+    }
+}
+
+/// The capped lists whose rows a pane shows.
+fn capped_lists(pane: PaneId) -> &'static [CappedList] {
+    match pane {
+        PaneId::Alarms => &[CappedList::Alarms],
+        PaneId::Timeline => &[CappedList::Changes, CappedList::AlarmTransitions, CappedList::DatabaseEvents],
+        PaneId::Deploys => &[CappedList::Versions],
+        PaneId::Queues | PaneId::Dlqs | PaneId::Database => &[],
     }
 }
 

@@ -6,8 +6,11 @@ use std::collections::{HashMap, VecDeque};
 
 use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm, HistoryItemType, MetricAlarm, StateValue};
 use chrono::{DateTime, Utc};
-use warroom_core::model::{AlarmKind, AlarmState, AlarmStatus, EventKind, Observation, Subject, TimelineEvent};
+use warroom_core::model::{
+    AlarmKind, AlarmState, AlarmStatus, CappedList, EventKind, Observation, Subject, TimelineEvent,
+};
 
+use super::cursor::Cursor;
 use super::discovery::Inventory;
 use super::problem;
 use crate::aws::paging::read_pages;
@@ -215,12 +218,14 @@ fn resolve(read: &mut [Read], extra: &HashMap<String, Read>) {
 }
 
 /// cloudwatch:DescribeAlarms (per name prefix, both alarm types; the children of composite alarms that the
-/// prefixes leave out by name, 100 a call) and DescribeAlarmHistory since `since`: every watched alarm's state,
-/// and its transitions into the timeline.
+/// prefixes leave out by name, 100 a call) and DescribeAlarmHistory over `cursor`'s window (from `first` on the
+/// first read, to `now`): every watched alarm's state, and its transitions into the timeline.
 pub async fn poll_alarms(
     cloudwatch: &aws_sdk_cloudwatch::Client,
     inventory: &Inventory,
-    since: DateTime<Utc>,
+    cursor: &mut Cursor,
+    first: DateTime<Utc>,
+    now: DateTime<Utc>,
 ) -> Vec<Observation> {
     let mut out = Vec::new();
     let prefixes: Vec<Option<&str>> = if inventory.alarm_prefixes.is_empty() {
@@ -250,7 +255,7 @@ pub async fn poll_alarms(
     resolve(&mut read, &extra);
     let names: Vec<String> = read.iter().map(|r| r.status.name.clone()).collect();
     out.extend(read.into_iter().map(|r| Observation::Alarm(r.status)));
-    out.extend(history(cloudwatch, &names, since).await);
+    out.extend(history(cloudwatch, &names, cursor, (first, now)).await);
     out
 }
 
@@ -301,35 +306,55 @@ async fn read_children(
     extra
 }
 
-/// DescribeAlarmHistory since `since`, both alarm types: the state changes of the alarms in `names`.
-async fn history(cloudwatch: &aws_sdk_cloudwatch::Client, names: &[String], since: DateTime<Utc>) -> Vec<Observation> {
-    let mut out = Vec::new();
-    // Newest first, 100 a page; the first poll reaches back three hours, later ones only since the last.
+/// How long after a transition DescribeAlarmHistory may first list it: each read reaches this far back.
+pub const ALARM_HISTORY_LAG: chrono::Duration = chrono::Duration::minutes(5);
+
+/// DescribeAlarmHistory over the cursor's window (newest first, read back over `ALARM_HISTORY_LAG`), both alarm
+/// types: the state changes of the alarms in `names`, each once; and whether the page cap cut the list.
+async fn history(
+    cloudwatch: &aws_sdk_cloudwatch::Client,
+    names: &[String],
+    cursor: &mut Cursor,
+    (first, now): (DateTime<Utc>, DateTime<Utc>),
+) -> Vec<Observation> {
+    let window = cursor.window(first, now);
     let history = cloudwatch
         .describe_alarm_history()
         .history_item_type(HistoryItemType::StateUpdate)
         .set_alarm_types(Some(ALL_TYPES.to_vec()))
-        .start_date(aws_time(since))
-        .end_date(aws_time(Utc::now()))
+        .start_date(aws_time(window.0))
+        .end_date(aws_time(window.1))
         .max_records(100)
         .into_paginator()
         .send();
     let read = read_pages("cloudwatch:DescribeAlarmHistory", history, MAX_HISTORY_PAGES).await;
-    for item in read.pages.iter().flat_map(|p| p.alarm_history_items()) {
+    let cut = read.cut(MAX_HISTORY_PAGES, |p| p.next_token().is_some_and(|t| !t.is_empty()));
+    let items: Vec<_> = read.pages.iter().flat_map(|p| p.alarm_history_items()).collect();
+    let times: Vec<DateTime<Utc>> = items.iter().filter_map(|i| i.timestamp().map(chrono_time)).collect();
+    let mut out = Vec::new();
+    for item in &items {
         let name = item.alarm_name().unwrap_or_default();
         if !names.iter().any(|n| n == name) {
             continue;
         }
         // Only real transitions: creation and configuration updates are not state changes.
-        let Some(change) = transition(item.history_summary().unwrap_or_default()) else { continue };
+        let summary = item.history_summary().unwrap_or_default();
+        let Some(change) = transition(summary) else { continue };
+        let at = item.timestamp().map(chrono_time).unwrap_or_default();
+        // History items carry no id: the alarm, the time and the summary are one transition.
+        if !cursor.admit(format!("{name} {at} {summary}"), at) {
+            continue;
+        }
         out.push(Observation::Event(TimelineEvent {
-            at: item.timestamp().map(chrono_time).unwrap_or_default(),
+            at,
             kind: EventKind::Alarm,
             resource: None,
             text: format!("{name}: {change}"),
             actor: None,
         }));
     }
+    cursor.finish_read(window, read.error.is_some(), cut, &times);
+    out.push(Observation::Capped { list: CappedList::AlarmTransitions, shown: cut.then_some(items.len()) });
     if let Some(e) = read.error {
         out.push(problem(Subject::Alarms, None, e));
     }

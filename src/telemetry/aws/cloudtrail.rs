@@ -1,17 +1,19 @@
 //! CloudTrail `LookupEvents`: management calls on the watched resources by anyone — a function's code or alias
 //! changed by hand, a parameter group modified, a queue's attributes set — with who made them, into the
 //! timeline, where they take part in the suspect ranking. One paged call per poll for write events only
-//! (LookupEvents takes one attribute, and allows two calls a second per account).
+//! (LookupEvents takes one attribute), its pages paced under its quota of two calls a second per account and
+//! region, read back over CloudTrail's delivery lag (`CLOUDTRAIL_LAG`).
 //! An account or emulator without CloudTrail simply shows no such changes.
 
 use chrono::{DateTime, Utc};
 
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
-use warroom_core::model::{EventKind, Observation, Subject, TimelineEvent};
+use warroom_core::model::{CappedList, EventKind, Observation, Subject, TimelineEvent};
 
+use super::cursor::Cursor;
 use super::discovery::Inventory;
 use super::problem;
-use crate::aws::paging::read_pages;
+use crate::aws::paging::read_pages_paced;
 use crate::aws::time::{aws_time, chrono_time};
 use crate::aws::{AwsErrorKind, Clients};
 
@@ -26,6 +28,10 @@ const NOT_CHANGES: [&str; 8] = [
     "Invoke",
     "PutMetricData",
 ];
+
+/// How long after its time an event may first become visible to LookupEvents: AWS delivers most within about
+/// five minutes and guarantees no bound, so each read reaches this far back past the last one.
+pub const CLOUDTRAIL_LAG: chrono::Duration = chrono::Duration::minutes(15);
 
 /// 50 events a page: a few hundred write calls a poll are already more than a quiet account makes in an hour.
 const MAX_PAGES: usize = 6;
@@ -66,8 +72,16 @@ fn plain_name(name: &str) -> &str {
     cut.map_or(name, |i| &name[..i])
 }
 
-/// cloudtrail:LookupEvents since `since`: write calls on the watched resources, with who made them.
-pub async fn changes(clients: &Clients, inventory: &Inventory, since: DateTime<Utc>) -> Vec<Observation> {
+/// cloudtrail:LookupEvents over the cursor's window (paced under the quota, read back over CloudTrail's
+/// delivery lag): write calls on the watched resources not passed on before, with who made them; and whether
+/// the page cap cut the list.
+pub async fn changes(
+    clients: &Clients,
+    inventory: &Inventory,
+    cursor: &mut Cursor,
+    first: DateTime<Utc>,
+    now: DateTime<Utc>,
+) -> Vec<Observation> {
     let watched = watched_names(inventory);
     if watched.is_empty() {
         return Vec::new();
@@ -75,34 +89,39 @@ pub async fn changes(clients: &Clients, inventory: &Inventory, since: DateTime<U
     let writes =
         LookupAttribute::builder().attribute_key(LookupAttributeKey::ReadOnly).attribute_value("false").build();
     let Ok(writes) = writes else { return Vec::new() };
+    let window = cursor.window(first, now);
     let request = clients
         .cloudtrail
         .lookup_events()
         .lookup_attributes(writes)
-        .start_time(aws_time(since))
+        .start_time(aws_time(window.0))
+        .end_time(aws_time(window.1))
         .max_results(50)
         .into_paginator()
         .send();
-    let read = read_pages("cloudtrail:LookupEvents", request, MAX_PAGES).await;
-    let mut out: Vec<Observation> = read
-        .pages
-        .iter()
-        .flat_map(|p| p.events())
-        .filter_map(|e| {
-            let resource = resource_of(e, &watched)?;
-            let name = plain_name(e.event_name().unwrap_or("a call"));
-            if NOT_CHANGES.contains(&name) {
-                return None;
-            }
-            Some(Observation::Event(TimelineEvent {
-                at: e.event_time().map(chrono_time).unwrap_or_default(),
-                kind: EventKind::Change,
-                resource: Some(resource.to_string()),
-                text: format!("CloudTrail: {name} on {resource}"),
-                actor: Some(e.username().unwrap_or("unknown").to_string()),
-            }))
-        })
-        .collect();
+    let read = read_pages_paced("cloudtrail:LookupEvents", request, MAX_PAGES, Some(&clients.lookup_events_pace)).await;
+    let cut = read.cut(MAX_PAGES, |p| p.next_token().is_some_and(|t| !t.is_empty()));
+    let events: Vec<&aws_sdk_cloudtrail::types::Event> = read.pages.iter().flat_map(|p| p.events()).collect();
+    let times: Vec<DateTime<Utc>> = events.iter().filter_map(|e| e.event_time().map(chrono_time)).collect();
+    let mut out: Vec<Observation> = Vec::new();
+    for e in &events {
+        let Some(resource) = resource_of(e, &watched) else { continue };
+        let name = plain_name(e.event_name().unwrap_or("a call"));
+        let at = e.event_time().map(chrono_time).unwrap_or_default();
+        let id = e.event_id().map_or_else(|| format!("{name} {at} {resource}"), str::to_string);
+        if NOT_CHANGES.contains(&name) || !cursor.admit(id, at) {
+            continue;
+        }
+        out.push(Observation::Event(TimelineEvent {
+            at,
+            kind: EventKind::Change,
+            resource: Some(resource.to_string()),
+            text: format!("CloudTrail: {name} on {resource}"),
+            actor: Some(e.username().unwrap_or("unknown").to_string()),
+        }));
+    }
+    cursor.finish_read(window, read.error.is_some(), cut, &times);
+    out.push(Observation::Capped { list: CappedList::Changes, shown: cut.then_some(events.len()) });
     match read.error {
         // No CloudTrail here (not allowed, or not offered): the timeline just has no management calls.
         Some(e) if matches!(e.kind, AwsErrorKind::AccessDenied | AwsErrorKind::Unsupported) => {}

@@ -58,10 +58,14 @@ pub fn queries_for(inventory: &Inventory) -> Vec<MetricQuery> {
         let d = vec![("QueueName", dlq.name.clone())];
         out.push(q(&dlq.name, MetricKind::DlqDepth, "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", d));
     }
-    for id in inventory.instance_ids() {
-        let d = || vec![("DBInstanceIdentifier", id.to_string())];
-        out.push(q(id, MetricKind::DbCpu, "AWS/RDS", "CPUUtilization", "Average", d()));
-        out.push(q(id, MetricKind::DbConnections, "AWS/RDS", "DatabaseConnections", "Average", d()));
+    // Each engine publishes in its own namespace: DocumentDB's CPU is in AWS/DocDB, not AWS/RDS.
+    for c in &inventory.clusters {
+        let namespace = c.kind.namespace();
+        for (id, _) in &c.members {
+            let d = || vec![("DBInstanceIdentifier", id.to_string())];
+            out.push(q(id, MetricKind::DbCpu, namespace, "CPUUtilization", "Average", d()));
+            out.push(q(id, MetricKind::DbConnections, namespace, "DatabaseConnections", "Average", d()));
+        }
     }
     for f in &inventory.functions {
         let d = || match &f.alias {
@@ -150,6 +154,27 @@ pub async fn fetch(
 mod tests {
     use super::*;
     use crate::telemetry::aws::discovery::{ClusterRef, FunctionRef, QueueRef};
+
+    #[test]
+    fn each_engine_is_read_from_its_own_namespace() {
+        use warroom_core::model::ClusterKind;
+        let cluster = |id: &str, kind| ClusterRef {
+            id: id.into(),
+            kind,
+            members: vec![(format!("{id}-1"), true)],
+            ..ClusterRef::default()
+        };
+        let inventory = Inventory {
+            clusters: vec![cluster("core", ClusterKind::Aurora), cluster("docs", ClusterKind::DocumentDb)],
+            ..Inventory::default()
+        };
+        let cpu: Vec<(String, &str)> = queries_for(&inventory)
+            .into_iter()
+            .filter(|q| q.kind == MetricKind::DbCpu)
+            .map(|q| (q.resource, q.namespace))
+            .collect();
+        assert_eq!(cpu, [("core-1".to_string(), "AWS/RDS"), ("docs-1".to_string(), "AWS/DocDB")]);
+    }
 
     /// The sizing: 100 queues × 4 + 20 functions × 5 + 3 clusters × 2 queries = 506, so 2 calls.
     #[test]

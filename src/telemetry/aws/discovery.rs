@@ -6,7 +6,7 @@ use warroom_core::config::Watch;
 use warroom_core::model::{ClusterKind, DbStatus, Observation, ResourceKind, Subject};
 
 use super::problem;
-use crate::aws::databases;
+use crate::aws::databases::{self, Kind};
 use crate::aws::queues::{self, name_from_arn, name_from_url};
 use crate::aws::{AwsErrorKind, Clients, aws_error};
 
@@ -280,23 +280,27 @@ async fn functions(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
 async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory) {
     let wanted: Option<Vec<String>> = watch.map(|w| w.clusters.clone());
     if wanted.as_ref().is_none_or(|w| !w.is_empty()) {
-        let only = match wanted.as_deref() {
-            Some([one]) => Some(one.as_str()),
-            _ => None,
-        };
-        let read = databases::clusters(clients, only).await;
+        // Named clusters by identifier (a big account's 501st is found); otherwise every cluster, one engine at a
+        // time if one engine's answer cannot be read.
+        let read = match &wanted {
+            Some(ids) => databases::named(clients, Kind::Clusters, ids).await,
+            None => databases::every(clients, Kind::Clusters, &databases::CLUSTER_ENGINES).await,
+        }
+        .clusters();
         for c in &read.items {
             let id = c.db_cluster_identifier().unwrap_or_default();
             if wanted.as_ref().is_none_or(|w| w.iter().any(|x| x == id)) {
                 inv.clusters.push(cluster_ref(c));
             }
         }
-        // One named cluster that does not exist is a NotFound error, reported below as "not found".
-        if let Some(e) = read.error.filter(|e| e.kind != AwsErrorKind::NotFound) {
-            inv.notes.push(problem(Subject::Databases, None, e));
+        for (what, e) in read.failed {
+            let resource = wanted.as_ref().is_some_and(|w| w.contains(&what)).then_some(what.as_str());
+            inv.notes.push(problem(Subject::Databases, resource, e));
         }
         for id in wanted.iter().flatten() {
-            if inv.cluster(id).is_none() {
+            let failed =
+                inv.notes.iter().any(|n| matches!(n, Observation::Problem(p) if p.resource.as_deref() == Some(id)));
+            if inv.cluster(id).is_none() && !failed {
                 inv.notes.push(Observation::Missing { kind: ResourceKind::Cluster, name: id.clone() });
             }
         }
@@ -307,7 +311,11 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
     }
     let standalone: Vec<String> = watch.map(|w| w.instances.clone()).unwrap_or_default();
     if watch.is_none() || !standalone.is_empty() {
-        let read = databases::instances(clients, None).await;
+        let read = match watch {
+            Some(_) => databases::named(clients, Kind::Instances, &standalone).await,
+            None => databases::every(clients, Kind::Instances, &databases::INSTANCE_ENGINES).await,
+        }
+        .instances();
         let mut lone_found = 0;
         for i in &read.items {
             let id = i.db_instance_identifier().unwrap_or_default().to_string();
@@ -331,24 +339,26 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
         if lone_found > LIMIT {
             inv.notes.push(Observation::Truncated { kind: ResourceKind::Instance, limit: LIMIT });
         }
-        if let Some(e) = read.error {
-            inv.notes.push(problem(Subject::Databases, None, e));
+        let mut failed = Vec::new();
+        for (what, e) in read.failed {
+            let resource = standalone.contains(&what).then_some(what.as_str());
+            inv.notes.push(problem(Subject::Databases, resource, e));
+            failed.push(what);
         }
         for id in &standalone {
-            if inv.cluster(id).is_none() {
+            if inv.cluster(id).is_none() && !failed.contains(id) {
                 inv.notes.push(Observation::Missing { kind: ResourceKind::Instance, name: id.clone() });
             }
         }
     }
 }
 
-/// A cluster's reference from its DescribeDBClusters answer: Aurora when its engine says so, else a Multi-AZ DB
-/// cluster.
+/// A cluster's reference from its DescribeDBClusters answer, its kind from its engine (`ClusterKind::of_cluster_engine`).
 pub fn cluster_ref(c: &aws_sdk_rds::types::DbCluster) -> ClusterRef {
     let engine = c.engine().unwrap_or_default().to_string();
     ClusterRef {
         id: c.db_cluster_identifier().unwrap_or_default().to_string(),
-        kind: if engine.starts_with("aurora") { ClusterKind::Aurora } else { ClusterKind::MultiAzCluster },
+        kind: ClusterKind::of_cluster_engine(&engine),
         engine,
         members: c
             .db_cluster_members()

@@ -5,6 +5,7 @@
 pub mod alarms;
 pub mod cloudtrail;
 pub mod cloudwatch;
+pub mod cursor;
 pub mod discovery;
 pub mod lambda;
 pub mod rds;
@@ -21,6 +22,7 @@ use warroom_core::model::{FailureKind, Feed, Observation, Subject, TelemetryErro
 use super::Telemetry;
 use crate::aws::{AwsError, AwsErrorKind, Clients, Connection};
 use crate::backoff::Backoff;
+use cursor::{Cursor, Order};
 pub use discovery::Inventory;
 
 /// How far back each metrics poll re-reads: CloudWatch publishes a period's datapoints late and revises them as
@@ -47,12 +49,36 @@ struct Memory {
     aliases: lambda::AliasMemory,
     /// Where the next metrics poll starts.
     metrics_since: Option<DateTime<Utc>>,
-    /// Where the next alarm history, RDS events and CloudTrail reads start.
-    history_since: Option<DateTime<Utc>>,
+    /// Where the first alarm history, RDS events and CloudTrail reads start (three hours back unless
+    /// `reaching_back` says otherwise).
+    history_from: Option<DateTime<Utc>>,
+    /// Where each event feed reads next, and what it has passed on.
+    cursors: EventCursors,
     identity_sent: bool,
     /// Set while what discovery found is incomplete because calls failed: when to discover again.
     rediscover_at: Option<Instant>,
     rediscovery: Option<Backoff>,
+}
+
+/// The event feeds' cursors, each reading back over its own delivery lag.
+#[derive(Debug, Clone)]
+struct EventCursors {
+    /// DescribeAlarmHistory, newest first.
+    transitions: Cursor,
+    /// RDS DescribeEvents, oldest first.
+    database: Cursor,
+    /// CloudTrail LookupEvents, newest first.
+    changes: Cursor,
+}
+
+impl Default for EventCursors {
+    fn default() -> Self {
+        EventCursors {
+            transitions: Cursor::new(Order::NewestFirst, alarms::ALARM_HISTORY_LAG),
+            database: Cursor::new(Order::OldestFirst, rds::RDS_EVENTS_LAG),
+            changes: Cursor::new(Order::NewestFirst, cloudtrail::CLOUDTRAIL_LAG),
+        }
+    }
 }
 
 /// After a discovery that met failing calls, the first retry comes with the next inventory poll; later ones
@@ -77,7 +103,7 @@ impl AwsTelemetry {
         {
             let mut memory = self.memory();
             memory.metrics_since = Some(since);
-            memory.history_since = Some(since);
+            memory.history_from = Some(since);
         }
         self
     }
@@ -160,11 +186,15 @@ impl AwsTelemetry {
         // Clusters can gain or lose members (a failover changes roles): refresh them every poll.
         let rds_obs = rds::poll(self.clients(), &mut inventory).await;
         out.extend(rds_obs);
-        let since = self.memory().history_since.unwrap_or(Utc::now() - chrono::Duration::hours(3));
         let now = Utc::now();
-        out.extend(alarms::poll_alarms(&self.clients().cloudwatch, &inventory, since).await);
-        out.extend(rds::events(self.clients(), &inventory, since).await);
-        out.extend(cloudtrail::changes(self.clients(), &inventory, since).await);
+        let (first, mut cursors) = {
+            let memory = self.memory();
+            (memory.history_from.unwrap_or(now - chrono::Duration::hours(3)), memory.cursors.clone())
+        };
+        let clients = self.clients();
+        out.extend(alarms::poll_alarms(&clients.cloudwatch, &inventory, &mut cursors.transitions, first, now).await);
+        out.extend(rds::events(clients, &inventory, &mut cursors.database, first, now).await);
+        out.extend(cloudtrail::changes(clients, &inventory, &mut cursors.changes, first, now).await);
         let aliases = {
             let memory = self.memory();
             memory.aliases.clone()
@@ -173,7 +203,7 @@ impl AwsTelemetry {
         out.extend(alias_obs);
         let mut memory = self.memory();
         memory.aliases = aliases;
-        memory.history_since = Some(now);
+        memory.cursors = cursors;
         memory.inventory.clusters = inventory.clusters;
         memory.inventory.last_status = inventory.last_status;
         Ok(out)

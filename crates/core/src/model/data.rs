@@ -5,8 +5,8 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::{
-    AlarmState, AlarmStatus, ClusterStatus, CredentialSource, DlqStatus, EventKind, FunctionStatus, InstanceStatus,
-    MetricKind, Observation, QueueStatus, RedriveTask, ResourceKind, Series, TimelineEvent,
+    AlarmState, AlarmStatus, CappedList, ClusterStatus, CredentialSource, DlqStatus, EventKind, FunctionStatus,
+    InstanceStatus, MetricKind, Observation, QueueStatus, RedriveTask, ResourceKind, Series, TimelineEvent,
 };
 
 /// Timeline entries kept in memory; the journal keeps the full record.
@@ -50,6 +50,8 @@ pub struct Data {
     pub missing: std::collections::BTreeSet<(ResourceKind, String)>,
     /// Kinds discovery cut short, with how many it kept.
     pub truncated: BTreeMap<ResourceKind, usize>,
+    /// Lists whose last read a page cap cut, with how many items were read.
+    pub capped: BTreeMap<CappedList, usize>,
 }
 
 fn upsert<T>(items: &mut Vec<T>, item: T, same: impl Fn(&T) -> bool) {
@@ -97,6 +99,12 @@ impl Data {
             Observation::Event(e) => self.push_event(e),
             Observation::Missing { kind, name } => {
                 self.missing.insert((kind, name));
+            }
+            Observation::Capped { list, shown: Some(shown) } => {
+                self.capped.insert(list, shown);
+            }
+            Observation::Capped { list, shown: None } => {
+                self.capped.remove(&list);
             }
             Observation::Truncated { kind, limit } => {
                 self.truncated.insert(kind, limit);

@@ -17,7 +17,7 @@ pub use credentials::{CredentialFailure, CredentialSource, FailureKind};
 pub use data::{Data, Identity};
 pub use feed::{Feed, TelemetryError};
 pub use metric::MetricKind;
-pub use observation::{Observation, Problem, ResourceKind, Subject};
+pub use observation::{CappedList, Observation, Problem, ResourceKind, Subject};
 pub use resource::{
     AlarmKind, AlarmState, AlarmStatus, ClusterKind, ClusterStatus, DlqStatus, FunctionStatus, InstanceStatus,
     QueueStatus, RedriveStatus, RedriveTask, Role,

@@ -46,6 +46,14 @@ pub enum Observation {
         /// Its name as the config gave it.
         name: String,
     },
+    /// A list was read this poll: `shown: Some(n)` when a page cap cut it after `n` items (AWS had more), `None`
+    /// when it was read whole, so that a note shows exactly while the list is cut.
+    Capped {
+        /// Which list.
+        list: CappedList,
+        /// How many items were read when cut; `None` when the list was whole.
+        shown: Option<usize>,
+    },
     /// Discovery found more resources of `kind` than it watches: only the first `limit` are shown. Not a
     /// failure, so it is not counted with the failing calls.
     Truncated {
@@ -112,6 +120,45 @@ pub enum Subject {
     Alarms,
     /// Deploys, events and CloudTrail changes: the timeline.
     Changes,
+}
+
+/// A list that a poll reads under a page cap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum CappedList {
+    /// CloudWatch DescribeAlarms: alarms (100 a page).
+    Alarms,
+    /// CloudWatch DescribeAlarmHistory: alarm transitions (100 a page).
+    AlarmTransitions,
+    /// CloudTrail LookupEvents: management calls (50 a page).
+    Changes,
+    /// RDS DescribeEvents (100 a page).
+    DatabaseEvents,
+    /// Lambda ListVersionsByFunction (50 a page).
+    Versions,
+}
+
+impl CappedList {
+    /// What the list holds, for "first 300 changes shown".
+    pub fn noun(self) -> &'static str {
+        match self {
+            CappedList::Alarms => "alarms",
+            CappedList::AlarmTransitions => "alarm transitions",
+            CappedList::Changes => "changes",
+            CappedList::DatabaseEvents => "RDS events",
+            CappedList::Versions => "versions",
+        }
+    }
+
+    /// The list as a reader names it, with the call: "alarms (cloudwatch:DescribeAlarms)".
+    pub fn label(self) -> &'static str {
+        match self {
+            CappedList::Alarms => "alarms (cloudwatch:DescribeAlarms)",
+            CappedList::AlarmTransitions => "alarm transitions (cloudwatch:DescribeAlarmHistory)",
+            CappedList::Changes => "changes (cloudtrail:LookupEvents)",
+            CappedList::DatabaseEvents => "RDS events (rds:DescribeEvents)",
+            CappedList::Versions => "versions (lambda:ListVersionsByFunction)",
+        }
+    }
 }
 
 /// The kinds of resource a pane lists.

@@ -228,6 +228,51 @@ pub enum ClusterKind {
         /// Whether it has a standby in another zone (`MultiAZ`).
         multi_az: bool,
     },
+    /// Amazon DocumentDB (engine `docdb`), which the RDS API also lists: instances reboot one by one
+    /// (RebootDBInstance; RebootDBCluster does not apply), FailoverDBCluster promotes a replica; metrics in
+    /// `AWS/DocDB`.
+    DocumentDb,
+    /// Amazon Neptune (engine `neptune`), which the RDS API also lists: as DocumentDB; metrics in `AWS/Neptune`.
+    Neptune,
+    /// A cluster engine warroom does not know: shown with its status, never offered an operation, since no one
+    /// knows which calls AWS would accept for it.
+    Unknown,
+}
+
+impl ClusterKind {
+    /// A DB cluster's kind from its `Engine` (DescribeDBClusters): `aurora-*` is Aurora, `mysql` and `postgres`
+    /// are Multi-AZ DB clusters, `docdb` DocumentDB, `neptune` Neptune; anything else is unknown.
+    pub fn of_cluster_engine(engine: &str) -> ClusterKind {
+        match engine {
+            e if e.starts_with("aurora") => ClusterKind::Aurora,
+            "mysql" | "postgres" => ClusterKind::MultiAzCluster,
+            "docdb" => ClusterKind::DocumentDb,
+            "neptune" => ClusterKind::Neptune,
+            _ => ClusterKind::Unknown,
+        }
+    }
+
+    /// The CloudWatch namespace its instances' metrics are published in: `AWS/RDS`, `AWS/DocDB` or
+    /// `AWS/Neptune`.
+    pub fn namespace(self) -> &'static str {
+        match self {
+            ClusterKind::DocumentDb => "AWS/DocDB",
+            ClusterKind::Neptune => "AWS/Neptune",
+            _ => "AWS/RDS",
+        }
+    }
+
+    /// What it is, for plans and details: "Aurora", "a Multi-AZ DB cluster", "DocumentDB", ….
+    pub fn label(self) -> &'static str {
+        match self {
+            ClusterKind::Aurora => "Aurora",
+            ClusterKind::MultiAzCluster => "a Multi-AZ DB cluster",
+            ClusterKind::Instance { .. } => "a single DB instance",
+            ClusterKind::DocumentDb => "DocumentDB",
+            ClusterKind::Neptune => "Neptune",
+            ClusterKind::Unknown => "an engine warroom does not know",
+        }
+    }
 }
 
 /// A DB cluster (or a standalone instance shown as a cluster of one) with its members.

@@ -136,6 +136,15 @@ impl State {
                 format!("{} is a Multi-AZ DB cluster: it reboots as a whole with RebootDBCluster", cluster.id),
             ),
             ClusterKind::Instance { .. } => (RebootCall::Instance, format!("{} is a single DB instance", inst.id)),
+            ClusterKind::DocumentDb | ClusterKind::Neptune => (
+                RebootCall::Instance,
+                format!(
+                    "{} is {}: its instances reboot one at a time (RebootDBCluster does not apply)",
+                    cluster.id,
+                    cluster.kind.label()
+                ),
+            ),
+            ClusterKind::Unknown => return Err(unknown_engine(&cluster.id, &cluster.engine)),
         };
         let op = Op::Reboot { cluster: cluster.id.clone(), instance: inst.id.clone(), writer, call };
         let cpu = self.data.latest(&inst.id, MetricKind::DbCpu).map_or("–".to_string(), |c| format!("{c:.0} %"));
@@ -167,6 +176,9 @@ impl State {
 
     fn plan_failover(&self) -> Result<Plan, String> {
         let (cluster, inst) = self.rows().selected_instance().ok_or("no database instance selected")?;
+        if cluster.kind == ClusterKind::Unknown {
+            return Err(unknown_engine(&cluster.id, &cluster.engine));
+        }
         if let ClusterKind::Instance { multi_az } = cluster.kind {
             if !multi_az {
                 return Err(format!("{} is a single-AZ instance: there is no standby to fail over to", inst.id));
@@ -297,4 +309,12 @@ fn rollback_warnings(current: &str, target: &str) -> Vec<String> {
     warnings
         .push(format!("version {current} stays published; changes it made outside code (schema, data) are not undone"));
     warnings
+}
+
+/// Why a cluster of an unknown engine is offered no operation.
+fn unknown_engine(cluster: &str, engine: &str) -> String {
+    format!(
+        "{cluster} runs engine '{engine}', which warroom does not know: it will not guess which reboot or failover \
+         call AWS accepts for it (use the engine's own console or CLI)"
+    )
 }

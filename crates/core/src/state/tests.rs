@@ -162,6 +162,48 @@ fn an_instance_that_is_not_available_cannot_be_rebooted() {
     assert_eq!(notice(&s), "core-db-1 is rebooting; wait until it is available");
 }
 
+/// The RDS API lists DocumentDB and Neptune too: each engine gets the calls AWS accepts for it, and an engine
+/// warroom does not know gets none.
+#[test]
+fn each_engine_gets_the_calls_aws_accepts_and_an_unknown_one_none() {
+    use crate::model::{ClusterKind, ClusterStatus, DbStatus, InstanceStatus, Role};
+    assert_eq!(ClusterKind::of_cluster_engine("aurora-mysql"), ClusterKind::Aurora);
+    assert_eq!(ClusterKind::of_cluster_engine("postgres"), ClusterKind::MultiAzCluster);
+    assert_eq!(ClusterKind::of_cluster_engine("docdb"), ClusterKind::DocumentDb);
+    assert_eq!(ClusterKind::of_cluster_engine("neptune"), ClusterKind::Neptune);
+    assert_eq!(ClusterKind::of_cluster_engine("docdb-elastic"), ClusterKind::Unknown);
+    assert_eq!(ClusterKind::DocumentDb.namespace(), "AWS/DocDB");
+    let with = |engine: &str| {
+        let mut fixture = incident();
+        let member = |id: &str, role| InstanceStatus { id: id.into(), role, status: DbStatus::Available };
+        fixture.observations.push(Observation::Cluster(ClusterStatus {
+            id: "core-db".into(),
+            engine: engine.into(),
+            kind: ClusterKind::of_cluster_engine(engine),
+            status: DbStatus::Available,
+            members: vec![member("core-db-1", Role::Writer), member("core-db-2", Role::Reader)],
+        }));
+        fixture.state(false)
+    };
+    for engine in ["docdb", "neptune"] {
+        let mut s = with(engine);
+        press(&mut s, "b");
+        let call = match &plan(&s).plan.op {
+            Op::Reboot { call, .. } => *call,
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(call, RebootCall::Instance, "{engine}: RebootDBInstance, never RebootDBCluster");
+        press(&mut s, "<esc> f");
+        assert!(matches!(plan(&s).plan.op, Op::Failover { .. }), "{engine}: FailoverDBCluster");
+    }
+    let mut s = with("docdb-elastic");
+    for key in ["b", "f"] {
+        press(&mut s, key);
+        assert!(s.ui.popup.is_none(), "no plan for an unknown engine");
+        assert!(notice(&s).contains("does not know"), "{}", notice(&s));
+    }
+}
+
 #[test]
 fn reboot_and_failover_of_one_cluster_exclude_each_other() {
     let mut s = live();
