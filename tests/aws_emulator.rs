@@ -61,7 +61,7 @@ async fn discovery_and_telemetry_show_the_seeded_incident() {
     assert_eq!(queue.dlq.as_deref(), Some(DLQ), "DLQ discovered from the RedrivePolicy");
     assert_eq!(queue.consumer.as_deref(), Some(FUNCTION), "consumer discovered from the event source mapping");
     let dlq = first_of!(obs, Observation::Dlq).expect("dlq");
-    assert_eq!((dlq.name.as_str(), dlq.source.as_str(), dlq.depth), (DLQ, QUEUE, 7));
+    assert_eq!((dlq.name.as_str(), dlq.source_label().as_str(), dlq.depth), (DLQ, QUEUE, 7));
     let f = first_of!(obs, Observation::Function).expect("function");
     assert_eq!((f.alias.as_str(), f.version.as_str(), f.previous_version.as_deref()), ("live", "2", Some("1")));
     let cluster = first_of!(obs, Observation::Cluster).expect("cluster");

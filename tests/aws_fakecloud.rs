@@ -147,7 +147,7 @@ async fn a_dlq_named_alone_finds_its_source_queue() {
     let problems: Vec<_> = obs.iter().filter(|o| matches!(o, Observation::Problem { .. })).collect();
     assert!(problems.is_empty(), "{problems:?}");
     let dlq = first_of!(obs, Observation::Dlq).expect("dlq");
-    assert_eq!(dlq.source, QUEUE, "from ListDeadLetterSourceQueues");
+    assert_eq!(dlq.source_label(), QUEUE, "from ListDeadLetterSourceQueues");
     assert_eq!(dlq.depth, 2);
 }
 
@@ -175,4 +175,62 @@ async fn a_multi_az_db_cluster_reboots_with_reboot_db_cluster() {
     assert!(done.starts_with("RebootDBCluster: ledger-db"), "{done}");
     let verified = op.verify(&reboot).await.expect("available again");
     assert!(verified.contains("ledger-db available"), "{verified}");
+}
+
+/// StartMessageMoveTask only redrives a queue that some SQS queue's RedrivePolicy names; a Lambda or SNS
+/// dead-letter queue — what `[watch] dlqs` is for — is refused by AWS. warroom learns it from
+/// ListDeadLetterSourceQueues (empty) and refuses the plan up front, saying why, before anyone types a name.
+/// Among a standard DLQ's destinations, a FIFO queue is never offered.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_dlq_no_sqs_queue_names_is_refused_up_front_and_destinations_match_its_type() {
+    use warroom_core::keymap::Keymap;
+    use warroom_core::model::{DlqSources, Session, SessionKind};
+    use warroom_core::state::{Msg, PaneId, Popup, State};
+
+    let emulator = Emulator::fakecloud("lambda-dlq");
+    let config = emulator.sdk_config().await;
+    seed::queues(&config, 0, 2).await;
+    let sqs = aws_sdk_sqs::Client::new(&config);
+    let lambda_dlq = sqs.create_queue().queue_name("billing-lambda-dlq").send().await.expect("create queue");
+    let url = lambda_dlq.queue_url().expect("url");
+    for i in 0..3 {
+        sqs.send_message().queue_url(url).message_body(format!("failed invocation {i}")).send().await.expect("send");
+    }
+    let fifo = sqs.create_queue().queue_name("ledger.fifo").attributes(QueueAttributeName::FifoQueue, "true");
+    fifo.send().await.expect("create FIFO queue");
+
+    let watch = Watch {
+        queues: vec![QUEUE.into(), "ledger.fifo".into()],
+        dlqs: vec!["billing-lambda-dlq".into()],
+        ..Watch::default()
+    };
+    let telemetry = AwsTelemetry::new(connect_with(&config).await.expect("connect"), Some(watch));
+    let session = Session { operator: "alice".into(), kind: SessionKind::Live, read_only: false };
+    let mut state = State::new(session, "test".into(), Default::default(), chrono::Utc::now());
+    for feed in [Feed::Inventory, Feed::Fast] {
+        let obs = telemetry.poll(feed).await.expect("poll");
+        state.update(Msg::Telemetry { feed, result: Ok(obs) });
+    }
+    let sources = |name: &str| state.data.dlqs.iter().find(|d| d.name == name).map(|d| d.sources.clone());
+    assert_eq!(sources("billing-lambda-dlq"), Some(DlqSources::NoSqsQueue));
+    assert_eq!(sources(DLQ), Some(DlqSources::Queues(vec![QUEUE.into()])));
+
+    let keymap = Keymap::defaults().expect("keymap");
+    state.ui.focus = PaneId::Dlqs;
+    let row = state.rows().dlqs().iter().position(|d| d.name == "billing-lambda-dlq").expect("row");
+    let down = "j ".repeat(row);
+    state.press_keys(&keymap, &format!("{down}d")).expect("keys");
+    assert!(state.ui.popup.is_none(), "no plan to type a name into");
+    let notice = state.notice.as_ref().and_then(|n| n.text().map(str::to_string)).unwrap_or_default();
+    assert!(notice.contains("SQS cannot redrive it") && notice.contains("billing-lambda-dlq"), "{notice}");
+
+    // The DLQ of a standard queue: back to its source, or to a standard queue; never to ledger.fifo.
+    let row = state.rows().dlqs().iter().position(|d| d.name == DLQ).expect("row");
+    state.press_keys(&keymap, &format!("{}{}", "k ".repeat(5), "j ".repeat(row))).expect("keys");
+    assert_eq!(state.rows().selected_dlq().map(|d| d.name.as_str()), Some(DLQ));
+    state.press_keys(&keymap, "d").expect("keys");
+    assert!(matches!(state.ui.popup, Some(Popup::Plan(_))), "a DLQ an SQS queue names is redriven");
+    let destinations = state.redrive_destinations();
+    assert!(!destinations.contains(&Some("ledger.fifo".to_string())), "{destinations:?}");
+    assert!(destinations.contains(&Some(QUEUE.to_string())), "{destinations:?}");
 }

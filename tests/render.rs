@@ -377,7 +377,7 @@ fn long_names() -> State {
         }),
         Observation::Dlq(DlqStatus {
             name: "payments-ingest-settlement-events-dlq-01".into(),
-            source: "payments-ingest-settlement-events-primary".into(),
+            sources: warroom_core::model::DlqSources::Queues(vec!["payments-ingest-settlement-events-primary".into()]),
             depth: 7,
         }),
         Observation::Cluster(ClusterStatus {

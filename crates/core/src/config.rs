@@ -120,9 +120,12 @@ pub struct Watch {
     /// DB instance identifiers outside any cluster.
     #[serde(default)]
     pub instances: Vec<String>,
-    /// Alarm name prefixes; empty watches every alarm.
+    /// Alarm name prefixes; with `alarms`, empty watches every alarm (up to 500, noted when more).
     #[serde(default)]
     pub alarm_prefixes: Vec<String>,
+    /// Alarm names, read by name: found however many alarms the account has.
+    #[serde(default)]
+    pub alarms: Vec<String>,
 }
 
 /// The config file, every field optional.

@@ -5,7 +5,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use crate::config::Thresholds;
 use crate::model::{
-    AlarmKind, AlarmState, AlarmStatus, ClusterKind, ClusterStatus, Data, DbStatus, DlqStatus, EventKind,
+    AlarmKind, AlarmState, AlarmStatus, ClusterKind, ClusterStatus, Data, DbStatus, DlqSources, DlqStatus, EventKind,
     FunctionStatus, InstanceStatus, MetricKind, Observation, QueueStatus, Role, Session, SessionKind, TimelineEvent,
 };
 use crate::state::{Msg, State};
@@ -39,7 +39,11 @@ impl Fixture {
     }
 
     pub fn dlq(mut self, name: &str, source: &str, depth: u64) -> Fixture {
-        self.observations.push(Observation::Dlq(DlqStatus { name: name.into(), source: source.into(), depth }));
+        self.observations.push(Observation::Dlq(DlqStatus {
+            name: name.into(),
+            sources: DlqSources::Queues(vec![source.into()]),
+            depth,
+        }));
         self
     }
 

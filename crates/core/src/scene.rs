@@ -77,8 +77,8 @@ impl Fleet {
     /// queue, 5 per function, CPU per database instance.
     pub fn state(&self) -> State {
         use crate::model::{
-            AlarmKind, AlarmState, AlarmStatus, ClusterKind, ClusterStatus, DbStatus, DlqStatus, FunctionStatus,
-            InstanceStatus, MetricKind, Observation, QueueStatus, Role,
+            AlarmKind, AlarmState, AlarmStatus, ClusterKind, ClusterStatus, DbStatus, DlqSources, DlqStatus,
+            FunctionStatus, InstanceStatus, MetricKind, Observation, QueueStatus, Role,
         };
         let now = chrono::DateTime::from_timestamp(1_795_000_000, 0).unwrap_or_default();
         let session = Session { operator: "bench".to_string(), kind: SessionKind::Live, read_only: false };
@@ -115,7 +115,11 @@ impl Fleet {
                 history(&mut out, &name, metric, scale);
             }
             if let Some(dlq) = dlq {
-                out.push(Observation::Dlq(DlqStatus { name: dlq, source: name, depth: (i % 13) as u64 }));
+                out.push(Observation::Dlq(DlqStatus {
+                    name: dlq,
+                    sources: DlqSources::Queues(vec![name]),
+                    depth: (i % 13) as u64,
+                }));
             }
             fold(&mut state, &mut out);
         }

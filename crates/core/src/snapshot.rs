@@ -182,7 +182,7 @@ impl Snapshot {
                 .map(|q| DlqRow {
                     name: q.name.clone(),
                     depth: q.depth,
-                    source: q.source.clone(),
+                    source: q.source_label(),
                     redrive: d.redrives.get(&q.name).map(|r| format!("{} {}/{}", r.status.label(), r.moved, r.to_move)),
                 })
                 .collect(),

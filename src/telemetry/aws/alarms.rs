@@ -7,7 +7,7 @@ use std::collections::{HashMap, VecDeque};
 use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm, HistoryItemType, MetricAlarm, StateValue};
 use chrono::{DateTime, Utc};
 use warroom_core::model::{
-    AlarmKind, AlarmState, AlarmStatus, CappedList, EventKind, Observation, Subject, TimelineEvent,
+    AlarmKind, AlarmState, AlarmStatus, CappedList, EventKind, Observation, ResourceKind, Subject, TimelineEvent,
 };
 
 use super::cursor::Cursor;
@@ -15,6 +15,7 @@ use super::discovery::Inventory;
 use super::problem;
 use crate::aws::paging::read_pages;
 use crate::aws::time::{aws_time, chrono_time};
+use crate::aws::{AwsError, aws_error};
 
 /// 100 alarms a page, per name prefix.
 const MAX_ALARM_PAGES: usize = 5;
@@ -228,12 +229,14 @@ pub async fn poll_alarms(
     now: DateTime<Utc>,
 ) -> Vec<Observation> {
     let mut out = Vec::new();
-    let prefixes: Vec<Option<&str>> = if inventory.alarm_prefixes.is_empty() {
-        vec![None]
-    } else {
-        inventory.alarm_prefixes.iter().map(|p| Some(p.as_str())).collect()
+    let named = &inventory.alarm_names;
+    // Every alarm only when nothing narrows the list; then (and per prefix) the page cap may cut it, and says so.
+    let prefixes: Vec<Option<&str>> = match (inventory.alarm_prefixes.is_empty(), named.is_empty()) {
+        (true, true) => vec![None],
+        _ => inventory.alarm_prefixes.iter().map(|p| Some(p.as_str())).collect(),
     };
     let mut read: Vec<Read> = Vec::new();
+    let mut cut = false;
     for prefix in prefixes {
         let alarms = cloudwatch
             .describe_alarms()
@@ -243,6 +246,7 @@ pub async fn poll_alarms(
             .into_paginator()
             .send();
         let pages = read_pages("cloudwatch:DescribeAlarms", alarms, MAX_ALARM_PAGES).await;
+        cut |= pages.cut(MAX_ALARM_PAGES, |p| p.next_token().is_some_and(|t| !t.is_empty()));
         for page in &pages.pages {
             read.extend(page.metric_alarms().iter().map(metric_alarm));
             read.extend(page.composite_alarms().iter().map(composite_alarm));
@@ -251,12 +255,43 @@ pub async fn poll_alarms(
             out.push(problem(Subject::Alarms, None, e));
         }
     }
+    let shown = read.len();
+    // Named alarms by name, however many the account has.
+    let wanted: Vec<String> = named.iter().filter(|n| !read.iter().any(|r| r.status.name == **n)).cloned().collect();
+    match by_name(cloudwatch, &wanted).await {
+        Ok(found) => {
+            for name in wanted.iter().filter(|n| !found.iter().any(|r| r.status.name == **n)) {
+                out.push(Observation::Missing { kind: ResourceKind::Alarm, name: name.clone() });
+            }
+            read.extend(found);
+        }
+        Err(e) => out.push(problem(Subject::Alarms, None, e)),
+    }
+    out.push(Observation::Capped { list: CappedList::Alarms, shown: cut.then_some(shown) });
     let extra = read_children(cloudwatch, &read, &mut out).await;
     resolve(&mut read, &extra);
     let names: Vec<String> = read.iter().map(|r| r.status.name.clone()).collect();
     out.extend(read.into_iter().map(|r| Observation::Alarm(r.status)));
     out.extend(history(cloudwatch, &names, cursor, (first, now)).await);
     out
+}
+
+/// cloudwatch:DescribeAlarms by `AlarmNames`, both types, 100 names a call: the alarms AWS has of `names`.
+async fn by_name(cloudwatch: &aws_sdk_cloudwatch::Client, names: &[String]) -> Result<Vec<Read>, AwsError> {
+    let mut out = Vec::new();
+    for chunk in names.chunks(NAMES_PER_CALL) {
+        let page = cloudwatch
+            .describe_alarms()
+            .set_alarm_names(Some(chunk.to_vec()))
+            .set_alarm_types(Some(ALL_TYPES.to_vec()))
+            .max_records(100)
+            .send()
+            .await
+            .map_err(|e| aws_error("cloudwatch:DescribeAlarms", e))?;
+        out.extend(page.metric_alarms().iter().map(metric_alarm));
+        out.extend(page.composite_alarms().iter().map(composite_alarm));
+    }
+    Ok(out)
 }
 
 /// Children of composite alarms that the prefixes did not return, read by name (and their own children, to
@@ -270,38 +305,21 @@ async fn read_children(
     let mut wanted: Vec<String> = read.iter().flat_map(|r| r.children.iter().cloned()).collect();
     for _ in 0..MAX_NESTING {
         wanted.retain(|name| !read.iter().any(|r| r.status.name == *name) && !extra.contains_key(name));
+        wanted.sort();
         wanted.dedup();
         if wanted.is_empty() {
             break;
         }
-        let mut next = Vec::new();
-        for chunk in wanted.chunks(NAMES_PER_CALL) {
-            let answer = cloudwatch
-                .describe_alarms()
-                .set_alarm_names(Some(chunk.to_vec()))
-                .set_alarm_types(Some(ALL_TYPES.to_vec()))
-                .max_records(100)
-                .send()
-                .await;
-            match answer {
-                Ok(page) => {
-                    for r in page
-                        .metric_alarms()
-                        .iter()
-                        .map(metric_alarm)
-                        .chain(page.composite_alarms().iter().map(composite_alarm))
-                    {
-                        next.extend(r.children.iter().cloned());
-                        extra.insert(r.status.name.clone(), r);
-                    }
-                }
-                Err(e) => {
-                    out.push(problem(Subject::Alarms, None, crate::aws::aws_error("cloudwatch:DescribeAlarms", e)));
-                    return extra;
-                }
+        match by_name(cloudwatch, &wanted).await {
+            Ok(found) => {
+                wanted = found.iter().flat_map(|r| r.children.iter().cloned()).collect();
+                extra.extend(found.into_iter().map(|r| (r.status.name.clone(), r)));
+            }
+            Err(e) => {
+                out.push(problem(Subject::Alarms, None, e));
+                break;
             }
         }
-        wanted = next;
     }
     extra
 }

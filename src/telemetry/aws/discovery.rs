@@ -3,7 +3,7 @@
 //! With no `[watch]`, everything in the region is discovered, up to `LIMIT` per kind.
 
 use warroom_core::config::Watch;
-use warroom_core::model::{ClusterKind, DbStatus, Observation, ResourceKind, Subject};
+use warroom_core::model::{ClusterKind, DbStatus, DlqSources, Observation, ResourceKind, Subject};
 
 use super::problem;
 use crate::aws::databases::{self, Kind};
@@ -24,8 +24,8 @@ pub struct QueueRef {
     pub arn: String,
     /// For a source queue: its DLQ's name. For a DLQ: unused.
     pub dlq: Option<String>,
-    /// For a DLQ: the queue that sends to it.
-    pub source: Option<String>,
+    /// For a DLQ: the queues whose RedrivePolicy names it.
+    pub sources: DlqSources,
     /// The Lambda function reading this queue.
     pub consumer: Option<String>,
 }
@@ -63,8 +63,10 @@ pub struct Inventory {
     pub functions: Vec<FunctionRef>,
     /// DB clusters and standalone instances.
     pub clusters: Vec<ClusterRef>,
-    /// Alarm name prefixes to read; empty reads every alarm.
+    /// Alarm name prefixes to read; with `alarm_names` empty too, every alarm is read.
     pub alarm_prefixes: Vec<String>,
+    /// Alarm names to read by name.
+    pub alarm_names: Vec<String>,
     /// What discovery could not find or do, as observations for the panes.
     pub notes: Vec<Observation>,
     /// The last status read for each cluster and instance, shown while a describe call fails: the pane is
@@ -79,6 +81,16 @@ pub struct LastStatus {
     pub clusters: std::collections::HashMap<String, DbStatus>,
     /// Instances' statuses.
     pub instances: std::collections::HashMap<String, DbStatus>,
+}
+
+impl QueueRef {
+    /// A DLQ's first source queue, when known.
+    pub fn sources_first(&self) -> Option<&str> {
+        match &self.sources {
+            DlqSources::Queues(q) => q.first().map(String::as_str),
+            _ => None,
+        }
+    }
 }
 
 impl ClusterRef {
@@ -203,16 +215,17 @@ async fn queues(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory) {
         if inv.dlqs.iter().any(|d| &d.name == name) {
             continue;
         }
-        let source = dlq_arns.iter().find(|(a, _)| name_from_arn(a) == name).map(|(_, s)| s.clone());
+        let named_by: Vec<String> =
+            dlq_arns.iter().filter(|(a, _)| name_from_arn(a) == name).map(|(_, s)| s.clone()).collect();
         let existing = sources.iter().position(|q| &q.name == name);
         let dlq = match existing {
             Some(i) => Some(sources.remove(i)),
             None => resolve_queue(clients, name, &mut inv.notes).await.map(|(q, _)| q),
         };
         if let Some(mut dlq) = dlq {
-            dlq.source = match source {
-                Some(s) => Some(s),
-                None => dlq_sources(clients, &dlq.url, &mut inv.notes).await,
+            dlq.sources = match named_by.is_empty() {
+                false => DlqSources::Queues(named_by),
+                true => dlq_sources(clients, &dlq.url, &mut inv.notes).await,
             };
             inv.dlqs.push(dlq);
         }
@@ -228,17 +241,19 @@ async fn queues(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory) {
     inv.queues = sources;
 }
 
-/// ListDeadLetterSourceQueues: the first source of a DLQ nobody named. An endpoint without the call (an
-/// emulator) leaves the source unknown; other failures are reported.
-async fn dlq_sources(clients: &Clients, dlq_url: &str, notes: &mut Vec<Observation>) -> Option<String> {
-    match clients.sqs.list_dead_letter_source_queues().queue_url(dlq_url).send().await {
-        Ok(out) => out.queue_urls().first().map(|u| name_from_url(u).to_string()),
+/// ListDeadLetterSourceQueues (first 1,000): the sources of a DLQ no watched queue names. None at all means no
+/// SQS queue's RedrivePolicy names it (a Lambda or SNS dead-letter queue), so SQS cannot redrive it. An endpoint
+/// without the call (an emulator) leaves them unknown; other failures are reported.
+async fn dlq_sources(clients: &Clients, dlq_url: &str, notes: &mut Vec<Observation>) -> DlqSources {
+    match clients.sqs.list_dead_letter_source_queues().queue_url(dlq_url).max_results(1000).send().await {
+        Ok(out) if out.queue_urls().is_empty() => DlqSources::NoSqsQueue,
+        Ok(out) => DlqSources::Queues(out.queue_urls().iter().map(|u| name_from_url(u).to_string()).collect()),
         Err(e) => {
             let e = aws_error("sqs:ListDeadLetterSourceQueues", e);
             if e.kind != AwsErrorKind::Unsupported {
                 notes.push(problem(Subject::DeadLetterQueues, None, e));
             }
-            None
+            DlqSources::Unknown
         }
     }
 }
@@ -372,6 +387,7 @@ pub fn cluster_ref(c: &aws_sdk_rds::types::DbCluster) -> ClusterRef {
 pub async fn discover(clients: &Clients, watch: Option<&Watch>) -> Inventory {
     let mut inv = Inventory {
         alarm_prefixes: watch.map(|w| w.alarm_prefixes.clone()).unwrap_or_default(),
+        alarm_names: watch.map(|w| w.alarms.clone()).unwrap_or_default(),
         ..Inventory::default()
     };
     queues(clients, watch, &mut inv).await;

@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use warroom_core::model::{EventKind, FunctionStatus, Observation, ResourceKind, Subject, TimelineEvent};
+use warroom_core::model::{CappedList, EventKind, FunctionStatus, Observation, ResourceKind, Subject, TimelineEvent};
 
 use super::discovery::Inventory;
 use super::problem;
@@ -27,11 +27,32 @@ pub struct AliasSeen {
 /// Every alias seen, by (function, alias).
 pub type AliasMemory = HashMap<(String, String), AliasSeen>;
 
-/// Published versions (not $LATEST) with their LastModified, following markers.
-pub async fn versions(clients: &Clients, function: &str) -> Result<Vec<(u64, Option<DateTime<Utc>>)>, AwsError> {
+/// ListVersionsByFunction lists oldest first, 50 a page: reading to the end is the only way to the newest. This
+/// many pages (10,000 versions) is the bound; first sight of a function only.
+const MAX_VERSION_PAGES: usize = 200;
+
+/// A function's published versions (not $LATEST), oldest first, with their LastModified.
+pub struct Published {
+    /// Version number and LastModified.
+    pub versions: Vec<(u64, Option<DateTime<Utc>>)>,
+    /// Whether the list reached its end (`false`: the page bound cut it, and newer versions were not read).
+    pub complete: bool,
+}
+
+impl Published {
+    /// The rollback target below `current`: the newest published version under it — only when the list read
+    /// reaches `current`, since a cut list's newest version is not the one before the current one.
+    pub fn before(&self, current: u64) -> Option<u64> {
+        let reached = self.complete || self.versions.iter().any(|(n, _)| *n >= current);
+        reached.then(|| self.versions.iter().rev().map(|(n, _)| *n).find(|n| *n < current)).flatten()
+    }
+}
+
+/// lambda:ListVersionsByFunction to the end (following markers, up to `MAX_VERSION_PAGES`).
+pub async fn versions(clients: &Clients, function: &str) -> Result<Published, AwsError> {
     let mut out = Vec::new();
     let mut marker = None;
-    for _page in 0..20 {
+    for _page in 0..MAX_VERSION_PAGES {
         let page = clients
             .lambda
             .list_versions_by_function()
@@ -47,11 +68,14 @@ pub async fn versions(clients: &Clients, function: &str) -> Result<Vec<(u64, Opt
         }
         match page.next_marker() {
             Some(m) if !m.is_empty() => marker = Some(m.to_string()),
-            _ => break,
+            _ => {
+                out.sort_by_key(|(n, _)| *n);
+                return Ok(Published { versions: out, complete: true });
+            }
         }
     }
     out.sort_by_key(|(n, _)| *n);
-    Ok(out)
+    Ok(Published { versions: out, complete: false })
 }
 
 /// lambda:ListAliases for every watched function: each alias's version, a move since the last poll as a deploy on
@@ -84,7 +108,7 @@ pub async fn poll(
             }
             continue;
         }
-        let mut published: Option<Vec<(u64, Option<DateTime<Utc>>)>> = None;
+        let mut published: Option<Published> = None;
         for alias in wanted {
             // An alias without its version cannot be compared with the last one seen: taking "" for it would
             // put a deploy on the timeline that never happened.
@@ -112,13 +136,24 @@ pub async fn poll(
                 }
                 None => {
                     if published.is_none() {
-                        published = Some(versions(clients, &f.name).await.unwrap_or_default());
+                        let read = versions(clients, &f.name).await;
+                        let read = read.unwrap_or_else(|e| {
+                            out.push(problem(Subject::Functions, Some(&f.name), e));
+                            Published { versions: Vec::new(), complete: false }
+                        });
+                        // Read once, on first sight: a cut stays said.
+                        if !read.complete && !read.versions.is_empty() {
+                            let shown = Some(read.versions.len());
+                            out.push(Observation::Capped { list: CappedList::Versions, shown });
+                        }
+                        published = Some(read);
                     }
-                    let list = published.as_deref().unwrap_or_default();
+                    let empty = Published { versions: Vec::new(), complete: false };
+                    let list = published.as_ref().unwrap_or(&empty);
                     let current: Option<u64> = version.parse().ok();
-                    let previous =
-                        current.and_then(|c| list.iter().rev().find(|(n, _)| *n < c)).map(|(n, _)| n.to_string());
-                    let changed_at = current.and_then(|c| list.iter().find(|(n, _)| *n == c)).and_then(|(_, t)| *t);
+                    let previous = current.and_then(|c| list.before(c)).map(|n| n.to_string());
+                    let changed_at =
+                        current.and_then(|c| list.versions.iter().find(|(n, _)| *n == c)).and_then(|(_, t)| *t);
                     // The current version's publication marks the charts when it is recent enough to matter.
                     if let Some(at) = changed_at.filter(|t| now - *t < chrono::Duration::hours(3)) {
                         out.push(Observation::Event(TimelineEvent {
@@ -143,4 +178,18 @@ pub async fn poll(
         }
     }
     (out, memory)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_version_before_the_current_one_only_from_a_list_that_reaches_it() {
+        let list = |n: u64, complete| Published { versions: (1..=n).map(|v| (v, None)).collect(), complete };
+        assert_eq!(list(1200, true).before(1200), Some(1199));
+        assert_eq!(list(1000, false).before(1200), None, "a cut list's newest is not the one before 1200");
+        assert_eq!(list(1000, false).before(900), Some(899));
+        assert_eq!(list(1, true).before(1), None);
+    }
 }

@@ -74,15 +74,11 @@ async fn queue(clients: &Clients, q: &QueueRef) -> Observation {
 
 /// A DLQ's depth and its latest redrive, asked together.
 async fn dlq(clients: &Clients, d: &QueueRef) -> Vec<Observation> {
-    let (depth, task) = tokio::join!(counts(clients, d), latest_task(clients, &d.name, &d.arn, d.source.as_deref()));
+    let (depth, task) = tokio::join!(counts(clients, d), latest_task(clients, &d.name, &d.arn, d.sources_first()));
     let problem = |e: AwsError| problem(Subject::DeadLetterQueues, Some(&d.name), e);
     let mut out = Vec::new();
     out.push(match depth {
-        Ok(c) => Observation::Dlq(DlqStatus {
-            name: d.name.clone(),
-            source: d.source.clone().unwrap_or_else(|| "?".to_string()),
-            depth: c.visible,
-        }),
+        Ok(c) => Observation::Dlq(DlqStatus { name: d.name.clone(), sources: d.sources.clone(), depth: c.visible }),
         Err(e) => problem(e),
     });
     match task {

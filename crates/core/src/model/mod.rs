@@ -19,8 +19,8 @@ pub use feed::{Feed, TelemetryError};
 pub use metric::MetricKind;
 pub use observation::{CappedList, Observation, Problem, ResourceKind, Subject};
 pub use resource::{
-    AlarmKind, AlarmState, AlarmStatus, ClusterKind, ClusterStatus, DlqStatus, FunctionStatus, InstanceStatus,
-    QueueStatus, RedriveStatus, RedriveTask, Role,
+    AlarmKind, AlarmState, AlarmStatus, ClusterKind, ClusterStatus, DlqSources, DlqStatus, FunctionStatus,
+    InstanceStatus, QueueStatus, RedriveStatus, RedriveTask, Role, is_fifo,
 };
 pub use series::{Point, Series};
 pub use session::{Session, SessionKind};

@@ -174,6 +174,8 @@ pub enum ResourceKind {
     Cluster,
     /// A DB instance outside any cluster.
     Instance,
+    /// A CloudWatch alarm the config names.
+    Alarm,
 }
 
 impl ResourceKind {
@@ -185,6 +187,7 @@ impl ResourceKind {
             ResourceKind::Function => "function",
             ResourceKind::Cluster => "cluster",
             ResourceKind::Instance => "instance",
+            ResourceKind::Alarm => "alarm",
         }
     }
 }

@@ -116,12 +116,49 @@ pub struct QueueStatus {
 /// A dead-letter queue's depth (SQS GetQueueAttributes) and where its messages came from.
 #[derive(Debug, Clone, PartialEq)]
 pub struct DlqStatus {
-    /// Queue name.
+    /// Queue name (a FIFO queue's ends in `.fifo`).
     pub name: String,
-    /// The queue whose RedrivePolicy names this DLQ ("?" when nobody's does and the source could not be listed).
-    pub source: String,
+    /// The SQS queues whose RedrivePolicy names it: only then can StartMessageMoveTask redrive it.
+    pub sources: DlqSources,
     /// ApproximateNumberOfMessages: messages in the DLQ.
     pub depth: u64,
+}
+
+impl DlqStatus {
+    /// Its source queues for a row or a fact: "orders", "orders, payments", "none (not an SQS DLQ)", "?".
+    pub fn source_label(&self) -> String {
+        match &self.sources {
+            DlqSources::Queues(q) if !q.is_empty() => q.join(", "),
+            DlqSources::Queues(_) | DlqSources::NoSqsQueue => "none (not an SQS DLQ)".to_string(),
+            DlqSources::Unknown => "?".to_string(),
+        }
+    }
+
+    /// Its source queues, when known (empty otherwise).
+    pub fn source_queues(&self) -> &[String] {
+        match &self.sources {
+            DlqSources::Queues(q) => q,
+            _ => &[],
+        }
+    }
+}
+
+/// Where a dead-letter queue's messages come from, as far as SQS can tell.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub enum DlqSources {
+    /// Named by these queues' RedrivePolicy (the watched queues', and ListDeadLetterSourceQueues').
+    Queues(Vec<String>),
+    /// ListDeadLetterSourceQueues says no SQS queue names it: a Lambda, SNS or EventBridge dead-letter queue,
+    /// which StartMessageMoveTask refuses to redrive.
+    NoSqsQueue,
+    /// Its sources could not be listed (the call failed, or the endpoint lacks it).
+    #[default]
+    Unknown,
+}
+
+/// Whether the queue `name` is FIFO: SQS requires FIFO queue names to end in `.fifo`.
+pub fn is_fifo(name: &str) -> bool {
+    name.ends_with(".fifo")
 }
 
 /// A message move task's status (SQS ListMessageMoveTasks `Status`).

@@ -3,7 +3,7 @@
 
 use super::{DEFAULT_REDRIVE_RATE_INDEX, Notice, PlanPopup, Popup, REDRIVE_RATES, State};
 use crate::action::Action;
-use crate::model::{AlarmState, ClusterKind, MetricKind, RedriveStatus, Role};
+use crate::model::{AlarmState, ClusterKind, DlqSources, MetricKind, RedriveStatus, Role, is_fifo};
 use crate::operation::{Op, Plan, RebootCall};
 use crate::text::compact_duration;
 
@@ -64,9 +64,12 @@ impl State {
         }
     }
 
-    /// Redrive destinations in the order ←/→ offers them: back to the source queue(s) first, then each queue.
+    /// Redrive destinations in the order ←/→ offers them: back to the source queue(s) first, then each queue of
+    /// the DLQ's type — a message move task moves FIFO messages only to a FIFO queue, standard to standard.
     pub fn redrive_destinations(&self) -> Vec<Option<String>> {
-        std::iter::once(None).chain(self.data.queues.iter().map(|q| Some(q.name.clone()))).collect()
+        let fifo = self.rows().selected_dlq().map(|d| is_fifo(&d.name));
+        let compatible = self.data.queues.iter().filter(|q| fifo.is_none_or(|f| is_fifo(&q.name) == f));
+        std::iter::once(None).chain(compatible.map(|q| Some(q.name.clone()))).collect()
     }
 
     /// The redrive plan again, after ↑/↓ or ←/→ changed the popup's rate or destination.
@@ -230,14 +233,42 @@ impl State {
         if dlq.depth == 0 {
             return Err(format!("{} is empty; nothing to redrive", dlq.name));
         }
+        // StartMessageMoveTask moves messages only out of a queue that some SQS queue's RedrivePolicy names.
+        if dlq.sources == DlqSources::NoSqsQueue {
+            return Err(format!(
+                "{} is not the dead-letter queue of any SQS queue (ListDeadLetterSourceQueues is empty; a Lambda or \
+                 SNS dead-letter queue?): SQS cannot redrive it — replay its messages with the tool that sent them",
+                dlq.name
+            ));
+        }
+        if let Some(d) = destination.as_ref().filter(|d| is_fifo(d) != is_fifo(&dlq.name)) {
+            return Err(format!(
+                "{} and {d} differ in type (FIFO and standard): SQS cannot move between them",
+                dlq.name
+            ));
+        }
         let mut warnings = vec!["moved messages get new message IDs".to_string()];
-        let age = self.data.latest(&dlq.source, MetricKind::QueueAge);
-        if let Some(age) = age.filter(|a| *a > self.thresholds.queue_age_seconds) {
+        // Every source weighs: the messages go back to all of them.
+        let limit = self.thresholds.queue_age_seconds;
+        let hot: Vec<String> = dlq
+            .source_queues()
+            .iter()
+            .filter_map(|q| {
+                self.data.latest(q, MetricKind::QueueAge).filter(|a| *a > limit).map(|a| format!("{q} ({a:.0} s)"))
+            })
+            .collect();
+        if !hot.is_empty() {
             warnings.insert(
                 0,
                 format!(
-                    "{} is still above its age threshold ({age:.0} s > {:.0} s): redriven messages may fail back into {}",
-                    dlq.source, self.thresholds.queue_age_seconds, dlq.name
+                    "{} {} ({limit:.0} s): redriven messages may fail back into {}",
+                    hot.join(", "),
+                    if hot.len() == 1 {
+                        "is still above its age threshold"
+                    } else {
+                        "are still above their age threshold"
+                    },
+                    dlq.name
                 ),
             );
         }
@@ -246,18 +277,18 @@ impl State {
         if !alarming.is_empty() {
             warnings.push(format!("alarms still firing: {}", alarming.join(", ")));
         }
-        if let Some(other) = destination.as_ref().filter(|d| **d != dlq.source) {
-            warnings.insert(0, format!("{other} is not where these messages came from ({})", dlq.source));
+        if let Some(other) = destination.as_ref().filter(|d| !dlq.source_queues().contains(d)) {
+            warnings.insert(0, format!("{other} is not where these messages came from ({})", dlq.source_label()));
         }
         let duration =
             rate.map(|r| compact_duration(chrono::Duration::seconds((dlq.depth / u64::from(r.max(1))) as i64)));
         let to = match &destination {
             Some(queue) => format!("move to {queue}"),
-            None => format!("move back to their source queue ({})", dlq.source),
+            None => format!("move back to their source queue ({})", dlq.source_label()),
         };
         Ok(Plan {
             op: Op::Redrive { dlq: dlq.name.clone(), destination, rate },
-            current: vec![format!("{} holds {} messages; source queue {}", dlq.name, dlq.depth, dlq.source)],
+            current: vec![format!("{} holds {} messages; source queue {}", dlq.name, dlq.depth, dlq.source_label())],
             expected: vec![
                 format!(
                     "messages {to} at {}{}",

@@ -36,7 +36,12 @@ impl<'a> Rows<'a> {
 
     /// DLQs whose name or source passes the filter.
     pub fn dlqs(&self) -> Vec<&'a DlqStatus> {
-        self.state.data.dlqs.iter().filter(|d| self.keep(&d.name) || self.keep(&d.source)).collect()
+        self.state
+            .data
+            .dlqs
+            .iter()
+            .filter(|d| self.keep(&d.name) || d.source_queues().iter().any(|q| self.keep(q)))
+            .collect()
     }
 
     /// DB instances (with their cluster) whose id or cluster passes the filter.

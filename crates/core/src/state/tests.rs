@@ -226,6 +226,23 @@ fn failover_promotes_the_reader() {
     );
 }
 
+/// A DLQ several queues send to: the age warning weighs every source, not the first.
+#[test]
+fn the_redrive_age_warning_weighs_every_source_queue() {
+    use crate::model::{DlqSources, DlqStatus, MetricKind};
+    let mut fixture =
+        incident().steady("orders", MetricKind::QueueAge, 5.0, 10).steady("payments", MetricKind::QueueAge, 400.0, 10);
+    fixture.observations.push(Observation::Dlq(DlqStatus {
+        name: "orders-dlq".into(),
+        sources: DlqSources::Queues(vec!["orders".into(), "payments".into()]),
+        depth: 40,
+    }));
+    let mut s = fixture.state(false);
+    press(&mut s, "d");
+    let warnings = &plan(&s).plan.warnings;
+    assert!(warnings[0].starts_with("payments (400 s) is still above its age threshold"), "{warnings:?}");
+}
+
 #[test]
 fn redrive_warns_during_overload_and_rate_is_adjustable() {
     let mut s = live();

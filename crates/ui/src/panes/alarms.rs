@@ -2,7 +2,7 @@
 
 use ratatui_core::layout::Rect;
 use ratatui_core::terminal::Frame;
-use warroom_core::model::{AlarmKind, AlarmState, AlarmStatus};
+use warroom_core::model::{AlarmKind, AlarmState, AlarmStatus, ResourceKind};
 use warroom_core::state::{PaneId, State};
 use warroom_core::text::compact_duration;
 
@@ -34,7 +34,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     }
     PaneTable::new(state, PaneId::Alarms, &rows, columns)
         .title_note(format!("{firing} firing"))
-        .missing(&[], "no alarms")
+        .missing(&[ResourceKind::Alarm], "no alarms")
         .render(frame, area);
 }
 

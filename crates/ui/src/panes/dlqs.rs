@@ -42,7 +42,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     ];
     // Where the messages came from, when there is room for it beside the redrive.
     if density == Density::Rich || area.width > 52 {
-        columns.push(Column::name("source", 10, theme::dim(), |d: &&DlqStatus| d.source.clone()).optional());
+        columns.push(Column::name("source", 10, theme::dim(), |d: &&DlqStatus| d.source_label()).optional());
     }
     columns.push(Column::fill("redrive", 0, usize::MAX, |d: &&DlqStatus, _| {
         Cell::Spans(redrive_text(state, d).into_iter().collect())

@@ -187,7 +187,7 @@ fn describe<'a>(state: &'a State, target: &DetailTarget) -> (String, Vec<Line<'s
                 vec![
                     fact("depth", dlq.map_or("–".to_string(), |d| d.depth.to_string())),
                     fact("CloudWatch depth", latest(state, name, MetricKind::DlqDepth)),
-                    fact("source queue", dlq.map_or("–".to_string(), |d| d.source.clone())),
+                    fact("source queue", dlq.map_or("–".to_string(), |d| d.source_label())),
                 ]
             },
             vec![(vec![line(state, name, MetricKind::DlqDepth, theme::ALARM)], None)],

@@ -2,7 +2,9 @@
 //! ListMessageMoveTasks) and the inventory (alarms, the alias, the cluster's members).
 
 use super::World;
-use crate::model::{ClusterKind, ClusterStatus, DlqStatus, FunctionStatus, InstanceStatus, Observation, QueueStatus};
+use crate::model::{
+    ClusterKind, ClusterStatus, DlqSources, DlqStatus, FunctionStatus, InstanceStatus, Observation, QueueStatus,
+};
 
 impl World {
     /// The real-time view: the clock, the queue's and DLQ's counts, and the latest move task.
@@ -17,7 +19,11 @@ impl World {
                 dlq: Some(q.dlq.clone()),
                 consumer: Some(self.scenario.function.name.clone()),
             }),
-            Observation::Dlq(DlqStatus { name: q.dlq.clone(), source: q.name.clone(), depth: self.dlq.round() as u64 }),
+            Observation::Dlq(DlqStatus {
+                name: q.dlq.clone(),
+                sources: DlqSources::Queues(vec![q.name.clone()]),
+                depth: self.dlq.round() as u64,
+            }),
         ];
         if let Some(task) = &self.redrive {
             out.push(Observation::Redrive(task.clone()));

@@ -1,0 +1,117 @@
+//! Accounts bigger than a page cap, against ministack: named resources are read by name, lists read to their end
+//! where the answer depends on it, and a cap that cuts a list says so.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic};
+use support::Emulator;
+use support::seed::{self, FUNCTION, QUEUE};
+use warroom::aws::connect_with;
+use warroom::telemetry::Telemetry;
+use warroom::telemetry::aws::AwsTelemetry;
+use warroom_core::config::Watch;
+use warroom_core::model::{AlarmState, CappedList, Feed, Observation, ResourceKind};
+
+/// 600 alarms, and the one that matters sorting last: DescribeAlarms' five pages of 100 end before it. Reading
+/// every alarm, the pane says the list is cut instead of letting the rest vanish; named in `[watch] alarms`, the
+/// alarm is read by name and shown, and a named alarm AWS does not have is "not found".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_500_alarms_the_cut_is_said_and_a_named_alarm_is_read_by_name() {
+    let emulator = Emulator::start("many-alarms");
+    let config = emulator.sdk_config().await;
+    seed::queues(&config, 0, 0).await;
+    let cw = aws_sdk_cloudwatch::Client::new(&config);
+    for i in 0..600 {
+        cw.put_metric_alarm()
+            .alarm_name(format!("bulk-{i:03}"))
+            .namespace("AWS/SQS")
+            .metric_name("NumberOfMessagesSent")
+            .dimensions(Dimension::builder().name("QueueName").value(format!("other-{i:03}")).build())
+            .statistic(Statistic::Sum)
+            .period(60)
+            .evaluation_periods(1)
+            .threshold(1e9)
+            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
+            .send()
+            .await
+            .expect("put alarm");
+    }
+    let watched = "zz-orders-age";
+    seed::age_alarm_in_alarm(&cw, watched, QUEUE).await;
+
+    let alarms = |obs: &[Observation]| -> Vec<String> {
+        obs.iter().filter_map(|o| if let Observation::Alarm(a) = o { Some(a.name.clone()) } else { None }).collect()
+    };
+    let capped = |obs: &[Observation]| {
+        obs.iter().find_map(|o| match o {
+            Observation::Capped { list: CappedList::Alarms, shown } => Some(*shown),
+            _ => None,
+        })
+    };
+
+    let everything = AwsTelemetry::new(connect_with(&config).await.expect("connect"), None);
+    let obs = everything.poll(Feed::Inventory).await.expect("inventory");
+    assert_eq!(alarms(&obs).len(), 500);
+    assert!(!alarms(&obs).contains(&watched.to_string()));
+    assert_eq!(capped(&obs), Some(Some(500)), "the cut is said, not silent");
+
+    let watch =
+        Watch { queues: vec![QUEUE.into()], alarms: vec![watched.into(), "no-such-alarm".into()], ..Watch::default() };
+    let named = AwsTelemetry::new(connect_with(&config).await.expect("connect"), Some(watch));
+    let obs = named.poll(Feed::Inventory).await.expect("inventory");
+    let found = obs.iter().find_map(|o| match o {
+        Observation::Alarm(a) if a.name == watched => Some(a),
+        _ => None,
+    });
+    assert_eq!(found.map(|a| a.state), Some(AlarmState::Alarm), "read by name: {:?}", alarms(&obs));
+    assert_eq!(alarms(&obs), [watched], "only what is named");
+    assert!(
+        obs.iter()
+            .any(|o| matches!(o, Observation::Missing { kind: ResourceKind::Alarm, name } if name == "no-such-alarm"))
+    );
+    assert_eq!(capped(&obs), Some(None), "nothing cut");
+}
+
+/// ListVersionsByFunction lists oldest first, 50 a page: past 1,000 versions a bounded read never reached the
+/// newest, and the rollback target was the thousandth. Read to the end, the alias at v1202 rolls back to v1201.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_function_with_more_than_1000_versions_rolls_back_to_the_one_before_the_current() {
+    const NEWEST: u64 = 1202;
+    let emulator = Emulator::start("many-versions");
+    let config = emulator.sdk_config().await;
+    let seeded = seed::queues(&config, 0, 0).await;
+    seed::function(&config, &seeded.queue_arn).await;
+    let lambda = aws_sdk_lambda::Client::new(&config);
+    for n in 3..=NEWEST {
+        lambda
+            .update_function_configuration()
+            .function_name(FUNCTION)
+            .description(format!("release {n}"))
+            .send()
+            .await
+            .expect("update configuration");
+        lambda.publish_version().function_name(FUNCTION).send().await.expect("publish");
+    }
+    lambda
+        .update_alias()
+        .function_name(FUNCTION)
+        .name("live")
+        .function_version(NEWEST.to_string())
+        .send()
+        .await
+        .expect("move alias");
+
+    let watch = Watch { queues: vec![QUEUE.into()], ..Watch::default() };
+    let telemetry = AwsTelemetry::new(connect_with(&config).await.expect("connect"), Some(watch));
+    let obs = telemetry.poll(Feed::Inventory).await.expect("inventory");
+    let problems: Vec<_> = obs.iter().filter(|o| matches!(o, Observation::Problem(_))).collect();
+    assert!(problems.is_empty(), "{problems:?}");
+    let f = obs
+        .iter()
+        .find_map(|o| if let Observation::Function(f) = o { Some(f) } else { None })
+        .expect("the consumer's alias");
+    assert_eq!(f.version, NEWEST.to_string());
+    assert_eq!(f.previous_version.as_deref(), Some("1201"), "the version before the current one");
+}
