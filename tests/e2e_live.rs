@@ -91,8 +91,10 @@ async fn live_panes_show_the_seeded_account_and_rollback_moves_the_alias() {
     let md = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(md.contains("source: 000000000000 · us-east-1"), "{md}");
-    assert!(md.contains("| e2e | roll back orders-consumer:live 2 → 1 | `lambda:UpdateAlias"), "{md}");
-    assert!(md.contains("| e2e | reboot core-db-1 (writer) | `rds:RebootDBInstance"), "{md}");
+    // Beside the local name, the principal STS said the calls were signed as (ministack's arn:aws:iam::…:root).
+    assert!(md.contains("| e2e as root | roll back orders-consumer:live 2 → 1 | `lambda:UpdateAlias"), "{md}");
+    assert!(md.contains("| e2e as root | reboot core-db-1 (writer) | `rds:RebootDBInstance"), "{md}");
+    assert!(entries.iter().all(|e| e.principal.as_deref() == Some("arn:aws:iam::000000000000:root")), "{entries:?}");
     assert!(md.contains("orders age of oldest message > 60 s: INSUFFICIENT_DATA → ALARM"), "{md}");
     assert!(md.contains("| core-db-1 CPU % | 90 |"), "the seeded CPU history read back from CloudWatch: {md}");
 }

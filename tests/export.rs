@@ -147,3 +147,23 @@ fn the_json_form_carries_the_same_facts() {
         .expect("cpu");
     assert!(cpu["recovered_at"].is_string(), "the writer's CPU came back under 70 %: {cpu}");
 }
+
+/// On a shared bastion everybody is `ec2-user`: the export names the AWS principal each line was signed as
+/// beside the local name, for operations and notes.
+#[test]
+fn the_export_names_the_aws_principal_beside_the_local_name() {
+    let dir = std::env::temp_dir().join(format!("warroom-export-{}-principal", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let path = dir.join("journal.jsonl");
+    std::fs::remove_file(&path).ok();
+    let arn = "arn:aws:sts::123456789012:assumed-role/OnCall/alice";
+    let journal = Journal::open(&path).expect("journal").with_principal(Some(arn.into()));
+    let rollback =
+        Op::Rollback { function: "orders-consumer".into(), alias: "live".into(), from: "42".into(), to: "41".into() };
+    operation(&journal, "ec2-user", 1, rollback, at(14, 16), 4, "orders-consumer:live now points to 41");
+    let md = export(&path, "md");
+    assert!(md.contains("| ec2-user as assumed-role/OnCall/alice | roll back orders-consumer:live 42 → 41"), "{md}");
+    let json = export(&path, "json");
+    assert!(json.contains("ec2-user as assumed-role/OnCall/alice"), "{json}");
+    std::fs::remove_dir_all(dir).ok();
+}

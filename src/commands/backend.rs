@@ -21,6 +21,9 @@ pub struct Backend {
     pub telemetry: Arc<dyn Telemetry>,
     /// The door to the operator.
     pub guard: Guard,
+    /// The AWS principal the calls are signed as (STS GetCallerIdentity's `Arn`), for the journal; `None` in a
+    /// demo.
+    pub principal: Option<String>,
 }
 
 /// The simulator (with `--demo`) or AWS, connected; exit 3 when AWS will not answer.
@@ -30,13 +33,14 @@ pub async fn backend(setup: &Setup, read_only: bool) -> Result<Backend, StartErr
             let sim = Sim::start(scenario.clone(), setup.cli.speed);
             let telemetry: Arc<dyn Telemetry> = Arc::new(SimTelemetry::new(sim.clone()));
             let guard = Guard::new(read_only, || Arc::new(SimOperator::new(sim)));
-            Ok(Backend { telemetry, guard })
+            Ok(Backend { telemetry, guard, principal: None })
         }
         None => {
             let telemetry = live_telemetry(setup).await?;
             let clients = telemetry.clients().clone();
             let guard = Guard::new(read_only, || Arc::new(AwsOperator::new(clients)));
-            Ok(Backend { telemetry: Arc::new(telemetry), guard })
+            let principal = Some(telemetry.identity().principal.clone());
+            Ok(Backend { telemetry: Arc::new(telemetry), guard, principal })
         }
     }
 }

@@ -14,13 +14,14 @@ use crate::app::{App, Exit};
 /// Runs the dashboard until the user quits, a signal arrives or the terminal goes away.
 pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), StartError> {
     let read_only = setup.cli.read_only;
-    let Backend { telemetry, guard } = runtime.block_on(backend(setup, read_only))?;
+    let Backend { telemetry, guard, principal } = runtime.block_on(backend(setup, read_only))?;
     color_eyre::install()?;
     let session_id = format!("{}-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S"), std::process::id());
     let link = runtime.block_on(war_room_link(setup, &session_id));
     let (mirror, lines) = tokio::sync::mpsc::unbounded_channel();
     let journal = setup.journal_path().and_then(|path| {
         Journal::open(path)
+            .map(|j| j.with_principal(principal))
             .map(|j| {
                 if link.is_none() {
                     return j;

@@ -108,6 +108,11 @@ impl AwsTelemetry {
         self
     }
 
+    /// Who the credentials belong to, as STS GetCallerIdentity said at connection.
+    pub fn identity(&self) -> &warroom_core::model::Identity {
+        &self.connection.identity
+    }
+
     /// The clients, for an operator acting on the same account.
     pub fn clients(&self) -> &Clients {
         &self.connection.clients

@@ -151,7 +151,7 @@ fn operations(journal: &[JournalEntry]) -> Vec<Operation> {
                     Operation {
                         started: e.clock,
                         finished: None,
-                        who: e.session.operator.clone(),
+                        who: e.author(),
                         what,
                         call: e.api_call.clone().unwrap_or_default(),
                         result: "no outcome written".to_string(),
@@ -219,7 +219,7 @@ impl Postmortem {
             timeline.push(Entry {
                 at: note.clock,
                 kind: "note".into(),
-                who: Some(note.session.operator.clone()),
+                who: Some(note.author()),
                 text: note.text.clone().unwrap_or_default(),
             });
         }

@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{EventKind, Session, SessionKind, TimelineEvent};
+use crate::model::{EventKind, Session, SessionKind, TimelineEvent, principal_name};
 use crate::operation::Op;
 
 /// What a journal line records.
@@ -83,6 +83,10 @@ pub struct JournalEntry {
     /// For annotations: what they mark.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub annotation: Option<AnnotationKind>,
+    /// The AWS principal the session's calls were signed as (STS GetCallerIdentity's `Arn`), which on a shared
+    /// bastion says who acted where the local `operator` name (`ec2-user`) cannot; `None` in a demo.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub principal: Option<String>,
 }
 
 impl JournalEntry {
@@ -102,6 +106,16 @@ impl JournalEntry {
             text: None,
             session_id: None,
             annotation: None,
+            principal: None,
+        }
+    }
+
+    /// Who wrote the line, as the timeline and the export name them: the operator, and the AWS principal when
+    /// known (`alice as assumed-role/OnCall/alice`).
+    pub fn author(&self) -> String {
+        match &self.principal {
+            Some(arn) => format!("{} as {}", self.session.operator, principal_name(arn)),
+            None => self.session.operator.clone(),
         }
     }
 
@@ -135,6 +149,7 @@ impl JournalEntry {
     /// How another session's line shows in this dashboard's timeline: annotations as the deploys and changes
     /// they mark, notes as notes, operations as who did what and how it ended.
     pub fn timeline_event(&self) -> Option<TimelineEvent> {
+        // The text names the operator; the actor (the timeline's "by", the export's "who") adds the principal.
         let who = self.session.operator.clone();
         let op = || self.op().map(|op| op.summary());
         let (kind, text) = match (self.kind, self.annotation) {
@@ -146,7 +161,7 @@ impl JournalEntry {
                 (EventKind::Operation, format!("{who}: {} {}", op()?, self.result.as_deref().unwrap_or("ended")))
             }
         };
-        Some(TimelineEvent { at: self.clock, kind, resource: self.target.clone(), text, actor: Some(who) })
+        Some(TimelineEvent { at: self.clock, kind, resource: self.target.clone(), text, actor: Some(self.author()) })
     }
 }
 
@@ -210,6 +225,8 @@ pub type Mirror = Box<dyn Fn(&JournalEntry) + Send + Sync>;
 pub struct Journal {
     path: PathBuf,
     file: Mutex<File>,
+    /// The AWS principal this session signs its calls as, stamped on every line it writes.
+    principal: Option<String>,
     /// The war room's queue: every line written here is also sent there (never instead, never first).
     mirror: Option<Mirror>,
 }
@@ -228,8 +245,20 @@ impl Journal {
             std::fs::create_dir_all(dir)?;
         }
         repair_torn_tail(path)?;
-        let file = OpenOptions::new().create(true).append(true).open(path)?;
-        Ok(Journal { path: path.to_path_buf(), file: Mutex::new(file), mirror: None })
+        let mut options = OpenOptions::new();
+        options.create(true).append(true);
+        // Notes can carry customer details and a bastion is shared: a new journal is its owner's alone. An existing
+        // one (shared on purpose) keeps the mode its owner gave it.
+        #[cfg(unix)]
+        std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+        let file = options.open(path)?;
+        Ok(Journal { path: path.to_path_buf(), file: Mutex::new(file), principal: None, mirror: None })
+    }
+
+    /// Stamps every line this session writes with the AWS principal its calls are signed as.
+    pub fn with_principal(mut self, principal: Option<String>) -> Journal {
+        self.principal = principal;
+        self
     }
 
     /// Also hands every line to `mirror`, after it is safely in the local file.
@@ -246,6 +275,14 @@ impl Journal {
     /// Appends one line and syncs it to disk. Blocks on the fsync (milliseconds, more on a busy disk): call it
     /// off the event loop. Errors are the file system's; the line was then not written (or not durably).
     pub fn append(&self, entry: &JournalEntry) -> std::io::Result<()> {
+        let stamped;
+        let entry = match (&self.principal, &entry.principal) {
+            (Some(p), None) => {
+                stamped = JournalEntry { principal: Some(p.clone()), ..entry.clone() };
+                &stamped
+            }
+            _ => entry,
+        };
         let mut line = serde_json::to_vec(entry)?;
         line.push(b'\n');
         let mut file = self.file.lock().unwrap_or_else(|p| p.into_inner());
@@ -284,6 +321,33 @@ mod tests {
         assert_eq!(back, vec![entry.clone(), entry]);
         let text = std::fs::read_to_string(&path).expect("text");
         assert!(text.contains("\"operator\":\"alice\",\"mode\":\"demo\",\"read_only\":false"), "{text}");
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_new_journal_is_its_owners_alone_and_every_line_names_the_aws_principal() {
+        let dir = std::env::temp_dir().join(format!("warroom-journal-principal-{}", std::process::id()));
+        let path = dir.join("journal.jsonl");
+        let arn = "arn:aws:sts::123456789012:assumed-role/OnCall/alice";
+        let journal = Journal::open(&path).expect("open").with_principal(Some(arn.into()));
+        let mut ec2_user = session(SessionKind::Live);
+        ec2_user.operator = "ec2-user".into();
+        journal.append(&JournalEntry::note(&ec2_user, Utc::now(), "rolled back".into())).expect("append");
+        let back = Journal::read_all(&path).expect("read");
+        assert_eq!(back[0].principal.as_deref(), Some(arn));
+        let shown = back[0].timeline_event().expect("event");
+        assert_eq!(shown.actor.as_deref(), Some("ec2-user as assumed-role/OnCall/alice"));
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o600, "created readable by its owner only");
+            std::fs::set_permissions(&path, std::fs::Permissions::from_mode(0o664)).expect("chmod");
+            drop(journal);
+            Journal::open(&path).expect("reopen");
+            let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+            assert_eq!(mode, 0o664, "a shared journal keeps the mode its owner gave it");
+        }
         std::fs::remove_dir_all(dir).ok();
     }
 

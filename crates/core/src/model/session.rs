@@ -34,3 +34,12 @@ pub struct Session {
     /// Whether the session was started `--read-only` (then it has no operator to carry out operations).
     pub read_only: bool,
 }
+
+/// An ARN's resource part, the readable name of a principal: `arn:aws:sts::123456789012:assumed-role/OnCall/alice`
+/// → `assumed-role/OnCall/alice`; anything else as it is.
+pub fn principal_name(arn: &str) -> &str {
+    match arn.strip_prefix("arn:") {
+        Some(rest) => rest.splitn(5, ':').nth(4).unwrap_or(arn),
+        None => arn,
+    }
+}

@@ -120,6 +120,17 @@ pub struct State {
 }
 
 impl State {
+    /// Who this session acts as, for its own timeline entries: the operator, and the AWS principal its calls are
+    /// signed as once STS has said (`ec2-user as assumed-role/OnCall/alice`), as other sessions show its lines.
+    pub fn author(&self) -> String {
+        match &self.data.identity {
+            Some(id) if self.session.kind == crate::model::SessionKind::Live => {
+                format!("{} as {}", self.session.operator, crate::model::principal_name(&id.principal))
+            }
+            _ => self.session.operator.clone(),
+        }
+    }
+
     /// A state with no data yet, at `now`.
     pub fn new(session: Session, location: String, thresholds: Thresholds, now: DateTime<Utc>) -> State {
         State {

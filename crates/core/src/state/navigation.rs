@@ -106,7 +106,7 @@ impl State {
             kind: EventKind::Note,
             resource: None,
             text: text.clone(),
-            actor: Some(self.session.operator.clone()),
+            actor: Some(self.author()),
         });
         vec![Effect::JournalNote { text }]
     }

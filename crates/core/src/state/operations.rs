@@ -111,7 +111,7 @@ impl State {
             kind: EventKind::Operation,
             resource: Some(op.target().to_string()),
             text,
-            actor: Some(self.session.operator.clone()),
+            actor: Some(self.author()),
         });
     }
 }
