@@ -503,3 +503,76 @@ fn failing_credentials_are_one_banner_with_the_remedy_not_an_error_in_every_pane
         assert!(screen.contains("orders"), "the last data stays:\n{screen}");
     }
 }
+
+/// AWS names may hold emoji, variation selectors, zero-width joiners and bidirectional controls. A terminal
+/// prints each cell's text char by char (wcwidth); where that width differs from the cell's, every border after
+/// it moves, and U+202E reverses the rest of the line where terminals do bidi. At 80×24 and 160×48, with such
+/// names in the alarms, queues, DLQs and deploys: no cell holds a bidi or zero-width control, and every cell's
+/// chars are as wide as the cell, so each border stays in its column; the odd characters show escaped.
+#[test]
+fn names_with_emoji_joiners_and_bidi_controls_keep_every_border_in_its_column() {
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+    use warroom_core::model::{
+        AlarmKind, AlarmState, AlarmStatus, DlqSources, DlqStatus, Feed, FunctionStatus, Observation, QueueStatus,
+    };
+    let family = "orders-\u{1F468}\u{200D}\u{1F469}\u{200D}\u{1F467}-queue";
+    let reversed = "billing-\u{202E}eueuq-\u{2066}x\u{2069}";
+    let warning = "\u{26A0}\u{FE0F} checkout-\u{1F44D}\u{1F3FD}-p1\u{200B}";
+    let mut state = Scene::at_minute(31.0, false).state;
+    let observations = vec![
+        Observation::Queue(QueueStatus {
+            name: family.into(),
+            visible: 12,
+            in_flight: 3,
+            dlq: Some(reversed.into()),
+            consumer: Some(warning.into()),
+        }),
+        Observation::Dlq(DlqStatus {
+            name: reversed.into(),
+            sources: DlqSources::Queues(vec![family.into()]),
+            depth: 7,
+        }),
+        Observation::Alarm(AlarmStatus {
+            name: warning.into(),
+            kind: AlarmKind::Metric,
+            state: AlarmState::Alarm,
+            since: state.now,
+            resources: vec![family.into()],
+            reason: format!("{reversed} {family}"),
+        }),
+        Observation::Function(FunctionStatus {
+            name: warning.into(),
+            alias: "live\u{200D}".into(),
+            version: "42".into(),
+            previous_version: Some("41".into()),
+            changed_at: Some(state.now),
+        }),
+    ];
+    state.update(Msg::Telemetry { feed: Feed::Inventory, result: Ok(observations) });
+    for (w, h) in SIZES {
+        let buffer = render(&state, w, h);
+        let area = buffer.area;
+        for y in 0..area.height {
+            for x in 0..area.width {
+                let symbol = buffer[(x, y)].symbol();
+                let by_char: usize = symbol.chars().map(|c| c.width().unwrap_or(0)).sum();
+                assert!(
+                    !symbol.chars().any(
+                        |c| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+                    ),
+                    "{w}×{h}: a bidi or zero-width control at ({x}, {y}):\n{}",
+                    text(&buffer)
+                );
+                assert_eq!(
+                    by_char,
+                    symbol.width(),
+                    "{w}×{h}: cell ({x}, {y}) {symbol:?} is {} wide to ratatui and {by_char} to a terminal:\n{}",
+                    symbol.width(),
+                    text(&buffer)
+                );
+            }
+        }
+        let screen = text(&buffer);
+        assert!(screen.contains("billing-\\u{2"), "{w}×{h}: the reversal shows escaped:\n{screen}");
+    }
+}

@@ -13,17 +13,45 @@ pub fn line_col(src: &str, offset: usize) -> (usize, usize) {
 }
 
 /// Resource names and AWS strings come from outside: control characters are escaped (`\u{1b}`) so they cannot
-/// move the cursor or change colours wherever the text ends up.
+/// move the cursor or change colours wherever the text ends up; so are bidirectional controls (U+202E reverses
+/// the rest of the line on terminals that do bidi) and zero-width ones (a joiner makes a terminal and warroom
+/// disagree on how wide a name is). Variation selectors and emoji skin-tone modifiers, which only pick a glyph's
+/// presentation and widen it on some terminals only, are dropped.
 pub fn escape_controls(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        if c.is_control() {
-            out.extend(c.escape_default());
-        } else {
-            out.push(c);
+        match c {
+            c if presentation_only(c) => {}
+            c if must_escape(c) => out.extend(c.escape_default()),
+            c => out.push(c),
         }
     }
     out
+}
+
+/// Whether `s` reaches a terminal unchanged by `escape_controls`.
+pub fn is_terminal_safe(s: &str) -> bool {
+    !s.chars().any(|c| must_escape(c) || presentation_only(c))
+}
+
+/// Control characters, bidirectional controls and zero-width characters: shown escaped.
+fn must_escape(c: char) -> bool {
+    c.is_control()
+        || matches!(
+            c,
+            '\u{061C}'
+                | '\u{180E}'
+                | '\u{200B}'..='\u{200F}'
+                | '\u{202A}'..='\u{202E}'
+                | '\u{2060}'..='\u{2064}'
+                | '\u{2066}'..='\u{2069}'
+                | '\u{FEFF}'
+        )
+}
+
+/// Variation selectors, emoji modifiers and tag characters: they choose how the character before them looks.
+fn presentation_only(c: char) -> bool {
+    matches!(c, '\u{FE00}'..='\u{FE0F}' | '\u{E0100}'..='\u{E01EF}' | '\u{1F3FB}'..='\u{1F3FF}' | '\u{E0020}'..='\u{E007F}')
 }
 
 /// `42s`, `4m12s`, `2h05m`, `3d04h`; negative durations read `0s`.
@@ -54,6 +82,14 @@ pub fn compact_count(n: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn bidi_and_zero_width_controls_are_escaped_and_presentation_selectors_dropped() {
+        assert_eq!(escape_controls("orders\u{202E}gol"), "orders\\u{202e}gol");
+        assert_eq!(escape_controls("a\u{200D}b\u{200B}c"), "a\\u{200d}b\\u{200b}c");
+        assert_eq!(escape_controls("\u{26A0}\u{FE0F} alarm \u{1F44D}\u{1F3FD}"), "\u{26A0} alarm \u{1F44D}");
+        assert!(!is_terminal_safe("x\u{2066}y") && is_terminal_safe("café-队列-🔥"));
+    }
 
     #[test]
     fn line_and_column() {

@@ -33,9 +33,9 @@ fn tail(s: &str, max: usize) -> &str {
     s
 }
 
-/// Whether `text` has no control character to escape.
+/// Whether `text` has nothing to escape or drop (`escape_controls`).
 pub fn clean(text: &str) -> bool {
-    !text.chars().any(char::is_control)
+    warroom_core::text::is_terminal_safe(text)
 }
 
 /// Resource names and AWS strings come from outside: control characters are escaped so they cannot move the
