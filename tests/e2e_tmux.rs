@@ -232,3 +232,22 @@ fn the_first_key_after_a_resize_acts() {
         std::thread::sleep(Duration::from_millis(100));
     }
 }
+
+/// Not every terminal has an alternate screen (mosh, GNU screen by default, the Linux console): started after a
+/// screenful of shell output there, the dashboard must not let the old text show through its blank cells —
+/// ratatui writes only the cells a frame changes, so warroom clears the whole screen when it starts and when the
+/// terminal is resized.
+#[test]
+fn without_an_alternate_screen_no_old_text_shows_through() {
+    let script = "i=0; while [ $i -lt 60 ]; do echo OLDTEXT-OLDTEXT-OLDTEXT-OLDTEXT-OLDTEXT-OLDTEXT-OLDTEXT-OLDTEXT-OLDTEXT-OLDTEXT-OLDTEXT; i=$((i+1)); done; exec \"$WARROOM\" --demo";
+    let tmux = Tmux::start_without_alternate_screen("no-altscreen", script, 120, 40);
+    let screen = tmux.wait_for("DEMO", Duration::from_secs(10));
+    assert!(!screen.contains("OLDTEXT"), "old shell output shows through the dashboard:\n{screen}");
+    tmux.tmux(&["resize-window", "-t", "e2e", "-x", "100", "-y", "30"]);
+    std::thread::sleep(Duration::from_millis(800));
+    tmux.tmux(&["resize-window", "-t", "e2e", "-x", "160", "-y", "48"]);
+    std::thread::sleep(Duration::from_millis(800));
+    let screen = tmux.wait_for("DEMO", Duration::from_secs(5));
+    assert!(!screen.contains("OLDTEXT"), "after a resize:\n{screen}");
+    tmux.keys(&["q"]);
+}

@@ -167,3 +167,24 @@ fn the_export_names_the_aws_principal_beside_the_local_name() {
     assert!(json.contains("ec2-user as assumed-role/OnCall/alice"), "{json}");
     std::fs::remove_dir_all(dir).ok();
 }
+
+/// A journal written by `--demo`, exported without `--demo`, says what it is and how to export it — not "no AWS
+/// region" after trying to reach AWS for a scenario's incident.
+#[test]
+fn a_demo_journal_exported_as_live_says_how_to_export_it() {
+    let journal = demo_journal("as-live");
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["export", "--journal"])
+        .arg(&journal)
+        .env("NO_COLOR", "1")
+        .env_remove("AWS_REGION")
+        .env_remove("AWS_DEFAULT_REGION")
+        .env("AWS_CONFIG_FILE", "/nonexistent")
+        .output()
+        .expect("run warroom export");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("holds only demo sessions' lines"), "{stderr}");
+    assert!(stderr.contains(&format!("warroom export --demo --journal {}", journal.display())), "{stderr}");
+    assert!(!stderr.contains("no AWS region"), "{stderr}");
+}

@@ -98,9 +98,23 @@ impl App {
         let mut clock = tokio::time::interval(Duration::from_secs(1));
         clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut frames = FramePacing::default();
+        // The screen is never trusted to start blank: without an alternate screen (mosh, GNU screen's default, the
+        // Linux console) the shell's text stays, and ratatui writes only the cells a frame changes. Cleared whole
+        // before the first frame and after every resize.
+        let mut clear = true;
         loop {
-            if frames.due(self.state.is_dirty()) {
+            if frames.due(self.state.is_dirty() || clear) {
                 self.state.take_dirty();
+                if std::mem::take(&mut clear) {
+                    // The backend's clear, not `Terminal::clear`, which first asks the terminal where its cursor
+                    // is and waits for an answer our own input thread would read. Two swaps leave both buffers
+                    // blank, so the next frame writes every cell that is not blank onto the blank screen.
+                    if let Err(e) = terminal.backend_mut().clear() {
+                        return Ok(Exit::InputClosed(format!("cannot clear: {}", e.into())));
+                    }
+                    terminal.swap_buffers();
+                    terminal.swap_buffers();
+                }
                 // A terminal that cannot be written has gone with the session: leave, do not retry.
                 let mut drawn = warroom_ui::Drawn::default();
                 if let Err(e) = terminal.draw(|f| drawn = warroom_ui::render_measured(f, &self.state, &self.keymap)) {
@@ -121,12 +135,14 @@ impl App {
                 }
             };
             let Some(event) = event else { return Ok(Exit::InputClosed("event channel closed".into())) };
+            clear |= matches!(event, AppEvent::Resize);
             frames.saw(&event);
             if let Some(exit) = self.handle(event, &tx) {
                 return Ok(exit);
             }
             // Drain whatever else arrived, so a burst costs one draw.
             while let Ok(event) = rx.try_recv() {
+                clear |= matches!(event, AppEvent::Resize);
                 frames.saw(&event);
                 if let Some(exit) = self.handle(event, &tx) {
                     return Ok(exit);

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use chrono::{DateTime, Utc};
 use warroom_core::export::{self, Format, Postmortem};
 use warroom_core::journal::Journal;
+use warroom_core::model::SessionKind;
 use warroom_core::state::State;
 
 use super::backend::{live_telemetry, poll_once};
@@ -35,6 +36,14 @@ pub async fn run(setup: &Setup, request: Request) -> Result<(), StartError> {
         }
     };
     let journal = export::session_lines(&all, setup.kind());
+    // A journal of demo sessions only, exported as live, would need AWS for nothing and then say "no AWS region".
+    if setup.scenario.is_none() && journal.is_empty() && all.iter().any(|e| e.session.kind == SessionKind::Demo) {
+        let path = setup.journal_path.as_ref().map_or(String::new(), |p| p.display().to_string());
+        return Err(usage(format!(
+            "{path} holds only demo sessions' lines (written with --demo): export it with `warroom export --demo \
+             --journal {path}`"
+        )));
+    }
     let parse = |text: &Option<String>, reference: DateTime<Utc>| match text {
         Some(t) => export::parse_time(t, reference).map(Some).map_err(usage),
         None => Ok(None),

@@ -42,6 +42,27 @@ impl Tmux {
         Tmux { socket }
     }
 
+    /// Runs `script` with `sh -c` in a detached session whose window has tmux's `alternate-screen` off — as in
+    /// mosh, GNU screen's default, the Linux console — set before the script starts; `$WARROOM` is the binary.
+    pub fn start_without_alternate_screen(name: &str, script: &str, width: u16, height: u16) -> Tmux {
+        let socket = format!("warroom-e2e-{}-{name}", std::process::id());
+        let (w, h) = (width.to_string(), height.to_string());
+        let wait = format!("while [ ! -e /tmp/{socket}.go ]; do sleep 0.05; done; rm -f /tmp/{socket}.go; {script}");
+        let status = Command::new("tmux")
+            .args(["-L", &socket, "-f", "/dev/null", "new-session", "-d", "-s", "e2e", "-x", &w, "-y", &h])
+            .args(["-e", "WARROOM_OPERATOR=e2e", "-e", "TERM=xterm-256color"])
+            .args(["-e", &format!("WARROOM={}", env!("CARGO_BIN_EXE_warroom"))])
+            .args(["--", "sh", "-c", &wait])
+            .status()
+            .expect("tmux must be installed (scripts/test installs it)");
+        assert!(status.success(), "tmux new-session failed");
+        let tmux = Tmux { socket: socket.clone() };
+        let set = tmux.tmux(&["set-window-option", "-t", "e2e", "alternate-screen", "off"]);
+        assert!(set.status.success(), "{}", String::from_utf8_lossy(&set.stderr));
+        std::fs::write(format!("/tmp/{socket}.go"), "").expect("go");
+        tmux
+    }
+
     pub fn tmux(&self, args: &[&str]) -> std::process::Output {
         Command::new("tmux").args(["-L", &self.socket]).args(args).output().expect("tmux")
     }
