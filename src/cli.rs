@@ -40,6 +40,10 @@ pub struct Cli {
     #[arg(long, value_name = "PATH", global = true)]
     pub journal: Option<PathBuf>,
 
+    /// Colours: default, high-contrast or mono [default: `[theme] name` in the config, else default]
+    #[arg(long, value_name = "THEME", global = true, hide_possible_values = true)]
+    pub theme: Option<warroom_core::config::ThemeName>,
+
     /// Simulated seconds per real second in --demo
     #[arg(long, value_name = "N", default_value_t = 10.0, value_parser = parse_speed, global = true)]
     pub speed: f64,

@@ -44,6 +44,7 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
     let mut state =
         State::new(setup.session(read_only), telemetry.location(), setup.config.thresholds.clone(), telemetry.now());
     state.journal_error = journal.as_ref().err().cloned();
+    state.ui.theme = setup.cli.theme.unwrap_or(setup.config.theme.name);
     let app = App {
         state,
         keymap: setup.keymap.clone(),

@@ -145,6 +145,34 @@ pub struct Config {
     pub aws: AwsSettings,
     /// `[watch]`: what to watch; `None` discovers everything in the region.
     pub watch: Option<Watch>,
+    /// `[theme]`: how the screen is coloured.
+    #[serde(default)]
+    pub theme: ThemeSettings,
+}
+
+/// `[theme]`: `name = "default" | "high-contrast" | "mono"` (`--theme` overrides it).
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct ThemeSettings {
+    /// Which theme.
+    #[serde(default)]
+    pub name: ThemeName,
+}
+
+/// How the screen is coloured. Every theme reads on the 16-colour palettes terminals ship with, Solarized's
+/// included (where colour 8 is the background itself).
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[cfg_attr(feature = "clap", derive(clap::ValueEnum))]
+#[serde(rename_all = "kebab-case")]
+pub enum ThemeName {
+    /// Colours for meaning (red breach, green healthy, yellow stale), none that a common palette hides.
+    #[default]
+    Default,
+    /// Text only in the terminal's own foreground, meaning carried by bold and reverse video: the contrast the
+    /// user chose for their shell.
+    HighContrast,
+    /// No colour at all; a breach is reverse video.
+    Mono,
 }
 
 impl Config {

@@ -85,7 +85,9 @@ pub fn render_measured(frame: &mut Frame, state: &State, keymap: &Keymap) -> Dra
     panes::deploys::render(frame, areas.deploys, state, density);
     panes::timeline::render(frame, areas.timeline, state, density);
     panes::footer::render(frame, footer, state, keymap);
-    Drawn { help_last_offset: popups::render(frame, area, state, keymap) }
+    let drawn = Drawn { help_last_offset: popups::render(frame, area, state, keymap) };
+    theme::apply(frame.buffer_mut(), state.ui.theme);
+    drawn
 }
 
 /// One more line for the queue pane when it shows a verdict.

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use ratatui_core::layout::Rect;
-use ratatui_core::style::Style;
+use ratatui_core::style::{Color, Style};
 use ratatui_core::symbols::Marker::Braille;
 use ratatui_core::terminal::Frame;
 use ratatui_core::text::{Line, Span};
@@ -174,7 +174,8 @@ pub fn sparkline(
             None => ('·', theme::dim()),
         };
         if let Some(m) = marked {
-            style = style.bg(m.colour());
+            // Black on the marker's colour: a red or green bar on it is unreadable on Solarized (1.2:1).
+            style = style.fg(Color::Black).bg(m.colour());
         }
         match spans.last_mut() {
             Some(last) if last.style == style => last.content.to_mut().push(ch),

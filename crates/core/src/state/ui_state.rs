@@ -124,11 +124,19 @@ pub struct UiState {
     pub filter: String,
     /// The open popup.
     pub popup: Option<Popup>,
+    /// How the screen is coloured (`[theme]`, `--theme`).
+    pub theme: crate::config::ThemeName,
 }
 
 impl Default for UiState {
     fn default() -> Self {
-        Self { focus: PaneId::Alarms, selection: [0; PaneId::ALL.len()], filter: String::new(), popup: None }
+        Self {
+            focus: PaneId::Alarms,
+            selection: [0; PaneId::ALL.len()],
+            filter: String::new(),
+            popup: None,
+            theme: crate::config::ThemeName::Default,
+        }
     }
 }
 

@@ -100,7 +100,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     }
     let rest = table.render(frame, area);
     if density == Density::Rich {
-        let palette = [theme::ACCENT, ratatui_core::style::Color::LightBlue, ratatui_core::style::Color::White];
+        // Readable on Solarized Light too, where White (colour 7) is the background's neighbour.
+        let palette = [theme::ACCENT, ratatui_core::style::Color::LightBlue, ratatui_core::style::Color::Reset];
         let lines: Vec<ChartLine> = rows
             .iter()
             .enumerate()
