@@ -3,8 +3,10 @@
 use ratatui_core::buffer::Buffer;
 use ratatui_core::style::{Color, Modifier};
 
-const CELL_W: f64 = 8.4;
-const CELL_H: f64 = 17.0;
+/// A cell's width in the SVG, pixels (14 px DejaVu Sans Mono advances 8.43).
+pub const CELL_W: f64 = 8.4;
+/// A cell's height in the SVG, pixels.
+pub const CELL_H: f64 = 17.0;
 const BACKGROUND: &str = "#1e1e2e";
 const FOREGROUND: &str = "#d9e0ee";
 
@@ -75,20 +77,25 @@ pub fn buffer_to_svg(buffer: &Buffer) -> String {
             }
             if !text.trim().is_empty() {
                 let weight = if bold { " font-weight=\"bold\"" } else { "" };
-                // Box drawing and braille fall back to fonts of other widths: place every glyph on its cell.
-                let xs = if text.is_ascii() {
-                    format!("{px:.1}")
-                } else {
-                    (0..text.chars().count())
-                        .map(|i| format!("{:.1}", px + i as f64 * CELL_W))
-                        .collect::<Vec<_>>()
-                        .join(" ")
+                let baseline = py + CELL_H * 0.78;
+                let element = |x: f64, text: &str| {
+                    format!(
+                        "<text x=\"{x:.1}\" y=\"{baseline:.1}\" fill=\"{fg}\"{weight} xml:space=\"preserve\">{}</text>\n",
+                        escape(text)
+                    )
                 };
-                out.push_str(&format!(
-                    "<text x=\"{xs}\" y=\"{:.1}\" fill=\"{fg}\"{weight} xml:space=\"preserve\">{}</text>\n",
-                    py + CELL_H * 0.78,
-                    escape(&text)
-                ));
+                if text.is_ascii() {
+                    out.push_str(&element(px, &text));
+                } else {
+                    // Box drawing and braille come from fonts of other advances, and librsvg does not honour a
+                    // list of x positions: one element per cell keeps every glyph on its cell in every renderer.
+                    for (i, cell) in (start..x).enumerate() {
+                        let symbol = buffer[(area.x + cell, area.y + y)].symbol();
+                        if !symbol.trim().is_empty() {
+                            out.push_str(&element(px + i as f64 * CELL_W, symbol));
+                        }
+                    }
+                }
             }
         }
     }
