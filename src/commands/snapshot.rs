@@ -17,7 +17,10 @@ pub async fn run(setup: &Setup, json: bool) -> Result<(), StartError> {
     if json {
         println!("{}", serde_json::to_string_pretty(&snap)?);
     } else {
-        print!("{}", snap.text(&state));
+        // Names come from AWS: no control, bidi or zero-width character reaches the terminal as it is.
+        for line in snap.text(&state).lines() {
+            println!("{}", warroom_core::text::escape_controls(line));
+        }
     }
     if snap.healthy() { Ok(()) } else { Err(StartError::Unhealthy) }
 }
