@@ -19,7 +19,7 @@ use warroom::telemetry::Telemetry;
 use warroom::telemetry::aws::AwsTelemetry;
 use warroom_core::config::Watch;
 use warroom_core::model::Feed;
-use warroom_core::model::{AlarmState, MetricKind, Observation, ResourceKind, Role};
+use warroom_core::model::{AlarmState, ClusterKind, DbStatus, MetricKind, Observation, ResourceKind, Role};
 use warroom_core::operation::{Op, OpError, RebootCall};
 
 fn watch() -> Watch {
@@ -530,4 +530,44 @@ async fn an_unreadable_documentdb_cluster_does_not_blank_the_other_clusters() {
             );
         }
     }
+
+    // Named itself, the unreadable cluster has a row of its own — status unknown, no operation — beside its
+    // problem, never silently absent; the Aurora cluster is unaffected.
+    let watch = Watch { clusters: vec![CLUSTER.into(), "catalog-docs".into()], ..Watch::default() };
+    let telemetry = AwsTelemetry::new(connect_with(&config).await.expect("connect"), Some(watch));
+    let mut obs = telemetry.poll(Feed::Inventory).await.expect("inventory");
+    obs.extend(telemetry.poll(Feed::Fast).await.expect("fast"));
+    let clusters: Vec<_> =
+        obs.iter().filter_map(|o| if let Observation::Cluster(c) = o { Some(c) } else { None }).collect();
+    let docs = clusters.iter().find(|c| c.id == "catalog-docs").expect("a row for the named, unreadable cluster");
+    assert_eq!((docs.kind, docs.status.clone()), (ClusterKind::Unknown, DbStatus::Unknown));
+    assert!(clusters.iter().any(|c| c.id == CLUSTER && c.members.len() == 2));
+    let named_problem =
+        obs.iter().any(|o| matches!(o, Observation::Problem(p) if p.resource.as_deref() == Some("catalog-docs")));
+    assert!(named_problem, "its problem names it");
+}
+
+/// An emulator writes a standalone instance's DBClusterIdentifier as an empty element (AWS leaves it out): an
+/// empty identifier is no cluster, so discovering everything finds the standalone instance.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_standalone_instance_is_discovered_even_with_an_empty_cluster_identifier() {
+    let emulator = Emulator::start("standalone");
+    let config = emulator.sdk_config().await;
+    seed::database(&config).await;
+    aws_sdk_rds::Client::new(&config)
+        .create_db_instance()
+        .db_instance_identifier("reporting-db")
+        .engine("postgres")
+        .db_instance_class("db.t3.micro")
+        .send()
+        .await
+        .expect("create standalone instance");
+    let telemetry = AwsTelemetry::new(connect_with(&config).await.expect("connect"), None);
+    let obs = telemetry.poll(Feed::Inventory).await.expect("inventory");
+    let reporting = obs.iter().find_map(|o| match o {
+        Observation::Cluster(c) if c.id == "reporting-db" => Some(c),
+        _ => None,
+    });
+    let reporting = reporting.unwrap_or_else(|| panic!("the standalone instance is discovered: {obs:#?}"));
+    assert!(matches!(reporting.kind, ClusterKind::Instance { .. }), "{reporting:?}");
 }

@@ -576,3 +576,38 @@ fn names_with_emoji_joiners_and_bidi_controls_keep_every_border_in_its_column() 
         assert!(screen.contains("billing-\\u{2"), "{w}×{h}: the reversal shows escaped:\n{screen}");
     }
 }
+
+/// An alarm's detail charts what its resource is: an alarm on a queue with no age datapoints yet is not drawn as
+/// that queue's "CPU %" against the database threshold (the trial against ministack saw `orders CPU % ·
+/// threshold 70` for an age-of-oldest-message alarm).
+#[test]
+fn an_alarm_detail_charts_its_resource_as_what_it_is() {
+    use warroom_core::model::{AlarmKind, AlarmState, AlarmStatus, Feed, Observation, QueueStatus};
+    let mut state = Scene::at_minute(45.0, false).state;
+    let observations = vec![
+        Observation::Queue(QueueStatus {
+            name: "payments".into(),
+            visible: 4,
+            in_flight: 0,
+            dlq: None,
+            consumer: None,
+        }),
+        Observation::Alarm(AlarmStatus {
+            name: "aaa payments age".into(),
+            kind: AlarmKind::Metric,
+            state: AlarmState::Alarm,
+            since: state.now,
+            resources: vec!["payments".into()],
+            reason: "Threshold Crossed".into(),
+        }),
+    ];
+    state.update(Msg::Telemetry { feed: Feed::Inventory, result: Ok(observations) });
+    state.ui.focus = PaneId::Alarms;
+    let keymap = Keymap::defaults().expect("keymap");
+    let row = state.rows().alarms().iter().position(|a| a.name == "aaa payments age").expect("row");
+    state.press_keys(&keymap, &format!("{}<enter>", "j ".repeat(row))).expect("keys");
+    let screen = text(&render(&state, 160, 48));
+    assert!(screen.contains("alarm aaa payments age"), "{screen}");
+    assert!(screen.contains("payments age of oldest"), "the queue's age, against the age threshold:\n{screen}");
+    assert!(!screen.contains("payments CPU %"), "{screen}");
+}

@@ -76,7 +76,9 @@ pub struct Connection {
 #[derive(Debug, thiserror::Error)]
 pub enum ConnectError {
     /// No region from flags, config, environment or profile.
-    #[error("no AWS region: set --region, `region` in [aws] of the config, AWS_REGION, or a region in your profile")]
+    #[error(
+        "no AWS region: set --region, `region` in [aws] of the config, AWS_REGION, or a region in your profile\nTo look around without AWS, run: warroom --demo"
+    )]
     NoRegion,
     /// The credential source did not give credentials, or AWS refused them.
     #[error(

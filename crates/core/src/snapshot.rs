@@ -284,7 +284,8 @@ impl Snapshot {
         }
         out.push_str("\nDATABASES\n");
         for c in &self.databases {
-            out.push_str(&format!("  {} ({}, {})\n", c.id, c.engine, c.status));
+            let engine = if c.engine.is_empty() { "engine unknown" } else { c.engine.as_str() };
+            out.push_str(&format!("  {} ({engine}, {})\n", c.id, c.status));
             for i in &c.instances {
                 out.push_str(&format!(
                     "    {} {} {}  CPU {} %{}\n",

@@ -315,8 +315,19 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
         for id in wanted.iter().flatten() {
             let failed =
                 inv.notes.iter().any(|n| matches!(n, Observation::Problem(p) if p.resource.as_deref() == Some(id)));
-            if inv.cluster(id).is_none() && !failed {
-                inv.notes.push(Observation::Missing { kind: ResourceKind::Cluster, name: id.clone() });
+            match (inv.cluster(id).is_some(), failed) {
+                (true, _) => {}
+                // Named but unreadable: a row of its own (status unknown, its problem beside it), never silently
+                // absent, and no operation, since its engine is not known. Each poll reads it again.
+                (false, true) => inv.clusters.push(ClusterRef {
+                    id: id.clone(),
+                    engine: String::new(),
+                    kind: ClusterKind::Unknown,
+                    members: Vec::new(),
+                }),
+                (false, false) => {
+                    inv.notes.push(Observation::Missing { kind: ResourceKind::Cluster, name: id.clone() })
+                }
             }
         }
         if watch.is_none() && inv.clusters.len() > LIMIT {
@@ -334,7 +345,8 @@ async fn databases(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory
         let mut lone_found = 0;
         for i in &read.items {
             let id = i.db_instance_identifier().unwrap_or_default().to_string();
-            let lone = i.db_cluster_identifier().is_none();
+            // An empty identifier is no cluster (an emulator writes the element empty; AWS leaves it out).
+            let lone = i.db_cluster_identifier().is_none_or(str::is_empty);
             let discovering = watch.is_none() && lone;
             if discovering {
                 lone_found += 1;

@@ -37,7 +37,21 @@ impl State {
                     Observation::Problem(p) if p.kind == FailureKind::Credentials => Some(p.error.clone()),
                     _ => None,
                 });
-                self.note_credentials(credential_failure);
+                // Only a poll in which some call answered says the credentials work: one whose calls all failed
+                // for another reason (or that made none) says nothing about them.
+                let answered = observations.iter().any(|o| {
+                    !matches!(
+                        o,
+                        Observation::Problem(_)
+                            | Observation::Clock(_)
+                            | Observation::Capped { .. }
+                            | Observation::Missing { .. }
+                            | Observation::Truncated { .. }
+                    )
+                });
+                if credential_failure.is_some() || answered {
+                    self.note_credentials(credential_failure);
+                }
                 let health = &mut self.feeds[feed.index()];
                 let mut clock = None;
                 let mut problems: Vec<FeedProblem> = Vec::new();

@@ -248,6 +248,16 @@ impl State {
             ));
         }
         let mut warnings = vec!["moved messages get new message IDs".to_string()];
+        if dlq.sources == DlqSources::Unknown && destination.is_none() {
+            warnings.insert(
+                0,
+                format!(
+                    "{}'s source queues could not be listed (sqs:ListDeadLetterSourceQueues failed): if no SQS queue's \
+                     RedrivePolicy names it (a Lambda or SNS dead-letter queue), AWS refuses the move task",
+                    dlq.name
+                ),
+            );
+        }
         // Every source weighs: the messages go back to all of them.
         let limit = self.thresholds.queue_age_seconds;
         let hot: Vec<String> = dlq
@@ -281,7 +291,7 @@ impl State {
             warnings.insert(0, format!("{other} is not where these messages came from ({})", dlq.source_label()));
         }
         let duration =
-            rate.map(|r| compact_duration(chrono::Duration::seconds((dlq.depth / u64::from(r.max(1))) as i64)));
+            rate.map(|r| compact_duration(chrono::Duration::seconds(dlq.depth.div_ceil(u64::from(r.max(1))) as i64)));
         let to = match &destination {
             Some(queue) => format!("move to {queue}"),
             None => format!("move back to their source queue ({})", dlq.source_label()),
@@ -344,8 +354,11 @@ fn rollback_warnings(current: &str, target: &str) -> Vec<String> {
 
 /// Why a cluster of an unknown engine is offered no operation.
 fn unknown_engine(cluster: &str, engine: &str) -> String {
+    let what = match engine {
+        "" => format!("{cluster} could not be read, so its engine is unknown"),
+        engine => format!("{cluster} runs engine '{engine}', which warroom does not know"),
+    };
     format!(
-        "{cluster} runs engine '{engine}', which warroom does not know: it will not guess which reboot or failover \
-         call AWS accepts for it (use the engine's own console or CLI)"
+        "{what}: warroom will not guess which reboot or failover call AWS accepts for it (use the engine's own console or CLI)"
     )
 }

@@ -243,6 +243,28 @@ fn the_redrive_age_warning_weighs_every_source_queue() {
     assert!(warnings[0].starts_with("payments (400 s) is still above its age threshold"), "{warnings:?}");
 }
 
+/// Where ListDeadLetterSourceQueues failed (or the endpoint lacks it), the plan says AWS may refuse the move
+/// task rather than offer "back to its source (?)" as if that were known; the time rounds up (3 at 10/s is 1s).
+#[test]
+fn a_redrive_whose_sources_are_unknown_says_aws_may_refuse_it() {
+    use crate::model::{DlqSources, DlqStatus};
+    let mut fixture = incident();
+    fixture.observations.push(Observation::Dlq(DlqStatus {
+        name: "orders-dlq".into(),
+        sources: DlqSources::Unknown,
+        depth: 3,
+    }));
+    let mut s = fixture.state(false);
+    press(&mut s, "d");
+    let p = plan(&s);
+    assert!(
+        p.plan.warnings[0].contains("could not be listed") && p.plan.warnings[0].contains("refuses"),
+        "{:?}",
+        p.plan.warnings
+    );
+    assert!(p.plan.expected[0].contains("about 1s"), "{:?}", p.plan.expected);
+}
+
 #[test]
 fn redrive_warns_during_overload_and_rate_is_adjustable() {
     let mut s = live();
@@ -534,6 +556,10 @@ fn failing_credentials_refuse_operations_until_a_poll_works_again() {
             format!("{call}: the SSO session has expired"),
         )
     };
+    let answered = || {
+        let q = answering_queue();
+        vec![Observation::Queue(q)]
+    };
     let started = s.now;
     s.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(vec![expired("sqs:GetQueueAttributes")]) });
     s.update(Msg::Tick(started + chrono::Duration::minutes(2)));
@@ -549,9 +575,15 @@ fn failing_credentials_refuse_operations_until_a_poll_works_again() {
         "{why}"
     );
 
+    // A poll that made no call, or whose calls all failed for another reason, says nothing about the credentials:
+    // the failure and its age stay (the trial saw the banner's age restart every minute).
+    s.update(Msg::Telemetry { feed: Feed::Metrics, result: Ok(Vec::new()) });
+    let timed_out = Observation::problem(Subject::Queues, Some("orders"), "sqs:GetQueueAttributes: timed out");
+    s.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(vec![timed_out]) });
+    assert_eq!(s.credentials.as_ref().map(|f| f.since), Some(started), "still failing since the start");
     // Failing after the plan opened: confirming is refused too, before any effect.
-    s.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(Vec::new()) });
-    assert!(s.credentials.is_none(), "a poll with no credential failure ends it");
+    s.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(answered()) });
+    assert!(s.credentials.is_none(), "a poll whose calls answered ends it");
     press(&mut s, "<esc> r");
     s.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(vec![expired("sqs:GetQueueAttributes")]) });
     let effects = press(&mut s, "orders-consumer <enter>");
@@ -559,9 +591,15 @@ fn failing_credentials_refuse_operations_until_a_poll_works_again() {
     assert!(notice(&s).starts_with("refused: AWS credentials from profile oncall"), "{}", notice(&s));
 
     // A whole poll failing for its credentials counts the same.
-    s.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(Vec::new()) });
+    s.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(answered()) });
+    assert!(s.credentials.is_none());
     let error =
         TelemetryError { kind: FailureKind::Credentials, ..TelemetryError::new("cloudwatch:GetMetricData", "expired") };
     s.update(Msg::Telemetry { feed: Feed::Metrics, result: Err(error) });
     assert!(s.credentials.is_some());
+}
+
+/// A queue as a poll whose SQS call answered reports it.
+fn answering_queue() -> crate::model::QueueStatus {
+    crate::model::QueueStatus { name: "orders".into(), visible: 3, in_flight: 0, dlq: None, consumer: None }
 }

@@ -21,7 +21,10 @@ type Row<'a> = (&'a ClusterStatus, &'a InstanceStatus);
 fn cluster_line(cluster: &ClusterStatus, room: usize) -> Line<'static> {
     let status_style = if cluster.status.is_available() { theme::ok() } else { theme::warn() };
     let id = crate::text::sanitize(&cluster.id, usize::MAX);
-    let engine = crate::text::sanitize(&cluster.engine, 24);
+    let engine = match cluster.engine.as_str() {
+        "" => "engine unknown".to_string(),
+        engine => crate::text::sanitize(engine, 24),
+    };
     let status = crate::text::sanitize(cluster.status.as_str(), 16);
     let (id_width, status_width) = (width(&id), width(&status));
     let engine_shown = id_width + width(&engine) + status_width + 2 <= room;

@@ -135,6 +135,32 @@ fn alarm_facts(alarm: &AlarmStatus) -> Vec<Line<'static>> {
     facts
 }
 
+/// The chart of what an alarm's resource is: a queue's age of oldest message, a DLQ's depth, an instance's CPU
+/// (a cluster's writer's), a function's errors, each against its threshold where warroom has one; `None` for a
+/// resource warroom does not watch (charting a queue as "CPU %" says nothing true).
+fn resource_chart<'a>(state: &'a State, resource: &str) -> Option<(Vec<ChartLine<'a>>, Option<f64>)> {
+    let t = &state.thresholds;
+    let d = &state.data;
+    let chart = |id: &str, metric, threshold| Some((vec![line(state, id, metric, theme::ACCENT)], threshold));
+    if d.queues.iter().any(|q| q.name == resource) {
+        return chart(resource, MetricKind::QueueAge, Some(t.queue_age_seconds));
+    }
+    if d.dlqs.iter().any(|q| q.name == resource) {
+        return chart(resource, MetricKind::DlqDepth, None);
+    }
+    if d.instances().any(|(_, i)| i.id == resource) {
+        return chart(resource, MetricKind::DbCpu, Some(t.db_cpu_percent));
+    }
+    if let Some(writer) = d.clusters.iter().find(|c| c.id == resource).and_then(|c| c.writer()) {
+        let id = writer.id.as_str();
+        return Some((vec![line(state, id, MetricKind::DbCpu, theme::ACCENT)], Some(t.db_cpu_percent)));
+    }
+    if d.functions.iter().any(|f| f.name == resource) {
+        return chart(resource, MetricKind::Errors, None);
+    }
+    None
+}
+
 fn latest(state: &State, resource: &str, metric: MetricKind) -> String {
     state.data.latest(resource, metric).map_or("–".to_string(), |v| format!("{v:.0}"))
 }
@@ -226,18 +252,10 @@ fn describe<'a>(state: &'a State, target: &DetailTarget) -> (String, Vec<Line<'s
         ),
         DetailTarget::Alarm(name) => {
             let alarm = state.data.alarms.iter().find(|a| a.name == *name);
-            let resource = alarm.and_then(|a| a.resources.first().cloned()).unwrap_or_default();
             let facts = alarm.map_or(Vec::new(), alarm_facts);
-            let (metric, threshold) = if state.data.series(&resource, MetricKind::QueueAge).is_some() {
-                (MetricKind::QueueAge, t.queue_age_seconds)
-            } else {
-                (MetricKind::DbCpu, t.db_cpu_percent)
-            };
-            (
-                format!("alarm {name}"),
-                facts,
-                vec![(vec![line(state, &resource, metric, theme::ACCENT)], Some(threshold))],
-            )
+            let resources = alarm.map_or(&[][..], |a| a.resources.as_slice());
+            let charts = resources.iter().filter_map(|r| resource_chart(state, r)).take(2).collect();
+            (format!("alarm {name}"), facts, charts)
         }
         DetailTarget::Event(index) => {
             let rows = state.rows().timeline();
