@@ -60,7 +60,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     if state.war_room.summary() == Some(WarRoomStatus::Connected) {
         spans.push(Span::styled("  war room ✓", theme::ok()));
     }
-    spans.push(Span::styled(format!("  op: {}", sanitize(&state.session.operator, 24)), theme::dim()));
+    // Who acts, as the journal records it: the operator, and live the AWS principal the calls are signed as.
+    spans.push(Span::styled(format!("  op: {}", sanitize(&state.author(), 64)), theme::dim()));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
