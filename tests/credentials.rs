@@ -150,6 +150,13 @@ async fn credentials_that_expire_mid_incident_are_one_banner_and_recover_without
     assert!(screen.contains("the session has expired"), "the provider's reason:\n{screen}");
     assert!(support::tmux::row_shows(&screen, "orders-dlq", "7"), "the last data stays:\n{screen}");
     assert!(screen.contains("stale") && screen.contains("credentials"), "{screen}");
+    // Every pane fed by the failing calls says so, the DLQ pane included (a trial run saw it unmarked).
+    std::thread::sleep(Duration::from_secs(6));
+    let screen = tmux.screen();
+    for title in ["Queues", "Dead-letter queues"] {
+        let line = screen.lines().find(|l| l.contains(&format!("┌ {title}"))).unwrap_or_default();
+        assert!(line.contains("stale") && line.contains("credentials"), "{title} is not marked stale:\n{screen}");
+    }
 
     // An operation is refused with the same reason, before any call.
     tmux.keys(&["r"]);
