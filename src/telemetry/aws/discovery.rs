@@ -83,16 +83,6 @@ pub struct LastStatus {
     pub instances: std::collections::HashMap<String, DbStatus>,
 }
 
-impl QueueRef {
-    /// A DLQ's first source queue, when known.
-    pub fn sources_first(&self) -> Option<&str> {
-        match &self.sources {
-            DlqSources::Queues(q) => q.first().map(String::as_str),
-            _ => None,
-        }
-    }
-}
-
 impl ClusterRef {
     /// Whether it is a standalone instance shown as a cluster of one.
     pub fn standalone(&self) -> bool {

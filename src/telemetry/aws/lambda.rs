@@ -78,6 +78,19 @@ pub async fn versions(clients: &Clients, function: &str) -> Result<Published, Aw
     Ok(Published { versions: out, complete: false })
 }
 
+/// A function's versions, read for the first alias of it seen: a failed read is a problem on the function (and
+/// no rollback target), a read the page bound cut is said, since it is not read again.
+async fn published_once(clients: &Clients, function: &str, out: &mut Vec<Observation>) -> Published {
+    let read = versions(clients, function).await.unwrap_or_else(|e| {
+        out.push(problem(Subject::Functions, Some(function), e));
+        Published { versions: Vec::new(), complete: false }
+    });
+    if !read.complete && !read.versions.is_empty() {
+        out.push(Observation::Capped { list: CappedList::Versions, shown: Some(read.versions.len()) });
+    }
+    read
+}
+
 /// lambda:ListAliases for every watched function: each alias's version, a move since the last poll as a deploy on
 /// the timeline, and the rollback target (ListVersionsByFunction on first sight).
 pub async fn poll(
@@ -135,25 +148,15 @@ pub async fn poll(
                     AliasSeen { version: version.clone(), previous: Some(prev.version.clone()), changed_at: Some(now) }
                 }
                 None => {
-                    if published.is_none() {
-                        let read = versions(clients, &f.name).await;
-                        let read = read.unwrap_or_else(|e| {
-                            out.push(problem(Subject::Functions, Some(&f.name), e));
-                            Published { versions: Vec::new(), complete: false }
-                        });
-                        // Read once, on first sight: a cut stays said.
-                        if !read.complete && !read.versions.is_empty() {
-                            let shown = Some(read.versions.len());
-                            out.push(Observation::Capped { list: CappedList::Versions, shown });
-                        }
-                        published = Some(read);
-                    }
-                    let empty = Published { versions: Vec::new(), complete: false };
-                    let list = published.as_ref().unwrap_or(&empty);
+                    let list = match published.take() {
+                        Some(list) => list,
+                        None => published_once(clients, &f.name, &mut out).await,
+                    };
                     let current: Option<u64> = version.parse().ok();
                     let previous = current.and_then(|c| list.before(c)).map(|n| n.to_string());
                     let changed_at =
                         current.and_then(|c| list.versions.iter().find(|(n, _)| *n == c)).and_then(|(_, t)| *t);
+                    published = Some(list);
                     // The current version's publication marks the charts when it is recent enough to matter.
                     if let Some(at) = changed_at.filter(|t| now - *t < chrono::Duration::hours(3)) {
                         out.push(Observation::Event(TimelineEvent {

@@ -74,7 +74,10 @@ async fn queue(clients: &Clients, q: &QueueRef) -> Observation {
 
 /// A DLQ's depth and its latest redrive, asked together.
 async fn dlq(clients: &Clients, d: &QueueRef) -> Vec<Observation> {
-    let (depth, task) = tokio::join!(counts(clients, d), latest_task(clients, &d.name, &d.arn, d.sources_first()));
+    let (depth, task) = tokio::join!(
+        counts(clients, d),
+        latest_task(clients, &d.name, &d.arn, d.sources.queues().first().map(String::as_str))
+    );
     let problem = |e: AwsError| problem(Subject::DeadLetterQueues, Some(&d.name), e);
     let mut out = Vec::new();
     out.push(match depth {

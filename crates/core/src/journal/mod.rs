@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{EventKind, Session, SessionKind, TimelineEvent, principal_name};
+use crate::model::{EventKind, Session, SessionKind, TimelineEvent, acting_as};
 use crate::operation::Op;
 
 /// What a journal line records.
@@ -113,10 +113,7 @@ impl JournalEntry {
     /// Who wrote the line, as the timeline and the export name them: the operator, and the AWS principal when
     /// known (`alice as assumed-role/OnCall/alice`).
     pub fn author(&self) -> String {
-        match &self.principal {
-            Some(arn) => format!("{} as {}", self.session.operator, principal_name(arn)),
-            None => self.session.operator.clone(),
-        }
+        acting_as(&self.session.operator, self.principal.as_deref())
     }
 
     /// A note, at the dashboard's `clock`.

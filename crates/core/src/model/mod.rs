@@ -23,7 +23,7 @@ pub use resource::{
     InstanceStatus, QueueStatus, RedriveStatus, RedriveTask, Role, is_fifo,
 };
 pub use series::{Point, Series};
-pub use session::{Session, SessionKind, principal_name};
+pub use session::{Session, SessionKind, acting_as};
 pub use status::DbStatus;
 pub use timeline::{EventKind, TimelineEvent};
 pub use war_room::{Side, WarRoomHealth, WarRoomStatus};

@@ -133,14 +133,6 @@ impl DlqStatus {
             DlqSources::Unknown => "?".to_string(),
         }
     }
-
-    /// Its source queues, when known (empty otherwise).
-    pub fn source_queues(&self) -> &[String] {
-        match &self.sources {
-            DlqSources::Queues(q) => q,
-            _ => &[],
-        }
-    }
 }
 
 /// Where a dead-letter queue's messages come from, as far as SQS can tell.
@@ -154,6 +146,16 @@ pub enum DlqSources {
     /// Its sources could not be listed (the call failed, or the endpoint lacks it).
     #[default]
     Unknown,
+}
+
+impl DlqSources {
+    /// The source queues, when known (empty otherwise).
+    pub fn queues(&self) -> &[String] {
+        match self {
+            DlqSources::Queues(q) => q,
+            _ => &[],
+        }
+    }
 }
 
 /// Whether the queue `name` is FIFO: SQS requires FIFO queue names to end in `.fifo`.

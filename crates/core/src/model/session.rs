@@ -35,11 +35,14 @@ pub struct Session {
     pub read_only: bool,
 }
 
-/// An ARN's resource part, the readable name of a principal: `arn:aws:sts::123456789012:assumed-role/OnCall/alice`
-/// → `assumed-role/OnCall/alice`; anything else as it is.
-pub fn principal_name(arn: &str) -> &str {
-    match arn.strip_prefix("arn:") {
+/// Who acts, as the timeline, the export and the header name it: `operator`, and the AWS principal its calls are
+/// signed as when known, by the ARN's resource part (`arn:aws:sts::123456789012:assumed-role/OnCall/alice` →
+/// `ec2-user as assumed-role/OnCall/alice`); a principal that is no ARN is shown as it is.
+pub fn acting_as(operator: &str, principal: Option<&str>) -> String {
+    let Some(arn) = principal else { return operator.to_string() };
+    let name = match arn.strip_prefix("arn:") {
         Some(rest) => rest.splitn(5, ':').nth(4).unwrap_or(arn),
         None => arn,
-    }
+    };
+    format!("{operator} as {name}")
 }

@@ -123,12 +123,8 @@ impl State {
     /// Who this session acts as, for its own timeline entries: the operator, and the AWS principal its calls are
     /// signed as once STS has said (`ec2-user as assumed-role/OnCall/alice`), as other sessions show its lines.
     pub fn author(&self) -> String {
-        match &self.data.identity {
-            Some(id) if self.session.kind == crate::model::SessionKind::Live => {
-                format!("{} as {}", self.session.operator, crate::model::principal_name(&id.principal))
-            }
-            _ => self.session.operator.clone(),
-        }
+        let principal = self.data.identity.as_ref().filter(|_| self.session.kind == crate::model::SessionKind::Live);
+        crate::model::acting_as(&self.session.operator, principal.map(|id| id.principal.as_str()))
     }
 
     /// A state with no data yet, at `now`.

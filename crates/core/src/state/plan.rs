@@ -261,7 +261,8 @@ impl State {
         // Every source weighs: the messages go back to all of them.
         let limit = self.thresholds.queue_age_seconds;
         let hot: Vec<String> = dlq
-            .source_queues()
+            .sources
+            .queues()
             .iter()
             .filter_map(|q| {
                 self.data.latest(q, MetricKind::QueueAge).filter(|a| *a > limit).map(|a| format!("{q} ({a:.0} s)"))
@@ -287,7 +288,7 @@ impl State {
         if !alarming.is_empty() {
             warnings.push(format!("alarms still firing: {}", alarming.join(", ")));
         }
-        if let Some(other) = destination.as_ref().filter(|d| !dlq.source_queues().contains(d)) {
+        if let Some(other) = destination.as_ref().filter(|d| !dlq.sources.queues().contains(d)) {
             warnings.insert(0, format!("{other} is not where these messages came from ({})", dlq.source_label()));
         }
         let duration =

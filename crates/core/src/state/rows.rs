@@ -40,7 +40,7 @@ impl<'a> Rows<'a> {
             .data
             .dlqs
             .iter()
-            .filter(|d| self.keep(&d.name) || d.source_queues().iter().any(|q| self.keep(q)))
+            .filter(|d| self.keep(&d.name) || d.sources.queues().iter().any(|q| self.keep(q)))
             .collect()
     }
 

@@ -152,8 +152,7 @@ fn resource_chart<'a>(state: &'a State, resource: &str) -> Option<(Vec<ChartLine
         return chart(resource, MetricKind::DbCpu, Some(t.db_cpu_percent));
     }
     if let Some(writer) = d.clusters.iter().find(|c| c.id == resource).and_then(|c| c.writer()) {
-        let id = writer.id.as_str();
-        return Some((vec![line(state, id, MetricKind::DbCpu, theme::ACCENT)], Some(t.db_cpu_percent)));
+        return chart(&writer.id, MetricKind::DbCpu, Some(t.db_cpu_percent));
     }
     if d.functions.iter().any(|f| f.name == resource) {
         return chart(resource, MetricKind::Errors, None);
