@@ -13,8 +13,7 @@ use warroom::telemetry::Telemetry;
 use warroom::telemetry::aws::AwsTelemetry;
 use warroom_core::config::{Thresholds, Watch};
 use warroom_core::incident::{Episode, onset};
-use warroom_core::model::{AlarmKind, Feed, Observation, Session, SessionKind};
-use warroom_core::state::{Msg, State};
+use warroom_core::model::{AlarmKind, Feed, Observation};
 
 /// A telemetry whose calls go through `proxy`, watching the seeded queue and cluster.
 async fn telemetry_via(proxy: &CountingProxy, emulator: &Emulator) -> AwsTelemetry {
@@ -22,16 +21,6 @@ async fn telemetry_via(proxy: &CountingProxy, emulator: &Emulator) -> AwsTelemet
     let connection = warroom::aws::connect_with(&config).await.expect("connect");
     let watch = Watch { queues: vec![QUEUE.into()], clusters: vec![CLUSTER.into()], ..Watch::default() };
     AwsTelemetry::new(connection, Some(watch))
-}
-
-async fn poll_into_state(telemetry: &AwsTelemetry) -> State {
-    let session = Session { operator: "alice".into(), kind: SessionKind::Live, read_only: false };
-    let mut state = State::new(session, "test".into(), Default::default(), chrono::Utc::now());
-    for feed in [Feed::Inventory, Feed::Fast] {
-        let obs = telemetry.poll(feed).await.expect("poll");
-        state.update(Msg::Telemetry { feed, result: Ok(obs) });
-    }
-    state
 }
 
 /// A query of a metric-math alarm's `Metrics`: a metric with one dimension, not returned.
@@ -133,7 +122,8 @@ async fn metric_math_alarms_are_attributed_to_their_metrics_resources_and_never_
     let rule =
         Rule { request_line: "/operation/DescribeAlarms ".into(), fault: Fault::Cbor(answer.encode()), times: 100 };
     let proxy = CountingProxy::with_faults(&emulator.url, vec![rule]);
-    let state = poll_into_state(&telemetry_via(&proxy, &emulator).await).await;
+    let mut state = support::live_state("test");
+    support::poll_into(&telemetry_via(&proxy, &emulator).await, &mut state, &[Feed::Inventory, Feed::Fast]).await;
 
     let failing: Vec<String> = state.problems().map(|p| p.problem.to_string()).collect();
     assert!(failing.is_empty(), "the answer reads: {failing:?}");
@@ -165,13 +155,7 @@ async fn a_change_cloudtrail_delivers_late_appears_within_two_polls_and_only_onc
     let emulator = Emulator::start_with("late-event", &[("CLOUDTRAIL_RECORDING", "1")]);
     let config = emulator.sdk_config().await;
     let seeded = seed::incident(&config).await;
-    aws_sdk_sqs::Client::new(&config)
-        .set_queue_attributes()
-        .queue_url(&seeded.queue_url)
-        .attributes(aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout, "60")
-        .send()
-        .await
-        .expect("a change by hand");
+    seed::change_by_hand(&config, &seeded.queue_url).await;
     let not_yet_delivered = Rule {
         request_line: "x-amz-target: CloudTrail_20131101.LookupEvents".into(),
         fault: Fault::Answer { content_type: "application/x-amz-json-1.1", body: r#"{"Events":[]}"#.into() },

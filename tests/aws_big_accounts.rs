@@ -5,7 +5,7 @@
 
 mod support;
 
-use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, Statistic};
+use aws_sdk_cloudwatch::types::Statistic;
 use support::Emulator;
 use support::seed::{self, FUNCTION, QUEUE};
 use warroom::aws::connect_with;
@@ -24,19 +24,9 @@ async fn past_500_alarms_the_cut_is_said_and_a_named_alarm_is_read_by_name() {
     seed::queues(&config, 0, 0).await;
     let cw = aws_sdk_cloudwatch::Client::new(&config);
     for i in 0..600 {
-        cw.put_metric_alarm()
-            .alarm_name(format!("bulk-{i:03}"))
-            .namespace("AWS/SQS")
-            .metric_name("NumberOfMessagesSent")
-            .dimensions(Dimension::builder().name("QueueName").value(format!("other-{i:03}")).build())
-            .statistic(Statistic::Sum)
-            .period(60)
-            .evaluation_periods(1)
-            .threshold(1e9)
-            .comparison_operator(ComparisonOperator::GreaterThanThreshold)
-            .send()
-            .await
-            .expect("put alarm");
+        let (name, queue) = (format!("bulk-{i:03}"), format!("other-{i:03}"));
+        let metric = ("AWS/SQS", "NumberOfMessagesSent");
+        seed::metric_alarm(&cw, &name, metric, ("QueueName", &queue), Statistic::Sum, 1e9).await;
     }
     let watched = "zz-orders-age";
     seed::age_alarm_in_alarm(&cw, watched, QUEUE).await;

@@ -334,13 +334,7 @@ async fn cloudtrail_shows_who_changed_a_watched_resource() {
     let emulator = Emulator::start_with("cloudtrail", &[("CLOUDTRAIL_RECORDING", "1")]);
     let config = emulator.sdk_config().await;
     let seeded = seed::incident(&config).await;
-    aws_sdk_sqs::Client::new(&config)
-        .set_queue_attributes()
-        .queue_url(&seeded.queue_url)
-        .attributes(aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout, "60")
-        .send()
-        .await
-        .expect("a change by hand");
+    seed::change_by_hand(&config, &seeded.queue_url).await;
     let telemetry = AwsTelemetry::new(connect_with(&config).await.expect("connect"), Some(watch()));
     let obs = telemetry.poll(Feed::Inventory).await.expect("inventory");
     let problems: Vec<_> = obs.iter().filter(|o| matches!(o, Observation::Problem { .. })).collect();
@@ -365,8 +359,7 @@ async fn cloudtrail_shows_who_changed_a_watched_resource() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_minute_topped_up_between_two_polls_shows_its_revised_value() {
     use aws_sdk_cloudwatch::types::{Dimension, MetricDatum};
-    use warroom_core::model::{Session, SessionKind};
-    use warroom_core::state::{Msg, State};
+    use warroom_core::state::State;
 
     let emulator = Emulator::start("revised");
     let config = emulator.sdk_config().await;
@@ -391,14 +384,8 @@ async fn a_minute_topped_up_between_two_polls_shows_its_revised_value() {
 
     let connection = connect_with(&config).await.expect("connect");
     let telemetry = AwsTelemetry::new(connection, Some(Watch { queues: vec![QUEUE.into()], ..Watch::default() }));
-    let session = Session { operator: "alice".into(), kind: SessionKind::Live, read_only: false };
-    let mut state = State::new(session, "test".into(), Default::default(), chrono::Utc::now());
-    let poll = async |state: &mut State| {
-        for feed in [Feed::Inventory, Feed::Metrics] {
-            let obs = telemetry.poll(feed).await.expect("poll");
-            state.update(Msg::Telemetry { feed, result: Ok(obs) });
-        }
-    };
+    let mut state = support::live_state("test");
+    let poll = async |state: &mut State| support::poll_into(&telemetry, state, &[Feed::Inventory, Feed::Metrics]).await;
     let at = |secs: i64| chrono::DateTime::from_timestamp(secs, 0).expect("time");
     let sent_at = |state: &State, secs: i64| {
         state.data.series(QUEUE, MetricKind::Sent).and_then(|s| s.iter().find(|p| p.at == at(secs)).map(|p| p.value))
@@ -418,26 +405,15 @@ async fn a_minute_topped_up_between_two_polls_shows_its_revised_value() {
 /// by name when the watched prefixes leave them out), the resources of those children, and their transitions.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_composite_alarm_shows_with_its_rule_its_firing_children_and_their_resources() {
-    use aws_sdk_cloudwatch::types::{ComparisonOperator, Dimension, StateValue, Statistic};
+    use aws_sdk_cloudwatch::types::{StateValue, Statistic};
     use warroom_core::model::AlarmKind;
 
     let emulator = Emulator::start("composite");
     let config = emulator.sdk_config().await;
     seed::incident(&config).await;
     let cw = aws_sdk_cloudwatch::Client::new(&config);
-    cw.put_metric_alarm()
-        .alarm_name("orders-db-cpu")
-        .namespace("AWS/RDS")
-        .metric_name("CPUUtilization")
-        .dimensions(Dimension::builder().name("DBInstanceIdentifier").value(WRITER).build())
-        .statistic(Statistic::Maximum)
-        .period(60)
-        .evaluation_periods(1)
-        .threshold(95.0)
-        .comparison_operator(ComparisonOperator::GreaterThanThreshold)
-        .send()
-        .await
-        .expect("put cpu alarm");
+    let cpu = ("AWS/RDS", "CPUUtilization");
+    seed::metric_alarm(&cw, "orders-db-cpu", cpu, ("DBInstanceIdentifier", WRITER), Statistic::Maximum, 95.0).await;
     cw.set_alarm_state()
         .alarm_name("orders-db-cpu")
         .state_value(StateValue::Ok)

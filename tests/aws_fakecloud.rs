@@ -184,8 +184,8 @@ async fn a_multi_az_db_cluster_reboots_with_reboot_db_cluster() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_dlq_no_sqs_queue_names_is_refused_up_front_and_destinations_match_its_type() {
     use warroom_core::keymap::Keymap;
-    use warroom_core::model::{DlqSources, Session, SessionKind};
-    use warroom_core::state::{Msg, PaneId, Popup, State};
+    use warroom_core::model::DlqSources;
+    use warroom_core::state::{PaneId, Popup};
 
     let emulator = Emulator::fakecloud("lambda-dlq");
     let config = emulator.sdk_config().await;
@@ -205,12 +205,8 @@ async fn a_dlq_no_sqs_queue_names_is_refused_up_front_and_destinations_match_its
         ..Watch::default()
     };
     let telemetry = AwsTelemetry::new(connect_with(&config).await.expect("connect"), Some(watch));
-    let session = Session { operator: "alice".into(), kind: SessionKind::Live, read_only: false };
-    let mut state = State::new(session, "test".into(), Default::default(), chrono::Utc::now());
-    for feed in [Feed::Inventory, Feed::Fast] {
-        let obs = telemetry.poll(feed).await.expect("poll");
-        state.update(Msg::Telemetry { feed, result: Ok(obs) });
-    }
+    let mut state = support::live_state("test");
+    support::poll_into(&telemetry, &mut state, &[Feed::Inventory, Feed::Fast]).await;
     let sources = |name: &str| state.data.dlqs.iter().find(|d| d.name == name).map(|d| d.sources.clone());
     assert_eq!(sources("billing-lambda-dlq"), Some(DlqSources::NoSqsQueue));
     assert_eq!(sources(DLQ), Some(DlqSources::Queues(vec![QUEUE.into()])));

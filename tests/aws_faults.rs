@@ -307,8 +307,8 @@ async fn answers_with_fields_left_out_are_problems_not_zeros_and_render_safely()
     use ratatui::backend::TestBackend;
     use warroom::telemetry::Telemetry;
     use warroom_core::model::{ClusterKind, EventKind, Observation};
-    use warroom_core::model::{DbStatus, Feed, Session, SessionKind};
-    use warroom_core::state::{Msg, State};
+    use warroom_core::model::{DbStatus, Feed};
+    use warroom_core::state::Msg;
 
     let emulator = Emulator::start("odd-answers");
     let direct = emulator.sdk_config().await;
@@ -322,12 +322,8 @@ async fn answers_with_fields_left_out_are_problems_not_zeros_and_render_safely()
         ..Default::default()
     };
     let telemetry = telemetry_via(&proxy, &direct, watch).await;
-    let session = Session { operator: "alice".into(), kind: SessionKind::Live, read_only: false };
-    let mut state = State::new(session, "000000000000 · us-east-1".into(), Default::default(), chrono::Utc::now());
-    for feed in [Feed::Inventory, Feed::Fast] {
-        let obs = telemetry.poll(feed).await.expect("poll");
-        state.update(Msg::Telemetry { feed, result: Ok(obs) });
-    }
+    let mut state = support::live_state("000000000000 · us-east-1");
+    support::poll_into(&telemetry, &mut state, &[Feed::Inventory, Feed::Fast]).await;
     let depth_before = state.data.queues.iter().find(|q| q.name == seed::QUEUE).map(|q| q.visible);
     assert_eq!(depth_before, Some(3), "the real answer first");
 

@@ -132,3 +132,23 @@ impl Drop for Emulator {
         let _ = self.child.wait();
     }
 }
+
+/// A live session's state (operator alice, at `location`), as a dashboard starts it, for polls to fold into.
+pub fn live_state(location: &str) -> warroom_core::state::State {
+    use warroom_core::model::{Session, SessionKind};
+    let session = Session { operator: "alice".into(), kind: SessionKind::Live, read_only: false };
+    warroom_core::state::State::new(session, location.into(), Default::default(), chrono::Utc::now())
+}
+
+/// Each of `feeds` polled once, in order, and folded into `state`; a feed whose poll fails as a whole panics,
+/// naming it.
+pub async fn poll_into(
+    telemetry: &dyn warroom::telemetry::Telemetry,
+    state: &mut warroom_core::state::State,
+    feeds: &[warroom_core::model::Feed],
+) {
+    for &feed in feeds {
+        let obs = telemetry.poll(feed).await.unwrap_or_else(|e| panic!("{feed:?}: {e}"));
+        state.update(warroom_core::state::Msg::Telemetry { feed, result: Ok(obs) });
+    }
+}

@@ -190,21 +190,35 @@ pub async fn metrics_and_alarm(config: &SdkConfig) {
     age_alarm_in_alarm(&cw, AGE_ALARM, QUEUE).await;
 }
 
-/// An age-of-oldest-message alarm on `queue` > 60 s, set to ALARM (one StateUpdate in its history).
-pub async fn age_alarm_in_alarm(cw: &aws_sdk_cloudwatch::Client, name: &str, queue: &str) {
+/// A metric alarm `name` on `metric` (namespace and name) of one resource (dimension name and value): above
+/// `threshold` by `statistic` over one minute.
+pub async fn metric_alarm(
+    cw: &aws_sdk_cloudwatch::Client,
+    name: &str,
+    (namespace, metric): (&str, &str),
+    (dimension, resource): (&str, &str),
+    statistic: Statistic,
+    threshold: f64,
+) {
     cw.put_metric_alarm()
         .alarm_name(name)
-        .namespace("AWS/SQS")
-        .metric_name("ApproximateAgeOfOldestMessage")
-        .dimensions(Dimension::builder().name("QueueName").value(queue).build())
-        .statistic(Statistic::Maximum)
+        .namespace(namespace)
+        .metric_name(metric)
+        .dimensions(Dimension::builder().name(dimension).value(resource).build())
+        .statistic(statistic)
         .period(60)
         .evaluation_periods(1)
-        .threshold(60.0)
+        .threshold(threshold)
         .comparison_operator(ComparisonOperator::GreaterThanThreshold)
         .send()
         .await
         .expect("put alarm");
+}
+
+/// An age-of-oldest-message alarm on `queue` > 60 s, set to ALARM (one StateUpdate in its history).
+pub async fn age_alarm_in_alarm(cw: &aws_sdk_cloudwatch::Client, name: &str, queue: &str) {
+    let metric = ("AWS/SQS", "ApproximateAgeOfOldestMessage");
+    metric_alarm(cw, name, metric, ("QueueName", queue), Statistic::Maximum, 60.0).await;
     cw.set_alarm_state()
         .alarm_name(name)
         .state_value(StateValue::Alarm)
@@ -212,6 +226,17 @@ pub async fn age_alarm_in_alarm(cw: &aws_sdk_cloudwatch::Client, name: &str, que
         .send()
         .await
         .expect("set alarm state");
+}
+
+/// A management call made by hand on the queue at `queue_url` (its visibility timeout set), for CloudTrail.
+pub async fn change_by_hand(config: &SdkConfig, queue_url: &str) {
+    aws_sdk_sqs::Client::new(config)
+        .set_queue_attributes()
+        .queue_url(queue_url)
+        .attributes(QueueAttributeName::VisibilityTimeout, "60")
+        .send()
+        .await
+        .expect("a change by hand");
 }
 
 /// Everything above.
