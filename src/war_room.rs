@@ -12,7 +12,7 @@ use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use warroom_core::journal::JournalEntry;
-use warroom_core::model::{Side, TimelineEvent, WarRoomStatus};
+use warroom_core::model::{Side, WarRoomStatus};
 
 use crate::aws::{AwsError, aws_error};
 use crate::backoff::Backoff;
@@ -35,8 +35,8 @@ pub struct WarRoomLink {
 pub enum WarRoomEvent {
     /// A side's health changed (or was confirmed).
     Status(Side, WarRoomStatus),
-    /// Other sessions' lines, as timeline events.
-    Shared(Vec<TimelineEvent>),
+    /// Other sessions' lines.
+    Shared(Vec<JournalEntry>),
 }
 
 const READ_EVERY: Duration = Duration::from_secs(3);
@@ -128,17 +128,17 @@ pub async fn read(link: WarRoomLink, report: impl Fn(WarRoomEvent)) {
     loop {
         match read_since(&link, since).await {
             Ok(lines) => {
-                let mut events = Vec::new();
+                let mut shared = Vec::new();
                 for line in lines {
                     // Overlapping reads (and a line sent twice) come back again: show each line once.
                     since = since.max(line.time.timestamp_millis() - 5_000);
                     if line.session_id.as_deref() == Some(link.own_session.as_str()) || !seen.insert(line_key(&line)) {
                         continue;
                     }
-                    events.extend(line.timeline_event());
+                    shared.push(line);
                 }
-                if !events.is_empty() {
-                    report(WarRoomEvent::Shared(events));
+                if !shared.is_empty() {
+                    report(WarRoomEvent::Shared(shared));
                 }
                 report(WarRoomEvent::Status(Side::Reading, WarRoomStatus::Connected));
                 backoff.succeeded();

@@ -175,3 +175,57 @@ async fn a_change_cloudtrail_delivers_late_appears_within_two_polls_and_only_onc
     let asked = proxy.target_count("CloudTrail_20131101.LookupEvents");
     assert_eq!(asked, 4, "one LookupEvents a poll");
 }
+
+/// CloudTrail's record of an alias move (AWS's documented Lambda entry: `UpdateAlias20150331`, camelCase
+/// request parameters; ministack names the call wrongly) is the alias's history on first sight: the row shows
+/// when it moved and who moved it, the timeline has the deploy once, and the current version's publication is
+/// never presented as a deploy.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn cloudtrails_update_alias_is_the_deploy_with_who_and_when() {
+    use warroom_core::model::{EventKind, MoveSource};
+    let emulator = Emulator::start("alias-trail");
+    let config = emulator.sdk_config().await;
+    seed::incident(&config).await;
+    let at = chrono::Utc::now() - chrono::Duration::minutes(3);
+    let detail = serde_json::json!({
+        "eventVersion": "1.08",
+        "eventTime": at.to_rfc3339(),
+        "eventSource": "lambda.amazonaws.com",
+        "eventName": "UpdateAlias20150331",
+        "requestParameters": {"functionName": seed::FUNCTION, "name": "live", "functionVersion": "2"},
+        "responseElements": {"name": "live", "functionVersion": "2", "revisionId": "r-2"},
+    });
+    let body = serde_json::json!({"Events": [{
+        "EventId": "3f1c-update-alias",
+        "EventName": "UpdateAlias20150331",
+        "ReadOnly": "false",
+        "EventTime": at.timestamp(),
+        "EventSource": "lambda.amazonaws.com",
+        "Username": "alice",
+        "Resources": [{"ResourceType": "AWS::Lambda::Function", "ResourceName": seed::FUNCTION}],
+        "CloudTrailEvent": detail.to_string(),
+    }]});
+    let trail = Rule {
+        request_line: "x-amz-target: CloudTrail_20131101.LookupEvents".into(),
+        fault: Fault::Answer { content_type: "application/x-amz-json-1.1", body: body.to_string() },
+        times: usize::MAX,
+    };
+    let proxy = CountingProxy::with_faults(&emulator.url, vec![trail]);
+    let telemetry = telemetry_via(&proxy, &emulator).await;
+    let mut state = support::live_state("000000000000 · us-east-1");
+    for _ in 0..2 {
+        support::poll_into(&telemetry, &mut state, &[Feed::Inventory]).await;
+    }
+    let f = &state.data.functions[0];
+    let moved = f.last_move.as_ref().expect("CloudTrail's move is the alias's history");
+    assert_eq!(
+        (moved.source, moved.actor.as_deref(), moved.at.timestamp()),
+        (MoveSource::CloudTrail, Some("alice"), at.timestamp())
+    );
+    assert_eq!(f.previous_version.as_deref(), Some("1"), "the newest published version below 2");
+    assert!(!f.previous_seen(), "CloudTrail does not say what the alias pointed to before: the target is a guess");
+    let deploys: Vec<_> = state.data.timeline.iter().filter(|e| e.kind == EventKind::Deploy).collect();
+    assert_eq!(deploys.len(), 1, "read twice, shown once: {deploys:?}");
+    assert_eq!(deploys[0].text, "orders-consumer live → v2");
+    assert!(state.data.timeline.iter().all(|e| !e.text.contains("published")), "{:?}", state.data.timeline);
+}

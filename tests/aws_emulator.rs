@@ -20,7 +20,7 @@ use warroom::telemetry::aws::AwsTelemetry;
 use warroom_core::config::Watch;
 use warroom_core::model::Feed;
 use warroom_core::model::{AlarmState, ClusterKind, DbStatus, MetricKind, Observation, ResourceKind, Role};
-use warroom_core::operation::{Op, OpError, RebootCall};
+use warroom_core::operation::{Op, OpError, RebootCall, Seen};
 
 fn watch() -> Watch {
     Watch { queues: vec![QUEUE.into()], clusters: vec![CLUSTER.into()], ..Watch::default() }
@@ -177,13 +177,15 @@ async fn reboot_and_failover_reach_available_and_roles_are_re_read() {
     let reboot =
         Op::Reboot { cluster: CLUSTER.into(), instance: WRITER.into(), writer: true, call: RebootCall::Instance };
     op.execute(&reboot, "alice").await.expect("RebootDBInstance");
-    let verified = op.verify(&reboot).await.expect("available again");
+    let verified = op.verify(&reboot).await.expect("available again").text;
     assert!(verified.contains("available"), "{verified}");
 
     let failover = Op::Failover { cluster: CLUSTER.into(), target: Some(READER.into()) };
     op.execute(&failover, "alice").await.expect("FailoverDBCluster");
-    let verified = op.verify(&failover).await.expect("failover verified");
+    let verified = op.verify(&failover).await.expect("failover verified").text;
     assert!(verified.contains(&format!("writer {READER}")), "{verified}");
+    let seen = op.verify(&failover).await.expect("still verified").seen;
+    assert_eq!(seen, vec![Seen::Writer { cluster: CLUSTER.into(), instance: READER.into() }], "for the panes at once");
 
     let telemetry = AwsTelemetry::new(connection, Some(watch()));
     let obs = telemetry.poll(Feed::Inventory).await.expect("inventory");

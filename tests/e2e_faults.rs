@@ -65,6 +65,11 @@ async fn a_hung_then_failing_endpoint_marks_its_panes_stale_and_recovers_on_its_
     // At the 5 s cadence 40 s is 8 polls; with attempts timing out and the wait doubling there are fewer.
     println!("GetQueueAttributes attempts in 40 s hung: {polls_hung}");
     assert!(polls_hung <= 6, "polling backed off while hung: {polls_hung} attempts in 40 s");
+    // A plan made now says how old its facts are, and warns (issue 13, item 6).
+    tmux.keys(&["b"]);
+    let plan = tmux.wait_for("STALE — Database facts last read", Duration::from_secs(5));
+    assert!(plan.contains("this plan rests on Database data"), "{plan}");
+    tmux.keys(&["Escape"]);
 
     proxy.set_hang(false);
     let back = Instant::now();

@@ -259,3 +259,51 @@ async fn an_unfinished_operation_of_a_dropped_session_is_re_read_on_the_next_sta
     assert_eq!(lines[1].result.as_deref(), Some("succeeded"));
     assert_eq!(alias_version(&sdk).await, "1");
 }
+
+/// Issue 13, item 1: the deploy history survives a restart or a late join. Dashboard A sees the alias move
+/// 1 → 2 between two polls and rolls it back (2 → 1, verified). A dashboard started afterwards, and `export`,
+/// name the v2 deploy and the rollback from the journal, and neither calls v1 (the alias's version at first
+/// sight, published long before) a deploy. A's own rollback is in its Deploys pane at once, as its own move.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_dashboard_and_export_know_the_deploy_and_the_rollback_from_the_journal() {
+    let emulator = Emulator::start("e2e-history");
+    let sdk = emulator.sdk_config().await;
+    seed::incident(&sdk).await;
+    let lambda = aws_sdk_lambda::Client::new(&sdk);
+    let point = |version: &'static str| {
+        let lambda = lambda.clone();
+        async move { lambda.update_alias().function_name(FUNCTION).name("live").function_version(version).send().await }
+    };
+    point("1").await.expect("alias back to 1 before the dashboard starts");
+    let (a, journal) = start(&emulator, "history-a", false);
+    let first = a.wait_for("live→v1", Duration::from_secs(15));
+    assert!(first.contains("history unknown"), "first sight is not a deploy: {first}");
+    assert!(!first.contains("published"), "{first}");
+
+    point("2").await.expect("the deploy");
+    a.wait_for("orders-consumer live → v2 (was v1)", Duration::from_secs(45));
+    a.keys(&["r"]);
+    a.wait_for("target version 1: the version it moved from", Duration::from_secs(5));
+    a.type_text(FUNCTION);
+    a.keys(&["Enter"]);
+    let done = a.wait_for("2 → 1: verified", Duration::from_secs(20));
+    assert!(done.contains("live→v1 (was v2)"), "the verified rollback is in the pane at once: {done}");
+
+    // B joins after the fact (read-only, the same journal): the history comes from the journal.
+    let config = std::path::Path::new(&journal).with_file_name("warroom.toml").display().to_string();
+    let b = launch(&emulator, "history-b", &config, &journal, true);
+    b.wait_for("orders-consumer live → v2 (was v1)", Duration::from_secs(20));
+    b.wait_for("roll back orders-consumer:live 2 → 1 succeeded", Duration::from_secs(10));
+    // The rollback is the alias's history: its previous version and its age come from the journal's line.
+    let joined = b.wait_for("live→v1 (was v2)", Duration::from_secs(20));
+    assert!(!joined.contains("history unknown"), "{joined}");
+    assert!(!joined.contains("v1 published") && !joined.contains("→ v1 (was"), "v1 is no deploy: {joined}");
+
+    let out = warroom_against(&emulator, &["export", "--config", &config, "--journal", &journal]);
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let deploy = md.lines().find(|l| l.contains("orders-consumer live → v2 (was v1) |")).unwrap_or_default();
+    assert!(deploy.contains("| deploy |"), "the v2 deploy is on the timeline: {md}");
+    assert!(md.contains("roll back orders-consumer:live 2 → 1 — `lambda:UpdateAlias"), "{md}");
+    assert!(!md.contains("v1 published") && !md.contains("→ v1 (was"), "v1 is no deploy: {md}");
+}

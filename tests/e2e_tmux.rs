@@ -149,8 +149,9 @@ fn hang_up_exits_within_a_second() {
     }
 }
 
-/// A journal that cannot be opened (its directory is a file): the plan says operations are disabled and why,
-/// and confirming does nothing. The dashboard itself still runs.
+/// A journal that cannot be opened (its directory is a file): the header says so from the start, the status line
+/// says why in words, the plan says operations are disabled, and confirming does nothing. The dashboard itself
+/// still runs.
 #[test]
 fn a_journal_that_cannot_be_opened_disables_operations() {
     let dir = std::env::temp_dir().join(format!("warroom-e2e-nojournal-{}", std::process::id()));
@@ -160,6 +161,9 @@ fn a_journal_that_cannot_be_opened_disables_operations() {
     let journal = not_a_dir.join("journal.jsonl");
     let tmux =
         Tmux::start("nojournal", &["--demo", "--speed", "60", "--journal", journal.to_str().expect("utf8")], 160, 48);
+    let screen = tmux.wait_for("NO JOURNAL: ops off", Duration::from_secs(10));
+    assert!(screen.contains("operations disabled: journal"), "before any key: {screen}");
+    assert!(screen.contains("plain-file/journal.jsonl: its parent is not a directory"), "in words: {screen}");
     tmux.wait_for("live→v42", ALARMS);
     tmux.keys(&["r"]);
     let screen = tmux.wait_for("operations disabled", Duration::from_secs(5));

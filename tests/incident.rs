@@ -108,7 +108,7 @@ fn an_annotation_takes_part_in_the_ranking() {
     let event = entry.timeline_event().expect("an annotation is a timeline event");
     assert_eq!(event.kind, EventKind::Change);
     assert_eq!(event.actor.as_deref(), Some("ci-pipeline"));
-    scene.state.update(warroom_core::state::Msg::Shared(vec![event]));
+    scene.state.update(warroom_core::state::Msg::Shared(vec![entry]));
     let (onset, suspects) = &scene.state.analysis.onsets[0];
     assert_eq!(onset.resource, "core-db");
     assert_eq!(suspects[0].change.text, "migration started: VACUUM FULL orders", "{suspects:?}");

@@ -447,7 +447,7 @@ fn a_long_timeline_event_shows_whole_in_its_detail_view_under_its_label() {
         text: long.into(),
         actor: Some("alice".into()),
     };
-    scene.state.update(Msg::Shared(vec![event]));
+    scene.state.data.push_event(event);
     scene.state.ui.focus = PaneId::Timeline;
     scene.state.update(Msg::Action(Action::OpenDetail));
     let screen = text(&render(&scene.state, 80, 24));
@@ -545,7 +545,7 @@ fn names_with_emoji_joiners_and_bidi_controls_keep_every_border_in_its_column() 
             alias: "live\u{200D}".into(),
             version: "42".into(),
             previous_version: Some("41".into()),
-            changed_at: Some(state.now),
+            last_move: None,
         }),
     ];
     state.update(Msg::Telemetry { feed: Feed::Inventory, result: Ok(observations) });

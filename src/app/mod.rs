@@ -17,7 +17,7 @@ use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use warroom_core::journal::{Journal, JournalEntry};
 use warroom_core::keymap::{Key, Keymap};
-use warroom_core::model::{Feed, Observation, SessionKind, Side, TelemetryError, TimelineEvent, WarRoomStatus};
+use warroom_core::model::{Feed, Observation, SessionKind, Side, TelemetryError, WarRoomStatus};
 use warroom_core::operation::{OpPhase, OpUpdate};
 use warroom_core::state::{Effect, Msg, Notice, State};
 
@@ -49,7 +49,7 @@ pub enum AppEvent {
     /// An operation's progress.
     Op(OpUpdate),
     /// What other sessions and `warroom annotate` wrote to the journal.
-    Shared(Vec<TimelineEvent>),
+    Shared(Vec<JournalEntry>),
     /// The war room's health.
     WarRoom(Side, WarRoomStatus),
     /// A message from work done off the loop (the postmortem, a note's journaling).
@@ -200,7 +200,7 @@ impl App {
             AppEvent::Telemetry { feed, result } => Msg::Telemetry { feed, result },
             AppEvent::Op(update) => Msg::Op(update),
             AppEvent::Notice(notice) => Msg::Notice(notice),
-            AppEvent::Shared(events) => Msg::Shared(events),
+            AppEvent::Shared(lines) => Msg::Shared(lines),
             AppEvent::WarRoom(side, status) => Msg::WarRoom(side, status),
         };
         let effects = self.state.update(msg);
@@ -243,13 +243,19 @@ impl App {
                     };
                     let ctx = self.operation_context();
                     if let Err(refusal) = self.guard.submit(id, op, ctx, self.journal.clone(), report) {
-                        let update =
-                            OpUpdate { id, phase: OpPhase::Refused, message: refusal.to_string(), at: self.state.now };
+                        let update = OpUpdate::new(id, OpPhase::Refused, refusal.to_string(), self.state.now);
                         self.state.update(Msg::Op(update));
                     }
                 }
                 Effect::Export => self.export(tx),
-                Effect::JournalNote { text } => self.journal_note(text, tx),
+                Effect::JournalNote { text } => {
+                    let entry = JournalEntry::note(&self.state.session, self.state.now, text);
+                    self.journal_line(entry, "note shown but NOT journaled", tx);
+                }
+                Effect::JournalMove(moved) => {
+                    let entry = JournalEntry::observed_move(&self.state.session, self.state.now, &moved);
+                    self.journal_line(entry, "alias move NOT journaled", tx);
+                }
             }
         }
     }
@@ -273,25 +279,22 @@ impl App {
         });
     }
 
-    /// Appends a note to the journal on the blocking pool: the line is synced to disk, which the loop must not
-    /// wait for. The note is on screen already; a failure says it was not journaled.
-    fn journal_note(&mut self, text: String, tx: &UnboundedSender<AppEvent>) {
+    /// Appends a line (a note, an observed move) to the journal on the blocking pool: the line is synced to
+    /// disk, which the loop must not wait for. What it records is on screen already; a failure says, after
+    /// `failed`, that it was not journaled.
+    fn journal_line(&mut self, entry: JournalEntry, failed: &'static str, tx: &UnboundedSender<AppEvent>) {
         let journal = match &self.journal {
             Ok(journal) => journal.clone(),
             Err(why) => {
-                self.state.update(Msg::Notice(Notice::Problem(format!("note shown but NOT journaled: {why}"))));
+                self.state.update(Msg::Notice(Notice::Problem(format!("{failed}: {why}"))));
                 return;
             }
         };
-        let entry = JournalEntry {
-            session_id: Some(self.session_id.clone()),
-            ..JournalEntry::note(&self.state.session, self.state.now, text)
-        };
+        let entry = JournalEntry { session_id: Some(self.session_id.clone()), ..entry };
         let reply = tx.clone();
         tokio::task::spawn_blocking(move || {
             if let Err(e) = journal.append(&entry) {
-                let notice = Notice::Problem(format!("note shown but NOT journaled: {e}"));
-                let _ = reply.send(AppEvent::Notice(notice));
+                let _ = reply.send(AppEvent::Notice(Notice::Problem(format!("{failed}: {e}"))));
             }
         });
     }

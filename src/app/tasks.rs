@@ -96,9 +96,8 @@ pub(super) fn spawn_journal_tail(path: std::path::PathBuf, scope: TailScope, tx:
             tail = back;
             // An unreadable journal is reported where it matters: when an operation tries to write it.
             let entries = read.unwrap_or_default();
-            let events: Vec<_> =
-                entries.iter().filter(|e| scope.admits(e)).filter_map(|e| e.timeline_event()).collect();
-            if !events.is_empty() && tx.send(AppEvent::Shared(events)).is_err() {
+            let lines: Vec<_> = entries.into_iter().filter(|e| scope.admits(e)).collect();
+            if !lines.is_empty() && tx.send(AppEvent::Shared(lines)).is_err() {
                 return;
             }
             tokio::time::sleep(JOURNAL_TAIL_EVERY).await;

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use warroom_core::journal::{self, Journal};
 use warroom_core::model::SessionKind;
-use warroom_core::state::State;
+use warroom_core::state::{Notice, State};
 
 use super::backend::{Backend, backend, war_room_link};
 use super::{Setup, StartError, say};
@@ -32,7 +32,7 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
                 }))
             })
             .map(Arc::new)
-            .map_err(|e| format!("journal {}: {e}", path.display()))
+            .map_err(|e| journal::why_unopenable(path, &e))
     });
     // Live only: a demo restarts its simulation, so an earlier demo's operation has nothing to re-read.
     let unfinished = match (&journal, setup.kind()) {
@@ -44,6 +44,11 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
     let mut state =
         State::new(setup.session(read_only), telemetry.location(), setup.config.thresholds.clone(), telemetry.now());
     state.journal_error = journal.as_ref().err().cloned();
+    // Known at start, not at the first `r`: the header says it, and the status line says why.
+    if let Some(why) = &state.journal_error {
+        let what = if read_only { "notes are not journaled" } else { "operations disabled" };
+        state.notice = Some(Notice::Problem(format!("{what}: {why}")));
+    }
     state.ui.theme = setup.cli.theme.unwrap_or(setup.config.theme.name);
     let app = App {
         state,

@@ -6,7 +6,7 @@ use std::time::Duration;
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 use futures_util::future::BoxFuture;
 use warroom_core::model::RedriveStatus;
-use warroom_core::operation::{Op, OpError, RebootCall};
+use warroom_core::operation::{Op, OpError, RebootCall, Seen, Verified};
 
 use super::Operator;
 use crate::aws::queues::{latest_task, resolve};
@@ -165,12 +165,12 @@ impl AwsOperator {
         Ok(format!("StartMessageMoveTask: TaskHandle={}", out.task_handle().unwrap_or("?")))
     }
 
-    /// One read of the state the operation should have produced: Some(verdict) once it shows.
-    async fn check(&self, op: &Op) -> Result<Option<String>, OpError> {
+    /// One read of the state the operation should have produced: Some(what it saw) once it shows.
+    async fn check(&self, op: &Op) -> Result<Option<Verified>, OpError> {
         match op {
             Op::Rollback { function, alias, to, .. } => {
                 let (version, _) = self.alias_now(function, alias).await?;
-                Ok((version == *to).then(|| format!("GetAlias: {function}:{alias} → {to}")))
+                Ok((version == *to).then(|| Verified::said(format!("GetAlias: {function}:{alias} → {to}"))))
             }
             Op::Reboot { cluster, call: RebootCall::Cluster, .. } | Op::Failover { cluster, .. } => {
                 let read = databases::clusters(&self.clients, Some(cluster)).await;
@@ -182,14 +182,18 @@ impl AwsOperator {
                     .db_cluster_members()
                     .iter()
                     .find(|m| m.is_cluster_writer() == Some(true))
-                    .and_then(|m| m.db_instance_identifier())
-                    .unwrap_or("?");
+                    .and_then(|m| m.db_instance_identifier());
                 let target_ok = match op {
-                    Op::Failover { target: Some(t), .. } => writer == t,
+                    Op::Failover { target: Some(t), .. } => writer == Some(t.as_str()),
                     _ => true,
                 };
-                Ok((c.status() == Some("available") && target_ok)
-                    .then(|| format!("DescribeDBClusters: {cluster} available, writer {writer}")))
+                Ok((c.status() == Some("available") && target_ok).then(|| Verified {
+                    text: format!("DescribeDBClusters: {cluster} available, writer {}", writer.unwrap_or("?")),
+                    seen: writer
+                        .map(|w| Seen::Writer { cluster: cluster.clone(), instance: w.to_string() })
+                        .into_iter()
+                        .collect(),
+                }))
             }
             Op::Reboot { instance, .. } => {
                 let read = databases::instances(&self.clients, Some(instance)).await;
@@ -197,14 +201,15 @@ impl AwsOperator {
                     return Err(op_error(e));
                 }
                 let status = read.items.first().and_then(|i| i.db_instance_status()).unwrap_or("unknown");
-                Ok((status == "available").then(|| format!("DescribeDBInstances: {instance} available")))
+                Ok((status == "available")
+                    .then(|| Verified::said(format!("DescribeDBInstances: {instance} available"))))
             }
             Op::Redrive { dlq, .. } | Op::CancelRedrive { dlq, .. } => {
                 let address = resolve(&self.clients, dlq).await.map_err(op_error)?;
                 let task = latest_task(&self.clients, dlq, &address.arn, None).await.map_err(op_error)?;
                 Ok(task
                     .filter(|t| !matches!(op, Op::CancelRedrive { .. }) || t.status != RedriveStatus::Running)
-                    .map(|t| format!("ListMessageMoveTasks: {} {}", t.handle, t.status.label())))
+                    .map(|t| Verified::said(format!("ListMessageMoveTasks: {} {}", t.handle, t.status.label()))))
             }
         }
     }
@@ -246,7 +251,7 @@ impl Operator for AwsOperator {
         })
     }
 
-    fn verify<'a>(&'a self, op: &'a Op) -> BoxFuture<'a, Result<String, OpError>> {
+    fn verify<'a>(&'a self, op: &'a Op) -> BoxFuture<'a, Result<Verified, OpError>> {
         Box::pin(async move {
             let deadline = tokio::time::Instant::now() + self.verify_within;
             let mut last_error = None;

@@ -8,7 +8,7 @@ pub mod runner;
 pub mod sim;
 
 use futures_util::future::BoxFuture;
-use warroom_core::operation::{Op, OpError};
+use warroom_core::operation::{Op, OpError, Verified};
 
 /// Carries out operations. Implemented by the simulator and by AWS; constructed only when not read-only.
 pub trait Operator: Send + Sync {
@@ -17,5 +17,5 @@ pub trait Operator: Send + Sync {
 
     /// Waits until the effect is visible (the alias moved, the instance is available again, the task runs);
     /// what verification saw, or `NotVerified` when it never came.
-    fn verify<'a>(&'a self, op: &'a Op) -> BoxFuture<'a, Result<String, OpError>>;
+    fn verify<'a>(&'a self, op: &'a Op) -> BoxFuture<'a, Result<Verified, OpError>>;
 }

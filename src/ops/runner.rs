@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use warroom_core::journal::{EntryKind, Journal, JournalEntry};
 use warroom_core::model::Session;
-use warroom_core::operation::{Op, OpError, OpPhase, OpUpdate};
+use warroom_core::operation::{Op, OpError, OpPhase, OpUpdate, Verified};
 
 use super::Operator;
 
@@ -71,9 +71,11 @@ pub async fn reverify(
     ctx: OperationContext,
     report: impl Fn(OpUpdate) + Send + Sync,
 ) {
-    let (phase, text) = match operator.verify(&op).await {
-        Ok(seen) => (OpPhase::Succeeded, format!("outcome found after a restart: {seen}")),
-        Err(e) => (OpPhase::Unknown, format!("outcome unknown after a restart; the state does not show it: {e}")),
+    let (phase, text, seen) = match operator.verify(&op).await {
+        Ok(v) => (OpPhase::Succeeded, format!("outcome found after a restart: {}", v.text), v.seen),
+        Err(e) => {
+            (OpPhase::Unknown, format!("outcome unknown after a restart; the state does not show it: {e}"), Vec::new())
+        }
     };
     let outcome = JournalEntry {
         kind: EntryKind::Outcome,
@@ -84,7 +86,7 @@ pub async fn reverify(
         ..original
     };
     let text = journal_outcome(&journal, outcome, phase, text).await;
-    report(OpUpdate { id, phase, message: text, at: (ctx.clock)() });
+    report(OpUpdate { seen, ..OpUpdate::new(id, phase, text, (ctx.clock)()) });
 }
 
 /// Writes the outcome line; what the user is told says so when it could not be written.
@@ -107,7 +109,7 @@ pub async fn run_operation(
     ctx: OperationContext,
     report: impl Fn(OpUpdate) + Send + Sync,
 ) {
-    let send = |phase, message: String| report(OpUpdate { id, phase, message, at: (ctx.clock)() });
+    let send = |phase, message: String| report(OpUpdate::new(id, phase, message, (ctx.clock)()));
     if let Err(e) = append(&journal, entry(&ctx, id, &op, EntryKind::Intent)).await {
         send(
             OpPhase::Refused,
@@ -119,24 +121,26 @@ pub async fn run_operation(
     let result = match operator.execute(&op, &ctx.session.operator).await {
         Ok(answer) => {
             send(OpPhase::Verifying, answer.clone());
-            operator.verify(&op).await.map(|verified| format!("{answer}; verified: {verified}"))
+            operator.verify(&op).await.map(|v| Verified { text: format!("{answer}; verified: {}", v.text), ..v })
         }
         // The call may or may not have happened: re-read the state instead of guessing.
         Err(OpError::Unknown(why)) => {
             send(OpPhase::Verifying, format!("{why}; re-reading state"));
             match operator.verify(&op).await {
-                Ok(verified) => Ok(format!("call timed out, but the state shows it happened: {verified}")),
+                Ok(v) => {
+                    Ok(Verified { text: format!("call timed out, but the state shows it happened: {}", v.text), ..v })
+                }
                 Err(e) => Err(OpError::Unknown(format!("{why}; state does not show it: {e}"))),
             }
         }
         Err(e) => Err(e),
     };
-    let (phase, text) = match result {
-        Ok(text) => (OpPhase::Succeeded, text),
-        Err(e @ OpError::Unknown(_)) => (OpPhase::Unknown, e.to_string()),
-        Err(e) => (OpPhase::Failed, e.to_string()),
+    let (phase, text, seen) = match result {
+        Ok(v) => (OpPhase::Succeeded, v.text, v.seen),
+        Err(e @ OpError::Unknown(_)) => (OpPhase::Unknown, e.to_string(), Vec::new()),
+        Err(e) => (OpPhase::Failed, e.to_string(), Vec::new()),
     };
     let outcome = entry(&ctx, id, &op, EntryKind::Outcome);
     let text = journal_outcome(&journal, outcome, phase, text).await;
-    send(phase, text);
+    report(OpUpdate { seen, ..OpUpdate::new(id, phase, text, (ctx.clock)()) });
 }

@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
-use warroom_core::operation::{Op, OpError};
+use warroom_core::operation::{Op, OpError, Verified};
 use warroom_core::sim::Sim;
 
 use super::Operator;
@@ -31,7 +31,7 @@ impl Operator for SimOperator {
         Box::pin(async move { self.sim.world().apply(op, actor) })
     }
 
-    fn verify<'a>(&'a self, op: &'a Op) -> BoxFuture<'a, Result<String, OpError>> {
+    fn verify<'a>(&'a self, op: &'a Op) -> BoxFuture<'a, Result<Verified, OpError>> {
         Box::pin(async move {
             let deadline = self.sim.now() + VERIFY_WITHIN;
             loop {

@@ -5,8 +5,9 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 
 use crate::config::Thresholds;
 use crate::model::{
-    AlarmKind, AlarmState, AlarmStatus, ClusterKind, ClusterStatus, Data, DbStatus, DlqSources, DlqStatus, EventKind,
-    FunctionStatus, InstanceStatus, MetricKind, Observation, QueueStatus, Role, Session, SessionKind, TimelineEvent,
+    AlarmKind, AlarmState, AlarmStatus, AliasMove, ClusterKind, ClusterStatus, Data, DbStatus, DlqSources, DlqStatus,
+    EventKind, FunctionStatus, InstanceStatus, MetricKind, MoveSource, Observation, QueueStatus, Role, Session,
+    SessionKind, TimelineEvent,
 };
 use crate::state::{Msg, State};
 
@@ -48,13 +49,21 @@ impl Fixture {
     }
 
     pub fn function(mut self, name: &str, alias: &str, version: &str, previous: Option<&str>) -> Fixture {
-        let changed_at = Some(self.ago(13));
+        let last_move = AliasMove {
+            function: name.into(),
+            alias: alias.into(),
+            from: previous.map(Into::into),
+            to: version.into(),
+            at: self.ago(13),
+            source: MoveSource::CloudTrail,
+            actor: None,
+        };
         self.observations.push(Observation::Function(FunctionStatus {
             name: name.into(),
             alias: alias.into(),
             version: version.into(),
             previous_version: previous.map(Into::into),
-            changed_at,
+            last_move: Some(last_move),
         }));
         self
     }

@@ -6,6 +6,7 @@
 //! (read-only, no journal, one already running on the target); it is **rejected** when AWS (or the simulator)
 //! answers the call with an error.
 
+use crate::model::{AliasMove, MoveSource};
 use serde::{Deserialize, Serialize};
 
 /// One mutating operation, with everything needed to make the call. Serialized into the journal's `parameters`.
@@ -82,6 +83,22 @@ impl Op {
             Op::Failover { .. } => "failover",
             Op::Redrive { .. } => "redrive",
             Op::CancelRedrive { .. } => "cancel_redrive",
+        }
+    }
+
+    /// The alias move a verified rollback made, at `at` by `actor`; `None` for other operations.
+    pub fn alias_move(&self, at: chrono::DateTime<chrono::Utc>, actor: String) -> Option<AliasMove> {
+        match self {
+            Op::Rollback { function, alias, from, to } => Some(AliasMove {
+                function: function.clone(),
+                alias: alias.clone(),
+                from: Some(from.clone()),
+                to: to.clone(),
+                at,
+                source: MoveSource::Operation,
+                actor: Some(actor),
+            }),
+            _ => None,
         }
     }
 
@@ -227,6 +244,36 @@ impl OpPhase {
     }
 }
 
+/// What verification read that the panes should show at once, before the next poll reads it again.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Seen {
+    /// The cluster's writer after a failover (DescribeDBClusters `IsClusterWriter`): every other member is a
+    /// reader.
+    Writer {
+        /// The cluster.
+        cluster: String,
+        /// Its writer instance.
+        instance: String,
+    },
+}
+
+/// An operation's effect, seen: what verification read, in words and as state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Verified {
+    /// "GetAlias: orders-consumer:live → 41".
+    pub text: String,
+    /// The state it read, for the panes.
+    pub seen: Vec<Seen>,
+}
+
+impl Verified {
+    /// Words only: the op itself says what state it leaves (a rollback's alias version), or nothing the panes
+    /// show changed.
+    pub fn said(text: String) -> Verified {
+        Verified { text, seen: Vec::new() }
+    }
+}
+
 /// One step of an operation's progress, from the runner to the state.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct OpUpdate {
@@ -238,4 +285,13 @@ pub struct OpUpdate {
     pub message: String,
     /// When it happened, on the dashboard's clock (simulated in demo), for the timeline.
     pub at: chrono::DateTime<chrono::Utc>,
+    /// For a verified operation, the state verification read; empty otherwise.
+    pub seen: Vec<Seen>,
+}
+
+impl OpUpdate {
+    /// A step with nothing seen.
+    pub fn new(id: u64, phase: OpPhase, message: String, at: chrono::DateTime<chrono::Utc>) -> OpUpdate {
+        OpUpdate { id, phase, message, at, seen: Vec::new() }
+    }
 }

@@ -77,8 +77,8 @@ impl Fleet {
     /// queue, 5 per function, CPU per database instance.
     pub fn state(&self) -> State {
         use crate::model::{
-            AlarmKind, AlarmState, AlarmStatus, ClusterKind, ClusterStatus, DbStatus, DlqSources, DlqStatus,
-            FunctionStatus, InstanceStatus, MetricKind, Observation, QueueStatus, Role,
+            AlarmKind, AlarmState, AlarmStatus, AliasMove, ClusterKind, ClusterStatus, DbStatus, DlqSources, DlqStatus,
+            FunctionStatus, InstanceStatus, MetricKind, MoveSource, Observation, QueueStatus, Role,
         };
         let now = chrono::DateTime::from_timestamp(1_795_000_000, 0).unwrap_or_default();
         let session = Session { operator: "bench".to_string(), kind: SessionKind::Live, read_only: false };
@@ -130,7 +130,15 @@ impl Fleet {
                 alias: "live".into(),
                 version: "42".into(),
                 previous_version: Some("41".into()),
-                changed_at: Some(now - chrono::Duration::minutes(20)),
+                last_move: Some(AliasMove {
+                    function: name.clone(),
+                    alias: "live".into(),
+                    from: Some("41".into()),
+                    to: "42".into(),
+                    at: now - chrono::Duration::minutes(20),
+                    source: MoveSource::CloudTrail,
+                    actor: Some("ci-pipeline".into()),
+                }),
             }));
             for (metric, scale) in [
                 (MetricKind::Invocations, 800.0),

@@ -3,7 +3,7 @@
 
 use serde::Serialize;
 
-use crate::model::{AlarmKind, MetricKind};
+use crate::model::{AlarmKind, MetricKind, MoveSource};
 use crate::state::State;
 use crate::text::compact_duration;
 
@@ -129,8 +129,10 @@ pub struct DeployRow {
     pub version: String,
     /// The rollback target.
     pub previous_version: Option<String>,
-    /// When it moved, `YYYY-MM-DD HH:MM:SS UTC`.
+    /// When it moved, `YYYY-MM-DD HH:MM:SS UTC`; `None` while no record of the move exists.
     pub changed_at: Option<String>,
+    /// What recorded the move (`polled`, `cloud_trail`, `operation`); `None`: the history is unknown.
+    pub recorded_by: Option<MoveSource>,
 }
 
 impl Snapshot {
@@ -217,7 +219,8 @@ impl Snapshot {
                     alias: f.alias.clone(),
                     version: f.version.clone(),
                     previous_version: f.previous_version.clone(),
-                    changed_at: f.changed_at.map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
+                    changed_at: f.changed_at().map(|t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string()),
+                    recorded_by: f.last_move.as_ref().map(|m| m.source),
                 })
                 .collect(),
             not_found: d.missing.iter().map(|(k, n)| format!("{}: {n}", k.label())).collect(),
@@ -305,7 +308,7 @@ impl Snapshot {
                 f.alias,
                 f.version,
                 f.previous_version.as_deref().map_or("–".to_string(), |p| format!("v{p}")),
-                f.changed_at.as_deref().unwrap_or("–")
+                f.changed_at.as_deref().unwrap_or("– (history unknown)")
             ));
         }
         for (title, items) in [("NOT FOUND", &self.not_found), ("PROBLEMS", &self.problems), ("NOTES", &self.notes)] {

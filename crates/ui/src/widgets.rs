@@ -10,9 +10,9 @@ use ratatui_widgets::block::Block;
 use ratatui_widgets::chart::{Axis, Chart, Dataset, GraphType};
 
 use super::theme;
-use warroom_core::model::{CappedList, FailureKind, Feed};
-use warroom_core::model::{ResourceKind, Series, Subject, TimelineEvent};
-use warroom_core::state::{PaneId, State};
+use warroom_core::model::CappedList;
+use warroom_core::model::{ResourceKind, Series, TimelineEvent};
+use warroom_core::state::{PaneId, Stale, State};
 
 /// The bordered block of a pane; the focused pane's border is highlighted. The title carries what the reader
 /// must know before trusting the rows: that discovery was cut short, and that the data is stale and why.
@@ -46,53 +46,10 @@ pub fn pane_block(state: &State, pane: PaneId, extra: &str) -> Block<'static> {
     Block::bordered().border_style(style).title(Line::from(spans))
 }
 
-/// "stale 2m10s: sqs: timed out" when the data a pane shows stopped arriving: a feed it reads failed its last
-/// poll, or one of the calls behind its rows did. How old the rows are (by the dashboard clock) and the last
-/// error, so nobody acts on numbers that stopped moving.
+/// "stale 2m10s: sqs: timed out" when the data a pane shows stopped arriving (`State::stale`): how old the rows
+/// are (by the dashboard clock) and the last error, so nobody acts on numbers that stopped moving.
 pub fn staleness(state: &State, pane: PaneId) -> Option<String> {
-    // Failing credentials have the banner: a pane says only that they are why it is stale.
-    let say = |error: String, kind: FailureKind| match kind {
-        FailureKind::Credentials => "credentials".to_string(),
-        FailureKind::Call => error,
-    };
-    let failed_feeds = pane_feeds(pane)
-        .iter()
-        .map(|feed| &state.feeds[feed.index()])
-        .filter_map(|health| Some((say(health.last_error.clone()?, health.last_error_kind), health.last_ok)));
-    let failed_calls = state
-        .feeds
-        .iter()
-        .flat_map(|health| health.problems.iter())
-        .filter(|p| subject_pane(p.problem.subject) == pane)
-        .map(|p| (say(p.problem.to_string(), p.problem.kind), p.stale_since));
-    let (error, since) = failed_feeds.chain(failed_calls).min_by_key(|(_, since)| *since)?;
-    let error = crate::text::sanitize(&error, 60);
-    Some(match since {
-        Some(since) => format!("stale {}: {error}", warroom_core::text::compact_duration(state.now - since)),
-        None => format!("no data yet: {error}"),
-    })
-}
-
-/// The pane showing a subject.
-fn subject_pane(subject: Subject) -> PaneId {
-    match subject {
-        Subject::Queues => PaneId::Queues,
-        Subject::DeadLetterQueues => PaneId::Dlqs,
-        Subject::Functions => PaneId::Deploys,
-        Subject::Databases => PaneId::Database,
-        Subject::Alarms => PaneId::Alarms,
-        Subject::Changes => PaneId::Timeline,
-    }
-}
-
-/// The feeds whose data a pane shows.
-fn pane_feeds(pane: PaneId) -> &'static [Feed] {
-    match pane {
-        PaneId::Queues => &[Feed::Fast, Feed::Metrics],
-        PaneId::Dlqs => &[Feed::Fast],
-        PaneId::Database | PaneId::Deploys => &[Feed::Metrics, Feed::Inventory],
-        PaneId::Alarms | PaneId::Timeline => &[Feed::Inventory],
-    }
+    state.stale(pane).map(|s| Stale { why: crate::text::sanitize(&s.why, 60), ..s }.text(state.now))
 }
 
 /// The kinds of resource a pane lists, for what discovery says about them.

@@ -8,7 +8,7 @@
 use chrono::{DateTime, Utc};
 
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
-use warroom_core::model::{CappedList, EventKind, Observation, Subject, TimelineEvent};
+use warroom_core::model::{AliasMove, CappedList, EventKind, MoveSource, Observation, Subject, TimelineEvent};
 
 use super::cursor::Cursor;
 use super::discovery::Inventory;
@@ -72,6 +72,29 @@ fn plain_name(name: &str) -> &str {
     cut.map_or(name, |i| &name[..i])
 }
 
+/// The alias move an `UpdateAlias` or `CreateAlias` event records (its `requestParameters`: `name`, the alias,
+/// and `functionVersion`, the version it now points to; the previous version is not in the event). `None` for
+/// other calls and for an event without those fields.
+fn alias_move(name: &str, detail: &str, function: &str, at: DateTime<Utc>, actor: &str) -> Option<AliasMove> {
+    if !matches!(name, "UpdateAlias" | "CreateAlias") {
+        return None;
+    }
+    let event: serde_json::Value = serde_json::from_str(detail).ok()?;
+    let request = event.get("requestParameters")?;
+    let field = |key: &str| request.get(key).and_then(|v| v.as_str()).filter(|v| !v.is_empty());
+    // UpdateAlias may leave the version as it was (a routing or description change): then nothing moved.
+    let to = field("functionVersion")?;
+    Some(AliasMove {
+        function: function.to_string(),
+        alias: field("name")?.to_string(),
+        from: None,
+        to: to.to_string(),
+        at,
+        source: MoveSource::CloudTrail,
+        actor: Some(actor.to_string()),
+    })
+}
+
 /// cloudtrail:LookupEvents over the cursor's window (paced under the quota, read back over CloudTrail's
 /// delivery lag): write calls on the watched resources not passed on before, with who made them; and whether
 /// the page cap cut the list.
@@ -112,12 +135,18 @@ pub async fn changes(
         if NOT_CHANGES.contains(&name) || !cursor.admit(id, at) {
             continue;
         }
+        let actor = e.username().unwrap_or("unknown").to_string();
+        // An alias call is a move of the alias: merged with what the polls and the journal saw of it.
+        if let Some(moved) = alias_move(name, e.cloud_trail_event().unwrap_or_default(), resource, at, &actor) {
+            out.push(Observation::AliasMoved(moved));
+            continue;
+        }
         out.push(Observation::Event(TimelineEvent {
             at,
             kind: EventKind::Change,
             resource: Some(resource.to_string()),
             text: format!("CloudTrail: {name} on {resource}"),
-            actor: Some(e.username().unwrap_or("unknown").to_string()),
+            actor: Some(actor),
         }));
     }
     cursor.finish_read(window, read.error.is_some(), cut, &times);
@@ -133,7 +162,21 @@ pub async fn changes(
 
 #[cfg(test)]
 mod tests {
-    use super::plain_name;
+    use super::{alias_move, plain_name};
+
+    #[test]
+    fn alias_calls_are_moves_with_who_made_them() {
+        // The shape of AWS's documented Lambda CloudTrail entries: camelCase request parameters.
+        let update = r#"{"eventName":"UpdateAlias20150331","requestParameters":{"functionName":"checkout-worker","name":"prod","functionVersion":"2"}}"#;
+        let at = chrono::Utc::now();
+        let moved = alias_move("UpdateAlias", update, "checkout-worker", at, "alice").expect("a move");
+        assert_eq!((moved.alias.as_str(), moved.to.as_str(), moved.from), ("prod", "2", None));
+        assert_eq!(moved.actor.as_deref(), Some("alice"));
+        let description_only =
+            r#"{"requestParameters":{"functionName":"checkout-worker","name":"prod","description":"x"}}"#;
+        assert!(alias_move("UpdateAlias", description_only, "checkout-worker", at, "alice").is_none());
+        assert!(alias_move("PublishVersion", update, "checkout-worker", at, "alice").is_none());
+    }
 
     #[test]
     fn lambda_api_versions_are_dropped_from_event_names() {

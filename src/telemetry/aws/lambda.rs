@@ -1,12 +1,14 @@
-//! Lambda aliases and versions: an alias moving between polls is a deploy on the timeline, and each alias's
-//! previous version is known so a rollback has a target — the version it pointed to before the move we saw, or
-//! else the newest published version below the current one.
+//! Lambda aliases and versions: an alias moving between polls is a move (a deploy on the timeline), and each
+//! alias has a rollback target — the version it pointed to before the move we saw, or else the newest published
+//! version below the current one. An alias seen for the first time has no history here: its current version's
+//! publication is not a deploy (it may have been published long before the alias moved to it, or moved back to
+//! it by a rollback); CloudTrail or the journal supply the move when they recorded it.
 
 use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use warroom_core::model::{CappedList, EventKind, FunctionStatus, Observation, ResourceKind, Subject, TimelineEvent};
+use warroom_core::model::{AliasMove, CappedList, FunctionStatus, MoveSource, Observation, ResourceKind, Subject};
 
 use super::discovery::Inventory;
 use super::problem;
@@ -20,8 +22,8 @@ pub struct AliasSeen {
     pub version: String,
     /// The version before its last move (the rollback target).
     pub previous: Option<String>,
-    /// When it moved to `version`, if known.
-    pub changed_at: Option<DateTime<Utc>>,
+    /// The move to `version` two polls saw, if they did.
+    pub last_move: Option<AliasMove>,
 }
 
 /// Every alias seen, by (function, alias).
@@ -138,36 +140,26 @@ pub async fn poll(
             let seen = match memory.get(&key) {
                 Some(prev) if prev.version == version => prev.clone(),
                 Some(prev) => {
-                    out.push(Observation::Event(TimelineEvent {
+                    let moved = AliasMove {
+                        function: f.name.clone(),
+                        alias: name.clone(),
+                        from: Some(prev.version.clone()),
+                        to: version.clone(),
                         at: now,
-                        kind: EventKind::Deploy,
-                        resource: Some(f.name.clone()),
-                        text: format!("{} {name} → v{version} (was v{})", f.name, prev.version),
+                        source: MoveSource::Polled,
                         actor: None,
-                    }));
-                    AliasSeen { version: version.clone(), previous: Some(prev.version.clone()), changed_at: Some(now) }
+                    };
+                    out.push(Observation::AliasMoved(moved.clone()));
+                    AliasSeen { version: version.clone(), previous: Some(prev.version.clone()), last_move: Some(moved) }
                 }
                 None => {
                     let list = match published.take() {
                         Some(list) => list,
                         None => published_once(clients, &f.name, &mut out).await,
                     };
-                    let current: Option<u64> = version.parse().ok();
-                    let previous = current.and_then(|c| list.before(c)).map(|n| n.to_string());
-                    let changed_at =
-                        current.and_then(|c| list.versions.iter().find(|(n, _)| *n == c)).and_then(|(_, t)| *t);
+                    let previous = version.parse().ok().and_then(|c| list.before(c)).map(|n| n.to_string());
                     published = Some(list);
-                    // The current version's publication marks the charts when it is recent enough to matter.
-                    if let Some(at) = changed_at.filter(|t| now - *t < chrono::Duration::hours(3)) {
-                        out.push(Observation::Event(TimelineEvent {
-                            at,
-                            kind: EventKind::Deploy,
-                            resource: Some(f.name.clone()),
-                            text: format!("{} v{version} published; {name} → v{version}", f.name),
-                            actor: None,
-                        }));
-                    }
-                    AliasSeen { version: version.clone(), previous, changed_at }
+                    AliasSeen { version: version.clone(), previous, last_move: None }
                 }
             };
             out.push(Observation::Function(FunctionStatus {
@@ -175,7 +167,7 @@ pub async fn poll(
                 alias: name,
                 version,
                 previous_version: seen.previous.clone(),
-                changed_at: seen.changed_at,
+                last_move: seen.last_move.clone(),
             }));
             memory.insert(key, seen);
         }

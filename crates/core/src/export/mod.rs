@@ -166,7 +166,7 @@ fn operations(journal: &[JournalEntry]) -> Vec<Operation> {
                     op.detail = e.text.clone().unwrap_or_default();
                 }
             }
-            EntryKind::Note | EntryKind::Annotation => {}
+            EntryKind::Note | EntryKind::Annotation | EntryKind::Observed => {}
         }
     }
     out.into_iter().map(|(_, op)| op).collect()
@@ -190,6 +190,11 @@ impl Postmortem {
             if !data.timeline.iter().any(|t| t.at == event.at && t.text == event.text) {
                 data.push_event(event);
             }
+        }
+        // Alias moves the journal recorded (a dashboard's observation, a verified rollback) are the deploy
+        // history a first read of the aliases cannot give.
+        for moved in journal.iter().filter_map(JournalEntry::alias_move) {
+            data.apply(crate::model::Observation::AliasMoved(moved));
         }
         let first_operation = journal.iter().find(|e| e.kind == EntryKind::Intent).map(|e| e.clock);
         let analysis = Analysis::of_window(&data, &state.thresholds, since, until, first_operation);

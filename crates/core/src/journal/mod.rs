@@ -12,8 +12,8 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{EventKind, Session, SessionKind, TimelineEvent, acting_as};
-use crate::operation::Op;
+use crate::model::{AliasMove, EventKind, Session, SessionKind, TimelineEvent, acting_as};
+use crate::operation::{Op, OpPhase};
 
 /// What a journal line records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -27,6 +27,9 @@ pub enum EntryKind {
     Note,
     /// A mark from outside the dashboard (`warroom annotate`, e.g. a CI/CD pipeline): a deploy, a migration.
     Annotation,
+    /// A change a dashboard saw AWS make: an alias move two polls read (`parameters` is the `AliasMove`). A
+    /// dashboard that joins later, or an export, learns the deploy history from it where CloudTrail is not read.
+    Observed,
 }
 
 /// What an annotation marks; deploys and migrations go on the charts like alias moves and take part in the
@@ -138,6 +141,28 @@ impl JournalEntry {
         }
     }
 
+    /// An alias move a dashboard saw, at `clock`.
+    pub fn observed_move(session: &Session, clock: DateTime<Utc>, moved: &AliasMove) -> JournalEntry {
+        JournalEntry {
+            target: Some(moved.function.clone()),
+            parameters: serde_json::to_value(moved).ok(),
+            text: Some(moved.text()),
+            ..JournalEntry::new(session, clock, EntryKind::Observed)
+        }
+    }
+
+    /// The alias move the line records: one a dashboard observed, or the one a rollback's outcome verified
+    /// ("from 2 to 1", by its author). `None` for every other line.
+    pub fn alias_move(&self) -> Option<AliasMove> {
+        match self.kind {
+            EntryKind::Observed => self.parameters.clone().and_then(|p| serde_json::from_value(p).ok()),
+            EntryKind::Outcome if self.result.as_deref() == Some(OpPhase::Succeeded.label()) => {
+                self.op()?.alias_move(self.clock, self.author())
+            }
+            _ => None,
+        }
+    }
+
     /// The operation an intent or outcome line is about, read back from its parameters.
     pub fn op(&self) -> Option<Op> {
         self.parameters.clone().and_then(|p| serde_json::from_value(p).ok())
@@ -157,9 +182,28 @@ impl JournalEntry {
             (EntryKind::Outcome, _) => {
                 (EventKind::Operation, format!("{who}: {} {}", op()?, self.result.as_deref().unwrap_or("ended")))
             }
+            // A move goes through `alias_move`, merged with every other record of it.
+            (EntryKind::Observed, _) => return None,
         };
         Some(TimelineEvent { at: self.clock, kind, resource: self.target.clone(), text, actor: Some(self.author()) })
     }
+}
+
+/// Why the journal at `path` cannot be opened, in words an engineer acts on: which part of the path is in the
+/// way ("its parent is not a directory"), or what the system refused; the system's own message otherwise.
+pub fn why_unopenable(path: &Path, error: &std::io::Error) -> String {
+    use std::io::ErrorKind;
+    let blocker = path.ancestors().skip(1).find(|p| p.exists() && !p.is_dir() && !p.as_os_str().is_empty());
+    let words = match (blocker, error.kind()) {
+        (Some(file), _) if Some(file) == path.parent() => "its parent is not a directory".to_string(),
+        (Some(file), _) => format!("{} is not a directory", file.display()),
+        (None, _) if path.is_dir() => "it is a directory".to_string(),
+        (None, ErrorKind::PermissionDenied) => "permission denied: you cannot write it or its folder".to_string(),
+        (None, ErrorKind::ReadOnlyFilesystem) => "its file system is read-only".to_string(),
+        (None, ErrorKind::StorageFull) => "its disk is full".to_string(),
+        _ => return format!("journal {}: {error}", path.display()),
+    };
+    format!("journal {}: {words}", path.display())
 }
 
 /// Operations whose intent was journaled but whose outcome never was — the session ended (an SSH drop, a
@@ -345,6 +389,24 @@ mod tests {
             let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
             assert_eq!(mode, 0o664, "a shared journal keeps the mode its owner gave it");
         }
+        std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_journal_that_cannot_be_opened_says_why_in_words() {
+        let dir = std::env::temp_dir().join(format!("warroom-why-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("dir");
+        let file = dir.join("plain-file");
+        std::fs::write(&file, b"").expect("file");
+        let path = file.join("journal.jsonl");
+        let error = Journal::open(&path).expect_err("its parent is a file");
+        let why = why_unopenable(&path, &error);
+        assert_eq!(why, format!("journal {}: its parent is not a directory", path.display()));
+        let deeper = file.join("logs").join("journal.jsonl");
+        let error = Journal::open(&deeper).expect_err("an ancestor is a file");
+        assert!(why_unopenable(&deeper, &error).ends_with(&format!("{} is not a directory", file.display())));
+        let error = Journal::open(&dir).expect_err("a directory");
+        assert!(why_unopenable(&dir, &error).contains("it is a directory"));
         std::fs::remove_dir_all(dir).ok();
     }
 

@@ -5,8 +5,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::{
-    AlarmState, AlarmStatus, CappedList, ClusterStatus, CredentialSource, DlqStatus, EventKind, FunctionStatus,
-    InstanceStatus, MetricKind, Observation, QueueStatus, RedriveTask, ResourceKind, Series, TimelineEvent,
+    AlarmState, AlarmStatus, AliasMove, CappedList, ClusterStatus, CredentialSource, DlqStatus, EventKind,
+    FunctionStatus, InstanceStatus, MetricKind, Observation, QueueStatus, RedriveTask, ResourceKind, Series,
+    TimelineEvent,
 };
 
 /// Timeline entries kept in memory; the journal keeps the full record.
@@ -38,6 +39,8 @@ pub struct Data {
     pub redrives: BTreeMap<String, RedriveTask>,
     /// Function aliases.
     pub functions: Vec<FunctionStatus>,
+    /// Every alias move recorded, each once (records of one move merged), oldest first.
+    pub alias_moves: Vec<AliasMove>,
     /// Database clusters (standalone instances as clusters of one).
     pub clusters: Vec<ClusterStatus>,
     /// One series per (resource, metric), one point a minute.
@@ -83,12 +86,19 @@ impl Data {
             Observation::Redrive(t) => {
                 self.redrives.insert(t.dlq.clone(), t);
             }
-            Observation::Function(f) => {
+            Observation::Function(mut f) => {
+                if let Some(known) = self.last_move_to(&f.name, &f.alias, &f.version)
+                    && f.last_move.as_ref().is_none_or(|m| known.same_move(m) || m.source < known.source)
+                {
+                    f.previous_version = known.from.clone().or(f.previous_version);
+                    f.last_move = Some(known.clone());
+                }
                 let key = (f.name.clone(), f.alias.clone());
                 upsert(&mut self.functions, f, |x| {
                     (x.name.as_str(), x.alias.as_str()) == (key.0.as_str(), key.1.as_str())
                 });
             }
+            Observation::AliasMoved(m) => self.record_move(m),
             Observation::Cluster(c) => {
                 let id = c.id.clone();
                 upsert(&mut self.clusters, c, |x| x.id == id);
@@ -113,6 +123,41 @@ impl Data {
             Observation::Problem(_) => {}
         }
         None
+    }
+
+    /// The newest recorded move of `function:alias` to `version`.
+    fn last_move_to(&self, function: &str, alias: &str, version: &str) -> Option<&AliasMove> {
+        self.alias_moves.iter().rev().find(|m| m.function == function && m.alias == alias && m.to == version)
+    }
+
+    /// Folds in one record of a move: merged with an earlier record of the same move (its timeline entry
+    /// replaced by the merged one's), else added with its own; and the alias's row, when it is at that version,
+    /// takes the move as its history.
+    fn record_move(&mut self, record: AliasMove) {
+        let merged = match self.alias_moves.iter().position(|m| m.same_move(&record)) {
+            Some(i) => {
+                let earlier = self.alias_moves.remove(i);
+                if let Some(old) = earlier.timeline_event() {
+                    self.timeline.retain(|e| *e != old);
+                }
+                earlier.merged(&record)
+            }
+            None => record,
+        };
+        if let Some(event) = merged.timeline_event() {
+            self.push_event(event);
+        }
+        if let Some(f) = self
+            .functions
+            .iter_mut()
+            .find(|f| (&f.name, &f.alias, &f.version) == (&merged.function, &merged.alias, &merged.to))
+            && f.last_move.as_ref().is_none_or(|m| m.at <= merged.at || m.same_move(&merged))
+        {
+            f.previous_version = merged.from.clone().or(f.previous_version.take());
+            f.last_move = Some(merged.clone());
+        }
+        let at = self.alias_moves.partition_point(|m| m.at <= merged.at);
+        self.alias_moves.insert(at, merged);
     }
 
     /// Inserts an event in time order (after others at the same moment), dropping the oldest past the capacity.

@@ -3,6 +3,7 @@
 
 mod credentials;
 mod data;
+mod deploy;
 mod feed;
 mod metric;
 mod observation;
@@ -15,6 +16,7 @@ mod war_room;
 
 pub use credentials::{CredentialFailure, CredentialSource, FailureKind};
 pub use data::{Data, Identity};
+pub use deploy::{AliasMove, MoveSource};
 pub use feed::{Feed, TelemetryError};
 pub use metric::MetricKind;
 pub use observation::{CappedList, Observation, Problem, ResourceKind, Subject};

@@ -2,7 +2,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{AlarmStatus, ClusterStatus, DlqStatus, FunctionStatus, MetricKind, QueueStatus, RedriveTask};
+use super::{AlarmStatus, AliasMove, ClusterStatus, DlqStatus, FunctionStatus, MetricKind, QueueStatus, RedriveTask};
 use super::{FailureKind, Identity, TimelineEvent};
 
 /// One thing a telemetry source saw. Telemetry yields these; `State::update` folds them in.
@@ -22,6 +22,9 @@ pub enum Observation {
     Redrive(RedriveTask),
     /// A function alias and the version it points to (Lambda ListAliases).
     Function(FunctionStatus),
+    /// An alias moved: two polls read different versions, CloudTrail recorded the call, or an operation
+    /// verified it. `Data::apply` makes several records of one move one.
+    AliasMoved(AliasMove),
     /// A database cluster with its members' roles and statuses (RDS DescribeDBClusters/DescribeDBInstances).
     Cluster(ClusterStatus),
     /// One metric point: the period starting `at`, of `metric` for `resource`.

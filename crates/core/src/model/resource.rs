@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::DbStatus;
+use super::{AliasMove, DbStatus};
 
 /// A CloudWatch alarm's state (`StateValue`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -218,10 +218,27 @@ pub struct FunctionStatus {
     pub alias: String,
     /// The version the alias points to now.
     pub version: String,
-    /// The version the alias pointed to before its last move: the rollback target.
+    /// The rollback target: the version before the alias's last move when a record of it says (see
+    /// `last_move`), else the newest published version below `version` (ListVersionsByFunction), a guess.
     pub previous_version: Option<String>,
-    /// When the alias moved to `version`, if known.
-    pub changed_at: Option<DateTime<Utc>>,
+    /// The move that brought the alias to `version`, from whatever recorded it; `None` while no record has
+    /// (first sight, before CloudTrail or the journal speaks): the history is unknown, and `version` is not a
+    /// deploy.
+    pub last_move: Option<AliasMove>,
+}
+
+impl FunctionStatus {
+    /// When the alias moved to its version, if a record says.
+    pub fn changed_at(&self) -> Option<DateTime<Utc>> {
+        self.last_move.as_ref().map(|m| m.at)
+    }
+
+    /// Whether the rollback target is the version the alias was seen to move from, rather than a guess from
+    /// the published versions.
+    pub fn previous_seen(&self) -> bool {
+        self.previous_version.is_some()
+            && self.last_move.as_ref().and_then(|m| m.from.as_ref()) == self.previous_version.as_ref()
+    }
 }
 
 /// A DB instance's role in its cluster.

@@ -3,8 +3,11 @@
 
 use chrono::{DateTime, Utc};
 
-use super::State;
-use crate::model::{CredentialFailure, FailureKind, Feed, Observation, Problem, TelemetryError};
+use super::{Effect, PaneId, State};
+use crate::model::{
+    AliasMove, CredentialFailure, FailureKind, Feed, MoveSource, Observation, Problem, SessionKind, TelemetryError,
+};
+use crate::text::compact_duration;
 
 /// The health of one feed: when it last answered, and its last error.
 #[derive(Debug, Clone, Default, PartialEq)]
@@ -19,6 +22,25 @@ pub struct FeedHealth {
     pub problems: Vec<FeedProblem>,
 }
 
+/// Data that stopped arriving: since when it was last good, and why.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Stale {
+    /// The failure: the call and its cause, or "credentials".
+    pub why: String,
+    /// The last good answer (dashboard clock); `None`: no data has arrived yet.
+    pub since: Option<DateTime<Utc>>,
+}
+
+impl Stale {
+    /// "stale 1m18s: rds:DescribeDBInstances: timed out", or "no data yet: …", at `now`.
+    pub fn text(&self, now: DateTime<Utc>) -> String {
+        match self.since {
+            Some(since) => format!("stale {}: {}", compact_duration(now - since), self.why),
+            None => format!("no data yet: {}", self.why),
+        }
+    }
+}
+
 /// One failed call of a poll that otherwise answered.
 #[derive(Debug, Clone, PartialEq)]
 pub struct FeedProblem {
@@ -29,7 +51,13 @@ pub struct FeedProblem {
 }
 
 impl State {
-    pub(super) fn apply_telemetry(&mut self, feed: Feed, result: Result<Vec<Observation>, TelemetryError>) {
+    /// Folds one poll's answer in; asks for the alias moves it saw first to be journaled.
+    pub(super) fn apply_telemetry(
+        &mut self,
+        feed: Feed,
+        result: Result<Vec<Observation>, TelemetryError>,
+    ) -> Vec<Effect> {
+        let mut effects = Vec::new();
         match result {
             Ok(observations) => {
                 let credential_failure = observations.iter().find_map(|o| match o {
@@ -65,6 +93,11 @@ impl State {
                             .map_or(last_ok, |p| p.stale_since);
                         problems.push(FeedProblem { problem: problem.clone(), stale_since });
                     }
+                    if let Observation::AliasMoved(moved) = &obs
+                        && self.journals_moves(moved)
+                    {
+                        effects.push(Effect::JournalMove(moved.clone()));
+                    }
                     if let Some(t) = self.data.apply(obs) {
                         clock = Some(t);
                     }
@@ -87,6 +120,17 @@ impl State {
             }
         }
         self.clamp_selections();
+        effects
+    }
+
+    /// Whether a move this session's polls saw goes into the journal: one no record has yet (an operation's
+    /// own move is in the journal already), and only from a session that can act — observers add nothing the
+    /// operator's dashboard does not write, and a crowd of them would write each move once per observer.
+    fn journals_moves(&self, moved: &AliasMove) -> bool {
+        moved.source == MoveSource::Polled
+            && !self.session.read_only
+            && self.session.kind == SessionKind::Live
+            && !self.data.alias_moves.iter().any(|m| m.same_move(moved))
     }
 
     /// A poll's word on the credentials: `Some(why)` when calls failed for them (the failure keeps its first
@@ -97,6 +141,24 @@ impl State {
             (Some(detail), None) => Some(CredentialFailure { since: self.now, detail }),
             (None, _) => None,
         };
+    }
+
+    /// Why the data `pane` shows stopped arriving, if it did: a feed it reads failed its last poll, or one of the
+    /// calls behind its rows did (the oldest such failure). `None` while its data is current.
+    pub fn stale(&self, pane: PaneId) -> Option<Stale> {
+        // Failing credentials have the banner: a pane says only that they are why it is stale.
+        let say = |error: String, kind: FailureKind| match kind {
+            FailureKind::Credentials => "credentials".to_string(),
+            FailureKind::Call => error,
+        };
+        let failed_feeds = pane.feeds().iter().map(|feed| &self.feeds[feed.index()]).filter_map(|health| {
+            Some(Stale { why: say(health.last_error.clone()?, health.last_error_kind), since: health.last_ok })
+        });
+        let failed_calls = self
+            .problems()
+            .filter(|p| PaneId::showing(p.problem.subject) == pane)
+            .map(|p| Stale { why: say(p.problem.to_string(), p.problem.kind), since: p.stale_since });
+        failed_feeds.chain(failed_calls).min_by_key(|s| s.since)
     }
 
     /// Every failed call of the feeds' last polls.

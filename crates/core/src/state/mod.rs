@@ -13,7 +13,7 @@ mod rows;
 mod tests;
 mod ui_state;
 
-pub use feeds::{FeedHealth, FeedProblem};
+pub use feeds::{FeedHealth, FeedProblem, Stale};
 pub use notice::Notice;
 pub use operations::OperationRecord;
 pub use rows::Rows;
@@ -24,9 +24,9 @@ use chrono::{DateTime, Utc};
 use crate::action::Action;
 use crate::config::Thresholds;
 use crate::incident::Analysis;
+use crate::journal::JournalEntry;
 use crate::model::{
-    CredentialFailure, Data, Feed, Observation, Session, Side, TelemetryError, TimelineEvent, WarRoomHealth,
-    WarRoomStatus,
+    AliasMove, CredentialFailure, Data, Feed, Observation, Session, Side, TelemetryError, WarRoomHealth, WarRoomStatus,
 };
 use crate::operation::{Op, OpUpdate};
 
@@ -58,8 +58,9 @@ pub enum Msg {
     },
     /// A message for the status bar from work done off the loop.
     Notice(Notice),
-    /// Timeline events other sessions wrote (annotations, notes, operations).
-    Shared(Vec<TimelineEvent>),
+    /// Journal lines other sessions wrote (annotations, notes, operations, observed alias moves), from the
+    /// journal file or the war room.
+    Shared(Vec<JournalEntry>),
     /// Whether the war room's log group is reachable, for writing or for reading.
     WarRoom(Side, WarRoomStatus),
 }
@@ -79,6 +80,9 @@ pub enum Effect {
         /// The note's text.
         text: String,
     },
+    /// Append an alias move this session's polls saw to the journal, so a dashboard that joins later (or an
+    /// export) knows the deploy.
+    JournalMove(AliasMove),
     /// Write the postmortem beside the journal (off the loop: it reads the journal file).
     Export,
 }
@@ -176,9 +180,8 @@ impl State {
                 Vec::new()
             }
             Msg::Telemetry { feed, result } => {
-                self.apply_telemetry(feed, result);
                 self.dirty = true;
-                Vec::new()
+                self.apply_telemetry(feed, result)
             }
             Msg::Op(update) => {
                 self.apply_op_update(update);
@@ -198,10 +201,15 @@ impl State {
                 }
                 Vec::new()
             }
-            Msg::Shared(events) => {
-                // The same line can arrive from the shared journal file and from the war room.
-                for event in events {
-                    if !self.data.timeline.contains(&event) {
+            Msg::Shared(lines) => {
+                for line in lines {
+                    if let Some(moved) = line.alias_move() {
+                        self.data.apply(Observation::AliasMoved(moved));
+                    }
+                    // The same line can arrive from the shared journal file and from the war room.
+                    if let Some(event) = line.timeline_event()
+                        && !self.data.timeline.contains(&event)
+                    {
                         self.data.push_event(event);
                     }
                 }

@@ -4,8 +4,8 @@
 use chrono::{DateTime, Utc};
 
 use super::{Effect, Notice, State};
-use crate::model::{EventKind, TimelineEvent};
-use crate::operation::{Op, OpPhase, OpUpdate};
+use crate::model::{EventKind, Observation, Role, TimelineEvent};
+use crate::operation::{Op, OpPhase, OpUpdate, Seen};
 
 /// One operation as the state tracks it.
 #[derive(Debug, Clone, PartialEq)]
@@ -94,6 +94,7 @@ impl State {
         match update.phase {
             OpPhase::Executing | OpPhase::Verifying => {}
             OpPhase::Succeeded => {
+                self.show_verified(&op, at, &update.seen);
                 self.timeline_op(&op, at, format!("{} succeeded: {}", op.summary(), update.message));
                 self.notice = Some(Notice::Info(format!("{}: verified", op.summary())));
             }
@@ -103,6 +104,31 @@ impl State {
                 self.notice = Some(Notice::Problem(format!("{} {verb}: {}", op.summary(), update.message)));
             }
         }
+    }
+
+    /// Puts what a verified operation left into the panes at once, instead of waiting up to a poll for it; the
+    /// change the next poll detects is then matched to the operation (its alias move is recorded as this
+    /// operation's, by its author) rather than shown as a second, unattributed change.
+    fn show_verified(&mut self, op: &Op, at: DateTime<Utc>, seen: &[Seen]) {
+        if let Some(moved) = op.alias_move(at, self.author()) {
+            if let Some(f) = self.data.functions.iter_mut().find(|f| f.name == moved.function && f.alias == moved.alias)
+            {
+                f.version = moved.to.clone();
+            }
+            self.data.apply(Observation::AliasMoved(moved));
+        }
+        for s in seen {
+            match s {
+                Seen::Writer { cluster, instance } => {
+                    if let Some(c) = self.data.clusters.iter_mut().find(|c| c.id == *cluster) {
+                        for m in &mut c.members {
+                            m.role = if m.id == *instance { Role::Writer } else { Role::Reader };
+                        }
+                    }
+                }
+            }
+        }
+        self.reanalyse();
     }
 
     fn timeline_op(&mut self, op: &Op, at: DateTime<Utc>, text: String) {

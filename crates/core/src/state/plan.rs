@@ -1,9 +1,11 @@
 //! Building the plan an operation key opens: the call, the current state, the expected effect, the warnings.
 //! A plan that cannot apply (nothing to roll back to, an empty DLQ) is a refusal notice instead.
 
-use super::{DEFAULT_REDRIVE_RATE_INDEX, Notice, PlanPopup, Popup, REDRIVE_RATES, State};
+use super::{DEFAULT_REDRIVE_RATE_INDEX, Notice, PaneId, PlanPopup, Popup, REDRIVE_RATES, State};
 use crate::action::Action;
-use crate::model::{AlarmState, ClusterKind, DlqSources, MetricKind, RedriveStatus, Role, is_fifo};
+use crate::model::{
+    AlarmState, AliasMove, ClusterKind, DlqSources, MetricKind, MoveSource, RedriveStatus, Role, is_fifo,
+};
 use crate::operation::{Op, Plan, RebootCall};
 use crate::text::compact_duration;
 
@@ -54,14 +56,39 @@ impl State {
 
     /// The plan for `action` on the selected resource of its kind, whichever pane has focus.
     pub fn plan_for(&self, action: Action) -> Result<Plan, String> {
-        match action {
+        let plan = match action {
             Action::Rollback => self.plan_rollback(),
             Action::Reboot => self.plan_reboot(),
             Action::Failover => self.plan_failover(),
             Action::Redrive => self.plan_redrive(REDRIVE_RATES[DEFAULT_REDRIVE_RATE_INDEX], None),
             Action::CancelRedrive => self.plan_cancel_redrive(),
             other => Err(format!("{} is not an operation", other.name())),
+        }?;
+        Ok(self.dated(plan))
+    }
+
+    /// A plan whose facts come from data that stopped arriving says how old they are, at the head of "Now",
+    /// and warns: the resource may have changed since.
+    fn dated(&self, mut plan: Plan) -> Plan {
+        let panes: &[PaneId] = match plan.op {
+            Op::Rollback { .. } => &[PaneId::Deploys],
+            Op::Reboot { .. } | Op::Failover { .. } => &[PaneId::Database],
+            Op::Redrive { .. } | Op::CancelRedrive { .. } => &[PaneId::Dlqs, PaneId::Queues],
+        };
+        for (i, stale) in panes.iter().filter_map(|p| self.stale(*p).map(|s| (p, s))).enumerate() {
+            let (pane, stale) = stale;
+            let age = stale.since.map_or("never read".to_string(), |t| format!("last read {}", self.ago(t)));
+            plan.current.insert(i, format!("STALE — {} facts {age}: {}", pane.title(), stale.why));
+            plan.warnings.insert(
+                0,
+                format!(
+                    "this plan rests on {} data {age} ({}); what it shows may have changed since",
+                    pane.title(),
+                    stale.why
+                ),
+            );
         }
+        plan
     }
 
     /// Redrive destinations in the order ←/→ offers them: back to the source queue(s) first, then each queue of
@@ -96,13 +123,21 @@ impl State {
             from: f.version.clone(),
             to: prev.clone(),
         };
-        let mut current = vec![format!(
-            "{}:{} → version {}{}",
-            f.name,
-            f.alias,
-            f.version,
-            f.changed_at.map_or(String::new(), |t| format!(" since {} ({})", t.format("%H:%M:%S"), self.ago(t)))
-        )];
+        let since = match &f.last_move {
+            Some(m) => format!(" since {} ({}){}", m.at.format("%H:%M:%S"), self.ago(m.at), move_record(m)),
+            None => " (history unknown: no record of when it moved there)".to_string(),
+        };
+        let mut current = vec![format!("{}:{} → version {}{since}", f.name, f.alias, f.version)];
+        // The target is chosen knowingly: the version a record saw the alias leave, or a guess from the list.
+        current.push(if f.previous_seen() {
+            format!("target version {prev}: the version it moved from")
+        } else {
+            format!(
+                "target version {prev}: the newest published version below {} — a guess, since no record shows \
+                 what the alias pointed to before",
+                f.version
+            )
+        });
         if let (Some(err), Some(dur)) =
             (self.data.latest(&f.name, MetricKind::Errors), self.data.latest(&f.name, MetricKind::DurationP99))
         {
@@ -337,6 +372,17 @@ impl State {
             warnings: Vec::new(),
         })
     }
+}
+
+/// What recorded an alias's last move, for the plan: ", by alice (CloudTrail)".
+fn move_record(m: &AliasMove) -> String {
+    let by = m.actor.as_deref().map_or(String::new(), |a| format!(", by {a}"));
+    let source = match m.source {
+        MoveSource::Polled => "seen between two polls",
+        MoveSource::CloudTrail => "CloudTrail",
+        MoveSource::Operation => "a warroom operation",
+    };
+    format!("{by} ({source})")
 }
 
 fn rollback_warnings(current: &str, target: &str) -> Vec<String> {

@@ -5,7 +5,7 @@
 use super::*;
 use crate::fixture::{Fixture, incident};
 use crate::keymap::Keymap;
-use crate::model::{EventKind, RedriveStatus, RedriveTask};
+use crate::model::{AliasMove, EventKind, Feed, FunctionStatus, MoveSource, Observation, RedriveStatus, RedriveTask};
 use crate::operation::{OpPhase, OpUpdate, RebootCall};
 
 fn keymap() -> Keymap {
@@ -59,19 +59,33 @@ fn rollback_lifecycle() {
     assert!(notice(&s).contains("one operation per target"), "{:?}", s.notice);
     assert!(matches!(s.notice, Some(Notice::Problem(_))));
 
-    s.update(Msg::Op(OpUpdate { id: *id, phase: OpPhase::Verifying, message: "alias moved".into(), at: s.now }));
+    s.update(Msg::Op(OpUpdate::new(*id, OpPhase::Verifying, "alias moved".into(), s.now)));
     assert_eq!(s.operations[0].phase, OpPhase::Verifying);
-    s.update(Msg::Op(OpUpdate {
-        id: *id,
-        phase: OpPhase::Succeeded,
-        message: "GetAlias: live → 41".into(),
-        at: s.now,
-    }));
+    s.update(Msg::Op(OpUpdate::new(*id, OpPhase::Succeeded, "GetAlias: live → 41".into(), s.now)));
     assert_eq!(s.operations[0].phase, OpPhase::Succeeded);
     let ops: Vec<_> =
         s.data.timeline.iter().filter(|e| e.kind == EventKind::Operation).map(|e| e.text.as_str()).collect();
     assert!(ops.iter().any(|t| t.contains("confirmed by alice")), "{ops:?}");
     assert!(ops.iter().any(|t| t.contains("succeeded")), "{ops:?}");
+
+    // The verified rollback is in the Deploys pane at once, as this operation's move, by its author.
+    let f = &s.data.functions[0];
+    assert_eq!((f.version.as_str(), f.previous_version.as_deref()), ("41", Some("42")));
+    let moved = f.last_move.clone().expect("the rollback is the alias's history");
+    assert_eq!((moved.source, moved.at, moved.actor.as_deref()), (MoveSource::Operation, s.now, Some("alice")));
+    // The next poll sees the alias at 41, having seen it at 42: the same move, not a second, unattributed deploy.
+    let polled =
+        AliasMove { source: MoveSource::Polled, actor: None, at: s.now + chrono::Duration::seconds(11), ..moved };
+    let status = FunctionStatus { last_move: Some(polled.clone()), ..f.clone() };
+    let deploys = |s: &State| s.data.timeline.iter().filter(|e| e.kind == EventKind::Deploy).count();
+    let before = deploys(&s);
+    let effects = s.update(Msg::Telemetry {
+        feed: Feed::Inventory,
+        result: Ok(vec![Observation::AliasMoved(polled), Observation::Function(status)]),
+    });
+    assert!(effects.is_empty(), "an operation's own move is journaled already: {effects:?}");
+    assert_eq!(deploys(&s), before, "{:?}", s.data.timeline);
+    assert_eq!(s.data.functions[0].last_move.as_ref().map(|m| (m.source, m.at)), Some((MoveSource::Operation, s.now)));
 }
 
 #[test]
@@ -102,12 +116,7 @@ fn failed_operation_is_shown_and_releases_the_target() {
     let mut s = live();
     let effects = press(&mut s, "r orders-consumer <enter>");
     let Some(Effect::Execute { id, .. }) = effects.first() else { panic!("{effects:?}") };
-    s.update(Msg::Op(OpUpdate {
-        id: *id,
-        phase: OpPhase::Failed,
-        message: "conflict: someone else moved it".into(),
-        at: s.now,
-    }));
+    s.update(Msg::Op(OpUpdate::new(*id, OpPhase::Failed, "conflict: someone else moved it".into(), s.now)));
     assert!(notice(&s).contains("failed"));
     assert!(matches!(s.notice, Some(Notice::Problem(_))));
     press(&mut s, "r");
@@ -496,7 +505,7 @@ fn operation_events_use_the_operators_clock() {
     let effects = press(&mut s, "r orders-consumer <enter>");
     let Some(Effect::Execute { id, .. }) = effects.first() else { panic!("{effects:?}") };
     let later = s.now + chrono::Duration::seconds(20);
-    s.update(Msg::Op(OpUpdate { id: *id, phase: OpPhase::Succeeded, message: "ok".into(), at: later }));
+    s.update(Msg::Op(OpUpdate::new(*id, OpPhase::Succeeded, "ok".into(), later)));
     assert_eq!(s.data.timeline.last().map(|e| e.at), Some(later));
 }
 
@@ -602,4 +611,25 @@ fn failing_credentials_refuse_operations_until_a_poll_works_again() {
 /// A queue as a poll whose SQS call answered reports it.
 fn answering_queue() -> crate::model::QueueStatus {
     crate::model::QueueStatus { name: "orders".into(), visible: 3, in_flight: 0, dlq: None, consumer: None }
+}
+
+/// Issue 13, item 6: with the RDS endpoint hung for over a minute, the reboot plan says how old its facts are
+/// and warns; with fresh data it says nothing of the kind.
+#[test]
+fn a_plan_on_stale_data_says_how_old_its_facts_are() {
+    let mut s = live();
+    press(&mut s, "b");
+    assert!(plan(&s).plan.current.iter().all(|l| !l.contains("STALE")), "{:?}", plan(&s).plan.current);
+    press(&mut s, "<esc>");
+    let hung = crate::model::TelemetryError::new("inventory", "no answer for 10 s; still waiting");
+    s.update(Msg::Tick(s.now + chrono::Duration::seconds(78)));
+    s.update(Msg::Telemetry { feed: Feed::Inventory, result: Err(hung) });
+    press(&mut s, "b");
+    let p = &plan(&s).plan;
+    assert_eq!(
+        p.current[0], "STALE — Database facts last read 1m18s ago: inventory: no answer for 10 s; still waiting",
+        "{:?}",
+        p.current
+    );
+    assert!(p.warnings[0].starts_with("this plan rests on Database data last read 1m18s ago"), "{:?}", p.warnings);
 }

@@ -1,5 +1,6 @@
 //! Focus, selection, filter and popups: the parts of the state that only the screen cares about.
 
+use crate::model::{Feed, Subject};
 use crate::operation::Plan;
 
 /// The panes, in tab order.
@@ -23,6 +24,28 @@ impl PaneId {
     /// Tab order.
     pub const ALL: [PaneId; 6] =
         [PaneId::Alarms, PaneId::Queues, PaneId::Dlqs, PaneId::Database, PaneId::Deploys, PaneId::Timeline];
+
+    /// The pane showing a subject's rows.
+    pub fn showing(subject: Subject) -> PaneId {
+        match subject {
+            Subject::Queues => PaneId::Queues,
+            Subject::DeadLetterQueues => PaneId::Dlqs,
+            Subject::Functions => PaneId::Deploys,
+            Subject::Databases => PaneId::Database,
+            Subject::Alarms => PaneId::Alarms,
+            Subject::Changes => PaneId::Timeline,
+        }
+    }
+
+    /// The feeds whose data the pane shows.
+    pub fn feeds(self) -> &'static [Feed] {
+        match self {
+            PaneId::Queues => &[Feed::Fast, Feed::Metrics],
+            PaneId::Dlqs => &[Feed::Fast],
+            PaneId::Database | PaneId::Deploys => &[Feed::Metrics, Feed::Inventory],
+            PaneId::Alarms | PaneId::Timeline => &[Feed::Inventory],
+        }
+    }
 
     /// Position in `ALL`, for per-pane arrays.
     pub fn index(self) -> usize {

@@ -63,8 +63,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         columns.push(Column::content("before", 0, |f: &&FunctionStatus| Cell::text(before(f), theme::dim())));
     }
     columns.push(Column::fill("changed", 0, usize::MAX, |f: &&FunctionStatus, _| {
-        let changed = f.changed_at.map_or("–".to_string(), |t| format!("{} ago", compact_duration(state.now - t)));
-        let mut spans = vec![Span::styled(changed, Style::new())];
+        // No record of the move to this version: say so, rather than pass its publish time off as a deploy.
+        let mut spans = vec![match f.changed_at() {
+            Some(t) => Span::styled(format!("{} ago", compact_duration(state.now - t)), Style::new()),
+            None => Span::styled("history unknown", theme::dim()),
+        }];
         if let Some(op) = state.latest_operation_on(&f.name).filter(|o| o.phase.in_progress()) {
             spans.push(Span::styled(format!(" {}…", op.phase.label()), theme::warn()));
         }

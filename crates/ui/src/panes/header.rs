@@ -47,6 +47,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             Style::new().fg(ratatui_core::style::Color::White).bg(theme::ALARM),
         ));
     }
+    // No journal, no operations (and no record): known from the start, not at the first `r`.
+    if state.journal_error.is_some() {
+        let what = if state.session.read_only { " NO JOURNAL " } else { " NO JOURNAL: ops off " };
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(what, Style::new().fg(ratatui_core::style::Color::White).bg(theme::ALARM)));
+    }
     // Freshness before the clock and the account: "10 calls failing" matters more than which region, and at
     // 80 columns with badges up front the account is what gets cut instead.
     spans.push(Span::raw("  "));
@@ -84,6 +90,11 @@ fn freshness(state: &State) -> Span<'static> {
         (None, Some(_)) if problems > 0 => {
             Span::styled(format!("{problems} call{} failing", if problems == 1 { "" } else { "s" }), theme::warn())
         }
+        // A whole poll failing, and beside it the calls of the others' last polls that did: every failure counts.
+        (Some(feed), _) if problems > 0 => Span::styled(
+            format!("{} failing, {problems} more call{} failing", feed.label(), if problems == 1 { "" } else { "s" }),
+            theme::alarm(),
+        ),
         (Some(feed), _) => Span::styled(format!("{} failing", feed.label()), theme::alarm()),
         (None, Some((_, age))) if age == chrono::Duration::MAX => Span::styled("waiting for data", theme::warn()),
         (None, Some((feed, age))) if age > chrono::Duration::minutes(3) => {

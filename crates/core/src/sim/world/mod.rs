@@ -17,7 +17,7 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Duration, Utc};
 
 use super::scenario::Scenario;
-use crate::model::{DbStatus, EventKind, Observation, RedriveTask, Role, TimelineEvent};
+use crate::model::{AliasMove, DbStatus, EventKind, Observation, RedriveTask, Role, TimelineEvent};
 use alarms::Alarm;
 pub use operations::SimRejection;
 use physics::{MinuteTotals, Noise};
@@ -64,8 +64,8 @@ pub struct World {
     traffic_target: f64,
     traffic_step: f64,
     alias_version: u32,
-    previous_version: Option<u32>,
-    alias_changed_at: Option<DateTime<Utc>>,
+    /// The alias's last move, once one happened in the simulation.
+    last_move: Option<AliasMove>,
     migration: Option<Migration>,
     instances: Vec<Instance>,
     cluster_status: DbStatus,
@@ -120,8 +120,7 @@ impl World {
             traffic_target: 1.0,
             traffic_step: 0.0,
             alias_version: scenario.function.version,
-            previous_version: None,
-            alias_changed_at: None,
+            last_move: None,
             migration: None,
             instances,
             cluster_status: DbStatus::Available,
@@ -235,6 +234,19 @@ impl World {
     /// The consumer's steady duration at the current version, milliseconds.
     fn version_duration(&self) -> f64 {
         self.scenario.version(self.alias_version).map_or(physics::UNKNOWN_VERSION_DURATION_MS, |v| v.duration_ms)
+    }
+
+    /// An alias move: into the polls' observations (merged there with the operation's own record), and its
+    /// deploy, if it is one, into the history.
+    fn emit_move(&mut self, moved: AliasMove) {
+        if let Some(event) = moved.timeline_event() {
+            self.history.push_back(event);
+            if self.history.len() > HISTORY_CAPACITY {
+                self.history.pop_front();
+            }
+        }
+        self.last_move = Some(moved.clone());
+        self.events_out.push(Observation::AliasMoved(moved));
     }
 
     fn emit_event(&mut self, kind: EventKind, resource: Option<&str>, text: String, actor: Option<&str>) {

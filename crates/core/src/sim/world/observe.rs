@@ -39,8 +39,8 @@ impl World {
             name: f.name.clone(),
             alias: f.alias.clone(),
             version: self.alias_version.to_string(),
-            previous_version: self.previous_version.map(|v| v.to_string()),
-            changed_at: self.alias_changed_at,
+            previous_version: self.last_move.as_ref().and_then(|m| m.from.clone()),
+            last_move: self.last_move.clone(),
         }));
         out.push(Observation::Cluster(self.cluster()));
         out

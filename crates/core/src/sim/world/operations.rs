@@ -5,8 +5,8 @@
 use chrono::Duration;
 
 use super::World;
-use crate::model::{DbStatus, EventKind, RedriveStatus, RedriveTask, Role};
-use crate::operation::{Op, OpError};
+use crate::model::{AliasMove, DbStatus, EventKind, MoveSource, RedriveStatus, RedriveTask, Role};
+use crate::operation::{Op, OpError, Seen, Verified};
 
 /// The simulated AWS rejected a call, in the words AWS would use (`InvalidDBInstanceState: …`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,26 +49,29 @@ impl World {
     }
 
     /// One read of the state `op` should have produced: what verification saw, once the world shows it.
-    pub fn verify(&self, op: &Op) -> Option<String> {
+    pub fn verify(&self, op: &Op) -> Option<Verified> {
         match op {
-            Op::Rollback { function, alias, to, .. } => {
-                (self.alias_version.to_string() == *to).then(|| format!("GetAlias: {function}:{alias} → {to}"))
-            }
+            Op::Rollback { function, alias, to, .. } => (self.alias_version.to_string() == *to)
+                .then(|| Verified::said(format!("GetAlias: {function}:{alias} → {to}"))),
             Op::Reboot { instance, .. } => (self.instance_status(instance) == Some(&DbStatus::Available))
-                .then(|| format!("DescribeDBInstances: {instance} available")),
+                .then(|| Verified::said(format!("DescribeDBInstances: {instance} available"))),
             Op::Failover { cluster, .. } => self.cluster_status.is_available().then(|| {
-                format!("DescribeDBClusters: {cluster} available, writer {}", self.writer_id().unwrap_or("?"))
+                let writer = self.writer_id().unwrap_or("?").to_string();
+                Verified {
+                    text: format!("DescribeDBClusters: {cluster} available, writer {writer}"),
+                    seen: vec![Seen::Writer { cluster: cluster.clone(), instance: writer }],
+                }
             }),
             Op::Redrive { dlq, .. } => self
                 .redrive
                 .as_ref()
                 .filter(|t| t.dlq == *dlq)
-                .map(|t| format!("ListMessageMoveTasks: {} {}", t.handle, t.status.label())),
+                .map(|t| Verified::said(format!("ListMessageMoveTasks: {} {}", t.handle, t.status.label()))),
             Op::CancelRedrive { task, .. } => self
                 .redrive
                 .as_ref()
                 .filter(|t| t.handle == *task && t.status != RedriveStatus::Running)
-                .map(|t| format!("ListMessageMoveTasks: {task} {}", t.status.label())),
+                .map(|t| Verified::said(format!("ListMessageMoveTasks: {task} {}", t.status.label()))),
         }
     }
 
@@ -94,7 +97,7 @@ impl World {
                 self.alias_version
             )));
         }
-        self.move_alias(to, actor);
+        self.move_alias(to, actor, MoveSource::Operation);
         Ok(())
     }
 
@@ -212,16 +215,21 @@ impl World {
         }
     }
 
-    /// The alias moves to `to`: a deploy (scripted) or a rollback (an operation).
-    pub(super) fn move_alias(&mut self, to: u32, actor: &str) {
-        let from = self.alias_version;
-        self.previous_version = Some(from);
-        self.alias_version = to;
-        self.alias_changed_at = Some(self.now);
+    /// The alias moves to `to`: a deploy (scripted, as the simulated account's CloudTrail records it) or a
+    /// rollback (an operation, whose own timeline entries are the change).
+    pub(super) fn move_alias(&mut self, to: u32, actor: &str, source: MoveSource) {
         let f = &self.scenario.function;
-        let text = format!("{} {} → v{to} (was v{from})", f.name, f.alias);
-        let name = f.name.clone();
-        self.emit_event(EventKind::Deploy, Some(&name), text, Some(actor));
+        let moved = AliasMove {
+            function: f.name.clone(),
+            alias: f.alias.clone(),
+            from: Some(self.alias_version.to_string()),
+            to: to.to_string(),
+            at: self.now,
+            source,
+            actor: Some(actor.to_string()),
+        };
+        self.alias_version = to;
+        self.emit_move(moved);
     }
 
     fn abort_migration(&mut self, why: &str) {

@@ -3,7 +3,7 @@
 use chrono::Duration;
 
 use super::{Migration, World};
-use crate::model::EventKind;
+use crate::model::{EventKind, MoveSource};
 use crate::sim::scenario::ScriptedEvent;
 
 impl World {
@@ -16,7 +16,7 @@ impl World {
             self.next_event += 1;
             match event {
                 ScriptedEvent::Deploy { version, actor, .. } => {
-                    self.move_alias(version, actor.as_deref().unwrap_or("deploy"));
+                    self.move_alias(version, actor.as_deref().unwrap_or("deploy"), MoveSource::CloudTrail);
                 }
                 ScriptedEvent::Migration { text, cpu, ramp_minutes, duration_minutes, actor, .. } => {
                     let db = self.scenario.database.cluster.clone();
