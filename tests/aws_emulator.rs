@@ -137,9 +137,11 @@ async fn rollback_moves_the_alias_and_a_concurrent_change_is_a_conflict() {
     let lambda = aws_sdk_lambda::Client::new(&config);
 
     let rollback = Op::Rollback { function: FUNCTION.into(), alias: "live".into(), from: "2".into(), to: "1".into() };
+    let baseline = op.baseline(&rollback).await;
     let answer = op.execute(&rollback, "alice").await.expect("rollback");
     assert!(answer.contains("UpdateAlias"), "{answer}");
-    op.verify(&rollback).await.expect("verified with GetAlias");
+    let verified = op.verify(&rollback, &baseline).await.expect("verified with GetAlias").text;
+    assert!(verified.contains("RevisionId"), "proven by a new RevisionId: {verified}");
     let alias = lambda.get_alias().function_name(FUNCTION).name("live").send().await.expect("get alias");
     assert_eq!(alias.function_version(), Some("1"));
 
@@ -176,15 +178,26 @@ async fn reboot_and_failover_reach_available_and_roles_are_re_read() {
 
     let reboot =
         Op::Reboot { cluster: CLUSTER.into(), instance: WRITER.into(), writer: true, call: RebootCall::Instance };
+    // Available before the call proves nothing: without a restart since, verification finds no proof.
+    let impatient = AwsOperator::new(connection.clients.clone())
+        .with_verification(Duration::from_millis(200), Duration::from_secs(2));
+    let before = impatient.baseline(&reboot).await;
+    match impatient.verify(&reboot, &before).await {
+        Err(OpError::NotVerified(why)) => assert!(why.contains("no proof"), "{why}"),
+        other => panic!("an available instance is no proof of a reboot: {other:?}"),
+    }
+    let baseline = op.baseline(&reboot).await;
     op.execute(&reboot, "alice").await.expect("RebootDBInstance");
-    let verified = op.verify(&reboot).await.expect("available again").text;
-    assert!(verified.contains("available"), "{verified}");
+    let verified = op.verify(&reboot, &baseline).await.expect("available again").text;
+    assert!(verified.contains("RDS event") && verified.contains("DB instance restarted"), "{verified}");
 
     let failover = Op::Failover { cluster: CLUSTER.into(), target: Some(READER.into()) };
+    let baseline = op.baseline(&failover).await;
+    assert_eq!(baseline.writer.as_deref(), Some(WRITER));
     op.execute(&failover, "alice").await.expect("FailoverDBCluster");
-    let verified = op.verify(&failover).await.expect("failover verified").text;
-    assert!(verified.contains(&format!("writer {READER}")), "{verified}");
-    let seen = op.verify(&failover).await.expect("still verified").seen;
+    let verified = op.verify(&failover, &baseline).await.expect("failover verified").text;
+    assert!(verified.contains(&format!("writer {WRITER} → {READER}")), "{verified}");
+    let seen = op.verify(&failover, &baseline).await.expect("still verified").seen;
     assert_eq!(seen, vec![Seen::Writer { cluster: CLUSTER.into(), instance: READER.into() }], "for the panes at once");
 
     let telemetry = AwsTelemetry::new(connection, Some(watch()));

@@ -78,9 +78,11 @@ async fn redrive_moves_the_dlq_back_to_its_source_with_progress_in_the_pane() {
     let connection = connect_with(&config).await.expect("connect");
     let op = operator(connection.clients.clone());
 
+    let baseline = op.baseline(&redrive(None, Some(10))).await;
     let started = op.execute(&redrive(None, Some(10)), "alice").await.expect("StartMessageMoveTask");
     assert!(started.starts_with("StartMessageMoveTask: TaskHandle="), "{started}");
-    let verified = op.verify(&redrive(None, Some(10))).await.expect("ListMessageMoveTasks shows the task").text;
+    let verified =
+        op.verify(&redrive(None, Some(10)), &baseline).await.expect("ListMessageMoveTasks shows the task").text;
     assert!(verified.starts_with("ListMessageMoveTasks: "), "{verified}");
 
     assert_eq!(wait_for_depth(&config, QUEUE, 6).await, 6, "the messages are back in their source queue");
@@ -127,9 +129,10 @@ async fn a_second_redrive_is_refused_while_one_runs_and_cancel_stops_it() {
     }
 
     let cancel = Op::CancelRedrive { dlq: DLQ.into(), task: handle };
+    let baseline = op.baseline(&cancel).await;
     let cancelled = op.execute(&cancel, "alice").await.expect("CancelMessageMoveTask");
     assert!(cancelled.starts_with("CancelMessageMoveTask: "), "{cancelled}");
-    let verified = op.verify(&cancel).await.expect("the task is no longer running").text;
+    let verified = op.verify(&cancel, &baseline).await.expect("the task is no longer running").text;
     assert!(!verified.contains("running"), "{verified}");
     let left = depth(&config, DLQ).await;
     assert!(left > 0, "cancelled before the end: {left} messages stay in the DLQ");
@@ -171,10 +174,12 @@ async fn a_multi_az_db_cluster_reboots_with_reboot_db_cluster() {
         writer: true,
         call: RebootCall::Cluster,
     };
+    let baseline = op.baseline(&reboot).await;
     let done = op.execute(&reboot, "alice").await.expect("RebootDBCluster");
     assert!(done.starts_with("RebootDBCluster: ledger-db"), "{done}");
-    let verified = op.verify(&reboot).await.expect("available again").text;
+    let verified = op.verify(&reboot, &baseline).await.expect("available again").text;
     assert!(verified.contains("ledger-db available"), "{verified}");
+    assert!(verified.contains("RDS event") && verified.contains("rebooted"), "proven by its event: {verified}");
 }
 
 /// StartMessageMoveTask only redrives a queue that some SQS queue's RedrivePolicy names; a Lambda or SNS

@@ -20,7 +20,7 @@ use warroom::ops::guard::Guard;
 use warroom::ops::runner::OperationContext;
 use warroom_core::journal::{EntryKind, Journal};
 use warroom_core::model::Session;
-use warroom_core::operation::{Op, OpError, OpPhase};
+use warroom_core::operation::{Op, OpError, OpPhase, OpUpdate};
 
 const UPDATE_ALIAS: &str = "PUT /2015-03-31/functions/orders-consumer/aliases/live";
 const GET_ALIAS: &str = "GET /2015-03-31/functions/orders-consumer/aliases/live";
@@ -134,14 +134,17 @@ async fn throttling_is_retried_with_backoff() {
     assert_eq!(live_version(&direct).await, "1");
 }
 
+/// The SDK retries reads, never a call that changes AWS: with the clients set to retry three times, an UpdateAlias
+/// whose answer is lost is sent once (a second attempt would meet its own change, or for a reboot, reboot again).
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_retry_that_meets_its_own_timed_out_change_is_not_a_conflict() {
-    let (_emulator, proxy, operator, direct) =
-        setup("retry-own-change", vec![hold_update_alias()], short_timeouts).await;
-    let answer = operator.execute(&rollback(), "alice").await.expect("not blamed on someone else");
-    assert!(answer.contains("already points to 1 (an earlier attempt went through"), "{answer}");
-    assert!(proxy.requests_matching(UPDATE_ALIAS) >= 2, "the SDK retried the timed-out UpdateAlias");
-    assert_eq!(live_version(&direct).await, "1");
+async fn a_mutating_call_whose_answer_is_lost_is_sent_once() {
+    let (_emulator, proxy, operator, direct) = setup("sent-once", vec![hold_update_alias()], short_timeouts).await;
+    match operator.execute(&rollback(), "alice").await {
+        Err(OpError::Unknown(msg)) => assert!(msg.contains("timed out"), "{msg}"),
+        other => panic!("expected outcome unknown, got {other:?}"),
+    }
+    assert_eq!(proxy.requests_matching(UPDATE_ALIAS), 1, "no SDK retry of the mutating call");
+    assert_eq!(live_version(&direct).await, "1", "the one call did happen");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -159,7 +162,22 @@ async fn a_timed_out_call_is_outcome_unknown_and_state_is_re_read() {
 async fn the_runner_re_reads_state_after_a_timeout_instead_of_guessing() {
     let (_emulator, _proxy, operator, direct) =
         setup("timeout-runner", vec![hold_update_alias()], short_timeouts_no_retry).await;
-    let dir = std::env::temp_dir().join(format!("warroom-faults-{}", std::process::id()));
+    let (updates, path) = run_through_guard(operator, rollback(), "timeout-runner").await;
+    let verifying = updates.iter().find(|u| u.phase == OpPhase::Verifying).expect("a verifying step");
+    assert!(verifying.message.contains("outcome unknown until evidence shows it happened"), "{verifying:?}");
+    let last = updates.last().expect("final update");
+    assert_eq!(last.phase, OpPhase::Succeeded, "{updates:?}");
+    assert!(last.message.contains("call timed out, but the evidence shows it happened"), "{}", last.message);
+    assert!(last.message.contains("RevisionId"), "proven by the alias's new RevisionId: {}", last.message);
+    assert_eq!(live_version(&direct).await, "1");
+    let outcome =
+        Journal::read_all(&path).expect("journal").into_iter().find(|e| e.kind == EntryKind::Outcome).expect("outcome");
+    assert_eq!(outcome.result.as_deref(), Some("succeeded"));
+}
+
+/// The operation through the guard and the runner, journaled in a fresh journal: every update until it ends.
+async fn run_through_guard(operator: AwsOperator, op: Op, name: &str) -> (Vec<OpUpdate>, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("warroom-faults-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).expect("dir");
     let path = dir.join("journal.jsonl");
     std::fs::remove_file(&path).ok();
@@ -167,12 +185,12 @@ async fn the_runner_re_reads_state_after_a_timeout_instead_of_guessing() {
     let guard = Guard::new(false, || Arc::new(operator));
     let ctx = OperationContext {
         session: Session { operator: "alice".into(), kind: warroom_core::model::SessionKind::Live, read_only: false },
-        session_id: "faults".into(),
+        session_id: name.into(),
         clock: Arc::new(chrono::Utc::now),
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     guard
-        .submit(1, rollback(), ctx, journal, move |u| {
+        .submit(1, op, ctx, journal, move |u| {
             let _ = tx.send(u);
         })
         .expect("submitted");
@@ -184,15 +202,61 @@ async fn the_runner_re_reads_state_after_a_timeout_instead_of_guessing() {
             break;
         }
     }
-    let verifying = updates.iter().find(|u| u.phase == OpPhase::Verifying).expect("a verifying step");
-    assert!(verifying.message.contains("re-reading state"), "{verifying:?}");
+    (updates, path)
+}
+
+/// Issue 13, item 5. A RebootDBInstance that hangs is sent exactly once (counted at the proxy, the only way to
+/// the emulator), says "no answer for N s" while it waits, and ends "outcome unknown": the instance is
+/// `available`, which proves nothing. One whose answer is held back while the reboot happens is verified by the
+/// restart event dated after the call.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_hung_reboot_is_sent_once_and_only_its_restart_event_proves_it() {
+    let emulator = Emulator::start("hung-reboot");
+    let direct = emulator.sdk_config().await;
+    seed::database(&direct).await;
+    let reboot = Op::Reboot {
+        cluster: seed::CLUSTER.into(),
+        instance: seed::WRITER.into(),
+        writer: true,
+        call: warroom_core::operation::RebootCall::Instance,
+    };
+    let operator_via = |proxy: &CountingProxy| {
+        // warroom's own timeouts (an attempt gives up after 10 s) and retries (3 attempts), as in production.
+        let config = direct
+            .clone()
+            .into_builder()
+            .endpoint_url(&proxy.url)
+            .timeout_config(warroom::aws::connect::timeouts())
+            .retry_config(RetryConfig::standard().with_max_attempts(3))
+            .build();
+        AwsOperator::new(warroom::aws::Clients::new(&config))
+            .with_verification(Duration::from_millis(300), Duration::from_secs(4))
+    };
+
+    let hang = Rule { request_line: "Action=RebootDBInstance".into(), fault: Fault::Hang, times: usize::MAX };
+    let proxy = CountingProxy::with_faults(&emulator.url, vec![hang]);
+    let (updates, _) = run_through_guard(operator_via(&proxy), reboot.clone(), "hung-reboot").await;
+    assert_eq!(proxy.action_count("RebootDBInstance"), 1, "sent exactly once: {updates:?}");
+    assert!(
+        updates.iter().any(|u| u.phase == OpPhase::Executing && u.message.contains("no answer for 5 s")),
+        "it says it is waiting: {updates:?}"
+    );
+    let last = updates.last().expect("final update");
+    assert_eq!(last.phase, OpPhase::Unknown, "available proves nothing: {updates:?}");
+    assert!(last.message.contains("no evidence it happened"), "{}", last.message);
+
+    let held = Rule {
+        request_line: "Action=RebootDBInstance".into(),
+        fault: Fault::DelayResponse(Duration::from_secs(12)),
+        times: usize::MAX,
+    };
+    let proxy = CountingProxy::with_faults(&emulator.url, vec![held]);
+    let (updates, _) = run_through_guard(operator_via(&proxy), reboot, "held-reboot").await;
+    assert_eq!(proxy.action_count("RebootDBInstance"), 1, "sent exactly once: {updates:?}");
     let last = updates.last().expect("final update");
     assert_eq!(last.phase, OpPhase::Succeeded, "{updates:?}");
-    assert!(last.message.contains("call timed out, but the state shows it happened"), "{}", last.message);
-    assert_eq!(live_version(&direct).await, "1");
-    let outcome =
-        Journal::read_all(&path).expect("journal").into_iter().find(|e| e.kind == EntryKind::Outcome).expect("outcome");
-    assert_eq!(outcome.result.as_deref(), Some("succeeded"));
+    assert!(last.message.contains("call timed out, but the evidence shows it happened"), "{}", last.message);
+    assert!(last.message.contains("DB instance restarted"), "proven by the restart event: {}", last.message);
 }
 
 /// A describe call that fails leaves the database pane stale with its last statuses, not `unknown`: the

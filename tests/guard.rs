@@ -17,7 +17,7 @@ use warroom_core::action::{Action, Mode};
 use warroom_core::journal::{EntryKind, Journal};
 use warroom_core::keymap::Keymap;
 use warroom_core::model::{Session, SessionKind};
-use warroom_core::operation::{Op, OpError, OpPhase, OpUpdate, Verified};
+use warroom_core::operation::{Baseline, Op, OpError, OpPhase, OpUpdate, Verified};
 use warroom_core::scene::Scene;
 use warroom_core::state::{Effect, Popup, State};
 
@@ -40,7 +40,11 @@ impl Operator for CountingOperator {
         })
     }
 
-    fn verify<'a>(&'a self, _op: &'a Op) -> BoxFuture<'a, Result<Verified, OpError>> {
+    fn baseline<'a>(&'a self, _op: &'a Op) -> BoxFuture<'a, Baseline> {
+        Box::pin(async { Baseline::at(chrono::Utc::now()) })
+    }
+
+    fn verify<'a>(&'a self, _op: &'a Op, _b: &'a Baseline) -> BoxFuture<'a, Result<Verified, OpError>> {
         Box::pin(async { Ok(Verified::said("verified".to_string())) })
     }
 }
@@ -196,7 +200,10 @@ async fn failed_call_is_journaled_as_failed() {
         fn execute<'a>(&'a self, _op: &'a Op, _a: &'a str) -> BoxFuture<'a, Result<String, OpError>> {
             Box::pin(async { Err(OpError::Conflict("PreconditionFailed: revision changed".into())) })
         }
-        fn verify<'a>(&'a self, _op: &'a Op) -> BoxFuture<'a, Result<Verified, OpError>> {
+        fn baseline<'a>(&'a self, _op: &'a Op) -> BoxFuture<'a, Baseline> {
+            Box::pin(async { Baseline::at(chrono::Utc::now()) })
+        }
+        fn verify<'a>(&'a self, _op: &'a Op, _b: &'a Baseline) -> BoxFuture<'a, Result<Verified, OpError>> {
             Box::pin(async { Ok(Verified::said(String::new())) })
         }
     }

@@ -63,6 +63,24 @@ impl Clients {
     }
 }
 
+impl Clients {
+    /// The same clients with the SDK's retries off, for calls that change AWS: a retried reboot whose answer was
+    /// lost is a second reboot, and a retried UpdateAlias meets its own change as a conflict. warroom decides what
+    /// may be repeated (never a mutating call; verification re-reads with the retrying clients).
+    pub fn sent_once(&self) -> Clients {
+        let once = RetryConfig::disabled();
+        let sqs = aws_sdk_sqs::Client::config(&self.sqs).to_builder().retry_config(once.clone()).build();
+        let lambda = aws_sdk_lambda::Client::config(&self.lambda).to_builder().retry_config(once.clone()).build();
+        let rds = aws_sdk_rds::Client::config(&self.rds).to_builder().retry_config(once).build();
+        Clients {
+            sqs: aws_sdk_sqs::Client::from_conf(sqs),
+            lambda: aws_sdk_lambda::Client::from_conf(lambda),
+            rds: aws_sdk_rds::Client::from_conf(rds),
+            ..self.clone()
+        }
+    }
+}
+
 /// The clients, and who they act as.
 #[derive(Debug, Clone)]
 pub struct Connection {

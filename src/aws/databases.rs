@@ -37,6 +37,54 @@ pub async fn instances(clients: &Clients, only: Option<&str>) -> Listed<DbInstan
     }
 }
 
+/// What an RDS event is about, as DescribeEvents' `SourceType` names it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EventSource {
+    /// `db-instance`.
+    Instance,
+    /// `db-cluster`.
+    Cluster,
+}
+
+impl EventSource {
+    /// "Instances" or "Clusters", as in the describe call's name.
+    pub fn noun(self) -> &'static str {
+        match self {
+            EventSource::Instance => "Instances",
+            EventSource::Cluster => "Clusters",
+        }
+    }
+}
+
+/// rds:DescribeEvents for `id` since `since`: the first event that says it restarted ("DB instance restarted",
+/// RDS-EVENT-0006; a cluster's "DB cluster restarted"), with its time and message; `None` before one appears.
+pub async fn restarted_since(
+    clients: &Clients,
+    source: EventSource,
+    id: &str,
+    since: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<(chrono::DateTime<chrono::Utc>, String)>, AwsError> {
+    let source_type = match source {
+        EventSource::Instance => aws_sdk_rds::types::SourceType::DbInstance,
+        EventSource::Cluster => aws_sdk_rds::types::SourceType::DbCluster,
+    };
+    let out = clients
+        .rds
+        .describe_events()
+        .source_type(source_type)
+        .source_identifier(id)
+        .start_time(super::time::aws_time(since))
+        .send()
+        .await
+        .map_err(|e| super::errors::aws_error("rds:DescribeEvents", e))?;
+    Ok(out.events().iter().find_map(|e| {
+        let message = e.message().unwrap_or_default();
+        let lower = message.to_ascii_lowercase();
+        let at = e.date().map(super::time::chrono_time)?;
+        (at >= since && (lower.contains("restarted") || lower.contains("rebooted"))).then(|| (at, message.to_string()))
+    }))
+}
+
 /// RDS filters take at most this many values; more identifiers are read in several calls.
 const IDS_PER_CALL: usize = 100;
 

@@ -6,7 +6,7 @@ use std::time::Duration;
 use aws_sdk_lambda::types::AliasRoutingConfiguration;
 use futures_util::future::BoxFuture;
 use warroom_core::model::RedriveStatus;
-use warroom_core::operation::{Op, OpError, RebootCall, Seen, Verified};
+use warroom_core::operation::{Baseline, Op, OpError, RebootCall, Seen, Verified};
 
 use super::Operator;
 use crate::aws::queues::{latest_task, resolve};
@@ -14,7 +14,10 @@ use crate::aws::{AwsError, AwsErrorKind, Clients, aws_error, databases};
 
 /// Operations on AWS through the official SDK.
 pub struct AwsOperator {
+    /// For reads (the state before, verification): the SDK's standard retries.
     clients: Clients,
+    /// For the mutating calls: sent once, never retried by the SDK.
+    calls: Clients,
     /// How often verification re-reads state, and for how long.
     poll_every: Duration,
     verify_within: Duration,
@@ -23,7 +26,8 @@ pub struct AwsOperator {
 impl AwsOperator {
     /// An operator calling through `clients`; verification reads every 5 s for up to 15 min.
     pub fn new(clients: Clients) -> Self {
-        Self { clients, poll_every: Duration::from_secs(5), verify_within: Duration::from_secs(15 * 60) }
+        let calls = clients.sent_once();
+        Self { clients, calls, poll_every: Duration::from_secs(5), verify_within: Duration::from_secs(15 * 60) }
     }
 
     /// Faster verification for tests against an emulator.
@@ -85,7 +89,7 @@ impl AwsOperator {
         }
         // RevisionId makes Lambda reject the update if the alias changed since we read it.
         let result = self
-            .clients
+            .calls
             .lambda
             .update_alias()
             .function_name(function)
@@ -113,7 +117,7 @@ impl AwsOperator {
     }
 
     async fn reboot(&self, cluster: &str, instance: &str, call: RebootCall) -> Result<String, OpError> {
-        let rds = &self.clients.rds;
+        let rds = &self.calls.rds;
         match call {
             RebootCall::Cluster => {
                 rds.reboot_db_cluster()
@@ -153,7 +157,7 @@ impl AwsOperator {
             )));
         }
         let out = self
-            .clients
+            .calls
             .sqs
             .start_message_move_task()
             .source_arn(&source.arn)
@@ -165,49 +169,95 @@ impl AwsOperator {
         Ok(format!("StartMessageMoveTask: TaskHandle={}", out.task_handle().unwrap_or("?")))
     }
 
-    /// One read of the state the operation should have produced: Some(what it saw) once it shows.
-    async fn check(&self, op: &Op) -> Result<Option<Verified>, OpError> {
+    /// The cluster's writer now (DescribeDBClusters), and whether the cluster is available.
+    async fn writer_now(&self, cluster: &str) -> Result<(Option<String>, bool), OpError> {
+        let read = databases::clusters(&self.clients, Some(cluster)).await;
+        if let Some(e) = read.error {
+            return Err(op_error(e));
+        }
+        let Some(c) = read.items.first() else { return Ok((None, false)) };
+        let writer = c
+            .db_cluster_members()
+            .iter()
+            .find(|m| m.is_cluster_writer() == Some(true))
+            .and_then(|m| m.db_instance_identifier())
+            .map(str::to_string);
+        Ok((writer, c.status() == Some("available")))
+    }
+
+    /// One read towards proving the operation: Some(what proves it) once it does. `saw` remembers, across reads,
+    /// a status that shows the call took effect (`rebooting`), which proves a reboot as a restart event does.
+    async fn check(&self, op: &Op, baseline: &Baseline, saw: &mut Option<String>) -> Result<Option<Verified>, OpError> {
         match op {
             Op::Rollback { function, alias, to, .. } => {
-                let (version, _) = self.alias_now(function, alias).await?;
-                Ok((version == *to).then(|| Verified::said(format!("GetAlias: {function}:{alias} → {to}"))))
-            }
-            Op::Reboot { cluster, call: RebootCall::Cluster, .. } | Op::Failover { cluster, .. } => {
-                let read = databases::clusters(&self.clients, Some(cluster)).await;
-                if let Some(e) = read.error {
-                    return Err(op_error(e));
-                }
-                let Some(c) = read.items.first() else { return Ok(None) };
-                let writer = c
-                    .db_cluster_members()
-                    .iter()
-                    .find(|m| m.is_cluster_writer() == Some(true))
-                    .and_then(|m| m.db_instance_identifier());
-                let target_ok = match op {
-                    Op::Failover { target: Some(t), .. } => writer == Some(t.as_str()),
-                    _ => true,
-                };
-                Ok((c.status() == Some("available") && target_ok).then(|| Verified {
-                    text: format!("DescribeDBClusters: {cluster} available, writer {}", writer.unwrap_or("?")),
-                    seen: writer
-                        .map(|w| Seen::Writer { cluster: cluster.clone(), instance: w.to_string() })
-                        .into_iter()
-                        .collect(),
+                let (version, revision) = self.alias_now(function, alias).await?;
+                // The alias at the target with a new RevisionId is this change; at the target with the old one, it
+                // was there before the call (which then called nothing).
+                let changed = baseline.revision.as_ref().is_none_or(|r| *r != revision)
+                    || baseline.version.as_deref() == Some(to.as_str());
+                Ok((version == *to && changed).then(|| {
+                    let was = baseline.revision.as_deref().map_or(String::new(), |r| format!("{r} → "));
+                    Verified::said(format!("GetAlias: {function}:{alias} → {to} (RevisionId {was}{revision})"))
                 }))
             }
-            Op::Reboot { instance, .. } => {
-                let read = databases::instances(&self.clients, Some(instance)).await;
-                if let Some(e) = read.error {
-                    return Err(op_error(e));
+            Op::Failover { cluster, target } => {
+                let (writer, available) = self.writer_now(cluster).await?;
+                let Some(writer) = writer else { return Ok(None) };
+                // A failover is proven by the writer changing (to the target, when one was named).
+                let moved = match (target, &baseline.writer) {
+                    (Some(t), _) => writer == *t && baseline.writer.as_ref() != Some(t),
+                    (None, Some(before)) => writer != *before,
+                    (None, None) => false,
+                };
+                Ok((available && moved).then(|| Verified {
+                    text: format!(
+                        "DescribeDBClusters: {cluster} available, writer {} → {writer}",
+                        baseline.writer.as_deref().unwrap_or("?")
+                    ),
+                    seen: vec![Seen::Writer { cluster: cluster.clone(), instance: writer.clone() }],
+                }))
+            }
+            Op::Reboot { cluster, instance, call, .. } => {
+                let (kind, id) = match call {
+                    RebootCall::Cluster => (databases::EventSource::Cluster, cluster.as_str()),
+                    RebootCall::Instance | RebootCall::InstanceWithFailover => {
+                        (databases::EventSource::Instance, instance.as_str())
+                    }
+                };
+                let status = match call {
+                    RebootCall::Cluster => self.writer_now(cluster).await?.1.then(|| "available".to_string()),
+                    _ => {
+                        let read = databases::instances(&self.clients, Some(instance)).await;
+                        if let Some(e) = read.error {
+                            return Err(op_error(e));
+                        }
+                        read.items.first().and_then(|i| i.db_instance_status()).map(str::to_string)
+                    }
+                };
+                if status.as_deref() == Some("rebooting") {
+                    *saw = Some(format!("{id} seen rebooting"));
                 }
-                let status = read.items.first().and_then(|i| i.db_instance_status()).unwrap_or("unknown");
-                Ok((status == "available")
-                    .then(|| Verified::said(format!("DescribeDBInstances: {instance} available"))))
+                if saw.is_none() {
+                    let since = baseline.called_at - EVENT_CLOCK_SKEW;
+                    let restarted =
+                        databases::restarted_since(&self.clients, kind, id, since).await.map_err(op_error)?;
+                    *saw = restarted.map(|(at, message)| format!("RDS event {}: {message}", at.format("%H:%M:%S")));
+                }
+                Ok(match (&saw, status.as_deref()) {
+                    (Some(proof), Some("available")) => {
+                        Some(Verified::said(format!("{proof}; DescribeDB{}: {id} available", kind.noun())))
+                    }
+                    _ => None,
+                })
             }
             Op::Redrive { dlq, .. } | Op::CancelRedrive { dlq, .. } => {
                 let address = resolve(&self.clients, dlq).await.map_err(op_error)?;
                 let task = latest_task(&self.clients, dlq, &address.arn, None).await.map_err(op_error)?;
                 Ok(task
+                    // The task this redrive started, not an earlier one: started after the call.
+                    .filter(|t| {
+                        !matches!(op, Op::Redrive { .. }) || t.started_at >= baseline.called_at - EVENT_CLOCK_SKEW
+                    })
                     .filter(|t| !matches!(op, Op::CancelRedrive { .. }) || t.status != RedriveStatus::Running)
                     .map(|t| Verified::said(format!("ListMessageMoveTasks: {} {}", t.handle, t.status.label()))))
             }
@@ -215,14 +265,35 @@ impl AwsOperator {
     }
 }
 
+/// How far AWS's clock may be behind ours when an event's date is compared with the time of our call.
+const EVENT_CLOCK_SKEW: chrono::Duration = chrono::Duration::seconds(30);
+
 impl Operator for AwsOperator {
+    fn baseline<'a>(&'a self, op: &'a Op) -> BoxFuture<'a, Baseline> {
+        Box::pin(async move {
+            let mut baseline = Baseline::at(chrono::Utc::now());
+            match op {
+                Op::Rollback { function, alias, .. } => {
+                    if let Ok((version, revision)) = self.alias_now(function, alias).await {
+                        (baseline.version, baseline.revision) = (Some(version), Some(revision));
+                    }
+                }
+                Op::Failover { cluster, .. } => {
+                    baseline.writer = self.writer_now(cluster).await.ok().and_then(|(w, _)| w);
+                }
+                _ => {}
+            }
+            baseline
+        })
+    }
+
     fn execute<'a>(&'a self, op: &'a Op, _actor: &'a str) -> BoxFuture<'a, Result<String, OpError>> {
         Box::pin(async move {
             match op {
                 Op::Rollback { function, alias, from, to } => self.rollback(function, alias, from, to).await,
                 Op::Reboot { cluster, instance, call, .. } => self.reboot(cluster, instance, *call).await,
                 Op::Failover { cluster, target } => {
-                    self.clients
+                    self.calls
                         .rds
                         .failover_db_cluster()
                         .db_cluster_identifier(cluster)
@@ -235,7 +306,7 @@ impl Operator for AwsOperator {
                 Op::Redrive { dlq, destination, rate } => self.redrive(dlq, destination.as_deref(), *rate).await,
                 Op::CancelRedrive { task, .. } => {
                     let out = self
-                        .clients
+                        .calls
                         .sqs
                         .cancel_message_move_task()
                         .task_handle(task)
@@ -251,12 +322,13 @@ impl Operator for AwsOperator {
         })
     }
 
-    fn verify<'a>(&'a self, op: &'a Op) -> BoxFuture<'a, Result<Verified, OpError>> {
+    fn verify<'a>(&'a self, op: &'a Op, baseline: &'a Baseline) -> BoxFuture<'a, Result<Verified, OpError>> {
         Box::pin(async move {
             let deadline = tokio::time::Instant::now() + self.verify_within;
             let mut last_error = None;
+            let mut saw = None;
             loop {
-                match self.check(op).await {
+                match self.check(op, baseline, &mut saw).await {
                     Ok(Some(verdict)) => return Ok(verdict),
                     Ok(None) => {}
                     // A failed read is not a failed operation: keep reading until the deadline.
@@ -265,7 +337,7 @@ impl Operator for AwsOperator {
                 if tokio::time::Instant::now() >= deadline {
                     let why = last_error.map_or(String::new(), |e| format!(" (last read: {e})"));
                     return Err(OpError::NotVerified(format!(
-                        "{} did not reach the expected state within {}s{why}",
+                        "no proof that {} changed within {}s{why}",
                         op.target(),
                         self.verify_within.as_secs()
                     )));

@@ -8,14 +8,20 @@ pub mod runner;
 pub mod sim;
 
 use futures_util::future::BoxFuture;
-use warroom_core::operation::{Op, OpError, Verified};
+use warroom_core::operation::{Baseline, Op, OpError, Verified};
 
 /// Carries out operations. Implemented by the simulator and by AWS; constructed only when not read-only.
 pub trait Operator: Send + Sync {
-    /// Makes the call as `actor`; returns what the service answered (a task handle, a new status).
+    /// Reads what verification will compare with, just before the call (the alias's RevisionId, the cluster's
+    /// writer) and stamps the time. A failed read leaves its field `None`; it never stops the operation.
+    fn baseline<'a>(&'a self, op: &'a Op) -> BoxFuture<'a, Baseline>;
+
+    /// Makes the call as `actor`, once: a mutating call is never retried by the SDK (a retry of a reboot whose
+    /// answer was lost is a second reboot); returns what the service answered (a task handle, a new status).
     fn execute<'a>(&'a self, op: &'a Op, actor: &'a str) -> BoxFuture<'a, Result<String, OpError>>;
 
-    /// Waits until the effect is visible (the alias moved, the instance is available again, the task runs);
-    /// what verification saw, or `NotVerified` when it never came.
-    fn verify<'a>(&'a self, op: &'a Op) -> BoxFuture<'a, Result<Verified, OpError>>;
+    /// Waits until the operation is proven against `baseline` — the change it made, not only an end state that
+    /// may have held before (the alias at the target with a new RevisionId, a restart event after the call, a
+    /// new writer, the move task it started); what verification saw, or `NotVerified` when no proof came.
+    fn verify<'a>(&'a self, op: &'a Op, baseline: &'a Baseline) -> BoxFuture<'a, Result<Verified, OpError>>;
 }

@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use warroom_core::journal::{EntryKind, Journal, JournalEntry};
 use warroom_core::model::Session;
-use warroom_core::operation::{Op, OpError, OpPhase, OpUpdate, Verified};
+use warroom_core::operation::{Baseline, Op, OpError, OpPhase, OpUpdate, Verified};
 
 use super::Operator;
 
@@ -54,6 +54,9 @@ pub fn journal_entry(
     }
 }
 
+/// How often a call without an answer says how long it has waited.
+const WAITING_REPORT: std::time::Duration = std::time::Duration::from_secs(5);
+
 /// Appends on the blocking pool: the journal syncs every line to disk, and the event loop must not wait for that.
 async fn append(journal: &Arc<Journal>, entry: JournalEntry) -> std::io::Result<()> {
     let journal = journal.clone();
@@ -71,7 +74,9 @@ pub async fn reverify(
     ctx: OperationContext,
     report: impl Fn(OpUpdate) + Send + Sync,
 ) {
-    let (phase, text, seen) = match operator.verify(&op).await {
+    // Only the intent's time is known of the earlier session's call: proof must be dated after it.
+    let baseline = Baseline::at(original.clock);
+    let (phase, text, seen) = match operator.verify(&op, &baseline).await {
         Ok(v) => (OpPhase::Succeeded, format!("outcome found after a restart: {}", v.text), v.seen),
         Err(e) => {
             (OpPhase::Unknown, format!("outcome unknown after a restart; the state does not show it: {e}"), Vec::new())
@@ -117,20 +122,39 @@ pub async fn run_operation(
         );
         return;
     }
+    let baseline = operator.baseline(&op).await;
     send(OpPhase::Executing, op.api_call());
-    let result = match operator.execute(&op, &ctx.session.operator).await {
+    let call = operator.execute(&op, &ctx.session.operator);
+    tokio::pin!(call);
+    // A call without an answer says so while it waits: the engineer knows it is in flight, not forgotten.
+    let waiting = tokio::time::Instant::now();
+    let mut every = tokio::time::interval_at(waiting + WAITING_REPORT, WAITING_REPORT);
+    let answer = loop {
+        tokio::select! {
+            answer = &mut call => break answer,
+            _ = every.tick() => send(
+                OpPhase::Executing,
+                format!("{}: no answer for {} s", op.api_call(), waiting.elapsed().as_secs()),
+            ),
+        }
+    };
+    let result = match answer {
         Ok(answer) => {
             send(OpPhase::Verifying, answer.clone());
-            operator.verify(&op).await.map(|v| Verified { text: format!("{answer}; verified: {}", v.text), ..v })
+            operator
+                .verify(&op, &baseline)
+                .await
+                .map(|v| Verified { text: format!("{answer}; verified: {}", v.text), ..v })
         }
-        // The call may or may not have happened: re-read the state instead of guessing.
+        // The call may or may not have happened: it is never sent again; only evidence dated after it settles it.
         Err(OpError::Unknown(why)) => {
-            send(OpPhase::Verifying, format!("{why}; re-reading state"));
-            match operator.verify(&op).await {
-                Ok(v) => {
-                    Ok(Verified { text: format!("call timed out, but the state shows it happened: {}", v.text), ..v })
-                }
-                Err(e) => Err(OpError::Unknown(format!("{why}; state does not show it: {e}"))),
+            send(OpPhase::Verifying, format!("{why}; outcome unknown until evidence shows it happened"));
+            match operator.verify(&op, &baseline).await {
+                Ok(v) => Ok(Verified {
+                    text: format!("call timed out, but the evidence shows it happened: {}", v.text),
+                    ..v
+                }),
+                Err(e) => Err(OpError::Unknown(format!("{why}; no evidence it happened: {e}"))),
             }
         }
         Err(e) => Err(e),

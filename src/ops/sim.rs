@@ -4,7 +4,7 @@
 use std::time::Duration;
 
 use futures_util::future::BoxFuture;
-use warroom_core::operation::{Op, OpError, Verified};
+use warroom_core::operation::{Baseline, Op, OpError, Verified};
 use warroom_core::sim::Sim;
 
 use super::Operator;
@@ -27,11 +27,16 @@ impl SimOperator {
 }
 
 impl Operator for SimOperator {
+    fn baseline<'a>(&'a self, _op: &'a Op) -> BoxFuture<'a, Baseline> {
+        // The simulated calls happen in-process, at once: the world itself is the proof, read by `World::verify`.
+        Box::pin(async move { Baseline::at(self.sim.now()) })
+    }
+
     fn execute<'a>(&'a self, op: &'a Op, actor: &'a str) -> BoxFuture<'a, Result<String, OpError>> {
         Box::pin(async move { self.sim.world().apply(op, actor) })
     }
 
-    fn verify<'a>(&'a self, op: &'a Op) -> BoxFuture<'a, Result<Verified, OpError>> {
+    fn verify<'a>(&'a self, op: &'a Op, _baseline: &'a Baseline) -> BoxFuture<'a, Result<Verified, OpError>> {
         Box::pin(async move {
             let deadline = self.sim.now() + VERIFY_WITHIN;
             loop {

@@ -244,6 +244,28 @@ impl OpPhase {
     }
 }
 
+/// The resource just before the call, read by the operator: verification proves that the call made the change —
+/// a new RevisionId on the alias, a new writer, an RDS restart event dated after `called_at` — rather than only
+/// that the end state holds (`available` proves nothing about a reboot).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Baseline {
+    /// When the call was about to be made (the operator's clock: wall time live, simulated in the demo).
+    pub called_at: chrono::DateTime<chrono::Utc>,
+    /// The alias's version before a rollback (lambda:GetAlias); `None` when unread.
+    pub version: Option<String>,
+    /// The alias's RevisionId before a rollback (lambda:GetAlias); `None` when unread.
+    pub revision: Option<String>,
+    /// The cluster's writer before a failover (rds:DescribeDBClusters); `None` when unread.
+    pub writer: Option<String>,
+}
+
+impl Baseline {
+    /// Only the time: what is known of an operation an earlier session started (its journaled intent's time).
+    pub fn at(called_at: chrono::DateTime<chrono::Utc>) -> Baseline {
+        Baseline { called_at, version: None, revision: None, writer: None }
+    }
+}
+
 /// What verification read that the panes should show at once, before the next poll reads it again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seen {

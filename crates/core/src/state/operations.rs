@@ -92,7 +92,10 @@ impl State {
         // The operator's clock can be ahead of the last tick: never let the timeline run backwards.
         let at = update.at.max(self.now);
         match update.phase {
-            OpPhase::Executing | OpPhase::Verifying => {}
+            // Progress on the status line: a call that has had no answer for 10 s says so while it waits.
+            OpPhase::Executing | OpPhase::Verifying => {
+                self.notice = Some(Notice::Info(format!("{}: {}", op.summary(), update.message)));
+            }
             OpPhase::Succeeded => {
                 self.show_verified(&op, at, &update.seen);
                 self.timeline_op(&op, at, format!("{} succeeded: {}", op.summary(), update.message));
