@@ -64,6 +64,9 @@ async fn discovery_and_telemetry_show_the_seeded_incident() {
     assert_eq!((dlq.name.as_str(), dlq.source_label().as_str(), dlq.depth), (DLQ, QUEUE, 7));
     let f = first_of!(obs, Observation::Function).expect("function");
     assert_eq!((f.alias.as_str(), f.version.as_str(), f.previous_version.as_deref()), ("live", "2", Some("1")));
+    assert!(f.last_move.is_none(), "first sight: the history is unknown, not a deploy");
+    let targets: Vec<_> = f.published.iter().map(|p| (p.version.as_str(), p.published_at.is_some())).collect();
+    assert_eq!(targets, [("1", true)], "the published versions below the alias's, with their publish time");
     let cluster = first_of!(obs, Observation::Cluster).expect("cluster");
     assert_eq!(cluster.id, CLUSTER);
     assert_eq!(cluster.members.len(), 2);

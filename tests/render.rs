@@ -545,6 +545,7 @@ fn names_with_emoji_joiners_and_bidi_controls_keep_every_border_in_its_column() 
             alias: "live\u{200D}".into(),
             version: "42".into(),
             previous_version: Some("41".into()),
+            published: Vec::new(),
             last_move: None,
         }),
     ];

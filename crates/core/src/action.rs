@@ -136,9 +136,10 @@ actions! {
     RateUp => "rate_up", [Plan], mutating: false;
     /// Redrive plan: the next slower rate
     RateDown => "rate_down", [Plan], mutating: false;
-    /// Redrive plan: the next destination (the messages' sources, then each queue)
+    /// Redrive plan: the next destination (the messages' sources, then each queue); rollback plan: the next
+    /// target version (the one it moved from, then older published versions)
     NextDestination => "next_destination", [Plan], mutating: false;
-    /// Redrive plan: the previous destination
+    /// Redrive plan: the previous destination; rollback plan: the previous target version
     PreviousDestination => "previous_destination", [Plan], mutating: false;
     /// Answer yes: quit although an operation is in progress (the journal keeps its intent)
     Yes => "yes", [Confirm], mutating: false;

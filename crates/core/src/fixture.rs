@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crate::config::Thresholds;
 use crate::model::{
     AlarmKind, AlarmState, AlarmStatus, AliasMove, ClusterKind, ClusterStatus, Data, DbStatus, DlqSources, DlqStatus,
-    EventKind, FunctionStatus, InstanceStatus, MetricKind, MoveSource, Observation, QueueStatus, Role, Session,
-    SessionKind, TimelineEvent,
+    EventKind, FunctionStatus, InstanceStatus, MetricKind, MoveSource, Observation, PublishedVersion, QueueStatus,
+    Role, Session, SessionKind, TimelineEvent,
 };
 use crate::state::{Msg, State};
 
@@ -63,6 +63,14 @@ impl Fixture {
             alias: alias.into(),
             version: version.into(),
             previous_version: previous.map(Into::into),
+            published: previous
+                .map(|p| PublishedVersion {
+                    version: p.into(),
+                    published_at: Some(self.ago(60)),
+                    description: String::new(),
+                })
+                .into_iter()
+                .collect(),
             last_move: Some(last_move),
         }));
         self

@@ -130,6 +130,7 @@ impl Fleet {
                 alias: "live".into(),
                 version: "42".into(),
                 previous_version: Some("41".into()),
+                published: Vec::new(),
                 last_move: Some(AliasMove {
                     function: name.clone(),
                     alias: "live".into(),

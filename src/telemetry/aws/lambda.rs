@@ -8,7 +8,9 @@ use std::collections::HashMap;
 
 use chrono::{DateTime, Utc};
 
-use warroom_core::model::{AliasMove, CappedList, FunctionStatus, MoveSource, Observation, ResourceKind, Subject};
+use warroom_core::model::{
+    AliasMove, CappedList, FunctionStatus, MoveSource, Observation, PublishedVersion, ResourceKind, Subject,
+};
 
 use super::discovery::Inventory;
 use super::problem;
@@ -24,7 +26,12 @@ pub struct AliasSeen {
     pub previous: Option<String>,
     /// The move to `version` two polls saw, if they did.
     pub last_move: Option<AliasMove>,
+    /// The function's newest published versions, newest first (read on first sight).
+    pub published: Vec<PublishedVersion>,
 }
+
+/// How many of a function's newest published versions are kept as rollback targets.
+const KEPT: usize = 50;
 
 /// Every alias seen, by (function, alias).
 pub type AliasMemory = HashMap<(String, String), AliasSeen>;
@@ -33,10 +40,10 @@ pub type AliasMemory = HashMap<(String, String), AliasSeen>;
 /// many pages (10,000 versions) is the bound; first sight of a function only.
 const MAX_VERSION_PAGES: usize = 200;
 
-/// A function's published versions (not $LATEST), oldest first, with their LastModified.
+/// A function's published versions (not $LATEST), oldest first, with their LastModified and Description.
 pub struct Published {
-    /// Version number and LastModified.
-    pub versions: Vec<(u64, Option<DateTime<Utc>>)>,
+    /// Version number, LastModified and Description.
+    pub versions: Vec<(u64, Option<DateTime<Utc>>, String)>,
     /// Whether the list reached its end (`false`: the page bound cut it, and newer versions were not read).
     pub complete: bool,
 }
@@ -45,9 +52,35 @@ impl Published {
     /// The rollback target below `current`: the newest published version under it — only when the list read
     /// reaches `current`, since a cut list's newest version is not the one before the current one.
     pub fn before(&self, current: u64) -> Option<u64> {
-        let reached = self.complete || self.versions.iter().any(|(n, _)| *n >= current);
-        reached.then(|| self.versions.iter().rev().map(|(n, _)| *n).find(|n| *n < current)).flatten()
+        let reached = self.complete || self.versions.iter().any(|(n, ..)| *n >= current);
+        reached.then(|| self.versions.iter().rev().map(|(n, ..)| *n).find(|n| *n < current)).flatten()
     }
+
+    /// The newest versions, newest first, as rollback targets (at most `KEPT`; a plan offers those below the
+    /// alias's version).
+    pub fn newest(&self) -> Vec<PublishedVersion> {
+        self.versions
+            .iter()
+            .rev()
+            .take(KEPT)
+            .map(|(n, at, description)| PublishedVersion {
+                version: n.to_string(),
+                published_at: *at,
+                description: description.clone(),
+            })
+            .collect()
+    }
+}
+
+/// The versions of `published` below `version` (numerically), at most `PublishedVersion::OFFERED`.
+fn below(published: &[PublishedVersion], version: &str) -> Vec<PublishedVersion> {
+    let current: Option<u64> = version.parse().ok();
+    published
+        .iter()
+        .filter(|p| current.is_some_and(|c| p.version.parse::<u64>().is_ok_and(|n| n < c)))
+        .take(PublishedVersion::OFFERED)
+        .cloned()
+        .collect()
 }
 
 /// lambda:ListVersionsByFunction to the end (following markers, up to `MAX_VERSION_PAGES`).
@@ -65,18 +98,19 @@ pub async fn versions(clients: &Clients, function: &str) -> Result<Published, Aw
             .map_err(|e| aws_error("lambda:ListVersionsByFunction", e))?;
         for v in page.versions() {
             if let Some(n) = v.version().and_then(|v| v.parse::<u64>().ok()) {
-                out.push((n, v.last_modified().and_then(parse_last_modified)));
+                let description = v.description().unwrap_or_default().to_string();
+                out.push((n, v.last_modified().and_then(parse_last_modified), description));
             }
         }
         match page.next_marker() {
             Some(m) if !m.is_empty() => marker = Some(m.to_string()),
             _ => {
-                out.sort_by_key(|(n, _)| *n);
+                out.sort_by_key(|(n, ..)| *n);
                 return Ok(Published { versions: out, complete: true });
             }
         }
     }
-    out.sort_by_key(|(n, _)| *n);
+    out.sort_by_key(|(n, ..)| *n);
     Ok(Published { versions: out, complete: false })
 }
 
@@ -150,7 +184,12 @@ pub async fn poll(
                         actor: None,
                     };
                     out.push(Observation::AliasMoved(moved.clone()));
-                    AliasSeen { version: version.clone(), previous: Some(prev.version.clone()), last_move: Some(moved) }
+                    AliasSeen {
+                        version: version.clone(),
+                        previous: Some(prev.version.clone()),
+                        last_move: Some(moved),
+                        published: prev.published.clone(),
+                    }
                 }
                 None => {
                     let list = match published.take() {
@@ -158,13 +197,15 @@ pub async fn poll(
                         None => published_once(clients, &f.name, &mut out).await,
                     };
                     let previous = version.parse().ok().and_then(|c| list.before(c)).map(|n| n.to_string());
+                    let newest = list.newest();
                     published = Some(list);
-                    AliasSeen { version: version.clone(), previous, last_move: None }
+                    AliasSeen { version: version.clone(), previous, last_move: None, published: newest }
                 }
             };
             out.push(Observation::Function(FunctionStatus {
                 name: f.name.clone(),
                 alias: name,
+                published: below(&seen.published, &version),
                 version,
                 previous_version: seen.previous.clone(),
                 last_move: seen.last_move.clone(),
@@ -181,7 +222,8 @@ mod tests {
 
     #[test]
     fn the_version_before_the_current_one_only_from_a_list_that_reaches_it() {
-        let list = |n: u64, complete| Published { versions: (1..=n).map(|v| (v, None)).collect(), complete };
+        let list =
+            |n: u64, complete| Published { versions: (1..=n).map(|v| (v, None, String::new())).collect(), complete };
         assert_eq!(list(1200, true).before(1200), Some(1199));
         assert_eq!(list(1000, false).before(1200), None, "a cut list's newest is not the one before 1200");
         assert_eq!(list(1000, false).before(900), Some(899));

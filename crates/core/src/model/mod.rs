@@ -22,7 +22,7 @@ pub use metric::MetricKind;
 pub use observation::{CappedList, Observation, Problem, ResourceKind, Subject};
 pub use resource::{
     AlarmKind, AlarmState, AlarmStatus, ClusterKind, ClusterStatus, DlqSources, DlqStatus, FunctionStatus,
-    InstanceStatus, QueueStatus, RedriveStatus, RedriveTask, Role, is_fifo,
+    InstanceStatus, PublishedVersion, QueueStatus, RedriveStatus, RedriveTask, Role, is_fifo,
 };
 pub use series::{Point, Series};
 pub use session::{Session, SessionKind, acting_as};

@@ -221,10 +221,29 @@ pub struct FunctionStatus {
     /// The rollback target: the version before the alias's last move when a record of it says (see
     /// `last_move`), else the newest published version below `version` (ListVersionsByFunction), a guess.
     pub previous_version: Option<String>,
+    /// Published versions below `version`, newest first, at most `PublishedVersion::OFFERED`: the rollback
+    /// targets a plan offers (ListVersionsByFunction, read on first sight).
+    pub published: Vec<PublishedVersion>,
     /// The move that brought the alias to `version`, from whatever recorded it; `None` while no record has
     /// (first sight, before CloudTrail or the journal speaks): the history is unknown, and `version` is not a
     /// deploy.
     pub last_move: Option<AliasMove>,
+}
+
+/// One published version of a function (ListVersionsByFunction).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublishedVersion {
+    /// The version number.
+    pub version: String,
+    /// When it was published (its LastModified), if AWS said.
+    pub published_at: Option<DateTime<Utc>>,
+    /// Its description ("release 41"), empty when it has none.
+    pub description: String,
+}
+
+impl PublishedVersion {
+    /// How many versions below the current one a rollback plan offers.
+    pub const OFFERED: usize = 10;
 }
 
 impl FunctionStatus {

@@ -97,6 +97,17 @@ impl State {
                         _ => plan.destination_index = (d + destinations - 1) % destinations,
                     }
                     self.rebuild_redrive_plan(&mut plan);
+                } else if let Op::Rollback { .. } = plan.plan.op
+                    && matches!(action, Action::NextDestination | Action::PreviousDestination)
+                {
+                    // A rollback's destination is its target version: ←/→ pick among the published ones.
+                    let targets = self.rollback_targets().len().max(1);
+                    let d = plan.destination_index;
+                    plan.destination_index = match action {
+                        Action::NextDestination => (d + 1) % targets,
+                        _ => (d + targets - 1) % targets,
+                    };
+                    self.rebuild_rollback_plan(&mut plan);
                 }
             }
             _ => {}

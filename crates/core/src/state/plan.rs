@@ -57,7 +57,7 @@ impl State {
     /// The plan for `action` on the selected resource of its kind, whichever pane has focus.
     pub fn plan_for(&self, action: Action) -> Result<Plan, String> {
         let plan = match action {
-            Action::Rollback => self.plan_rollback(),
+            Action::Rollback => self.plan_rollback(0),
             Action::Reboot => self.plan_reboot(),
             Action::Failover => self.plan_failover(),
             Action::Redrive => self.plan_redrive(REDRIVE_RATES[DEFAULT_REDRIVE_RATE_INDEX], None),
@@ -102,7 +102,7 @@ impl State {
     /// The redrive plan again, after ↑/↓ or ←/→ changed the popup's rate or destination.
     pub(super) fn rebuild_redrive_plan(&self, popup: &mut PlanPopup) {
         let destination = self.redrive_destinations().get(popup.destination_index).cloned().flatten();
-        if let Ok(plan) = self.plan_redrive(REDRIVE_RATES[popup.rate_index], destination) {
+        if let Ok(plan) = self.plan_redrive(REDRIVE_RATES[popup.rate_index], destination).map(|p| self.dated(p)) {
             popup.plan = plan;
         }
     }
@@ -111,12 +111,30 @@ impl State {
         format!("{} ago", compact_duration(self.now - t))
     }
 
-    fn plan_rollback(&self) -> Result<Plan, String> {
+    /// The versions a rollback of the selected alias can go to, in the order ←/→ offers them: the rollback
+    /// target first (the version it moved from, or the newest published below), then the other published versions
+    /// below the current one, newest first.
+    pub fn rollback_targets(&self) -> Vec<String> {
+        let Some(f) = self.rows().selected_function() else { return Vec::new() };
+        let others = f.published.iter().map(|p| p.version.clone()).filter(|v| Some(v) != f.previous_version.as_ref());
+        f.previous_version.iter().cloned().chain(others).collect()
+    }
+
+    /// The rollback plan again, after ←/→ chose another target version.
+    pub(super) fn rebuild_rollback_plan(&self, popup: &mut PlanPopup) {
+        if let Ok(plan) = self.plan_rollback(popup.destination_index) {
+            popup.plan = self.dated(plan);
+        }
+    }
+
+    /// The rollback plan to the `choice`-th of `rollback_targets`.
+    pub(super) fn plan_rollback(&self, choice: usize) -> Result<Plan, String> {
         let f = self.rows().selected_function().ok_or("no function selected (Deploys pane is empty)")?;
-        let prev = f
-            .previous_version
-            .clone()
-            .ok_or_else(|| format!("{}:{} has no known previous version; nothing to roll back to", f.name, f.alias))?;
+        let targets = self.rollback_targets();
+        let prev =
+            targets.get(choice).or(targets.first()).cloned().ok_or_else(|| {
+                format!("{}:{} has no known previous version; nothing to roll back to", f.name, f.alias)
+            })?;
         let op = Op::Rollback {
             function: f.name.clone(),
             alias: f.alias.clone(),
@@ -128,16 +146,32 @@ impl State {
             None => " (history unknown: no record of when it moved there)".to_string(),
         };
         let mut current = vec![format!("{}:{} → version {}{since}", f.name, f.alias, f.version)];
-        // The target is chosen knowingly: the version a record saw the alias leave, or a guess from the list.
-        current.push(if f.previous_seen() {
-            format!("target version {prev}: the version it moved from")
+        // The target is chosen knowingly: the version a record saw the alias leave, a guess from the list, or
+        // another published version the engineer picked.
+        let published = f.published.iter().find(|p| p.version == prev).map_or(String::new(), |p| {
+            let at = p.published_at.map_or(String::new(), |t| format!("published {}", t.format("%Y-%m-%d %H:%M")));
+            let description = (!p.description.is_empty()).then(|| format!("\"{}\"", p.description));
+            let parts: Vec<String> = [Some(at).filter(|a| !a.is_empty()), description].into_iter().flatten().collect();
+            if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) }
+        });
+        let why = if Some(&prev) != f.previous_version.as_ref() {
+            "chosen among the published versions".to_string()
+        } else if f.previous_seen() {
+            "the version it moved from".to_string()
         } else {
             format!(
-                "target version {prev}: the newest published version below {} — a guess, since no record shows \
-                 what the alias pointed to before",
+                "the newest published version below {} — a guess, since no record shows what the alias pointed \
+                 to before",
                 f.version
             )
-        });
+        };
+        current.push(format!("target version {prev}{published}: {why}"));
+        if targets.len() > 1 {
+            current.push(format!(
+                "other targets: {}",
+                targets.iter().filter(|t| **t != prev).cloned().collect::<Vec<_>>().join(" · ")
+            ));
+        }
         if let (Some(err), Some(dur)) =
             (self.data.latest(&f.name, MetricKind::Errors), self.data.latest(&f.name, MetricKind::DurationP99))
         {

@@ -633,3 +633,42 @@ fn a_plan_on_stale_data_says_how_old_its_facts_are() {
     );
     assert!(p.warnings[0].starts_with("this plan rests on Database data last read 1m18s ago"), "{:?}", p.warnings);
 }
+
+/// Issue 13, item 7: the rollback target is chosen knowingly — the plan says whether it is the version the alias
+/// moved from or a guess, and ←/→ pick another published version, each with its publish time and description.
+#[test]
+fn the_rollback_target_is_said_and_another_published_version_can_be_picked() {
+    use crate::model::PublishedVersion;
+    let mut s = live();
+    let published = |v: &str, description: &str| PublishedVersion {
+        version: v.into(),
+        published_at: Some(s.now - chrono::Duration::days(2)),
+        description: description.into(),
+    };
+    let mut f = s.data.functions[0].clone();
+    f.published = vec![published("41", "release 41"), published("40", ""), published("39", "hotfix")];
+    s.update(Msg::Telemetry { feed: Feed::Inventory, result: Ok(vec![Observation::Function(f.clone())]) });
+    press(&mut s, "r");
+    let current = plan(&s).plan.current.clone();
+    let day = (s.now - chrono::Duration::days(2)).format("%Y-%m-%d %H:%M");
+    assert!(
+        current.contains(&format!("target version 41 (published {day}, \"release 41\"): the version it moved from")),
+        "{current:?}"
+    );
+    assert!(current.contains(&"other targets: 40 · 39".to_string()), "{current:?}");
+    press(&mut s, "<right> <right>");
+    let p = &plan(&s).plan;
+    assert!(matches!(&p.op, Op::Rollback { to, .. } if to == "39"), "{:?}", p.op);
+    assert!(p.current.iter().any(|l| l.contains("target version 39") && l.contains("chosen among")), "{:?}", p.current);
+    press(&mut s, "<right>");
+    assert!(matches!(&plan(&s).plan.op, Op::Rollback { to, .. } if to == "41"), "wraps round to the first");
+    press(&mut s, "<esc>");
+
+    // Without a record of the move, the same target is a guess, and the plan says so.
+    let guessed = FunctionStatus { last_move: None, ..f };
+    s.update(Msg::Telemetry { feed: Feed::Inventory, result: Ok(vec![Observation::Function(guessed)]) });
+    press(&mut s, "r");
+    let current = &plan(&s).plan.current;
+    assert!(current.iter().any(|l| l.contains("target version 41") && l.contains("a guess")), "{current:?}");
+    assert!(current.iter().any(|l| l.contains("history unknown")), "{current:?}");
+}

@@ -3,7 +3,8 @@
 
 use super::World;
 use crate::model::{
-    ClusterKind, ClusterStatus, DlqSources, DlqStatus, FunctionStatus, InstanceStatus, Observation, QueueStatus,
+    ClusterKind, ClusterStatus, DlqSources, DlqStatus, FunctionStatus, InstanceStatus, Observation, PublishedVersion,
+    QueueStatus,
 };
 
 impl World {
@@ -40,6 +41,21 @@ impl World {
             alias: f.alias.clone(),
             version: self.alias_version.to_string(),
             previous_version: self.last_move.as_ref().and_then(|m| m.from.clone()),
+            // The scenario's versions below the alias's, newest first: what ListVersionsByFunction would list.
+            published: {
+                let mut below: Vec<u32> =
+                    f.versions.iter().map(|v| v.version).filter(|v| *v < self.alias_version).collect();
+                below.sort_unstable_by(|a, b| b.cmp(a));
+                below
+                    .into_iter()
+                    .take(PublishedVersion::OFFERED)
+                    .map(|v| PublishedVersion {
+                        version: v.to_string(),
+                        published_at: None,
+                        description: String::new(),
+                    })
+                    .collect()
+            },
             last_move: self.last_move.clone(),
         }));
         out.push(Observation::Cluster(self.cluster()));
