@@ -283,7 +283,7 @@ async fn a_late_dashboard_and_export_know_the_deploy_and_the_rollback_from_the_j
     point("2").await.expect("the deploy");
     a.wait_for("orders-consumer live → v2 (was v1)", Duration::from_secs(45));
     a.keys(&["r"]);
-    a.wait_for("target version 1: the version it moved from", Duration::from_secs(5));
+    a.wait_for("\"release 1\"): the version it moved from", Duration::from_secs(5));
     a.type_text(FUNCTION);
     a.keys(&["Enter"]);
     let done = a.wait_for("2 → 1: verified", Duration::from_secs(20));

@@ -122,7 +122,7 @@ async fn read_only_reaches_no_operator_through_any_action() {
     let mut scene = Scene::at_minute(45.0, true);
     let journal = Journal::open(&path).map(Arc::new).map_err(|e| e.to_string());
     let mut effects = drive_every_action(&mut scene.state);
-    scene.world.start_redrive("orders-dlq", None, Some(1), "test").expect("redrive");
+    scene.world.start_redrive("orders-dlq", None, Some(1)).expect("redrive");
     scene.poll();
     effects.extend(drive_every_action(&mut scene.state));
     assert!(effects.iter().all(|e| !matches!(e, Effect::Execute { .. })), "read-only state produced {effects:?}");

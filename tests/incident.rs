@@ -88,6 +88,19 @@ fn a_deploy_after_the_onset_is_not_suspected() {
     assert!(suspects.iter().all(|s| s.change.kind != EventKind::Deploy), "{suspects:?}");
     let line = a.trigger_line().expect("the migration is suspected");
     assert!(line.contains("migration started"), "{line}");
+
+    // Issue 13, item 3: once the queue goes over too, its anomaly follows the database's, which began before
+    // the deploy: the harmless deploy is not its suspect either, and the rollback plan warns it came late.
+    let queue = (450..900).map(|tenth| tenth as f64 / 10.0).find_map(|m| {
+        scene.advance_to(m);
+        scene.state.analysis.onsets.iter().find(|(o, _)| o.resource == "orders").cloned()
+    });
+    let (onset, suspects) = queue.expect("the queue's age goes over its line");
+    assert_eq!(onset.follows.as_ref().map(|(what, _)| what.as_str()), Some("core-db CPU > 70 %"), "{onset:?}");
+    assert!(suspects.iter().all(|s| s.change.kind != EventKind::Deploy), "{suspects:?}");
+    assert!(suspects.first().is_some_and(|s| s.change.text.contains("migration started")), "{suspects:?}");
+    let plan = scene.state.plan_for(warroom_core::action::Action::Rollback).expect("a rollback plan");
+    assert!(plan.warnings[0].contains("after the first anomaly (core-db CPU > 70 %"), "{:?}", plan.warnings);
 }
 
 /// A pipeline's annotation is a change like any other: it lands in the timeline as `warroom annotate` wrote

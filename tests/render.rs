@@ -241,7 +241,7 @@ fn the_likely_trigger_and_the_verdict_are_on_screen_at_both_sizes() {
         narrow.contains("▲ suspect: orders-consumer live → v42 at 14:02, 2 min before core-db CPU > 70 %"),
         "{narrow}"
     );
-    assert!(narrow.contains("consumers slow: sent +0 %, done -3"), "{narrow}");
+    assert!(narrow.contains("consumers slow: done -32 %, p99 ×4.5"), "the short form says why: {narrow}");
     let wide = text(&render(&scene.state, 160, 48));
     assert!(
         wide.contains(

@@ -37,9 +37,9 @@ fn scenes() -> Vec<(&'static str, Buffer)> {
     // Did it work? Roll back and reboot at the peak, redrive once healthy, look again.
     let mut recovery = Scene::at_minute(45.0, false);
     recovery.world.update_alias("orders-consumer", "live", 42, 41, "alice").expect("rollback");
-    recovery.world.reboot_instance("core-db-1", "alice").expect("reboot");
+    recovery.world.reboot_instance("core-db-1").expect("reboot");
     recovery.advance_to(75.0);
-    recovery.world.start_redrive("orders-dlq", None, Some(50), "alice").expect("redrive");
+    recovery.world.start_redrive("orders-dlq", None, Some(50)).expect("redrive");
     recovery.advance_to(77.0);
 
     vec![

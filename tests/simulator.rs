@@ -95,7 +95,7 @@ fn reboot_costs_an_outage_then_ends_the_incident() {
     run_to(&mut w, 45.0);
     let dlq_before = w.dlq_depth();
     let writer = w.writer_id().expect("writer").to_string();
-    w.reboot_instance(&writer, "test").expect("reboot");
+    w.reboot_instance(&writer).expect("reboot");
     assert_eq!(w.instance_status(&writer), Some(&DbStatus::Rebooting));
     assert!(!w.migration_running(), "a writer reboot aborts the index build");
     run_to(&mut w, 46.0);
@@ -112,9 +112,9 @@ fn reboot_costs_an_outage_then_ends_the_incident() {
 fn failover_swaps_roles_and_ends_the_incident() {
     let mut w = world();
     run_to(&mut w, 45.0);
-    w.failover_cluster("core-db", Some("core-db-2"), "test").expect("failover");
+    w.failover_cluster("core-db", Some("core-db-2")).expect("failover");
     assert_eq!(w.cluster_status(), &DbStatus::FailingOver);
-    assert!(w.failover_cluster("core-db", None, "test").is_err(), "a second failover is refused while one runs");
+    assert!(w.failover_cluster("core-db", None).is_err(), "a second failover is refused while one runs");
     settle(&mut w, 45.0, 10.0);
     assert_eq!(w.writer_id(), Some("core-db-2"));
     run_to(&mut w, 75.0);
@@ -126,8 +126,8 @@ fn redrive_during_overload_refills_the_dlq() {
     let mut w = world();
     run_to(&mut w, 50.0);
     let depth = w.dlq_depth();
-    w.start_redrive("orders-dlq", None, Some(50), "test").expect("redrive");
-    assert!(w.start_redrive("orders-dlq", None, Some(50), "test").is_err(), "one move task per queue");
+    w.start_redrive("orders-dlq", None, Some(50)).expect("redrive");
+    assert!(w.start_redrive("orders-dlq", None, Some(50)).is_err(), "one move task per queue");
     run_to(&mut w, 60.0);
     let task = w.redrive().expect("task").clone();
     assert_eq!(task.status, RedriveStatus::Completed, "{task:?}");
@@ -142,12 +142,12 @@ fn redrive_after_recovery_drains_the_dlq() {
     run_to(&mut w, 45.0);
     w.update_alias("orders-consumer", "live", 42, 41, "test").expect("rollback");
     let writer = w.writer_id().expect("writer").to_string();
-    w.reboot_instance(&writer, "test").expect("reboot");
+    w.reboot_instance(&writer).expect("reboot");
     run_to(&mut w, 80.0);
     assert!(!firing(&w, CPU_ALARM) && !firing(&w, AGE_ALARM), "recovered before the redrive");
     let depth = w.dlq_depth();
     assert!(depth > 100, "the incident left messages in the DLQ: {depth}");
-    w.start_redrive("orders-dlq", None, Some(100), "test").expect("redrive");
+    w.start_redrive("orders-dlq", None, Some(100)).expect("redrive");
     run_to(&mut w, 100.0);
     assert_eq!(w.redrive().map(|t| t.status), Some(RedriveStatus::Completed));
     assert!(w.dlq_depth() < 5, "DLQ drained: {}", w.dlq_depth());

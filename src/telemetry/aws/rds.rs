@@ -143,7 +143,7 @@ pub async fn events(
         }
         out.push(Observation::Event(TimelineEvent {
             at,
-            kind: EventKind::Operation,
+            kind: EventKind::Event,
             resource: Some(id.to_string()),
             text: format!("RDS: {id}: {message}"),
             actor: None,

@@ -37,10 +37,13 @@ pub fn render(p: &Postmortem) -> String {
 
     out.push_str("## Summary\n\n");
     match &p.likely_trigger {
-        Some(t) => {
+        Some(t) if t.starts_with("likely trigger") => {
             let _ = writeln!(out, "- **{}**", t.replacen("likely trigger", "Likely trigger", 1));
         }
-        None => out.push_str("- No change was found in the window before the first anomaly.\n"),
+        Some(t) => {
+            let _ = writeln!(out, "- {}", t.replacen("no change", "No change", 1));
+        }
+        None => out.push_str("- No anomaly in the window.\n"),
     }
     if let Some(first) = p.suspects.first() {
         let _ = writeln!(out, "- First anomaly: {} at {}", first.onset, hm(first.at));

@@ -26,7 +26,8 @@ pub struct Postmortem {
     pub since: DateTime<Utc>,
     /// The window's end.
     pub until: DateTime<Utc>,
-    /// "likely trigger: …", when a change came shortly before the first anomaly.
+    /// "likely trigger: …" when a change came shortly before the first anomaly, "no change found before the
+    /// first anomaly: …" when none did; `None` without an anomaly.
     pub likely_trigger: Option<String>,
     /// Each queue's traffic-or-consumers verdict, as it stood before anyone acted.
     pub verdicts: Vec<String>,
@@ -203,12 +204,8 @@ impl Postmortem {
             .iter()
             .filter(|e| e.at >= since && e.at <= until)
             // Operations come from the journal, with who and the exact call; notes likewise.
-            .filter(|e| e.kind != EventKind::Note && (e.kind != EventKind::Operation || e.actor.is_none()))
-            .map(|e| {
-                // What AWS itself reports (RDS events, move tasks) reads as an event, not as someone's operation.
-                let kind = if e.kind == EventKind::Operation { "event" } else { e.kind.label() };
-                Entry { at: e.at, kind: kind.to_string(), who: e.actor.clone(), text: e.text.clone() }
-            })
+            .filter(|e| !matches!(e.kind, EventKind::Note | EventKind::Operation | EventKind::Outcome))
+            .map(|e| Entry { at: e.at, kind: e.kind.label().to_string(), who: e.actor.clone(), text: e.text.clone() })
             .collect();
         let operations = operations(&journal);
         for op in &operations {
@@ -231,29 +228,42 @@ impl Postmortem {
         for (onset, _) in &analysis.onsets {
             timeline.push(Entry { at: onset.at, kind: "onset".into(), who: None, text: onset.what.clone() });
         }
+        for r in &analysis.rebreaches {
+            timeline.push(Entry { at: r.at, kind: "onset".into(), who: None, text: format!("{} (again)", r.what) });
+        }
         timeline.sort_by_key(|e| e.at);
-        let suspects = analysis
-            .onsets
-            .iter()
-            .map(|(onset, suspects)| SuspectList {
-                onset: onset.what.clone(),
+        let changes = |suspects: &[crate::incident::Suspect]| -> Vec<String> {
+            suspects
+                .iter()
+                .map(|s| {
+                    let upstream = if s.upstream { ", upstream" } else { "" };
+                    let who = s.change.actor.as_deref().map_or(String::new(), |a| format!(", by {a}"));
+                    format!(
+                        "{} {} {} — {} before{upstream}{who}",
+                        s.change.at.format("%H:%M"),
+                        s.change.kind.label(),
+                        s.change.text,
+                        lead_text(s.lead)
+                    )
+                })
+                .collect()
+        };
+        // Each onset, then its re-breaches under it: the dashboard's `c` and the export are one analysis.
+        let mut suspects = Vec::new();
+        for (onset, ranked) in &analysis.onsets {
+            let follows = onset.follows.as_ref().map_or(String::new(), |(what, at)| {
+                format!(" — follows {what} (from {}): the changes before that", at.format("%H:%M:%S"))
+            });
+            suspects.push(SuspectList {
+                onset: format!("{}{follows}", onset.what),
                 at: onset.at,
-                changes: suspects
-                    .iter()
-                    .map(|s| {
-                        let upstream = if s.upstream { ", upstream" } else { "" };
-                        let who = s.change.actor.as_deref().map_or(String::new(), |a| format!(", by {a}"));
-                        format!(
-                            "{} {} {} — {} before{upstream}{who}",
-                            s.change.at.format("%H:%M"),
-                            s.change.kind.label(),
-                            s.change.text,
-                            lead_text(s.lead)
-                        )
-                    })
-                    .collect(),
-            })
-            .collect();
+                changes: changes(ranked),
+            });
+            for r in analysis.rebreaches.iter().filter(|r| r.resource == onset.resource) {
+                let onset = format!("{} — over again (changes since the breach before)", r.what);
+                suspects.push(SuspectList { onset, at: r.at, changes: changes(&r.suspects) });
+            }
+        }
         let t = &state.thresholds;
         let window = (since, until);
         let mut resources = Vec::new();

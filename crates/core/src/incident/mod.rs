@@ -22,11 +22,27 @@ pub fn lead_text(lead: chrono::Duration) -> String {
     }
 }
 
+/// A resource going over its line again in the same incident, with the changes since its previous breach.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rebreach {
+    /// The resource, as its onset names it.
+    pub resource: String,
+    /// What was breached again: the onset's words.
+    pub what: String,
+    /// When it went over again.
+    pub at: DateTime<Utc>,
+    /// The changes between its previous breach and this one (within the suspect window), best first.
+    pub suspects: Vec<Suspect>,
+}
+
 /// What the incident looks like: its onsets with their suspects, and each queue's verdict.
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Analysis {
-    /// Each breached resource with the changes before it, earliest onset first.
+    /// Each breached resource with the changes before it, earliest onset first. An onset that follows an
+    /// earlier anomaly in its path (`Onset::follows`) is ranked with that anomaly's changes.
     pub onsets: Vec<(Onset, Vec<Suspect>)>,
+    /// Each re-breach of an onset's resource, with its own changes, in time order.
+    pub rebreaches: Vec<Rebreach>,
     /// Each queue with a consumer: traffic or the consumers, compared with before the first onset.
     pub verdicts: Vec<Verdict>,
 }
@@ -35,8 +51,9 @@ impl Analysis {
     /// What the dashboard shows at `now`: the latest (ongoing or recent) breach of each resource.
     pub fn of(data: &Data, thresholds: &Thresholds, now: DateTime<Utc>) -> Analysis {
         let onsets = Analysis::onsets(data, thresholds, Episode::Latest { now });
-        let verdicts = Analysis::verdicts(data, &onsets, now);
-        Analysis { onsets, verdicts }
+        let verdicts = Analysis::verdicts(data, thresholds, &onsets, now);
+        let rebreaches = Analysis::rebreaches(data, thresholds, &onsets);
+        Analysis { onsets, rebreaches, verdicts }
     }
 
     /// What a postmortem of `since..until` shows: the first breach of each resource in the window, with the
@@ -54,33 +71,84 @@ impl Analysis {
             let settled = o.at + chrono::Duration::minutes(15);
             first_operation.filter(|t| *t > o.at).map_or(settled, |t| t.min(settled)).min(until)
         });
-        let verdicts = Analysis::verdicts(data, &onsets, during);
-        Analysis { onsets, verdicts }
+        let verdicts = Analysis::verdicts(data, thresholds, &onsets, during);
+        let rebreaches = Analysis::rebreaches(data, thresholds, &onsets);
+        Analysis { onsets, rebreaches, verdicts }
     }
 
+    /// Each onset with its suspects. Ranked through the topology: an onset with an earlier anomaly in its path
+    /// (the database before the queue) follows it, and its suspects are the changes before that anomaly — a
+    /// change after the incident began did not start it.
     fn onsets(data: &Data, thresholds: &Thresholds, episode: Episode) -> Vec<(Onset, Vec<Suspect>)> {
         let window = thresholds.suspect_window();
-        onset::onsets(data, thresholds, episode)
-            .into_iter()
+        let found = onset::onsets(data, thresholds, episode);
+        found
+            .iter()
             .map(|o| {
-                let s = suspects::suspects(data, &o, window);
+                let root = found
+                    .iter()
+                    .filter(|r| {
+                        r.at < o.at && r.resource != o.resource && suspects::feeds(data, &r.resource, &o.resource)
+                    })
+                    .min_by_key(|r| r.at);
+                let mut o = o.clone();
+                let s = match root {
+                    Some(r) => {
+                        o.follows = Some((r.what.clone(), r.at));
+                        // Cut at the earlier anomaly, but said as lead before this onset, as the list is under it.
+                        let mut ranked = suspects::suspects_before(data, &o.resource, r.at, None, window);
+                        for s in &mut ranked {
+                            s.lead += o.at - r.at;
+                        }
+                        ranked
+                    }
+                    None => suspects::suspects(data, &o, window),
+                };
                 (o, s)
             })
             .collect()
     }
 
+    /// Every re-breach of the onsets' resources, with the changes since the breach before it.
+    fn rebreaches(data: &Data, thresholds: &Thresholds, onsets: &[(Onset, Vec<Suspect>)]) -> Vec<Rebreach> {
+        let window = thresholds.suspect_window();
+        let mut out: Vec<Rebreach> = onsets
+            .iter()
+            .flat_map(|(o, _)| {
+                let previous = std::iter::once(o.at).chain(o.rebreaches.iter().copied());
+                previous.zip(o.rebreaches.iter().copied()).map(move |(before, at)| Rebreach {
+                    resource: o.resource.clone(),
+                    what: o.what.clone(),
+                    at,
+                    suspects: suspects::suspects_before(data, &o.resource, at, Some(before), window),
+                })
+            })
+            .collect();
+        out.sort_by_key(|r| r.at);
+        out
+    }
+
     /// Every queue compared at `now` with the hour before the incident's first onset: before anything went wrong.
-    fn verdicts(data: &Data, onsets: &[(Onset, Vec<Suspect>)], now: DateTime<Utc>) -> Vec<Verdict> {
+    fn verdicts(
+        data: &Data,
+        thresholds: &Thresholds,
+        onsets: &[(Onset, Vec<Suspect>)],
+        now: DateTime<Utc>,
+    ) -> Vec<Verdict> {
         let Some((first, _)) = onsets.first() else { return Vec::new() };
-        data.queues.iter().filter_map(|q| verdict::verdict(data, &q.name, first.at, now)).collect()
+        let age = thresholds.queue_age_seconds;
+        data.queues.iter().filter_map(|q| verdict::verdict(data, &q.name, first.at, now, age)).collect()
     }
 
-    /// The best suspect of the incident's first anomaly that has one, with that onset.
+    /// The best suspect of the incident's first anomaly, with that onset: the headline is about the first onset,
+    /// so a later anomaly's change (an alarm merely set after a deploy) never is. `None` when nothing went wrong
+    /// or no change came before the first anomaly.
     pub fn likely_trigger(&self) -> Option<(&Onset, &Suspect)> {
-        self.onsets.iter().find_map(|(o, s)| s.first().map(|best| (o, best)))
+        self.onsets.first().and_then(|(o, s)| s.first().map(|best| (o, best)))
     }
 
-    /// "likely trigger: orders-consumer live → v42 (was v41) at 14:02, 4 min before core-db CPU > 70 %".
+    /// "likely trigger: orders-consumer live → v42 (was v41) at 14:02, 4 min before core-db CPU > 70 %", or
+    /// "no change found before the first anomaly: core-db CPU > 70 % at 06:53"; `None` while nothing is wrong.
     pub fn trigger_line(&self) -> Option<String> {
         self.trigger_within(usize::MAX)
     }
@@ -88,7 +156,14 @@ impl Analysis {
     /// The trigger line in at most `width` characters where a shorter wording fits (a narrow terminal keeps
     /// the onset and drops the words around it); the full line otherwise, for the caller to cut.
     pub fn trigger_within(&self, width: usize) -> Option<String> {
-        let (onset, best) = self.likely_trigger()?;
+        let (first, _) = self.onsets.first()?;
+        let Some((onset, best)) = self.likely_trigger() else {
+            return Some(format!(
+                "no change found before the first anomaly: {} at {}",
+                first.what,
+                first.at.format("%H:%M")
+            ));
+        };
         let lead = lead_text(best.lead);
         let at = best.change.at.format("%H:%M");
         let full = format!("likely trigger: {} at {at}, {lead} before {}", best.change.text, onset.what);
@@ -186,7 +261,7 @@ mod tests {
             v.line,
             "traffic flat (+0 %), throughput -60 %, duration ×5.0: consumers are slow, not a traffic spike"
         );
-        assert_eq!(v.short, "consumers slow: sent +0 %, done -60 %");
+        assert_eq!(v.short, "consumers slow: done -60 %, p99 ×5.0");
     }
 
     #[test]
@@ -217,5 +292,118 @@ mod tests {
             .steady("orders", MetricKind::Sent, 1000.0, 70)
             .steady("orders", MetricKind::Deleted, 1000.0, 70);
         assert!(Analysis::of(&orphan.data(), &Thresholds::default(), orphan.now).verdicts.is_empty(), "no consumer");
+    }
+
+    /// Issue 13, item 3: metrics degrading 20 minutes before a deploy, and an alarm merely set after it. The
+    /// headline is about the first onset, which no change preceded: it says so, and never names the deploy.
+    #[test]
+    fn a_change_after_the_first_anomaly_is_never_the_headline() {
+        let fixture = orders()
+            // CPU over the line for the last 25 minutes; the deploy 5 minutes ago; an alarm set 4 minutes ago.
+            .series("core-db-1", MetricKind::DbCpu, &step(30.0, 95.0, 70, 25))
+            .event(5, EventKind::Deploy, "orders-consumer", "orders-consumer live → v42 (was v41)")
+            .alarm("orders-consumer-errors", "orders-consumer", AlarmState::Alarm, 4);
+        let analysis = Analysis::of(&fixture.data(), &Thresholds::default(), fixture.now);
+        assert_eq!(analysis.onsets[0].0.at, fixture.ago(24), "the CPU crossing is the first onset");
+        assert!(analysis.likely_trigger().is_none(), "{:?}", analysis.onsets);
+        assert_eq!(
+            analysis.trigger_line().as_deref(),
+            Some(
+                format!(
+                    "no change found before the first anomaly: core-db CPU > 70 % at {}",
+                    fixture.ago(24).format("%H:%M")
+                )
+                .as_str()
+            )
+        );
+    }
+
+    /// Issue 13, item 3: the queue goes over at 14:08, back under after the rollback, over again after a
+    /// reboot. The first onset stays the onset; the re-breach is listed under it with its own changes, where
+    /// the reboot leads and each operation counts once (its outcome is no second change). The dashboard and
+    /// the postmortem say the same.
+    #[test]
+    fn a_re_breach_is_listed_under_the_first_onset_with_its_own_changes() {
+        // 70 minutes ending now: under the line, then 6 minutes over, 4 under, and over again for the last 3.
+        let mut age = vec![5.0; 57];
+        age.extend([90.0; 6]);
+        age.extend([10.0; 4]);
+        age.extend([80.0; 3]);
+        let fixture = orders()
+            .series("orders", MetricKind::QueueAge, &age)
+            .event(20, EventKind::Deploy, "orders-consumer", "orders-consumer live → v42 (was v41)")
+            .event(
+                9,
+                EventKind::Operation,
+                "orders-consumer",
+                "roll back orders-consumer:live 42 → 41 confirmed by alice",
+            )
+            .event(9, EventKind::Outcome, "orders-consumer", "roll back orders-consumer:live 42 → 41 succeeded")
+            .event(4, EventKind::Operation, "core-db-1", "reboot core-db-1 (writer) confirmed by alice")
+            .event(4, EventKind::Outcome, "core-db-1", "reboot core-db-1 (writer) succeeded");
+        let (data, now) = (fixture.data(), fixture.now);
+        let live = Analysis::of(&data, &Thresholds::default(), now);
+        let (onset, _) = &live.onsets[0];
+        assert_eq!((onset.resource.as_str(), onset.at), ("orders", fixture.ago(12)), "the first onset leads");
+        assert_eq!(onset.rebreaches, [fixture.ago(2)]);
+        let again = &live.rebreaches[0];
+        let ranked: Vec<&str> = again.suspects.iter().map(|s| s.change.text.as_str()).collect();
+        assert_eq!(
+            ranked,
+            [
+                "reboot core-db-1 (writer) confirmed by alice",
+                "roll back orders-consumer:live 42 → 41 confirmed by alice"
+            ],
+            "the reboot that caused the re-breach first; each operation once; the deploy belongs to the first onset"
+        );
+        let window = Analysis::of_window(&data, &Thresholds::default(), fixture.ago(70), now, None);
+        assert_eq!(window.onsets[0].0.at, onset.at, "the postmortem's first onset is the dashboard's");
+        assert_eq!(window.rebreaches, live.rebreaches, "and so are its re-breaches");
+    }
+
+    /// Issue 13, item 4: words and numbers from one rule, the short form saying what the long one says, and a
+    /// window that spans a recovery saying "recovering" rather than reporting the spike as the present.
+    #[test]
+    fn a_verdict_agrees_with_itself() {
+        let age = step(5.0, 150.0, 70, 10);
+        // Traffic and throughput both up a quarter, duration unchanged: throughput keeps pace, which is no
+        // "no change in traffic or throughput".
+        let pace = orders()
+            .series("orders", MetricKind::QueueAge, &age)
+            .series("orders", MetricKind::Sent, &step(1000.0, 1240.0, 70, 10))
+            .series("orders", MetricKind::Deleted, &step(1000.0, 1240.0, 70, 10))
+            .steady("orders-consumer", MetricKind::DurationP99, 120.0, 70);
+        let v = Analysis::of(&pace.data(), &Thresholds::default(), pace.now).verdict("orders").cloned().expect("v");
+        assert_eq!(v.cause, Cause::Neither);
+        assert_eq!(
+            v.line,
+            "traffic up (+24 %), throughput +24 %, duration ×1.0: throughput keeps pace with the traffic"
+        );
+        assert_eq!(v.short, "keeping pace: sent +24 %, done +24 %");
+
+        // More done than before, but each message twelve times slower: the short form says why it is slow.
+        let slow = orders()
+            .series("orders", MetricKind::QueueAge, &age)
+            .steady("orders", MetricKind::Sent, 1000.0, 70)
+            .series("orders", MetricKind::Deleted, &step(1000.0, 1200.0, 70, 10))
+            .series("orders-consumer", MetricKind::DurationP99, &step(100.0, 1250.0, 70, 10));
+        let v = Analysis::of(&slow.data(), &Thresholds::default(), slow.now).verdict("orders").cloned().expect("v");
+        assert_eq!(v.cause, Cause::Consumers, "{}", v.line);
+        assert_eq!(v.short, "consumers slow: p99 ×12.5", "never 'consumers slow: done +20 %' alone");
+
+        // Recovered three minutes ago (age back under 60 s): the last five minutes still hold the spike.
+        let mut recovered = step(5.0, 150.0, 70, 12);
+        for v in recovered.iter_mut().rev().take(3) {
+            *v = 2.0;
+        }
+        let after = orders()
+            .series("orders", MetricKind::QueueAge, &recovered)
+            .steady("orders", MetricKind::Sent, 1000.0, 70)
+            .series("orders", MetricKind::Deleted, &step(1000.0, 600.0, 70, 12))
+            .series("orders-consumer", MetricKind::DurationP99, &step(100.0, 1250.0, 70, 12));
+        let v = Analysis::of(&after.data(), &Thresholds::default(), after.now).verdict("orders").cloned().expect("v");
+        assert_eq!(v.cause, Cause::Recovering, "{}", v.line);
+        assert!(v.line.starts_with("recovering: queue age back under 60 s at"), "{}", v.line);
+        assert_eq!(v.short, "recovering");
     }
 }

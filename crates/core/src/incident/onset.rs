@@ -18,6 +18,12 @@ pub struct Onset {
     pub at: DateTime<Utc>,
     /// The series that crossed, when a series did (an alarm alone has none).
     pub metric: Option<MetricKind>,
+    /// Later breaches of the same resource in the same incident (it came back under, then went over again
+    /// within `STILL_RELEVANT`): listed under the first onset, each with its own changes, never replacing it.
+    pub rebreaches: Vec<DateTime<Utc>>,
+    /// An earlier anomaly in its path that explains it (what, and when it began): the database whose CPU
+    /// went over before the queue's age did. Its changes are that anomaly's: a change after it is no cause.
+    pub follows: Option<(String, DateTime<Utc>)>,
 }
 
 /// Breach episodes that ended longer ago than this are history, not the incident on screen.
@@ -44,25 +50,46 @@ pub fn crossings(series: &Series, threshold: f64) -> Vec<(DateTime<Utc>, Option<
     out
 }
 
-/// The start of the latest breach episode of `series` above `threshold`, if it is ongoing or ended within
-/// `STILL_RELEVANT` of `now`.
-pub fn latest_crossing(series: &Series, threshold: f64, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
-    match crossings(series, threshold).pop()? {
-        (s, None) => Some(s),
-        (s, Some(ended)) if now - ended <= STILL_RELEVANT => Some(s),
-        _ => None,
+/// The breach episodes of one incident: from `first`, each next episode that began within `STILL_RELEVANT` of
+/// the previous one's end. Their starts, the first one first.
+fn incident_from(episodes: &[(DateTime<Utc>, Option<DateTime<Utc>>)], first: usize) -> Vec<DateTime<Utc>> {
+    let mut starts = vec![episodes[first].0];
+    for pair in episodes[first..].windows(2) {
+        match pair[0].1 {
+            Some(ended) if pair[1].0 - ended <= STILL_RELEVANT => starts.push(pair[1].0),
+            _ => break,
+        }
     }
+    starts
 }
 
-/// The start of the first breach episode that began within `since..=until`: for a postmortem, the incident's
-/// own onset rather than whatever is happening at the end of the window.
+/// The latest incident's breach starts of `series` above `threshold` (its first onset, then its re-breaches), if
+/// it is ongoing or ended within `STILL_RELEVANT` of `now`.
+pub fn latest_crossing(series: &Series, threshold: f64, now: DateTime<Utc>) -> Option<Vec<DateTime<Utc>>> {
+    let episodes = crossings(series, threshold);
+    let last = episodes.last()?;
+    if last.1.is_some_and(|ended| now - ended > STILL_RELEVANT) {
+        return None;
+    }
+    // Walk back to where this incident began: the first episode after a gap longer than `STILL_RELEVANT`.
+    let mut first = episodes.len() - 1;
+    while first > 0 && episodes[first - 1].1.is_some_and(|ended| episodes[first].0 - ended <= STILL_RELEVANT) {
+        first -= 1;
+    }
+    Some(incident_from(&episodes, first))
+}
+
+/// The first incident's breach starts that began within `since..=until`: for a postmortem, the incident's own
+/// onset (and its re-breaches in the window) rather than whatever is happening at the end of the window.
 pub fn first_crossing(
     series: &Series,
     threshold: f64,
     since: DateTime<Utc>,
     until: DateTime<Utc>,
-) -> Option<DateTime<Utc>> {
-    crossings(series, threshold).into_iter().map(|(s, _)| s).find(|s| *s >= since && *s <= until)
+) -> Option<Vec<DateTime<Utc>>> {
+    let episodes = crossings(series, threshold);
+    let first = episodes.iter().position(|(s, _)| *s >= since && *s <= until)?;
+    Some(incident_from(&episodes, first).into_iter().filter(|s| *s <= until).collect())
 }
 
 /// Which breach episode counts as a resource's onset.
@@ -83,7 +110,7 @@ pub enum Episode {
 }
 
 impl Episode {
-    fn onset(self, series: &Series, threshold: f64) -> Option<DateTime<Utc>> {
+    fn onset(self, series: &Series, threshold: f64) -> Option<Vec<DateTime<Utc>>> {
         match self {
             Episode::Latest { now } => latest_crossing(series, threshold, now),
             Episode::FirstIn { since, until } => first_crossing(series, threshold, since, until),
@@ -102,29 +129,45 @@ impl Episode {
 pub fn onsets(data: &Data, thresholds: &Thresholds, episode: Episode) -> Vec<Onset> {
     let mut out: Vec<Onset> = Vec::new();
     let mut add = |onset: Onset| match out.iter_mut().find(|o| o.resource == onset.resource) {
-        // One onset per resource: the earliest sign of it.
-        Some(known) if onset.at < known.at => *known = onset,
-        Some(_) => {}
+        // One onset per resource: the earliest sign of it, with every re-breach either sign saw.
+        Some(known) => {
+            let mut rebreaches: Vec<DateTime<Utc>> =
+                known.rebreaches.iter().chain(&onset.rebreaches).copied().collect();
+            if onset.at < known.at {
+                rebreaches.push(known.at);
+                *known = Onset { rebreaches: Vec::new(), ..onset };
+            }
+            let first = known.at;
+            rebreaches.retain(|t| *t > first + Duration::minutes(1));
+            rebreaches.sort();
+            rebreaches.dedup();
+            known.rebreaches = rebreaches;
+        }
         None => out.push(onset),
     };
     let age = thresholds.queue_age_seconds;
     for q in &data.queues {
-        if let Some(at) = data.series(&q.name, MetricKind::QueueAge).and_then(|s| episode.onset(s, age)) {
+        if let Some(starts) = data.series(&q.name, MetricKind::QueueAge).and_then(|s| episode.onset(s, age)) {
             let what = format!("{} age of oldest message > {age:.0} s", q.name);
-            add(Onset { resource: q.name.clone(), what, at, metric: Some(MetricKind::QueueAge) });
+            let (at, rebreaches) = (starts[0], starts[1..].to_vec());
+            let metric = Some(MetricKind::QueueAge);
+            add(Onset { resource: q.name.clone(), what, at, metric, rebreaches, follows: None });
         }
     }
     let cpu = thresholds.db_cpu_percent;
     for (cluster, instance) in data.instances() {
-        if let Some(at) = data.series(&instance.id, MetricKind::DbCpu).and_then(|s| episode.onset(s, cpu)) {
+        if let Some(starts) = data.series(&instance.id, MetricKind::DbCpu).and_then(|s| episode.onset(s, cpu)) {
             let what = format!("{} CPU > {cpu:.0} %", cluster.id);
-            add(Onset { resource: cluster.id.clone(), what, at, metric: Some(MetricKind::DbCpu) });
+            let (at, rebreaches) = (starts[0], starts[1..].to_vec());
+            let metric = Some(MetricKind::DbCpu);
+            add(Onset { resource: cluster.id.clone(), what, at, metric, rebreaches, follows: None });
         }
     }
     // Alarms in ALARM now; a postmortem reads the transitions into ALARM from the timeline instead.
     for alarm in data.alarms.iter().filter(|a| a.state == AlarmState::Alarm && episode.admits(a.since)) {
         for resource in alarm_onset_resources(data, alarm) {
-            add(Onset { resource, what: alarm.name.clone(), at: alarm.since, metric: None });
+            let what = alarm.name.clone();
+            add(Onset { resource, what, at: alarm.since, metric: None, rebreaches: Vec::new(), follows: None });
         }
     }
     out.sort_by_key(|o| o.at);
@@ -164,11 +207,19 @@ mod tests {
     }
 
     #[test]
-    fn the_latest_episode_counts_and_old_ones_fade() {
+    fn a_re_breach_is_listed_under_the_first_onset_and_old_incidents_fade() {
         let (s, t0) = series(&[10.0, 80.0, 20.0, 30.0, 90.0, 95.0]);
-        assert_eq!(latest_crossing(&s, 70.0, t0 + Duration::minutes(6)), Some(t0 + Duration::minutes(4)));
+        let at = |m| t0 + Duration::minutes(m);
+        assert_eq!(latest_crossing(&s, 70.0, at(6)), Some(vec![at(1), at(4)]), "the first onset leads");
+        assert_eq!(first_crossing(&s, 70.0, t0, at(6)), Some(vec![at(1), at(4)]), "the postmortem agrees");
+        // Two hours under the line between breaches: two incidents, and the latest is the one on screen.
+        let mut values = vec![10.0, 80.0];
+        values.extend(std::iter::repeat_n(20.0, 120));
+        values.push(90.0);
+        let (s, t0) = series(&values);
+        assert_eq!(latest_crossing(&s, 70.0, t0 + Duration::minutes(123)), Some(vec![t0 + Duration::minutes(122)]));
         let (s, t0) = series(&[10.0, 80.0, 20.0]);
-        assert_eq!(latest_crossing(&s, 70.0, t0 + Duration::minutes(30)), Some(t0 + Duration::minutes(1)));
+        assert_eq!(latest_crossing(&s, 70.0, t0 + Duration::minutes(30)), Some(vec![t0 + Duration::minutes(1)]));
         assert_eq!(latest_crossing(&s, 70.0, t0 + Duration::hours(3)), None, "recovered long ago");
         let (s, t0) = series(&[70.0, 70.0]);
         assert_eq!(latest_crossing(&s, 70.0, t0), None, "at the line is not over it");

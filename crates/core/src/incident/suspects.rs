@@ -2,7 +2,7 @@
 //! moves, annotations, operations, management calls), ranked by whether the changed resource is upstream of
 //! the breached one (queue → consumer → database) and then by how shortly before the onset it came.
 
-use chrono::Duration;
+use chrono::{DateTime, Duration, Utc};
 
 use super::onset::Onset;
 use crate::model::Data;
@@ -31,24 +31,42 @@ pub fn feeds(data: &Data, changed: &str, breached: &str) -> bool {
     let is_database = data.clusters.iter().any(|c| c.id == breached || c.members.iter().any(|m| m.id == breached));
     // A queue's traffic reaches its consumer and so the database.
     let queue_into_database = is_database && data.queues.iter().any(|q| q.name == changed && q.consumer.is_some());
-    consumer_of_queue || (is_consumer && is_database) || queue_into_database
+    // And the other way: the consumers wait on the database, so a change to it (a reboot, a migration) holds
+    // the queue back.
+    let changed_database = data.clusters.iter().any(|c| c.id == changed || c.members.iter().any(|m| m.id == changed));
+    let database_under_queue =
+        changed_database && data.queues.iter().any(|q| q.name == breached && q.consumer.is_some());
+    consumer_of_queue || (is_consumer && is_database) || queue_into_database || database_under_queue
 }
 
-/// Whether an event is a change that can set off an anomaly (not an alarm, not a note).
+/// Whether an event is a change that can set off an anomaly: a deploy, a change, an operation as it started
+/// (not its outcome: an operation is one change), never an alarm, a note or what AWS reports of a resource.
 pub fn is_change(event: &TimelineEvent) -> bool {
     matches!(event.kind, EventKind::Deploy | EventKind::Change | EventKind::Operation)
 }
 
 /// The changes in `window` before `onset`, best suspect first.
 pub fn suspects(data: &Data, onset: &Onset, window: Duration) -> Vec<Suspect> {
+    suspects_before(data, &onset.resource, onset.at, None, window)
+}
+
+/// The changes to rank for an anomaly of `resource` at `at`: those in `window` before it (and after `after`,
+/// for a re-breach, whose earlier changes belong to the first onset), best suspect first.
+pub fn suspects_before(
+    data: &Data,
+    resource: &str,
+    at: DateTime<Utc>,
+    after: Option<DateTime<Utc>>,
+    window: Duration,
+) -> Vec<Suspect> {
     let mut out: Vec<Suspect> = data
         .timeline
         .iter()
-        .filter(|e| is_change(e) && e.at <= onset.at && onset.at - e.at <= window)
+        .filter(|e| is_change(e) && e.at <= at && at - e.at <= window && after.is_none_or(|a| e.at > a))
         .map(|e| Suspect {
             change: e.clone(),
-            lead: onset.at - e.at,
-            upstream: e.resource.as_deref().is_some_and(|r| feeds(data, r, &onset.resource)),
+            lead: at - e.at,
+            upstream: e.resource.as_deref().is_some_and(|r| feeds(data, r, resource)),
         })
         .collect();
     // Upstream first; then the shortest lead; at the same moment a deploy before an annotation or operation,

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Duration, Utc};
 
 use crate::model::Data;
-use crate::model::{MetricKind, Series};
+use crate::model::{EventKind, MetricKind, Series};
 
 /// One metric, before and now.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -30,12 +30,14 @@ impl Compared {
 /// What the numbers point to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Cause {
-    /// Sends surged: the consumers face more work than usual.
+    /// Sends surged, or rose more than the consumers keep up with: the consumers face more work than usual.
     Traffic,
-    /// Sends are flat but fewer messages get done: the consumers (or what they call) are slow.
+    /// Fewer messages get done, or each takes far longer: the consumers (or what they call) are slow.
     Consumers,
-    /// Nothing stands out.
+    /// Nothing stands out: traffic and throughput flat, or throughput keeping pace with more traffic.
     Neither,
+    /// The last minutes span a recovery or an operation: they mix before and after, so they are not compared.
+    Recovering,
 }
 
 /// Is it traffic or is it us, for one queue.
@@ -95,9 +97,48 @@ fn signed(percent: Option<f64>) -> String {
     percent.map_or("–".to_string(), |p| format!("{:+} %", p.round() as i64))
 }
 
+/// What the last `RECENT` minutes span, when they span something that makes them no measure of the present:
+/// the queue's age coming back under its line, or an operation on the queue, its consumer or the database.
+/// ("queue age back under 60 s at 14:21", its time).
+pub fn recovery_within(
+    data: &Data,
+    queue: &str,
+    consumer: &str,
+    age_threshold: f64,
+    now: DateTime<Utc>,
+) -> Option<(String, DateTime<Utc>)> {
+    let window = now - RECENT;
+    let back_under = data
+        .series(queue, MetricKind::QueueAge)
+        .map(|s| super::onset::crossings(s, age_threshold))
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|(_, ended)| ended)
+        .filter(|t| *t > window && *t <= now)
+        .max()
+        .map(|t| (format!("queue age back under {age_threshold:.0} s at {}", t.format("%H:%M")), t));
+    let operation = data
+        .timeline
+        .iter()
+        .rev()
+        .filter(|e| e.kind == EventKind::Operation && e.at > window && e.at < now)
+        .find(|e| {
+            e.resource.as_deref().is_some_and(|r| r == queue || r == consumer || super::suspects::feeds(data, r, queue))
+        })
+        .map(|e| (format!("{} at {}", e.text, e.at.format("%H:%M")), e.at));
+    back_under.into_iter().chain(operation).max_by_key(|(_, t)| *t)
+}
+
 /// The verdict for `queue`, comparing now with the hour before `onset`. None without a consumer or without
-/// sent and deleted history on both sides of the onset.
-pub fn verdict(data: &Data, queue: &str, onset: DateTime<Utc>, now: DateTime<Utc>) -> Option<Verdict> {
+/// sent and deleted history on both sides of the onset. One rule decides the cause, and both wordings (the line
+/// and the short form) say it with the numbers that decided it.
+pub fn verdict(
+    data: &Data,
+    queue: &str,
+    onset: DateTime<Utc>,
+    now: DateTime<Utc>,
+    age_threshold: f64,
+) -> Option<Verdict> {
     let consumer = data.queues.iter().find(|q| q.name == queue)?.consumer.clone()?;
     let sent = compare(data, queue, MetricKind::Sent, onset, now)?;
     let deleted = compare(data, queue, MetricKind::Deleted, onset, now)?;
@@ -106,31 +147,46 @@ pub fn verdict(data: &Data, queue: &str, onset: DateTime<Utc>, now: DateTime<Utc
     let sent_pct = sent.percent().unwrap_or(0.0);
     let done_pct = deleted.percent().unwrap_or(0.0);
     let slower = duration.and_then(|d| d.ratio()).unwrap_or(1.0);
-    let cause = if sent_pct > SURGE_PERCENT {
-        Cause::Traffic
-    } else if done_pct < SLOWDOWN_PERCENT || slower >= SLOW_DURATION_RATIO {
-        Cause::Consumers
-    } else {
-        Cause::Neither
-    };
+    let (sent_text, done_text) = (signed(sent.percent()), signed(deleted.percent()));
     let duration_text = duration.and_then(|d| d.ratio()).map_or(String::new(), |r| format!(", duration ×{r:.1}"));
     let trend = match sent_pct {
         p if p.abs() < FLAT_PERCENT => "flat",
         p if p > 0.0 => "up",
         _ => "down",
     };
-    let head = format!("traffic {trend} ({})", signed(sent.percent()));
-    let tail = match cause {
-        Cause::Traffic => "a traffic spike, not the consumers",
-        Cause::Consumers => "consumers are slow, not a traffic spike",
-        Cause::Neither => "no change in traffic or throughput",
+    let numbers = format!("traffic {trend} ({sent_text}), throughput {done_text}{duration_text}");
+    let outgrown = sent_pct >= FLAT_PERCENT && done_pct < sent_pct - FLAT_PERCENT;
+    let (cause, tail, short) = if let Some((what, _)) = recovery_within(data, queue, &consumer, age_threshold, now) {
+        (
+            Cause::Recovering,
+            format!("recovering: {what}; the last {} min span it, so they are not compared", RECENT.num_minutes()),
+            "recovering".to_string(),
+        )
+    } else if sent_pct > SURGE_PERCENT || (outgrown && slower < SLOW_DURATION_RATIO) {
+        let tail = if sent_pct > SURGE_PERCENT {
+            "a traffic spike, not the consumers"
+        } else {
+            "more traffic than the consumers keep up with"
+        };
+        (Cause::Traffic, format!("{numbers}: {tail}"), format!("traffic: sent {sent_text}, done {done_text}"))
+    } else if done_pct < SLOWDOWN_PERCENT || slower >= SLOW_DURATION_RATIO {
+        // Say what made them slow: fewer done, each one slower, or both.
+        let mut why = Vec::new();
+        if done_pct < SLOWDOWN_PERCENT {
+            why.push(format!("done {done_text}"));
+        }
+        if slower >= SLOW_DURATION_RATIO {
+            why.push(format!("p99 ×{slower:.1}"));
+        }
+        let line = format!("{numbers}: consumers are slow, not a traffic spike");
+        (Cause::Consumers, line, format!("consumers slow: {}", why.join(", ")))
+    } else if trend == "flat" && done_pct.abs() < FLAT_PERCENT {
+        let line = format!("{numbers}: no change in traffic or throughput");
+        (Cause::Neither, line, format!("steady: sent {sent_text}, done {done_text}"))
+    } else {
+        let line = format!("{numbers}: throughput keeps pace with the traffic");
+        (Cause::Neither, line, format!("keeping pace: sent {sent_text}, done {done_text}"))
     };
-    let line = format!("{head}, throughput {}{duration_text}: {tail}", signed(deleted.percent()));
-    let numbers = format!("sent {}, done {}", signed(sent.percent()), signed(deleted.percent()));
-    let short = match cause {
-        Cause::Traffic => format!("traffic spike: {numbers}"),
-        Cause::Consumers => format!("consumers slow: {numbers}"),
-        Cause::Neither => format!("steady: {numbers}"),
-    };
+    let line = tail;
     Some(Verdict { queue: queue.to_string(), consumer, sent, deleted, invocations, duration, cause, line, short })
 }

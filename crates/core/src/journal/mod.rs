@@ -180,7 +180,7 @@ impl JournalEntry {
             (EntryKind::Annotation, _) | (EntryKind::Note, _) => (EventKind::Note, self.text.clone()?),
             (EntryKind::Intent, _) => (EventKind::Operation, format!("{who}: {} started", op()?)),
             (EntryKind::Outcome, _) => {
-                (EventKind::Operation, format!("{who}: {} {}", op()?, self.result.as_deref().unwrap_or("ended")))
+                (EventKind::Outcome, format!("{who}: {} {}", op()?, self.result.as_deref().unwrap_or("ended")))
             }
             // A move goes through `alias_move`, merged with every other record of it.
             (EntryKind::Observed, _) => return None,

@@ -13,8 +13,13 @@ pub enum EventKind {
     Deploy,
     /// A change that is not a Lambda version: a migration, a config change, a management call (CloudTrail).
     Change,
-    /// An operation (someone's, from the journal) or what AWS reports of one (RDS events, move tasks).
+    /// Someone's operation, as it started (confirmed in a dashboard, or its journaled intent): a change.
     Operation,
+    /// How an operation ended (verified, failed, outcome unknown): not a change of its own — the operation is.
+    Outcome,
+    /// What AWS reports of a resource (RDS events, a move task's progress): a consequence, not a change —
+    /// the call behind it is in CloudTrail or the journal.
+    Event,
     /// A note someone wrote.
     Note,
 }
@@ -27,6 +32,8 @@ impl EventKind {
             EventKind::Deploy => "deploy",
             EventKind::Change => "change",
             EventKind::Operation => "op",
+            EventKind::Outcome => "result",
+            EventKind::Event => "event",
             EventKind::Note => "note",
         }
     }

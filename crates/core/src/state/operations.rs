@@ -58,7 +58,12 @@ impl State {
             started: self.now,
             message: "confirmed; journaling intent".to_string(),
         });
-        self.timeline_op(&op, self.now, format!("{} confirmed by {}", op.summary(), self.session.operator));
+        self.timeline_op(
+            &op,
+            self.now,
+            EventKind::Operation,
+            format!("{} confirmed by {}", op.summary(), self.session.operator),
+        );
         self.notice = Some(Notice::Info(format!("{}: confirmed", op.summary())));
         vec![Effect::Execute { id, op }]
     }
@@ -74,6 +79,7 @@ impl State {
         self.timeline_op(
             &op,
             self.now,
+            EventKind::Outcome,
             format!("{} by {who}: outcome unknown (session ended); re-reading", op.summary()),
         );
         self.notice = Some(Notice::Problem(format!(
@@ -98,12 +104,17 @@ impl State {
             }
             OpPhase::Succeeded => {
                 self.show_verified(&op, at, &update.seen);
-                self.timeline_op(&op, at, format!("{} succeeded: {}", op.summary(), update.message));
+                self.timeline_op(
+                    &op,
+                    at,
+                    EventKind::Outcome,
+                    format!("{} succeeded: {}", op.summary(), update.message),
+                );
                 self.notice = Some(Notice::Info(format!("{}: verified", op.summary())));
             }
             OpPhase::Failed | OpPhase::Refused | OpPhase::Unknown => {
                 let verb = update.phase.label();
-                self.timeline_op(&op, at, format!("{} {verb}: {}", op.summary(), update.message));
+                self.timeline_op(&op, at, EventKind::Outcome, format!("{} {verb}: {}", op.summary(), update.message));
                 self.notice = Some(Notice::Problem(format!("{} {verb}: {}", op.summary(), update.message)));
             }
         }
@@ -134,10 +145,11 @@ impl State {
         self.reanalyse();
     }
 
-    fn timeline_op(&mut self, op: &Op, at: DateTime<Utc>, text: String) {
+    /// An operation's start (`Operation`, a change) or its end (`Outcome`) on the timeline, by this session.
+    fn timeline_op(&mut self, op: &Op, at: DateTime<Utc>, kind: EventKind, text: String) {
         self.data.push_event(TimelineEvent {
             at,
-            kind: EventKind::Operation,
+            kind,
             resource: Some(op.target().to_string()),
             text,
             actor: Some(self.author()),

@@ -185,7 +185,26 @@ impl State {
                 "weighted routing (if any) is cleared".to_string(),
                 format!("verified by reading the alias back (GetAlias {} {})", f.name, f.alias),
             ],
-            warnings: rollback_warnings(&f.version, &prev),
+            warnings: {
+                let mut warnings = rollback_warnings(&f.version, &prev);
+                // A deploy after the incident's first anomaly did not start it: rolling it back may change nothing.
+                if let (Some(moved), Some((first, _))) = (f.changed_at(), self.analysis.onsets.first())
+                    && moved > first.at
+                {
+                    warnings.insert(
+                        0,
+                        format!(
+                            "version {} went live at {}, after the first anomaly ({} at {}): it did not start the \
+                             incident, and rolling it back may not help",
+                            f.version,
+                            moved.format("%H:%M"),
+                            first.what,
+                            first.at.format("%H:%M")
+                        ),
+                    );
+                }
+                warnings
+            },
         })
     }
 

@@ -63,8 +63,13 @@ fn rollback_lifecycle() {
     assert_eq!(s.operations[0].phase, OpPhase::Verifying);
     s.update(Msg::Op(OpUpdate::new(*id, OpPhase::Succeeded, "GetAlias: live → 41".into(), s.now)));
     assert_eq!(s.operations[0].phase, OpPhase::Succeeded);
-    let ops: Vec<_> =
-        s.data.timeline.iter().filter(|e| e.kind == EventKind::Operation).map(|e| e.text.as_str()).collect();
+    let ops: Vec<_> = s
+        .data
+        .timeline
+        .iter()
+        .filter(|e| matches!(e.kind, EventKind::Operation | EventKind::Outcome))
+        .map(|e| e.text.as_str())
+        .collect();
     assert!(ops.iter().any(|t| t.contains("confirmed by alice")), "{ops:?}");
     assert!(ops.iter().any(|t| t.contains("succeeded")), "{ops:?}");
 

@@ -42,7 +42,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     let verdict = selected.and_then(|q| state.analysis.verdict(&q.name));
     let above = verdict.map_or(Vec::new(), |v| {
         let text = if density == Density::Compact { v.short.as_str() } else { v.line.as_str() };
-        let style = if v.cause == Cause::Neither { theme::dim() } else { theme::warn() };
+        let style = if matches!(v.cause, Cause::Neither | Cause::Recovering) { theme::dim() } else { theme::warn() };
         vec![Line::from(Span::styled(sanitize(text, room), style))]
     });
     let name = Column::name("queue", 8, theme::bold(), |q: &&QueueStatus| q.name.clone());

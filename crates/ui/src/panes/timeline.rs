@@ -17,7 +17,8 @@ pub fn kind_style(event: &TimelineEvent) -> Style {
         EventKind::Alarm if event.text.ends_with("ALARM") => theme::alarm(),
         EventKind::Alarm => theme::ok(),
         EventKind::Deploy | EventKind::Change => theme::marker(),
-        EventKind::Operation => theme::warn(),
+        EventKind::Operation | EventKind::Outcome => theme::warn(),
+        EventKind::Event => theme::dim(),
         EventKind::Note => Style::new().fg(theme::ACCENT),
     }
 }

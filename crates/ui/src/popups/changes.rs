@@ -38,13 +38,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
         let calm = "No anomaly: every watched series is under its threshold and no alarm is firing.";
         wrapped(&mut lines, calm, width, 0, Style::new());
     }
-    for (onset, suspects) in onsets {
-        lines.push(Line::from(vec![
-            Span::styled(format!("{} ", onset.at.format("%H:%M:%S")), theme::bold()),
-            Span::styled(sanitize(&onset.what, width.saturating_sub(9)), theme::alarm()),
-        ]));
+    let suspect_rows = |lines: &mut Vec<Line<'static>>, suspects: &[warroom_core::incident::Suspect], none: &str| {
         if suspects.is_empty() {
-            lines.push(Line::from(Span::styled(format!("   no change in the {window:.0} min before"), theme::dim())));
+            lines.push(Line::from(Span::styled(format!("   {none}"), theme::dim())));
         }
         for (rank, s) in suspects.iter().enumerate() {
             let who = s.change.actor.as_deref().map_or(String::new(), |a| format!(" · by {a}"));
@@ -58,12 +54,38 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
                 s.change.text,
             );
             let style = if rank == 0 { theme::warn() } else { Style::new() };
-            wrapped(&mut lines, &sanitize(&text, width * 3), width, SUSPECT_INDENT, style);
+            wrapped(lines, &sanitize(&text, width * 3), width, SUSPECT_INDENT, style);
+        }
+    };
+    for (onset, suspects) in onsets {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{} ", onset.at.format("%H:%M:%S")), theme::bold()),
+            Span::styled(sanitize(&onset.what, width.saturating_sub(9)), theme::alarm()),
+        ]));
+        // An anomaly that follows an earlier one in its path is ranked with that one's changes.
+        let none = match &onset.follows {
+            Some((what, at)) => {
+                let text = format!("   follows {what} (from {}): the changes before that", at.format("%H:%M:%S"));
+                wrapped(&mut lines, &sanitize(&text, width * 2), width, SUSPECT_INDENT, theme::dim());
+                format!("no change in the {window:.0} min before {}", at.format("%H:%M"))
+            }
+            None => format!("no change in the {window:.0} min before"),
+        };
+        suspect_rows(&mut lines, suspects, &none);
+        for r in state.analysis.rebreaches.iter().filter(|r| r.resource == onset.resource) {
+            lines.push(Line::from(vec![
+                Span::styled(format!("{} ", r.at.format("%H:%M:%S")), theme::bold()),
+                Span::styled("over again", theme::alarm()),
+                Span::styled(" · the changes since the breach before", theme::dim()),
+            ]));
+            suspect_rows(&mut lines, &r.suspects, "no change since the breach before");
         }
     }
     lines.push(Line::from(""));
-    let note =
-        format!("Changes up to {window:.0} min before each onset; upstream (queue → consumer → database) ranks first.");
+    let note = format!(
+        "Changes up to {window:.0} min before each onset; those in its path (queue, consumer, database) rank first; \
+             an operation counts once."
+    );
     wrapped(&mut lines, &note, width, 0, theme::dim());
     let bottom = Line::from(hints::spans(keymap, &hints::VIEW, theme::dim()));
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height.saturating_sub(2));

@@ -30,19 +30,19 @@ impl World {
                 Ok(format!("{function}:{alias} now points to {to}"))
             }
             Op::Reboot { instance, .. } => {
-                self.reboot_instance(instance, actor).map_err(rejected)?;
+                self.reboot_instance(instance).map_err(rejected)?;
                 Ok(format!("{instance} status: rebooting"))
             }
             Op::Failover { cluster, target } => {
-                self.failover_cluster(cluster, target.as_deref(), actor).map_err(rejected)?;
+                self.failover_cluster(cluster, target.as_deref()).map_err(rejected)?;
                 Ok(format!("{cluster} status: failing-over"))
             }
             Op::Redrive { dlq, destination, rate } => {
-                let handle = self.start_redrive(dlq, destination.as_deref(), *rate, actor).map_err(rejected)?;
+                let handle = self.start_redrive(dlq, destination.as_deref(), *rate).map_err(rejected)?;
                 Ok(format!("TaskHandle={handle}"))
             }
             Op::CancelRedrive { task, .. } => {
-                self.cancel_redrive(task, actor).map_err(rejected)?;
+                self.cancel_redrive(task).map_err(rejected)?;
                 Ok(format!("{task} cancelling"))
             }
         }
@@ -102,7 +102,7 @@ impl World {
     }
 
     /// `rds:RebootDBInstance`.
-    pub fn reboot_instance(&mut self, id: &str, actor: &str) -> Result<(), SimRejection> {
+    pub fn reboot_instance(&mut self, id: &str) -> Result<(), SimRejection> {
         let seconds = i64::from(self.scenario.database.reboot_seconds);
         let now = self.now;
         let inst = self
@@ -116,12 +116,7 @@ impl World {
         inst.status = DbStatus::Rebooting;
         inst.busy_until = Some(now + Duration::seconds(seconds));
         let was_writer = inst.role == Role::Writer;
-        self.emit_event(
-            EventKind::Operation,
-            Some(id),
-            format!("RDS: DB instance {id} is being rebooted"),
-            Some(actor),
-        );
+        self.emit_event(EventKind::Event, Some(id), format!("RDS: DB instance {id} is being rebooted"), None);
         if was_writer {
             self.abort_migration("reboot of the writer");
         }
@@ -129,7 +124,7 @@ impl World {
     }
 
     /// `rds:FailoverDBCluster`: the reader is promoted; connections drop while DNS moves.
-    pub fn failover_cluster(&mut self, cluster: &str, target: Option<&str>, actor: &str) -> Result<(), SimRejection> {
+    pub fn failover_cluster(&mut self, cluster: &str, target: Option<&str>) -> Result<(), SimRejection> {
         if cluster != self.scenario.database.cluster {
             return Err(SimRejection(format!("DBClusterNotFoundFault: {cluster}")));
         }
@@ -151,12 +146,7 @@ impl World {
             inst.busy_until = Some(until);
         }
         self.cluster_status = DbStatus::FailingOver;
-        self.emit_event(
-            EventKind::Operation,
-            Some(cluster),
-            format!("RDS: failover started for {cluster}"),
-            Some(actor),
-        );
+        self.emit_event(EventKind::Event, Some(cluster), format!("RDS: failover started for {cluster}"), None);
         self.abort_migration("failover");
         Ok(())
     }
@@ -168,7 +158,6 @@ impl World {
         dlq: &str,
         destination: Option<&str>,
         rate: Option<u32>,
-        actor: &str,
     ) -> Result<String, SimRejection> {
         if dlq != self.scenario.queue.dlq {
             return Err(SimRejection(format!("QueueDoesNotExist: {dlq}")));
@@ -193,22 +182,22 @@ impl World {
             started_at: self.now,
         });
         self.emit_event(
-            EventKind::Operation,
+            EventKind::Event,
             Some(dlq),
             format!("SQS: message move task started, {to_move} messages {dlq} → {}", self.scenario.queue.name),
-            Some(actor),
+            None,
         );
         Ok(handle)
     }
 
     /// `sqs:CancelMessageMoveTask`.
-    pub fn cancel_redrive(&mut self, handle: &str, actor: &str) -> Result<(), SimRejection> {
+    pub fn cancel_redrive(&mut self, handle: &str) -> Result<(), SimRejection> {
         match &mut self.redrive {
             Some(t) if t.handle == handle && t.status == RedriveStatus::Running => {
                 t.status = RedriveStatus::Cancelled;
                 let text = format!("SQS: message move task cancelled after {} messages", t.moved);
                 let dlq = t.dlq.clone();
-                self.emit_event(EventKind::Operation, Some(&dlq), text, Some(actor));
+                self.emit_event(EventKind::Event, Some(&dlq), text, None);
                 Ok(())
             }
             _ => Err(SimRejection(format!("ResourceNotFoundException: no running task {handle}"))),

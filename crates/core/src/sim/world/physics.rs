@@ -203,7 +203,7 @@ impl World {
             let text =
                 format!("SQS: message move task completed, {} messages moved to {}", task.moved, task.destination);
             let dlq = self.scenario.queue.dlq.clone();
-            self.emit_event(EventKind::Operation, Some(&dlq), text, None);
+            self.emit_event(EventKind::Event, Some(&dlq), text, None);
         }
         redriven
     }
@@ -241,7 +241,7 @@ impl World {
                 let writer = self.writer_id().unwrap_or_default().to_string();
                 let db = self.scenario.database.cluster.clone();
                 self.emit_event(
-                    EventKind::Operation,
+                    EventKind::Event,
                     Some(&db),
                     format!("RDS: failover completed, writer is {writer}"),
                     None,
@@ -250,7 +250,7 @@ impl World {
             }
         }
         for id in finished {
-            self.emit_event(EventKind::Operation, Some(&id.clone()), format!("RDS: DB instance {id} restarted"), None);
+            self.emit_event(EventKind::Event, Some(&id.clone()), format!("RDS: DB instance {id} restarted"), None);
         }
     }
 
@@ -338,7 +338,7 @@ mod tests {
         let warm = world.at_minute(10.0);
         world.advance_to(warm);
         let writer = world.writer_id().unwrap_or_default().to_string();
-        world.reboot_instance(&writer, "test").expect("reboot");
+        world.reboot_instance(&writer).expect("reboot");
         let during = world.now() + Duration::seconds(60);
         world.advance_to(during);
         assert!(world.dlq_depth() > 0, "failed receives reached the DLQ");
