@@ -164,7 +164,7 @@ async fn the_runner_re_reads_state_after_a_timeout_instead_of_guessing() {
         setup("timeout-runner", vec![hold_update_alias()], short_timeouts_no_retry).await;
     let (updates, path) = run_through_guard(operator, rollback(), "timeout-runner").await;
     let verifying = updates.iter().find(|u| u.phase == OpPhase::Verifying).expect("a verifying step");
-    assert!(verifying.message.contains("outcome unknown until evidence shows it happened"), "{verifying:?}");
+    assert!(verifying.message.contains("waiting for evidence that it happened"), "{verifying:?}");
     let last = updates.last().expect("final update");
     assert_eq!(last.phase, OpPhase::Succeeded, "{updates:?}");
     assert!(last.message.contains("call timed out, but the evidence shows it happened"), "{}", last.message);

@@ -161,7 +161,7 @@ fn a_journal_that_cannot_be_opened_disables_operations() {
     let journal = not_a_dir.join("journal.jsonl");
     let tmux =
         Tmux::start("nojournal", &["--demo", "--speed", "60", "--journal", journal.to_str().expect("utf8")], 160, 48);
-    let screen = tmux.wait_for("NO JOURNAL: ops off", Duration::from_secs(10));
+    let screen = tmux.wait_for("NO JOURNAL: ops off (its parent is not a directory)", Duration::from_secs(10));
     assert!(screen.contains("operations disabled: journal"), "before any key: {screen}");
     assert!(screen.contains("plain-file/journal.jsonl: its parent is not a directory"), "in words: {screen}");
     tmux.wait_for("live→v42", ALARMS);

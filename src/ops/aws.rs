@@ -195,9 +195,11 @@ impl AwsOperator {
                 // was there before the call (which then called nothing).
                 let changed = baseline.revision.as_ref().is_none_or(|r| *r != revision)
                     || baseline.version.as_deref() == Some(to.as_str());
+                let already = baseline.version.as_deref() == Some(to.as_str());
                 Ok((version == *to && changed).then(|| {
                     let was = baseline.revision.as_deref().map_or(String::new(), |r| format!("{r} → "));
-                    Verified::said(format!("GetAlias: {function}:{alias} → {to} (RevisionId {was}{revision})"))
+                    let text = format!("GetAlias: {function}:{alias} → {to} (RevisionId {was}{revision})");
+                    Verified { text, seen: if already { vec![Seen::Unchanged] } else { Vec::new() } }
                 }))
             }
             Op::Failover { cluster, target } => {

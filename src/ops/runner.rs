@@ -148,7 +148,7 @@ pub async fn run_operation(
         }
         // The call may or may not have happened: it is never sent again; only evidence dated after it settles it.
         Err(OpError::Unknown(why)) => {
-            send(OpPhase::Verifying, format!("{why}; outcome unknown until evidence shows it happened"));
+            send(OpPhase::Verifying, format!("outcome unknown: {why}; waiting for evidence that it happened"));
             match operator.verify(&op, &baseline).await {
                 Ok(v) => Ok(Verified {
                     text: format!("call timed out, but the evidence shows it happened: {}", v.text),

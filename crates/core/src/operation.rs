@@ -269,6 +269,9 @@ impl Baseline {
 /// What verification read that the panes should show at once, before the next poll reads it again.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Seen {
+    /// The resource was already in the target state before the call, which then called nothing (a rollback to
+    /// the version the alias already pointed to): no change to show or to credit.
+    Unchanged,
     /// The cluster's writer after a failover (DescribeDBClusters `IsClusterWriter`): every other member is a
     /// reader.
     Writer {

@@ -124,7 +124,10 @@ pub async fn changes(
         .send();
     let read = read_pages_paced("cloudtrail:LookupEvents", request, MAX_PAGES, Some(&clients.lookup_events_pace)).await;
     let cut = read.cut(MAX_PAGES, |p| p.next_token().is_some_and(|t| !t.is_empty()));
-    let events: Vec<&aws_sdk_cloudtrail::types::Event> = read.pages.iter().flat_map(|p| p.events()).collect();
+    let mut events: Vec<&aws_sdk_cloudtrail::types::Event> = read.pages.iter().flat_map(|p| p.events()).collect();
+    // Oldest first (LookupEvents lists newest first): alias moves are then recorded in the order they happened,
+    // so →1, →2, →1 again stay three moves.
+    events.sort_by_key(|e| e.event_time().map(chrono_time));
     let times: Vec<DateTime<Utc>> = events.iter().filter_map(|e| e.event_time().map(chrono_time)).collect();
     let mut out: Vec<Observation> = Vec::new();
     for e in &events {

@@ -194,8 +194,15 @@ impl Postmortem {
         }
         // Alias moves the journal recorded (a dashboard's observation, a verified rollback) are the deploy
         // history a first read of the aliases cannot give.
-        for moved in journal.iter().filter_map(JournalEntry::alias_move) {
+        for moved in crate::journal::alias_moves(&journal) {
             data.apply(crate::model::Observation::AliasMoved(moved));
+        }
+        // Operations are changes like any other, ranked with the rest: the dashboard has them from its own keys
+        // and the journal; the export reads them from the journal (each once, as it started).
+        for event in journal.iter().filter(|e| e.kind == EntryKind::Intent).filter_map(|e| e.timeline_event()) {
+            if !data.timeline.iter().any(|t| t.at == event.at && t.text == event.text) {
+                data.push_event(event);
+            }
         }
         let first_operation = journal.iter().find(|e| e.kind == EntryKind::Intent).map(|e| e.clock);
         let analysis = Analysis::of_window(&data, &state.thresholds, since, until, first_operation);

@@ -340,6 +340,8 @@ mod tests {
             )
             .event(9, EventKind::Outcome, "orders-consumer", "roll back orders-consumer:live 42 → 41 succeeded")
             .event(4, EventKind::Operation, "core-db-1", "reboot core-db-1 (writer) confirmed by alice")
+            // CloudTrail's record of the reboot's own call: not a second change.
+            .event(3, EventKind::Change, "core-db-1", "CloudTrail: RebootDBInstance on core-db-1")
             .event(4, EventKind::Outcome, "core-db-1", "reboot core-db-1 (writer) succeeded");
         let (data, now) = (fixture.data(), fixture.now);
         let live = Analysis::of(&data, &Thresholds::default(), now);
@@ -390,6 +392,23 @@ mod tests {
         let v = Analysis::of(&slow.data(), &Thresholds::default(), slow.now).verdict("orders").cloned().expect("v");
         assert_eq!(v.cause, Cause::Consumers, "{}", v.line);
         assert_eq!(v.short, "consumers slow: p99 ×12.5", "never 'consumers slow: done +20 %' alone");
+
+        // A fifth more traffic and far fewer done: the consumers, not "more traffic than they keep up with".
+        let fewer = orders()
+            .series("orders", MetricKind::QueueAge, &age)
+            .series("orders", MetricKind::Sent, &step(1000.0, 1200.0, 70, 10))
+            .series("orders", MetricKind::Deleted, &step(1000.0, 600.0, 70, 10));
+        let v = Analysis::of(&fewer.data(), &Thresholds::default(), fewer.now).verdict("orders").cloned().expect("v");
+        assert_eq!((v.cause, v.short.as_str()), (Cause::Consumers, "consumers slow: done -40 %"), "{}", v.line);
+
+        // A redrive (an operation on the DLQ) two minutes ago: the last five minutes span it.
+        let redriven = orders()
+            .series("orders", MetricKind::QueueAge, &age)
+            .series("orders", MetricKind::Sent, &step(1000.0, 1240.0, 70, 10))
+            .series("orders", MetricKind::Deleted, &step(1000.0, 1240.0, 70, 10))
+            .event(2, EventKind::Operation, "orders-dlq", "redrive orders-dlq → its source confirmed by alice");
+        let v = Analysis::of(&redriven.data(), &Thresholds::default(), redriven.now).verdict("orders").cloned();
+        assert_eq!(v.map(|v| v.cause), Some(Cause::Recovering));
 
         // Recovered three minutes ago (age back under 60 s): the last five minutes still hold the spike.
         let mut recovered = step(5.0, 150.0, 70, 12);

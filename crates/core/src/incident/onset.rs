@@ -129,16 +129,16 @@ impl Episode {
 pub fn onsets(data: &Data, thresholds: &Thresholds, episode: Episode) -> Vec<Onset> {
     let mut out: Vec<Onset> = Vec::new();
     let mut add = |onset: Onset| match out.iter_mut().find(|o| o.resource == onset.resource) {
-        // One onset per resource: the earliest sign of it, with every re-breach either sign saw.
+        // One onset per resource: the earliest sign of it. Re-breaches are each series' own (it went over, back
+        // under and over again); another signal starting later (an alarm, another instance) is no re-breach.
         Some(known) => {
             let mut rebreaches: Vec<DateTime<Utc>> =
                 known.rebreaches.iter().chain(&onset.rebreaches).copied().collect();
             if onset.at < known.at {
-                rebreaches.push(known.at);
                 *known = Onset { rebreaches: Vec::new(), ..onset };
             }
             let first = known.at;
-            rebreaches.retain(|t| *t > first + Duration::minutes(1));
+            rebreaches.retain(|t| *t > first);
             rebreaches.sort();
             rebreaches.dedup();
             known.rebreaches = rebreaches;

@@ -39,6 +39,10 @@ pub fn feeds(data: &Data, changed: &str, breached: &str) -> bool {
     consumer_of_queue || (is_consumer && is_database) || queue_into_database || database_under_queue
 }
 
+/// How far apart an operation and CloudTrail's record of its call may be (the call follows the confirmation by
+/// the intent's journaling; CloudTrail's time is the call's).
+const OWN_CALL_REACH: Duration = Duration::minutes(2);
+
 /// Whether an event is a change that can set off an anomaly: a deploy, a change, an operation as it started
 /// (not its outcome: an operation is one change), never an alarm, a note or what AWS reports of a resource.
 pub fn is_change(event: &TimelineEvent) -> bool {
@@ -59,10 +63,19 @@ pub fn suspects_before(
     after: Option<DateTime<Utc>>,
     window: Duration,
 ) -> Vec<Suspect> {
+    let operations: Vec<&TimelineEvent> = data.timeline.iter().filter(|e| e.kind == EventKind::Operation).collect();
+    // CloudTrail records an operation's own call too (RebootDBInstance on the instance, a minute or so later):
+    // the operation is the change, its call is not a second one.
+    let own_call = |e: &TimelineEvent| {
+        e.kind == EventKind::Change
+            && e.text.starts_with("CloudTrail: ")
+            && operations.iter().any(|o| o.resource == e.resource && (o.at - e.at).abs() <= OWN_CALL_REACH)
+    };
     let mut out: Vec<Suspect> = data
         .timeline
         .iter()
-        .filter(|e| is_change(e) && e.at <= at && at - e.at <= window && after.is_none_or(|a| e.at > a))
+        .filter(|e| is_change(e) && !own_call(e))
+        .filter(|e| e.at <= at && at - e.at <= window && after.is_none_or(|a| e.at > a))
         .map(|e| Suspect {
             change: e.clone(),
             lead: at - e.at,

@@ -108,22 +108,28 @@ pub fn recovery_within(
     now: DateTime<Utc>,
 ) -> Option<(String, DateTime<Utc>)> {
     let window = now - RECENT;
+    // Back under its line within the window, and still under now: a queue over the line again is no recovery.
+    let under_now = data.latest(queue, MetricKind::QueueAge).is_some_and(|age| age <= age_threshold);
     let back_under = data
         .series(queue, MetricKind::QueueAge)
         .map(|s| super::onset::crossings(s, age_threshold))
         .unwrap_or_default()
         .into_iter()
         .filter_map(|(_, ended)| ended)
-        .filter(|t| *t > window && *t <= now)
+        .filter(|t| under_now && *t > window && *t <= now)
         .max()
         .map(|t| (format!("queue age back under {age_threshold:.0} s at {}", t.format("%H:%M")), t));
+    let dlq = data.queues.iter().find(|q| q.name == queue).and_then(|q| q.dlq.as_deref());
     let operation = data
         .timeline
         .iter()
         .rev()
         .filter(|e| e.kind == EventKind::Operation && e.at > window && e.at < now)
         .find(|e| {
-            e.resource.as_deref().is_some_and(|r| r == queue || r == consumer || super::suspects::feeds(data, r, queue))
+            // The queue, its consumer, its DLQ (a redrive), the database its consumers wait on.
+            e.resource.as_deref().is_some_and(|r| {
+                r == queue || r == consumer || Some(r) == dlq || super::suspects::feeds(data, r, queue)
+            })
         })
         .map(|e| (format!("{} at {}", e.text, e.at.format("%H:%M")), e.at));
     back_under.into_iter().chain(operation).max_by_key(|(_, t)| *t)
@@ -156,23 +162,21 @@ pub fn verdict(
     };
     let numbers = format!("traffic {trend} ({sent_text}), throughput {done_text}{duration_text}");
     let outgrown = sent_pct >= FLAT_PERCENT && done_pct < sent_pct - FLAT_PERCENT;
+    // Fewer done than before, and fewer than the traffic explains (less traffic means less to do).
+    let fewer_done = done_pct < SLOWDOWN_PERCENT && done_pct < sent_pct - FLAT_PERCENT;
     let (cause, tail, short) = if let Some((what, _)) = recovery_within(data, queue, &consumer, age_threshold, now) {
         (
             Cause::Recovering,
             format!("recovering: {what}; the last {} min span it, so they are not compared", RECENT.num_minutes()),
             "recovering".to_string(),
         )
-    } else if sent_pct > SURGE_PERCENT || (outgrown && slower < SLOW_DURATION_RATIO) {
-        let tail = if sent_pct > SURGE_PERCENT {
-            "a traffic spike, not the consumers"
-        } else {
-            "more traffic than the consumers keep up with"
-        };
-        (Cause::Traffic, format!("{numbers}: {tail}"), format!("traffic: sent {sent_text}, done {done_text}"))
-    } else if done_pct < SLOWDOWN_PERCENT || slower >= SLOW_DURATION_RATIO {
+    } else if sent_pct > SURGE_PERCENT {
+        let line = format!("{numbers}: a traffic spike, not the consumers");
+        (Cause::Traffic, line, format!("traffic spike: sent {sent_text}"))
+    } else if fewer_done || slower >= SLOW_DURATION_RATIO {
         // Say what made them slow: fewer done, each one slower, or both.
         let mut why = Vec::new();
-        if done_pct < SLOWDOWN_PERCENT {
+        if fewer_done {
             why.push(format!("done {done_text}"));
         }
         if slower >= SLOW_DURATION_RATIO {
@@ -180,12 +184,24 @@ pub fn verdict(
         }
         let line = format!("{numbers}: consumers are slow, not a traffic spike");
         (Cause::Consumers, line, format!("consumers slow: {}", why.join(", ")))
-    } else if trend == "flat" && done_pct.abs() < FLAT_PERCENT {
+    } else if outgrown {
+        let line = format!("{numbers}: more traffic than the consumers keep up with");
+        (Cause::Traffic, line, format!("traffic: sent {sent_text}, done {done_text}"))
+    } else if sent_pct.abs() < FLAT_PERCENT && done_pct.abs() < FLAT_PERCENT {
         let line = format!("{numbers}: no change in traffic or throughput");
         (Cause::Neither, line, format!("steady: sent {sent_text}, done {done_text}"))
-    } else {
+    } else if sent_pct >= FLAT_PERCENT {
         let line = format!("{numbers}: throughput keeps pace with the traffic");
         (Cause::Neither, line, format!("keeping pace: sent {sent_text}, done {done_text}"))
+    } else if done_pct >= FLAT_PERCENT {
+        let line = format!("{numbers}: consumers are draining a backlog");
+        (Cause::Neither, line, format!("draining: sent {sent_text}, done {done_text}"))
+    } else if sent_pct <= -FLAT_PERCENT {
+        let line = format!("{numbers}: less traffic, and throughput follows it");
+        (Cause::Neither, line, format!("quieter: sent {sent_text}, done {done_text}"))
+    } else {
+        let line = format!("{numbers}: throughput a little lower, not enough to call the consumers slow");
+        (Cause::Neither, line, format!("a little slower: sent {sent_text}, done {done_text}"))
     };
     let line = tail;
     Some(Verdict { queue: queue.to_string(), consumer, sent, deleted, invocations, duration, cause, line, short })

@@ -152,7 +152,8 @@ impl JournalEntry {
     }
 
     /// The alias move the line records: one a dashboard observed, or the one a rollback's outcome verified
-    /// ("from 2 to 1", by its author). `None` for every other line.
+    /// ("from 2 to 1", by its author, at the outcome's clock: `alias_moves` dates it at its intent, the call's
+    /// time, when it has that line). `None` for every other line.
     pub fn alias_move(&self) -> Option<AliasMove> {
         match self.kind {
             EntryKind::Observed => self.parameters.clone().and_then(|p| serde_json::from_value(p).ok()),
@@ -187,6 +188,24 @@ impl JournalEntry {
         };
         Some(TimelineEvent { at: self.clock, kind, resource: self.target.clone(), text, actor: Some(self.author()) })
     }
+}
+
+/// Every alias move `lines` record, a rollback's dated at its intent (when the call was made) where the intent
+/// is among them.
+pub fn alias_moves(lines: &[JournalEntry]) -> Vec<AliasMove> {
+    lines
+        .iter()
+        .filter_map(|line| {
+            let mut moved = line.alias_move()?;
+            if line.kind == EntryKind::Outcome
+                && let Some(intent) =
+                    lines.iter().find(|i| i.kind == EntryKind::Intent && i.op_id.is_some() && i.op_id == line.op_id)
+            {
+                moved.at = intent.clock;
+            }
+            Some(moved)
+        })
+        .collect()
 }
 
 /// Why the journal at `path` cannot be opened, in words an engineer acts on: which part of the path is in the

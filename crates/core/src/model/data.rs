@@ -125,16 +125,27 @@ impl Data {
         None
     }
 
-    /// The newest recorded move of `function:alias` to `version`.
+    /// The move that brought `function:alias` to `version`: the alias's latest recorded move, when it went to
+    /// that version. An older move to it, with a later move away on record, is not how it got there now.
     fn last_move_to(&self, function: &str, alias: &str, version: &str) -> Option<&AliasMove> {
-        self.alias_moves.iter().rev().find(|m| m.function == function && m.alias == alias && m.to == version)
+        self.alias_moves.iter().rev().find(|m| m.function == function && m.alias == alias).filter(|m| m.to == version)
+    }
+
+    /// Whether a recorded move of the same alias to another version lies between `a` and `b`: then they are two
+    /// moves (→1, →2, →1 again), however close in time.
+    fn moved_between(&self, a: &AliasMove, b: &AliasMove) -> bool {
+        let (from, to) = if a.at <= b.at { (a.at, b.at) } else { (b.at, a.at) };
+        self.alias_moves
+            .iter()
+            .any(|m| (&m.function, &m.alias) == (&a.function, &a.alias) && m.to != a.to && m.at >= from && m.at <= to)
     }
 
     /// Folds in one record of a move: merged with an earlier record of the same move (its timeline entry
     /// replaced by the merged one's), else added with its own; and the alias's row, when it is at that version,
     /// takes the move as its history.
     fn record_move(&mut self, record: AliasMove) {
-        let merged = match self.alias_moves.iter().position(|m| m.same_move(&record)) {
+        let same = self.alias_moves.iter().position(|m| m.same_move(&record) && !self.moved_between(m, &record));
+        let merged = match same {
             Some(i) => {
                 let earlier = self.alias_moves.remove(i);
                 if let Some(old) = earlier.timeline_event() {
@@ -211,5 +222,47 @@ impl Data {
     /// Whether the timeline holds an event of `kind`.
     pub fn has_event(&self, kind: EventKind) -> bool {
         self.timeline.iter().any(|e| e.kind == kind)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::MoveSource;
+
+    fn moved(to: &str, minute: i64, source: MoveSource) -> AliasMove {
+        let t0 = DateTime::from_timestamp(1_795_000_000, 0).unwrap_or_default();
+        AliasMove {
+            function: "checkout-worker".into(),
+            alias: "prod".into(),
+            from: None,
+            to: to.into(),
+            at: t0 + chrono::Duration::minutes(minute),
+            source,
+            actor: Some("alice".into()),
+        }
+    }
+
+    /// →1, →2 and →1 again within minutes are three moves, not one: a move to another version lies between.
+    /// And the history of an alias at 1 is its latest move, not an older move to 1 with a move away after it.
+    #[test]
+    fn moves_to_one_version_stay_apart_when_another_lies_between() {
+        let mut data = Data::default();
+        for m in [moved("1", 0, MoveSource::CloudTrail), moved("2", 2, MoveSource::CloudTrail)] {
+            data.apply(Observation::AliasMoved(m));
+        }
+        assert!(data.last_move_to("checkout-worker", "prod", "1").is_none(), "moved away to 2 since");
+        data.apply(Observation::AliasMoved(moved("1", 4, MoveSource::CloudTrail)));
+        let times: Vec<i64> = data.alias_moves.iter().map(|m| m.at.timestamp() / 60 % 10).collect();
+        assert_eq!(data.alias_moves.len(), 3, "{times:?}");
+        // The rollback's own record (its call a few seconds after CloudTrail's) is the third move, not the first.
+        let rollback = AliasMove {
+            at: moved("1", 4, MoveSource::Operation).at + chrono::Duration::seconds(3),
+            ..moved("1", 4, MoveSource::Operation)
+        };
+        data.apply(Observation::AliasMoved(rollback));
+        assert_eq!(data.alias_moves.len(), 3);
+        let last = data.last_move_to("checkout-worker", "prod", "1").expect("the rollback");
+        assert_eq!((last.source, last.at), (MoveSource::Operation, moved("1", 4, MoveSource::CloudTrail).at));
     }
 }

@@ -129,6 +129,8 @@ impl State {
     fn journals_moves(&self, moved: &AliasMove) -> bool {
         moved.source == MoveSource::Polled
             && !self.session.read_only
+            // A poll during this session's own rollback sees the rollback: it is journaled as the operation.
+            && !self.operations.iter().any(|o| o.phase.in_progress() && o.op.target() == moved.function)
             && self.session.kind == SessionKind::Live
             && !self.data.alias_moves.iter().any(|m| m.same_move(moved))
     }

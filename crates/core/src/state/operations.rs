@@ -94,7 +94,7 @@ impl State {
         let Some(record) = self.operations.iter_mut().find(|o| o.id == update.id) else { return };
         record.phase = update.phase;
         record.message = update.message.clone();
-        let op = record.op.clone();
+        let (op, started) = (record.op.clone(), record.started);
         // The operator's clock can be ahead of the last tick: never let the timeline run backwards.
         let at = update.at.max(self.now);
         match update.phase {
@@ -103,7 +103,7 @@ impl State {
                 self.notice = Some(Notice::Info(format!("{}: {}", op.summary(), update.message)));
             }
             OpPhase::Succeeded => {
-                self.show_verified(&op, at, &update.seen);
+                self.show_verified(&op, started, &update.seen);
                 self.timeline_op(
                     &op,
                     at,
@@ -123,8 +123,12 @@ impl State {
     /// Puts what a verified operation left into the panes at once, instead of waiting up to a poll for it; the
     /// change the next poll detects is then matched to the operation (its alias move is recorded as this
     /// operation's, by its author) rather than shown as a second, unattributed change.
-    fn show_verified(&mut self, op: &Op, at: DateTime<Utc>, seen: &[Seen]) {
-        if let Some(moved) = op.alias_move(at, self.author()) {
+    /// `called` is when the operation was confirmed, just before its call: the move's time, as CloudTrail records
+    /// the call.
+    fn show_verified(&mut self, op: &Op, called: DateTime<Utc>, seen: &[Seen]) {
+        // Already in the target state: nothing was called, nothing moved, and nobody gets credit for a move.
+        let unchanged = seen.contains(&Seen::Unchanged);
+        if let Some(moved) = op.alias_move(called, self.author()).filter(|_| !unchanged) {
             if let Some(f) = self.data.functions.iter_mut().find(|f| f.name == moved.function && f.alias == moved.alias)
             {
                 f.version = moved.to.clone();
@@ -133,6 +137,7 @@ impl State {
         }
         for s in seen {
             match s {
+                Seen::Unchanged => {}
                 Seen::Writer { cluster, instance } => {
                     if let Some(c) = self.data.clusters.iter_mut().find(|c| c.id == *cluster) {
                         for m in &mut c.members {

@@ -117,7 +117,8 @@ impl State {
     pub fn rollback_targets(&self) -> Vec<String> {
         let Some(f) = self.rows().selected_function() else { return Vec::new() };
         let others = f.published.iter().map(|p| p.version.clone()).filter(|v| Some(v) != f.previous_version.as_ref());
-        f.previous_version.iter().cloned().chain(others).collect()
+        // Never the version it points to now (after a rollback, until the next poll reads the list again).
+        f.previous_version.iter().cloned().chain(others).filter(|v| *v != f.version).collect()
     }
 
     /// The rollback plan again, after ←/→ chose another target version.

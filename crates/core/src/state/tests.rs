@@ -5,7 +5,9 @@
 use super::*;
 use crate::fixture::{Fixture, incident};
 use crate::keymap::Keymap;
-use crate::model::{AliasMove, EventKind, Feed, FunctionStatus, MoveSource, Observation, RedriveStatus, RedriveTask};
+use crate::model::{
+    AliasMove, EventKind, Feed, FunctionStatus, MoveSource, Observation, RedriveStatus, RedriveTask, Role,
+};
 use crate::operation::{OpPhase, OpUpdate, RebootCall};
 
 fn keymap() -> Keymap {
@@ -238,6 +240,11 @@ fn failover_promotes_the_reader() {
             op: Op::Failover { cluster: "core-db".into(), target: Some("core-db-2".into()) }
         }]
     );
+    // Verified: the new writer verification read is in the database pane at once, not a poll (30 s) later.
+    let seen = vec![crate::operation::Seen::Writer { cluster: "core-db".into(), instance: "core-db-2".into() }];
+    s.update(Msg::Op(OpUpdate { seen, ..OpUpdate::new(1, OpPhase::Succeeded, "writer core-db-2".into(), s.now) }));
+    let roles: Vec<_> = s.data.clusters[0].members.iter().map(|m| (m.id.as_str(), m.role)).collect();
+    assert_eq!(roles, [("core-db-1", Role::Reader), ("core-db-2", Role::Writer)]);
 }
 
 /// A DLQ several queues send to: the age warning weighs every source, not the first.
@@ -676,4 +683,16 @@ fn the_rollback_target_is_said_and_another_published_version_can_be_picked() {
     let current = &plan(&s).plan.current;
     assert!(current.iter().any(|l| l.contains("target version 41") && l.contains("a guess")), "{current:?}");
     assert!(current.iter().any(|l| l.contains("history unknown")), "{current:?}");
+}
+
+/// A rollback that found the alias already at its target called nothing: nobody is credited with a move.
+#[test]
+fn a_rollback_that_called_nothing_records_no_move() {
+    let mut s = live();
+    let effects = press(&mut s, "r orders-consumer <enter>");
+    let Some(Effect::Execute { id, .. }) = effects.first() else { panic!("{effects:?}") };
+    let seen = vec![crate::operation::Seen::Unchanged];
+    let update = OpUpdate { seen, ..OpUpdate::new(*id, OpPhase::Succeeded, "already points to 41".into(), s.now) };
+    s.update(Msg::Op(update));
+    assert!(s.data.alias_moves.iter().all(|m| m.source != MoveSource::Operation), "{:?}", s.data.alias_moves);
 }

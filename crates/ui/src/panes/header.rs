@@ -48,10 +48,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         ));
     }
     // No journal, no operations (and no record): known from the start, not at the first `r`.
-    if state.journal_error.is_some() {
-        let what = if state.session.read_only { " NO JOURNAL " } else { " NO JOURNAL: ops off " };
+    if let Some(why) = &state.journal_error {
+        let what = if state.session.read_only { "NO JOURNAL" } else { "NO JOURNAL: ops off" };
+        // The reason in words, without the path the status line and the plan give in full.
+        let words = why.rsplit(": ").next().unwrap_or(why);
         spans.push(Span::raw(" "));
-        spans.push(Span::styled(what, Style::new().fg(ratatui_core::style::Color::White).bg(theme::ALARM)));
+        spans.push(Span::styled(
+            format!(" {what} ({}) ", sanitize(words, 40)),
+            Style::new().fg(ratatui_core::style::Color::White).bg(theme::ALARM),
+        ));
     }
     // Freshness before the clock and the account: "10 calls failing" matters more than which region, and at
     // 80 columns with badges up front the account is what gets cut instead.
