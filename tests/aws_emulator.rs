@@ -192,7 +192,9 @@ async fn reboot_and_failover_reach_available_and_roles_are_re_read() {
     let baseline = op.baseline(&reboot).await;
     op.execute(&reboot, "alice").await.expect("RebootDBInstance");
     let verified = op.verify(&reboot, &baseline).await.expect("available again").text;
-    assert!(verified.contains("RDS event") && verified.contains("DB instance restarted"), "{verified}");
+    // Proven by the restart event, or by the instance seen rebooting (ministack shows it briefly).
+    let proven = verified.contains("RDS event") && verified.contains("DB instance restarted");
+    assert!(proven || verified.contains("core-db-1 seen rebooting"), "{verified}");
 
     let failover = Op::Failover { cluster: CLUSTER.into(), target: Some(READER.into()) };
     let baseline = op.baseline(&failover).await;

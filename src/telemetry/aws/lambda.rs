@@ -184,11 +184,25 @@ pub async fn poll(
                         actor: None,
                     };
                     out.push(Observation::AliasMoved(moved.clone()));
+                    // Moved to a version published since the list was read: read it again, so the plan offers
+                    // every version below the new one.
+                    let known = prev.published.iter().any(|p| p.version == version);
+                    let published = if known || version.parse::<u64>().is_err() {
+                        prev.published.clone()
+                    } else {
+                        let list = match published.take() {
+                            Some(list) => list,
+                            None => published_once(clients, &f.name, &mut out).await,
+                        };
+                        let newest = list.newest();
+                        published = Some(list);
+                        newest
+                    };
                     AliasSeen {
                         version: version.clone(),
                         previous: Some(prev.version.clone()),
                         last_move: Some(moved),
-                        published: prev.published.clone(),
+                        published,
                     }
                 }
                 None => {

@@ -55,7 +55,13 @@ pub fn render(p: &Postmortem) -> String {
     let _ = writeln!(out, "- Operations: {} ({done} succeeded)\n", p.operations.len());
 
     out.push_str("## Resources\n\n");
-    out.push_str("| metric | peak | at | over threshold | back under | over the window |\n| --- | --- | --- | --- | --- | --- |\n");
+    if p.resources.is_empty() {
+        out.push_str("No metric history in the window.\n");
+    } else {
+        out.push_str(
+            "| metric | peak | at | over threshold | back under | over the window |\n| --- | --- | --- | --- | --- | --- |\n",
+        );
+    }
     for r in &p.resources {
         let over = match (r.threshold, r.breached_at) {
             (Some(t), Some(at)) => format!("> {t:.0} from {}", hm(at)),
@@ -79,7 +85,7 @@ pub fn render(p: &Postmortem) -> String {
 
     out.push_str("\n## Suspect changes\n\n");
     if p.suspects.is_empty() {
-        out.push_str("No anomaly in the window.\n");
+        out.push_str("No anomaly in the window.\n\n");
     }
     for s in &p.suspects {
         let _ = writeln!(out, "**{}** (onset {})\n", s.onset, hm(s.at));

@@ -124,7 +124,9 @@ pub fn recovery_within(
         .timeline
         .iter()
         .rev()
-        .filter(|e| e.kind == EventKind::Operation && e.at > window && e.at < now)
+        // An operation, how it ended, or what AWS reported of it (a restart): the minutes after each mix states.
+        .filter(|e| matches!(e.kind, EventKind::Operation | EventKind::Outcome | EventKind::Event))
+        .filter(|e| e.at > window && e.at < now)
         .find(|e| {
             // The queue, its consumer, its DLQ (a redrive), the database its consumers wait on.
             e.resource.as_deref().is_some_and(|r| {
@@ -155,7 +157,8 @@ pub fn verdict(
     let slower = duration.and_then(|d| d.ratio()).unwrap_or(1.0);
     let (sent_text, done_text) = (signed(sent.percent()), signed(deleted.percent()));
     let duration_text = duration.and_then(|d| d.ratio()).map_or(String::new(), |r| format!(", duration ×{r:.1}"));
-    let trend = match sent_pct {
+    // Decided on the rounded figure the words show: "+15 %" never reads "flat".
+    let trend = match sent_pct.round() {
         p if p.abs() < FLAT_PERCENT => "flat",
         p if p > 0.0 => "up",
         _ => "down",
@@ -167,7 +170,7 @@ pub fn verdict(
     let (cause, tail, short) = if let Some((what, _)) = recovery_within(data, queue, &consumer, age_threshold, now) {
         (
             Cause::Recovering,
-            format!("recovering: {what}; the last {} min span it, so they are not compared", RECENT.num_minutes()),
+            format!("recovering: {what}; compared again {} min after it", RECENT.num_minutes()),
             "recovering".to_string(),
         )
     } else if sent_pct > SURGE_PERCENT {
