@@ -261,7 +261,10 @@ impl AwsOperator {
                         !matches!(op, Op::Redrive { .. }) || t.started_at >= baseline.called_at - EVENT_CLOCK_SKEW
                     })
                     .filter(|t| !matches!(op, Op::CancelRedrive { .. }) || t.status != RedriveStatus::Running)
-                    .map(|t| Verified::said(format!("ListMessageMoveTasks: {} {}", t.handle, t.status.label()))))
+                    .map(|t| Verified {
+                        text: format!("ListMessageMoveTasks: {} {}", t.handle, t.status.label()),
+                        seen: vec![Seen::Redrive(t.clone())],
+                    }))
             }
         }
     }

@@ -6,7 +6,7 @@
 //! (read-only, no journal, one already running on the target); it is **rejected** when AWS (or the simulator)
 //! answers the call with an error.
 
-use crate::model::{AliasMove, MoveSource};
+use crate::model::{AliasMove, MoveSource, RedriveTask};
 use serde::{Deserialize, Serialize};
 
 /// One mutating operation, with everything needed to make the call. Serialized into the journal's `parameters`.
@@ -267,11 +267,14 @@ impl Baseline {
 }
 
 /// What verification read that the panes should show at once, before the next poll reads it again.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub enum Seen {
     /// The resource was already in the target state before the call, which then called nothing (a rollback to
     /// the version the alias already pointed to): no change to show or to credit.
     Unchanged,
+    /// The DLQ's message move task as verification read it (ListMessageMoveTasks): the redrive's progress shows
+    /// in its row at once.
+    Redrive(RedriveTask),
     /// The cluster's writer after a failover (DescribeDBClusters `IsClusterWriter`): every other member is a
     /// reader.
     Writer {
@@ -283,7 +286,7 @@ pub enum Seen {
 }
 
 /// An operation's effect, seen: what verification read, in words and as state.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct Verified {
     /// "GetAlias: orders-consumer:live → 41".
     pub text: String,
@@ -300,7 +303,7 @@ impl Verified {
 }
 
 /// One step of an operation's progress, from the runner to the state.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct OpUpdate {
     /// The id the state gave the operation when it was confirmed.
     pub id: u64,

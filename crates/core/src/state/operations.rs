@@ -138,6 +138,9 @@ impl State {
         for s in seen {
             match s {
                 Seen::Unchanged => {}
+                Seen::Redrive(task) => {
+                    self.data.apply(Observation::Redrive(task.clone()));
+                }
                 Seen::Writer { cluster, instance } => {
                     if let Some(c) = self.data.clusters.iter_mut().find(|c| c.id == *cluster) {
                         for m in &mut c.members {

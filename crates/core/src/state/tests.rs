@@ -696,3 +696,24 @@ fn a_rollback_that_called_nothing_records_no_move() {
     s.update(Msg::Op(update));
     assert!(s.data.alias_moves.iter().all(|m| m.source != MoveSource::Operation), "{:?}", s.data.alias_moves);
 }
+
+/// A verified redrive shows its move task in the DLQ's row at once, as verification read it.
+#[test]
+fn a_verified_redrive_shows_its_task_at_once() {
+    let mut s = live();
+    let effects = press(&mut s, "<tab> <tab> d orders-dlq <enter>");
+    let Some(Effect::Execute { id, .. }) = effects.first() else { panic!("{effects:?} {:?}", s.notice) };
+    let task = RedriveTask {
+        handle: "task-1".into(),
+        dlq: "orders-dlq".into(),
+        destination: "orders".into(),
+        rate_per_second: Some(50),
+        moved: 0,
+        to_move: 40,
+        status: RedriveStatus::Running,
+        started_at: s.now,
+    };
+    let seen = vec![crate::operation::Seen::Redrive(task.clone())];
+    s.update(Msg::Op(OpUpdate { seen, ..OpUpdate::new(*id, OpPhase::Succeeded, "task-1 running".into(), s.now) }));
+    assert_eq!(s.data.redrives.get("orders-dlq"), Some(&task));
+}

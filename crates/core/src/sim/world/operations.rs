@@ -62,16 +62,18 @@ impl World {
                     seen: vec![Seen::Writer { cluster: cluster.clone(), instance: writer }],
                 }
             }),
-            Op::Redrive { dlq, .. } => self
-                .redrive
-                .as_ref()
-                .filter(|t| t.dlq == *dlq)
-                .map(|t| Verified::said(format!("ListMessageMoveTasks: {} {}", t.handle, t.status.label()))),
-            Op::CancelRedrive { task, .. } => self
-                .redrive
-                .as_ref()
-                .filter(|t| t.handle == *task && t.status != RedriveStatus::Running)
-                .map(|t| Verified::said(format!("ListMessageMoveTasks: {task} {}", t.status.label()))),
+            Op::Redrive { dlq, .. } => self.redrive.as_ref().filter(|t| t.dlq == *dlq).map(|t| Verified {
+                text: format!("ListMessageMoveTasks: {} {}", t.handle, t.status.label()),
+                seen: vec![Seen::Redrive(t.clone())],
+            }),
+            Op::CancelRedrive { task, .. } => {
+                self.redrive.as_ref().filter(|t| t.handle == *task && t.status != RedriveStatus::Running).map(|t| {
+                    Verified {
+                        text: format!("ListMessageMoveTasks: {task} {}", t.status.label()),
+                        seen: vec![Seen::Redrive(t.clone())],
+                    }
+                })
+            }
         }
     }
 
