@@ -567,3 +567,44 @@ async fn a_standalone_instance_is_discovered_even_with_an_empty_cluster_identifi
     let reporting = reporting.unwrap_or_else(|| panic!("the standalone instance is discovered: {obs:#?}"));
     assert!(matches!(reporting.kind, ClusterKind::Instance { .. }), "{reporting:?}");
 }
+
+/// Issue 14, a first step: a queue whose mapping is pinned to a version (`orders-consumer:1`) names no alias
+/// "1" that does not exist: the function is watched with its aliases, and nothing is "not found".
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_version_pinned_consumer_is_not_an_alias_that_does_not_exist() {
+    let emulator = Emulator::start("pinned");
+    let config = emulator.sdk_config().await;
+    let seeded = seed::queues(&config, 0, 0).await;
+    seed::function(&config, &seeded.queue_arn).await;
+    let sqs = aws_sdk_sqs::Client::new(&config);
+    let url = sqs.create_queue().queue_name("shipping").send().await.expect("queue").queue_url.expect("url");
+    let attributes = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .expect("attributes");
+    let arn = attributes
+        .attributes()
+        .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
+        .expect("arn")
+        .clone();
+    aws_sdk_lambda::Client::new(&config)
+        .create_event_source_mapping()
+        .event_source_arn(arn)
+        .function_name(format!("{FUNCTION}:1"))
+        .enabled(false)
+        .send()
+        .await
+        .expect("a mapping pinned to version 1");
+    let connection = connect_with(&config).await.expect("connect");
+    let watch = Watch { queues: vec!["shipping".into()], ..Watch::default() };
+    let obs = AwsTelemetry::new(connection, Some(watch)).poll(Feed::Inventory).await.expect("inventory");
+    let missing: Vec<_> = obs.iter().filter(|o| matches!(o, Observation::Missing { .. })).collect();
+    assert!(missing.is_empty(), "nothing is 'not found': {missing:?}");
+    assert!(
+        obs.iter().any(|o| matches!(o, Observation::Function(f) if f.name == FUNCTION && f.alias == "live")),
+        "the function is watched with its aliases: {obs:?}"
+    );
+}

@@ -112,11 +112,16 @@ impl Inventory {
     }
 }
 
-/// `arn:aws:lambda:r:a:function:NAME[:QUALIFIER]` → (NAME, QUALIFIER).
+/// `arn:aws:lambda:r:a:function:NAME[:QUALIFIER]` → (NAME, the alias the qualifier names). A qualifier that is a
+/// version (digits: Lambda forbids all-digit alias names) or `$LATEST` names no alias: a mapping pinned to
+/// `shipping-printer:2` is not an alias "2" that does not exist; every alias of the function is shown instead.
 pub fn function_from_arn(arn: &str) -> (String, Option<String>) {
     let parts: Vec<&str> = arn.split(':').collect();
+    let alias = |q: &&&str| !q.is_empty() && **q != "$LATEST" && !q.bytes().all(|b| b.is_ascii_digit());
     match parts.iter().position(|p| *p == "function") {
-        Some(i) if i + 1 < parts.len() => (parts[i + 1].to_string(), parts.get(i + 2).map(|q| q.to_string())),
+        Some(i) if i + 1 < parts.len() => {
+            (parts[i + 1].to_string(), parts.get(i + 2).filter(alias).map(|q| q.to_string()))
+        }
         _ => (arn.to_string(), None),
     }
 }
@@ -409,5 +414,10 @@ mod tests {
             ("orders-consumer".to_string(), Some("live".to_string()))
         );
         assert_eq!(function_from_arn("arn:aws:lambda:eu-west-1:123:function:f"), ("f".to_string(), None));
+        // A version-pinned or $LATEST mapping names no alias (issue 14: "2" was taken for an alias, "not found").
+        let pinned = function_from_arn("arn:aws:lambda:eu-west-1:123:function:shipping-printer:2");
+        assert_eq!(pinned, ("shipping-printer".to_string(), None));
+        let latest = function_from_arn("arn:aws:lambda:eu-west-1:123:function:billing-handler:$LATEST");
+        assert_eq!(latest, ("billing-handler".to_string(), None));
     }
 }
