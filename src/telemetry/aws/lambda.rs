@@ -127,6 +127,20 @@ async fn published_once(clients: &Clients, function: &str, out: &mut Vec<Observa
     read
 }
 
+/// The function's versions, read at most once a poll however many of its aliases need them.
+async fn read_once<'a>(
+    read: &'a mut Option<Published>,
+    clients: &Clients,
+    function: &str,
+    out: &mut Vec<Observation>,
+) -> &'a Published {
+    let list = match read.take() {
+        Some(list) => list,
+        None => published_once(clients, function, out).await,
+    };
+    read.insert(list)
+}
+
 /// lambda:ListAliases for every watched function: each alias's version, a move since the last poll as a deploy on
 /// the timeline, and the rollback target (ListVersionsByFunction on first sight).
 pub async fn poll(
@@ -190,13 +204,7 @@ pub async fn poll(
                     let published = if known || version.parse::<u64>().is_err() {
                         prev.published.clone()
                     } else {
-                        let list = match published.take() {
-                            Some(list) => list,
-                            None => published_once(clients, &f.name, &mut out).await,
-                        };
-                        let newest = list.newest();
-                        published = Some(list);
-                        newest
+                        read_once(&mut published, clients, &f.name, &mut out).await.newest()
                     };
                     AliasSeen {
                         version: version.clone(),
@@ -206,14 +214,9 @@ pub async fn poll(
                     }
                 }
                 None => {
-                    let list = match published.take() {
-                        Some(list) => list,
-                        None => published_once(clients, &f.name, &mut out).await,
-                    };
+                    let list = read_once(&mut published, clients, &f.name, &mut out).await;
                     let previous = version.parse().ok().and_then(|c| list.before(c)).map(|n| n.to_string());
-                    let newest = list.newest();
-                    published = Some(list);
-                    AliasSeen { version: version.clone(), previous, last_move: None, published: newest }
+                    AliasSeen { version: version.clone(), previous, last_move: None, published: list.newest() }
                 }
             };
             out.push(Observation::Function(FunctionStatus {

@@ -184,22 +184,16 @@ impl Postmortem {
     ) -> Postmortem {
         let journal: Vec<JournalEntry> =
             journal.iter().filter(|e| e.clock >= since && e.clock <= until).cloned().collect();
-        // Annotations (a pipeline's "migration started") are changes like any other: on the timeline and among
-        // the suspects. The dashboard has them already; an export after the fact reads them from the journal.
         let mut data = state.data.clone();
-        for event in journal.iter().filter(|e| e.kind == EntryKind::Annotation).filter_map(|e| e.timeline_event()) {
-            if !data.timeline.iter().any(|t| t.at == event.at && t.text == event.text) {
-                data.push_event(event);
-            }
-        }
         // Alias moves the journal recorded (a dashboard's observation, a verified rollback) are the deploy
         // history a first read of the aliases cannot give.
         for moved in crate::journal::alias_moves(&journal) {
             data.apply(crate::model::Observation::AliasMoved(moved));
         }
-        // Operations are changes like any other, ranked with the rest: the dashboard has them from its own keys
-        // and the journal; the export reads them from the journal (each once, as it started).
-        for event in journal.iter().filter(|e| e.kind == EntryKind::Intent).filter_map(|e| e.timeline_event()) {
+        // Annotations and operations (each once, as it started) are changes ranked with the rest: the dashboard
+        // has them from its keys and the journal; the export reads them from the journal.
+        let changes = journal.iter().filter(|e| matches!(e.kind, EntryKind::Annotation | EntryKind::Intent));
+        for event in changes.filter_map(|e| e.timeline_event()) {
             if !data.timeline.iter().any(|t| t.at == event.at && t.text == event.text) {
                 data.push_event(event);
             }

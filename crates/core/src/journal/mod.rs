@@ -190,22 +190,33 @@ impl JournalEntry {
     }
 }
 
-/// Every alias move `lines` record, a rollback's dated at its intent (when the call was made) where the intent
-/// is among them.
+/// Reads alias moves from journal lines as they come (the dashboard's tail, the war room, an export): an
+/// operation's intent is remembered, so its outcome's move is dated at the intent — when the call was made, as
+/// CloudTrail dates it — rather than when verification ended.
+#[derive(Debug, Clone, Default)]
+pub struct MoveReader {
+    /// Intents read so far, by op id: when each call was made.
+    intents: std::collections::BTreeMap<String, DateTime<Utc>>,
+}
+
+impl MoveReader {
+    /// The alias move `line` records, if it records one (see `JournalEntry::alias_move`).
+    pub fn read(&mut self, line: &JournalEntry) -> Option<AliasMove> {
+        if let (EntryKind::Intent, Some(id)) = (line.kind, &line.op_id) {
+            self.intents.insert(id.clone(), line.clock);
+        }
+        let mut moved = line.alias_move()?;
+        if let Some(called) = line.op_id.as_ref().and_then(|id| self.intents.get(id)) {
+            moved.at = *called;
+        }
+        Some(moved)
+    }
+}
+
+/// Every alias move `lines` record, a rollback's dated at its intent.
 pub fn alias_moves(lines: &[JournalEntry]) -> Vec<AliasMove> {
-    lines
-        .iter()
-        .filter_map(|line| {
-            let mut moved = line.alias_move()?;
-            if line.kind == EntryKind::Outcome
-                && let Some(intent) =
-                    lines.iter().find(|i| i.kind == EntryKind::Intent && i.op_id.is_some() && i.op_id == line.op_id)
-            {
-                moved.at = intent.clock;
-            }
-            Some(moved)
-        })
-        .collect()
+    let mut reader = MoveReader::default();
+    lines.iter().filter_map(|line| reader.read(line)).collect()
 }
 
 /// Why the journal at `path` cannot be opened, in words an engineer acts on: which part of the path is in the

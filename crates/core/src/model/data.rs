@@ -90,8 +90,7 @@ impl Data {
                 if let Some(known) = self.last_move_to(&f.name, &f.alias, &f.version)
                     && f.last_move.as_ref().is_none_or(|m| known.same_move(m) || m.source < known.source)
                 {
-                    f.previous_version = known.from.clone().or(f.previous_version);
-                    f.last_move = Some(known.clone());
+                    f.take_history(known);
                 }
                 let key = (f.name.clone(), f.alias.clone());
                 upsert(&mut self.functions, f, |x| {
@@ -143,9 +142,13 @@ impl Data {
     /// Folds in one record of a move: merged with an earlier record of the same move (its timeline entry
     /// replaced by the merged one's), else added with its own; and the alias's row, when it is at that version,
     /// takes the move as its history.
+    /// Where the record of the same move as `record` is among the moves recorded, if one is.
+    pub fn known_move(&self, record: &AliasMove) -> Option<usize> {
+        self.alias_moves.iter().position(|m| m.same_move(record) && !self.moved_between(m, record))
+    }
+
     fn record_move(&mut self, record: AliasMove) {
-        let same = self.alias_moves.iter().position(|m| m.same_move(&record) && !self.moved_between(m, &record));
-        let merged = match same {
+        let merged = match self.known_move(&record) {
             Some(i) => {
                 let earlier = self.alias_moves.remove(i);
                 if let Some(old) = earlier.timeline_event() {
@@ -164,8 +167,7 @@ impl Data {
             .find(|f| (&f.name, &f.alias, &f.version) == (&merged.function, &merged.alias, &merged.to))
             && f.last_move.as_ref().is_none_or(|m| m.at <= merged.at || m.same_move(&merged))
         {
-            f.previous_version = merged.from.clone().or(f.previous_version.take());
-            f.last_move = Some(merged.clone());
+            f.take_history(&merged);
         }
         let at = self.alias_moves.partition_point(|m| m.at <= merged.at);
         self.alias_moves.insert(at, merged);

@@ -252,6 +252,13 @@ impl FunctionStatus {
         self.last_move.as_ref().map(|m| m.at)
     }
 
+    /// Takes `moved` (a move to this row's version) as its history; the version it moved from, when the record
+    /// says, becomes the rollback target.
+    pub fn take_history(&mut self, moved: &AliasMove) {
+        self.previous_version = moved.from.clone().or(self.previous_version.take());
+        self.last_move = Some(moved.clone());
+    }
+
     /// Whether the rollback target is the version the alias was seen to move from, rather than a guess from
     /// the published versions.
     pub fn previous_seen(&self) -> bool {

@@ -132,7 +132,7 @@ impl State {
             // A poll during this session's own rollback sees the rollback: it is journaled as the operation.
             && !self.operations.iter().any(|o| o.phase.in_progress() && o.op.target() == moved.function)
             && self.session.kind == SessionKind::Live
-            && !self.data.alias_moves.iter().any(|m| m.same_move(moved))
+            && self.data.known_move(moved).is_none()
     }
 
     /// A poll's word on the credentials: `Some(why)` when calls failed for them (the failure keeps its first

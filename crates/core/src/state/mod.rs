@@ -24,7 +24,7 @@ use chrono::{DateTime, Utc};
 use crate::action::Action;
 use crate::config::Thresholds;
 use crate::incident::Analysis;
-use crate::journal::{EntryKind, JournalEntry};
+use crate::journal::{JournalEntry, MoveReader};
 use crate::model::{
     AliasMove, CredentialFailure, Data, Feed, Observation, Session, Side, TelemetryError, WarRoomHealth, WarRoomStatus,
 };
@@ -119,8 +119,8 @@ pub struct State {
     pub war_room: WarRoomHealth,
     /// Set when the user has quit; the loop ends.
     pub quit: bool,
-    /// Other sessions' operation intents read so far, by op id: when each call was made.
-    intents: std::collections::BTreeMap<String, DateTime<Utc>>,
+    /// Reads the alias moves in other sessions' journal lines, dating a rollback's at its intent.
+    moves: MoveReader,
     next_op_id: u64,
     dirty: bool,
 }
@@ -150,7 +150,7 @@ impl State {
             notice: None,
             war_room: WarRoomHealth::default(),
             quit: false,
-            intents: Default::default(),
+            moves: MoveReader::default(),
             next_op_id: 1,
             dirty: true,
         }
@@ -206,14 +206,7 @@ impl State {
             }
             Msg::Shared(lines) => {
                 for line in lines {
-                    if let (EntryKind::Intent, Some(id)) = (line.kind, &line.op_id) {
-                        self.intents.insert(id.clone(), line.clock);
-                    }
-                    if let Some(mut moved) = line.alias_move() {
-                        // A rollback's move is dated at its intent, when the call was made.
-                        if let Some(called) = line.op_id.as_ref().and_then(|id| self.intents.get(id)) {
-                            moved.at = *called;
-                        }
+                    if let Some(moved) = self.moves.read(&line) {
                         self.data.apply(Observation::AliasMoved(moved));
                     }
                     // The same line can arrive from the shared journal file and from the war room.
