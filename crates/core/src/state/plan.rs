@@ -260,7 +260,7 @@ impl State {
             expected: vec![
                 format!("{} restarts: status rebooting → available", inst.id),
                 "CPU falls to what the remaining load costs".to_string(),
-                "verified by DescribeDBInstances until available".to_string(),
+                "verified by a restart event after the call (DescribeEvents) or the instance seen rebooting, then DescribeDBInstances available".to_string(),
             ],
             warnings,
         })
@@ -288,7 +288,7 @@ impl State {
                 ],
                 expected: vec![
                     "the standby in the other zone becomes primary; the endpoint follows it".to_string(),
-                    "verified by DescribeDBInstances until available".to_string(),
+                    "verified by a restart event after the call (DescribeEvents) or the instance seen rebooting, then DescribeDBInstances available".to_string(),
                 ],
                 warnings: vec!["connections drop for one to two minutes while the endpoint moves".to_string()],
             });
@@ -302,7 +302,7 @@ impl State {
             expected: vec![
                 format!("{} becomes the writer; {} restarts as a reader", target.id, writer.id),
                 "the cluster endpoint follows the new writer".to_string(),
-                "verified by DescribeDBClusters until available, roles re-read".to_string(),
+                "verified by DescribeDBClusters: available, and the writer changed".to_string(),
             ],
             warnings: vec![
                 "connections drop for about 30 seconds while the writer moves".to_string(),
