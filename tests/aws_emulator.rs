@@ -570,14 +570,10 @@ async fn a_standalone_instance_is_discovered_even_with_an_empty_cluster_identifi
 
 /// Issue 14, a first step: a queue whose mapping is pinned to a version (`orders-consumer:1`) names no alias
 /// "1" that does not exist: the function is watched with its aliases, and nothing is "not found".
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_version_pinned_consumer_is_not_an_alias_that_does_not_exist() {
-    let emulator = Emulator::start("pinned");
-    let config = emulator.sdk_config().await;
-    let seeded = seed::queues(&config, 0, 0).await;
-    seed::function(&config, &seeded.queue_arn).await;
-    let sqs = aws_sdk_sqs::Client::new(&config);
-    let url = sqs.create_queue().queue_name("shipping").send().await.expect("queue").queue_url.expect("url");
+/// A queue by name, with its ARN.
+async fn queue_arn(config: &aws_config::SdkConfig, name: &str) -> String {
+    let sqs = aws_sdk_sqs::Client::new(config);
+    let url = sqs.create_queue().queue_name(name).send().await.expect("queue").queue_url.expect("url");
     let attributes = sqs
         .get_queue_attributes()
         .queue_url(&url)
@@ -585,26 +581,123 @@ async fn a_version_pinned_consumer_is_not_an_alias_that_does_not_exist() {
         .send()
         .await
         .expect("attributes");
-    let arn = attributes
-        .attributes()
-        .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
-        .expect("arn")
-        .clone();
-    aws_sdk_lambda::Client::new(&config)
+    attributes.attributes().and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn)).expect("arn").clone()
+}
+
+/// A mapping from `queue_arn` to `function` (`name`, `name:1`, `name:live`), enabled or not, with a maximum
+/// concurrency when given.
+async fn map(config: &aws_config::SdkConfig, queue_arn: &str, function: &str, enabled: bool, max: Option<i32>) {
+    aws_sdk_lambda::Client::new(config)
         .create_event_source_mapping()
-        .event_source_arn(arn)
-        .function_name(format!("{FUNCTION}:1"))
-        .enabled(false)
+        .event_source_arn(queue_arn)
+        .function_name(function)
+        .batch_size(5)
+        .enabled(enabled)
+        .set_scaling_config(max.map(|m| aws_sdk_lambda::types::ScalingConfig::builder().maximum_concurrency(m).build()))
         .send()
         .await
-        .expect("a mapping pinned to version 1");
+        .expect("an event source mapping");
+}
+
+/// Issue 14: each queue's mappings read whole, whatever they invoke — an alias, a version (`:1` is no alias
+/// "1" that does not exist), `$LATEST` — and a queue whose only mapping is disabled has no consumer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_wiring_is_read_whole_and_a_disabled_one_consumes_nothing() {
+    let emulator = Emulator::start("wirings");
+    let config = emulator.sdk_config().await;
+    let seeded = seed::queues(&config, 0, 0).await;
+    seed::function(&config, &seeded.queue_arn).await;
+    let shipping = queue_arn(&config, "shipping").await;
+    map(&config, &shipping, &format!("{FUNCTION}:1"), false, None).await;
+    // Enabled mappings really poll; these queues stay empty, so nothing is invoked.
+    let billing = queue_arn(&config, "billing").await;
+    map(&config, &billing, FUNCTION, true, Some(5)).await;
+    map(&config, &billing, &format!("{FUNCTION}:1"), false, None).await;
     let connection = connect_with(&config).await.expect("connect");
-    let watch = Watch { queues: vec!["shipping".into()], ..Watch::default() };
+    let watch = Watch { queues: vec![QUEUE.into(), "shipping".into(), "billing".into()], ..Watch::default() };
     let obs = AwsTelemetry::new(connection, Some(watch)).poll(Feed::Inventory).await.expect("inventory");
     let missing: Vec<_> = obs.iter().filter(|o| matches!(o, Observation::Missing { .. })).collect();
     assert!(missing.is_empty(), "nothing is 'not found': {missing:?}");
+    let problems: Vec<_> = obs.iter().filter(|o| matches!(o, Observation::Problem(_))).collect();
+    assert!(problems.is_empty(), "no call failed: {problems:?}");
     assert!(
         obs.iter().any(|o| matches!(o, Observation::Function(f) if f.name == FUNCTION && f.alias == "live")),
         "the function is watched with its aliases: {obs:?}"
     );
+    let mut data = warroom_core::model::Data::default();
+    for o in obs {
+        data.apply(o);
+    }
+    // "what it invokes · state · batch size · maximum concurrency · the version that runs", per mapping.
+    let wiring = |queue: &str| -> Vec<String> {
+        data.mappings_of(queue)
+            .iter()
+            .map(|m| {
+                let version = m.code.as_ref().map_or("?", |c| c.version.as_str());
+                let max = m.max_concurrency.map_or("-".to_string(), |c| c.to_string());
+                format!("{} · {} · {:?} · {max} · {version}", m.invoked(), m.state.label(), m.batch_size)
+            })
+            .collect()
+    };
+    assert_eq!(wiring(QUEUE), [format!("{FUNCTION}:live · Disabled · Some(10) · - · 2")], "the alias runs v2");
+    assert_eq!(wiring("shipping"), [format!("{FUNCTION}:1 · Disabled · Some(5) · - · 1")]);
+    assert_eq!(
+        wiring("billing"),
+        [
+            format!("{FUNCTION} ($LATEST) · Enabled · Some(5) · 5 · $LATEST"),
+            format!("{FUNCTION}:1 · Disabled · Some(5) · - · 1")
+        ],
+        "several mappings each shown, the enabled one first"
+    );
+    assert!(data.mappings_of("billing").iter().all(|m| m.code.as_ref().is_some_and(|c| !c.sha256.is_empty())));
+    assert_eq!(data.no_consumer("shipping").as_deref(), Some("no consumer: mapping Disabled (USER_INITIATED)"));
+    assert_eq!(data.no_consumer("billing"), None, "one enabled mapping consumes");
+}
+
+/// Issue 14: resume, throttle, remove the limit and pause a queue's consumer through its event source mapping,
+/// each verified by GetEventSourceMapping, with what verification read for the panes. (The queue stays empty, so
+/// the enabled mapping invokes nothing.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_is_resumed_throttled_and_paused_through_its_mapping() {
+    use warroom_core::model::MappingState;
+    use warroom_core::operation::ConsumerChange;
+    let emulator = Emulator::start("consumer-ops");
+    let config = emulator.sdk_config().await;
+    let seeded = seed::queues(&config, 0, 0).await;
+    seed::function(&config, &seeded.queue_arn).await;
+    let billing = queue_arn(&config, "billing").await;
+    map(&config, &billing, FUNCTION, false, None).await;
+    let connection = connect_with(&config).await.expect("connect");
+    let uuid = warroom::telemetry::aws::mappings::of_queue(&connection.clients, &billing).await.expect("mappings")[0]
+        .uuid
+        .clone();
+    let op = operator(connection.clients.clone());
+    let consumer =
+        |change| Op::Consumer { queue: "billing".into(), uuid: uuid.clone(), invoked: FUNCTION.into(), change };
+    let steps = [
+        (ConsumerChange::Resume, MappingState::Enabled, None),
+        (ConsumerChange::Throttle { from: None, to: Some(5) }, MappingState::Enabled, Some(5)),
+        (ConsumerChange::Throttle { from: Some(5), to: None }, MappingState::Enabled, None),
+        (ConsumerChange::Pause, MappingState::Disabled, None),
+    ];
+    for (change, state, max_concurrency) in steps {
+        let step = consumer(change);
+        let baseline = op.baseline(&step).await;
+        let said = op.execute(&step, "alice").await.unwrap_or_else(|e| panic!("{}: {e}", step.summary()));
+        assert!(said.starts_with(&format!("UpdateEventSourceMapping: {uuid}")), "{said}");
+        let verified = op.verify(&step, &baseline).await.unwrap_or_else(|e| panic!("{}: {e}", step.summary()));
+        assert_eq!(
+            verified.seen,
+            [Seen::Mapping { queue: "billing".into(), uuid: uuid.clone(), state, max_concurrency }],
+            "{}: {}",
+            step.summary(),
+            verified.text
+        );
+    }
+    // Lambda's bounds are the emulator's too: a limit of 1 is rejected, and nothing changes.
+    let below = consumer(ConsumerChange::Throttle { from: None, to: Some(1) });
+    match op.execute(&below, "alice").await {
+        Err(OpError::Rejected(why)) => assert!(why.contains("lambda:UpdateEventSourceMapping"), "{why}"),
+        other => panic!("MaximumConcurrency 1 is outside 2–1000: {other:?}"),
+    }
 }

@@ -17,7 +17,7 @@ use warroom_core::action::{Action, Mode};
 use warroom_core::journal::{EntryKind, Journal};
 use warroom_core::keymap::Keymap;
 use warroom_core::model::{Session, SessionKind};
-use warroom_core::operation::{Baseline, Op, OpError, OpPhase, OpUpdate, Verified};
+use warroom_core::operation::{Baseline, ConsumerChange, Op, OpError, OpPhase, OpUpdate, Verified};
 use warroom_core::scene::Scene;
 use warroom_core::state::{Effect, Popup, State};
 
@@ -133,6 +133,10 @@ async fn read_only_reaches_no_operator_through_any_action() {
     assert!(ops.iter().all(|e| e.kind == EntryKind::Note), "no operation in the journal: {ops:?}");
 }
 
+fn consumer(change: ConsumerChange) -> Op {
+    Op::Consumer { queue: "q".into(), uuid: "u".into(), invoked: "f:live".into(), change }
+}
+
 #[tokio::test]
 async fn read_only_guard_refuses_every_operation_directly() {
     let guard = Guard::read_only();
@@ -147,6 +151,9 @@ async fn read_only_guard_refuses_every_operation_directly() {
         Op::Failover { cluster: "c".into(), target: None },
         Op::Redrive { dlq: "d".into(), destination: Some("q".into()), rate: Some(10) },
         Op::CancelRedrive { dlq: "d".into(), task: "t".into() },
+        consumer(ConsumerChange::Pause),
+        consumer(ConsumerChange::Resume),
+        consumer(ConsumerChange::Throttle { from: None, to: Some(5) }),
     ];
     for (i, op) in ops.into_iter().enumerate() {
         let result = guard.submit(i as u64, op, ctx(true), Err("unused".into()), |_| {});
@@ -163,20 +170,20 @@ async fn armed_guard_journals_intent_before_calling_then_outcome() {
     let journal = Journal::open(&path).map(Arc::new).map_err(|e| e.to_string());
     let effects = drive_every_action(&mut scene.state);
     let executes = effects.iter().filter(|e| matches!(e, Effect::Execute { .. })).count();
-    // At the peak: rollback, reboot and redrive have targets; failover waits for the reboot (same cluster);
-    // there is no redrive to cancel yet.
-    assert_eq!(executes, 3, "{effects:?}");
-    assert_eq!(submit_all(&guard, effects, journal, false), 3);
+    // At the peak: rollback, reboot, redrive and the consumer's pause have targets; failover waits for the reboot
+    // (same cluster), the throttle for the pause (same queue); there is no redrive to cancel yet, nothing to resume.
+    assert_eq!(executes, 4, "{effects:?}");
+    assert_eq!(submit_all(&guard, effects, journal, false), 4);
     for _ in 0..100 {
-        if Journal::read_all(&path).unwrap_or_default().iter().filter(|e| e.kind == EntryKind::Outcome).count() == 3 {
+        if Journal::read_all(&path).unwrap_or_default().iter().filter(|e| e.kind == EntryKind::Outcome).count() == 4 {
             break;
         }
         tokio::time::sleep(Duration::from_millis(20)).await;
     }
-    assert_eq!(counting.calls.load(Ordering::SeqCst), 3);
-    assert_eq!(*counting.intent_seen_first.lock().expect("lock"), vec![true; 3], "intent journaled before each call");
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 4);
+    assert_eq!(*counting.intent_seen_first.lock().expect("lock"), vec![true; 4], "intent journaled before each call");
     let entries = Journal::read_all(&path).expect("journal");
-    assert_eq!(entries.iter().filter(|e| e.kind == EntryKind::Intent).count(), 3);
+    assert_eq!(entries.iter().filter(|e| e.kind == EntryKind::Intent).count(), 4);
     assert!(entries.iter().filter(|e| e.kind == EntryKind::Outcome).all(|e| e.result.as_deref() == Some("succeeded")));
     assert!(entries.iter().all(|e| e.session.operator == "alice" && e.op_id.is_some()));
 }

@@ -374,6 +374,7 @@ fn long_names() -> State {
             in_flight: 3,
             dlq: Some("payments-ingest-settlement-events-dlq-01".into()),
             consumer: None,
+            retention_seconds: Some(345_600),
         }),
         Observation::Dlq(DlqStatus {
             name: "payments-ingest-settlement-events-dlq-01".into(),
@@ -526,6 +527,7 @@ fn names_with_emoji_joiners_and_bidi_controls_keep_every_border_in_its_column() 
             in_flight: 3,
             dlq: Some(reversed.into()),
             consumer: Some(warning.into()),
+            retention_seconds: Some(345_600),
         }),
         Observation::Dlq(DlqStatus {
             name: reversed.into(),
@@ -592,6 +594,7 @@ fn an_alarm_detail_charts_its_resource_as_what_it_is() {
             in_flight: 0,
             dlq: None,
             consumer: None,
+            retention_seconds: Some(345_600),
         }),
         Observation::Alarm(AlarmStatus {
             name: "aaa payments age".into(),

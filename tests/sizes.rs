@@ -83,6 +83,7 @@ proptest! {
             in_flight: 0,
             dlq: Some(name.clone()),
             consumer: Some(name.clone()),
+            retention_seconds: Some(345_600),
         }));
         state.data.apply(Observation::Alarm(AlarmStatus {
             name: name.clone(),

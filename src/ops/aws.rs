@@ -3,14 +3,15 @@
 use std::collections::HashMap;
 use std::time::Duration;
 
-use aws_sdk_lambda::types::AliasRoutingConfiguration;
+use aws_sdk_lambda::types::{AliasRoutingConfiguration, ScalingConfig};
 use futures_util::future::BoxFuture;
-use warroom_core::model::RedriveStatus;
-use warroom_core::operation::{Baseline, Op, OpError, RebootCall, Seen, Verified};
+use warroom_core::model::{EventSourceMapping, MappingState, RedriveStatus};
+use warroom_core::operation::{Baseline, ConsumerChange, Op, OpError, RebootCall, Seen, Verified};
 
 use super::Operator;
 use crate::aws::queues::{latest_task, resolve};
 use crate::aws::{AwsError, AwsErrorKind, Clients, aws_error, databases};
+use crate::telemetry::aws::mappings::mapping_from;
 
 /// Operations on AWS through the official SDK.
 pub struct AwsOperator {
@@ -169,6 +170,42 @@ impl AwsOperator {
         Ok(format!("StartMessageMoveTask: TaskHandle={}", out.task_handle().unwrap_or("?")))
     }
 
+    /// UpdateEventSourceMapping: enable, disable, or set (or remove, with an empty ScalingConfig) the maximum
+    /// concurrency.
+    async fn update_mapping(&self, uuid: &str, change: ConsumerChange) -> Result<String, OpError> {
+        let call = self.calls.lambda.update_event_source_mapping().uuid(uuid);
+        let call = match change {
+            ConsumerChange::Pause => call.enabled(false),
+            ConsumerChange::Resume => call.enabled(true),
+            ConsumerChange::Throttle { to, .. } => call.scaling_config(
+                ScalingConfig::builder().set_maximum_concurrency(to.and_then(|n| i32::try_from(n).ok())).build(),
+            ),
+        };
+        let out = call.send().await.map_err(|e| op_error(aws_error("lambda:UpdateEventSourceMapping", e)))?;
+        Ok(format!("UpdateEventSourceMapping: {uuid} {}", out.state().unwrap_or("?")))
+    }
+
+    /// GetEventSourceMapping: the mapping now.
+    async fn mapping_now(&self, uuid: &str) -> Result<Option<EventSourceMapping>, OpError> {
+        let m = self
+            .clients
+            .lambda
+            .get_event_source_mapping()
+            .uuid(uuid)
+            .send()
+            .await
+            .map_err(|e| op_error(aws_error("lambda:GetEventSourceMapping", e)))?;
+        Ok(mapping_from(
+            m.uuid(),
+            m.event_source_arn(),
+            m.function_arn(),
+            m.state(),
+            m.state_transition_reason(),
+            m.batch_size(),
+            m.scaling_config().and_then(|s| s.maximum_concurrency()),
+        ))
+    }
+
     /// The cluster's writer now (DescribeDBClusters), and whether the cluster is available.
     async fn writer_now(&self, cluster: &str) -> Result<(Option<String>, bool), OpError> {
         let read = databases::clusters(&self.clients, Some(cluster)).await;
@@ -252,6 +289,30 @@ impl AwsOperator {
                     _ => None,
                 })
             }
+            Op::Consumer { queue, uuid, change, .. } => {
+                let Some(m) = self.mapping_now(uuid).await? else { return Ok(None) };
+                // Disabling and Enabling are on the way; only the end state proves it.
+                let done = match change {
+                    ConsumerChange::Pause => m.state == MappingState::Disabled,
+                    ConsumerChange::Resume => m.state == MappingState::Enabled,
+                    ConsumerChange::Throttle { to, .. } => {
+                        m.max_concurrency == *to && !matches!(m.state, MappingState::Changing(_))
+                    }
+                };
+                Ok(done.then(|| Verified {
+                    text: format!(
+                        "GetEventSourceMapping: {uuid} {}, max concurrency {}",
+                        m.state.label(),
+                        m.max_concurrency.map_or("none".to_string(), |n| n.to_string())
+                    ),
+                    seen: vec![Seen::Mapping {
+                        queue: queue.clone(),
+                        uuid: uuid.clone(),
+                        state: m.state.clone(),
+                        max_concurrency: m.max_concurrency,
+                    }],
+                }))
+            }
             Op::Redrive { dlq, .. } | Op::CancelRedrive { dlq, .. } => {
                 let address = resolve(&self.clients, dlq).await.map_err(op_error)?;
                 let task = latest_task(&self.clients, dlq, &address.arn, None).await.map_err(op_error)?;
@@ -309,6 +370,7 @@ impl Operator for AwsOperator {
                     Ok(format!("FailoverDBCluster: {cluster} failing over"))
                 }
                 Op::Redrive { dlq, destination, rate } => self.redrive(dlq, destination.as_deref(), *rate).await,
+                Op::Consumer { uuid, change, .. } => self.update_mapping(uuid, *change).await,
                 Op::CancelRedrive { task, .. } => {
                     let out = self
                         .calls

@@ -120,6 +120,12 @@ actions! {
     Redrive => "redrive", [Dashboard], mutating: true;
     /// Cancel the selected DLQ's running redrive
     CancelRedrive => "cancel_redrive", [Dashboard], mutating: true;
+    /// Pause the selected queue's consumer: its event source mapping stops polling, messages wait in the queue
+    PauseConsumer => "pause_consumer", [Dashboard], mutating: true;
+    /// Resume the selected queue's paused consumer: its event source mapping polls again
+    ResumeConsumer => "resume_consumer", [Dashboard], mutating: true;
+    /// Throttle the selected queue's consumer: set or remove its event source mapping's maximum concurrency
+    ThrottleConsumer => "throttle_consumer", [Dashboard], mutating: true;
     /// Add a note to the timeline and journal
     AddNote => "add_note", [Dashboard], mutating: false;
     /// Write the postmortem timeline (as `warroom export`) beside the journal and say where
@@ -132,9 +138,9 @@ actions! {
     DeleteChar => "delete_char", [Plan, Text], mutating: false;
     /// Clear everything typed
     ClearText => "clear_text", [Plan, Text], mutating: false;
-    /// Redrive plan: the next faster rate
+    /// Redrive plan: the next faster rate; throttle plan: the next higher maximum concurrency
     RateUp => "rate_up", [Plan], mutating: false;
-    /// Redrive plan: the next slower rate
+    /// Redrive plan: the next slower rate; throttle plan: the next lower maximum concurrency
     RateDown => "rate_down", [Plan], mutating: false;
     /// Redrive plan: the next destination (the messages' sources, then each queue); rollback plan: the next
     /// target version (the one it moved from, then older published versions)
@@ -185,7 +191,19 @@ mod tests {
     #[test]
     fn exactly_the_operations_are_mutating_and_only_on_the_dashboard() {
         let mutating: Vec<_> = Action::ALL.iter().filter(|a| a.is_mutating()).map(|a| a.name()).collect();
-        assert_eq!(mutating, ["rollback", "reboot", "failover", "redrive", "cancel_redrive"]);
+        assert_eq!(
+            mutating,
+            [
+                "rollback",
+                "reboot",
+                "failover",
+                "redrive",
+                "cancel_redrive",
+                "pause_consumer",
+                "resume_consumer",
+                "throttle_consumer"
+            ]
+        );
         assert!(Action::ALL.iter().filter(|a| a.is_mutating()).all(|a| a.modes() == [Mode::Dashboard]));
     }
 }

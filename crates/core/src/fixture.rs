@@ -6,8 +6,8 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crate::config::Thresholds;
 use crate::model::{
     AlarmKind, AlarmState, AlarmStatus, AliasMove, ClusterKind, ClusterStatus, Data, DbStatus, DlqSources, DlqStatus,
-    EventKind, FunctionStatus, InstanceStatus, MetricKind, MoveSource, Observation, PublishedVersion, QueueStatus,
-    Role, Session, SessionKind, TimelineEvent,
+    EventKind, EventSourceMapping, FunctionStatus, InstanceStatus, MappingState, MetricKind, MoveSource, Observation,
+    PublishedVersion, Qualifier, QueueStatus, Role, Session, SessionKind, TimelineEvent,
 };
 use crate::state::{Msg, State};
 
@@ -35,7 +35,36 @@ impl Fixture {
             in_flight: 20,
             dlq: dlq.map(Into::into),
             consumer: consumer.map(Into::into),
+            retention_seconds: Some(345_600),
         }));
+        self
+    }
+
+    /// An event source mapping from `queue` to `function` with `qualifier`, in `state` (AWS's word).
+    pub fn mapping(mut self, queue: &str, function: &str, qualifier: Qualifier, state: &str) -> Fixture {
+        let mapping = EventSourceMapping {
+            uuid: format!("{queue}-{function}-{}", qualifier.function_name("")),
+            queue: queue.into(),
+            function: function.into(),
+            qualifier,
+            state: MappingState::parse(state),
+            reason: "USER_INITIATED".into(),
+            batch_size: Some(10),
+            max_concurrency: None,
+            code: None,
+            reserved_concurrency: None,
+        };
+        let mut mappings: Vec<EventSourceMapping> = self
+            .observations
+            .iter()
+            .filter_map(|o| match o {
+                Observation::Mappings { queue: q, mappings } if q == queue => Some(mappings.clone()),
+                _ => None,
+            })
+            .next_back()
+            .unwrap_or_default();
+        mappings.push(mapping);
+        self.observations.push(Observation::Mappings { queue: queue.into(), mappings });
         self
     }
 

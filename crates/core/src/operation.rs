@@ -59,7 +59,39 @@ pub enum Op {
         /// The task handle.
         task: String,
     },
+    /// Lambda UpdateEventSourceMapping on one of a queue's mappings: pause, resume or throttle its consumer.
+    Consumer {
+        /// The queue the mapping reads.
+        queue: String,
+        /// The mapping's UUID.
+        uuid: String,
+        /// What it invokes (`orders-consumer:live`), for the words.
+        invoked: String,
+        /// What changes.
+        change: ConsumerChange,
+    },
 }
+
+/// What an UpdateEventSourceMapping changes on a queue's consumer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ConsumerChange {
+    /// `Enabled=false`: Lambda stops polling; messages wait in the queue.
+    Pause,
+    /// `Enabled=true`: Lambda polls again.
+    Resume,
+    /// `ScalingConfig.MaximumConcurrency`: at most `to` concurrent invocations (2–1000); `None` removes the limit.
+    Throttle {
+        /// The limit before (as the plan read it).
+        from: Option<u32>,
+        /// The limit after.
+        to: Option<u32>,
+    },
+}
+
+/// The maximum concurrency values a throttle plan offers with ↑/↓ (Lambda accepts 2–1000); `None` removes it.
+pub const MAX_CONCURRENCY_STEPS: [Option<u32>; 10] =
+    [Some(2), Some(5), Some(10), Some(20), Some(50), Some(100), Some(200), Some(500), Some(1000), None];
 
 /// Which API call a reboot makes; the plan says which and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -75,7 +107,8 @@ pub enum RebootCall {
 
 impl Op {
     /// The operation's name as the journal's `operation` field and the keymap's action name spell it
-    /// ("rollback", "reboot", "failover", "redrive", "cancel_redrive").
+    /// ("rollback", "reboot", "failover", "redrive", "cancel_redrive", "pause_consumer", "resume_consumer",
+    /// "throttle_consumer").
     pub fn name(&self) -> &'static str {
         match self {
             Op::Rollback { .. } => "rollback",
@@ -83,6 +116,9 @@ impl Op {
             Op::Failover { .. } => "failover",
             Op::Redrive { .. } => "redrive",
             Op::CancelRedrive { .. } => "cancel_redrive",
+            Op::Consumer { change: ConsumerChange::Pause, .. } => "pause_consumer",
+            Op::Consumer { change: ConsumerChange::Resume, .. } => "resume_consumer",
+            Op::Consumer { change: ConsumerChange::Throttle { .. }, .. } => "throttle_consumer",
         }
     }
 
@@ -110,6 +146,7 @@ impl Op {
             Op::Reboot { instance, .. } => instance,
             Op::Failover { cluster, .. } => cluster,
             Op::Redrive { dlq, .. } | Op::CancelRedrive { dlq, .. } => dlq,
+            Op::Consumer { queue, .. } => queue,
         }
     }
 
@@ -153,6 +190,15 @@ impl Op {
                 format!("sqs:StartMessageMoveTask SourceArn={dlq}{destination}{rate}")
             }
             Op::CancelRedrive { task, .. } => format!("sqs:CancelMessageMoveTask TaskHandle={task}"),
+            Op::Consumer { uuid, change, .. } => {
+                let what = match change {
+                    ConsumerChange::Pause => "Enabled=false".to_string(),
+                    ConsumerChange::Resume => "Enabled=true".to_string(),
+                    ConsumerChange::Throttle { to: Some(n), .. } => format!("ScalingConfig={{MaximumConcurrency={n}}}"),
+                    ConsumerChange::Throttle { to: None, .. } => "ScalingConfig={} (no maximum)".to_string(),
+                };
+                format!("lambda:UpdateEventSourceMapping UUID={uuid} {what}")
+            }
         }
     }
 
@@ -172,6 +218,14 @@ impl Op {
                 format!("redrive {dlq} → {} at {rate}", destination.as_deref().unwrap_or("its source"))
             }
             Op::CancelRedrive { dlq, .. } => format!("cancel the redrive of {dlq}"),
+            Op::Consumer { queue, invoked, change, .. } => match change {
+                ConsumerChange::Pause => format!("pause {queue} → {invoked}"),
+                ConsumerChange::Resume => format!("resume {queue} → {invoked}"),
+                ConsumerChange::Throttle { from, to } => {
+                    let limit = |n: &Option<u32>| n.map_or("no maximum".to_string(), |n| n.to_string());
+                    format!("throttle {queue} → {invoked}: max concurrency {} → {}", limit(from), limit(to))
+                }
+            },
         }
     }
 }
@@ -275,6 +329,18 @@ pub enum Seen {
     /// The DLQ's message move task as verification read it (ListMessageMoveTasks): the redrive's progress shows
     /// in its row at once.
     Redrive(RedriveTask),
+    /// An event source mapping as verification read it (GetEventSourceMapping): its state and maximum concurrency
+    /// show in the queue's row at once.
+    Mapping {
+        /// The queue it reads.
+        queue: String,
+        /// Its UUID.
+        uuid: String,
+        /// Its state.
+        state: crate::model::MappingState,
+        /// Its maximum concurrency.
+        max_concurrency: Option<u32>,
+    },
     /// The cluster's writer after a failover (DescribeDBClusters `IsClusterWriter`): every other member is a
     /// reader.
     Writer {

@@ -105,6 +105,7 @@ impl Fleet {
                 in_flight: (i % 9) as u64,
                 dlq: dlq.clone(),
                 consumer: Some(format!("consumer-{:03}", i % self.functions.max(1))),
+                retention_seconds: Some(345_600),
             }));
             for (metric, scale) in [
                 (MetricKind::QueueAge, 90.0),

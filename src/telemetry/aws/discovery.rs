@@ -1,11 +1,12 @@
 //! What to watch, resolved against the account: queue names to URLs and ARNs, DLQs from each queue's
-//! RedrivePolicy (and ListDeadLetterSourceQueues), consumers from event source mappings, clusters and members.
+//! RedrivePolicy (and ListDeadLetterSourceQueues), consumers from event source mappings (every mapping's function,
+//! the one that consumes first), clusters and members.
 //! With no `[watch]`, everything in the region is discovered, up to `LIMIT` per kind.
 
 use warroom_core::config::Watch;
 use warroom_core::model::{ClusterKind, DbStatus, DlqSources, Observation, ResourceKind, Subject};
 
-use super::problem;
+use super::{mappings, problem};
 use crate::aws::databases::{self, Kind};
 use crate::aws::queues::{self, name_from_arn, name_from_url};
 use crate::aws::{AwsErrorKind, Clients, aws_error};
@@ -112,20 +113,6 @@ impl Inventory {
     }
 }
 
-/// `arn:aws:lambda:r:a:function:NAME[:QUALIFIER]` → (NAME, the alias the qualifier names). A qualifier that is a
-/// version (digits: Lambda forbids all-digit alias names) or `$LATEST` names no alias: a mapping pinned to
-/// `shipping-printer:2` is not an alias "2" that does not exist; every alias of the function is shown instead.
-pub fn function_from_arn(arn: &str) -> (String, Option<String>) {
-    let parts: Vec<&str> = arn.split(':').collect();
-    let alias = |q: &&&str| !q.is_empty() && **q != "$LATEST" && !q.bytes().all(|b| b.is_ascii_digit());
-    match parts.iter().position(|p| *p == "function") {
-        Some(i) if i + 1 < parts.len() => {
-            (parts[i + 1].to_string(), parts.get(i + 2).filter(alias).map(|q| q.to_string()))
-        }
-        _ => (arn.to_string(), None),
-    }
-}
-
 /// A queue by name: its URL (a missing queue is noted "not found") and then its ARN and DLQ (a failure there is
 /// noted, and the queue is still polled by its URL).
 async fn resolve_queue(
@@ -171,18 +158,20 @@ async fn list_queue_names(clients: &Clients, notes: &mut Vec<Observation>) -> Ve
     }
 }
 
-async fn consumer_of(clients: &Clients, queue_arn: &str, notes: &mut Vec<Observation>) -> Option<FunctionRef> {
+/// The functions a queue's event source mappings invoke, the one that consumes first: each as the alias it
+/// invokes, or (a version or `$LATEST`) the whole function, whose aliases are then all shown.
+async fn consumers_of(clients: &Clients, queue_arn: &str, notes: &mut Vec<Observation>) -> Vec<FunctionRef> {
     if queue_arn.is_empty() {
-        return None;
+        return Vec::new();
     }
-    match clients.lambda.list_event_source_mappings().event_source_arn(queue_arn).send().await {
-        Ok(out) => out.event_source_mappings().iter().find_map(|m| m.function_arn()).map(|arn| {
-            let (name, alias) = function_from_arn(arn);
-            FunctionRef { name, alias }
-        }),
+    match mappings::of_queue(clients, queue_arn).await {
+        Ok(found) => found
+            .into_iter()
+            .map(|m| FunctionRef { alias: m.qualifier.alias().map(str::to_string), name: m.function })
+            .collect(),
         Err(e) => {
-            notes.push(problem(Subject::Functions, None, aws_error("lambda:ListEventSourceMappings", e)));
-            None
+            notes.push(problem(Subject::Functions, None, e));
+            Vec::new()
         }
     }
 }
@@ -226,10 +215,14 @@ async fn queues(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory) {
         }
     }
     for queue in &mut sources {
-        if let Some(f) = consumer_of(clients, &queue.arn, &mut inv.notes).await {
-            queue.consumer = Some(f.name.clone());
-            if !inv.functions.iter().any(|x| x.name == f.name) {
-                inv.functions.push(f);
+        let consumers = consumers_of(clients, &queue.arn, &mut inv.notes).await;
+        queue.consumer = consumers.first().map(|f| f.name.clone());
+        for f in consumers {
+            match inv.functions.iter_mut().find(|x| x.name == f.name) {
+                // Invoked through two aliases (or an alias and $LATEST): every alias is shown.
+                Some(known) if known.alias != f.alias => known.alias = None,
+                Some(_) => {}
+                None => inv.functions.push(f),
             }
         }
     }
@@ -401,23 +394,4 @@ pub async fn discover(clients: &Clients, watch: Option<&Watch>) -> Inventory {
     functions(clients, watch, &mut inv).await;
     databases(clients, watch, &mut inv).await;
     inv
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn functions_and_qualifiers_from_arns() {
-        assert_eq!(
-            function_from_arn("arn:aws:lambda:eu-west-1:123:function:orders-consumer:live"),
-            ("orders-consumer".to_string(), Some("live".to_string()))
-        );
-        assert_eq!(function_from_arn("arn:aws:lambda:eu-west-1:123:function:f"), ("f".to_string(), None));
-        // A version-pinned or $LATEST mapping names no alias (issue 14: "2" was taken for an alias, "not found").
-        let pinned = function_from_arn("arn:aws:lambda:eu-west-1:123:function:shipping-printer:2");
-        assert_eq!(pinned, ("shipping-printer".to_string(), None));
-        let latest = function_from_arn("arn:aws:lambda:eu-west-1:123:function:billing-handler:$LATEST");
-        assert_eq!(latest, ("billing-handler".to_string(), None));
-    }
 }

@@ -8,6 +8,7 @@ pub mod cloudwatch;
 pub mod cursor;
 pub mod discovery;
 pub mod lambda;
+pub mod mappings;
 pub mod rds;
 pub mod sqs;
 
@@ -200,6 +201,9 @@ impl AwsTelemetry {
         out.extend(alarms::poll_alarms(&clients.cloudwatch, &inventory, &mut cursors.transitions, first, now).await);
         out.extend(rds::events(clients, &inventory, &mut cursors.database, first, now).await);
         out.extend(cloudtrail::changes(clients, &inventory, &mut cursors.changes, first, now).await);
+        // Mappings are re-read each poll: one paused or re-pointed by anyone shows within a poll.
+        let queues = inventory.queues.iter().map(|q| (q.name.as_str(), q.arn.as_str()));
+        out.extend(mappings::poll(clients, queues).await);
         let aliases = {
             let memory = self.memory();
             memory.aliases.clone()

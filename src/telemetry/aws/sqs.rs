@@ -9,10 +9,12 @@ use super::problem;
 use crate::aws::queues::latest_task;
 use crate::aws::{AwsError, AwsErrorKind, Clients, aws_error};
 
-/// A queue's counts, ApproximateNumberOfMessages and ApproximateNumberOfMessagesNotVisible.
+/// A queue's counts, ApproximateNumberOfMessages and ApproximateNumberOfMessagesNotVisible, and its
+/// MessageRetentionPeriod (how long a paused consumer's messages can wait).
 struct Counts {
     visible: u64,
     in_flight: u64,
+    retention_seconds: Option<u64>,
 }
 
 const GET_ATTRIBUTES: &str = "sqs:GetQueueAttributes";
@@ -25,6 +27,7 @@ async fn counts(clients: &Clients, queue: &QueueRef) -> Result<Counts, AwsError>
         .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
         .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
         .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesDelayed)
+        .attribute_names(QueueAttributeName::MessageRetentionPeriod)
         .send()
         .await
         .map_err(|e| aws_error(GET_ATTRIBUTES, e))?;
@@ -39,6 +42,7 @@ async fn counts(clients: &Clients, queue: &QueueRef) -> Result<Counts, AwsError>
     Ok(Counts {
         visible: get(QueueAttributeName::ApproximateNumberOfMessages)?,
         in_flight: get(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)?,
+        retention_seconds: attrs.get(&QueueAttributeName::MessageRetentionPeriod).and_then(|v| v.parse().ok()),
     })
 }
 
@@ -67,6 +71,7 @@ async fn queue(clients: &Clients, q: &QueueRef) -> Observation {
             in_flight: c.in_flight,
             dlq: q.dlq.clone(),
             consumer: q.consumer.clone(),
+            retention_seconds: c.retention_seconds,
         }),
         Err(e) => problem(Subject::Queues, Some(&q.name), e),
     }

@@ -188,7 +188,7 @@ mod tests {
 
     use super::*;
     use crate::fixture::Fixture;
-    use crate::model::{AlarmState, EventKind, MetricKind};
+    use crate::model::{AlarmState, EventKind, MetricKind, Qualifier};
 
     /// `before` for `minutes - recent` minutes, then `after` for the last `recent` minutes (ending now).
     fn step(before: f64, after: f64, minutes: usize, recent: usize) -> Vec<f64> {
@@ -245,6 +245,25 @@ mod tests {
         );
         let narrow = analysis.trigger_within(60).expect("a shorter wording");
         assert_eq!(narrow, "suspect: orders-consumer live → v42 at 14:01, 5 min before core-db CPU > 70 %");
+    }
+
+    /// Issue 14: a queue whose only mapping is disabled has no consumer — never "consumers are slow", however
+    /// the throughput fell.
+    #[test]
+    fn a_queue_whose_mappings_are_disabled_has_no_consumer_not_slow_ones() {
+        let fixture = orders()
+            .mapping("orders", "orders-consumer", Qualifier::Alias("live".into()), "Disabled")
+            .series("orders", MetricKind::QueueAge, &step(5.0, 150.0, 70, 10))
+            .steady("orders", MetricKind::Sent, 1000.0, 70)
+            .series("orders", MetricKind::Deleted, &step(1000.0, 0.0, 70, 10));
+        let v = Analysis::of(&fixture.data(), &Thresholds::default(), fixture.now).verdict("orders").cloned();
+        let v = v.expect("a verdict");
+        assert_eq!((v.cause, v.short.as_str()), (Cause::NoConsumer, "no consumer: mapping Disabled (USER_INITIATED)"));
+        assert!(!v.line.contains("slow"), "{}", v.line);
+        // Enabled again: the numbers decide as before.
+        let enabled = fixture.mapping("orders", "orders-consumer", Qualifier::Latest, "Enabled");
+        let v = Analysis::of(&enabled.data(), &Thresholds::default(), enabled.now).verdict("orders").cloned();
+        assert_eq!(v.map(|v| v.cause), Some(Cause::Consumers));
     }
 
     #[test]

@@ -1,4 +1,5 @@
-//! Is it traffic or is it us? For a queue with a consumer: messages sent and deleted per minute and the
+//! Is it traffic or is it us? A queue whose event source mappings are all disabled has no consumer at all; for a
+//! queue with a consumer: messages sent and deleted per minute and the
 //! consumer's invocations and p99 duration now, against the hour before the incident began.
 
 use chrono::{DateTime, Duration, Utc};
@@ -38,6 +39,9 @@ pub enum Cause {
     Neither,
     /// The last minutes span a recovery or an operation: they mix before and after, so they are not compared.
     Recovering,
+    /// Nothing consumes the queue: every event source mapping is disabled (or failing). Not slow consumers:
+    /// none at all.
+    NoConsumer,
 }
 
 /// Is it traffic or is it us, for one queue.
@@ -148,6 +152,24 @@ pub fn verdict(
     age_threshold: f64,
 ) -> Option<Verdict> {
     let consumer = data.queues.iter().find(|q| q.name == queue)?.consumer.clone()?;
+    if let Some(why) = data.no_consumer(queue) {
+        // Said whatever the numbers: throughput is zero because nothing reads the queue, not because anyone is slow.
+        let unknown = Compared { before: 0.0, now: 0.0 };
+        let sent = compare(data, queue, MetricKind::Sent, onset, now).unwrap_or(unknown);
+        let deleted = compare(data, queue, MetricKind::Deleted, onset, now).unwrap_or(unknown);
+        let line = format!("{why}: nothing reads the queue; messages wait until a mapping is enabled");
+        return Some(Verdict {
+            queue: queue.to_string(),
+            consumer,
+            sent,
+            deleted,
+            invocations: None,
+            duration: None,
+            cause: Cause::NoConsumer,
+            line,
+            short: why,
+        });
+    }
     let sent = compare(data, queue, MetricKind::Sent, onset, now)?;
     let deleted = compare(data, queue, MetricKind::Deleted, onset, now)?;
     let invocations = compare(data, &consumer, MetricKind::Invocations, onset, now);

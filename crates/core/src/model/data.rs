@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 
 use super::{
     AlarmState, AlarmStatus, AliasMove, CappedList, ClusterStatus, CredentialSource, DlqStatus, EventKind,
-    FunctionStatus, InstanceStatus, MetricKind, Observation, QueueStatus, RedriveTask, ResourceKind, Series,
-    TimelineEvent,
+    EventSourceMapping, FunctionStatus, InstanceStatus, MetricKind, Observation, QueueStatus, RedriveTask,
+    ResourceKind, Series, TimelineEvent,
 };
 
 /// Timeline entries kept in memory; the journal keeps the full record.
@@ -37,6 +37,8 @@ pub struct Data {
     pub dlqs: Vec<DlqStatus>,
     /// Each DLQ's latest message move task, by DLQ name.
     pub redrives: BTreeMap<String, RedriveTask>,
+    /// Each watched queue's event source mappings, by queue name, those that consume first.
+    pub mappings: BTreeMap<String, Vec<EventSourceMapping>>,
     /// Function aliases.
     pub functions: Vec<FunctionStatus>,
     /// Every alias move recorded, each once (records of one move merged), oldest first.
@@ -98,6 +100,10 @@ impl Data {
                 });
             }
             Observation::AliasMoved(m) => self.record_move(m),
+            Observation::Mappings { queue, mut mappings } => {
+                super::leading_first(&mut mappings);
+                self.mappings.insert(queue, mappings);
+            }
             Observation::Cluster(c) => {
                 let id = c.id.clone();
                 upsert(&mut self.clusters, c, |x| x.id == id);
@@ -180,6 +186,21 @@ impl Data {
         if self.timeline.len() > TIMELINE_CAPACITY {
             self.timeline.remove(0);
         }
+    }
+
+    /// `queue`'s event source mappings, those that consume first; empty when none are known.
+    pub fn mappings_of(&self, queue: &str) -> &[EventSourceMapping] {
+        self.mappings.get(queue).map_or(&[], Vec::as_slice)
+    }
+
+    /// Why nothing consumes `queue`, when its mappings are known and none is enabled: "no consumer: mapping
+    /// Disabled (USER_INITIATED)". `None` when one consumes, or when no mapping is known (something outside
+    /// Lambda may consume it).
+    pub fn no_consumer(&self, queue: &str) -> Option<String> {
+        let mappings = self.mappings_of(queue);
+        let mut reasons: Vec<String> = mappings.iter().map(EventSourceMapping::idle_reason).collect::<Option<_>>()?;
+        reasons.dedup();
+        (!reasons.is_empty()).then(|| format!("no consumer: {}", reasons.join(", ")))
     }
 
     /// The series of `metric` for `resource`, if any point has arrived.

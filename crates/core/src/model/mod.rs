@@ -5,6 +5,7 @@ mod credentials;
 mod data;
 mod deploy;
 mod feed;
+mod mapping;
 mod metric;
 mod observation;
 mod resource;
@@ -18,6 +19,7 @@ pub use credentials::{CredentialFailure, CredentialSource, FailureKind};
 pub use data::{Data, Identity};
 pub use deploy::{AliasMove, MoveSource};
 pub use feed::{Feed, TelemetryError};
+pub use mapping::{Code, EventSourceMapping, MappingState, Qualifier, leading_first};
 pub use metric::MetricKind;
 pub use observation::{CappedList, Observation, Problem, ResourceKind, Subject};
 pub use resource::{

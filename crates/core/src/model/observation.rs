@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{AlarmStatus, AliasMove, ClusterStatus, DlqStatus, FunctionStatus, MetricKind, QueueStatus, RedriveTask};
-use super::{FailureKind, Identity, TimelineEvent};
+use super::{EventSourceMapping, FailureKind, Identity, TimelineEvent};
 
 /// One thing a telemetry source saw. Telemetry yields these; `State::update` folds them in.
 #[derive(Debug, Clone, PartialEq)]
@@ -25,6 +25,14 @@ pub enum Observation {
     /// An alias moved: two polls read different versions, CloudTrail recorded the call, or an operation
     /// verified it. `Data::apply` makes several records of one move one.
     AliasMoved(AliasMove),
+    /// A queue's event source mappings, read whole (Lambda ListEventSourceMappings, each qualifier's code from
+    /// GetFunctionConfiguration): they replace what was known of that queue's.
+    Mappings {
+        /// The queue (the mappings' event source).
+        queue: String,
+        /// Its mappings, those that consume first.
+        mappings: Vec<EventSourceMapping>,
+    },
     /// A database cluster with its members' roles and statuses (RDS DescribeDBClusters/DescribeDBInstances).
     Cluster(ClusterStatus),
     /// One metric point: the period starting `at`, of `metric` for `resource`.

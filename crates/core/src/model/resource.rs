@@ -111,6 +111,8 @@ pub struct QueueStatus {
     /// The Lambda function reading this queue (its event source mapping), when known: queue → consumer →
     /// database.
     pub consumer: Option<String>,
+    /// MessageRetentionPeriod, seconds: how long a message may wait before SQS deletes it; `None` when unread.
+    pub retention_seconds: Option<u64>,
 }
 
 /// A dead-letter queue's depth (SQS GetQueueAttributes) and where its messages came from.

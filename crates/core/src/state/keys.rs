@@ -5,7 +5,7 @@
 use super::{Effect, Msg, Notice, Popup, REDRIVE_RATES, State};
 use crate::action::{Action, Mode};
 use crate::keymap::{Key, Keymap, parse_keys};
-use crate::operation::Op;
+use crate::operation::{ConsumerChange, MAX_CONCURRENCY_STEPS, Op};
 
 /// A field holds at most this many characters: a stuck key or a paste cannot grow it without limit.
 const MAX_TYPED: usize = 500;
@@ -108,6 +108,15 @@ impl State {
                         _ => (d + targets - 1) % targets,
                     };
                     self.rebuild_rollback_plan(&mut plan);
+                } else if let Op::Consumer { change: ConsumerChange::Throttle { .. }, .. } = plan.plan.op
+                    && matches!(action, Action::RateUp | Action::RateDown)
+                {
+                    let r = plan.rate_index;
+                    plan.rate_index = match action {
+                        Action::RateUp => (r + 1).min(MAX_CONCURRENCY_STEPS.len() - 1),
+                        _ => r.saturating_sub(1),
+                    };
+                    self.rebuild_throttle_plan(&mut plan);
                 }
             }
             _ => {}

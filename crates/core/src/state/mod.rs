@@ -2,6 +2,7 @@
 //! terminal and no AWS, so the state is tested by feeding messages (or keys, through the real keymap) and reading
 //! fields.
 
+mod consumers;
 mod feeds;
 mod keys;
 mod navigation;
@@ -16,7 +17,7 @@ mod ui_state;
 pub use feeds::{FeedHealth, FeedProblem, Stale};
 pub use notice::Notice;
 pub use operations::OperationRecord;
-pub use rows::Rows;
+pub use rows::{DeployRow, Rows};
 pub use ui_state::{DEFAULT_REDRIVE_RATE_INDEX, DetailTarget, PaneId, PlanPopup, Popup, REDRIVE_RATES, UiState};
 
 use chrono::{DateTime, Utc};

@@ -55,9 +55,8 @@ impl State {
                 self.notice = Some(Notice::Info("writing the postmortem…".to_string()));
                 return vec![Effect::Export];
             }
-            Action::Rollback | Action::Reboot | Action::Failover | Action::Redrive | Action::CancelRedrive => {
-                self.open_plan(action);
-            }
+            // Every operation opens its plan: the command table says which actions are operations.
+            operation if operation.is_mutating() => self.open_plan(operation),
             // Not a dashboard action: the keymap never sends it here.
             _ => {}
         }
@@ -90,7 +89,7 @@ impl State {
                 .instances()
                 .get(sel)
                 .map(|(c, i)| DetailTarget::Instance { cluster: c.id.clone(), instance: i.id.clone() }),
-            PaneId::Deploys => rows.functions().get(sel).map(|f| DetailTarget::Function(f.name.clone())),
+            PaneId::Deploys => rows.deploys().get(sel).map(|d| DetailTarget::Function(d.function().to_string())),
             PaneId::Timeline => (sel < rows.len(PaneId::Timeline)).then_some(DetailTarget::Event(sel)),
         }
     }

@@ -141,6 +141,16 @@ impl State {
                 Seen::Redrive(task) => {
                     self.data.apply(Observation::Redrive(task.clone()));
                 }
+                Seen::Mapping { queue, uuid, state, max_concurrency } => {
+                    let mappings = self.data.mappings.get_mut(queue).into_iter().flatten();
+                    if let Some(m) = mappings.into_iter().find(|m| m.uuid == *uuid) {
+                        m.state = state.clone();
+                        m.max_concurrency = *max_concurrency;
+                    }
+                    if let Some(mappings) = self.data.mappings.get_mut(queue) {
+                        crate::model::leading_first(mappings);
+                    }
+                }
                 Seen::Writer { cluster, instance } => {
                     if let Some(c) = self.data.clusters.iter_mut().find(|c| c.id == *cluster) {
                         for m in &mut c.members {

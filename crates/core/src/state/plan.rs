@@ -1,12 +1,12 @@
 //! Building the plan an operation key opens: the call, the current state, the expected effect, the warnings.
 //! A plan that cannot apply (nothing to roll back to, an empty DLQ) is a refusal notice instead.
 
-use super::{DEFAULT_REDRIVE_RATE_INDEX, Notice, PaneId, PlanPopup, Popup, REDRIVE_RATES, State};
+use super::{DEFAULT_REDRIVE_RATE_INDEX, DeployRow, Notice, PaneId, PlanPopup, Popup, REDRIVE_RATES, State};
 use crate::action::Action;
 use crate::model::{
     AlarmState, AliasMove, ClusterKind, DlqSources, MetricKind, MoveSource, RedriveStatus, Role, is_fifo,
 };
-use crate::operation::{Op, Plan, RebootCall};
+use crate::operation::{ConsumerChange, Op, Plan, RebootCall};
 use crate::text::compact_duration;
 
 impl State {
@@ -29,11 +29,16 @@ impl State {
                     )));
                     return;
                 }
+                // A throttle plan's ↑/↓ step through maximum concurrencies, from the one it opened with.
+                let rate_index = match plan.op {
+                    Op::Consumer { change: ConsumerChange::Throttle { .. }, .. } => self.throttle_default_step(),
+                    _ => DEFAULT_REDRIVE_RATE_INDEX,
+                };
                 self.ui.popup = Some(Popup::Plan(Box::new(PlanPopup {
                     plan,
                     typed: String::new(),
                     blocked,
-                    rate_index: DEFAULT_REDRIVE_RATE_INDEX,
+                    rate_index,
                     destination_index: 0,
                 })));
             }
@@ -62,6 +67,9 @@ impl State {
             Action::Failover => self.plan_failover(),
             Action::Redrive => self.plan_redrive(REDRIVE_RATES[DEFAULT_REDRIVE_RATE_INDEX], None),
             Action::CancelRedrive => self.plan_cancel_redrive(),
+            Action::PauseConsumer => self.plan_pause(),
+            Action::ResumeConsumer => self.plan_resume(),
+            Action::ThrottleConsumer => self.plan_throttle(self.throttle_default_step()),
             other => Err(format!("{} is not an operation", other.name())),
         }?;
         Ok(self.dated(plan))
@@ -74,6 +82,7 @@ impl State {
             Op::Rollback { .. } => &[PaneId::Deploys],
             Op::Reboot { .. } | Op::Failover { .. } => &[PaneId::Database],
             Op::Redrive { .. } | Op::CancelRedrive { .. } => &[PaneId::Dlqs, PaneId::Queues],
+            Op::Consumer { .. } => &[PaneId::Queues],
         };
         for (i, stale) in panes.iter().filter_map(|p| self.stale(*p).map(|s| (p, s))).enumerate() {
             let (pane, stale) = stale;
@@ -121,6 +130,13 @@ impl State {
         f.previous_version.iter().cloned().chain(others).filter(|v| *v != f.version).collect()
     }
 
+    /// The throttle plan again, after ↑/↓ chose another maximum concurrency.
+    pub(super) fn rebuild_throttle_plan(&self, popup: &mut PlanPopup) {
+        if let Ok(plan) = self.plan_throttle(popup.rate_index) {
+            popup.plan = self.dated(plan);
+        }
+    }
+
     /// The rollback plan again, after ←/→ chose another target version.
     pub(super) fn rebuild_rollback_plan(&self, popup: &mut PlanPopup) {
         if let Ok(plan) = self.plan_rollback(popup.destination_index) {
@@ -130,7 +146,19 @@ impl State {
 
     /// The rollback plan to the `choice`-th of `rollback_targets`.
     pub(super) fn plan_rollback(&self, choice: usize) -> Result<Plan, String> {
-        let f = self.rows().selected_function().ok_or("no function selected (Deploys pane is empty)")?;
+        let f = match self.rows().selected_deploy() {
+            Some(DeployRow::Alias(f)) => f,
+            Some(DeployRow::Mapping(m)) => {
+                return Err(format!(
+                    "{} invokes {} directly, not through an alias: warroom cannot roll back this wiring yet (re-point the \
+                     mapping with lambda:UpdateEventSourceMapping UUID={})",
+                    m.queue,
+                    m.invoked(),
+                    m.uuid
+                ));
+            }
+            None => return Err("no function selected (Deploys pane is empty)".to_string()),
+        };
         let targets = self.rollback_targets();
         let prev =
             targets.get(choice).or(targets.first()).cloned().ok_or_else(|| {
@@ -188,6 +216,28 @@ impl State {
             ],
             warnings: {
                 let mut warnings = rollback_warnings(&f.version, &prev);
+                // A queue that invokes $LATEST or a version never runs this alias: the rollback would change nothing
+                // it runs.
+                let rows = self.rows();
+                let elsewhere: Vec<String> = self
+                    .data
+                    .mappings
+                    .values()
+                    .flatten()
+                    .filter(|m| m.function == f.name && m.qualifier.alias() != Some(f.alias.as_str()))
+                    .map(|m| format!("{} invokes {}", m.queue, m.invoked()))
+                    .collect();
+                if rows.invoking(&f.name, &f.alias).is_empty() && !elsewhere.is_empty() {
+                    warnings.insert(
+                        0,
+                        format!(
+                            "no queue's event source mapping invokes {}:{} ({}): moving the alias changes nothing they run",
+                            f.name,
+                            f.alias,
+                            elsewhere.join("; ")
+                        ),
+                    );
+                }
                 // A deploy after the incident's first anomaly did not start it: rolling it back may change nothing.
                 if let (Some(moved), Some((first, _))) = (f.changed_at(), self.analysis.onsets.first())
                     && moved > first.at
@@ -371,6 +421,16 @@ impl State {
                     dlq.name
                 ),
             );
+        }
+        // Redriven into a queue nothing reads, the messages only wait there instead.
+        let targets: Vec<String> = match &destination {
+            Some(d) => vec![d.clone()],
+            None => dlq.sources.queues().to_vec(),
+        };
+        for queue in &targets {
+            if let Some(why) = self.data.no_consumer(queue) {
+                warnings.insert(0, format!("{queue} has {why}: redriven messages will wait there, unprocessed"));
+            }
         }
         let alarming: Vec<_> =
             self.data.alarms.iter().filter(|a| a.state == AlarmState::Alarm).map(|a| a.name.as_str()).collect();

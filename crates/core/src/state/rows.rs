@@ -2,7 +2,30 @@
 //! so the row an operation key acts on is exactly the row the screen highlights.
 
 use super::{PaneId, State};
-use crate::model::{AlarmStatus, ClusterStatus, DlqStatus, FunctionStatus, InstanceStatus, QueueStatus, TimelineEvent};
+use crate::model::{
+    AlarmStatus, ClusterStatus, DlqStatus, EventSourceMapping, FunctionStatus, InstanceStatus, Qualifier, QueueStatus,
+    TimelineEvent,
+};
+
+/// One row of the Deploys pane: an alias, or a queue's mapping that invokes no alias (a version or `$LATEST`),
+/// which has no alias row to show it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DeployRow<'a> {
+    /// A function alias (ListAliases), with the mappings that invoke it.
+    Alias(&'a FunctionStatus),
+    /// An event source mapping pinned to a version or invoking `$LATEST`.
+    Mapping(&'a EventSourceMapping),
+}
+
+impl DeployRow<'_> {
+    /// The function's name.
+    pub fn function(&self) -> &str {
+        match self {
+            DeployRow::Alias(f) => &f.name,
+            DeployRow::Mapping(m) => &m.function,
+        }
+    }
+}
 
 /// The panes' rows, borrowed from the state.
 pub struct Rows<'a> {
@@ -60,6 +83,32 @@ impl<'a> Rows<'a> {
         self.state.data.functions.iter().filter(|f| self.keep(&f.name)).collect()
     }
 
+    /// The Deploys pane's rows: every alias, then each watched queue's mapping that invokes a version or
+    /// `$LATEST` (what runs there has no alias row), whose function or queue passes the filter.
+    pub fn deploys(&self) -> Vec<DeployRow<'a>> {
+        let aliases = self.functions().into_iter().map(DeployRow::Alias);
+        let direct = self
+            .state
+            .data
+            .mappings
+            .values()
+            .flatten()
+            .filter(|m| !matches!(m.qualifier, Qualifier::Alias(_)))
+            .filter(|m| self.keep(&m.function) || self.keep(&m.queue))
+            .map(DeployRow::Mapping);
+        aliases.chain(direct).collect()
+    }
+
+    /// The queues' mappings that invoke `function:alias`.
+    pub fn invoking(&self, function: &str, alias: &str) -> Vec<&'a EventSourceMapping> {
+        let data = &self.state.data;
+        data.mappings
+            .values()
+            .flatten()
+            .filter(|m| m.function == function && m.qualifier.alias() == Some(alias))
+            .collect()
+    }
+
     /// Newest first.
     pub fn timeline(&self) -> Vec<&'a TimelineEvent> {
         self.state
@@ -78,14 +127,27 @@ impl<'a> Rows<'a> {
             PaneId::Queues => self.queues().len(),
             PaneId::Dlqs => self.dlqs().len(),
             PaneId::Database => self.instances().len(),
-            PaneId::Deploys => self.functions().len(),
+            PaneId::Deploys => self.deploys().len(),
             PaneId::Timeline => self.timeline().len(),
         }
     }
 
+    /// The Deploys pane's selected row.
+    pub fn selected_deploy(&self) -> Option<DeployRow<'a>> {
+        self.deploys().get(self.state.ui.selected(PaneId::Deploys)).copied()
+    }
+
     /// The Deploys pane's selected alias: what the rollback key acts on.
     pub fn selected_function(&self) -> Option<&'a FunctionStatus> {
-        self.functions().get(self.state.ui.selected(PaneId::Deploys)).copied()
+        match self.selected_deploy()? {
+            DeployRow::Alias(f) => Some(f),
+            DeployRow::Mapping(_) => None,
+        }
+    }
+
+    /// The Queues pane's selected queue: what the pause, resume and throttle keys act on.
+    pub fn selected_queue(&self) -> Option<&'a QueueStatus> {
+        self.queues().get(self.state.ui.selected(PaneId::Queues)).copied()
     }
 
     /// The Database pane's selected instance: what the reboot and failover keys act on.

@@ -378,13 +378,15 @@ fn cancel_redrive_needs_a_running_task_and_targets_it() {
 #[test]
 fn read_only_previews_every_operation_and_never_executes() {
     let mut s = with_running_redrive(true);
+    s.update(Msg::Telemetry { feed: Feed::Inventory, result: Ok(vec![orders_mapping("Enabled")]) });
     let km = keymap();
     for &action in Action::ALL.iter().filter(|a| a.is_mutating()) {
         let key = km.hint(crate::action::Mode::Dashboard, action).expect("bound").to_string();
         press(&mut s, &key);
         let Some(Popup::Plan(p)) = s.ui.popup.clone() else {
-            // Redrive is refused because a task runs; that is a refusal, not a preview, and executes nothing.
-            assert_eq!(action, Action::Redrive, "{action:?}: {:?}", s.notice);
+            // Redrive is refused because a task runs, resume because the consumer is not paused: refusals, not
+            // previews, and they execute nothing.
+            assert!(matches!(action, Action::Redrive | Action::ResumeConsumer), "{action:?}: {:?}", s.notice);
             continue;
         };
         assert!(p.blocked.as_deref().unwrap_or_default().starts_with("read-only: this would call"), "{:?}", p.blocked);
@@ -622,7 +624,14 @@ fn failing_credentials_refuse_operations_until_a_poll_works_again() {
 
 /// A queue as a poll whose SQS call answered reports it.
 fn answering_queue() -> crate::model::QueueStatus {
-    crate::model::QueueStatus { name: "orders".into(), visible: 3, in_flight: 0, dlq: None, consumer: None }
+    crate::model::QueueStatus {
+        name: "orders".into(),
+        visible: 3,
+        in_flight: 0,
+        dlq: None,
+        consumer: None,
+        retention_seconds: None,
+    }
 }
 
 /// Issue 13, item 6: with the RDS endpoint hung for over a minute, the reboot plan says how old its facts are
@@ -716,4 +725,123 @@ fn a_verified_redrive_shows_its_task_at_once() {
     let seen = vec![crate::operation::Seen::Redrive(task.clone())];
     s.update(Msg::Op(OpUpdate { seen, ..OpUpdate::new(*id, OpPhase::Succeeded, "task-1 running".into(), s.now) }));
     assert_eq!(s.data.redrives.get("orders-dlq"), Some(&task));
+}
+
+/// Issue 14: a queue that invokes `$LATEST` gets a Deploys row of its own; rolling back an alias no queue invokes
+/// warns that it changes nothing they run; a version-pinned row is not taken for an alias; a redrive into a queue
+/// nothing consumes warns.
+#[test]
+fn deploys_show_what_each_queue_invokes_and_plans_warn_when_nothing_runs_the_target() {
+    use crate::model::Qualifier;
+    let fixture = incident()
+        .mapping("orders", "orders-consumer", Qualifier::Latest, "Enabled")
+        .queue("shipping", Some("shipping-printer"), None)
+        .mapping("shipping", "shipping-printer", Qualifier::Version("2".into()), "Disabled");
+    let mut s = fixture.state(false);
+    let rows: Vec<String> = s
+        .rows()
+        .deploys()
+        .iter()
+        .map(|r| match r {
+            DeployRow::Alias(f) => format!("{}:{} → v{}", f.name, f.alias, f.version),
+            DeployRow::Mapping(m) => format!("{} ← {} {}", m.invoked(), m.queue, m.state.label()),
+        })
+        .collect();
+    assert_eq!(
+        rows,
+        [
+            "orders-consumer:live → v42",
+            "orders-consumer ($LATEST) ← orders Enabled",
+            "shipping-printer:2 ← shipping Disabled"
+        ]
+    );
+    s.ui.focus = PaneId::Deploys;
+    press(&mut s, "r");
+    let warnings = plan(&s).plan.warnings.clone();
+    assert!(
+        warnings[0].starts_with(
+            "no queue's event source mapping invokes orders-consumer:live (orders invokes orders-consumer ($LATEST))"
+        ),
+        "{warnings:?}"
+    );
+    press(&mut s, "<esc> j j r");
+    assert!(s.ui.popup.is_none(), "no plan for a version-pinned mapping yet");
+    assert!(
+        notice(&s).contains("shipping invokes shipping-printer:2 directly, not through an alias"),
+        "{}",
+        notice(&s)
+    );
+
+    // Nothing consumes shipping: its verdict-free row says so, and a redrive into it warns.
+    assert_eq!(s.data.no_consumer("shipping").as_deref(), Some("no consumer: mapping Disabled (USER_INITIATED)"));
+    s.ui.focus = PaneId::Dlqs;
+    let shipping = s.data.queues.iter().position(|q| q.name == "shipping").expect("shipping");
+    press(&mut s, "d");
+    for _ in 0..=shipping {
+        press(&mut s, "<right>");
+    }
+    let warnings = plan(&s).plan.warnings.clone();
+    assert!(warnings.iter().any(|w| w.starts_with("shipping has no consumer: mapping Disabled")), "{warnings:?}");
+}
+
+/// `orders`' one mapping, invoking `orders-consumer:live`, in `state`.
+fn orders_mapping(state: &str) -> Observation {
+    let mapping = crate::model::EventSourceMapping {
+        uuid: "uuid-1".into(),
+        queue: "orders".into(),
+        function: "orders-consumer".into(),
+        qualifier: crate::model::Qualifier::Alias("live".into()),
+        state: crate::model::MappingState::parse(state),
+        reason: "USER_INITIATED".into(),
+        batch_size: Some(10),
+        max_concurrency: None,
+        code: None,
+        reserved_concurrency: None,
+    };
+    Observation::Mappings { queue: "orders".into(), mappings: vec![mapping] }
+}
+
+/// Issue 14: pause, throttle and resume the selected queue's consumer from the keys; the plan says how long
+/// messages can wait and that the pause sends nothing to the DLQ; the verified pause shows at once.
+#[test]
+fn the_consumer_is_paused_throttled_and_resumed_from_the_keys() {
+    use crate::model::MappingState;
+    use crate::operation::{ConsumerChange, Seen};
+    let mut s = live();
+    s.update(Msg::Telemetry { feed: Feed::Inventory, result: Ok(vec![orders_mapping("Enabled")]) });
+    s.ui.focus = PaneId::Queues;
+    press(&mut s, "u");
+    assert!(notice(&s).contains("the consumer of orders is not paused"), "{}", notice(&s));
+    press(&mut s, "p");
+    let p = plan(&s).plan.clone();
+    assert_eq!(p.op.api_call(), "lambda:UpdateEventSourceMapping UUID=uuid-1 Enabled=false");
+    assert!(p.current[0].contains("retention period 4d"), "{:?}", p.current);
+    assert!(p.expected.iter().any(|e| e.contains("the pause itself sends nothing to the DLQ")), "{:?}", p.expected);
+    let effects = press(&mut s, "orders <enter>");
+    let [Effect::Execute { id, op }] = effects.as_slice() else { panic!("one execute: {effects:?}") };
+    assert!(matches!(op, Op::Consumer { change: ConsumerChange::Pause, .. }));
+    let mut done = OpUpdate::new(*id, OpPhase::Succeeded, "verified".into(), s.now);
+    done.seen = vec![Seen::Mapping {
+        queue: "orders".into(),
+        uuid: "uuid-1".into(),
+        state: MappingState::Disabled,
+        max_concurrency: None,
+    }];
+    s.update(Msg::Op(done));
+    assert_eq!(s.data.no_consumer("orders").as_deref(), Some("no consumer: mapping Disabled (USER_INITIATED)"));
+
+    // Resuming onto a writer at 95 % CPU warns to throttle first; the throttle plan steps through limits.
+    press(&mut s, "u");
+    assert!(plan(&s).plan.warnings[0].starts_with("core-db-1 CPU is 95 %"), "{:?}", plan(&s).plan.warnings);
+    press(&mut s, "<esc> t");
+    assert_eq!(
+        plan(&s).plan.op.api_call(),
+        "lambda:UpdateEventSourceMapping UUID=uuid-1 ScalingConfig={MaximumConcurrency=10}"
+    );
+    press(&mut s, "<up>");
+    assert!(plan(&s).plan.op.api_call().ends_with("MaximumConcurrency=20}"), "{}", plan(&s).plan.op.api_call());
+    for _ in 0..10 {
+        press(&mut s, "<up>");
+    }
+    assert!(plan(&s).plan.op.api_call().ends_with("ScalingConfig={} (no maximum)"), "{}", plan(&s).plan.op.api_call());
 }

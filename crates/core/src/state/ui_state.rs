@@ -101,7 +101,7 @@ pub struct PlanPopup {
     pub typed: String,
     /// Why this plan cannot be confirmed (read-only, no journal); shown instead of the input.
     pub blocked: Option<String>,
-    /// Redrive only: the chosen rate, an index into `REDRIVE_RATES`.
+    /// Redrive: the chosen rate, an index into `REDRIVE_RATES`; throttle: into `MAX_CONCURRENCY_STEPS`.
     pub rate_index: usize,
     /// Redrive only: 0 sends messages back to their source queues, n to the n-th queue in the queue pane.
     pub destination_index: usize,

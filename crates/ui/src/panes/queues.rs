@@ -32,6 +32,21 @@ fn age_sparkline(state: &State, q: &QueueStatus, width: usize, markers: &[Marker
     sparkline(series, state.now, width, Some(state.thresholds.queue_age_seconds), markers)
 }
 
+/// Whether anything consumes the queue: its leading mapping's state, "OFF" (and why) when none is enabled, "–"
+/// when no mapping is known.
+fn consumer(state: &State, q: &QueueStatus) -> Cell {
+    let mappings = state.data.mappings_of(&q.name);
+    match (state.data.no_consumer(&q.name), mappings.first()) {
+        (Some(_), Some(m)) => Cell::text(format!("OFF: {}", m.state.label()), theme::warn()),
+        (None, Some(m)) => {
+            let more = if mappings.len() > 1 { format!(" +{}", mappings.len() - 1) } else { String::new() };
+            let limit = m.max_concurrency.map_or(String::new(), |c| format!(" max {c}"));
+            Cell::text(format!("{}{limit}{more}", m.state.label()), theme::dim())
+        }
+        _ => Cell::text("–", theme::dim()),
+    }
+}
+
 /// Draws the queues pane.
 pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     let rows = state.rows().queues();
@@ -63,10 +78,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
                 count("in flight", 4, |q| q.in_flight),
             ];
             PaneTable::new(state, PaneId::Queues, &rows, columns).under(|q: &&QueueStatus, width| {
-                let rates = format!(" +{}/-{}", rate(state, q, MetricKind::Sent), rate(state, q, MetricKind::Deleted));
+                // Nothing consuming says more than the rates, which it explains.
+                let (tail, style) = match state.data.no_consumer(&q.name) {
+                    Some(_) => (" no consumer".to_string(), theme::warn()),
+                    None => (
+                        format!(" +{}/-{}", rate(state, q, MetricKind::Sent), rate(state, q, MetricKind::Deleted)),
+                        theme::dim(),
+                    ),
+                };
                 let mut line =
-                    age_sparkline(state, q, width.saturating_sub(crate::text::width(&rates)).max(4), &markers);
-                line.spans.push(Span::styled(rates, theme::dim()));
+                    age_sparkline(state, q, width.saturating_sub(crate::text::width(&tail)).max(4), &markers);
+                line.spans.push(Span::styled(tail, style));
                 line
             })
         }
@@ -86,6 +108,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
                 count("inflight", 8, |q| q.in_flight),
                 per_minute("sent/min", MetricKind::Sent),
                 per_minute("del/min", MetricKind::Deleted),
+                Column::content("consumer", 8, |q: &&QueueStatus| consumer(state, q)).optional(),
             ];
             PaneTable::new(state, PaneId::Queues, &rows, columns).header(true)
         }

@@ -14,7 +14,7 @@ use crate::theme;
 use crate::widgets::{ChartLine, TimeChart, time_chart};
 use warroom_core::incident::verdict::Compared;
 use warroom_core::keymap::Keymap;
-use warroom_core::model::{AlarmKind, AlarmStatus, MetricKind};
+use warroom_core::model::{AlarmKind, AlarmStatus, EventSourceMapping, MetricKind};
 use warroom_core::state::{DetailTarget, State};
 
 /// Draws the detail view of `target`: its numbers, then its charts.
@@ -160,6 +160,43 @@ fn resource_chart<'a>(state: &'a State, resource: &str) -> Option<(Vec<ChartLine
     None
 }
 
+/// A queue's consumers: each event source mapping (what it invokes, its state, batch size, maximum concurrency,
+/// the code that runs), or the consumer discovery named when no mapping is known.
+fn consumer_facts(state: &State, queue: &str) -> Vec<Line<'static>> {
+    let mappings = state.data.mappings_of(queue);
+    if mappings.is_empty() {
+        let consumer = state.data.queues.iter().find(|q| q.name == queue).and_then(|q| q.consumer.clone());
+        return vec![fact("consumer", consumer.unwrap_or("– (no event source mapping)".into()))];
+    }
+    let mut facts: Vec<Line<'static>> =
+        state.data.no_consumer(queue).map(|why| fact("consumer", why)).into_iter().collect();
+    for m in mappings {
+        facts.push(fact("mapping", mapping_line(m)));
+    }
+    facts
+}
+
+/// One mapping in a line: "orders-consumer:live · Enabled · batch 10 · max concurrency 5 · v42 3f2a9c1b
+/// modified 14:02 · UUID a1b2…".
+pub(crate) fn mapping_line(m: &EventSourceMapping) -> String {
+    let reason = if m.reason.is_empty() || m.state.consumes() { String::new() } else { format!(" ({})", m.reason) };
+    let mut parts = vec![m.invoked(), format!("{}{reason}", m.state.label())];
+    if let Some(b) = m.batch_size {
+        parts.push(format!("batch {b}"));
+    }
+    parts.push(m.max_concurrency.map_or("no max concurrency".to_string(), |c| format!("max concurrency {c}")));
+    if let Some(r) = m.reserved_concurrency {
+        parts.push(format!("function reserved concurrency {r}"));
+    }
+    if let Some(code) = &m.code {
+        let modified =
+            code.last_modified.map_or(String::new(), |t| format!(" modified {}", t.format("%Y-%m-%d %H:%M")));
+        parts.push(format!("runs {} {}{modified}", code.version, code.sha_prefix()));
+    }
+    parts.push(format!("UUID {}", m.uuid));
+    parts.join(" · ")
+}
+
 fn latest(state: &State, resource: &str, metric: MetricKind) -> String {
     state.data.latest(resource, metric).map_or("–".to_string(), |v| format!("{v:.0}"))
 }
@@ -182,17 +219,10 @@ fn describe<'a>(state: &'a State, target: &DetailTarget) -> (String, Vec<Line<'s
                         latest(state, name, MetricKind::Deleted)
                     ),
                 ),
-                fact(
-                    "consumer",
-                    state
-                        .data
-                        .queues
-                        .iter()
-                        .find(|q| q.name == *name)
-                        .and_then(|q| q.consumer.clone())
-                        .unwrap_or("–".into()),
-                ),
-            ],
+            ]
+            .into_iter()
+            .chain(consumer_facts(state, name))
+            .collect(),
             vec![
                 (vec![line(state, name, MetricKind::QueueAge, theme::ACCENT)], Some(t.queue_age_seconds)),
                 (

@@ -25,6 +25,9 @@ use physics::{MinuteTotals, Noise};
 /// Messages per second a redrive moves when no rate is given (SQS picks a system-optimised rate).
 pub const DEFAULT_REDRIVE_RATE: u32 = 100;
 
+/// The UUID of the simulated queue's one event source mapping.
+pub const MAPPING_UUID: &str = "sim-mapping-1";
+
 /// Timeline events the world remembers (for replays and tests); older ones are dropped.
 const HISTORY_CAPACITY: usize = 1000;
 
@@ -66,6 +69,10 @@ pub struct World {
     alias_version: u32,
     /// The alias's last move, once one happened in the simulation.
     last_move: Option<AliasMove>,
+    /// Whether the queue's event source mapping is enabled (a pause disables it).
+    mapping_enabled: bool,
+    /// The mapping's ScalingConfig.MaximumConcurrency (a throttle sets it).
+    max_concurrency: Option<u32>,
     migration: Option<Migration>,
     instances: Vec<Instance>,
     cluster_status: DbStatus,
@@ -121,6 +128,8 @@ impl World {
             traffic_step: 0.0,
             alias_version: scenario.function.version,
             last_move: None,
+            mapping_enabled: true,
+            max_concurrency: None,
             migration: None,
             instances,
             cluster_status: DbStatus::Available,
@@ -180,6 +189,11 @@ impl World {
     /// The version the function's alias points to.
     pub fn alias_version(&self) -> u32 {
         self.alias_version
+    }
+
+    /// Whether the queue's event source mapping is enabled, and its maximum concurrency.
+    pub fn mapping(&self) -> (bool, Option<u32>) {
+        (self.mapping_enabled, self.max_concurrency)
     }
 
     /// Messages in the DLQ.

@@ -1,10 +1,10 @@
 //! What each poll of the simulated account sees: the real-time view (SQS GetQueueAttributes and
 //! ListMessageMoveTasks) and the inventory (alarms, the alias, the cluster's members).
 
-use super::World;
+use super::{World, physics};
 use crate::model::{
-    ClusterKind, ClusterStatus, DlqSources, DlqStatus, FunctionStatus, InstanceStatus, Observation, PublishedVersion,
-    QueueStatus,
+    ClusterKind, ClusterStatus, DlqSources, DlqStatus, EventSourceMapping, FunctionStatus, InstanceStatus,
+    MappingState, Observation, PublishedVersion, Qualifier, QueueStatus,
 };
 
 impl World {
@@ -19,6 +19,7 @@ impl World {
                 in_flight: self.in_flight.round() as u64,
                 dlq: Some(q.dlq.clone()),
                 consumer: Some(self.scenario.function.name.clone()),
+                retention_seconds: Some(physics::RETENTION_SECONDS),
             }),
             Observation::Dlq(DlqStatus {
                 name: q.dlq.clone(),
@@ -32,7 +33,7 @@ impl World {
         out
     }
 
-    /// The inventory view: alarms, the alias, the cluster's members.
+    /// The inventory view: alarms, the alias, the queue's event source mapping, the cluster's members.
     pub fn inventory_snapshot(&self) -> Vec<Observation> {
         let f = &self.scenario.function;
         let mut out: Vec<Observation> = self.alarms.iter().map(|a| Observation::Alarm(a.status.clone())).collect();
@@ -58,6 +59,22 @@ impl World {
             },
             last_move: self.last_move.clone(),
         }));
+        // The queue's one event source mapping, invoking the alias: what ListEventSourceMappings would list.
+        out.push(Observation::Mappings {
+            queue: self.scenario.queue.name.clone(),
+            mappings: vec![EventSourceMapping {
+                uuid: super::MAPPING_UUID.to_string(),
+                queue: self.scenario.queue.name.clone(),
+                function: f.name.clone(),
+                qualifier: Qualifier::Alias(f.alias.clone()),
+                state: if self.mapping_enabled { MappingState::Enabled } else { MappingState::Disabled },
+                reason: "USER_INITIATED".to_string(),
+                batch_size: Some(physics::BATCH_SIZE as u32),
+                max_concurrency: self.max_concurrency,
+                code: None,
+                reserved_concurrency: None,
+            }],
+        });
         out.push(Observation::Cluster(self.cluster()));
         out
     }

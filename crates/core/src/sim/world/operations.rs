@@ -1,12 +1,12 @@
 //! What the simulated AWS does on each call: UpdateAlias, RebootDBInstance, FailoverDBCluster,
-//! StartMessageMoveTask, CancelMessageMoveTask — and how each call's effect is read back. The simulator's operator
+//! StartMessageMoveTask, CancelMessageMoveTask, UpdateEventSourceMapping — and how each call's effect is read back. The simulator's operator
 //! makes the calls live; `export --demo` replays the journal's operations through `apply`.
 
 use chrono::Duration;
 
 use super::World;
-use crate::model::{AliasMove, DbStatus, EventKind, MoveSource, RedriveStatus, RedriveTask, Role};
-use crate::operation::{Op, OpError, Seen, Verified};
+use crate::model::{AliasMove, DbStatus, EventKind, MappingState, MoveSource, RedriveStatus, RedriveTask, Role};
+use crate::operation::{ConsumerChange, Op, OpError, Seen, Verified};
 
 /// The simulated AWS rejected a call, in the words AWS would use (`InvalidDBInstanceState: …`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -45,7 +45,48 @@ impl World {
                 self.cancel_redrive(task).map_err(rejected)?;
                 Ok(format!("{task} cancelling"))
             }
+            Op::Consumer { queue, uuid, change, .. } => {
+                self.update_mapping(queue, uuid, *change).map_err(rejected)?;
+                Ok(format!("{uuid} {}", self.mapping_state().label()))
+            }
         }
+    }
+
+    /// `lambda:UpdateEventSourceMapping` on the queue's one mapping: enable, disable, or set its maximum
+    /// concurrency (2–1000, as Lambda validates it).
+    pub fn update_mapping(&mut self, queue: &str, uuid: &str, change: ConsumerChange) -> Result<(), SimRejection> {
+        if queue != self.scenario.queue.name || uuid != super::MAPPING_UUID {
+            return Err(SimRejection(format!("ResourceNotFoundException: event source mapping {uuid} not found")));
+        }
+        let text = match change {
+            ConsumerChange::Pause => {
+                self.mapping_enabled = false;
+                format!("Lambda: event source mapping {uuid} disabled")
+            }
+            ConsumerChange::Resume => {
+                self.mapping_enabled = true;
+                format!("Lambda: event source mapping {uuid} enabled")
+            }
+            ConsumerChange::Throttle { to: Some(n), .. } if !(2..=1000).contains(&n) => {
+                return Err(SimRejection(format!(
+                    "ValidationException: maximumConcurrency {n} must be between 2 and 1000"
+                )));
+            }
+            ConsumerChange::Throttle { to, .. } => {
+                self.max_concurrency = to;
+                format!(
+                    "Lambda: event source mapping {uuid} maximum concurrency {}",
+                    to.map_or("removed".to_string(), |n| n.to_string())
+                )
+            }
+        };
+        let function = self.scenario.function.name.clone();
+        self.emit_event(EventKind::Event, Some(&function), text, None);
+        Ok(())
+    }
+
+    fn mapping_state(&self) -> MappingState {
+        if self.mapping_enabled { MappingState::Enabled } else { MappingState::Disabled }
     }
 
     /// One read of the state `op` should have produced: what verification saw, once the world shows it.
@@ -72,6 +113,27 @@ impl World {
                         text: format!("ListMessageMoveTasks: {task} {}", t.status.label()),
                         seen: vec![Seen::Redrive(t.clone())],
                     }
+                })
+            }
+            Op::Consumer { queue, uuid, change, .. } => {
+                let done = match change {
+                    ConsumerChange::Pause => !self.mapping_enabled,
+                    ConsumerChange::Resume => self.mapping_enabled,
+                    ConsumerChange::Throttle { to, .. } => self.max_concurrency == *to,
+                };
+                let state = self.mapping_state();
+                done.then(|| Verified {
+                    text: format!(
+                        "GetEventSourceMapping: {uuid} {}, max concurrency {}",
+                        state.label(),
+                        self.max_concurrency.map_or("none".to_string(), |n| n.to_string())
+                    ),
+                    seen: vec![Seen::Mapping {
+                        queue: queue.clone(),
+                        uuid: uuid.clone(),
+                        state,
+                        max_concurrency: self.max_concurrency,
+                    }],
                 })
             }
         }

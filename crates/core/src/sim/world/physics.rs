@@ -48,7 +48,12 @@ const WRITER_CPU_CAP: f64 = 99.0;
 /// How far the consumers' throughput can push the query load beyond normal.
 const MAX_LOAD: f64 = 1.5;
 /// Messages per Lambda invocation (the event source mapping's batch).
-const BATCH_SIZE: f64 = 10.0;
+pub(super) const BATCH_SIZE: f64 = 10.0;
+/// The queue's MessageRetentionPeriod, seconds: SQS's default, four days.
+pub(super) const RETENTION_SECONDS: u64 = 345_600;
+/// How many invocations the consumers usually run at once: a mapping's maximum concurrency below this slows them in
+/// proportion.
+const USUAL_CONCURRENCY: f64 = 20.0;
 /// Database connections at idle, and per CPU point.
 const BASE_CONNECTIONS: f64 = 40.0;
 const CONNECTIONS_PER_CPU: f64 = 1.5;
@@ -135,7 +140,8 @@ impl World {
         let cpu_now = self.writer_cpu();
         let health = consumer_health(cpu_now, outage);
 
-        let capacity = self.scenario.function.capacity_per_minute / 60.0;
+        // A paused mapping reads nothing; a throttled one at most its share of the usual concurrency.
+        let capacity = self.scenario.function.capacity_per_minute / 60.0 * self.consumer_share();
         let attempts = if outage {
             self.visible.min(capacity * OUTAGE_ATTEMPT_SHARE)
         } else {
@@ -186,6 +192,16 @@ impl World {
 
         if self.now.timestamp() % 60 == 0 {
             self.close_minute();
+        }
+    }
+
+    /// The share of their capacity the consumers may use: none while the mapping is disabled, the maximum
+    /// concurrency's share of the usual one while it is throttled.
+    fn consumer_share(&self) -> f64 {
+        match (self.mapping_enabled, self.max_concurrency) {
+            (false, _) => 0.0,
+            (true, Some(max)) => (f64::from(max) / USUAL_CONCURRENCY).min(1.0),
+            (true, None) => 1.0,
         }
     }
 
@@ -350,5 +366,54 @@ mod tests {
         let later = world.now() + Duration::minutes(5);
         world.advance_to(later);
         assert_eq!(world.dlq_depth(), depth, "no more failures once the writer is back");
+    }
+
+    /// Issue 14: pausing the consumers takes their load off the writer at once and sends nothing to the DLQ while
+    /// the queue's age climbs; resuming drains the backlog; a throttle slows them in proportion.
+    #[test]
+    fn a_pause_takes_the_load_off_the_database_and_a_resume_drains_the_backlog() {
+        use crate::operation::ConsumerChange;
+        let mut world = World::new(Scenario::seed_incident().expect("seed scenario"));
+        let peak = world.at_minute(45.0);
+        world.advance_to(peak);
+        let queue = world.scenario.queue.name.clone();
+        let (cpu, age, dlq) = (world.writer_cpu(), world.queue_age(), world.dlq_depth());
+        let mut throttled = world.clone();
+        let mut untouched = world.clone();
+        world.update_mapping(&queue, super::super::MAPPING_UUID, ConsumerChange::Pause).expect("pause");
+        let later = world.now() + Duration::minutes(5);
+        world.advance_to(later);
+        untouched.advance_to(later);
+        // The index build still costs CPU; the consumers' share of it goes.
+        let (paused, running) = (world.writer_cpu(), untouched.writer_cpu());
+        assert!(paused < running - 10.0 && paused < cpu, "CPU {cpu:.0} → paused {paused:.0}, running {running:.0}");
+        assert!(world.queue_age() > age + 200.0, "age {age:.0} → {:.0}", world.queue_age());
+        assert_eq!(world.dlq_depth(), dlq, "the pause itself sends nothing to the DLQ");
+        // On a calm database, resuming drains what waited during the pause.
+        let mut calm_scenario = Scenario::seed_incident().expect("seed scenario");
+        calm_scenario.events.clear();
+        let mut calm = World::new(calm_scenario);
+        let warm = calm.at_minute(10.0);
+        calm.advance_to(warm);
+        calm.update_mapping(&queue, super::super::MAPPING_UUID, ConsumerChange::Pause).expect("pause");
+        let paused = calm.now() + Duration::minutes(5);
+        calm.advance_to(paused);
+        let backlog = calm.visible;
+        assert!(backlog > 1000.0, "five minutes of traffic waited: {backlog:.0}");
+        calm.update_mapping(&queue, super::super::MAPPING_UUID, ConsumerChange::Resume).expect("resume");
+        let drained = calm.now() + Duration::minutes(10);
+        calm.advance_to(drained);
+        assert!(calm.visible < backlog * 0.1, "backlog {backlog:.0} → {:.0}", calm.visible);
+
+        let mut free = throttled.clone();
+        let limit = ConsumerChange::Throttle { from: None, to: Some(2) };
+        throttled.update_mapping(&queue, super::super::MAPPING_UUID, limit).expect("throttle");
+        let later = throttled.now() + Duration::minutes(5);
+        throttled.advance_to(later);
+        free.advance_to(later);
+        assert!(throttled.visible > free.visible * 1.3, "throttled {:.0}, free {:.0}", throttled.visible, free.visible);
+        assert!(throttled.writer_cpu() < free.writer_cpu(), "{:.0} < {:.0}", throttled.writer_cpu(), free.writer_cpu());
+        let rejected = ConsumerChange::Throttle { from: Some(2), to: Some(1) };
+        assert!(throttled.update_mapping(&queue, super::super::MAPPING_UUID, rejected).is_err(), "Lambda's 2–1000");
     }
 }
