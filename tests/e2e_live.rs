@@ -121,6 +121,64 @@ async fn live_redrive_from_the_keys_empties_the_dlq() {
     assert!(ops.iter().all(|(_, call)| call.starts_with("sqs:StartMessageMoveTask SourceArn=orders-dlq")), "{ops:?}");
 }
 
+/// What a mapping invokes now in the emulator (lambda:GetEventSourceMapping `FunctionArn`).
+async fn mapping_arn(config: &aws_config::SdkConfig, uuid: &str) -> String {
+    let lambda = aws_sdk_lambda::Client::new(config);
+    let m = lambda.get_event_source_mapping().uuid(uuid).send().await.expect("get event source mapping");
+    m.function_arn().unwrap_or_default().to_string()
+}
+
+/// Issue 14: a `$LATEST` consumer in the emulator (new code shipped straight to `$LATEST`). Filtered to its
+/// queue, the rollback key plans pinning the mapping to version 2; under `--read-only` the same keys change
+/// nothing; from an operator's dashboard the pin runs, is verified and journaled, and the mapping invokes `:2`.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_latest_consumer_is_pinned_from_the_keys_and_read_only_changes_nothing() {
+    let emulator = Emulator::start("e2e-latest");
+    let sdk = emulator.sdk_config().await;
+    seed::incident(&sdk).await;
+    let uuid = seed::latest_consumer(&sdk, "billing").await;
+    let dir = std::env::temp_dir().join(format!("warroom-e2e-latest-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let config = dir.join("warroom.toml");
+    let watch = "operator = \"e2e\"\n[watch]\nqueues = [\"orders\", \"billing\"]\nclusters = [\"core-db\"]\n";
+    std::fs::write(&config, watch).expect("config");
+    let journal = dir.join("journal.jsonl");
+    std::fs::remove_file(&journal).ok();
+    let (config, journal) = (config.display().to_string(), journal.display().to_string());
+    let pin = |tmux: &Tmux| {
+        tmux.wait_for(&format!("{FUNCTION} ($LATEST)"), Duration::from_secs(20));
+        // The filter leaves the Deploys pane the billing queue's row; the rollback key acts on it.
+        tmux.keys(&["/"]);
+        tmux.type_text("billing");
+        tmux.keys(&["Enter", "r"]);
+        tmux.wait_for(&format!("lambda:UpdateEventSourceMapping UUID={uuid}"), Duration::from_secs(5));
+        tmux.wait_for(&format!("FunctionName={FUNCTION}:2"), Duration::from_secs(5));
+        tmux.wait_for("the next one undoes this rollback", Duration::from_secs(5));
+        tmux.type_text("billing");
+        tmux.keys(&["Enter"]);
+    };
+
+    let observer = launch(&emulator, "latest-ro", &config, &journal, true);
+    observer.wait_for("READ-ONLY", Duration::from_secs(15));
+    pin(&observer);
+    std::thread::sleep(Duration::from_secs(2));
+    assert!(mapping_arn(&sdk, &uuid).await.ends_with(&format!("function:{FUNCTION}")), "read-only changed nothing");
+    drop(observer);
+
+    let tmux = launch(&emulator, "latest", &config, &journal, false);
+    pin(&tmux);
+    tmux.wait_for(&format!("to {FUNCTION}:2: verified"), Duration::from_secs(20));
+    assert!(mapping_arn(&sdk, &uuid).await.ends_with(&format!("function:{FUNCTION}:2")), "pinned in the emulator");
+    // The Deploys row shows the pinned wiring at once, and what it invoked before.
+    tmux.wait_for(&format!("{FUNCTION} :2"), Duration::from_secs(5));
+    tmux.wait_for("(was", Duration::from_secs(5));
+    let entries = warroom_core::journal::Journal::read_all(std::path::Path::new(&journal)).expect("journal");
+    let ops: Vec<_> = entries.iter().map(|e| (e.kind, e.operation.clone(), e.result.clone())).collect();
+    let (intent, outcome) = (warroom_core::journal::EntryKind::Intent, warroom_core::journal::EntryKind::Outcome);
+    let rollback = Some("rollback_mapping".to_string());
+    assert_eq!(ops, [(intent, rollback.clone(), None), (outcome, rollback, Some("succeeded".into()))]);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn live_read_only_keys_change_nothing() {
     let emulator = Emulator::start("e2e-live-ro");

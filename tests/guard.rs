@@ -154,6 +154,7 @@ async fn read_only_guard_refuses_every_operation_directly() {
         consumer(ConsumerChange::Pause),
         consumer(ConsumerChange::Resume),
         consumer(ConsumerChange::Throttle { from: None, to: Some(5) }),
+        consumer(ConsumerChange::Repoint { function: "f".into(), from: "$LATEST".into(), to: "1".into() }),
     ];
     for (i, op) in ops.into_iter().enumerate() {
         let result = guard.submit(i as u64, op, ctx(true), Err("unused".into()), |_| {});

@@ -206,3 +206,60 @@ fn every_shipped_scenario_is_consistent_and_runs() {
     }
     assert!(count >= 3, "the seed incident and the two scenarios that test incident sense");
 }
+
+/// Issue 14: the `$LATEST` scenario. New code lands in `$LATEST` with no alias move and takes the writer over
+/// 70 %; the mapping's pin targets skip the unpublished code; pinning the mapping to version 7 brings the CPU back
+/// down, while rolling back the alias (which no queue invokes) changes nothing the queue runs.
+#[test]
+fn a_latest_deploy_is_recovered_by_pinning_the_mapping_not_by_the_alias() {
+    use warroom_core::model::{Data, EventKind, Qualifier};
+    use warroom_core::operation::{ConsumerChange, Op};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/latest-deploy.toml");
+    let mut world = World::new(Scenario::load(&path).expect("scenario"));
+    let mut data = Data::default();
+    let fold = |world: &mut World, data: &mut Data| {
+        for o in world.inventory_snapshot().into_iter().chain(world.drain_events()) {
+            data.apply(o);
+        }
+    };
+    run_to(&mut world, 30.0);
+    fold(&mut world, &mut data);
+    let calm_cpu = world.writer_cpu();
+    run_to(&mut world, 45.0);
+    fold(&mut world, &mut data);
+    assert!(world.writer_cpu() > 70.0 && calm_cpu < 50.0, "CPU {calm_cpu:.0} → {:.0}", world.writer_cpu());
+    assert_eq!(world.alias_version(), 7, "no alias moved");
+    let deploys: Vec<_> = data.timeline.iter().filter(|e| e.kind == EventKind::Deploy).collect();
+    assert_eq!(deploys.len(), 1, "one deploy, its poll and CloudTrail records merged: {deploys:#?}");
+    assert!(deploys[0].text.starts_with("billing-handler $LATEST code "), "{}", deploys[0].text);
+    assert_eq!(deploys[0].actor.as_deref(), Some("ci-pipeline"));
+    let m = data.mappings_of("invoices")[0].clone();
+    assert_eq!(m.qualifier, Qualifier::Latest);
+    let targets: Vec<String> = m.pin_targets().into_iter().map(|t| t.version).collect();
+    assert_eq!(targets, ["7", "6"], "the unpublished code is no target");
+
+    // Rolling the alias back changes nothing the queue runs.
+    let mut alias_only = world.clone();
+    let alias =
+        Op::Rollback { function: "billing-handler".into(), alias: "live".into(), from: "7".into(), to: "6".into() };
+    alias_only.apply(&alias, "alice").expect("the alias moves");
+    // Pinning the mapping does.
+    let repoint = |from: &str, to: &str| Op::Consumer {
+        queue: "invoices".into(),
+        uuid: m.uuid.clone(),
+        invoked: m.invoked(),
+        change: ConsumerChange::Repoint { function: "billing-handler".into(), from: from.into(), to: to.into() },
+    };
+    let pin = repoint("$LATEST", "7");
+    world.apply(&pin, "alice").expect("the mapping is pinned");
+    assert!(world.verify(&pin).is_some(), "GetEventSourceMapping reads it pinned");
+    assert!(world.clone().apply(&repoint("7", "8"), "alice").is_err(), "version 8 was never published");
+    run_to(&mut world, 60.0);
+    run_to(&mut alias_only, 60.0);
+    assert_eq!(world.running_version(), 7);
+    assert!(world.writer_cpu() < 50.0, "pinned: CPU {:.0}", world.writer_cpu());
+    assert!(alias_only.writer_cpu() > 70.0, "alias rolled back: CPU {:.0}", alias_only.writer_cpu());
+    fold(&mut world, &mut data);
+    let m = &data.mappings_of("invoices")[0];
+    assert_eq!((&m.qualifier, &m.previous), (&Qualifier::Version("7".into()), &Some(Qualifier::Latest)));
+}

@@ -5,13 +5,13 @@ use std::time::Duration;
 
 use aws_sdk_lambda::types::{AliasRoutingConfiguration, ScalingConfig};
 use futures_util::future::BoxFuture;
-use warroom_core::model::{EventSourceMapping, MappingState, RedriveStatus};
+use warroom_core::model::{EventSourceMapping, MappingState, Qualifier, RedriveStatus};
 use warroom_core::operation::{Baseline, ConsumerChange, Op, OpError, RebootCall, Seen, Verified};
 
 use super::Operator;
 use crate::aws::queues::{latest_task, resolve};
 use crate::aws::{AwsError, AwsErrorKind, Clients, aws_error, databases};
-use crate::telemetry::aws::mappings::mapping_from;
+use crate::mapping_from;
 
 /// Operations on AWS through the official SDK.
 pub struct AwsOperator {
@@ -170,13 +170,14 @@ impl AwsOperator {
         Ok(format!("StartMessageMoveTask: TaskHandle={}", out.task_handle().unwrap_or("?")))
     }
 
-    /// UpdateEventSourceMapping: enable, disable, or set (or remove, with an empty ScalingConfig) the maximum
-    /// concurrency.
-    async fn update_mapping(&self, uuid: &str, change: ConsumerChange) -> Result<String, OpError> {
+    /// UpdateEventSourceMapping: enable, disable, set (or remove, with an empty ScalingConfig) the maximum
+    /// concurrency, or point it at another version (`FunctionName=name:N`).
+    async fn update_mapping(&self, uuid: &str, change: &ConsumerChange) -> Result<String, OpError> {
         let call = self.calls.lambda.update_event_source_mapping().uuid(uuid);
         let call = match change {
             ConsumerChange::Pause => call.enabled(false),
             ConsumerChange::Resume => call.enabled(true),
+            ConsumerChange::Repoint { function, to, .. } => call.function_name(format!("{function}:{to}")),
             ConsumerChange::Throttle { to, .. } => call.scaling_config(
                 ScalingConfig::builder().set_maximum_concurrency(to.and_then(|n| i32::try_from(n).ok())).build(),
             ),
@@ -195,15 +196,7 @@ impl AwsOperator {
             .send()
             .await
             .map_err(|e| op_error(aws_error("lambda:GetEventSourceMapping", e)))?;
-        Ok(mapping_from(
-            m.uuid(),
-            m.event_source_arn(),
-            m.function_arn(),
-            m.state(),
-            m.state_transition_reason(),
-            m.batch_size(),
-            m.scaling_config().and_then(|s| s.maximum_concurrency()),
-        ))
+        Ok(mapping_from!(m))
     }
 
     /// The cluster's writer now (DescribeDBClusters), and whether the cluster is available.
@@ -298,11 +291,15 @@ impl AwsOperator {
                     ConsumerChange::Throttle { to, .. } => {
                         m.max_concurrency == *to && !matches!(m.state, MappingState::Changing(_))
                     }
+                    ConsumerChange::Repoint { to, .. } => {
+                        m.qualifier == Qualifier::Version(to.clone()) && !matches!(m.state, MappingState::Changing(_))
+                    }
                 };
                 Ok(done.then(|| Verified {
                     text: format!(
-                        "GetEventSourceMapping: {uuid} {}, max concurrency {}",
+                        "GetEventSourceMapping: {uuid} {}, invokes {}, max concurrency {}",
                         m.state.label(),
+                        m.invoked(),
                         m.max_concurrency.map_or("none".to_string(), |n| n.to_string())
                     ),
                     seen: vec![Seen::Mapping {
@@ -310,6 +307,7 @@ impl AwsOperator {
                         uuid: uuid.clone(),
                         state: m.state.clone(),
                         max_concurrency: m.max_concurrency,
+                        qualifier: m.qualifier.clone(),
                     }],
                 }))
             }
@@ -370,7 +368,7 @@ impl Operator for AwsOperator {
                     Ok(format!("FailoverDBCluster: {cluster} failing over"))
                 }
                 Op::Redrive { dlq, destination, rate } => self.redrive(dlq, destination.as_deref(), *rate).await,
-                Op::Consumer { uuid, change, .. } => self.update_mapping(uuid, *change).await,
+                Op::Consumer { uuid, change, .. } => self.update_mapping(uuid, change).await,
                 Op::CancelRedrive { task, .. } => {
                     let out = self
                         .calls

@@ -121,6 +121,48 @@ pub async fn function(config: &SdkConfig, queue_arn: &str) {
         .expect("event source mapping");
 }
 
+/// A zip archive with nothing in it but `comment`: a deployment package whose CodeSha256 differs from the seed's.
+pub fn package(comment: &str) -> Vec<u8> {
+    let mut zip = EMPTY_ZIP[..20].to_vec();
+    zip.extend(u16::try_from(comment.len()).expect("a short comment").to_le_bytes());
+    zip.extend(comment.as_bytes());
+    zip
+}
+
+/// A queue named `queue` whose event source mapping invokes the function unqualified ($LATEST), disabled (the
+/// emulator's poller would otherwise invoke it), and new code shipped straight to $LATEST, as the Serverless
+/// Framework and the CDK ship it: its versions 1 and 2 now hold earlier code. The mapping's UUID.
+pub async fn latest_consumer(config: &SdkConfig, queue: &str) -> String {
+    let sqs = aws_sdk_sqs::Client::new(config);
+    let url = sqs.create_queue().queue_name(queue).send().await.expect("queue").queue_url.expect("url");
+    let attributes = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .expect("attributes");
+    let arn = attributes.attributes().and_then(|a| a.get(&QueueAttributeName::QueueArn)).expect("arn").clone();
+    let lambda = aws_sdk_lambda::Client::new(config);
+    let mapping = lambda
+        .create_event_source_mapping()
+        .event_source_arn(arn)
+        .function_name(FUNCTION)
+        .batch_size(10)
+        .enabled(false)
+        .send()
+        .await
+        .expect("event source mapping");
+    lambda
+        .update_function_code()
+        .function_name(FUNCTION)
+        .zip_file(Blob::new(package("release 3")))
+        .send()
+        .await
+        .expect("update function code");
+    mapping.uuid().expect("uuid").to_string()
+}
+
 /// core-db: an Aurora PostgreSQL cluster with a writer and a reader.
 pub async fn database(config: &SdkConfig) {
     let rds = aws_sdk_rds::Client::new(config);

@@ -110,7 +110,8 @@ actions! {
     Close => "close", [Dashboard], mutating: false;
     /// Show each anomaly's onset and the changes before it, likeliest trigger first
     Changes => "changes", [Dashboard], mutating: false;
-    /// Roll back the selected function's alias to its previous version
+    /// Roll back the selected Deploys row: an alias to its previous version; a queue's version-pinned or $LATEST
+    /// mapping pinned to an earlier published version
     Rollback => "rollback", [Dashboard], mutating: true;
     /// Reboot the selected database instance
     Reboot => "reboot", [Dashboard], mutating: true;

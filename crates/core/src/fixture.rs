@@ -53,18 +53,22 @@ impl Fixture {
             max_concurrency: None,
             code: None,
             reserved_concurrency: None,
+            last_modified: None,
+            published: Vec::new(),
+            previous: None,
         };
         let mut mappings: Vec<EventSourceMapping> = self
             .observations
             .iter()
             .filter_map(|o| match o {
-                Observation::Mappings { queue: q, mappings } if q == queue => Some(mappings.clone()),
+                Observation::Mappings { queue: q, mappings, .. } if q == queue => Some(mappings.clone()),
                 _ => None,
             })
             .next_back()
             .unwrap_or_default();
         mappings.push(mapping);
-        self.observations.push(Observation::Mappings { queue: queue.into(), mappings });
+        let at = self.ago(0);
+        self.observations.push(Observation::Mappings { queue: queue.into(), mappings, at });
         self
     }
 
@@ -97,6 +101,7 @@ impl Fixture {
                     version: p.into(),
                     published_at: Some(self.ago(60)),
                     description: String::new(),
+                    sha256: String::new(),
                 })
                 .into_iter()
                 .collect(),

@@ -59,7 +59,8 @@ pub enum Op {
         /// The task handle.
         task: String,
     },
-    /// Lambda UpdateEventSourceMapping on one of a queue's mappings: pause, resume or throttle its consumer.
+    /// Lambda UpdateEventSourceMapping on one of a queue's mappings: pause, resume or throttle its consumer, or
+    /// roll it back by pinning it to an earlier published version.
     Consumer {
         /// The queue the mapping reads.
         queue: String,
@@ -73,7 +74,7 @@ pub enum Op {
 }
 
 /// What an UpdateEventSourceMapping changes on a queue's consumer.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum ConsumerChange {
     /// `Enabled=false`: Lambda stops polling; messages wait in the queue.
@@ -86,6 +87,17 @@ pub enum ConsumerChange {
         from: Option<u32>,
         /// The limit after.
         to: Option<u32>,
+    },
+    /// `FunctionName=function:to`: the mapping invokes published version `to` from now on — the rollback of a
+    /// version-pinned mapping, or of a `$LATEST` one whose code changed (instant and reversible; the next
+    /// infrastructure deploy re-points it).
+    Repoint {
+        /// The function's name.
+        function: String,
+        /// What it invoked when the plan was made: a version, or `$LATEST`.
+        from: String,
+        /// The published version it will invoke.
+        to: String,
     },
 }
 
@@ -108,7 +120,7 @@ pub enum RebootCall {
 impl Op {
     /// The operation's name as the journal's `operation` field and the keymap's action name spell it
     /// ("rollback", "reboot", "failover", "redrive", "cancel_redrive", "pause_consumer", "resume_consumer",
-    /// "throttle_consumer").
+    /// "throttle_consumer", "rollback_mapping").
     pub fn name(&self) -> &'static str {
         match self {
             Op::Rollback { .. } => "rollback",
@@ -119,7 +131,14 @@ impl Op {
             Op::Consumer { change: ConsumerChange::Pause, .. } => "pause_consumer",
             Op::Consumer { change: ConsumerChange::Resume, .. } => "resume_consumer",
             Op::Consumer { change: ConsumerChange::Throttle { .. }, .. } => "throttle_consumer",
+            Op::Consumer { change: ConsumerChange::Repoint { .. }, .. } => "rollback_mapping",
         }
+    }
+
+    /// Whether it rolls a consumer back: an alias moved, or a mapping pinned to an earlier version (the plans
+    /// whose ←/→ choose the target version).
+    pub fn is_rollback(&self) -> bool {
+        matches!(self, Op::Rollback { .. } | Op::Consumer { change: ConsumerChange::Repoint { .. }, .. })
     }
 
     /// The alias move a verified rollback made, at `at` by `actor`; `None` for other operations.
@@ -192,6 +211,7 @@ impl Op {
             Op::CancelRedrive { task, .. } => format!("sqs:CancelMessageMoveTask TaskHandle={task}"),
             Op::Consumer { uuid, change, .. } => {
                 let what = match change {
+                    ConsumerChange::Repoint { function, to, .. } => format!("FunctionName={function}:{to}"),
                     ConsumerChange::Pause => "Enabled=false".to_string(),
                     ConsumerChange::Resume => "Enabled=true".to_string(),
                     ConsumerChange::Throttle { to: Some(n), .. } => format!("ScalingConfig={{MaximumConcurrency={n}}}"),
@@ -224,6 +244,9 @@ impl Op {
                 ConsumerChange::Throttle { from, to } => {
                     let limit = |n: &Option<u32>| n.map_or("no maximum".to_string(), |n| n.to_string());
                     format!("throttle {queue} → {invoked}: max concurrency {} → {}", limit(from), limit(to))
+                }
+                ConsumerChange::Repoint { function, to, .. } => {
+                    format!("roll back {queue} → {invoked} to {function}:{to}")
                 }
             },
         }
@@ -329,8 +352,8 @@ pub enum Seen {
     /// The DLQ's message move task as verification read it (ListMessageMoveTasks): the redrive's progress shows
     /// in its row at once.
     Redrive(RedriveTask),
-    /// An event source mapping as verification read it (GetEventSourceMapping): its state and maximum concurrency
-    /// show in the queue's row at once.
+    /// An event source mapping as verification read it (GetEventSourceMapping): its state, maximum concurrency
+    /// and what it invokes show in the queue's row and the Deploys pane at once.
     Mapping {
         /// The queue it reads.
         queue: String,
@@ -340,6 +363,8 @@ pub enum Seen {
         state: crate::model::MappingState,
         /// Its maximum concurrency.
         max_concurrency: Option<u32>,
+        /// What it invokes.
+        qualifier: crate::model::Qualifier,
     },
     /// The cluster's writer after a failover (DescribeDBClusters `IsClusterWriter`): every other member is a
     /// reader.

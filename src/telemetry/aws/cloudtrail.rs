@@ -8,7 +8,9 @@
 use chrono::{DateTime, Utc};
 
 use aws_sdk_cloudtrail::types::{LookupAttribute, LookupAttributeKey};
-use warroom_core::model::{AliasMove, CappedList, EventKind, MoveSource, Observation, Subject, TimelineEvent};
+use warroom_core::model::{
+    AliasMove, CODE_CALLS, CappedList, EventKind, MoveSource, Observation, Subject, TimelineEvent, cloudtrail_text,
+};
 
 use super::cursor::Cursor;
 use super::discovery::Inventory;
@@ -144,11 +146,14 @@ pub async fn changes(
             out.push(Observation::AliasMoved(moved));
             continue;
         }
+        // New code or configuration for a function is a deploy, whatever wires it (one a poll of `$LATEST` also
+        // saw is merged with it); every other write call is a change.
+        let kind = if CODE_CALLS.contains(&name) { EventKind::Deploy } else { EventKind::Change };
         out.push(Observation::Event(TimelineEvent {
             at,
-            kind: EventKind::Change,
+            kind,
             resource: Some(resource.to_string()),
-            text: format!("CloudTrail: {name} on {resource}"),
+            text: cloudtrail_text(name, resource),
             actor: Some(actor),
         }));
     }

@@ -9,12 +9,12 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use warroom_core::model::{
-    AliasMove, CappedList, FunctionStatus, MoveSource, Observation, PublishedVersion, ResourceKind, Subject,
+    AliasMove, FunctionStatus, MoveSource, Observation, PublishedVersion, ResourceKind, Subject,
 };
 
 use super::discovery::Inventory;
 use super::problem;
-use crate::aws::time::parse_last_modified;
+use super::versions::{Published, published_once};
 use crate::aws::{AwsError, AwsErrorKind, Clients, aws_error};
 
 /// What the last poll saw of one alias.
@@ -30,47 +30,8 @@ pub struct AliasSeen {
     pub published: Vec<PublishedVersion>,
 }
 
-/// How many of a function's newest published versions are kept as rollback targets.
-const KEPT: usize = 50;
-
 /// Every alias seen, by (function, alias).
 pub type AliasMemory = HashMap<(String, String), AliasSeen>;
-
-/// ListVersionsByFunction lists oldest first, 50 a page: reading to the end is the only way to the newest. This
-/// many pages (10,000 versions) is the bound; first sight of a function only.
-const MAX_VERSION_PAGES: usize = 200;
-
-/// A function's published versions (not $LATEST), oldest first, with their LastModified and Description.
-pub struct Published {
-    /// Version number, LastModified and Description.
-    pub versions: Vec<(u64, Option<DateTime<Utc>>, String)>,
-    /// Whether the list reached its end (`false`: the page bound cut it, and newer versions were not read).
-    pub complete: bool,
-}
-
-impl Published {
-    /// The rollback target below `current`: the newest published version under it — only when the list read
-    /// reaches `current`, since a cut list's newest version is not the one before the current one.
-    pub fn before(&self, current: u64) -> Option<u64> {
-        let reached = self.complete || self.versions.iter().any(|(n, ..)| *n >= current);
-        reached.then(|| self.versions.iter().rev().map(|(n, ..)| *n).find(|n| *n < current)).flatten()
-    }
-
-    /// The newest versions, newest first, as rollback targets (at most `KEPT`; a plan offers those below the
-    /// alias's version).
-    pub fn newest(&self) -> Vec<PublishedVersion> {
-        self.versions
-            .iter()
-            .rev()
-            .take(KEPT)
-            .map(|(n, at, description)| PublishedVersion {
-                version: n.to_string(),
-                published_at: *at,
-                description: description.clone(),
-            })
-            .collect()
-    }
-}
 
 /// The versions of `published` below `version` (numerically), at most `PublishedVersion::OFFERED`.
 fn below(published: &[PublishedVersion], version: &str) -> Vec<PublishedVersion> {
@@ -81,50 +42,6 @@ fn below(published: &[PublishedVersion], version: &str) -> Vec<PublishedVersion>
         .take(PublishedVersion::OFFERED)
         .cloned()
         .collect()
-}
-
-/// lambda:ListVersionsByFunction to the end (following markers, up to `MAX_VERSION_PAGES`).
-pub async fn versions(clients: &Clients, function: &str) -> Result<Published, AwsError> {
-    let mut out = Vec::new();
-    let mut marker = None;
-    for _page in 0..MAX_VERSION_PAGES {
-        let page = clients
-            .lambda
-            .list_versions_by_function()
-            .function_name(function)
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| aws_error("lambda:ListVersionsByFunction", e))?;
-        for v in page.versions() {
-            if let Some(n) = v.version().and_then(|v| v.parse::<u64>().ok()) {
-                let description = v.description().unwrap_or_default().to_string();
-                out.push((n, v.last_modified().and_then(parse_last_modified), description));
-            }
-        }
-        match page.next_marker() {
-            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
-            _ => {
-                out.sort_by_key(|(n, ..)| *n);
-                return Ok(Published { versions: out, complete: true });
-            }
-        }
-    }
-    out.sort_by_key(|(n, ..)| *n);
-    Ok(Published { versions: out, complete: false })
-}
-
-/// A function's versions, read for the first alias of it seen: a failed read is a problem on the function (and
-/// no rollback target), a read the page bound cut is said, since it is not read again.
-async fn published_once(clients: &Clients, function: &str, out: &mut Vec<Observation>) -> Published {
-    let read = versions(clients, function).await.unwrap_or_else(|e| {
-        out.push(problem(Subject::Functions, Some(function), e));
-        Published { versions: Vec::new(), complete: false }
-    });
-    if !read.complete && !read.versions.is_empty() {
-        out.push(Observation::Capped { list: CappedList::Versions, shown: Some(read.versions.len()) });
-    }
-    read
 }
 
 /// The function's versions, read at most once a poll however many of its aliases need them.
@@ -231,19 +148,4 @@ pub async fn poll(
         }
     }
     (out, memory)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_version_before_the_current_one_only_from_a_list_that_reaches_it() {
-        let list =
-            |n: u64, complete| Published { versions: (1..=n).map(|v| (v, None, String::new())).collect(), complete };
-        assert_eq!(list(1200, true).before(1200), Some(1199));
-        assert_eq!(list(1000, false).before(1200), None, "a cut list's newest is not the one before 1200");
-        assert_eq!(list(1000, false).before(900), Some(899));
-        assert_eq!(list(1, true).before(1), None);
-    }
 }

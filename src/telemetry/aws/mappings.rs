@@ -1,14 +1,19 @@
 //! What each watched queue really invokes: its Lambda event source mappings, read whole every inventory poll
 //! (lambda:ListEventSourceMappings by the queue's ARN), and the code each mapping's qualifier runs
-//! (lambda:GetFunctionConfiguration with the qualifier) and the function's reserved concurrency
-//! (lambda:GetFunctionConcurrency). A mapping disabled by hand, paused by warroom or
-//! disabled by AWS shows as soon as the next poll reads it.
+//! (lambda:GetFunctionConfiguration with the qualifier), the function's reserved concurrency
+//! (lambda:GetFunctionConcurrency) and, for a mapping that invokes a version or `$LATEST`, the published versions
+//! it can be pinned to (lambda:ListVersionsByFunction). A mapping disabled by hand, paused by warroom,
+//! re-pointed or disabled by AWS shows as soon as the next poll reads it.
 
-use warroom_core::model::{Code, EventSourceMapping, MappingState, Observation, Qualifier, Subject};
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use warroom_core::model::{Code, EventSourceMapping, MappingState, Observation, PublishedVersion, Qualifier, Subject};
 
 use super::problem;
+use super::versions::published_once;
 use crate::aws::queues::name_from_arn;
-use crate::aws::time::parse_last_modified;
+use crate::aws::time::{chrono_time, parse_last_modified};
 use crate::aws::{AwsError, Clients, aws_error};
 
 /// 100 mappings a page: a queue with more than a few hundred mappings is not one warroom was built for.
@@ -23,43 +28,70 @@ pub fn function_and_qualifier(arn: &str) -> (String, Qualifier) {
     }
 }
 
-/// A mapping from Lambda's answer (ListEventSourceMappings, GetEventSourceMapping, UpdateEventSourceMapping all
-/// answer with the same fields); `None` without a UUID or function.
-pub fn mapping_from(
-    uuid: Option<&str>,
-    event_source: Option<&str>,
-    function_arn: Option<&str>,
-    state: Option<&str>,
-    reason: Option<&str>,
-    batch_size: Option<i32>,
-    max_concurrency: Option<i32>,
-) -> Option<EventSourceMapping> {
-    let (function, qualifier) = function_and_qualifier(function_arn?);
-    Some(EventSourceMapping {
-        uuid: uuid?.to_string(),
-        queue: event_source.map(name_from_arn).unwrap_or_default().to_string(),
-        function,
-        qualifier,
-        state: MappingState::parse(state.unwrap_or("Changing")),
-        reason: reason.unwrap_or_default().to_string(),
-        batch_size: batch_size.and_then(|b| u32::try_from(b).ok()),
-        max_concurrency: max_concurrency.and_then(|c| u32::try_from(c).ok()),
-        code: None,
-        reserved_concurrency: None,
-    })
+/// The parts of a mapping Lambda answers with: ListEventSourceMappings, GetEventSourceMapping and
+/// UpdateEventSourceMapping all answer with the same fields, in three types.
+pub struct MappingFields<'a> {
+    /// `UUID`.
+    pub uuid: Option<&'a str>,
+    /// `EventSourceArn`.
+    pub event_source: Option<&'a str>,
+    /// `FunctionArn`, with the qualifier.
+    pub function_arn: Option<&'a str>,
+    /// `State`.
+    pub state: Option<&'a str>,
+    /// `StateTransitionReason`.
+    pub reason: Option<&'a str>,
+    /// `BatchSize`.
+    pub batch_size: Option<i32>,
+    /// `ScalingConfig.MaximumConcurrency`.
+    pub max_concurrency: Option<i32>,
+    /// `LastModified`.
+    pub last_modified: Option<&'a aws_sdk_lambda::primitives::DateTime>,
 }
 
-/// A mapping from a ListEventSourceMappings entry.
-fn from_listed(m: &aws_sdk_lambda::types::EventSourceMappingConfiguration) -> Option<EventSourceMapping> {
-    mapping_from(
-        m.uuid(),
-        m.event_source_arn(),
-        m.function_arn(),
-        m.state(),
-        m.state_transition_reason(),
-        m.batch_size(),
-        m.scaling_config().and_then(|s| s.maximum_concurrency()),
-    )
+/// The fields of any of Lambda's three mapping answers (they share accessor names, not a type).
+#[macro_export]
+macro_rules! mapping_fields {
+    ($m:expr) => {
+        $crate::telemetry::aws::mappings::MappingFields {
+            uuid: $m.uuid(),
+            event_source: $m.event_source_arn(),
+            function_arn: $m.function_arn(),
+            state: $m.state(),
+            reason: $m.state_transition_reason(),
+            batch_size: $m.batch_size(),
+            max_concurrency: $m.scaling_config().and_then(|s| s.maximum_concurrency()),
+            last_modified: $m.last_modified(),
+        }
+    };
+}
+
+/// A mapping from any of Lambda's answers about one; `None` without a UUID or function.
+#[macro_export]
+macro_rules! mapping_from {
+    ($m:expr) => {
+        $crate::telemetry::aws::mappings::mapping_from($crate::mapping_fields!($m))
+    };
+}
+
+/// A mapping from Lambda's answer; `None` without a UUID or function.
+pub fn mapping_from(fields: MappingFields<'_>) -> Option<EventSourceMapping> {
+    let (function, qualifier) = function_and_qualifier(fields.function_arn?);
+    Some(EventSourceMapping {
+        uuid: fields.uuid?.to_string(),
+        queue: fields.event_source.map(name_from_arn).unwrap_or_default().to_string(),
+        function,
+        qualifier,
+        state: MappingState::parse(fields.state.unwrap_or("Changing")),
+        reason: fields.reason.unwrap_or_default().to_string(),
+        batch_size: fields.batch_size.and_then(|b| u32::try_from(b).ok()),
+        max_concurrency: fields.max_concurrency.and_then(|c| u32::try_from(c).ok()),
+        code: None,
+        reserved_concurrency: None,
+        last_modified: fields.last_modified.map(chrono_time),
+        published: Vec::new(),
+        previous: None,
+    })
 }
 
 /// lambda:ListEventSourceMappings for one queue's ARN (paged, up to `MAX_PAGES`), those that consume first.
@@ -75,7 +107,7 @@ pub async fn of_queue(clients: &Clients, queue_arn: &str) -> Result<Vec<EventSou
             .send()
             .await
             .map_err(|e| aws_error("lambda:ListEventSourceMappings", e))?;
-        out.extend(page.event_source_mappings().iter().filter_map(from_listed));
+        out.extend(page.event_source_mappings().iter().filter_map(|m| mapping_from!(m)));
         match page.next_marker() {
             Some(m) if !m.is_empty() => marker = Some(m.to_string()),
             _ => break,
@@ -119,10 +151,44 @@ pub async fn reserved_of(clients: &Clients, function: &str) -> Result<Option<u32
     Ok(out.reserved_concurrent_executions().and_then(|r| u32::try_from(r).ok()))
 }
 
+/// Each function's published versions as last read for its version-pinned or `$LATEST` mappings, with the
+/// `$LATEST` CodeSha256 they were read at: read again only when `$LATEST`'s code changed or a mapping invokes a
+/// version the list lacks (ListVersionsByFunction reads the whole list: a function with a thousand versions
+/// costs twenty calls).
+pub type PublishedMemory = HashMap<String, (Option<String>, Vec<PublishedVersion>)>;
+
+/// The published versions a version-pinned or `$LATEST` mapping can be pinned to, from `memory` or read again.
+async fn published_for(
+    clients: &Clients,
+    m: &EventSourceMapping,
+    memory: &mut PublishedMemory,
+    out: &mut Vec<Observation>,
+) -> Vec<PublishedVersion> {
+    let latest_sha = match &m.qualifier {
+        Qualifier::Alias(_) => return Vec::new(),
+        Qualifier::Latest => m.code.as_ref().map(|c| c.sha256.clone()),
+        Qualifier::Version(_) => None,
+    };
+    let fresh = memory.get(&m.function).is_some_and(|(sha, list)| match &m.qualifier {
+        Qualifier::Version(v) => list.iter().any(|p| p.version == *v),
+        _ => *sha == latest_sha,
+    });
+    if !fresh {
+        let list = published_once(clients, &m.function, out).await.newest();
+        memory.insert(m.function.clone(), (latest_sha, list));
+    }
+    memory.get(&m.function).map(|(_, list)| list.clone()).unwrap_or_default()
+}
+
 /// Every watched queue's mappings, each with its code: one `Observation::Mappings` per queue whose list was
-/// read; a failed call is a problem on the queue (its list) or the function (its code, then left unknown).
-/// `queues` are (name, ARN) pairs; one without an ARN (unread at discovery) is skipped.
-pub async fn poll<'a>(clients: &Clients, queues: impl Iterator<Item = (&'a str, &'a str)>) -> Vec<Observation> {
+/// read (at `now`); a failed call is a problem on the queue (its list) or the function (its code, then left
+/// unknown). `queues` are (name, ARN) pairs; one without an ARN (unread at discovery) is skipped.
+pub async fn poll<'a>(
+    clients: &Clients,
+    queues: impl Iterator<Item = (&'a str, &'a str)>,
+    memory: &mut PublishedMemory,
+    now: DateTime<Utc>,
+) -> Vec<Observation> {
     let mut out = Vec::new();
     let mut reserved: Vec<(String, Option<u32>)> = Vec::new();
     for (name, arn) in queues.filter(|(_, arn)| !arn.is_empty()) {
@@ -151,8 +217,9 @@ pub async fn poll<'a>(clients: &Clients, queues: impl Iterator<Item = (&'a str, 
                 }
             };
             m.reserved_concurrency = reserved;
+            m.published = published_for(clients, m, memory, &mut out).await;
         }
-        out.push(Observation::Mappings { queue: name.to_string(), mappings });
+        out.push(Observation::Mappings { queue: name.to_string(), mappings, at: now });
     }
     out
 }

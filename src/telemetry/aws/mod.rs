@@ -11,6 +11,7 @@ pub mod lambda;
 pub mod mappings;
 pub mod rds;
 pub mod sqs;
+pub mod versions;
 
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -48,6 +49,8 @@ struct Memory {
     inventory: Inventory,
     discovered: bool,
     aliases: lambda::AliasMemory,
+    /// The published versions of the functions mappings pin or invoke as `$LATEST`.
+    published: mappings::PublishedMemory,
     /// Where the next metrics poll starts.
     metrics_since: Option<DateTime<Utc>>,
     /// Where the first alarm history, RDS events and CloudTrail reads start (three hours back unless
@@ -203,7 +206,9 @@ impl AwsTelemetry {
         out.extend(cloudtrail::changes(clients, &inventory, &mut cursors.changes, first, now).await);
         // Mappings are re-read each poll: one paused or re-pointed by anyone shows within a poll.
         let queues = inventory.queues.iter().map(|q| (q.name.as_str(), q.arn.as_str()));
-        out.extend(mappings::poll(clients, queues).await);
+        let mut published = std::mem::take(&mut self.memory().published);
+        out.extend(mappings::poll(clients, queues, &mut published, now).await);
+        self.memory().published = published;
         let aliases = {
             let memory = self.memory();
             memory.aliases.clone()

@@ -100,10 +100,7 @@ impl Data {
                 });
             }
             Observation::AliasMoved(m) => self.record_move(m),
-            Observation::Mappings { queue, mut mappings } => {
-                super::leading_first(&mut mappings);
-                self.mappings.insert(queue, mappings);
-            }
+            Observation::Mappings { queue, mappings, at } => self.fold_mappings(queue, mappings, at),
             Observation::Cluster(c) => {
                 let id = c.id.clone();
                 upsert(&mut self.clusters, c, |x| x.id == id);
@@ -111,6 +108,7 @@ impl Data {
             Observation::Metric { resource, metric, at, value } => {
                 self.metrics.entry((resource, metric)).or_default().push(at, value);
             }
+            Observation::Event(e) if e.kind == EventKind::Deploy => self.record_deploy(e),
             Observation::Event(e) => self.push_event(e),
             Observation::Missing { kind, name } => {
                 self.missing.insert((kind, name));

@@ -4,6 +4,8 @@
 
 use chrono::{DateTime, Utc};
 
+use super::PublishedVersion;
+
 /// What an event source mapping invokes (its `FunctionArn`'s qualifier).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Qualifier {
@@ -13,6 +15,16 @@ pub enum Qualifier {
     Version(String),
     /// No qualifier, or `$LATEST`: whatever code `$LATEST` holds now; `UpdateFunctionCode` is the deploy.
     Latest,
+}
+
+impl std::fmt::Display for Qualifier {
+    /// The qualifier alone: `live`, `41`, `$LATEST`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Qualifier::Alias(q) | Qualifier::Version(q) => f.write_str(q),
+            Qualifier::Latest => f.write_str("$LATEST"),
+        }
+    }
 }
 
 impl Qualifier {
@@ -141,12 +153,82 @@ pub struct EventSourceMapping {
     /// when it has none or it was not read. Below the mapping's maximum concurrency, invocations are throttled
     /// and messages can drift to the DLQ.
     pub reserved_concurrency: Option<u32>,
+    /// `LastModified`: when the mapping was last updated (re-pointed, paused, throttled); `None` when AWS left it
+    /// out.
+    pub last_modified: Option<DateTime<Utc>>,
+    /// The function's newest published versions, newest first, with their `CodeSha256`
+    /// (lambda:ListVersionsByFunction): the versions a version-pinned or `$LATEST` mapping can be pinned to.
+    /// Empty for a mapping that invokes an alias (the alias row has them), or when unread.
+    pub published: Vec<PublishedVersion>,
+    /// What the mapping invoked before the re-point two polls saw (`None` until one was seen): the rollback target
+    /// of a version-pinned mapping. Carried from poll to poll by `Data`.
+    pub previous: Option<Qualifier>,
+}
+
+/// A version a version-pinned or `$LATEST` mapping can be pinned to, and why it is offered.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PinTarget {
+    /// The published version.
+    pub version: String,
+    /// Why: "the version it was re-pointed from", "the newest published version whose code differs from $LATEST's".
+    pub why: String,
 }
 
 impl EventSourceMapping {
     /// What it invokes, as a pane names it: `orders-consumer:live`, `billing-handler ($LATEST)`.
     pub fn invoked(&self) -> String {
         self.qualifier.invoked(&self.function)
+    }
+
+    /// The versions a rollback can pin the mapping to, best first: for a version-pinned mapping the version it was
+    /// seen re-pointed from, else the newest published version below it, then the others below it; for `$LATEST`
+    /// the published versions whose `CodeSha256` differs from the code `$LATEST` holds now (the code before its
+    /// last change), newest first. Empty for an alias (its rollback moves the alias) and when nothing earlier is
+    /// published.
+    pub fn pin_targets(&self) -> Vec<PinTarget> {
+        let number = |v: &str| v.parse::<u64>().ok();
+        match &self.qualifier {
+            Qualifier::Alias(_) => Vec::new(),
+            Qualifier::Version(current) => {
+                let seen = match &self.previous {
+                    Some(Qualifier::Version(p)) if p != current => {
+                        vec![PinTarget { version: p.clone(), why: "the version it was re-pointed from".to_string() }]
+                    }
+                    _ => Vec::new(),
+                };
+                let below = self
+                    .published
+                    .iter()
+                    .filter(|p| number(&p.version).zip(number(current)).is_some_and(|(n, c)| n < c))
+                    .filter(|p| seen.iter().all(|s| s.version != p.version));
+                let why = |i: usize| match (i, seen.is_empty()) {
+                    (0, true) => {
+                        format!("the newest published version below {current} — a guess: no re-point was seen")
+                    }
+                    _ => "chosen among the published versions".to_string(),
+                };
+                let guesses: Vec<PinTarget> =
+                    below.enumerate().map(|(i, p)| PinTarget { version: p.version.clone(), why: why(i) }).collect();
+                seen.into_iter().chain(guesses).collect()
+            }
+            Qualifier::Latest => {
+                let now = self.code.as_ref().map(|c| c.sha256.as_str());
+                let differs = self.published.iter().filter(|p| now.is_none_or(|sha| p.sha256 != sha));
+                differs
+                    .enumerate()
+                    .map(|(i, p)| PinTarget {
+                        version: p.version.clone(),
+                        why: if i == 0 && now.is_some() {
+                            "the newest published version whose code differs from $LATEST's (CodeSha256)".to_string()
+                        } else if i == 0 {
+                            "the newest published version ($LATEST's own code is unread)".to_string()
+                        } else {
+                            "chosen among the published versions".to_string()
+                        },
+                    })
+                    .collect()
+            }
+        }
     }
 
     /// Why it does not consume, when it does not: "mapping Disabled (USER_INITIATED)".
@@ -176,5 +258,74 @@ mod tests {
         assert_eq!(Qualifier::parse(Some("live")), Qualifier::Alias("live".into()));
         assert_eq!(Qualifier::Latest.invoked("billing-handler"), "billing-handler ($LATEST)");
         assert_eq!(Qualifier::Version("1".into()).function_name("shipping-printer"), "shipping-printer:1");
+    }
+}
+
+/// `billing`'s mapping `u1` to `billing-handler` with `qualifier`, enabled, running code `sha` last changed at
+/// `changed` (the mapping too), nothing published: test data for the mapping's logic.
+#[cfg(test)]
+pub(crate) fn billing_mapping(qualifier: Qualifier, sha: &str, changed: Option<DateTime<Utc>>) -> EventSourceMapping {
+    EventSourceMapping {
+        uuid: "u1".into(),
+        queue: "billing".into(),
+        function: "billing-handler".into(),
+        qualifier,
+        state: MappingState::Enabled,
+        reason: String::new(),
+        batch_size: None,
+        max_concurrency: None,
+        code: Some(Code { version: "$LATEST".into(), sha256: sha.into(), last_modified: changed }),
+        reserved_concurrency: None,
+        last_modified: changed,
+        published: Vec::new(),
+        previous: None,
+    }
+}
+
+#[cfg(test)]
+mod pin_tests {
+    use super::*;
+
+    fn published(versions: &[(&str, &str)]) -> Vec<PublishedVersion> {
+        versions
+            .iter()
+            .map(|(v, sha)| PublishedVersion {
+                version: v.to_string(),
+                published_at: None,
+                description: String::new(),
+                sha256: sha.to_string(),
+            })
+            .collect()
+    }
+
+    fn mapping(qualifier: Qualifier, code_sha: &str, versions: &[(&str, &str)]) -> EventSourceMapping {
+        EventSourceMapping { published: published(versions), ..billing_mapping(qualifier, code_sha, None) }
+    }
+
+    fn versions(m: &EventSourceMapping) -> Vec<String> {
+        m.pin_targets().into_iter().map(|t| t.version).collect()
+    }
+
+    #[test]
+    fn latest_is_pinned_to_the_newest_version_whose_code_differs() {
+        // Version 8 was published from the new code: it is what $LATEST runs, not a way back.
+        let m = mapping(Qualifier::Latest, "new", &[("8", "new"), ("7", "old"), ("6", "older")]);
+        assert_eq!(versions(&m), ["7", "6"]);
+        assert!(m.pin_targets()[0].why.contains("code differs from $LATEST's"));
+        assert!(versions(&mapping(Qualifier::Latest, "only", &[("1", "only")])).is_empty(), "nothing earlier");
+    }
+
+    #[test]
+    fn a_pinned_mapping_goes_back_to_the_version_it_left_else_the_one_below() {
+        let list = [("9", "c"), ("8", "b"), ("7", "a")];
+        let guess = mapping(Qualifier::Version("8".into()), "b", &list);
+        assert_eq!(versions(&guess), ["7"]);
+        assert!(guess.pin_targets()[0].why.contains("a guess"));
+        let seen = EventSourceMapping {
+            previous: Some(Qualifier::Version("9".into())),
+            ..mapping(Qualifier::Version("8".into()), "b", &list)
+        };
+        assert_eq!(versions(&seen), ["9", "7"], "the version it was re-pointed from first, then those below");
+        assert!(versions(&mapping(Qualifier::Alias("live".into()), "b", &list)).is_empty(), "an alias moves");
     }
 }

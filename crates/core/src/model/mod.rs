@@ -1,6 +1,7 @@
 //! Domain types shared by every layer above: resources and their states, metric series, timeline events, what a
 //! poll observed, and the folded picture of all of it (`Data`). Plain data: no I/O, no clock, no runtime.
 
+mod code_deploys;
 mod credentials;
 mod data;
 mod deploy;
@@ -15,11 +16,12 @@ mod status;
 mod timeline;
 mod war_room;
 
+pub use code_deploys::{CODE_CALLS, cloudtrail_text};
 pub use credentials::{CredentialFailure, CredentialSource, FailureKind};
 pub use data::{Data, Identity};
 pub use deploy::{AliasMove, MoveSource};
 pub use feed::{Feed, TelemetryError};
-pub use mapping::{Code, EventSourceMapping, MappingState, Qualifier, leading_first};
+pub use mapping::{Code, EventSourceMapping, MappingState, PinTarget, Qualifier, leading_first};
 pub use metric::MetricKind;
 pub use observation::{CappedList, Observation, Problem, ResourceKind, Subject};
 pub use resource::{

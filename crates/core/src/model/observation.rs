@@ -26,12 +26,16 @@ pub enum Observation {
     /// verified it. `Data::apply` makes several records of one move one.
     AliasMoved(AliasMove),
     /// A queue's event source mappings, read whole (Lambda ListEventSourceMappings, each qualifier's code from
-    /// GetFunctionConfiguration): they replace what was known of that queue's.
+    /// GetFunctionConfiguration): they replace what was known of that queue's. `Data::apply` compares them with
+    /// the last read: a mapping re-pointed to another version, or `$LATEST`'s code or configuration changed
+    /// (`CodeSha256`, `LastModified`), is a deploy on the timeline.
     Mappings {
         /// The queue (the mappings' event source).
         queue: String,
         /// Its mappings, those that consume first.
         mappings: Vec<EventSourceMapping>,
+        /// When they were read: the deploy's time when AWS gave none (a mapping without `LastModified`).
+        at: DateTime<Utc>,
     },
     /// A database cluster with its members' roles and statuses (RDS DescribeDBClusters/DescribeDBInstances).
     Cluster(ClusterStatus),

@@ -241,6 +241,9 @@ pub struct PublishedVersion {
     pub published_at: Option<DateTime<Utc>>,
     /// Its description ("release 41"), empty when it has none.
     pub description: String,
+    /// Its `CodeSha256` (base64), empty when unread: tells which published version holds the code `$LATEST` ran
+    /// before its last change.
+    pub sha256: String,
 }
 
 impl PublishedVersion {

@@ -51,19 +51,35 @@ pub struct QueueSpec {
     pub max_receive_count: u32,
 }
 
-/// `[function]`: the Lambda consumer, the alias the queue invokes, and its versions.
+/// What the queue's event source mapping invokes at minute 0.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Wiring {
+    /// The alias (SAM's AutoPublishAlias, CodeDeploy): a deploy moves the alias.
+    #[default]
+    Alias,
+    /// The unqualified function, `$LATEST` (the Serverless Framework, the CDK): a deploy is `UpdateFunctionCode`,
+    /// and the alias, if any, is one the queue never invokes.
+    Latest,
+}
+
+/// `[function]`: the Lambda consumer, the alias, what the queue invokes, and its versions.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FunctionSpec {
     /// Function name.
     pub name: String,
-    /// The alias the event source mapping invokes.
+    /// The function's alias (the one the mapping invokes under `wiring = "alias"`).
     pub alias: String,
-    /// The version the alias points to at minute 0.
+    /// The version the alias points to at minute 0; under `wiring = "latest"`, also the version whose code
+    /// `$LATEST` holds.
     pub version: u32,
+    /// What the mapping invokes; `alias` when left out.
+    #[serde(default)]
+    pub wiring: Wiring,
     /// Messages per minute the consumers can process against a healthy database.
     pub capacity_per_minute: f64,
-    /// Every version a deploy or a rollback may point the alias to.
+    /// Every version a deploy or a rollback may point the alias (or the mapping) to, or put in `$LATEST`.
     pub versions: Vec<VersionSpec>,
 }
 
@@ -77,6 +93,14 @@ pub struct VersionSpec {
     pub query_cpu: f64,
     /// Its duration against a healthy database, milliseconds.
     pub duration_ms: f64,
+    /// Whether it is a published version (ListVersionsByFunction lists it; a mapping can be pinned to it); an
+    /// unpublished one exists only as code a deploy puts in `$LATEST`. `true` when left out.
+    #[serde(default = "published_by_default")]
+    pub published: bool,
+}
+
+fn published_by_default() -> bool {
+    true
 }
 
 /// `[database]`: an Aurora cluster with a writer and a reader.
@@ -131,11 +155,12 @@ pub struct AlarmSpec {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ScriptedEvent {
-    /// The alias moves to `version`.
+    /// The alias moves to `version`; under `wiring = "latest"`, `UpdateFunctionCode` puts `version`'s code in
+    /// `$LATEST` instead (the alias stays).
     Deploy {
         /// When, in minutes after the start.
         at_minute: f64,
-        /// The version the alias moves to.
+        /// The version the alias moves to (or whose code `$LATEST` takes).
         version: u32,
         /// Who deployed (the timeline's actor).
         actor: Option<String>,
@@ -202,13 +227,27 @@ impl Scenario {
                 scenario.function.version
             )));
         }
+        let published = |v: u32| scenario.version(v).is_some_and(|s| s.published);
+        if !published(scenario.function.version) {
+            return Err(err(format!(
+                "function.version {} is unpublished: the alias can only point to a published version",
+                scenario.function.version
+            )));
+        }
         for event in &scenario.events {
-            if let ScriptedEvent::Deploy { version, .. } = event
-                && !known(*version)
-            {
-                return Err(err(format!(
-                    "a deploy event names version {version}, which has no [[function.versions]] entry"
-                )));
+            if let ScriptedEvent::Deploy { version, .. } = event {
+                if !known(*version) {
+                    return Err(err(format!(
+                        "a deploy event names version {version}, which has no [[function.versions]] entry"
+                    )));
+                }
+                // Only `$LATEST` holds unpublished code; an alias points to published versions.
+                if scenario.function.wiring == Wiring::Alias && !published(*version) {
+                    return Err(err(format!(
+                        "a deploy event moves the alias to version {version}, which is unpublished (published = \
+                         false): only wiring = \"latest\" deploys unpublished code"
+                    )));
+                }
             }
         }
         scenario.events.sort_by(|a, b| a.at_minute().total_cmp(&b.at_minute()));

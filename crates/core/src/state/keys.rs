@@ -97,7 +97,7 @@ impl State {
                         _ => plan.destination_index = (d + destinations - 1) % destinations,
                     }
                     self.rebuild_redrive_plan(&mut plan);
-                } else if let Op::Rollback { .. } = plan.plan.op
+                } else if plan.plan.op.is_rollback()
                     && matches!(action, Action::NextDestination | Action::PreviousDestination)
                 {
                     // A rollback's destination is its target version: ←/→ pick among the published ones.

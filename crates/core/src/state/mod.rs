@@ -9,6 +9,7 @@ mod navigation;
 mod notice;
 mod operations;
 mod plan;
+mod repoint;
 mod rows;
 #[cfg(test)]
 mod tests;

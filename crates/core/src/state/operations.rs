@@ -141,11 +141,17 @@ impl State {
                 Seen::Redrive(task) => {
                     self.data.apply(Observation::Redrive(task.clone()));
                 }
-                Seen::Mapping { queue, uuid, state, max_concurrency } => {
+                Seen::Mapping { queue, uuid, state, max_concurrency, qualifier } => {
                     let mappings = self.data.mappings.get_mut(queue).into_iter().flatten();
                     if let Some(m) = mappings.into_iter().find(|m| m.uuid == *uuid) {
                         m.state = state.clone();
                         m.max_concurrency = *max_concurrency;
+                        if m.qualifier != *qualifier {
+                            // A rollback re-pointed it: what it invoked before is what a rollback of the rollback
+                            // goes back to; the code it runs now is the next poll's to read.
+                            m.previous = Some(std::mem::replace(&mut m.qualifier, qualifier.clone()));
+                            m.code = None;
+                        }
                     }
                     if let Some(mappings) = self.data.mappings.get_mut(queue) {
                         crate::model::leading_first(mappings);

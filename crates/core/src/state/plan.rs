@@ -82,6 +82,7 @@ impl State {
             Op::Rollback { .. } => &[PaneId::Deploys],
             Op::Reboot { .. } | Op::Failover { .. } => &[PaneId::Database],
             Op::Redrive { .. } | Op::CancelRedrive { .. } => &[PaneId::Dlqs, PaneId::Queues],
+            Op::Consumer { change: ConsumerChange::Repoint { .. }, .. } => &[PaneId::Deploys, PaneId::Queues],
             Op::Consumer { .. } => &[PaneId::Queues],
         };
         for (i, stale) in panes.iter().filter_map(|p| self.stale(*p).map(|s| (p, s))).enumerate() {
@@ -123,7 +124,11 @@ impl State {
     /// The versions a rollback of the selected alias can go to, in the order ←/→ offers them: the rollback
     /// target first (the version it moved from, or the newest published below), then the other published versions
     /// below the current one, newest first.
+    /// For a mapping that invokes a version or `$LATEST`, the versions it can be pinned to, best first.
     pub fn rollback_targets(&self) -> Vec<String> {
+        if let Some(DeployRow::Mapping(m)) = self.rows().selected_deploy() {
+            return m.pin_targets().into_iter().map(|t| t.version).collect();
+        }
         let Some(f) = self.rows().selected_function() else { return Vec::new() };
         let others = f.published.iter().map(|p| p.version.clone()).filter(|v| Some(v) != f.previous_version.as_ref());
         // Never the version it points to now (after a rollback, until the next poll reads the list again).
@@ -148,15 +153,7 @@ impl State {
     pub(super) fn plan_rollback(&self, choice: usize) -> Result<Plan, String> {
         let f = match self.rows().selected_deploy() {
             Some(DeployRow::Alias(f)) => f,
-            Some(DeployRow::Mapping(m)) => {
-                return Err(format!(
-                    "{} invokes {} directly, not through an alias: warroom cannot roll back this wiring yet (re-point the \
-                     mapping with lambda:UpdateEventSourceMapping UUID={})",
-                    m.queue,
-                    m.invoked(),
-                    m.uuid
-                ));
-            }
+            Some(DeployRow::Mapping(m)) => return self.plan_repoint(m, choice),
             None => return Err("no function selected (Deploys pane is empty)".to_string()),
         };
         let targets = self.rollback_targets();
@@ -177,12 +174,7 @@ impl State {
         let mut current = vec![format!("{}:{} → version {}{since}", f.name, f.alias, f.version)];
         // The target is chosen knowingly: the version a record saw the alias leave, a guess from the list, or
         // another published version the engineer picked.
-        let published = f.published.iter().find(|p| p.version == prev).map_or(String::new(), |p| {
-            let at = p.published_at.map_or(String::new(), |t| format!("published {}", t.format("%Y-%m-%d %H:%M")));
-            let description = (!p.description.is_empty()).then(|| format!("\"{}\"", p.description));
-            let parts: Vec<String> = [Some(at).filter(|a| !a.is_empty()), description].into_iter().flatten().collect();
-            if parts.is_empty() { String::new() } else { format!(" ({})", parts.join(", ")) }
-        });
+        let published = super::repoint::published_words(&f.published, &prev, false);
         let why = if Some(&prev) != f.previous_version.as_ref() {
             "chosen among the published versions".to_string()
         } else if f.previous_seen() {

@@ -665,6 +665,7 @@ fn the_rollback_target_is_said_and_another_published_version_can_be_picked() {
         version: v.into(),
         published_at: Some(s.now - chrono::Duration::days(2)),
         description: description.into(),
+        sha256: String::new(),
     };
     let mut f = s.data.functions[0].clone();
     f.published = vec![published("41", "release 41"), published("40", ""), published("39", "hotfix")];
@@ -765,9 +766,10 @@ fn deploys_show_what_each_queue_invokes_and_plans_warn_when_nothing_runs_the_tar
         "{warnings:?}"
     );
     press(&mut s, "<esc> j j r");
-    assert!(s.ui.popup.is_none(), "no plan for a version-pinned mapping yet");
+    assert!(s.ui.popup.is_none(), "no version below 2 is published: nothing to pin to");
     assert!(
-        notice(&s).contains("shipping invokes shipping-printer:2 directly, not through an alias"),
+        notice(&s)
+            .contains("shipping-printer has no published version below 2: nothing to roll shipping's mapping back"),
         "{}",
         notice(&s)
     );
@@ -784,6 +786,69 @@ fn deploys_show_what_each_queue_invokes_and_plans_warn_when_nothing_runs_the_tar
     assert!(warnings.iter().any(|w| w.starts_with("shipping has no consumer: mapping Disabled")), "{warnings:?}");
 }
 
+/// Issue 14: a `$LATEST` consumer rolls back by pinning its mapping to the newest published version whose code
+/// differs; ←/→ pick another; the plan names the exact call and warns that the next infrastructure deploy undoes
+/// it; the verified re-point shows at once, and a second rollback goes back to `$LATEST`'s wiring's successor.
+#[test]
+fn a_latest_consumer_is_rolled_back_by_pinning_its_mapping() {
+    use crate::model::{Code, PublishedVersion, Qualifier};
+    use crate::operation::{ConsumerChange, Seen};
+    let mut s = incident().mapping("orders", "orders-consumer", Qualifier::Latest, "Enabled").state(false);
+    let version = |v: &str, sha: &str| PublishedVersion {
+        version: v.into(),
+        published_at: None,
+        description: format!("release {v}"),
+        sha256: sha.into(),
+    };
+    if let Some(m) = s.data.mappings.get_mut("orders").and_then(|m| m.first_mut()) {
+        m.code = Some(Code { version: "$LATEST".into(), sha256: "NEWCODE=".into(), last_modified: Some(s.now) });
+        m.published = vec![version("43", "NEWCODE="), version("42", "OLDCODE="), version("41", "OLDERCODE=")];
+    }
+    s.ui.focus = PaneId::Deploys;
+    press(&mut s, "j r");
+    let p = plan(&s).plan.clone();
+    let uuid = "orders-orders-consumer-";
+    assert_eq!(p.op.api_call(), format!("lambda:UpdateEventSourceMapping UUID={uuid} FunctionName=orders-consumer:42"));
+    assert_eq!(p.op.summary(), "roll back orders → orders-consumer ($LATEST) to orders-consumer:42");
+    assert!(p.current[1].starts_with("target orders-consumer:42 (\"release 42\", code OLDCODE=)"), "{:?}", p.current);
+    assert!(p.current[1].ends_with("the newest published version whose code differs from $LATEST's (CodeSha256)"));
+    assert_eq!(p.current[2], "other targets: 41");
+    assert!(p.warnings[0].contains("the next one undoes this rollback"), "{:?}", p.warnings);
+    press(&mut s, "<right>");
+    assert!(plan(&s).plan.op.api_call().ends_with("FunctionName=orders-consumer:41"));
+    press(&mut s, "<left>");
+    let effects = press(&mut s, "orders <enter>");
+    let [Effect::Execute { id, op }] = effects.as_slice() else { panic!("one execute: {effects:?}") };
+    assert!(matches!(op, Op::Consumer { change: ConsumerChange::Repoint { to, .. }, .. } if to == "42"), "{op:?}");
+    let mut done = OpUpdate::new(*id, OpPhase::Succeeded, "verified".into(), s.now);
+    done.seen = vec![Seen::Mapping {
+        queue: "orders".into(),
+        uuid: uuid.into(),
+        state: crate::model::MappingState::Enabled,
+        max_concurrency: None,
+        qualifier: Qualifier::Version("42".into()),
+    }];
+    s.update(Msg::Op(done));
+    let m = &s.data.mappings_of("orders")[0];
+    assert_eq!((&m.qualifier, &m.previous), (&Qualifier::Version("42".into()), &Some(Qualifier::Latest)));
+    // Pinned to 42, its rollback goes below it.
+    press(&mut s, "r");
+    assert!(plan(&s).plan.op.api_call().ends_with("FunctionName=orders-consumer:41"), "{:?}", plan(&s).plan);
+
+    // Read-only: the same keys preview the call and execute nothing.
+    let mut observer = incident().mapping("orders", "orders-consumer", Qualifier::Latest, "Enabled").state(true);
+    if let Some(m) = observer.data.mappings.get_mut("orders").and_then(|m| m.first_mut()) {
+        m.published = vec![version("42", "OLDCODE=")];
+    }
+    observer.ui.focus = PaneId::Deploys;
+    press(&mut observer, "j r");
+    let blocked = plan(&observer).blocked.clone().unwrap_or_default();
+    assert!(blocked.starts_with("read-only: this would call lambda:UpdateEventSourceMapping"), "{blocked}");
+    let effects = press(&mut observer, "orders <enter>");
+    assert!(effects.iter().all(|e| !matches!(e, Effect::Execute { .. })), "{effects:?}");
+    assert!(observer.operations.is_empty());
+}
+
 /// `orders`' one mapping, invoking `orders-consumer:live`, in `state`.
 fn orders_mapping(state: &str) -> Observation {
     let mapping = crate::model::EventSourceMapping {
@@ -797,8 +862,11 @@ fn orders_mapping(state: &str) -> Observation {
         max_concurrency: None,
         code: None,
         reserved_concurrency: None,
+        last_modified: None,
+        published: Vec::new(),
+        previous: None,
     };
-    Observation::Mappings { queue: "orders".into(), mappings: vec![mapping] }
+    Observation::Mappings { queue: "orders".into(), mappings: vec![mapping], at: chrono::Utc::now() }
 }
 
 /// Issue 14: pause, throttle and resume the selected queue's consumer from the keys; the plan says how long
@@ -826,6 +894,7 @@ fn the_consumer_is_paused_throttled_and_resumed_from_the_keys() {
         uuid: "uuid-1".into(),
         state: MappingState::Disabled,
         max_concurrency: None,
+        qualifier: crate::model::Qualifier::Alias("live".into()),
     }];
     s.update(Msg::Op(done));
     assert_eq!(s.data.no_consumer("orders").as_deref(), Some("no consumer: mapping Disabled (USER_INITIATED)"));

@@ -56,7 +56,11 @@ fn health_of(state: &State, function: &str, lead: Option<String>, density: Densi
 
 /// What a mapping row invokes: `:41`, `($LATEST)`.
 fn qualifier(m: &EventSourceMapping) -> String {
-    match &m.qualifier {
+    qualifier_words(&m.qualifier)
+}
+
+fn qualifier_words(q: &Qualifier) -> String {
+    match q {
         Qualifier::Version(v) => format!(":{}", sanitize(v, 8)),
         Qualifier::Latest => "($LATEST)".to_string(),
         Qualifier::Alias(a) => format!(":{}", sanitize(a, 16)),
@@ -79,6 +83,10 @@ fn code(state: &State, m: &EventSourceMapping) -> Vec<Span<'static>> {
         }
         None => Span::styled("code unknown", theme::dim()),
     });
+    // Re-pointed (a rollback pinned it): what it invoked before, where the next infrastructure deploy takes it.
+    if let Some(previous) = &m.previous {
+        spans.push(Span::styled(format!(" (was {})", qualifier_words(previous)), theme::dim()));
+    }
     spans
 }
 

@@ -73,9 +73,7 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, popup: &PlanPopup)
         }
     }
     // A rollback's target version is chosen here too, among the published versions below the current one.
-    if let Op::Rollback { .. } = plan.op
-        && plan.current.iter().any(|l| l.starts_with("other targets: "))
-    {
+    if plan.op.is_rollback() && plan.current.iter().any(|l| l.starts_with("other targets: ")) {
         let keys = hints::spans(keymap, &hints::REDRIVE_DESTINATION, theme::ok());
         if !keys.is_empty() {
             let mut line = vec![Span::styled("target version: ".to_string(), theme::ok())];

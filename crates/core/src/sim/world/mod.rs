@@ -16,8 +16,8 @@ use std::collections::VecDeque;
 
 use chrono::{DateTime, Duration, Utc};
 
-use super::scenario::Scenario;
-use crate::model::{AliasMove, DbStatus, EventKind, Observation, RedriveTask, Role, TimelineEvent};
+use super::scenario::{Scenario, Wiring};
+use crate::model::{AliasMove, DbStatus, EventKind, Observation, Qualifier, RedriveTask, Role, TimelineEvent};
 use alarms::Alarm;
 pub use operations::SimRejection;
 use physics::{MinuteTotals, Noise};
@@ -30,6 +30,20 @@ pub const MAPPING_UUID: &str = "sim-mapping-1";
 
 /// Timeline events the world remembers (for replays and tests); older ones are dropped.
 const HISTORY_CAPACITY: usize = 1000;
+
+/// The simulated `CodeSha256` of a version's package: 44 base64 characters, distinct per version.
+pub fn code_sha(version: u32) -> String {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    let mut x = u64::from(version).wrapping_add(1).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    let mut out = String::with_capacity(44);
+    for _ in 0..43 {
+        x ^= x >> 29;
+        x = x.wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        out.push(char::from(ALPHABET[(x >> 58) as usize]));
+    }
+    out.push('=');
+    out
+}
 
 /// A schema migration running on the writer, costing CPU while it runs.
 #[derive(Debug, Clone)]
@@ -71,6 +85,14 @@ pub struct World {
     last_move: Option<AliasMove>,
     /// Whether the queue's event source mapping is enabled (a pause disables it).
     mapping_enabled: bool,
+    /// What the mapping invokes: the alias, `$LATEST`, or a version a rollback pinned it to.
+    mapping_qualifier: Qualifier,
+    /// The mapping's LastModified.
+    mapping_modified: DateTime<Utc>,
+    /// The version whose code `$LATEST` holds (a `$LATEST` deploy replaces it).
+    latest_code: u32,
+    /// `$LATEST`'s LastModified.
+    latest_changed: DateTime<Utc>,
     /// The mapping's ScalingConfig.MaximumConcurrency (a throttle sets it).
     max_concurrency: Option<u32>,
     migration: Option<Migration>,
@@ -129,6 +151,14 @@ impl World {
             alias_version: scenario.function.version,
             last_move: None,
             mapping_enabled: true,
+            mapping_qualifier: match scenario.function.wiring {
+                Wiring::Alias => Qualifier::Alias(scenario.function.alias.clone()),
+                Wiring::Latest => Qualifier::Latest,
+            },
+            // Wired and last deployed long before the story: neither is a deploy of this incident.
+            mapping_modified: start - Duration::days(30),
+            latest_code: scenario.function.version,
+            latest_changed: start - Duration::days(3),
             max_concurrency: None,
             migration: None,
             instances,
@@ -245,9 +275,19 @@ impl World {
         self.instances.iter().find(|i| i.role == Role::Writer)
     }
 
-    /// The consumer's steady duration at the current version, milliseconds.
+    /// The version whose code the queue's consumer runs: the alias's, the one the mapping is pinned to, or the
+    /// one whose code `$LATEST` holds.
+    pub fn running_version(&self) -> u32 {
+        match &self.mapping_qualifier {
+            Qualifier::Alias(_) => self.alias_version,
+            Qualifier::Version(v) => v.parse().unwrap_or(self.alias_version),
+            Qualifier::Latest => self.latest_code,
+        }
+    }
+
+    /// The consumer's steady duration at the running version, milliseconds.
     fn version_duration(&self) -> f64 {
-        self.scenario.version(self.alias_version).map_or(physics::UNKNOWN_VERSION_DURATION_MS, |v| v.duration_ms)
+        self.scenario.version(self.running_version()).map_or(physics::UNKNOWN_VERSION_DURATION_MS, |v| v.duration_ms)
     }
 
     /// An alias move: into the polls' observations (merged there with the operation's own record), and its

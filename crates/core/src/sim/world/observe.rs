@@ -1,9 +1,9 @@
 //! What each poll of the simulated account sees: the real-time view (SQS GetQueueAttributes and
 //! ListMessageMoveTasks) and the inventory (alarms, the alias, the cluster's members).
 
-use super::{World, physics};
+use super::{World, code_sha, physics};
 use crate::model::{
-    ClusterKind, ClusterStatus, DlqSources, DlqStatus, EventSourceMapping, FunctionStatus, InstanceStatus,
+    ClusterKind, ClusterStatus, Code, DlqSources, DlqStatus, EventSourceMapping, FunctionStatus, InstanceStatus,
     MappingState, Observation, PublishedVersion, Qualifier, QueueStatus,
 };
 
@@ -42,41 +42,71 @@ impl World {
             alias: f.alias.clone(),
             version: self.alias_version.to_string(),
             previous_version: self.last_move.as_ref().and_then(|m| m.from.clone()),
-            // The scenario's versions below the alias's, newest first: what ListVersionsByFunction would list.
-            published: {
-                let mut below: Vec<u32> =
-                    f.versions.iter().map(|v| v.version).filter(|v| *v < self.alias_version).collect();
-                below.sort_unstable_by(|a, b| b.cmp(a));
-                below
-                    .into_iter()
-                    .take(PublishedVersion::OFFERED)
-                    .map(|v| PublishedVersion {
-                        version: v.to_string(),
-                        published_at: None,
-                        description: String::new(),
-                    })
-                    .collect()
-            },
+            // The scenario's published versions below the alias's, newest first: what ListVersionsByFunction would
+            // list.
+            published: self
+                .published()
+                .into_iter()
+                .filter(|v| v.version.parse().is_ok_and(|n: u32| n < self.alias_version))
+                .collect(),
             last_move: self.last_move.clone(),
         }));
-        // The queue's one event source mapping, invoking the alias: what ListEventSourceMappings would list.
+        // The queue's one event source mapping: what ListEventSourceMappings would list, with the code its
+        // qualifier runs (GetFunctionConfiguration).
+        let running = self.running_version();
+        let code = Code {
+            version: match self.mapping_qualifier {
+                Qualifier::Latest => "$LATEST".to_string(),
+                _ => running.to_string(),
+            },
+            sha256: code_sha(running),
+            last_modified: Some(match self.mapping_qualifier {
+                Qualifier::Latest => self.latest_changed,
+                _ => self.scenario.start - chrono::Duration::days(3),
+            }),
+        };
         out.push(Observation::Mappings {
             queue: self.scenario.queue.name.clone(),
             mappings: vec![EventSourceMapping {
                 uuid: super::MAPPING_UUID.to_string(),
                 queue: self.scenario.queue.name.clone(),
                 function: f.name.clone(),
-                qualifier: Qualifier::Alias(f.alias.clone()),
+                qualifier: self.mapping_qualifier.clone(),
                 state: if self.mapping_enabled { MappingState::Enabled } else { MappingState::Disabled },
                 reason: "USER_INITIATED".to_string(),
                 batch_size: Some(physics::BATCH_SIZE as u32),
                 max_concurrency: self.max_concurrency,
-                code: None,
+                code: Some(code),
                 reserved_concurrency: None,
+                last_modified: Some(self.mapping_modified),
+                published: match self.mapping_qualifier {
+                    Qualifier::Alias(_) => Vec::new(),
+                    _ => self.published(),
+                },
+                previous: None,
             }],
+            at: self.now,
         });
         out.push(Observation::Cluster(self.cluster()));
         out
+    }
+
+    /// The scenario's published versions, newest first, at most `PublishedVersion::OFFERED`, with their
+    /// CodeSha256: what ListVersionsByFunction would list.
+    fn published(&self) -> Vec<PublishedVersion> {
+        let mut published: Vec<u32> =
+            self.scenario.function.versions.iter().filter(|v| v.published).map(|v| v.version).collect();
+        published.sort_unstable_by(|a, b| b.cmp(a));
+        published
+            .into_iter()
+            .take(PublishedVersion::OFFERED)
+            .map(|v| PublishedVersion {
+                version: v.to_string(),
+                published_at: None,
+                description: String::new(),
+                sha256: code_sha(v),
+            })
+            .collect()
     }
 
     fn cluster(&self) -> ClusterStatus {

@@ -5,7 +5,9 @@
 use chrono::Duration;
 
 use super::World;
-use crate::model::{AliasMove, DbStatus, EventKind, MappingState, MoveSource, RedriveStatus, RedriveTask, Role};
+use crate::model::{
+    AliasMove, DbStatus, EventKind, MappingState, MoveSource, Qualifier, RedriveStatus, RedriveTask, Role,
+};
 use crate::operation::{ConsumerChange, Op, OpError, Seen, Verified};
 
 /// The simulated AWS rejected a call, in the words AWS would use (`InvalidDBInstanceState: …`).
@@ -46,7 +48,7 @@ impl World {
                 Ok(format!("{task} cancelling"))
             }
             Op::Consumer { queue, uuid, change, .. } => {
-                self.update_mapping(queue, uuid, *change).map_err(rejected)?;
+                self.update_mapping(queue, uuid, change).map_err(rejected)?;
                 Ok(format!("{uuid} {}", self.mapping_state().label()))
             }
         }
@@ -54,7 +56,7 @@ impl World {
 
     /// `lambda:UpdateEventSourceMapping` on the queue's one mapping: enable, disable, or set its maximum
     /// concurrency (2–1000, as Lambda validates it).
-    pub fn update_mapping(&mut self, queue: &str, uuid: &str, change: ConsumerChange) -> Result<(), SimRejection> {
+    pub fn update_mapping(&mut self, queue: &str, uuid: &str, change: &ConsumerChange) -> Result<(), SimRejection> {
         if queue != self.scenario.queue.name || uuid != super::MAPPING_UUID {
             return Err(SimRejection(format!("ResourceNotFoundException: event source mapping {uuid} not found")));
         }
@@ -67,19 +69,30 @@ impl World {
                 self.mapping_enabled = true;
                 format!("Lambda: event source mapping {uuid} enabled")
             }
-            ConsumerChange::Throttle { to: Some(n), .. } if !(2..=1000).contains(&n) => {
+            ConsumerChange::Throttle { to: Some(n), .. } if !(2..=1000).contains(n) => {
                 return Err(SimRejection(format!(
                     "ValidationException: maximumConcurrency {n} must be between 2 and 1000"
                 )));
             }
+            ConsumerChange::Repoint { function, to, .. } => {
+                let published = to.parse().ok().and_then(|v| self.scenario.version(v)).is_some_and(|v| v.published);
+                if *function != self.scenario.function.name || !published {
+                    return Err(SimRejection(format!(
+                        "ResourceNotFoundException: function {function}:{to} not found (not a published version)"
+                    )));
+                }
+                self.mapping_qualifier = Qualifier::Version(to.clone());
+                format!("Lambda: event source mapping {uuid} now invokes {function}:{to}")
+            }
             ConsumerChange::Throttle { to, .. } => {
-                self.max_concurrency = to;
+                self.max_concurrency = *to;
                 format!(
                     "Lambda: event source mapping {uuid} maximum concurrency {}",
                     to.map_or("removed".to_string(), |n| n.to_string())
                 )
             }
         };
+        self.mapping_modified = self.now;
         let function = self.scenario.function.name.clone();
         self.emit_event(EventKind::Event, Some(&function), text, None);
         Ok(())
@@ -120,6 +133,7 @@ impl World {
                     ConsumerChange::Pause => !self.mapping_enabled,
                     ConsumerChange::Resume => self.mapping_enabled,
                     ConsumerChange::Throttle { to, .. } => self.max_concurrency == *to,
+                    ConsumerChange::Repoint { to, .. } => self.mapping_qualifier == Qualifier::Version(to.clone()),
                 };
                 let state = self.mapping_state();
                 done.then(|| Verified {
@@ -133,6 +147,7 @@ impl World {
                         uuid: uuid.clone(),
                         state,
                         max_concurrency: self.max_concurrency,
+                        qualifier: self.mapping_qualifier.clone(),
                     }],
                 })
             }

@@ -131,7 +131,7 @@ impl World {
 
         // The writer's health decides how fast the consumers go and how often they fail.
         let outage = self.writer().is_none_or(|w| !w.status.is_available());
-        let version = self.scenario.version(self.alias_version).cloned();
+        let version = self.scenario.version(self.running_version()).cloned();
         let query_cpu = version.as_ref().map_or(0.0, |v| v.query_cpu);
         let base_duration = version.as_ref().map_or(UNKNOWN_VERSION_DURATION_MS, |v| v.duration_ms);
         let migration_cpu = self.migration_cpu();
@@ -380,7 +380,7 @@ mod tests {
         let (cpu, age, dlq) = (world.writer_cpu(), world.queue_age(), world.dlq_depth());
         let mut throttled = world.clone();
         let mut untouched = world.clone();
-        world.update_mapping(&queue, super::super::MAPPING_UUID, ConsumerChange::Pause).expect("pause");
+        world.update_mapping(&queue, super::super::MAPPING_UUID, &ConsumerChange::Pause).expect("pause");
         let later = world.now() + Duration::minutes(5);
         world.advance_to(later);
         untouched.advance_to(later);
@@ -395,25 +395,25 @@ mod tests {
         let mut calm = World::new(calm_scenario);
         let warm = calm.at_minute(10.0);
         calm.advance_to(warm);
-        calm.update_mapping(&queue, super::super::MAPPING_UUID, ConsumerChange::Pause).expect("pause");
+        calm.update_mapping(&queue, super::super::MAPPING_UUID, &ConsumerChange::Pause).expect("pause");
         let paused = calm.now() + Duration::minutes(5);
         calm.advance_to(paused);
         let backlog = calm.visible;
         assert!(backlog > 1000.0, "five minutes of traffic waited: {backlog:.0}");
-        calm.update_mapping(&queue, super::super::MAPPING_UUID, ConsumerChange::Resume).expect("resume");
+        calm.update_mapping(&queue, super::super::MAPPING_UUID, &ConsumerChange::Resume).expect("resume");
         let drained = calm.now() + Duration::minutes(10);
         calm.advance_to(drained);
         assert!(calm.visible < backlog * 0.1, "backlog {backlog:.0} → {:.0}", calm.visible);
 
         let mut free = throttled.clone();
         let limit = ConsumerChange::Throttle { from: None, to: Some(2) };
-        throttled.update_mapping(&queue, super::super::MAPPING_UUID, limit).expect("throttle");
+        throttled.update_mapping(&queue, super::super::MAPPING_UUID, &limit).expect("throttle");
         let later = throttled.now() + Duration::minutes(5);
         throttled.advance_to(later);
         free.advance_to(later);
         assert!(throttled.visible > free.visible * 1.3, "throttled {:.0}, free {:.0}", throttled.visible, free.visible);
         assert!(throttled.writer_cpu() < free.writer_cpu(), "{:.0} < {:.0}", throttled.writer_cpu(), free.writer_cpu());
         let rejected = ConsumerChange::Throttle { from: Some(2), to: Some(1) };
-        assert!(throttled.update_mapping(&queue, super::super::MAPPING_UUID, rejected).is_err(), "Lambda's 2–1000");
+        assert!(throttled.update_mapping(&queue, super::super::MAPPING_UUID, &rejected).is_err(), "Lambda's 2–1000");
     }
 }

@@ -3,8 +3,8 @@
 use chrono::Duration;
 
 use super::{Migration, World};
-use crate::model::{EventKind, MoveSource};
-use crate::sim::scenario::ScriptedEvent;
+use crate::model::{EventKind, MoveSource, cloudtrail_text};
+use crate::sim::scenario::{ScriptedEvent, Wiring};
 
 impl World {
     /// Plays every scripted event whose minute has come.
@@ -15,6 +15,15 @@ impl World {
             }
             self.next_event += 1;
             match event {
+                ScriptedEvent::Deploy { version, actor, .. } if self.scenario.function.wiring == Wiring::Latest => {
+                    // UpdateFunctionCode with that version's package: `$LATEST` runs it at once; the simulated
+                    // account's CloudTrail records the call, the next inventory poll reads the new CodeSha256.
+                    self.latest_code = version;
+                    self.latest_changed = self.now;
+                    let f = self.scenario.function.name.clone();
+                    let text = cloudtrail_text("UpdateFunctionCode", &f);
+                    self.emit_event(EventKind::Deploy, Some(&f), text, Some(actor.as_deref().unwrap_or("deploy")));
+                }
                 ScriptedEvent::Deploy { version, actor, .. } => {
                     self.move_alias(version, actor.as_deref().unwrap_or("deploy"), MoveSource::CloudTrail);
                 }

@@ -1,0 +1,266 @@
+//! Consumers as they are really wired, against ministack over HTTP (issue 14): each queue's event source mappings
+//! read whole — an alias, a version, `$LATEST` — pause, resume and throttle through UpdateEventSourceMapping, and
+//! the deploys and rollback of a consumer wired without an alias (a `$LATEST` code change, a re-pointed mapping,
+//! pinning the mapping to an earlier version).
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::time::Duration;
+
+use support::Emulator;
+use support::seed::{self, FUNCTION, QUEUE};
+use warroom::aws::connect_with;
+use warroom::ops::Operator;
+use warroom::ops::aws::AwsOperator;
+use warroom::telemetry::Telemetry;
+use warroom::telemetry::aws::AwsTelemetry;
+use warroom_core::config::Watch;
+use warroom_core::model::{Data, EventKind, Feed, Observation, Qualifier};
+use warroom_core::operation::{Op, OpError, Seen};
+
+fn operator(clients: warroom::aws::Clients) -> AwsOperator {
+    AwsOperator::new(clients).with_verification(Duration::from_millis(200), Duration::from_secs(30))
+}
+
+/// A queue by name, with its ARN.
+async fn queue_arn(config: &aws_config::SdkConfig, name: &str) -> String {
+    let sqs = aws_sdk_sqs::Client::new(config);
+    let url = sqs.create_queue().queue_name(name).send().await.expect("queue").queue_url.expect("url");
+    let attributes = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .expect("attributes");
+    attributes.attributes().and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::QueueArn)).expect("arn").clone()
+}
+
+/// A mapping from `queue_arn` to `function` (`name`, `name:1`, `name:live`), enabled or not, with a maximum
+/// concurrency when given.
+async fn map(config: &aws_config::SdkConfig, queue_arn: &str, function: &str, enabled: bool, max: Option<i32>) {
+    aws_sdk_lambda::Client::new(config)
+        .create_event_source_mapping()
+        .event_source_arn(queue_arn)
+        .function_name(function)
+        .batch_size(5)
+        .enabled(enabled)
+        .set_scaling_config(max.map(|m| aws_sdk_lambda::types::ScalingConfig::builder().maximum_concurrency(m).build()))
+        .send()
+        .await
+        .expect("an event source mapping");
+}
+
+/// Issue 14: each queue's mappings read whole, whatever they invoke — an alias, a version (`:1` is no alias
+/// "1" that does not exist), `$LATEST` — and a queue whose only mapping is disabled has no consumer.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_wiring_is_read_whole_and_a_disabled_one_consumes_nothing() {
+    let emulator = Emulator::start("wirings");
+    let config = emulator.sdk_config().await;
+    let seeded = seed::queues(&config, 0, 0).await;
+    seed::function(&config, &seeded.queue_arn).await;
+    let shipping = queue_arn(&config, "shipping").await;
+    map(&config, &shipping, &format!("{FUNCTION}:1"), false, None).await;
+    // Enabled mappings really poll; these queues stay empty, so nothing is invoked.
+    let billing = queue_arn(&config, "billing").await;
+    map(&config, &billing, FUNCTION, true, Some(5)).await;
+    map(&config, &billing, &format!("{FUNCTION}:1"), false, None).await;
+    let connection = connect_with(&config).await.expect("connect");
+    let watch = Watch { queues: vec![QUEUE.into(), "shipping".into(), "billing".into()], ..Watch::default() };
+    let obs = AwsTelemetry::new(connection, Some(watch)).poll(Feed::Inventory).await.expect("inventory");
+    let missing: Vec<_> = obs.iter().filter(|o| matches!(o, Observation::Missing { .. })).collect();
+    assert!(missing.is_empty(), "nothing is 'not found': {missing:?}");
+    let problems: Vec<_> = obs.iter().filter(|o| matches!(o, Observation::Problem(_))).collect();
+    assert!(problems.is_empty(), "no call failed: {problems:?}");
+    assert!(
+        obs.iter().any(|o| matches!(o, Observation::Function(f) if f.name == FUNCTION && f.alias == "live")),
+        "the function is watched with its aliases: {obs:?}"
+    );
+    let mut data = warroom_core::model::Data::default();
+    for o in obs {
+        data.apply(o);
+    }
+    // "what it invokes · state · batch size · maximum concurrency · the version that runs", per mapping.
+    let wiring = |queue: &str| -> Vec<String> {
+        data.mappings_of(queue)
+            .iter()
+            .map(|m| {
+                let version = m.code.as_ref().map_or("?", |c| c.version.as_str());
+                let max = m.max_concurrency.map_or("-".to_string(), |c| c.to_string());
+                format!("{} · {} · {:?} · {max} · {version}", m.invoked(), m.state.label(), m.batch_size)
+            })
+            .collect()
+    };
+    assert_eq!(wiring(QUEUE), [format!("{FUNCTION}:live · Disabled · Some(10) · - · 2")], "the alias runs v2");
+    assert_eq!(wiring("shipping"), [format!("{FUNCTION}:1 · Disabled · Some(5) · - · 1")]);
+    assert_eq!(
+        wiring("billing"),
+        [
+            format!("{FUNCTION} ($LATEST) · Enabled · Some(5) · 5 · $LATEST"),
+            format!("{FUNCTION}:1 · Disabled · Some(5) · - · 1")
+        ],
+        "several mappings each shown, the enabled one first"
+    );
+    assert!(data.mappings_of("billing").iter().all(|m| m.code.as_ref().is_some_and(|c| !c.sha256.is_empty())));
+    assert_eq!(data.no_consumer("shipping").as_deref(), Some("no consumer: mapping Disabled (USER_INITIATED)"));
+    assert_eq!(data.no_consumer("billing"), None, "one enabled mapping consumes");
+}
+
+/// Issue 14: resume, throttle, remove the limit and pause a queue's consumer through its event source mapping,
+/// each verified by GetEventSourceMapping, with what verification read for the panes. (The queue stays empty, so
+/// the enabled mapping invokes nothing.)
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_is_resumed_throttled_and_paused_through_its_mapping() {
+    use warroom_core::model::MappingState;
+    use warroom_core::operation::ConsumerChange;
+    let emulator = Emulator::start("consumer-ops");
+    let config = emulator.sdk_config().await;
+    let seeded = seed::queues(&config, 0, 0).await;
+    seed::function(&config, &seeded.queue_arn).await;
+    let billing = queue_arn(&config, "billing").await;
+    map(&config, &billing, FUNCTION, false, None).await;
+    let connection = connect_with(&config).await.expect("connect");
+    let uuid = warroom::telemetry::aws::mappings::of_queue(&connection.clients, &billing).await.expect("mappings")[0]
+        .uuid
+        .clone();
+    let op = operator(connection.clients.clone());
+    let consumer =
+        |change| Op::Consumer { queue: "billing".into(), uuid: uuid.clone(), invoked: FUNCTION.into(), change };
+    let steps = [
+        (ConsumerChange::Resume, MappingState::Enabled, None),
+        (ConsumerChange::Throttle { from: None, to: Some(5) }, MappingState::Enabled, Some(5)),
+        (ConsumerChange::Throttle { from: Some(5), to: None }, MappingState::Enabled, None),
+        (ConsumerChange::Pause, MappingState::Disabled, None),
+    ];
+    for (change, state, max_concurrency) in steps {
+        let step = consumer(change);
+        let baseline = op.baseline(&step).await;
+        let said = op.execute(&step, "alice").await.unwrap_or_else(|e| panic!("{}: {e}", step.summary()));
+        assert!(said.starts_with(&format!("UpdateEventSourceMapping: {uuid}")), "{said}");
+        let verified = op.verify(&step, &baseline).await.unwrap_or_else(|e| panic!("{}: {e}", step.summary()));
+        assert_eq!(
+            verified.seen,
+            [Seen::Mapping {
+                queue: "billing".into(),
+                uuid: uuid.clone(),
+                state,
+                max_concurrency,
+                qualifier: Qualifier::Latest
+            }],
+            "{}: {}",
+            step.summary(),
+            verified.text
+        );
+    }
+    // Lambda's bounds are the emulator's too: a limit of 1 is rejected, and nothing changes.
+    let below = consumer(ConsumerChange::Throttle { from: None, to: Some(1) });
+    match op.execute(&below, "alice").await {
+        Err(OpError::Rejected(why)) => assert!(why.contains("lambda:UpdateEventSourceMapping"), "{why}"),
+        other => panic!("MaximumConcurrency 1 is outside 2–1000: {other:?}"),
+    }
+}
+
+/// Folds one inventory poll into `data`, failing on any failed call.
+async fn fold_inventory(telemetry: &AwsTelemetry, data: &mut Data) {
+    let obs = telemetry.poll(Feed::Inventory).await.expect("inventory");
+    let problems: Vec<_> = obs.iter().filter(|o| matches!(o, Observation::Problem(_))).collect();
+    assert!(problems.is_empty(), "no call failed: {problems:?}");
+    for o in obs {
+        data.apply(o);
+    }
+}
+
+/// Issue 14: a `$LATEST` consumer's code changed by UpdateFunctionCode is a deploy on the timeline (its
+/// CodeSha256 changed between two polls); its rollback pins the mapping to the newest published version whose
+/// code differs, through UpdateEventSourceMapping, verified by GetEventSourceMapping; and a mapping re-pointed
+/// between polls is a deploy too, remembered as the mapping's previous wiring.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_latest_code_change_is_a_deploy_and_pinning_the_mapping_rolls_it_back() {
+    let emulator = Emulator::start("latest-rollback");
+    let config = emulator.sdk_config().await;
+    let seeded = seed::queues(&config, 0, 0).await;
+    seed::function(&config, &seeded.queue_arn).await;
+    let billing = queue_arn(&config, "billing").await;
+    map(&config, &billing, FUNCTION, false, None).await;
+    let watch = Watch { queues: vec![QUEUE.into(), "billing".into()], ..Watch::default() };
+    let telemetry = AwsTelemetry::new(connect_with(&config).await.expect("connect"), Some(watch.clone()));
+    let mut data = Data::default();
+    fold_inventory(&telemetry, &mut data).await;
+    let before = data.mappings_of("billing")[0].clone();
+    let old_sha = before.code.as_ref().expect("$LATEST's code is read").sha256.clone();
+    assert!(before.pin_targets().is_empty(), "versions 1 and 2 hold $LATEST's own code: nothing earlier to pin");
+
+    // A pipeline ships new code straight to $LATEST, as the Serverless Framework and the CDK do.
+    let lambda = aws_sdk_lambda::Client::new(&config);
+    lambda
+        .update_function_code()
+        .function_name(FUNCTION)
+        .zip_file(aws_sdk_lambda::primitives::Blob::new(seed::package("release 3")))
+        .send()
+        .await
+        .expect("update function code");
+    fold_inventory(&telemetry, &mut data).await;
+    let m = data.mappings_of("billing")[0].clone();
+    let new_sha = m.code.as_ref().expect("code").sha256.clone();
+    assert_ne!(new_sha, old_sha, "UpdateFunctionCode changed CodeSha256");
+    let deploy = format!("{FUNCTION} $LATEST code {} → {}", &old_sha[..8], &new_sha[..8]);
+    assert!(
+        data.timeline.iter().any(|e| e.kind == EventKind::Deploy && e.text == deploy),
+        "{deploy:?} in {:#?}",
+        data.timeline
+    );
+    let targets: Vec<String> = m.pin_targets().into_iter().map(|t| t.version).collect();
+    assert_eq!(targets, ["2", "1"], "the published versions whose code differs from $LATEST's, newest first");
+
+    // The rollback: pin the mapping to version 2.
+    let op = Op::Consumer {
+        queue: "billing".into(),
+        uuid: m.uuid.clone(),
+        invoked: m.invoked(),
+        change: warroom_core::operation::ConsumerChange::Repoint {
+            function: FUNCTION.into(),
+            from: "$LATEST".into(),
+            to: "2".into(),
+        },
+    };
+    assert_eq!(op.api_call(), format!("lambda:UpdateEventSourceMapping UUID={} FunctionName={FUNCTION}:2", m.uuid));
+    let operator = operator(connect_with(&config).await.expect("connect").clients);
+    let baseline = operator.baseline(&op).await;
+    operator.execute(&op, "alice").await.expect("the re-point is accepted");
+    let verified = operator.verify(&op, &baseline).await.expect("verified");
+    assert!(
+        matches!(verified.seen.as_slice(), [Seen::Mapping { qualifier: Qualifier::Version(v), .. }] if v == "2"),
+        "{verified:?}"
+    );
+    // The next poll reads the mapping re-pointed: a deploy (this Data has no record of the operation), and the
+    // wiring it left is the mapping's previous one.
+    fold_inventory(&telemetry, &mut data).await;
+    let m = data.mappings_of("billing")[0].clone();
+    assert_eq!((m.qualifier.clone(), m.previous.clone()), (Qualifier::Version("2".into()), Some(Qualifier::Latest)));
+    assert_eq!(m.code.as_ref().map(|c| c.version.as_str()), Some("2"), "version 2 runs");
+    let repointed = format!("billing now invokes {FUNCTION}:2 (was {FUNCTION} ($LATEST))");
+    assert!(data.timeline.iter().any(|e| e.text == repointed), "{repointed:?} in {:#?}", data.timeline);
+    // Pinned to 2, its rollback goes to 1: the version below.
+    let targets: Vec<String> = m.pin_targets().into_iter().map(|t| t.version).collect();
+    assert_eq!(targets, ["1"]);
+
+    // A version that does not exist is Lambda's to refuse, and the mapping stays as it is.
+    let missing = Op::Consumer {
+        queue: "billing".into(),
+        uuid: m.uuid.clone(),
+        invoked: m.invoked(),
+        change: warroom_core::operation::ConsumerChange::Repoint {
+            function: FUNCTION.into(),
+            from: "2".into(),
+            to: "9".into(),
+        },
+    };
+    match operator.execute(&missing, "alice").await {
+        Err(OpError::Rejected(why)) => assert!(why.contains("lambda:UpdateEventSourceMapping"), "{why}"),
+        other => panic!("version 9 does not exist: {other:?}"),
+    }
+    fold_inventory(&telemetry, &mut data).await;
+    assert_eq!(data.mappings_of("billing")[0].qualifier, Qualifier::Version("2".into()));
+}
