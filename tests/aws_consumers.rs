@@ -1,7 +1,8 @@
 //! Consumers as they are really wired, against ministack over HTTP (issue 14): each queue's event source mappings
 //! read whole — an alias, a version, `$LATEST` — pause, resume and throttle through UpdateEventSourceMapping, and
 //! the deploys and rollback of a consumer wired without an alias (a `$LATEST` code change, a re-pointed mapping,
-//! pinning the mapping to an earlier version).
+//! pinning the mapping to an earlier version, restoring an earlier version's code into `$LATEST`: against
+//! fakecloud, which serves each version's own package, and against ministack, whose wrong package is refused).
 // Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
@@ -263,4 +264,130 @@ async fn a_latest_code_change_is_a_deploy_and_pinning_the_mapping_rolls_it_back(
     }
     fold_inventory(&telemetry, &mut data).await;
     assert_eq!(data.mappings_of("billing")[0].qualifier, Qualifier::Version("2".into()));
+}
+
+/// The restore of `version`'s code into `m`'s function's `$LATEST`, as the plan builds it from what telemetry
+/// read: the version's CodeSha256 and `$LATEST`'s RevisionId.
+fn restore(m: &warroom_core::model::EventSourceMapping, version: &str, publish: bool) -> Op {
+    let published = m.published.iter().find(|p| p.version == version).expect("the version is listed");
+    Op::RestoreCode {
+        function: m.function.clone(),
+        queue: m.queue.clone(),
+        version: version.into(),
+        sha256: published.sha256.clone(),
+        revision: m.code.as_ref().and_then(|c| c.revision.clone()).expect("$LATEST's RevisionId"),
+        image: false,
+        publish,
+    }
+}
+
+/// `$LATEST`'s CodeSha256 in the emulator.
+async fn latest_sha(config: &aws_config::SdkConfig) -> String {
+    let lambda = aws_sdk_lambda::Client::new(config);
+    let c = lambda.get_function_configuration().function_name(FUNCTION).send().await.expect("configuration");
+    c.code_sha256().unwrap_or_default().to_string()
+}
+
+/// Issue 14: ministack serves `$LATEST`'s package whatever the qualifier GetFunction names. The restore's
+/// SHA-256 check is what stands between that and uploading the wrong code: the package is refused before any
+/// upload, and `$LATEST` keeps its code. Telemetry reads what the plan needs: `$LATEST`'s RevisionId and
+/// configuration, and each version's CodeSha256 and configuration.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_package_that_is_not_the_versions_own_is_refused_before_any_upload() {
+    let emulator = Emulator::start("restore-refused");
+    let config = emulator.sdk_config().await;
+    let seeded = seed::queues(&config, 0, 0).await;
+    seed::function(&config, &seeded.queue_arn).await;
+    seed::latest_consumer(&config, "billing").await;
+    let watch = Watch { queues: vec!["billing".into()], ..Watch::default() };
+    let telemetry = AwsTelemetry::new(connect_with(&config).await.expect("connect"), Some(watch));
+    let mut data = Data::default();
+    fold_inventory(&telemetry, &mut data).await;
+    let m = data.mappings_of("billing")[0].clone();
+    let code = m.code.clone().expect("$LATEST read");
+    assert!(code.revision.is_some() && code.config.is_some(), "{code:?}");
+    let handler = code.config.as_ref().and_then(|c| c.handler.clone());
+    assert_eq!(handler.as_deref(), Some("index.handler"));
+    assert!(m.published.iter().all(|p| p.config.is_some() && !p.sha256.is_empty()), "{:?}", m.published);
+    let before = latest_sha(&config).await;
+
+    let op = restore(&m, "2", false);
+    let operator = operator(connect_with(&config).await.expect("connect").clients);
+    match operator.execute(&op, "alice").await {
+        Err(OpError::Rejected(why)) => {
+            assert!(
+                why.starts_with("refused to upload: the package GetFunction served for orders-consumer:2"),
+                "{why}"
+            );
+            assert!(why.ends_with("nothing was uploaded"), "{why}");
+        }
+        other => panic!("the package served is $LATEST's, not version 2's: {other:?}"),
+    }
+    assert_eq!(latest_sha(&config).await, before, "$LATEST keeps its code");
+}
+
+/// Issue 14: against fakecloud, which serves each version's own package. The restore reads version 1's package,
+/// checks it, uploads it under `$LATEST`'s RevisionId and publishes it; verified by `$LATEST` reporting version
+/// 1's CodeSha256. A function changed after the plan was read (a new RevisionId) is refused by the lock, and
+/// nothing is uploaded.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_versions_code_is_restored_into_latest_under_the_revision_lock() {
+    let emulator = Emulator::fakecloud("restore");
+    let config = emulator.sdk_config().await;
+    // fakecloud finds no function by an alias ARN in CreateEventSourceMapping: no alias wiring here.
+    seed::published_function(&config).await;
+    seed::latest_consumer(&config, "billing").await;
+    let lambda = aws_sdk_lambda::Client::new(&config);
+    let version = |v: &'static str| {
+        let lambda = lambda.clone();
+        async move {
+            let c = lambda.get_function_configuration().function_name(FUNCTION).qualifier(v).send().await;
+            c.expect("version configuration").code_sha256().unwrap_or_default().to_string()
+        }
+    };
+    let (one, new) = (version("1").await, latest_sha(&config).await);
+    assert_ne!(one, new, "UpdateFunctionCode gave $LATEST new code");
+    let revision = |lambda: aws_sdk_lambda::Client| async move {
+        let c = lambda.get_function_configuration().function_name(FUNCTION).send().await.expect("configuration");
+        c.revision_id().unwrap_or_default().to_string()
+    };
+    let planned = Op::RestoreCode {
+        function: FUNCTION.into(),
+        queue: "billing".into(),
+        version: "1".into(),
+        sha256: one.clone(),
+        revision: revision(lambda.clone()).await,
+        image: false,
+        publish: true,
+    };
+    let operator = operator(connect_with(&config).await.expect("connect").clients);
+
+    // Someone changes the function after the plan was read: the lock refuses the upload.
+    lambda.update_function_configuration().function_name(FUNCTION).timeout(9).send().await.expect("a change");
+    match operator.execute(&planned, "alice").await {
+        Err(OpError::Conflict(why)) => assert!(why.contains("lambda:UpdateFunctionCode"), "{why}"),
+        other => panic!("the RevisionId changed after the plan: {other:?}"),
+    }
+    assert_eq!(latest_sha(&config).await, new, "nothing was uploaded");
+
+    // Planned again, with the RevisionId as it is now: restored, published, verified.
+    let op = match planned {
+        Op::RestoreCode { function, queue, version, sha256, image, publish, .. } => Op::RestoreCode {
+            function,
+            queue,
+            version,
+            sha256,
+            revision: revision(lambda.clone()).await,
+            image,
+            publish,
+        },
+        other => other,
+    };
+    let baseline = operator.baseline(&op).await;
+    let said = operator.execute(&op, "alice").await.expect("restored");
+    assert!(said.contains("published as version 3"), "{said}");
+    let verified = operator.verify(&op, &baseline).await.expect("verified");
+    assert!(verified.text.contains("(version 1's)"), "{}", verified.text);
+    assert_eq!(latest_sha(&config).await, one, "$LATEST runs version 1's code");
+    assert_eq!(version("3").await, one, "the published version holds it");
 }

@@ -90,12 +90,16 @@ fn observer_policy_is_exactly_the_read_calls() {
 #[test]
 fn operator_policy_is_the_observer_plus_the_operations() {
     let mut expected = read_calls();
-    expected.extend(calls_in(&[Path::new(ROOT).join("src/ops/aws.rs")]));
+    expected.extend(calls_in(&[Path::new(ROOT).join("src/ops/aws.rs"), Path::new(ROOT).join("src/ops/restore.rs")]));
     expected.extend(REDRIVE_IMPLIED.iter().map(|a| {
         let (s, o) = a.split_once(':').expect("action");
         normalize(s, o)
     }));
-    assert_eq!(policy_actions("operator.json"), expected, "policies/operator.json ≠ observer + src/ops/aws.rs");
+    assert_eq!(
+        policy_actions("operator.json"),
+        expected,
+        "policies/operator.json ≠ observer + src/ops/aws.rs + src/ops/restore.rs"
+    );
 }
 
 /// The war room writes only to its own log group, observers included (they add notes): a policy of its own,

@@ -263,3 +263,56 @@ fn a_latest_deploy_is_recovered_by_pinning_the_mapping_not_by_the_alias() {
     let m = &data.mappings_of("invoices")[0];
     assert_eq!((&m.qualifier, &m.previous), (&Qualifier::Version("7".into()), &Some(Qualifier::Latest)));
 }
+
+/// Issue 14: the other way back in the `$LATEST` scenario: version 7's code restored into `$LATEST` (and
+/// published as version 9) brings the CPU down while the mapping still invokes `$LATEST`; a plan read before
+/// someone else changed `$LATEST` is refused by its RevisionId.
+#[test]
+fn a_latest_deploy_is_recovered_by_restoring_the_earlier_code() {
+    use warroom_core::model::{Data, Qualifier};
+    use warroom_core::operation::{Op, OpError};
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scenarios/latest-deploy.toml");
+    let mut world = World::new(Scenario::load(&path).expect("scenario"));
+    let early = {
+        run_to(&mut world, 30.0);
+        let mut data = Data::default();
+        world.inventory_snapshot().into_iter().for_each(|o| {
+            data.apply(o);
+        });
+        data
+    };
+    run_to(&mut world, 45.0);
+    let mut data = Data::default();
+    world.inventory_snapshot().into_iter().for_each(|o| {
+        data.apply(o);
+    });
+    let restore = |data: &Data| {
+        let m = &data.mappings_of("invoices")[0];
+        let seven = m.published.iter().find(|p| p.version == "7").expect("version 7");
+        Op::RestoreCode {
+            function: "billing-handler".into(),
+            queue: "invoices".into(),
+            version: "7".into(),
+            sha256: seven.sha256.clone(),
+            revision: m.code.as_ref().and_then(|c| c.revision.clone()).expect("revision"),
+            image: false,
+            publish: true,
+        }
+    };
+    // Planned before the bad deploy changed $LATEST: its RevisionId is stale.
+    assert!(matches!(world.clone().apply(&restore(&early), "alice"), Err(OpError::Conflict(_))));
+    let op = restore(&data);
+    let said = world.apply(&op, "alice").expect("restored");
+    assert!(said.ends_with("published as version 9"), "{said}");
+    assert!(world.verify(&op).is_some());
+    run_to(&mut world, 60.0);
+    assert!(world.writer_cpu() < 50.0, "restored: CPU {:.0}", world.writer_cpu());
+    let mut after = Data::default();
+    world.inventory_snapshot().into_iter().for_each(|o| {
+        after.apply(o);
+    });
+    let m = &after.mappings_of("invoices")[0];
+    assert_eq!(m.qualifier, Qualifier::Latest, "the mapping still invokes $LATEST");
+    assert_eq!(m.published[0].version, "9");
+    assert_eq!(m.published[0].sha256, m.code.as_ref().expect("code").sha256, "version 9 holds the restored code");
+}

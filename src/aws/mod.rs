@@ -6,6 +6,7 @@ pub mod connect;
 pub mod credentials;
 pub mod databases;
 pub mod errors;
+pub mod package;
 pub mod paging;
 pub mod queues;
 pub mod time;

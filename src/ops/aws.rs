@@ -8,9 +8,9 @@ use futures_util::future::BoxFuture;
 use warroom_core::model::{EventSourceMapping, MappingState, Qualifier, RedriveStatus};
 use warroom_core::operation::{Baseline, ConsumerChange, Op, OpError, RebootCall, Seen, Verified};
 
-use super::Operator;
+use super::{Operator, op_error, restore};
 use crate::aws::queues::{latest_task, resolve};
-use crate::aws::{AwsError, AwsErrorKind, Clients, aws_error, databases};
+use crate::aws::{Clients, aws_error, databases};
 use crate::mapping_from;
 
 /// Operations on AWS through the official SDK.
@@ -22,6 +22,16 @@ pub struct AwsOperator {
     /// How often verification re-reads state, and for how long.
     poll_every: Duration,
     verify_within: Duration,
+}
+
+/// The restore a `RestoreCode` op names.
+fn restore_of(op: &Op) -> Option<restore::Restore<'_>> {
+    match op {
+        Op::RestoreCode { function, version, sha256, revision, image, publish, .. } => {
+            Some(restore::Restore { function, version, sha256, revision, image: *image, publish: *publish })
+        }
+        _ => None,
+    }
 }
 
 impl AwsOperator {
@@ -36,16 +46,6 @@ impl AwsOperator {
         self.poll_every = poll_every;
         self.verify_within = verify_within;
         self
-    }
-}
-
-/// Maps an AWS error to what the operation learned: a conflict is shown and not retried; a timeout means the
-/// call may or may not have happened; anything else is AWS rejecting the call.
-fn op_error(e: AwsError) -> OpError {
-    match e.kind {
-        AwsErrorKind::Conflict => OpError::Conflict(e.to_string()),
-        AwsErrorKind::Timeout => OpError::Unknown(e.to_string()),
-        _ => OpError::Rejected(e.to_string()),
     }
 }
 
@@ -311,6 +311,10 @@ impl AwsOperator {
                     }],
                 }))
             }
+            Op::RestoreCode { .. } => match restore_of(op) {
+                Some(r) => restore::restored(&self.clients, &r).await,
+                None => Ok(None),
+            },
             Op::Redrive { dlq, .. } | Op::CancelRedrive { dlq, .. } => {
                 let address = resolve(&self.clients, dlq).await.map_err(op_error)?;
                 let task = latest_task(&self.clients, dlq, &address.arn, None).await.map_err(op_error)?;
@@ -369,6 +373,10 @@ impl Operator for AwsOperator {
                 }
                 Op::Redrive { dlq, destination, rate } => self.redrive(dlq, destination.as_deref(), *rate).await,
                 Op::Consumer { uuid, change, .. } => self.update_mapping(uuid, change).await,
+                Op::RestoreCode { .. } => match restore_of(op) {
+                    Some(r) => restore::restore_code(&self.calls, &r).await,
+                    None => Err(OpError::Rejected("not a restore".into())),
+                },
                 Op::CancelRedrive { task, .. } => {
                     let out = self
                         .calls

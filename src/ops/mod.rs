@@ -4,11 +4,24 @@
 
 pub mod aws;
 pub mod guard;
+mod restore;
 pub mod runner;
 pub mod sim;
 
 use futures_util::future::BoxFuture;
 use warroom_core::operation::{Baseline, Op, OpError, Verified};
+
+use crate::aws::{AwsError, AwsErrorKind};
+
+/// Maps an AWS error to what the operation learned: a conflict is shown and not retried; a timeout means the
+/// call may or may not have happened; anything else is AWS rejecting the call.
+pub(crate) fn op_error(e: AwsError) -> OpError {
+    match e.kind {
+        AwsErrorKind::Conflict => OpError::Conflict(e.to_string()),
+        AwsErrorKind::Timeout => OpError::Unknown(e.to_string()),
+        _ => OpError::Rejected(e.to_string()),
+    }
+}
 
 /// Carries out operations. Implemented by the simulator and by AWS; constructed only when not read-only.
 pub trait Operator: Send + Sync {

@@ -56,6 +56,8 @@ impl Emulator {
             .args(["-m", "ministack"])
             .env("GATEWAY_PORT", port.to_string())
             .env("BIND_HOST", "127.0.0.1")
+            // The host it writes into addresses it hands out (a function package's Code.Location).
+            .env("MINISTACK_HOST", "127.0.0.1")
             .env("SERVICES", "sqs,lambda,rds,cloudwatch,sts,logs,cloudtrail")
             .env("IOT_MTLS_ENABLED", "0")
             .env("LOG_LEVEL", "WARNING")

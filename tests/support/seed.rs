@@ -86,6 +86,23 @@ pub async fn dead_letter(config: &SdkConfig, queue_url: &str, count: usize) {
 
 /// orders-consumer with versions 1 and 2, alias `live` → 2, reading the queue.
 pub async fn function(config: &SdkConfig, queue_arn: &str) {
+    published_function(config).await;
+    let lambda = aws_sdk_lambda::Client::new(config);
+    lambda.create_alias().function_name(FUNCTION).name("live").function_version("2").send().await.expect("alias");
+    lambda
+        .create_event_source_mapping()
+        .event_source_arn(queue_arn)
+        .function_name(format!("{FUNCTION}:live"))
+        .batch_size(10)
+        // Disabled: the emulator would otherwise poll the queue and invoke a function that has no code.
+        .enabled(false)
+        .send()
+        .await
+        .expect("event source mapping");
+}
+
+/// The function with versions 1 and 2 published (their descriptions differ, their code is the same).
+pub async fn published_function(config: &SdkConfig) {
     let lambda = aws_sdk_lambda::Client::new(config);
     lambda
         .create_function()
@@ -108,17 +125,6 @@ pub async fn function(config: &SdkConfig, queue_arn: &str) {
         let v = lambda.publish_version().function_name(FUNCTION).send().await.expect("publish");
         assert_eq!(v.version(), Some(n.to_string().as_str()), "versions are published in order");
     }
-    lambda.create_alias().function_name(FUNCTION).name("live").function_version("2").send().await.expect("alias");
-    lambda
-        .create_event_source_mapping()
-        .event_source_arn(queue_arn)
-        .function_name(format!("{FUNCTION}:live"))
-        .batch_size(10)
-        // Disabled: the emulator would otherwise poll the queue and invoke a function that has no code.
-        .enabled(false)
-        .send()
-        .await
-        .expect("event source mapping");
 }
 
 /// A zip archive with nothing in it but `comment`: a deployment package whose CodeSha256 differs from the seed's.

@@ -139,15 +139,20 @@ actions! {
     DeleteChar => "delete_char", [Plan, Text], mutating: false;
     /// Clear everything typed
     ClearText => "clear_text", [Plan, Text], mutating: false;
-    /// Redrive plan: the next faster rate; throttle plan: the next higher maximum concurrency
+    /// Redrive plan: the next faster rate; throttle plan: the next higher maximum concurrency; code restore
+    /// plan: also publish a version of the restored code
     RateUp => "rate_up", [Plan], mutating: false;
-    /// Redrive plan: the next slower rate; throttle plan: the next lower maximum concurrency
+    /// Redrive plan: the next slower rate; throttle plan: the next lower maximum concurrency; code restore plan:
+    /// publish no version
     RateDown => "rate_down", [Plan], mutating: false;
     /// Redrive plan: the next destination (the messages' sources, then each queue); rollback plan: the next
     /// target version (the one it moved from, then older published versions)
     NextDestination => "next_destination", [Plan], mutating: false;
     /// Redrive plan: the previous destination; rollback plan: the previous target version
     PreviousDestination => "previous_destination", [Plan], mutating: false;
+    /// Rollback plan of a $LATEST consumer: switch between pinning its mapping to the earlier version and
+    /// restoring that version's code into $LATEST
+    OtherWay => "other_way", [Plan], mutating: false;
     /// Answer yes: quit although an operation is in progress (the journal keeps its intent)
     Yes => "yes", [Confirm], mutating: false;
     /// Answer no: stay

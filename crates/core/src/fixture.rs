@@ -102,6 +102,7 @@ impl Fixture {
                     published_at: Some(self.ago(60)),
                     description: String::new(),
                     sha256: String::new(),
+                    config: None,
                 })
                 .into_iter()
                 .collect(),

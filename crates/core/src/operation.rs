@@ -71,6 +71,27 @@ pub enum Op {
         /// What changes.
         change: ConsumerChange,
     },
+    /// Lambda UpdateFunctionCode on `$LATEST` with an earlier version's code: the version's package (GetFunction
+    /// with the qualifier, then its bytes, SHA-256 checked against `sha256` before the upload) or its image
+    /// (`ImageUri`), locked by `revision`; optionally published as a new version.
+    RestoreCode {
+        /// The function.
+        function: String,
+        /// The queue whose consumer it is, for the words.
+        queue: String,
+        /// The published version whose code is restored.
+        version: String,
+        /// That version's `CodeSha256` as the plan read it: the package must hash to it, and `$LATEST` must
+        /// report it afterwards.
+        sha256: String,
+        /// `$LATEST`'s `RevisionId` when the plan was read: UpdateFunctionCode refuses the upload if the function
+        /// changed since.
+        revision: String,
+        /// Whether the version's code is a container image (`ImageUri`) rather than a .zip package.
+        image: bool,
+        /// Whether to publish a version of the restored code in the same call (`Publish=true`).
+        publish: bool,
+    },
 }
 
 /// What an UpdateEventSourceMapping changes on a queue's consumer.
@@ -120,7 +141,7 @@ pub enum RebootCall {
 impl Op {
     /// The operation's name as the journal's `operation` field and the keymap's action name spell it
     /// ("rollback", "reboot", "failover", "redrive", "cancel_redrive", "pause_consumer", "resume_consumer",
-    /// "throttle_consumer", "rollback_mapping").
+    /// "throttle_consumer", "rollback_mapping", "restore_code").
     pub fn name(&self) -> &'static str {
         match self {
             Op::Rollback { .. } => "rollback",
@@ -132,13 +153,17 @@ impl Op {
             Op::Consumer { change: ConsumerChange::Resume, .. } => "resume_consumer",
             Op::Consumer { change: ConsumerChange::Throttle { .. }, .. } => "throttle_consumer",
             Op::Consumer { change: ConsumerChange::Repoint { .. }, .. } => "rollback_mapping",
+            Op::RestoreCode { .. } => "restore_code",
         }
     }
 
     /// Whether it rolls a consumer back: an alias moved, or a mapping pinned to an earlier version (the plans
     /// whose ←/→ choose the target version).
     pub fn is_rollback(&self) -> bool {
-        matches!(self, Op::Rollback { .. } | Op::Consumer { change: ConsumerChange::Repoint { .. }, .. })
+        matches!(
+            self,
+            Op::Rollback { .. } | Op::RestoreCode { .. } | Op::Consumer { change: ConsumerChange::Repoint { .. }, .. }
+        )
     }
 
     /// The alias move a verified rollback made, at `at` by `actor`; `None` for other operations.
@@ -166,6 +191,7 @@ impl Op {
             Op::Failover { cluster, .. } => cluster,
             Op::Redrive { dlq, .. } | Op::CancelRedrive { dlq, .. } => dlq,
             Op::Consumer { queue, .. } => queue,
+            Op::RestoreCode { function, .. } => function,
         }
     }
 
@@ -219,6 +245,23 @@ impl Op {
                 };
                 format!("lambda:UpdateEventSourceMapping UUID={uuid} {what}")
             }
+            Op::RestoreCode { function, version, sha256, revision, image, publish, .. } => {
+                let publish = if *publish { " Publish=true" } else { "" };
+                // The whole hash is in the journal's parameters; the call names it by its first characters.
+                let sha256 = format!("{}…", sha256.get(..8).unwrap_or(sha256));
+                if *image {
+                    format!(
+                        "lambda:GetFunction FunctionName={function} Qualifier={version}, then lambda:UpdateFunctionCode \
+                         FunctionName={function} ImageUri=<version {version}'s image> RevisionId={revision}{publish}"
+                    )
+                } else {
+                    format!(
+                        "lambda:GetFunction FunctionName={function} Qualifier={version}, then lambda:UpdateFunctionCode \
+                         FunctionName={function} ZipFile=<version {version}'s package, SHA-256 {sha256}> \
+                         RevisionId={revision}{publish}"
+                    )
+                }
+            }
         }
     }
 
@@ -249,6 +292,10 @@ impl Op {
                     format!("roll back {queue} → {invoked} to {function}:{to}")
                 }
             },
+            Op::RestoreCode { function, version, publish, .. } => {
+                let publish = if *publish { ", published" } else { "" };
+                format!("restore {function} $LATEST to version {version}'s code{publish}")
+            }
         }
     }
 }

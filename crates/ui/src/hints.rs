@@ -113,8 +113,15 @@ pub const HOW_TO_QUIT: [Hint; 2] = [
     Hint::new(Mode::Dashboard, Action::Quit, "quits"),
 ];
 
+/// The other way of a `$LATEST` consumer's rollback: pin the mapping, or restore the code.
+pub const ROLLBACK_WAY: [Hint; 1] = [Hint::new(Mode::Plan, Action::OtherWay, "switches")];
+
+/// Whether a code restore also publishes a version.
+pub const PUBLISH: [Hint; 2] =
+    [Hint::new(Mode::Plan, Action::RateUp, "publishes one"), Hint::new(Mode::Plan, Action::RateDown, "does not")];
+
 /// Every hint list a screen can show, for the test that checks them against each shipped keymap.
-pub const ALL: [&[Hint]; 14] = [
+pub const ALL: [&[Hint]; 16] = [
     &DASHBOARD,
     &FILTER,
     &NOTE,
@@ -129,4 +136,6 @@ pub const ALL: [&[Hint]; 14] = [
     &DETAIL,
     &HELP,
     &HOW_TO_QUIT,
+    &ROLLBACK_WAY,
+    &PUBLISH,
 ];

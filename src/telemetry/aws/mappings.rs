@@ -136,6 +136,8 @@ pub async fn code_of(clients: &Clients, function: &str, qualifier: &Qualifier) -
         version: out.version().unwrap_or("$LATEST").to_string(),
         sha256: out.code_sha256().unwrap_or_default().to_string(),
         last_modified: out.last_modified().and_then(parse_last_modified),
+        revision: out.revision_id().map(str::to_string),
+        config: Some(crate::function_config!(&out)),
     })
 }
 

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use warroom_core::model::{CappedList, Observation, PublishedVersion, Subject};
+use warroom_core::model::{CappedList, FunctionConfig, Observation, PublishedVersion, Subject};
 
 use super::problem;
 use crate::aws::time::parse_last_modified;
@@ -16,6 +16,31 @@ const KEPT: usize = 50;
 /// many pages (10,000 versions) is the bound; first sight of a function only.
 const MAX_VERSION_PAGES: usize = 200;
 
+/// A function's configuration from any of Lambda's answers that carry it (GetFunctionConfiguration,
+/// ListVersionsByFunction's entries: the same accessors on two types): package type, handler, runtime, memory,
+/// timeout, environment variable names (never values) and layers.
+#[macro_export]
+macro_rules! function_config {
+    ($c:expr) => {{
+        let c = $c;
+        let mut environment: Vec<String> =
+            c.environment().and_then(|e| e.variables()).map(|v| v.keys().cloned().collect()).unwrap_or_default();
+        environment.sort();
+        warroom_core::model::FunctionConfig {
+            package_type: match c.package_type() {
+                Some(aws_sdk_lambda::types::PackageType::Image) => warroom_core::model::PackageType::Image,
+                _ => warroom_core::model::PackageType::Zip,
+            },
+            handler: c.handler().map(str::to_string),
+            runtime: c.runtime().map(|r| r.as_str().to_string()),
+            memory_mb: c.memory_size().and_then(|m| u32::try_from(m).ok()),
+            timeout_seconds: c.timeout().and_then(|t| u32::try_from(t).ok()),
+            environment,
+            layers: c.layers().iter().filter_map(|l| l.arn().map(str::to_string)).collect(),
+        }
+    }};
+}
+
 /// One published version as ListVersionsByFunction lists it.
 pub struct Listed {
     /// The version number.
@@ -26,6 +51,8 @@ pub struct Listed {
     pub description: String,
     /// CodeSha256.
     pub sha256: String,
+    /// Its configuration.
+    pub config: FunctionConfig,
 }
 
 /// A function's published versions (not $LATEST), oldest first.
@@ -56,6 +83,7 @@ impl Published {
                 published_at: v.at,
                 description: v.description.clone(),
                 sha256: v.sha256.clone(),
+                config: Some(v.config.clone()),
             })
             .collect()
     }
@@ -81,6 +109,7 @@ pub async fn versions(clients: &Clients, function: &str) -> Result<Published, Aw
                     at: v.last_modified().and_then(parse_last_modified),
                     description: v.description().unwrap_or_default().to_string(),
                     sha256: v.code_sha256().unwrap_or_default().to_string(),
+                    config: crate::function_config!(v),
                 });
             }
         }
@@ -115,7 +144,13 @@ mod tests {
 
     #[test]
     fn the_version_before_the_current_one_only_from_a_list_that_reaches_it() {
-        let listed = |number| Listed { number, at: None, description: String::new(), sha256: String::new() };
+        let listed = |number| Listed {
+            number,
+            at: None,
+            description: String::new(),
+            sha256: String::new(),
+            config: FunctionConfig::default(),
+        };
         let list = |n: u64, complete| Published { versions: (1..=n).map(listed).collect(), complete };
         assert_eq!(list(1200, true).before(1200), Some(1199));
         assert_eq!(list(1000, false).before(1200), None, "a cut list's newest is not the one before 1200");

@@ -42,7 +42,7 @@ impl Data {
                 && o.qualifier != m.qualifier
             {
                 m.previous = Some(o.qualifier.clone());
-                if !self.repointed_by_operation(&queue, m, at) {
+                if !self.changed_by_operation(&queue, &m.qualifier.function_name(&m.function), at) {
                     deploys.push(TimelineEvent {
                         at: m.last_modified.unwrap_or(at),
                         kind: EventKind::Deploy,
@@ -52,7 +52,9 @@ impl Data {
                     });
                 }
             }
-            deploys.extend(latest_change(m, old, at));
+            // A restore this dashboard (or the journal's) made is its operation, not a deploy of its own.
+            let restored = self.changed_by_operation(&m.function, "$LATEST to version", at);
+            deploys.extend(latest_change(m, old, at).filter(|_| !restored));
         }
         super::leading_first(&mut mappings);
         self.mappings.insert(queue, mappings);
@@ -61,14 +63,13 @@ impl Data {
         }
     }
 
-    /// Whether an operation of this session or the journal re-pointed `m` shortly before `at`: its own entries
-    /// are the change.
-    fn repointed_by_operation(&self, queue: &str, m: &EventSourceMapping, at: DateTime<Utc>) -> bool {
-        let invoked = m.qualifier.function_name(&m.function);
+    /// Whether an operation of this session or the journal on `resource`, its words naming `what`, came shortly
+    /// before `at` (a re-point to `name:7`, a restore of `$LATEST`): its own entries are the change.
+    fn changed_by_operation(&self, resource: &str, what: &str, at: DateTime<Utc>) -> bool {
         self.timeline.iter().any(|e| {
             e.kind == EventKind::Operation
-                && e.resource.as_deref() == Some(queue)
-                && e.text.contains(&invoked)
+                && e.resource.as_deref() == Some(resource)
+                && e.text.contains(what)
                 && at - e.at <= OWN_REPOINT_REACH
                 && e.at <= at
         })

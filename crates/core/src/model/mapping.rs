@@ -4,7 +4,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::PublishedVersion;
+use super::{FunctionConfig, PublishedVersion};
 
 /// What an event source mapping invokes (its `FunctionArn`'s qualifier).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -109,7 +109,7 @@ impl MappingState {
 }
 
 /// The code a mapping's qualifier runs now (lambda:GetFunctionConfiguration with the qualifier).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Code {
     /// The version that runs: a number, or `$LATEST`.
     pub version: String,
@@ -117,6 +117,11 @@ pub struct Code {
     pub sha256: String,
     /// `LastModified`: when the code or configuration last changed.
     pub last_modified: Option<DateTime<Utc>>,
+    /// `RevisionId`: the lock a code restore passes to UpdateFunctionCode, so a change made after the plan was
+    /// read is refused rather than overwritten; `None` when AWS left it out.
+    pub revision: Option<String>,
+    /// The configuration that runs with it, when read.
+    pub config: Option<FunctionConfig>,
 }
 
 impl Code {
@@ -274,7 +279,7 @@ pub(crate) fn billing_mapping(qualifier: Qualifier, sha: &str, changed: Option<D
         reason: String::new(),
         batch_size: None,
         max_concurrency: None,
-        code: Some(Code { version: "$LATEST".into(), sha256: sha.into(), last_modified: changed }),
+        code: Some(Code { version: "$LATEST".into(), sha256: sha.into(), last_modified: changed, ..Code::default() }),
         reserved_concurrency: None,
         last_modified: changed,
         published: Vec::new(),
@@ -294,6 +299,7 @@ mod pin_tests {
                 published_at: None,
                 description: String::new(),
                 sha256: sha.to_string(),
+                config: None,
             })
             .collect()
     }

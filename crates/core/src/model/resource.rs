@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 use serde::Serialize;
 
-use super::{AliasMove, DbStatus};
+use super::{AliasMove, DbStatus, FunctionConfig};
 
 /// A CloudWatch alarm's state (`StateValue`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
@@ -233,7 +233,7 @@ pub struct FunctionStatus {
 }
 
 /// One published version of a function (ListVersionsByFunction).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct PublishedVersion {
     /// The version number.
     pub version: String,
@@ -244,6 +244,9 @@ pub struct PublishedVersion {
     /// Its `CodeSha256` (base64), empty when unread: tells which published version holds the code `$LATEST` ran
     /// before its last change.
     pub sha256: String,
+    /// Its configuration (handler, runtime, memory, …), for what a code restore leaves different; `None` when
+    /// unread.
+    pub config: Option<FunctionConfig>,
 }
 
 impl PublishedVersion {

@@ -2,7 +2,7 @@
 //! character), and the actions of the plan, text and confirm modes. The app and the tests go through `press`, so
 //! what a test types is what the user's keys do.
 
-use super::{Effect, Msg, Notice, Popup, REDRIVE_RATES, State};
+use super::{Effect, Msg, Notice, Popup, REDRIVE_RATES, RollbackWay, State};
 use crate::action::{Action, Mode};
 use crate::keymap::{Key, Keymap, parse_keys};
 use crate::operation::{ConsumerChange, MAX_CONCURRENCY_STEPS, Op};
@@ -86,7 +86,11 @@ impl State {
                 plan.typed.pop();
             }
             Action::ClearText => plan.typed.clear(),
-            Action::RateUp | Action::RateDown | Action::NextDestination | Action::PreviousDestination => {
+            Action::RateUp
+            | Action::RateDown
+            | Action::NextDestination
+            | Action::PreviousDestination
+            | Action::OtherWay => {
                 if let Op::Redrive { .. } = plan.plan.op {
                     let destinations = self.redrive_destinations().len();
                     let (r, d) = (plan.rate_index, plan.destination_index);
@@ -97,6 +101,17 @@ impl State {
                         _ => plan.destination_index = (d + destinations - 1) % destinations,
                     }
                     self.rebuild_redrive_plan(&mut plan);
+                } else if plan.plan.op.is_rollback() && action == Action::OtherWay {
+                    plan.way = match plan.way {
+                        RollbackWay::Pin => RollbackWay::Restore { publish: false },
+                        RollbackWay::Restore { .. } => RollbackWay::Pin,
+                    };
+                    self.rebuild_rollback_plan(&mut plan);
+                } else if let RollbackWay::Restore { publish } = &mut plan.way
+                    && matches!(action, Action::RateUp | Action::RateDown)
+                {
+                    *publish = action == Action::RateUp;
+                    self.rebuild_rollback_plan(&mut plan);
                 } else if plan.plan.op.is_rollback()
                     && matches!(action, Action::NextDestination | Action::PreviousDestination)
                 {

@@ -10,6 +10,7 @@ mod notice;
 mod operations;
 mod plan;
 mod repoint;
+mod restore;
 mod rows;
 #[cfg(test)]
 mod tests;
@@ -19,7 +20,9 @@ pub use feeds::{FeedHealth, FeedProblem, Stale};
 pub use notice::Notice;
 pub use operations::OperationRecord;
 pub use rows::{DeployRow, Rows};
-pub use ui_state::{DEFAULT_REDRIVE_RATE_INDEX, DetailTarget, PaneId, PlanPopup, Popup, REDRIVE_RATES, UiState};
+pub use ui_state::{
+    DEFAULT_REDRIVE_RATE_INDEX, DetailTarget, PaneId, PlanPopup, Popup, REDRIVE_RATES, RollbackWay, UiState,
+};
 
 use chrono::{DateTime, Utc};
 

@@ -1,7 +1,9 @@
 //! Building the plan an operation key opens: the call, the current state, the expected effect, the warnings.
 //! A plan that cannot apply (nothing to roll back to, an empty DLQ) is a refusal notice instead.
 
-use super::{DEFAULT_REDRIVE_RATE_INDEX, DeployRow, Notice, PaneId, PlanPopup, Popup, REDRIVE_RATES, State};
+use super::{
+    DEFAULT_REDRIVE_RATE_INDEX, DeployRow, Notice, PaneId, PlanPopup, Popup, REDRIVE_RATES, RollbackWay, State,
+};
 use crate::action::Action;
 use crate::model::{
     AlarmState, AliasMove, ClusterKind, DlqSources, MetricKind, MoveSource, RedriveStatus, Role, is_fifo,
@@ -13,13 +15,7 @@ impl State {
     pub(super) fn open_plan(&mut self, action: Action) {
         match self.plan_for(action) {
             Ok(plan) => {
-                let blocked = if self.session.read_only {
-                    Some(format!("read-only: this would call {}", plan.op.api_call()))
-                } else if let Some(e) = &self.journal_error {
-                    Some(format!("operations disabled: {e}"))
-                } else {
-                    self.credentials_refusal()
-                };
+                let blocked = self.blocked(&plan);
                 if let Some(running) = self.operation_in_progress(&plan.op) {
                     self.notice = Some(Notice::Problem(format!(
                         "refused: {} is {} on {}; one operation per target at a time",
@@ -40,9 +36,21 @@ impl State {
                     blocked,
                     rate_index,
                     destination_index: 0,
+                    way: RollbackWay::Pin,
                 })));
             }
             Err(why) => self.notice = Some(Notice::Info(why)),
+        }
+    }
+
+    /// Why `plan` can only be previewed (read-only, no journal, failing credentials); `None` when it can run.
+    pub(super) fn blocked(&self, plan: &Plan) -> Option<String> {
+        if self.session.read_only {
+            Some(format!("read-only: this would call {}", plan.op.api_call()))
+        } else if let Some(e) = &self.journal_error {
+            Some(format!("operations disabled: {e}"))
+        } else {
+            self.credentials_refusal()
         }
     }
 
@@ -62,7 +70,7 @@ impl State {
     /// The plan for `action` on the selected resource of its kind, whichever pane has focus.
     pub fn plan_for(&self, action: Action) -> Result<Plan, String> {
         let plan = match action {
-            Action::Rollback => self.plan_rollback(0),
+            Action::Rollback => self.plan_rollback(0, RollbackWay::Pin),
             Action::Reboot => self.plan_reboot(),
             Action::Failover => self.plan_failover(),
             Action::Redrive => self.plan_redrive(REDRIVE_RATES[DEFAULT_REDRIVE_RATE_INDEX], None),
@@ -84,6 +92,7 @@ impl State {
             Op::Redrive { .. } | Op::CancelRedrive { .. } => &[PaneId::Dlqs, PaneId::Queues],
             Op::Consumer { change: ConsumerChange::Repoint { .. }, .. } => &[PaneId::Deploys, PaneId::Queues],
             Op::Consumer { .. } => &[PaneId::Queues],
+            Op::RestoreCode { .. } => &[PaneId::Deploys],
         };
         for (i, stale) in panes.iter().filter_map(|p| self.stale(*p).map(|s| (p, s))).enumerate() {
             let (pane, stale) = stale;
@@ -142,18 +151,38 @@ impl State {
         }
     }
 
-    /// The rollback plan again, after ←/→ chose another target version.
+    /// The rollback plan again, after ←/→ chose another target version or the other-way key another way (which
+    /// may change the call, its target and so what a read-only preview says).
     pub(super) fn rebuild_rollback_plan(&self, popup: &mut PlanPopup) {
-        if let Ok(plan) = self.plan_rollback(popup.destination_index) {
-            popup.plan = self.dated(plan);
+        match self.plan_rollback(popup.destination_index, popup.way) {
+            Ok(plan) => {
+                // Only a `$LATEST` consumer has the other way; elsewhere the key changes nothing.
+                if !matches!(plan.op, Op::RestoreCode { .. }) {
+                    popup.way = RollbackWay::Pin;
+                }
+                if plan.op.target() != popup.plan.op.target() {
+                    popup.typed.clear();
+                }
+                popup.blocked = self.blocked(&plan);
+                popup.plan = self.dated(plan);
+            }
+            // No way to restore (the code is unread): stay with the plan shown.
+            Err(_) => popup.way = RollbackWay::Pin,
         }
     }
 
-    /// The rollback plan to the `choice`-th of `rollback_targets`.
-    pub(super) fn plan_rollback(&self, choice: usize) -> Result<Plan, String> {
+    /// The rollback plan to the `choice`-th of `rollback_targets`, the `way` chosen for a `$LATEST` consumer.
+    pub(super) fn plan_rollback(&self, choice: usize, way: RollbackWay) -> Result<Plan, String> {
         let f = match self.rows().selected_deploy() {
+            Some(DeployRow::Mapping(m)) => {
+                return match way {
+                    RollbackWay::Restore { publish } if m.qualifier == crate::model::Qualifier::Latest => {
+                        self.plan_restore(m, choice, publish)
+                    }
+                    _ => self.plan_repoint(m, choice),
+                };
+            }
             Some(DeployRow::Alias(f)) => f,
-            Some(DeployRow::Mapping(m)) => return self.plan_repoint(m, choice),
             None => return Err("no function selected (Deploys pane is empty)".to_string()),
         };
         let targets = self.rollback_targets();

@@ -8,24 +8,26 @@ use crate::model::{EventSourceMapping, MetricKind, PublishedVersion, Qualifier};
 use crate::operation::{ConsumerChange, Op, Plan};
 
 impl State {
+    /// Why `m` has no rollback: nothing earlier is published; the pause is the lever left.
+    pub(super) fn nothing_earlier(&self, m: &EventSourceMapping) -> String {
+        match &m.qualifier {
+            Qualifier::Latest => format!(
+                "{} has no published version whose code differs from $LATEST's: there is no earlier code to go back \
+                 to for {} — pause the consumer instead (Queues pane) to take the load off at once",
+                m.function, m.queue
+            ),
+            _ => format!(
+                "{} has no published version below {}: nothing to roll {}'s mapping back to — pause the consumer \
+                 instead (Queues pane)",
+                m.function, m.qualifier, m.queue
+            ),
+        }
+    }
+
     /// The rollback plan of mapping `m` to the `choice`-th of its pin targets (`EventSourceMapping::pin_targets`).
     pub(super) fn plan_repoint(&self, m: &EventSourceMapping, choice: usize) -> Result<Plan, String> {
         let targets = m.pin_targets();
-        let Some(target) = targets.get(choice).or(targets.first()) else {
-            let what = match &m.qualifier {
-                Qualifier::Latest => format!(
-                    "{} has no published version whose code differs from $LATEST's: there is no earlier code to pin \
-                     {}'s mapping to — pause the consumer instead (Queues pane) to take the load off at once",
-                    m.function, m.queue
-                ),
-                _ => format!(
-                    "{} has no published version below {}: nothing to roll {}'s mapping back to — pause the consumer \
-                     instead (Queues pane)",
-                    m.function, m.qualifier, m.queue
-                ),
-            };
-            return Err(what);
-        };
+        let Some(target) = targets.get(choice).or(targets.first()) else { return Err(self.nothing_earlier(m)) };
         let to = target.version.clone();
         let op = Op::Consumer {
             queue: m.queue.clone(),

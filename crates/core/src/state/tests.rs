@@ -666,6 +666,7 @@ fn the_rollback_target_is_said_and_another_published_version_can_be_picked() {
         published_at: Some(s.now - chrono::Duration::days(2)),
         description: description.into(),
         sha256: String::new(),
+        config: None,
     };
     let mut f = s.data.functions[0].clone();
     f.published = vec![published("41", "release 41"), published("40", ""), published("39", "hotfix")];
@@ -799,9 +800,15 @@ fn a_latest_consumer_is_rolled_back_by_pinning_its_mapping() {
         published_at: None,
         description: format!("release {v}"),
         sha256: sha.into(),
+        config: None,
     };
     if let Some(m) = s.data.mappings.get_mut("orders").and_then(|m| m.first_mut()) {
-        m.code = Some(Code { version: "$LATEST".into(), sha256: "NEWCODE=".into(), last_modified: Some(s.now) });
+        m.code = Some(Code {
+            version: "$LATEST".into(),
+            sha256: "NEWCODE=".into(),
+            last_modified: Some(s.now),
+            ..Code::default()
+        });
         m.published = vec![version("43", "NEWCODE="), version("42", "OLDCODE="), version("41", "OLDERCODE=")];
     }
     s.ui.focus = PaneId::Deploys;
@@ -847,6 +854,78 @@ fn a_latest_consumer_is_rolled_back_by_pinning_its_mapping() {
     let effects = press(&mut observer, "orders <enter>");
     assert!(effects.iter().all(|e| !matches!(e, Effect::Execute { .. })), "{effects:?}");
     assert!(observer.operations.is_empty());
+}
+
+/// Issue 14: the other way back for a `$LATEST` consumer. The other-way key turns the pin plan into a restore of
+/// the version's code into `$LATEST` (UpdateFunctionCode under `$LATEST`'s RevisionId, the package's SHA-256
+/// checked); the plan lists what of the configuration stays different; ↑ publishes a version; the target to type
+/// becomes the function; read-only previews it and runs nothing.
+#[test]
+fn a_latest_consumer_can_have_its_earlier_code_restored_instead() {
+    use crate::model::{Code, FunctionConfig, PublishedVersion, Qualifier};
+    let config = |handler: &str, env: &[&str]| FunctionConfig {
+        handler: Some(handler.into()),
+        environment: env.iter().map(|e| e.to_string()).collect(),
+        ..FunctionConfig::default()
+    };
+    let prepared = |read_only: bool| {
+        let mut s = incident().mapping("orders", "orders-consumer", Qualifier::Latest, "Enabled").state(read_only);
+        if let Some(m) = s.data.mappings.get_mut("orders").and_then(|m| m.first_mut()) {
+            m.code = Some(Code {
+                version: "$LATEST".into(),
+                sha256: "NEWCODE=".into(),
+                last_modified: Some(s.now),
+                revision: Some("rev-latest-1".into()),
+                config: Some(config("app.handler", &["DB_URL", "NEW_FLAG"])),
+            });
+            m.published = vec![PublishedVersion {
+                version: "42".into(),
+                sha256: "OLDCODE=".into(),
+                config: Some(config("index.handler", &["DB_URL"])),
+                ..PublishedVersion::default()
+            }];
+        }
+        s.ui.focus = PaneId::Deploys;
+        s
+    };
+    let mut s = prepared(false);
+    press(&mut s, "j r");
+    assert!(matches!(plan(&s).plan.op, Op::Consumer { .. }), "the pin comes first");
+    press(&mut s, "<tab>");
+    let p = plan(&s).plan.clone();
+    assert_eq!(
+        p.op.api_call(),
+        "lambda:GetFunction FunctionName=orders-consumer Qualifier=42, then lambda:UpdateFunctionCode \
+         FunctionName=orders-consumer ZipFile=<version 42's package, SHA-256 OLDCODE=…> RevisionId=rev-latest-1"
+    );
+    assert_eq!(p.op.target(), "orders-consumer", "the function is what changes");
+    assert!(
+        p.warnings[0].starts_with(
+            "UpdateFunctionCode restores the code only; $LATEST's configuration stays: handler app.handler (version \
+             42: index.handler); environment variable NEW_FLAG only in $LATEST"
+        ),
+        "{:?}",
+        p.warnings
+    );
+    assert!(p.warnings.iter().any(|w| w.contains("not only orders")), "{:?}", p.warnings);
+    assert!(p.expected.iter().any(|e| e.contains("its SHA-256 must be OLDCODE=")), "{:?}", p.expected);
+    press(&mut s, "<up>");
+    assert!(plan(&s).plan.op.api_call().ends_with("Publish=true"));
+    press(&mut s, "<tab>");
+    assert!(matches!(plan(&s).plan.op, Op::Consumer { .. }), "and back to the pin");
+    press(&mut s, "<tab> <up>");
+    // Typing the queue's name (the pin's target) no longer confirms: the function's does.
+    assert!(press(&mut s, "orders <enter>").is_empty());
+    let effects = press(&mut s, "<ctrl-u> orders-consumer <enter>");
+    let [Effect::Execute { op, .. }] = effects.as_slice() else { panic!("one execute: {effects:?}") };
+    assert!(matches!(op, Op::RestoreCode { version, publish: true, .. } if version == "42"), "{op:?}");
+
+    let mut observer = prepared(true);
+    press(&mut observer, "j r <tab>");
+    let blocked = plan(&observer).blocked.clone().unwrap_or_default();
+    assert!(blocked.starts_with("read-only: this would call lambda:GetFunction"), "{blocked}");
+    let effects = press(&mut observer, "orders-consumer <enter>");
+    assert!(effects.iter().all(|e| !matches!(e, Effect::Execute { .. })), "{effects:?}");
 }
 
 /// `orders`' one mapping, invoking `orders-consumer:live`, in `state`.

@@ -105,6 +105,21 @@ pub struct PlanPopup {
     pub rate_index: usize,
     /// Redrive only: 0 sends messages back to their source queues, n to the n-th queue in the queue pane.
     pub destination_index: usize,
+    /// A `$LATEST` consumer's rollback: pin the mapping, or restore the code.
+    pub way: RollbackWay,
+}
+
+/// How the rollback of a `$LATEST` consumer goes back to the earlier version (the other-way key switches).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum RollbackWay {
+    /// Pin the queue's mapping to the version (UpdateEventSourceMapping): instant, reversible.
+    #[default]
+    Pin,
+    /// Put the version's code back into `$LATEST` (UpdateFunctionCode), publishing a version of it or not.
+    Restore {
+        /// Whether to publish a version of the restored code.
+        publish: bool,
+    },
 }
 
 impl PlanPopup {

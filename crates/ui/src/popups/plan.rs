@@ -9,7 +9,7 @@ use ratatui_widgets::paragraph::{Paragraph, Wrap};
 
 use super::popup_frame;
 use warroom_core::keymap::Keymap;
-use warroom_core::operation::Op;
+use warroom_core::operation::{ConsumerChange, Op};
 use warroom_core::state::PlanPopup;
 
 use crate::hints;
@@ -45,7 +45,7 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, popup: &PlanPopup)
         Line::from(Span::styled(sanitize(&capitalize(&plan.op.summary()), w), theme::bold())),
         Line::from(vec![
             Span::styled("call: ", theme::dim()),
-            Span::styled(sanitize(&plan.op.api_call(), w * 2), theme::warn()),
+            Span::styled(sanitize(&plan.op.api_call(), w * 3), theme::warn()),
         ]),
         Line::from(""),
     ];
@@ -77,6 +77,34 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, popup: &PlanPopup)
         let keys = hints::spans(keymap, &hints::REDRIVE_DESTINATION, theme::ok());
         if !keys.is_empty() {
             let mut line = vec![Span::styled("target version: ".to_string(), theme::ok())];
+            line.extend(keys);
+            prompt.push(Line::from(line));
+        }
+    }
+    // A `$LATEST` consumer goes back one of two ways, chosen here, and a restored code may be published.
+    let restoring = matches!(plan.op, Op::RestoreCode { .. });
+    let pinning_latest =
+        matches!(&plan.op, Op::Consumer { change: ConsumerChange::Repoint { from, .. }, .. } if from == "$LATEST");
+    if restoring || pinning_latest {
+        let keys = hints::spans(keymap, &hints::ROLLBACK_WAY, theme::ok());
+        if !keys.is_empty() {
+            let (pin, restore) = if restoring { (theme::dim(), theme::bold()) } else { (theme::bold(), theme::dim()) };
+            let mut line = vec![
+                Span::styled("way: ".to_string(), theme::ok()),
+                Span::styled("pin the mapping".to_string(), pin),
+                Span::styled(" | ".to_string(), theme::dim()),
+                Span::styled("restore the code into $LATEST".to_string(), restore),
+                Span::styled("  ".to_string(), theme::dim()),
+            ];
+            line.extend(keys);
+            prompt.push(Line::from(line));
+        }
+    }
+    if let Op::RestoreCode { publish, .. } = plan.op {
+        let keys = hints::spans(keymap, &hints::PUBLISH, theme::ok());
+        if !keys.is_empty() {
+            let now = if publish { "publish a version: yes  " } else { "publish a version: no  " };
+            let mut line = vec![Span::styled(now.to_string(), theme::ok())];
             line.extend(keys);
             prompt.push(Line::from(line));
         }

@@ -45,6 +45,19 @@ pub fn code_sha(version: u32) -> String {
     out
 }
 
+/// The simulated `RevisionId` of `$LATEST`'s `n`-th state, shaped like AWS's (a UUID).
+pub fn revision_id(n: u32) -> String {
+    let x = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    format!(
+        "{:08x}-{:04x}-4{:03x}-8{:03x}-{:012x}",
+        x >> 32,
+        (x >> 16) & 0xffff,
+        x & 0xfff,
+        (x >> 4) & 0xfff,
+        x & 0xffff_ffff_ffff
+    )
+}
+
 /// A schema migration running on the writer, costing CPU while it runs.
 #[derive(Debug, Clone)]
 struct Migration {
@@ -93,6 +106,11 @@ pub struct World {
     latest_code: u32,
     /// `$LATEST`'s LastModified.
     latest_changed: DateTime<Utc>,
+    /// `$LATEST`'s RevisionId, as a counter: each change of its code makes a new one.
+    latest_revision: u32,
+    /// Versions published during the story (a code restore with Publish=true): (version, the version whose code
+    /// it holds).
+    republished: Vec<(u32, u32)>,
     /// The mapping's ScalingConfig.MaximumConcurrency (a throttle sets it).
     max_concurrency: Option<u32>,
     migration: Option<Migration>,
@@ -159,6 +177,8 @@ impl World {
             mapping_modified: start - Duration::days(30),
             latest_code: scenario.function.version,
             latest_changed: start - Duration::days(3),
+            latest_revision: 1,
+            republished: Vec::new(),
             max_concurrency: None,
             migration: None,
             instances,
@@ -285,9 +305,20 @@ impl World {
         }
     }
 
+    /// The scenario version whose code `version` holds: itself, or for a version published during the story, the
+    /// one whose code it took.
+    pub fn code_of(&self, version: u32) -> u32 {
+        self.republished.iter().find(|(v, _)| *v == version).map_or(version, |(_, code)| *code)
+    }
+
+    /// The scenario's spec of the code that runs.
+    fn running_spec(&self) -> Option<&super::scenario::VersionSpec> {
+        self.scenario.version(self.code_of(self.running_version()))
+    }
+
     /// The consumer's steady duration at the running version, milliseconds.
     fn version_duration(&self) -> f64 {
-        self.scenario.version(self.running_version()).map_or(physics::UNKNOWN_VERSION_DURATION_MS, |v| v.duration_ms)
+        self.running_spec().map_or(physics::UNKNOWN_VERSION_DURATION_MS, |v| v.duration_ms)
     }
 
     /// An alias move: into the polls' observations (merged there with the operation's own record), and its

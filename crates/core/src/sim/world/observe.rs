@@ -3,9 +3,22 @@
 
 use super::{World, code_sha, physics};
 use crate::model::{
-    ClusterKind, ClusterStatus, Code, DlqSources, DlqStatus, EventSourceMapping, FunctionStatus, InstanceStatus,
-    MappingState, Observation, PublishedVersion, Qualifier, QueueStatus,
+    ClusterKind, ClusterStatus, Code, DlqSources, DlqStatus, EventSourceMapping, FunctionConfig, FunctionStatus,
+    InstanceStatus, MappingState, Observation, PackageType, PublishedVersion, Qualifier, QueueStatus,
 };
+
+/// Every simulated version's configuration: the same, so a code restore leaves no difference behind.
+fn sim_config() -> FunctionConfig {
+    FunctionConfig {
+        package_type: PackageType::Zip,
+        handler: Some("handler.main".to_string()),
+        runtime: Some("python3.12".to_string()),
+        memory_mb: Some(512),
+        timeout_seconds: Some(30),
+        environment: vec!["DB_URL".to_string()],
+        layers: Vec::new(),
+    }
+}
 
 impl World {
     /// The real-time view: the clock, the queue's and DLQ's counts, and the latest move task.
@@ -59,11 +72,13 @@ impl World {
                 Qualifier::Latest => "$LATEST".to_string(),
                 _ => running.to_string(),
             },
-            sha256: code_sha(running),
+            sha256: code_sha(self.code_of(running)),
             last_modified: Some(match self.mapping_qualifier {
                 Qualifier::Latest => self.latest_changed,
                 _ => self.scenario.start - chrono::Duration::days(3),
             }),
+            revision: Some(super::revision_id(self.latest_revision)),
+            config: Some(sim_config()),
         };
         out.push(Observation::Mappings {
             queue: self.scenario.queue.name.clone(),
@@ -94,8 +109,8 @@ impl World {
     /// The scenario's published versions, newest first, at most `PublishedVersion::OFFERED`, with their
     /// CodeSha256: what ListVersionsByFunction would list.
     fn published(&self) -> Vec<PublishedVersion> {
-        let mut published: Vec<u32> =
-            self.scenario.function.versions.iter().filter(|v| v.published).map(|v| v.version).collect();
+        let scenario = self.scenario.function.versions.iter().filter(|v| v.published).map(|v| v.version);
+        let mut published: Vec<u32> = scenario.chain(self.republished.iter().map(|(v, _)| *v)).collect();
         published.sort_unstable_by(|a, b| b.cmp(a));
         published
             .into_iter()
@@ -104,7 +119,8 @@ impl World {
                 version: v.to_string(),
                 published_at: None,
                 description: String::new(),
-                sha256: code_sha(v),
+                sha256: code_sha(self.code_of(v)),
+                config: Some(sim_config()),
             })
             .collect()
     }

@@ -51,7 +51,53 @@ impl World {
                 self.update_mapping(queue, uuid, change).map_err(rejected)?;
                 Ok(format!("{uuid} {}", self.mapping_state().label()))
             }
+            Op::RestoreCode { function, version, sha256, revision, publish, .. } => {
+                self.restore_code(function, version, sha256, revision, *publish)
+            }
         }
+    }
+
+    /// `lambda:UpdateFunctionCode` with a published version's code: refused when the package is not the one the
+    /// plan named, a conflict when `$LATEST` changed since (its RevisionId), published as a new version on request.
+    fn restore_code(
+        &mut self,
+        function: &str,
+        version: &str,
+        sha256: &str,
+        revision: &str,
+        publish: bool,
+    ) -> Result<String, OpError> {
+        let v = parse_version(version)?;
+        let known =
+            self.scenario.version(v).is_some_and(|s| s.published) || self.republished.iter().any(|(r, _)| *r == v);
+        if function != self.scenario.function.name || !known {
+            return Err(OpError::Rejected(format!(
+                "ResourceNotFoundException: function {function}:{version} not found"
+            )));
+        }
+        if revision != super::revision_id(self.latest_revision) {
+            return Err(OpError::Conflict(format!(
+                "PreconditionFailedException: {function} $LATEST changed since the plan (RevisionId)"
+            )));
+        }
+        let code = self.code_of(v);
+        if super::code_sha(code) != sha256 {
+            return Err(OpError::Rejected(format!(
+                "refused to upload: the package of {function}:{version} is not the one the plan named"
+            )));
+        }
+        self.latest_code = code;
+        self.latest_changed = self.now;
+        self.latest_revision += 1;
+        let mut said = format!("{function} $LATEST now holds version {version}'s code");
+        if publish {
+            let newest = self.scenario.function.versions.iter().map(|s| s.version);
+            let next = newest.chain(self.republished.iter().map(|(r, _)| *r)).max().unwrap_or(0) + 1;
+            self.republished.push((next, code));
+            said.push_str(&format!(", published as version {next}"));
+        }
+        self.emit_event(EventKind::Event, Some(function), format!("Lambda: {said}"), None);
+        Ok(said)
     }
 
     /// `lambda:UpdateEventSourceMapping` on the queue's one mapping: enable, disable, or set its maximum
@@ -75,7 +121,10 @@ impl World {
                 )));
             }
             ConsumerChange::Repoint { function, to, .. } => {
-                let published = to.parse().ok().and_then(|v| self.scenario.version(v)).is_some_and(|v| v.published);
+                let published = to.parse::<u32>().ok().is_some_and(|v| {
+                    self.scenario.version(v).is_some_and(|s| s.published)
+                        || self.republished.iter().any(|(r, _)| *r == v)
+                });
                 if *function != self.scenario.function.name || !published {
                     return Err(SimRejection(format!(
                         "ResourceNotFoundException: function {function}:{to} not found (not a published version)"
@@ -126,6 +175,15 @@ impl World {
                         text: format!("ListMessageMoveTasks: {task} {}", t.status.label()),
                         seen: vec![Seen::Redrive(t.clone())],
                     }
+                })
+            }
+            Op::RestoreCode { function, version, sha256, .. } => {
+                let now = super::code_sha(self.latest_code);
+                (now == *sha256).then(|| {
+                    Verified::said(format!(
+                        "GetFunctionConfiguration: {function} $LATEST CodeSha256 {} (version {version}'s), Successful",
+                        now.get(..8).unwrap_or(&now)
+                    ))
                 })
             }
             Op::Consumer { queue, uuid, change, .. } => {

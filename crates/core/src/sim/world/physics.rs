@@ -131,7 +131,7 @@ impl World {
 
         // The writer's health decides how fast the consumers go and how often they fail.
         let outage = self.writer().is_none_or(|w| !w.status.is_available());
-        let version = self.scenario.version(self.running_version()).cloned();
+        let version = self.running_spec().cloned();
         let query_cpu = version.as_ref().map_or(0.0, |v| v.query_cpu);
         let base_duration = version.as_ref().map_or(UNKNOWN_VERSION_DURATION_MS, |v| v.duration_ms);
         let migration_cpu = self.migration_cpu();

@@ -20,6 +20,7 @@ impl World {
                     // account's CloudTrail records the call, the next inventory poll reads the new CodeSha256.
                     self.latest_code = version;
                     self.latest_changed = self.now;
+                    self.latest_revision += 1;
                     let f = self.scenario.function.name.clone();
                     let text = cloudtrail_text("UpdateFunctionCode", &f);
                     self.emit_event(EventKind::Deploy, Some(&f), text, Some(actor.as_deref().unwrap_or("deploy")));
