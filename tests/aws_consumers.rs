@@ -391,3 +391,52 @@ async fn a_versions_code_is_restored_into_latest_under_the_revision_lock() {
     assert_eq!(latest_sha(&config).await, one, "$LATEST runs version 1's code");
     assert_eq!(version("3").await, one, "the published version holds it");
 }
+
+/// Issue 14: an image function's restore points `$LATEST` back at the version's image (`ImageUri`, from
+/// GetFunction's `ResolvedImageUri`); no package is downloaded. ministack keeps each version's image and reports
+/// the same CodeSha256 for every image, so what is checked here is the call: `$LATEST` names version 1's image.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_image_functions_restore_points_latest_at_the_versions_image() {
+    let emulator = Emulator::start("restore-image");
+    let config = emulator.sdk_config().await;
+    let lambda = aws_sdk_lambda::Client::new(&config);
+    let image = |tag: &str| format!("123456789012.dkr.ecr.us-east-1.amazonaws.com/billing-handler:{tag}");
+    lambda
+        .create_function()
+        .function_name("billing-handler")
+        .package_type(aws_sdk_lambda::types::PackageType::Image)
+        .role("arn:aws:iam::000000000000:role/billing-handler")
+        .code(aws_sdk_lambda::types::FunctionCode::builder().image_uri(image("1")).build())
+        .send()
+        .await
+        .expect("an image function");
+    let one = lambda.publish_version().function_name("billing-handler").send().await.expect("version 1");
+    assert_eq!(one.version(), Some("1"));
+    lambda.update_function_code().function_name("billing-handler").image_uri(image("2")).send().await.expect("image 2");
+    let latest = |lambda: aws_sdk_lambda::Client| async move {
+        let f = lambda.get_function().function_name("billing-handler").send().await.expect("get function");
+        let uri = f.code().and_then(|c| c.image_uri()).unwrap_or_default().to_string();
+        let revision = f.configuration().and_then(|c| c.revision_id()).unwrap_or_default().to_string();
+        (uri, revision)
+    };
+    // ministack reports the update InProgress for half a second; the lock is the RevisionId after it.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let (uri, revision) = latest(lambda.clone()).await;
+    assert_eq!(uri, image("2"));
+    let op = Op::RestoreCode {
+        function: "billing-handler".into(),
+        queue: "billing".into(),
+        version: "1".into(),
+        sha256: one.code_sha256().unwrap_or_default().to_string(),
+        revision,
+        image: true,
+        publish: false,
+    };
+    assert!(op.api_call().contains("ImageUri=<version 1's image>"), "{}", op.api_call());
+    let operator = operator(connect_with(&config).await.expect("connect").clients);
+    let baseline = operator.baseline(&op).await;
+    let said = operator.execute(&op, "alice").await.expect("restored");
+    assert!(said.starts_with("UpdateFunctionCode: billing-handler $LATEST"), "{said}");
+    operator.verify(&op, &baseline).await.expect("verified");
+    assert_eq!(latest(lambda).await.0, image("1"), "$LATEST runs version 1's image");
+}

@@ -129,8 +129,9 @@ async fn mapping_arn(config: &aws_config::SdkConfig, uuid: &str) -> String {
 }
 
 /// Issue 14: a `$LATEST` consumer in the emulator (new code shipped straight to `$LATEST`). Filtered to its
-/// queue, the rollback key plans pinning the mapping to version 2; under `--read-only` the same keys change
-/// nothing; from an operator's dashboard the pin runs, is verified and journaled, and the mapping invokes `:2`.
+/// queue, the rollback key plans pinning the mapping to version 2, and the other-way key shows the code restore
+/// and back; under `--read-only` the same keys change nothing; from an operator's dashboard the pin runs, is
+/// verified and journaled, and the mapping invokes `:2`.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_latest_consumer_is_pinned_from_the_keys_and_read_only_changes_nothing() {
     let emulator = Emulator::start("e2e-latest");
@@ -154,6 +155,12 @@ async fn a_latest_consumer_is_pinned_from_the_keys_and_read_only_changes_nothing
         tmux.wait_for(&format!("lambda:UpdateEventSourceMapping UUID={uuid}"), Duration::from_secs(5));
         tmux.wait_for(&format!("FunctionName={FUNCTION}:2"), Duration::from_secs(5));
         tmux.wait_for("the next one undoes this rollback", Duration::from_secs(5));
+        // Both ways are offered; the other is a key away, and back.
+        tmux.wait_for("way: pin the mapping | restore the code into $LATEST", Duration::from_secs(5));
+        tmux.keys(&["Tab"]);
+        tmux.wait_for(&format!("Restore {FUNCTION} $LATEST to version 2's code"), Duration::from_secs(5));
+        tmux.keys(&["Tab"]);
+        tmux.wait_for(&format!("FunctionName={FUNCTION}:2"), Duration::from_secs(5));
         tmux.type_text("billing");
         tmux.keys(&["Enter"]);
     };
