@@ -176,9 +176,8 @@ async fn a_latest_consumer_is_pinned_from_the_keys_and_read_only_changes_nothing
     pin(&tmux);
     tmux.wait_for(&format!("to {FUNCTION}:2: verified"), Duration::from_secs(20));
     assert!(mapping_arn(&sdk, &uuid).await.ends_with(&format!("function:{FUNCTION}:2")), "pinned in the emulator");
-    // The Deploys row shows the pinned wiring at once, and what it invoked before.
-    tmux.wait_for(&format!("{FUNCTION} :2"), Duration::from_secs(5));
-    tmux.wait_for("(was", Duration::from_secs(5));
+    // The Deploys row shows the pinned wiring at once, with its queue.
+    tmux.wait_for(&format!("{FUNCTION} :2 ← billing"), Duration::from_secs(5));
     let entries = warroom_core::journal::Journal::read_all(std::path::Path::new(&journal)).expect("journal");
     let ops: Vec<_> = entries.iter().map(|e| (e.kind, e.operation.clone(), e.result.clone())).collect();
     let (intent, outcome) = (warroom_core::journal::EntryKind::Intent, warroom_core::journal::EntryKind::Outcome);

@@ -81,11 +81,11 @@ pub async fn restore_code(calls: &Clients, r: &Restore<'_>) -> Result<String, Op
         let actual = code_sha256(&package);
         if actual != r.sha256 {
             return Err(OpError::Rejected(format!(
-                "refused to upload: the package GetFunction served for {}:{} has SHA-256 {}, not the version's \
-                 CodeSha256 {}; nothing was uploaded",
+                "refused to upload: package SHA-256 {} ≠ {}:{}'s CodeSha256 {} (GetFunction served another package); \
+                 nothing was uploaded",
+                short(&actual),
                 r.function,
                 r.version,
-                short(&actual),
                 short(r.sha256)
             )));
         }

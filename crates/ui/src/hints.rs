@@ -120,8 +120,12 @@ pub const ROLLBACK_WAY: [Hint; 1] = [Hint::new(Mode::Plan, Action::OtherWay, "sw
 pub const PUBLISH: [Hint; 2] =
     [Hint::new(Mode::Plan, Action::RateUp, "publishes one"), Hint::new(Mode::Plan, Action::RateDown, "does not")];
 
+/// A throttle plan's maximum concurrency.
+pub const THROTTLE: [Hint; 2] =
+    [Hint::new(Mode::Plan, Action::RateUp, "raises"), Hint::new(Mode::Plan, Action::RateDown, "lowers")];
+
 /// Every hint list a screen can show, for the test that checks them against each shipped keymap.
-pub const ALL: [&[Hint]; 16] = [
+pub const ALL: [&[Hint]; 17] = [
     &DASHBOARD,
     &FILTER,
     &NOTE,
@@ -138,4 +142,5 @@ pub const ALL: [&[Hint]; 16] = [
     &HOW_TO_QUIT,
     &ROLLBACK_WAY,
     &PUBLISH,
+    &THROTTLE,
 ];

@@ -22,9 +22,34 @@ const SAME_DEPLOY: Duration = Duration::minutes(1);
 /// A `$LATEST` first read this long after its last change is not a deploy of this incident.
 const FIRST_SIGHT_REACH: Duration = Duration::hours(24);
 
-/// How long after a warroom re-point the next poll may read it: within that, the re-point is the operation's,
-/// already on the timeline, not a second change.
-const OWN_REPOINT_REACH: Duration = Duration::minutes(10);
+/// How long after a verified operation the next poll may read its change: within that, a change that is exactly
+/// the operation's is the operation, already on the timeline, not a second change.
+const OWN_CHANGE_REACH: Duration = Duration::minutes(10);
+
+/// A change a verified operation of this dashboard made, kept so that the poll that reads it does not report it
+/// as somebody's deploy. Exact: a different change in the same minutes (someone re-pointing the mapping back, a
+/// deploy after a refused restore) is still a deploy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum OwnChange {
+    /// `queue`'s mapping re-pointed to `invokes` (`name:7`).
+    Repoint {
+        /// The queue.
+        queue: String,
+        /// The `FunctionName` it invokes now.
+        invokes: String,
+        /// When it was verified.
+        at: DateTime<Utc>,
+    },
+    /// `function`'s `$LATEST` given the code whose CodeSha256 is `sha256`.
+    Restore {
+        /// The function.
+        function: String,
+        /// The CodeSha256 restored.
+        sha256: String,
+        /// When it was verified.
+        at: DateTime<Utc>,
+    },
+}
 
 /// The words that mark a `$LATEST` change on the timeline ("billing-handler $LATEST code …").
 const LATEST_MARK: &str = " $LATEST ";
@@ -42,7 +67,12 @@ impl Data {
                 && o.qualifier != m.qualifier
             {
                 m.previous = Some(o.qualifier.clone());
-                if !self.changed_by_operation(&queue, &m.qualifier.function_name(&m.function), at) {
+                let own = OwnChange::Repoint {
+                    queue: queue.clone(),
+                    invokes: m.qualifier.function_name(&m.function),
+                    at: DateTime::<Utc>::MIN_UTC,
+                };
+                if !self.made_here(&own, at) {
                     deploys.push(TimelineEvent {
                         at: m.last_modified.unwrap_or(at),
                         kind: EventKind::Deploy,
@@ -52,8 +82,15 @@ impl Data {
                     });
                 }
             }
-            // A restore this dashboard (or the journal's) made is its operation, not a deploy of its own.
-            let restored = self.changed_by_operation(&m.function, "$LATEST to version", at);
+            // A restore this dashboard made is its operation, not a deploy of its own.
+            let restored = m.code.as_ref().is_some_and(|c| {
+                let own = OwnChange::Restore {
+                    function: m.function.clone(),
+                    sha256: c.sha256.clone(),
+                    at: DateTime::<Utc>::MIN_UTC,
+                };
+                self.made_here(&own, at)
+            });
             deploys.extend(latest_change(m, old, at).filter(|_| !restored));
         }
         super::leading_first(&mut mappings);
@@ -63,15 +100,23 @@ impl Data {
         }
     }
 
-    /// Whether an operation of this session or the journal on `resource`, its words naming `what`, came shortly
-    /// before `at` (a re-point to `name:7`, a restore of `$LATEST`): its own entries are the change.
-    fn changed_by_operation(&self, resource: &str, what: &str, at: DateTime<Utc>) -> bool {
-        self.timeline.iter().any(|e| {
-            e.kind == EventKind::Operation
-                && e.resource.as_deref() == Some(resource)
-                && e.text.contains(what)
-                && at - e.at <= OWN_REPOINT_REACH
-                && e.at <= at
+    /// Whether a verified operation of this dashboard made exactly `change` (its time aside) shortly before `at`.
+    fn made_here(&self, change: &OwnChange, at: DateTime<Utc>) -> bool {
+        let same = |a: &OwnChange, b: &OwnChange| match (a, b) {
+            (OwnChange::Repoint { queue: q1, invokes: i1, .. }, OwnChange::Repoint { queue: q2, invokes: i2, .. }) => {
+                (q1, i1) == (q2, i2)
+            }
+            (
+                OwnChange::Restore { function: f1, sha256: s1, .. },
+                OwnChange::Restore { function: f2, sha256: s2, .. },
+            ) => (f1, s1) == (f2, s2),
+            _ => false,
+        };
+        self.own_changes.iter().any(|own| {
+            let when = match own {
+                OwnChange::Repoint { at, .. } | OwnChange::Restore { at, .. } => *at,
+            };
+            same(own, change) && at - when <= OWN_CHANGE_REACH && when - at <= Duration::minutes(1)
         })
     }
 
@@ -133,7 +178,10 @@ fn latest_change(m: &EventSourceMapping, old: Option<&EventSourceMapping>, at: D
         Some(w) if w.last_modified == code.last_modified && w.sha256 == code.sha256 => return None,
         Some(w) if w.sha256 != code.sha256 => format!("code {} → {}", w.sha_prefix(), code.sha_prefix()),
         Some(_) => format!("configuration changed (code {} unchanged)", code.sha_prefix()),
-        None if at - changed <= FIRST_SIGHT_REACH => format!("last changed (code {})", code.sha_prefix()),
+        // First sight of the mapping (a mapping re-pointed to $LATEST is its own deploy).
+        None if old.is_none() && at - changed <= FIRST_SIGHT_REACH => {
+            format!("last changed (code {})", code.sha_prefix())
+        }
         None => return None,
     };
     Some(TimelineEvent {
@@ -222,18 +270,29 @@ mod tests {
     }
 
     #[test]
-    fn a_repoint_this_dashboard_made_is_its_operation_not_a_second_deploy() {
+    fn what_this_dashboard_changed_is_its_operation_and_anything_else_is_still_a_deploy() {
         let mut data = Data::default();
         read(&mut data, mapping(Qualifier::Version("8".into()), "AAAAAAAAxx", -60), 0);
-        data.push_event(TimelineEvent {
+        data.own_changes.push(OwnChange::Repoint {
+            queue: "billing".into(),
+            invokes: "billing-handler:7".into(),
             at: at(2),
-            kind: EventKind::Operation,
-            resource: Some("billing".into()),
-            text: "roll back billing → billing-handler:8 to billing-handler:7".into(),
-            actor: Some("alice".into()),
         });
         read(&mut data, mapping(Qualifier::Version("7".into()), "AAAAAAAAxx", 2), 3);
         assert!(deploys(&data).is_empty(), "{:?}", deploys(&data));
         assert_eq!(data.mappings_of("billing")[0].previous, Some(Qualifier::Version("8".into())));
+        // Someone points it back at $LATEST minutes later: that is theirs, and a deploy.
+        read(&mut data, mapping(Qualifier::Latest, "AAAAAAAAxx", -60), 5);
+        assert_eq!(deploys(&data)[0].1, "billing now invokes billing-handler ($LATEST) (was billing-handler:7)");
+        // A restore this dashboard verified is not a deploy; new code right after it is.
+        data.own_changes.push(OwnChange::Restore {
+            function: "billing-handler".into(),
+            sha256: "RESTORED".into(),
+            at: at(6),
+        });
+        read(&mut data, mapping(Qualifier::Latest, "RESTORED", 6), 7);
+        assert_eq!(deploys(&data).len(), 1, "{:?}", deploys(&data));
+        read(&mut data, mapping(Qualifier::Latest, "BADCODE1", 8), 9);
+        assert_eq!(deploys(&data)[1].1, "billing-handler $LATEST code RESTORED → BADCODE1");
     }
 }

@@ -57,6 +57,9 @@ pub struct Data {
     pub truncated: BTreeMap<ResourceKind, usize>,
     /// Lists whose last read a page cap cut, with how many items were read.
     pub capped: BTreeMap<CappedList, usize>,
+    /// Changes this dashboard's verified operations made (a re-point, a restore), so the poll that reads them does
+    /// not report them as somebody's deploy; oldest first.
+    pub own_changes: Vec<super::OwnChange>,
 }
 
 fn upsert<T>(items: &mut Vec<T>, item: T, same: impl Fn(&T) -> bool) {

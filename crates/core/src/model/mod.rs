@@ -17,7 +17,7 @@ mod status;
 mod timeline;
 mod war_room;
 
-pub use code_deploys::{CODE_CALLS, cloudtrail_text};
+pub use code_deploys::{CODE_CALLS, OwnChange, cloudtrail_text};
 pub use credentials::{CredentialFailure, CredentialSource, FailureKind};
 pub use data::{Data, Identity};
 pub use deploy::{AliasMove, MoveSource};

@@ -95,7 +95,9 @@ impl State {
         // The backlog lands on a database that is already hot.
         let limit = self.thresholds.db_cpu_percent;
         for (_, instance) in self.data.instances() {
-            if let Some(cpu) = self.data.latest(&instance.id, MetricKind::DbCpu).filter(|c| *c > limit) {
+            if let Some(cpu) =
+                self.data.latest(&instance.id, MetricKind::DbCpu).filter(|c| *c > limit && queue.visible > 0)
+            {
                 warnings.push(format!(
                     "{} CPU is {cpu:.0} % (over {limit:.0} %): the backlog of {} lands on it at once — throttle the \
                      mapping (maximum concurrency) before resuming",

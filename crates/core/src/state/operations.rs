@@ -4,8 +4,11 @@
 use chrono::{DateTime, Utc};
 
 use super::{Effect, Notice, State};
-use crate::model::{EventKind, Observation, Role, TimelineEvent};
-use crate::operation::{Op, OpPhase, OpUpdate, Seen};
+use crate::model::{EventKind, Observation, OwnChange, Role, TimelineEvent};
+use crate::operation::{ConsumerChange, Op, OpPhase, OpUpdate, Seen};
+
+/// Own changes remembered: far more than a session verifies in the ten minutes each matters.
+const OWN_CHANGES_KEPT: usize = 64;
 
 /// One operation as the state tracks it.
 #[derive(Debug, Clone, PartialEq)]
@@ -135,6 +138,19 @@ impl State {
             }
             self.data.apply(Observation::AliasMoved(moved));
         }
+        // What the operation changed, exactly, so the poll that reads it does not call it somebody's deploy.
+        let own = match op {
+            Op::Consumer { queue, change: ConsumerChange::Repoint { function, to, .. }, .. } => {
+                Some(OwnChange::Repoint { queue: queue.clone(), invokes: format!("{function}:{to}"), at: called })
+            }
+            Op::RestoreCode { function, sha256, .. } => {
+                Some(OwnChange::Restore { function: function.clone(), sha256: sha256.clone(), at: called })
+            }
+            _ => None,
+        };
+        self.data.own_changes.extend(own.filter(|_| !unchanged));
+        let excess = self.data.own_changes.len().saturating_sub(OWN_CHANGES_KEPT);
+        self.data.own_changes.drain(..excess);
         for s in seen {
             match s {
                 Seen::Unchanged => {}

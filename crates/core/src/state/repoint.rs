@@ -79,6 +79,22 @@ impl State {
         if !m.state.consumes() {
             warnings.push(format!("the mapping is {}: the version runs once it is enabled", m.state.label()));
         }
+        let target_sha = m.published.iter().find(|p| p.version == target.version).map(|p| p.sha256.as_str());
+        if let (Some(now), Some(then)) = (m.code.as_ref().map(|c| c.sha256.as_str()), target_sha)
+            && !now.is_empty()
+            && now == then
+        {
+            warnings.insert(
+                0,
+                format!(
+                    "version {} runs the same code (CodeSha256 {}) as what {} invokes now: only the configuration \
+                     changes",
+                    target.version,
+                    now.get(..8).unwrap_or(now),
+                    m.queue
+                ),
+            );
+        }
         Ok(Plan {
             op,
             current,

@@ -112,13 +112,17 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
                 Span::raw(format!("{}→", sanitize(&f.alias, 16))),
                 Span::styled(format!("v{}", sanitize(&f.version, 8)), theme::marker()),
             ]),
-            DeployRow::Mapping(m) => Cell::text(qualifier(m), theme::marker()),
+            // The queue stays with what it invokes: a mapping row without it does not say whose consumer it is.
+            DeployRow::Mapping(m) => Cell::Spans(vec![
+                Span::styled(qualifier(m), theme::marker()),
+                Span::styled(format!(" ← {}", sanitize(&m.queue, 20)), theme::dim()),
+            ]),
         }),
     ];
     if density == Density::Rich {
         columns.push(Column::content("before", 0, |r: &DeployRow| match r {
             DeployRow::Alias(f) => Cell::text(before(f), theme::dim()),
-            DeployRow::Mapping(m) => Cell::text(format!("← {}", sanitize(&m.queue, 20)), theme::dim()),
+            DeployRow::Mapping(_) => Cell::text(String::new(), theme::dim()),
         }));
     }
     columns.push(Column::fill("changed", 0, usize::MAX, |r: &DeployRow, _| {

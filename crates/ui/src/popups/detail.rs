@@ -263,11 +263,17 @@ fn describe<'a>(state: &'a State, target: &DetailTarget) -> (String, Vec<Line<'s
         ),
         DetailTarget::Function(name) => (
             format!("function {name}"),
-            vec![
-                fact("invocations", format!("{} per min", latest(state, name, MetricKind::Invocations))),
-                fact("errors", format!("{} per min", latest(state, name, MetricKind::Errors))),
-                fact("duration p99", format!("{} ms", latest(state, name, MetricKind::DurationP99))),
-            ],
+            {
+                let mut facts = vec![
+                    fact("invocations", format!("{} per min", latest(state, name, MetricKind::Invocations))),
+                    fact("errors", format!("{} per min", latest(state, name, MetricKind::Errors))),
+                    fact("duration p99", format!("{} ms", latest(state, name, MetricKind::DurationP99))),
+                ];
+                // Which queues invoke it, and how: what a rollback of it would change.
+                let invoking = state.data.mappings.values().flatten().filter(|m| m.function == *name);
+                facts.extend(invoking.map(|m| fact("mapping", format!("{} → {}", m.queue, mapping_line(m)))));
+                facts
+            },
             vec![
                 (vec![line(state, name, MetricKind::DurationP99, theme::ACCENT)], None),
                 (

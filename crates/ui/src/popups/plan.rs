@@ -100,6 +100,14 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, popup: &PlanPopup)
             prompt.push(Line::from(line));
         }
     }
+    if let Op::Consumer { change: ConsumerChange::Throttle { .. }, .. } = plan.op {
+        let keys = hints::spans(keymap, &hints::THROTTLE, theme::ok());
+        if !keys.is_empty() {
+            let mut line = vec![Span::styled("maximum concurrency: ".to_string(), theme::ok())];
+            line.extend(keys);
+            prompt.push(Line::from(line));
+        }
+    }
     if let Op::RestoreCode { publish, .. } = plan.op {
         let keys = hints::spans(keymap, &hints::PUBLISH, theme::ok());
         if !keys.is_empty() {
