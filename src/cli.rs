@@ -44,9 +44,9 @@ pub struct Cli {
     #[arg(long, value_name = "THEME", global = true, hide_possible_values = true)]
     pub theme: Option<warroom_core::config::ThemeName>,
 
-    /// Simulated seconds per real second in --demo
-    #[arg(long, value_name = "N", default_value_t = 10.0, value_parser = parse_speed, global = true)]
-    pub speed: f64,
+    /// Simulated seconds per real second in --demo [default: 10]
+    #[arg(long, value_name = "N", value_parser = parse_speed, global = true)]
+    pub speed: Option<f64>,
 
     /// Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]
     #[arg(long, value_name = "PATH", global = true)]
@@ -113,6 +113,30 @@ pub enum Command {
         /// What happened, e.g. "migration started: index on orders(customer_id)"
         text: String,
     },
+}
+
+/// The demo's speed when `--speed` is not given: simulated seconds per real second.
+pub const DEFAULT_SPEED: f64 = 10.0;
+
+impl Cli {
+    /// Simulated seconds per real second in the demo: `--speed`, else `DEFAULT_SPEED`.
+    pub fn demo_speed(&self) -> f64 {
+        self.speed.unwrap_or(DEFAULT_SPEED)
+    }
+
+    /// A flag that only the demo reads, given without `--demo`: an error rather than silently ignored.
+    pub fn demo_flag_without_demo(&self) -> Option<&'static str> {
+        if self.demo {
+            return None;
+        }
+        if self.scenario.is_some() {
+            Some("--scenario")
+        } else if self.speed.is_some() {
+            Some("--speed")
+        } else {
+            None
+        }
+    }
 }
 
 fn parse_speed(s: &str) -> Result<f64, String> {

@@ -98,6 +98,25 @@ fn bad_scenario_and_speed_are_refused() {
     assert!(err.contains("out of range"), "{err}");
 }
 
+/// Issue 15: flags only the demo reads are errors without --demo, and the dashboard without a terminal says what
+/// it needs and exits 2, without escape codes.
+#[test]
+fn demo_flags_need_the_demo_and_the_dashboard_needs_a_terminal() {
+    let (code, _, err) = warroom(&["--scenario", "scenarios/latest-deploy.toml"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--scenario is for the simulated incident and needs --demo"), "{err}");
+    let (code, _, err) = warroom(&["--speed", "5"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("--speed is for the simulated incident and needs --demo"), "{err}");
+    let journal = temp_file("no-terminal.jsonl", b"");
+    let (code, _, err) = warroom(&["--demo", "--journal", journal.to_str().expect("utf8")]);
+    assert_eq!(code, 2, "{err}");
+    assert_eq!(
+        err,
+        "warroom: needs an interactive terminal (use ssh -t, or warroom snapshot for a one-shot reading)\n"
+    );
+}
+
 #[test]
 fn list_actions_prints_the_key_table() {
     let (code, out, _) = warroom(&["--list-actions"]);

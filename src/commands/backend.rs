@@ -30,7 +30,7 @@ pub struct Backend {
 pub async fn backend(setup: &Setup, read_only: bool) -> Result<Backend, StartError> {
     match &setup.scenario {
         Some(scenario) => {
-            let sim = Sim::start(scenario.clone(), setup.cli.speed);
+            let sim = Sim::start(scenario.clone(), setup.cli.demo_speed());
             let telemetry: Arc<dyn Telemetry> = Arc::new(SimTelemetry::new(sim.clone()));
             let guard = Guard::new(read_only, || Arc::new(SimOperator::new(sim)));
             Ok(Backend { telemetry, guard, principal: None })

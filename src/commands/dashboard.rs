@@ -60,6 +60,14 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
         war_room: link.map(|l| (l, lines)),
         unfinished,
     };
+    // Checked before the terminal is touched: without one (ssh without -t, input or output redirected) the
+    // dashboard cannot draw, and the error would otherwise be the terminal library's.
+    use std::io::IsTerminal;
+    if !std::io::stdin().is_terminal() || !std::io::stdout().is_terminal() {
+        return Err(StartError::Usage(
+            "needs an interactive terminal (use ssh -t, or warroom snapshot for a one-shot reading)".to_string(),
+        ));
+    }
     let exit = runtime.block_on(async {
         let mut terminal = ratatui::try_init()?;
         let result = app.run(&mut terminal).await;

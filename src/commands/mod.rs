@@ -61,6 +61,11 @@ pub struct Setup {
 impl Setup {
     /// Reads the config, the keymap and (with `--demo`) the scenario; an error names the file and line.
     pub fn resolve(cli: Cli) -> Result<Setup, StartError> {
+        if let Some(flag) = cli.demo_flag_without_demo() {
+            return Err(StartError::Usage(format!(
+                "{flag} is for the simulated incident and needs --demo (e.g. warroom --demo {flag} …)"
+            )));
+        }
         let config_dir = paths::config_dir();
         let config =
             Config::load(cli.config.as_deref(), config_dir.as_ref().map(|d| d.join("warroom.toml"))).map_err(usage)?;

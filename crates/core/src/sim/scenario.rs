@@ -219,6 +219,7 @@ impl Scenario {
     /// Parses `src`, a scenario file named `name`.
     pub fn parse(src: &str, name: &str) -> Result<Scenario, FileError> {
         let mut scenario: Scenario = parse_toml(src, name)?;
+        scenario.check_bounds(src, name)?;
         let err = |message: String| FileError { path: name.to_string(), line: None, column: None, message };
         let known = |v: u32| scenario.function.versions.iter().any(|s| s.version == v);
         if !known(scenario.function.version) {
@@ -254,6 +255,79 @@ impl Scenario {
         Ok(scenario)
     }
 
+    /// Every number within what the simulation models, each error naming the file and the field's line: a
+    /// scenario that would take hours to warm up or run a CPU below zero is a typo, not an incident.
+    fn check_bounds(&self, src: &str, name: &str) -> Result<(), FileError> {
+        // The `nth` line that sets `field` (the n-th table of an array of tables sets it n-th).
+        let line_of = |field: &str, nth: usize| {
+            let key = |l: &&str| {
+                let l = l.trim_start();
+                l.strip_prefix(field).is_some_and(|rest| rest.trim_start().starts_with('='))
+            };
+            src.lines().enumerate().filter(|(_, l)| key(l)).nth(nth).map(|(i, _)| i + 1)
+        };
+        let check = |field: &str, nth: usize, ok: bool, expected: &str| {
+            if ok {
+                return Ok(());
+            }
+            let line = line_of(field, nth);
+            Err(FileError { path: name.to_string(), line, column: None, message: format!("{field}: {expected}") })
+        };
+        let percent = |v: f64| (0.0..=100.0).contains(&v);
+        let positive = |v: f64, max: f64| v > 0.0 && v <= max;
+        check("warmup_minutes", 0, self.warmup_minutes <= 24 * 60, "expected at most 1440 minutes (a day)")?;
+        let q = &self.queue;
+        check("send_per_minute", 0, positive(q.send_per_minute, 1e6), "expected messages per minute, 0 to 1000000")?;
+        check("max_receive_count", 0, (1..=1000).contains(&q.max_receive_count), "expected 1 to 1000, as SQS allows")?;
+        let f = &self.function;
+        check("capacity_per_minute", 0, positive(f.capacity_per_minute, 1e7), "expected messages per minute above 0")?;
+        for (i, v) in f.versions.iter().enumerate() {
+            check("query_cpu", i, percent(v.query_cpu), "expected a CPU percentage, 0 to 100")?;
+            check("duration_ms", i, positive(v.duration_ms, 900_000.0), "expected 0 to 900000 ms (Lambda's 15 min)")?;
+        }
+        let db = &self.database;
+        check("reader", 0, db.reader != db.writer, "the reader must be another instance than the writer")?;
+        check("baseline_cpu", 0, percent(db.baseline_cpu), "expected a CPU percentage, 0 to 100")?;
+        check("reboot_seconds", 0, (1..=3600).contains(&db.reboot_seconds), "expected 1 to 3600 seconds")?;
+        check("failover_seconds", 0, (1..=3600).contains(&db.failover_seconds), "expected 1 to 3600 seconds")?;
+        for (i, a) in self.alarms.iter().enumerate() {
+            let ok = a.threshold >= 0.0 && (a.metric != AlarmMetric::DbCpu || a.threshold <= 100.0);
+            check("threshold", i, ok, "expected 0 or more (a CPU threshold at most 100)")?;
+            check("periods", i, (1..=60).contains(&a.periods), "expected 1 to 60 one-minute periods")?;
+        }
+        let (mut migrations, mut traffic) = (0, 0);
+        for (i, e) in self.events.iter().enumerate() {
+            check("at_minute", i, (0.0..=10_000.0).contains(&e.at_minute()), "expected minutes from 0 to 10000")?;
+            match e {
+                ScriptedEvent::Migration { cpu, duration_minutes, .. } => {
+                    check("cpu", migrations, percent(*cpu), "expected a CPU percentage, 0 to 100")?;
+                    check(
+                        "duration_minutes",
+                        migrations,
+                        positive(*duration_minutes, 10_000.0),
+                        "expected minutes above 0",
+                    )?;
+                    migrations += 1;
+                }
+                ScriptedEvent::Traffic { factor, .. } => {
+                    check("factor", traffic, positive(*factor, 100.0), "expected a factor above 0, at most 100")?;
+                    traffic += 1;
+                }
+                ScriptedEvent::Deploy { .. } => {}
+            }
+        }
+        let ramps = self.events.iter().filter_map(|e| match e {
+            ScriptedEvent::Migration { ramp_minutes, .. } | ScriptedEvent::Traffic { ramp_minutes, .. } => {
+                Some(*ramp_minutes)
+            }
+            ScriptedEvent::Deploy { .. } => None,
+        });
+        for (i, ramp) in ramps.enumerate() {
+            check("ramp_minutes", i, (0.0..=10_000.0).contains(&ramp), "expected minutes from 0 to 10000")?;
+        }
+        Ok(())
+    }
+
     /// The spec of `version`, if the scenario has it.
     pub fn version(&self, version: u32) -> Option<&VersionSpec> {
         self.function.versions.iter().find(|v| v.version == version)
@@ -269,6 +343,24 @@ mod tests {
         let s = Scenario::seed_incident().expect("seed scenario");
         assert_eq!(s.queue.name, "orders");
         assert_eq!(s.alarms.len(), 2);
+    }
+
+    #[test]
+    fn numbers_out_of_bounds_are_refused_with_their_line() {
+        let line = |src: &str, key: &str| src.lines().position(|l| l.starts_with(key)).map(|i| i + 1);
+        for (from, to, key) in [
+            ("warmup_minutes = 30", "warmup_minutes = 5000000", "warmup_minutes"),
+            ("reader = \"core-db-2\"", "reader = \"core-db-1\"", "reader"),
+            ("baseline_cpu = 20", "baseline_cpu = -5", "baseline_cpu"),
+            ("threshold = 60", "threshold = -1", "threshold"),
+            ("at_minute = 32\nkind = \"deploy\"", "at_minute = -3\nkind = \"deploy\"", "at_minute"),
+        ] {
+            assert!(SEED_SCENARIO.contains(from), "{from}");
+            let src = SEED_SCENARIO.replacen(from, to, 1);
+            let err = Scenario::parse(&src, "x.toml").expect_err(key);
+            assert_eq!(err.line, line(&src, to.lines().next().unwrap_or(key)), "{err}");
+            assert!(err.message.starts_with(key), "{err}");
+        }
     }
 
     #[test]
