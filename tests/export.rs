@@ -168,6 +168,29 @@ fn the_export_names_the_aws_principal_beside_the_local_name() {
     std::fs::remove_dir_all(dir).ok();
 }
 
+/// Issue 15: argument errors come before anything else (no "no journal found" first), and an inverted window is
+/// refused, not written as an empty report.
+#[test]
+fn export_arguments_are_checked_first_and_an_inverted_window_is_refused() {
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+            .args(args)
+            .arg("--journal")
+            .arg(std::env::temp_dir().join(format!("warroom-export-none-{}.jsonl", std::process::id())))
+            .env("NO_COLOR", "1")
+            .output()
+            .expect("run warroom export");
+        (out.status.code(), String::from_utf8_lossy(&out.stderr).to_string())
+    };
+    let (code, stderr) = run(&["export", "--demo", "--since", "yesterday"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.starts_with("warroom: --since: "), "the argument's error, and only it: {stderr}");
+    assert!(!stderr.contains("no journal found"), "{stderr}");
+    let (code, stderr) = run(&["export", "--demo", "--since", "14:30", "--until", "14:00"]);
+    assert_eq!(code, Some(2), "{stderr}");
+    assert!(stderr.contains("is not before --until") && stderr.contains("the window is empty"), "{stderr}");
+}
+
 /// A journal written by `--demo`, exported without `--demo`, says what it is and how to export it — not "no AWS
 /// region" after trying to reach AWS for a scenario's incident.
 #[test]

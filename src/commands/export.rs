@@ -26,6 +26,12 @@ pub struct Request {
 
 /// Writes the postmortem to `--out` or standard output.
 pub async fn run(setup: &Setup, request: Request) -> Result<(), StartError> {
+    // Argument errors first, before the journal is read or AWS is called.
+    for (flag, text) in [("--since", &request.since), ("--until", &request.until)] {
+        if let Some(t) = text {
+            export::parse_time(t, Utc::now()).map_err(|e| usage(format!("{flag}: {e}")))?;
+        }
+    }
     let all = match &setup.journal_path {
         Some(path) if path.exists() => {
             Journal::read_all(path).map_err(|e| usage(format!("journal {}: {e}", path.display())))?
@@ -71,7 +77,15 @@ pub async fn run(setup: &Setup, request: Request) -> Result<(), StartError> {
             (state, telemetry.location(), until)
         }
     };
-    let since = parse(&request.since, until)?.unwrap_or_else(|| export::default_since(&state, &journal, until));
+    let given = parse(&request.since, until)?;
+    if let Some(since) = given.filter(|s| *s >= until) {
+        return Err(usage(format!(
+            "--since {} is not before --until {}: the window is empty",
+            since.format("%Y-%m-%d %H:%M:%S"),
+            until.format("%Y-%m-%d %H:%M:%S")
+        )));
+    }
+    let since = given.unwrap_or_else(|| export::default_since(&state, &journal, until));
     let text = Postmortem::build(&state, &journal, title, since, until).render(request.format);
     match &request.out {
         Some(path) => {

@@ -30,6 +30,22 @@ impl State {
         }
         match (mode.types_text(), key.typed_char()) {
             (true, Some(c)) => self.update(Msg::Type(c)),
+            (false, Some(c)) => {
+                // An unbound letter whose other case does something (the cautious keymap moves operations to
+                // Shift): say which key does it, rather than nothing.
+                let other = if c.is_ascii_lowercase() { c.to_ascii_uppercase() } else { c.to_ascii_lowercase() };
+                let twin = Key { code: crate::keymap::KeyCode::Char(other), ..key };
+                if other != c
+                    && let Some(action) = keymap.action(mode, twin)
+                {
+                    self.notice = Some(Notice::Info(format!(
+                        "{c} is not bound here; {other} is {} ({})",
+                        action.name(),
+                        action.description()
+                    )));
+                }
+                Vec::new()
+            }
             _ => Vec::new(),
         }
     }
@@ -80,8 +96,16 @@ impl State {
                 return Vec::new();
             }
             Action::Submit if plan.confirmable() => return self.confirm(plan.plan.op),
-            // Submit on a mismatch does nothing: the popup stays, the typed text stays.
-            Action::Submit => {}
+            // Submit on a mismatch runs nothing: the popup stays, the typed text stays, and the status line says
+            // what would run it.
+            Action::Submit => {
+                self.notice = Some(Notice::Info(match &plan.blocked {
+                    Some(why) => format!("this plan cannot run: {why}"),
+                    None => {
+                        format!("not run: type {} exactly to confirm (typed \"{}\")", plan.plan.op.target(), plan.typed)
+                    }
+                }));
+            }
             Action::DeleteChar => {
                 plan.typed.pop();
             }

@@ -993,3 +993,19 @@ fn the_consumer_is_paused_throttled_and_resumed_from_the_keys() {
     }
     assert!(plan(&s).plan.op.api_call().ends_with("ScalingConfig={} (no maximum)"), "{}", plan(&s).plan.op.api_call());
 }
+
+/// Issue 15: Enter on a mismatched confirmation says what to type; under the cautious keymap a lower-case
+/// operation key says which key does it, instead of nothing.
+#[test]
+fn a_key_that_does_nothing_says_what_would() {
+    let mut s = live();
+    press(&mut s, "r orders <enter>");
+    assert!(s.ui.popup.is_some(), "still open");
+    assert_eq!(notice(&s), "not run: type orders-consumer exactly to confirm (typed \"orders\")");
+    press(&mut s, "<esc>");
+    let cautious = Keymap::from_user_str(include_str!("../../../../keymaps/cautious.toml"), "keymaps/cautious.toml")
+        .expect("cautious");
+    s.press_keys(&cautious, "r").expect("keys");
+    assert!(s.ui.popup.is_none());
+    assert!(notice(&s).starts_with("r is not bound here; R is rollback ("), "{}", notice(&s));
+}
