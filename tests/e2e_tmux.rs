@@ -161,9 +161,10 @@ fn a_journal_that_cannot_be_opened_disables_operations() {
     let journal = not_a_dir.join("journal.jsonl");
     let tmux =
         Tmux::start("nojournal", &["--demo", "--speed", "60", "--journal", journal.to_str().expect("utf8")], 160, 48);
-    let screen = tmux.wait_for("NO JOURNAL: ops off (its parent is not a directory)", Duration::from_secs(10));
-    assert!(screen.contains("operations disabled: journal"), "before any key: {screen}");
-    assert!(screen.contains("plain-file/journal.jsonl: its parent is not a directory"), "in words: {screen}");
+    tmux.wait_for("NO JOURNAL: ops off (its parent is not a directory)", Duration::from_secs(10));
+    // Each waited for, before any key: a capture can catch the terminal mid-frame.
+    tmux.wait_for("operations disabled: journal", Duration::from_secs(5));
+    tmux.wait_for("plain-file/journal.jsonl: its parent is not a directory", Duration::from_secs(5));
     tmux.wait_for("live→v42", ALARMS);
     tmux.keys(&["r"]);
     let screen = tmux.wait_for("operations disabled", Duration::from_secs(5));

@@ -5,6 +5,7 @@ use ratatui_core::layout::Rect;
 use ratatui_core::terminal::Frame;
 use ratatui_core::text::{Line, Span};
 use ratatui_widgets::paragraph::Paragraph;
+use warroom_core::action::Action;
 use warroom_core::keymap::Keymap;
 use warroom_core::model::FailureKind;
 use warroom_core::state::{Notice, Popup, State};
@@ -66,20 +67,35 @@ fn hints_now(state: &State) -> &'static [hints::Hint] {
     }
 }
 
-/// `spans`, then as many of `list`'s hints as fit whole in `room` cells.
+/// The hints a footer keeps however narrow: how to find every other key, how to find a resource, how to leave.
+const ESSENTIAL: [Action; 3] = [Action::Help, Action::Filter, Action::Quit];
+
+/// `spans`, then as many of `list`'s hints as fit whole in `room` cells, in order; help, filter and quit keep their room
+/// first, so a narrow terminal drops other hints rather than those.
 fn fitted_hints(mut spans: Vec<Span<'static>>, keymap: &Keymap, list: &[hints::Hint], room: usize) -> Line<'static> {
     let mut used: usize = spans.iter().map(|s| width(&s.content)).sum();
-    let mut first = true;
-    // Hint by hint, so a narrow terminal drops the last hints whole instead of cutting a key in half.
-    for hint in list {
+    let cost_of = |hint: &hints::Hint| {
         let one = hints::spans(keymap, std::slice::from_ref(hint), theme::dim());
+        let cost = one.iter().map(|s| width(&s.content)).sum::<usize>();
+        (one, cost)
+    };
+    // Room held back for the essential hints still to come (each with its gap).
+    let mut reserved: usize = list.iter().filter(|h| ESSENTIAL.contains(&h.action)).map(|h| cost_of(h).1 + 2).sum();
+    let mut first = true;
+    // Hint by hint, so a narrow terminal drops hints whole instead of cutting a key in half.
+    for hint in list {
+        let (one, width_of) = cost_of(hint);
         if one.is_empty() {
             continue;
         }
+        let essential = ESSENTIAL.contains(&hint.action);
+        if essential {
+            reserved = reserved.saturating_sub(width_of + 2);
+        }
         let gap = if first { 0 } else { 2 };
-        let cost = gap + one.iter().map(|s| width(&s.content)).sum::<usize>();
-        if used + cost > room {
-            break;
+        let cost = gap + width_of;
+        if used + cost + if essential { 0 } else { reserved } > room {
+            continue;
         }
         if !first {
             spans.push(Span::styled("  ", theme::dim()));
