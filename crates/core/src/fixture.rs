@@ -6,7 +6,7 @@ use chrono::{DateTime, Duration, TimeZone, Utc};
 use crate::config::Thresholds;
 use crate::model::{
     AlarmKind, AlarmState, AlarmStatus, AliasMove, ClusterKind, ClusterStatus, Data, DbStatus, DlqSources, DlqStatus,
-    EventKind, EventSourceMapping, FunctionStatus, InstanceStatus, MappingState, MetricKind, MoveSource, Observation,
+    EventKind, EventSourceMapping, FunctionStatus, InstanceStatus, MetricKind, MoveSource, Observation,
     PublishedVersion, Qualifier, QueueStatus, Role, Session, SessionKind, TimelineEvent,
 };
 use crate::state::{Msg, State};
@@ -42,21 +42,8 @@ impl Fixture {
 
     /// An event source mapping from `queue` to `function` with `qualifier`, in `state` (AWS's word).
     pub fn mapping(mut self, queue: &str, function: &str, qualifier: Qualifier, state: &str) -> Fixture {
-        let mapping = EventSourceMapping {
-            uuid: format!("{queue}-{function}-{}", qualifier.function_name("")),
-            queue: queue.into(),
-            function: function.into(),
-            qualifier,
-            state: MappingState::parse(state),
-            reason: "USER_INITIATED".into(),
-            batch_size: Some(10),
-            max_concurrency: None,
-            code: None,
-            reserved_concurrency: None,
-            last_modified: None,
-            published: Vec::new(),
-            previous: None,
-        };
+        let uuid = format!("{queue}-{function}-{}", qualifier.function_name(""));
+        let mapping = crate::model::test_mapping(&uuid, queue, function, qualifier, state);
         let mut mappings: Vec<EventSourceMapping> = self
             .observations
             .iter()

@@ -12,6 +12,7 @@ use warroom_core::model::{Code, EventSourceMapping, MappingState, Observation, P
 
 use super::problem;
 use super::versions::published_once;
+use crate::aws::paging::read_pages;
 use crate::aws::queues::name_from_arn;
 use crate::aws::time::{chrono_time, parse_last_modified};
 use crate::aws::{AwsError, Clients, aws_error};
@@ -96,23 +97,13 @@ pub fn mapping_from(fields: MappingFields<'_>) -> Option<EventSourceMapping> {
 
 /// lambda:ListEventSourceMappings for one queue's ARN (paged, up to `MAX_PAGES`), those that consume first.
 pub async fn of_queue(clients: &Clients, queue_arn: &str) -> Result<Vec<EventSourceMapping>, AwsError> {
-    let mut out = Vec::new();
-    let mut marker: Option<String> = None;
-    for _page in 0..MAX_PAGES {
-        let page = clients
-            .lambda
-            .list_event_source_mappings()
-            .event_source_arn(queue_arn)
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| aws_error("lambda:ListEventSourceMappings", e))?;
-        out.extend(page.event_source_mappings().iter().filter_map(|m| mapping_from!(m)));
-        match page.next_marker() {
-            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
-            _ => break,
-        }
+    let request = clients.lambda.list_event_source_mappings().event_source_arn(queue_arn).into_paginator().send();
+    let read = read_pages("lambda:ListEventSourceMappings", request, MAX_PAGES).await;
+    if let Some(e) = read.error {
+        return Err(e);
     }
+    let listed = read.pages.iter().flat_map(|page| page.event_source_mappings());
+    let mut out: Vec<EventSourceMapping> = listed.filter_map(|m| mapping_from!(m)).collect();
     warroom_core::model::leading_first(&mut out);
     Ok(out)
 }

@@ -6,8 +6,9 @@ use chrono::{DateTime, Utc};
 use warroom_core::model::{CappedList, FunctionConfig, Observation, PublishedVersion, Subject};
 
 use super::problem;
+use crate::aws::paging::read_pages;
 use crate::aws::time::parse_last_modified;
-use crate::aws::{AwsError, Clients, aws_error};
+use crate::aws::{AwsError, Clients};
 
 /// How many of a function's newest published versions are kept as rollback targets.
 const KEPT: usize = 50;
@@ -91,38 +92,29 @@ impl Published {
 
 /// lambda:ListVersionsByFunction to the end (following markers, up to `MAX_VERSION_PAGES`).
 pub async fn versions(clients: &Clients, function: &str) -> Result<Published, AwsError> {
-    let mut out = Vec::new();
-    let mut marker = None;
-    for _page in 0..MAX_VERSION_PAGES {
-        let page = clients
-            .lambda
-            .list_versions_by_function()
-            .function_name(function)
-            .set_marker(marker.take())
-            .send()
-            .await
-            .map_err(|e| aws_error("lambda:ListVersionsByFunction", e))?;
-        for v in page.versions() {
-            if let Some(number) = v.version().and_then(|v| v.parse::<u64>().ok()) {
-                out.push(Listed {
-                    number,
-                    at: v.last_modified().and_then(parse_last_modified),
-                    description: v.description().unwrap_or_default().to_string(),
-                    sha256: v.code_sha256().unwrap_or_default().to_string(),
-                    config: crate::function_config!(v),
-                });
-            }
-        }
-        match page.next_marker() {
-            Some(m) if !m.is_empty() => marker = Some(m.to_string()),
-            _ => {
-                out.sort_by_key(|v| v.number);
-                return Ok(Published { versions: out, complete: true });
-            }
-        }
+    let request = clients.lambda.list_versions_by_function().function_name(function).into_paginator().send();
+    let read = read_pages("lambda:ListVersionsByFunction", request, MAX_VERSION_PAGES).await;
+    if let Some(e) = read.error {
+        return Err(e);
     }
+    let complete = !read.cut(MAX_VERSION_PAGES, |p| p.next_marker().is_some_and(|m| !m.is_empty()));
+    let mut out: Vec<Listed> = read
+        .pages
+        .iter()
+        .flat_map(|page| page.versions())
+        .filter_map(|v| {
+            let number = v.version().and_then(|v| v.parse::<u64>().ok())?;
+            Some(Listed {
+                number,
+                at: v.last_modified().and_then(parse_last_modified),
+                description: v.description().unwrap_or_default().to_string(),
+                sha256: v.code_sha256().unwrap_or_default().to_string(),
+                config: crate::function_config!(v),
+            })
+        })
+        .collect();
     out.sort_by_key(|v| v.number);
-    Ok(Published { versions: out, complete: false })
+    Ok(Published { versions: out, complete })
 }
 
 /// A function's versions, read for the first alias of it seen: a failed read is a problem on the function (and

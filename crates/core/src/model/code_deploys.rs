@@ -26,8 +26,8 @@ const FIRST_SIGHT_REACH: Duration = Duration::hours(24);
 /// the operation's is the operation, already on the timeline, not a second change.
 const OWN_CHANGE_REACH: Duration = Duration::minutes(10);
 
-/// A change a verified operation of this dashboard made, kept so that the poll that reads it does not report it
-/// as somebody's deploy. Exact: a different change in the same minutes (someone re-pointing the mapping back, a
+/// A change a verified operation of this dashboard made, kept (with its time, in `Data::own_changes`) so that the
+/// poll that reads it does not report it as somebody's deploy. Exact: a different change in the same minutes (someone re-pointing the mapping back, a
 /// deploy after a refused restore) is still a deploy.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum OwnChange {
@@ -37,8 +37,6 @@ pub enum OwnChange {
         queue: String,
         /// The `FunctionName` it invokes now.
         invokes: String,
-        /// When it was verified.
-        at: DateTime<Utc>,
     },
     /// `function`'s `$LATEST` given the code whose CodeSha256 is `sha256`.
     Restore {
@@ -46,8 +44,6 @@ pub enum OwnChange {
         function: String,
         /// The CodeSha256 restored.
         sha256: String,
-        /// When it was verified.
-        at: DateTime<Utc>,
     },
 }
 
@@ -67,11 +63,7 @@ impl Data {
                 && o.qualifier != m.qualifier
             {
                 m.previous = Some(o.qualifier.clone());
-                let own = OwnChange::Repoint {
-                    queue: queue.clone(),
-                    invokes: m.qualifier.function_name(&m.function),
-                    at: DateTime::<Utc>::MIN_UTC,
-                };
+                let own = OwnChange::Repoint { queue: queue.clone(), invokes: m.qualifier.function_name(&m.function) };
                 if !self.made_here(&own, at) {
                     deploys.push(TimelineEvent {
                         at: m.last_modified.unwrap_or(at),
@@ -84,11 +76,7 @@ impl Data {
             }
             // A restore this dashboard made is its operation, not a deploy of its own.
             let restored = m.code.as_ref().is_some_and(|c| {
-                let own = OwnChange::Restore {
-                    function: m.function.clone(),
-                    sha256: c.sha256.clone(),
-                    at: DateTime::<Utc>::MIN_UTC,
-                };
+                let own = OwnChange::Restore { function: m.function.clone(), sha256: c.sha256.clone() };
                 self.made_here(&own, at)
             });
             deploys.extend(latest_change(m, old, at).filter(|_| !restored));
@@ -100,24 +88,11 @@ impl Data {
         }
     }
 
-    /// Whether a verified operation of this dashboard made exactly `change` (its time aside) shortly before `at`.
+    /// Whether a verified operation of this dashboard made exactly `change` shortly before `at`.
     fn made_here(&self, change: &OwnChange, at: DateTime<Utc>) -> bool {
-        let same = |a: &OwnChange, b: &OwnChange| match (a, b) {
-            (OwnChange::Repoint { queue: q1, invokes: i1, .. }, OwnChange::Repoint { queue: q2, invokes: i2, .. }) => {
-                (q1, i1) == (q2, i2)
-            }
-            (
-                OwnChange::Restore { function: f1, sha256: s1, .. },
-                OwnChange::Restore { function: f2, sha256: s2, .. },
-            ) => (f1, s1) == (f2, s2),
-            _ => false,
-        };
-        self.own_changes.iter().any(|own| {
-            let when = match own {
-                OwnChange::Repoint { at, .. } | OwnChange::Restore { at, .. } => *at,
-            };
-            same(own, change) && at - when <= OWN_CHANGE_REACH && when - at <= Duration::minutes(1)
-        })
+        self.own_changes
+            .iter()
+            .any(|(when, own)| own == change && at - *when <= OWN_CHANGE_REACH && *when - at <= Duration::minutes(1))
     }
 
     /// Adds a deploy event, as one entry with an earlier record of the same `$LATEST` change: a poll's
@@ -273,11 +248,8 @@ mod tests {
     fn what_this_dashboard_changed_is_its_operation_and_anything_else_is_still_a_deploy() {
         let mut data = Data::default();
         read(&mut data, mapping(Qualifier::Version("8".into()), "AAAAAAAAxx", -60), 0);
-        data.own_changes.push(OwnChange::Repoint {
-            queue: "billing".into(),
-            invokes: "billing-handler:7".into(),
-            at: at(2),
-        });
+        data.own_changes
+            .push((at(2), OwnChange::Repoint { queue: "billing".into(), invokes: "billing-handler:7".into() }));
         read(&mut data, mapping(Qualifier::Version("7".into()), "AAAAAAAAxx", 2), 3);
         assert!(deploys(&data).is_empty(), "{:?}", deploys(&data));
         assert_eq!(data.mappings_of("billing")[0].previous, Some(Qualifier::Version("8".into())));
@@ -285,11 +257,8 @@ mod tests {
         read(&mut data, mapping(Qualifier::Latest, "AAAAAAAAxx", -60), 5);
         assert_eq!(deploys(&data)[0].1, "billing now invokes billing-handler ($LATEST) (was billing-handler:7)");
         // A restore this dashboard verified is not a deploy; new code right after it is.
-        data.own_changes.push(OwnChange::Restore {
-            function: "billing-handler".into(),
-            sha256: "RESTORED".into(),
-            at: at(6),
-        });
+        data.own_changes
+            .push((at(6), OwnChange::Restore { function: "billing-handler".into(), sha256: "RESTORED".into() }));
         read(&mut data, mapping(Qualifier::Latest, "RESTORED", 6), 7);
         assert_eq!(deploys(&data).len(), 1, "{:?}", deploys(&data));
         read(&mut data, mapping(Qualifier::Latest, "BADCODE1", 8), 9);

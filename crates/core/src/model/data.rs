@@ -59,7 +59,7 @@ pub struct Data {
     pub capped: BTreeMap<CappedList, usize>,
     /// Changes this dashboard's verified operations made (a re-point, a restore), so the poll that reads them does
     /// not report them as somebody's deploy; oldest first.
-    pub own_changes: Vec<super::OwnChange>,
+    pub own_changes: Vec<(DateTime<Utc>, super::OwnChange)>,
 }
 
 fn upsert<T>(items: &mut Vec<T>, item: T, same: impl Fn(&T) -> bool) {

@@ -266,24 +266,41 @@ mod tests {
     }
 }
 
+/// Test data: mapping `uuid` from `queue` to `function` with `qualifier`, in `state` (AWS's word), batch size 10,
+/// `USER_INITIATED`; its code, concurrency, versions and history unread.
+#[cfg(test)]
+pub(crate) fn test_mapping(
+    uuid: &str,
+    queue: &str,
+    function: &str,
+    qualifier: Qualifier,
+    state: &str,
+) -> EventSourceMapping {
+    EventSourceMapping {
+        uuid: uuid.into(),
+        queue: queue.into(),
+        function: function.into(),
+        qualifier,
+        state: MappingState::parse(state),
+        reason: "USER_INITIATED".into(),
+        batch_size: Some(10),
+        max_concurrency: None,
+        code: None,
+        reserved_concurrency: None,
+        last_modified: None,
+        published: Vec::new(),
+        previous: None,
+    }
+}
+
 /// `billing`'s mapping `u1` to `billing-handler` with `qualifier`, enabled, running code `sha` last changed at
 /// `changed` (the mapping too), nothing published: test data for the mapping's logic.
 #[cfg(test)]
 pub(crate) fn billing_mapping(qualifier: Qualifier, sha: &str, changed: Option<DateTime<Utc>>) -> EventSourceMapping {
     EventSourceMapping {
-        uuid: "u1".into(),
-        queue: "billing".into(),
-        function: "billing-handler".into(),
-        qualifier,
-        state: MappingState::Enabled,
-        reason: String::new(),
-        batch_size: None,
-        max_concurrency: None,
         code: Some(Code { version: "$LATEST".into(), sha256: sha.into(), last_modified: changed, ..Code::default() }),
-        reserved_concurrency: None,
         last_modified: changed,
-        published: Vec::new(),
-        previous: None,
+        ..test_mapping("u1", "billing", "billing-handler", qualifier, "Enabled")
     }
 }
 

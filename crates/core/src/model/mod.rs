@@ -23,6 +23,8 @@ pub use data::{Data, Identity};
 pub use deploy::{AliasMove, MoveSource};
 pub use feed::{Feed, TelemetryError};
 pub use function_config::{FunctionConfig, PackageType};
+#[cfg(test)]
+pub(crate) use mapping::test_mapping;
 pub use mapping::{Code, EventSourceMapping, MappingState, PinTarget, Qualifier, leading_first};
 pub use metric::MetricKind;
 pub use observation::{CappedList, Observation, Problem, ResourceKind, Subject};

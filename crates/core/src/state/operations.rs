@@ -141,14 +141,14 @@ impl State {
         // What the operation changed, exactly, so the poll that reads it does not call it somebody's deploy.
         let own = match op {
             Op::Consumer { queue, change: ConsumerChange::Repoint { function, to, .. }, .. } => {
-                Some(OwnChange::Repoint { queue: queue.clone(), invokes: format!("{function}:{to}"), at: called })
+                Some(OwnChange::Repoint { queue: queue.clone(), invokes: format!("{function}:{to}") })
             }
             Op::RestoreCode { function, sha256, .. } => {
-                Some(OwnChange::Restore { function: function.clone(), sha256: sha256.clone(), at: called })
+                Some(OwnChange::Restore { function: function.clone(), sha256: sha256.clone() })
             }
             _ => None,
         };
-        self.data.own_changes.extend(own.filter(|_| !unchanged));
+        self.data.own_changes.extend(own.filter(|_| !unchanged).map(|own| (called, own)));
         let excess = self.data.own_changes.len().saturating_sub(OWN_CHANGES_KEPT);
         self.data.own_changes.drain(..excess);
         for s in seen {

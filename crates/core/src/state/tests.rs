@@ -930,21 +930,8 @@ fn a_latest_consumer_can_have_its_earlier_code_restored_instead() {
 
 /// `orders`' one mapping, invoking `orders-consumer:live`, in `state`.
 fn orders_mapping(state: &str) -> Observation {
-    let mapping = crate::model::EventSourceMapping {
-        uuid: "uuid-1".into(),
-        queue: "orders".into(),
-        function: "orders-consumer".into(),
-        qualifier: crate::model::Qualifier::Alias("live".into()),
-        state: crate::model::MappingState::parse(state),
-        reason: "USER_INITIATED".into(),
-        batch_size: Some(10),
-        max_concurrency: None,
-        code: None,
-        reserved_concurrency: None,
-        last_modified: None,
-        published: Vec::new(),
-        previous: None,
-    };
+    let live = crate::model::Qualifier::Alias("live".into());
+    let mapping = crate::model::test_mapping("uuid-1", "orders", "orders-consumer", live, state);
     Observation::Mappings { queue: "orders".into(), mappings: vec![mapping], at: chrono::Utc::now() }
 }
 
