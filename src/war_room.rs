@@ -12,9 +12,9 @@ use aws_sdk_cloudwatchlogs::types::InputLogEvent;
 use tokio::sync::mpsc::UnboundedReceiver;
 
 use warroom_core::journal::JournalEntry;
-use warroom_core::model::{Side, WarRoomStatus};
+use warroom_core::model::{Side, StreamAuthor, WarRoomStatus};
 
-use crate::aws::{AwsError, aws_error};
+use crate::aws::{AwsError, AwsErrorKind, aws_error};
 use crate::backoff::Backoff;
 
 /// Where this session's lines go.
@@ -24,8 +24,11 @@ pub struct WarRoomLink {
     pub logs: Client,
     /// The log group every dashboard of the incident shares.
     pub group: String,
-    /// This session's stream: `<operator>/<session id>`.
+    /// This session's stream, named after who IAM lets write there (`StreamAuthor::stream`):
+    /// `iam-user/alice/<session id>`.
     pub stream: String,
+    /// Who the stream is named after: what to say when IAM refuses it.
+    pub author: StreamAuthor,
     /// This session's id: its own lines are not shown back to it.
     pub own_session: String,
 }
@@ -92,10 +95,11 @@ pub async fn write(link: WarRoomLink, mut lines: UnboundedReceiver<JournalEntry>
             Err(e) => {
                 // The stream (or the group) may have gone: make it again before the next try.
                 stream_ready = false;
-                report(WarRoomEvent::Status(
-                    Side::Writing,
-                    WarRoomStatus::Disconnected { why: e.to_string(), queued: pending.len() },
-                ));
+                let why = match e.kind {
+                    AwsErrorKind::AccessDenied => format!("{e} — {}", link.author.when_denied()),
+                    _ => e.to_string(),
+                };
+                report(WarRoomEvent::Status(Side::Writing, WarRoomStatus::Disconnected { why, queued: pending.len() }));
                 backoff.failed();
                 tokio::time::sleep(backoff.wait()).await;
             }
@@ -169,13 +173,23 @@ async fn read_since(link: &WarRoomLink, since: i64) -> Result<Vec<JournalEntry>,
             .send()
             .await
             .map_err(|e| aws_error("logs:FilterLogEvents", e))?;
-        out.extend(page.events().iter().filter_map(|e| serde_json::from_str::<JournalEntry>(e.message()?).ok()));
+        out.extend(page.events().iter().filter_map(|e| {
+            let line = serde_json::from_str::<JournalEntry>(e.message()?).ok()?;
+            Some(JournalEntry { stream_author: Some(stream_author(e.log_stream_name())), ..line })
+        }));
         match page.next_token() {
             Some(t) => token = Some(t.to_string()),
             None => break,
         }
     }
     Ok(out)
+}
+
+/// Who wrote into `stream`, as IAM checked it: the author the stream is named after, or, for a stream warroom
+/// did not name, unverified under the stream's own name.
+fn stream_author(stream: Option<&str>) -> StreamAuthor {
+    let stream = stream.unwrap_or("unnamed stream");
+    StreamAuthor::of_stream(stream).unwrap_or_else(|| StreamAuthor::Unverified(stream.to_string()))
 }
 
 /// `warroom annotate` with a war room: the one line, sent at once to a stream of its own.

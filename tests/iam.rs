@@ -134,3 +134,74 @@ fn the_scanner_sees_calls_split_across_lines() {
     let found = calls_in(&[file]);
     assert_eq!(found, ["rds:rebootdbinstance", "sqs:listqueues"].iter().map(|s| s.to_string()).collect());
 }
+
+/// IAM's match of a resource pattern (`*` any run of characters, `?` any one) against an ARN.
+fn glob_matches(pattern: &[u8], arn: &[u8]) -> bool {
+    match (pattern.first(), arn.first()) {
+        (None, None) => true,
+        (Some(b'*'), _) => glob_matches(&pattern[1..], arn) || (!arn.is_empty() && glob_matches(pattern, &arn[1..])),
+        (Some(b'?'), Some(_)) => glob_matches(&pattern[1..], &arn[1..]),
+        (Some(p), Some(a)) if p == a => glob_matches(&pattern[1..], &arn[1..]),
+        _ => false,
+    }
+}
+
+/// Whether the war-room policy lets a principal whose request context holds `variables` put events into
+/// `stream`. A pattern naming a variable the context lacks grants nothing, as IAM evaluates it.
+fn may_put(variables: &[(&str, &str)], stream: &str) -> bool {
+    let text = std::fs::read_to_string(Path::new(ROOT).join("policies/war-room.json")).expect("policy");
+    let json: serde_json::Value = serde_json::from_str(&text).expect("policy is JSON");
+    let arn = format!("arn:aws:logs:eu-west-1:123456789012:log-group:/warroom/incidents:log-stream:{stream}");
+    json["Statement"]
+        .as_array()
+        .expect("statements")
+        .iter()
+        .filter(|s| s["Action"].as_array().expect("actions").iter().any(|a| a == "logs:PutLogEvents"))
+        .flat_map(|s| s["Resource"].as_array().expect("resources").clone())
+        .filter_map(|r| {
+            let mut pattern = r.as_str().expect("string").to_string();
+            for (name, value) in variables {
+                pattern = pattern.replace(&format!("${{{name}}}"), value);
+            }
+            (!pattern.contains("${")).then_some(pattern)
+        })
+        .any(|pattern| glob_matches(pattern.as_bytes(), arn.as_bytes()))
+}
+
+/// The war room's author is what IAM enforces: the stream names warroom writes under match the policy's
+/// PutLogEvents patterns for their own principal and nobody else's.
+#[test]
+fn a_principal_may_put_war_room_lines_only_into_its_own_streams() {
+    use warroom_core::model::StreamAuthor;
+    let alice_user = StreamAuthor::for_session(Some("arn:aws:iam::123456789012:user/ops/alice"), None, "ec2-user");
+    let alice_role = StreamAuthor::for_session(
+        Some("arn:aws:sts::123456789012:assumed-role/OnCall/alice@example.com"),
+        Some("alice@example.com"),
+        "ec2-user",
+    );
+    let bare_role =
+        StreamAuthor::for_session(Some("arn:aws:sts::123456789012:assumed-role/OnCall/bob"), None, "ec2-user");
+    let as_alice_user = [("aws:username", "alice")];
+    let as_bob_user = [("aws:username", "bob")];
+    let as_alice_role = [("aws:SourceIdentity", "alice@example.com")];
+    let as_bob_role = [("aws:SourceIdentity", "bob")];
+    let session = "20261201T053000-4242";
+
+    assert!(may_put(&as_alice_user, &alice_user.stream(session)));
+    assert!(may_put(&as_alice_role, &alice_role.stream(session)));
+    for (who, stream) in [
+        (&as_bob_user[..], alice_user.stream(session)),
+        (&as_bob_role[..], alice_role.stream(session)),
+        // Same name, other kind: an IAM user called like a source identity gains nothing.
+        (&as_alice_user[..], alice_role.stream(session)),
+        (&as_alice_role[..], alice_user.stream(session)),
+        // A stream no policy variable names is nobody's to write.
+        (&as_alice_user[..], bare_role.stream(session)),
+        (&as_alice_user[..], format!("alice/{session}")),
+        // No identity in the context (a role session without a source identity): nothing.
+        (&[][..], alice_user.stream(session)),
+    ] {
+        assert!(!may_put(who, &stream), "{who:?} must not put into {stream}");
+    }
+    assert!(!glob_matches(b"a*c", b"abd") && glob_matches(b"a*c", b"abbc"), "the matcher itself");
+}

@@ -162,6 +162,12 @@ pub async fn connect_with(config: &SdkConfig) -> Result<Connection, ConnectError
     connect_as(config, source).await
 }
 
+/// The ARN the credentials in `config` sign as (sts:GetCallerIdentity's `Arn`); `None` when the call fails,
+/// for a caller that only names things after it (the war room's stream) and reports its own call's failure.
+pub async fn caller_arn(config: &SdkConfig) -> Option<String> {
+    aws_sdk_sts::Client::new(config).get_caller_identity().send().await.ok()?.arn
+}
+
 /// Connects with `config`, whose credentials come from `source`.
 pub async fn connect_as(config: &SdkConfig, source: CredentialSource) -> Result<Connection, ConnectError> {
     let region = config.region().ok_or(ConnectError::NoRegion)?.to_string();

@@ -31,8 +31,12 @@ pub fn run(
     eprintln!("warroom: annotated in {}", path.display());
     if let Some(link) = runtime.block_on(war_room_link(setup, &session_id)) {
         runtime.block_on(send_once(&link, &entry)).map_err(|e| {
+            let remedy = match e.kind {
+                crate::aws::AwsErrorKind::AccessDenied => format!(" — {}", link.author.when_denied()),
+                _ => String::new(),
+            };
             StartError::Aws(format!(
-                "journaled in {}, but the war room ({}) did not take it: {e}",
+                "journaled in {}, but the war room ({}) did not take it: {e}{remedy}",
                 path.display(),
                 link.group
             ))

@@ -14,6 +14,7 @@ use crate::telemetry::Telemetry;
 use crate::telemetry::aws::AwsTelemetry;
 use crate::telemetry::sim::SimTelemetry;
 use crate::war_room::WarRoomLink;
+use warroom_core::model::StreamAuthor;
 
 /// Telemetry and the guard of one session.
 pub struct Backend {
@@ -52,14 +53,23 @@ pub async fn live_telemetry(setup: &Setup) -> Result<AwsTelemetry, StartError> {
 }
 
 /// The war room's link, when the config names a log group: the same credentials chain as the live path, in
-/// a demo too (so a demo can be run as a team exercise).
+/// a demo too (so a demo can be run as a team exercise). The stream is named after who IAM lets write there
+/// (`StreamAuthor`), from one sts:GetCallerIdentity; when that fails the stream is unverified, and the
+/// writer's first call reports why.
 pub async fn war_room_link(setup: &Setup, session_id: &str) -> Option<WarRoomLink> {
     let group = setup.config.journal.log_group.clone()?;
     let sdk = crate::aws::connect::load_config(&setup.aws_options()).await;
+    let principal = connect::caller_arn(&sdk).await;
+    let author = StreamAuthor::for_session(
+        principal.as_deref(),
+        setup.config.journal.source_identity.as_deref(),
+        &setup.operator,
+    );
     Some(WarRoomLink {
         logs: aws_sdk_cloudwatchlogs::Client::new(&sdk),
         group,
-        stream: format!("{}/{session_id}", setup.operator.replace([':', '*'], "_")),
+        stream: author.stream(session_id),
+        author,
         own_session: session_id.to_string(),
     })
 }

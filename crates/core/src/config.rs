@@ -57,6 +57,9 @@ pub struct JournalSettings {
     pub path: Option<PathBuf>,
     /// The war room's CloudWatch Logs log group.
     pub log_group: Option<String>,
+    /// The source identity a role session was assumed with (`${aws:SourceIdentity}`), which names its war-room
+    /// stream so that IAM can check who writes there; IAM users need none (their user name is used).
+    pub source_identity: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -64,6 +67,28 @@ pub struct JournalSettings {
 struct JournalTable {
     path: Option<PathBuf>,
     log_group: Option<String>,
+    #[serde(default, deserialize_with = "source_identity")]
+    source_identity: Option<String>,
+}
+
+/// Refused where it is read, so the error carries the file and line.
+fn source_identity<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let value = String::deserialize(deserializer)?;
+    check_source_identity(&value).map_err(serde::de::Error::custom)?;
+    Ok(Some(value))
+}
+
+/// Checks a `source_identity` as STS does (letters, digits and `_=,.@-`, 2 to 64 characters): a value STS could
+/// never have set is a config error, not a war room that refuses every line. The error says what is allowed.
+pub fn check_source_identity(value: &str) -> Result<(), String> {
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "_=,.@-".contains(c);
+    if (2..=64).contains(&value.len()) && value.chars().all(allowed) {
+        Ok(())
+    } else {
+        Err(format!(
+            "source_identity {value:?} is not one STS can set: 2 to 64 letters, digits or any of _=,.@- (see AssumeRole's SourceIdentity)"
+        ))
+    }
 }
 
 /// `journal = "PATH"` (the older form) or `[journal]` with `path` and `log_group`; a visitor rather than an
@@ -74,14 +99,14 @@ impl<'de> Deserialize<'de> for JournalSettings {
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = JournalSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a path, or a table with `path` and `log_group`")
+                f.write_str("a path, or a table with `path`, `log_group` and `source_identity`")
             }
             fn visit_str<E: serde::de::Error>(self, path: &str) -> Result<JournalSettings, E> {
-                Ok(JournalSettings { path: Some(PathBuf::from(path)), log_group: None })
+                Ok(JournalSettings { path: Some(PathBuf::from(path)), ..JournalSettings::default() })
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<JournalSettings, A::Error> {
                 let t = JournalTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(JournalSettings { path: t.path, log_group: t.log_group })
+                Ok(JournalSettings { path: t.path, log_group: t.log_group, source_identity: t.source_identity })
             }
         }
         deserializer.deserialize_any(Visitor)
@@ -242,5 +267,25 @@ mod tests {
         let err = parse_toml::<Config>("[journal]\nlog_gruop = \"x\"\n", "w.toml").expect_err("typo");
         assert_eq!(err.line, Some(2), "{err}");
         assert!(err.message.contains("log_gruop"), "{err}");
+    }
+
+    #[test]
+    fn a_source_identity_sts_could_not_set_is_refused_with_what_is_allowed() {
+        assert!(check_source_identity("alice@example.com").is_ok());
+        let e = check_source_identity("alice smith").expect_err("space");
+        assert!(e.contains("_=,.@-"), "{e}");
+        assert!(check_source_identity("a").is_err(), "too short");
+        assert!(check_source_identity("a:b").is_err(), "':' would not even make a stream name");
+    }
+
+    #[test]
+    fn a_bad_source_identity_names_the_file_and_line() {
+        let e = parse_toml::<Config>(
+            "[journal]\nlog_group = \"/warroom/x\"\nsource_identity = \"alice smith\"\n",
+            "w.toml",
+        )
+        .expect_err("space");
+        let e = e.to_string();
+        assert!(e.contains("w.toml") && e.contains('3') && e.contains("_=,.@-"), "{e}");
     }
 }

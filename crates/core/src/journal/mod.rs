@@ -12,7 +12,7 @@ use std::sync::Mutex;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
-use crate::model::{AliasMove, EventKind, Session, SessionKind, TimelineEvent, acting_as};
+use crate::model::{AliasMove, EventKind, Session, SessionKind, StreamAuthor, TimelineEvent, acting_as};
 use crate::operation::{Op, OpPhase};
 
 /// What a journal line records.
@@ -90,6 +90,10 @@ pub struct JournalEntry {
     /// bastion says who acted where the local `operator` name (`ec2-user`) cannot; `None` in a demo.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub principal: Option<String>,
+    /// Who the war room says wrote the line: the author its stream is named after, which IAM checked when the
+    /// line was put (`StreamAuthor`). Set by the war room's reader, never written; `None` for a local line.
+    #[serde(skip)]
+    pub stream_author: Option<StreamAuthor>,
 }
 
 impl JournalEntry {
@@ -110,13 +114,20 @@ impl JournalEntry {
             session_id: None,
             annotation: None,
             principal: None,
+            stream_author: None,
         }
     }
 
     /// Who wrote the line, as the timeline and the export name them: the operator, and the AWS principal when
-    /// known (`alice as assumed-role/OnCall/alice`).
+    /// known (`alice as assumed-role/OnCall/alice`). A war-room line names the author IAM checked instead
+    /// (`ec2-user as IAM user alice`), or is marked `(unverified)` first when its stream's name could not be checked.
     pub fn author(&self) -> String {
-        acting_as(&self.session.operator, self.principal.as_deref())
+        match &self.stream_author {
+            Some(a) if a.is_verified() => format!("{} as {}", self.session.operator, a.label()),
+            // The mark first: the timeline cuts the actor short.
+            Some(_) => format!("(unverified) {}", acting_as(&self.session.operator, self.principal.as_deref())),
+            None => acting_as(&self.session.operator, self.principal.as_deref()),
+        }
     }
 
     /// A note, at the dashboard's `clock`.
@@ -393,6 +404,20 @@ mod tests {
         let text = std::fs::read_to_string(&path).expect("text");
         assert!(text.contains("\"operator\":\"alice\",\"mode\":\"demo\",\"read_only\":false"), "{text}");
         std::fs::remove_dir_all(dir).ok();
+    }
+
+    #[test]
+    fn a_war_room_line_names_the_author_iam_checked_not_the_one_it_claims() {
+        let mut ec2_user = session(SessionKind::Live);
+        ec2_user.operator = "ec2-user".into();
+        let mut line = JournalEntry::note(&ec2_user, Utc::now(), "rebooted".into());
+        line.principal = Some("arn:aws:iam::123456789012:user/bob".into());
+        line.stream_author = Some(StreamAuthor::IamUser("alice".into()));
+        assert_eq!(line.timeline_event().and_then(|e| e.actor).as_deref(), Some("ec2-user as IAM user alice"));
+        line.stream_author = Some(StreamAuthor::Unverified("ec2-user".into()));
+        assert_eq!(line.author(), "(unverified) ec2-user as user/bob");
+        let written = serde_json::to_string(&line).expect("json");
+        assert!(!written.contains("stream_author"), "the reader's finding is never written: {written}");
     }
 
     #[test]

@@ -14,6 +14,7 @@ mod resource;
 mod series;
 mod session;
 mod status;
+mod stream_author;
 mod timeline;
 mod war_room;
 
@@ -35,5 +36,6 @@ pub use resource::{
 pub use series::{Point, Series};
 pub use session::{Session, SessionKind, acting_as};
 pub use status::DbStatus;
+pub use stream_author::StreamAuthor;
 pub use timeline::{EventKind, TimelineEvent};
 pub use war_room::{Side, WarRoomHealth, WarRoomStatus};
