@@ -148,7 +148,7 @@ async fn a_latest_consumer_is_pinned_from_the_keys_and_read_only_changes_nothing
     let (config, journal) = (config.display().to_string(), journal.display().to_string());
     let pin = |tmux: &Tmux| {
         tmux.wait_for(&format!("{FUNCTION} ($LATEST)"), Duration::from_secs(20));
-        // The filter leaves the Deploys pane the billing queue's row; the rollback key acts on it.
+        // The filter leaves the Functions pane the billing queue's row; the rollback key acts on it.
         tmux.keys(&["/"]);
         tmux.type_text("billing");
         tmux.keys(&["Enter", "r"]);
@@ -176,7 +176,7 @@ async fn a_latest_consumer_is_pinned_from_the_keys_and_read_only_changes_nothing
     pin(&tmux);
     tmux.wait_for(&format!("to {FUNCTION}:2: verified"), Duration::from_secs(20));
     assert!(mapping_arn(&sdk, &uuid).await.ends_with(&format!("function:{FUNCTION}:2")), "pinned in the emulator");
-    // The Deploys row shows the pinned wiring at once, with its queue.
+    // The Functions row shows the pinned wiring at once, with its queue.
     tmux.wait_for(&format!("{FUNCTION} :2 ← billing"), Duration::from_secs(5));
     let entries = warroom_core::journal::Journal::read_all(std::path::Path::new(&journal)).expect("journal");
     let ops: Vec<_> = entries.iter().map(|e| (e.kind, e.operation.clone(), e.result.clone())).collect();
@@ -327,7 +327,7 @@ async fn an_unfinished_operation_of_a_dropped_session_is_re_read_on_the_next_sta
 /// Issue 13, item 1: the deploy history survives a restart or a late join. Dashboard A sees the alias move
 /// 1 → 2 between two polls and rolls it back (2 → 1, verified). A dashboard started afterwards, and `export`,
 /// name the v2 deploy and the rollback from the journal, and neither calls v1 (the alias's version at first
-/// sight, published long before) a deploy. A's own rollback is in its Deploys pane at once, as its own move.
+/// sight, published long before) a deploy. A's own rollback is in its Functions pane at once, as its own move.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_late_dashboard_and_export_know_the_deploy_and_the_rollback_from_the_journal() {
     let emulator = Emulator::start("e2e-history");

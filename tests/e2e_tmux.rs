@@ -129,7 +129,7 @@ fn compact_layout_at_80x24() {
     let tmux =
         Tmux::start("compact", &["--demo", "--speed", "60", "--journal", journal.to_str().expect("utf8")], 80, 24);
     tmux.wait_for("orders-dlq", Duration::from_secs(10));
-    for pane in ["Alarms", "Queues", "Dead-letter queues", "Database", "Deploys", "Timeline"] {
+    for pane in ["Alarms", "Queues", "Dead-letter queues", "Database", "Functions", "Timeline"] {
         tmux.wait_for(pane, Duration::from_secs(5));
     }
 }

@@ -211,3 +211,23 @@ fn a_demo_journal_exported_as_live_says_how_to_export_it() {
     assert!(stderr.contains(&format!("warroom export --demo --journal {}", journal.display())), "{stderr}");
     assert!(!stderr.contains("no AWS region"), "{stderr}");
 }
+
+/// One title rule: the dashboard's export key and `warroom export --demo` title the same incident alike.
+#[test]
+fn the_export_key_and_export_demo_give_one_title() {
+    let path = demo_journal("title");
+    let scene = warroom_core::scene::Scene::at_minute(30.0, false);
+    let written = warroom_core::export::write_beside_journal(&scene.state, &path).expect("export key");
+    let from_key = std::fs::read_to_string(&written).expect("postmortem");
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["export", "--demo", "--journal"])
+        .arg(&path)
+        .output()
+        .expect("run export");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let from_export = String::from_utf8_lossy(&out.stdout).to_string();
+    let title = |md: &str| md.lines().next().unwrap_or_default().to_string();
+    assert_eq!(title(&from_key), title(&from_export));
+    assert!(title(&from_key).contains("(simulated)"), "{}", title(&from_key));
+    std::fs::remove_file(written).ok();
+}

@@ -137,7 +137,7 @@ fn detail_view_of_each_pane_shows_its_resource() {
         ),
         (PaneId::Dlqs, &["dead-letter queue orders-dlq", "depth", "orders-dlq DLQ depth"]),
         (PaneId::Database, &["core-db / core-db-1", "(threshold 70 %)", "connections", "core-db-1 CPU %"]),
-        (PaneId::Deploys, &["function orders-consumer", "invocations", "errors", "duration p99", "per min"]),
+        (PaneId::Functions, &["function orders-consumer", "invocations", "errors", "duration p99", "per min"]),
         (PaneId::Timeline, &["timeline event", "2026-11-23", "kind", "what", newest.as_str()]),
     ];
     for (pane, needles) in expected {
@@ -332,7 +332,7 @@ fn the_selected_row_stays_on_screen_in_a_large_account() {
     let cases = [
         (PaneId::Queues, 59, "orders-059"),
         (PaneId::Dlqs, 39, "orders-039-dlq"),
-        (PaneId::Deploys, 29, "consumer-029"),
+        (PaneId::Functions, 29, "consumer-029"),
         (PaneId::Database, 39, "db-19-2"),
         // ALARM first (every seventh), then OK by name: the last row is the last OK alarm.
         (PaneId::Alarms, 49, "alarm-048"),
@@ -614,4 +614,23 @@ fn an_alarm_detail_charts_its_resource_as_what_it_is() {
     assert!(screen.contains("alarm aaa payments age"), "{screen}");
     assert!(screen.contains("payments age of oldest"), "the queue's age, against the age threshold:\n{screen}");
     assert!(!screen.contains("payments CPU %"), "{screen}");
+}
+
+/// A filter hides rows, it does not remove resources: each pane it empties says which filter, and no chart is
+/// drawn over nothing. Charts span the data they hold and stop percentages at 100; two series differ by glyph.
+#[test]
+fn a_filter_says_what_it_hides_and_charts_fit_their_data() {
+    let scene = Scene::at_minute(44.0, false);
+    let mut state = scene.state.clone();
+    let full = text(&render(&state, 160, 48));
+    assert!(full.contains("• core-db-2 CPU %"), "the second series has its own glyph:\n{full}");
+    assert!(full.contains("100│") && !full.contains("110│"), "CPU tops at 100 %:\n{full}");
+    assert!(full.contains("-44m") && !full.contains("-60m"), "the chart spans the 44 minutes it has:\n{full}");
+    state.ui.filter = "zzz".into();
+    for (w, h) in [(160, 48), (80, 24)] {
+        let screen = text(&render(&state, w, h));
+        assert!(screen.contains("no match for 'zzz'"), "{w}×{h}:\n{screen}");
+        assert!(!screen.contains("no alarms") && !screen.contains("no queues"), "{w}×{h}:\n{screen}");
+        assert!(!screen.contains("┄ threshold"), "no empty chart with its markers at {w}×{h}:\n{screen}");
+    }
 }

@@ -55,12 +55,12 @@ pub async fn run(setup: &Setup, request: Request) -> Result<(), StartError> {
         None => Ok(None),
     };
     let thresholds = setup.config.thresholds.clone();
-    let (state, title, until) = match &setup.scenario {
+    let (state, until) = match &setup.scenario {
         Some(scenario) => {
             let until =
                 parse(&request.until, Utc::now())?.unwrap_or_else(|| export::replay::default_until(scenario, &journal));
             let state = export::replay::replay(scenario.clone(), &journal, thresholds, until);
-            (state, scenario.name.clone(), until)
+            (state, until)
         }
         None => {
             let until = parse(&request.until, Utc::now())?.unwrap_or_else(Utc::now);
@@ -74,7 +74,7 @@ pub async fn run(setup: &Setup, request: Request) -> Result<(), StartError> {
             use crate::telemetry::Telemetry;
             let mut state = State::new(setup.session(true), telemetry.location(), thresholds, telemetry.now());
             poll_once(&telemetry, &mut state).await;
-            (state, telemetry.location(), until)
+            (state, until)
         }
     };
     let given = parse(&request.since, until)?;
@@ -86,7 +86,7 @@ pub async fn run(setup: &Setup, request: Request) -> Result<(), StartError> {
         )));
     }
     let since = given.unwrap_or_else(|| export::default_since(&state, &journal, until));
-    let text = Postmortem::build(&state, &journal, title, since, until).render(request.format);
+    let text = Postmortem::build(&state, &journal, export::title(&state), since, until).render(request.format);
     match &request.out {
         Some(path) => {
             std::fs::write(path, text).map_err(|e| usage(format!("{}: {e}", path.display())))?;

@@ -12,7 +12,7 @@ use warroom_core::model::{Feed, Observation, TelemetryError};
 
 /// A source of observations, polled feed by feed.
 pub trait Telemetry: Send + Sync {
-    /// Where the data comes from, for the header: "simulated", or "123456789012 · eu-west-1".
+    /// Where the data comes from, for the header: "<scenario name> (simulated)", or "123456789012 · eu-west-1".
     fn location(&self) -> String;
 
     /// Real time between two polls of `feed`.

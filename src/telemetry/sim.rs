@@ -23,7 +23,7 @@ impl SimTelemetry {
 
 impl Telemetry for SimTelemetry {
     fn location(&self) -> String {
-        "simulated".to_string()
+        Sim::location(self.sim.world().scenario())
     }
 
     fn cadence(&self, _feed: Feed) -> Duration {

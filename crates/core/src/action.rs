@@ -106,11 +106,11 @@ actions! {
     SelectPrev => "select_prev", [Dashboard], mutating: false;
     /// Open the detail view of the selected resource
     OpenDetail => "open_detail", [Dashboard], mutating: false;
-    /// Close the help, detail or changes view
+    /// Close the help, detail or changes view; with none open, clear the filter
     Close => "close", [Dashboard], mutating: false;
     /// Show each anomaly's onset and the changes before it, likeliest trigger first
     Changes => "changes", [Dashboard], mutating: false;
-    /// Roll back the selected Deploys row: an alias to its previous version; a queue's version-pinned or $LATEST
+    /// Roll back the selected Functions row: an alias to its previous version; a queue's version-pinned or $LATEST
     /// mapping pinned to an earlier published version
     Rollback => "rollback", [Dashboard], mutating: true;
     /// Reboot the selected database instance

@@ -400,7 +400,7 @@ pub enum Seen {
     /// in its row at once.
     Redrive(RedriveTask),
     /// An event source mapping as verification read it (GetEventSourceMapping): its state, maximum concurrency
-    /// and what it invokes show in the queue's row and the Deploys pane at once.
+    /// and what it invokes show in the queue's row and the Functions pane at once.
     Mapping {
         /// The queue it reads.
         queue: String,

@@ -31,7 +31,8 @@ impl Scene {
     pub fn of(scenario: Scenario, minute: f64, read_only: bool) -> Scene {
         let world = World::new(scenario);
         let session = Session { operator: "alice".to_string(), kind: SessionKind::Demo, read_only };
-        let state = State::new(session, "simulated".to_string(), Thresholds::default(), world.now());
+        let state =
+            State::new(session, crate::sim::Sim::location(world.scenario()), Thresholds::default(), world.now());
         let mut scene = Scene { world, state };
         scene.advance_to(minute);
         scene

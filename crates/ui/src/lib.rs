@@ -82,7 +82,7 @@ pub fn render_measured(frame: &mut Frame, state: &State, keymap: &Keymap) -> Dra
     panes::queues::render(frame, areas.queues, state, density);
     panes::dlqs::render(frame, areas.dlqs, state, density);
     panes::database::render(frame, areas.database, state, density);
-    panes::deploys::render(frame, areas.deploys, state, density);
+    panes::functions::render(frame, areas.functions, state, density);
     panes::timeline::render(frame, areas.timeline, state, density);
     panes::footer::render(frame, footer, state, keymap);
     let drawn = Drawn { help_last_offset: popups::render(frame, area, state, keymap) };
@@ -101,35 +101,92 @@ struct PaneAreas {
     queues: Rect,
     dlqs: Rect,
     database: Rect,
-    deploys: Rect,
+    functions: Rect,
     timeline: Rect,
 }
 
-/// Two columns: alarms, queues, DLQs and deploys on the left; database and timeline on the right.
-fn compact(body: Rect, state: &State) -> PaneAreas {
-    let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
-    // Queues, DLQs and deploys take what their rows need; alarms (of which a real account has many) take the rest.
-    let [alarms, queues, dlqs, deploys] = Layout::vertical([
-        Constraint::Min(3),
-        Constraint::Length(2 + 2 * (state.data.queues.len() as u16).clamp(1, 3) + verdict_line(state)),
-        Constraint::Length(2 + (state.data.dlqs.len() as u16).clamp(1, 3)),
-        Constraint::Length(2 + 2 * (state.data.functions.len() as u16).clamp(1, 3)),
-    ])
-    .areas(left);
-    // A line per cluster and two per instance (its row and its sparkline), up to four instances.
-    let instances = state.data.instances().count() as u16;
-    let clusters = state.data.clusters.len() as u16;
-    let database_height = 2 + clusters.clamp(1, 2) + 2 * instances.clamp(1, 4);
-    let [database, timeline] = Layout::vertical([Constraint::Length(database_height), Constraint::Min(3)]).areas(right);
-    PaneAreas { alarms, queues, dlqs, database, deploys, timeline }
+/// The fewest lines a pane gets: its border and one row.
+const MIN_PANE: u16 = 3;
+
+/// The lines each compact pane needs to show every row it has now (border included): a row and its
+/// sparkline for queues, functions and instances, a line for an alarm or a dead-letter queue.
+struct Wants {
+    alarms: u16,
+    queues: u16,
+    dlqs: u16,
+    functions: u16,
+    database: u16,
 }
 
-/// Three bands: alarms and queues; the database chart beside DLQs and deploys; the timeline.
+impl Wants {
+    fn of(state: &State) -> Wants {
+        let rows = state.rows();
+        let n = |len: usize| u16::try_from(len).unwrap_or(u16::MAX).max(1);
+        let clusters = u16::try_from(state.data.clusters.len()).unwrap_or(u16::MAX);
+        Wants {
+            alarms: 2 + n(rows.alarms().len()),
+            queues: 2 + 2 * n(rows.queues().len()) + verdict_line(state),
+            dlqs: 2 + n(rows.dlqs().len()),
+            functions: 2 + 2 * n(rows.deploys().len()),
+            database: 2 + clusters.max(1) + 2 * n(rows.instances().len()),
+        }
+    }
+}
+
+/// Splits `total` lines among panes that want `wants[i]` lines each, by what they hold: the smallest wants
+/// are met whole first (a pane of one queue shows its queue), as long as every pane after keeps `MIN_PANE`;
+/// the rest goes to the `stretch` pane (the list that grows with the account: alarms, the timeline).
+fn share(total: u16, wants: &[u16], stretch: usize) -> Vec<u16> {
+    let mut order: Vec<usize> = (0..wants.len()).collect();
+    order.sort_by_key(|&i| wants[i]);
+    let mut lines = vec![MIN_PANE; wants.len()];
+    let mut left = total.saturating_sub(MIN_PANE * wants.len() as u16);
+    for i in order {
+        let more = wants[i].saturating_sub(MIN_PANE).min(left);
+        lines[i] += more;
+        left -= more;
+    }
+    lines[stretch] += left;
+    lines
+}
+
+/// Two columns: alarms, queues, DLQs and functions on the left; database and timeline on the right. Rows are
+/// shared by content (`share`), so that an account with one queue and forty alarms shows the queue whole.
+fn compact(body: Rect, state: &State) -> PaneAreas {
+    let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
+    let wants = Wants::of(state);
+    let heights = share(left.height, &[wants.alarms, wants.queues, wants.dlqs, wants.functions], 0);
+    let [alarms, queues, dlqs, functions] =
+        Layout::vertical(heights.iter().map(|h| Constraint::Length(*h))).areas(left);
+    // The timeline wants every line it can get.
+    let heights = share(right.height, &[wants.database, u16::MAX], 1);
+    let [database, timeline] = Layout::vertical(heights.iter().map(|h| Constraint::Length(*h))).areas(right);
+    PaneAreas { alarms, queues, dlqs, database, functions, timeline }
+}
+
+/// Three bands: alarms and queues; DLQs and functions beside the database chart; the timeline. Read row by
+/// row, the panes come in the order compact's columns give them, which is the tab order.
 fn rich(body: Rect) -> PaneAreas {
     let [top, middle, timeline] =
         Layout::vertical([Constraint::Percentage(30), Constraint::Percentage(38), Constraint::Min(6)]).areas(body);
     let [alarms, queues] = Layout::horizontal([Constraint::Percentage(38), Constraint::Percentage(62)]).areas(top);
-    let [database, side] = Layout::horizontal([Constraint::Percentage(60), Constraint::Percentage(40)]).areas(middle);
-    let [dlqs, deploys] = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(side);
-    PaneAreas { alarms, queues, dlqs, database, deploys, timeline }
+    let [side, database] = Layout::horizontal([Constraint::Percentage(40), Constraint::Percentage(60)]).areas(middle);
+    let [dlqs, functions] = Layout::vertical([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(side);
+    PaneAreas { alarms, queues, dlqs, database, functions, timeline }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_are_shared_by_what_each_pane_holds() {
+        // 21 lines; alarms want 14, one queue 5, one DLQ 3, one function 4: the small ones whole, alarms the rest.
+        assert_eq!(share(21, &[14, 5, 3, 4], 0), vec![9, 5, 3, 4]);
+        // Room to spare: the stretch pane takes it.
+        assert_eq!(share(30, &[4, 5, 3, 4], 0), vec![18, 5, 3, 4]);
+        // Too little for everyone's want: the smallest are met first, every pane keeps its minimum.
+        assert_eq!(share(14, &[14, 9, 3, 7], 0), vec![3, 3, 3, 5]);
+        assert_eq!(share(8, &[14, 9, 3, 7], 0), vec![3, 3, 3, 3], "below the minimum: the layout clips");
+    }
 }

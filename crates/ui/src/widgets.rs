@@ -57,7 +57,7 @@ fn resource_kinds(pane: PaneId) -> &'static [ResourceKind] {
     match pane {
         PaneId::Queues => &[ResourceKind::Queue],
         PaneId::Dlqs => &[ResourceKind::Dlq],
-        PaneId::Deploys => &[ResourceKind::Function],
+        PaneId::Functions => &[ResourceKind::Function],
         PaneId::Database => &[ResourceKind::Cluster, ResourceKind::Instance],
         PaneId::Alarms | PaneId::Timeline => &[],
     }
@@ -68,7 +68,7 @@ fn capped_lists(pane: PaneId) -> &'static [CappedList] {
     match pane {
         PaneId::Alarms => &[CappedList::Alarms],
         PaneId::Timeline => &[CappedList::Changes, CappedList::AlarmTransitions, CappedList::DatabaseEvents],
-        PaneId::Deploys => &[CappedList::Versions],
+        PaneId::Functions => &[CappedList::Versions],
         PaneId::Queues | PaneId::Dlqs | PaneId::Database => &[],
     }
 }
@@ -147,6 +147,30 @@ pub struct ChartLine<'a> {
     pub label: String,
     pub series: Option<&'a Series>,
     pub style: Style,
+    /// A percentage: a chart whose lines all are stops its axis at 100.
+    pub percent: bool,
+}
+
+/// How the n-th line of a chart is drawn and shown in its legend: a different glyph each, so that two series
+/// are told apart without colour (the mono theme, a colour-blind reader, a screenshot in print).
+const LINE_GLYPHS: [(ratatui_core::symbols::Marker, &str); 3] =
+    [(Braille, "━"), (ratatui_core::symbols::Marker::Dot, "•"), (ratatui_core::symbols::Marker::Block, "█")];
+
+/// The shortest a fitted chart spans: a chart of the first minutes of data is not stretched over them alone.
+const MIN_CHART_MINUTES: i64 = 10;
+
+/// The span a chart shows: its `window`, or less when the data begin later, so that a chart holding 35 minutes
+/// of data spans 35 minutes rather than leaving the left half empty (at least `MIN_CHART_MINUTES`).
+fn fitted_window(chart: &TimeChart<'_>) -> Duration {
+    let start = chart.now - chart.window;
+    let earliest = chart.lines.iter().filter_map(|l| l.series?.since(start).next().map(|p| p.at)).min();
+    match earliest {
+        Some(first) => {
+            let minutes = ((chart.now - first).num_seconds() + 59) / 60;
+            Duration::minutes(minutes.clamp(MIN_CHART_MINUTES, chart.window.num_minutes().max(MIN_CHART_MINUTES)))
+        }
+        None => chart.window,
+    }
 }
 
 /// What a time chart shows: its lines over the last `window`, a threshold, and the change markers.
@@ -163,10 +187,13 @@ pub struct TimeChart<'a> {
 /// A time chart with a dotted threshold line and a vertical line at each marker (deploys, changes).
 /// Above the chart, one legend line names the series, the threshold and the markers in their colours.
 pub fn time_chart(frame: &mut Frame, area: Rect, chart: &TimeChart<'_>) {
-    let TimeChart { now, window, lines, threshold, markers, y_floor } = *chart;
-    if area.height < 4 || area.width < 10 {
+    let TimeChart { now, lines, threshold, markers, y_floor, .. } = *chart;
+    // Nothing to chart (a filter left no series): no empty axes with markers over nothing.
+    if area.height < 4 || area.width < 10 || lines.is_empty() {
         return;
     }
+    let window = fitted_window(chart);
+    let chart = &TimeChart { window, ..*chart };
     let [legend_area, area] = ratatui_core::layout::Layout::vertical([
         ratatui_core::layout::Constraint::Length(1),
         ratatui_core::layout::Constraint::Min(0),
@@ -183,8 +210,16 @@ pub fn time_chart(frame: &mut Frame, area: Rect, chart: &TimeChart<'_>) {
         .iter()
         .map(|l| l.series.map_or(Vec::new(), |s| s.since(start).map(|p| (x(p.at), p.value)).collect()))
         .collect();
+    if points.iter().all(Vec::is_empty) {
+        let why = format!("no datapoints in the last {}m yet", window.num_minutes());
+        frame.render_widget(Line::from(Span::styled(why, theme::dim())), Rect { height: 1, ..area });
+        return;
+    }
     let data_max = points.iter().flatten().map(|p| p.1).fold(y_floor, f64::max);
-    let y_max = (data_max.max(threshold.unwrap_or(0.0)) * 1.1).max(1.0);
+    let mut y_max = (data_max.max(threshold.unwrap_or(0.0)) * 1.1).max(1.0);
+    if lines.iter().all(|l| l.percent) {
+        y_max = y_max.min(100.0);
+    }
     let threshold_pts: Vec<(f64, f64)> =
         threshold.map_or(Vec::new(), |t| (0..=x_max as i64).step_by(2).map(|m| (m as f64, t)).collect());
     // The suspect last, so it is drawn over an ordinary marker in the same column.
@@ -212,11 +247,11 @@ pub fn time_chart(frame: &mut Frame, area: Rect, chart: &TimeChart<'_>) {
                 .data(&threshold_pts),
         );
     }
-    for (line, pts) in lines.iter().zip(&points) {
+    for (i, (line, pts)) in lines.iter().zip(&points).enumerate() {
         datasets.push(
             Dataset::default()
                 .name(line.label.clone())
-                .marker(Braille)
+                .marker(LINE_GLYPHS[i % LINE_GLYPHS.len()].0)
                 .graph_type(GraphType::Line)
                 .style(line.style)
                 .data(pts),
@@ -253,8 +288,8 @@ fn legend(chart: &TimeChart<'_>, width: usize) -> Line<'static> {
             spans.push(Span::styled(text, style));
         }
     };
-    for line in chart.lines {
-        push(format!("━ {}  ", line.label), line.style);
+    for (i, line) in chart.lines.iter().enumerate() {
+        push(format!("{} {}  ", LINE_GLYPHS[i % LINE_GLYPHS.len()].1, line.label), line.style);
     }
     if let Some(t) = chart.threshold {
         push(format!("┄ threshold {t:.0}  "), theme::warn());

@@ -361,6 +361,12 @@ pub fn session_lines(all: &[JournalEntry], kind: SessionKind) -> Vec<JournalEntr
     }
 }
 
+/// The postmortem's title, one rule for the dashboard's export key and `warroom export`, live or demo: where
+/// the data comes from (`123456789012 · eu-west-1`, `<scenario name> (simulated)`).
+pub fn title(state: &State) -> String {
+    state.location.clone()
+}
+
 /// The dashboard's export key: the postmortem of what the dashboard holds, from half an hour before the first
 /// change to now, written as Markdown beside the journal. Returns where.
 pub fn write_beside_journal(state: &State, journal_path: &std::path::Path) -> Result<std::path::PathBuf, String> {
@@ -372,8 +378,7 @@ pub fn write_beside_journal(state: &State, journal_path: &std::path::Path) -> Re
     let journal = session_lines(&all, state.session.kind);
     let until = state.now;
     let since = default_since(state, &journal, until);
-    let title = format!("warroom · {}", state.location);
-    let postmortem = Postmortem::build(state, &journal, title, since, until);
+    let postmortem = Postmortem::build(state, &journal, title(state), since, until);
     let dir = journal_path.parent().unwrap_or(std::path::Path::new("."));
     let path = dir.join(format!("postmortem-{}.md", chrono::Utc::now().format("%Y%m%d-%H%M%S")));
     std::fs::write(&path, postmortem.markdown()).map_err(|e| format!("{}: {e}", path.display()))?;

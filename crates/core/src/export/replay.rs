@@ -43,7 +43,7 @@ fn poll(world: &mut World, state: &mut State) {
 pub fn replay(scenario: Scenario, journal: &[JournalEntry], thresholds: Thresholds, until: DateTime<Utc>) -> State {
     let mut world = World::new(scenario);
     let session = Session { operator: "export".to_string(), kind: SessionKind::Demo, read_only: true };
-    let mut state = State::new(session, "demo (simulated)".to_string(), thresholds, world.now());
+    let mut state = State::new(session, crate::sim::Sim::location(world.scenario()), thresholds, world.now());
     let intents = journal.iter().filter(|e| e.kind == EntryKind::Intent && e.clock <= until);
     for entry in intents {
         let Some(op) = entry.op() else { continue };

@@ -31,6 +31,11 @@ pub enum MetricKind {
 }
 
 impl MetricKind {
+    /// Whether the metric is a percentage (CPU): charts of it stop at 100.
+    pub fn is_percent(self) -> bool {
+        matches!(self, MetricKind::DbCpu)
+    }
+
     /// The metric as a chart legend or a postmortem names it, with its unit: "age of oldest message (s)".
     pub fn label(self) -> &'static str {
         match self {

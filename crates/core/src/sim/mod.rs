@@ -38,6 +38,12 @@ pub struct Sim {
 }
 
 impl Sim {
+    /// Where a demo's data comes from, for the postmortem's title and source: `<scenario name> (simulated)`, the
+    /// same for the dashboard, its export key and `export --demo`.
+    pub fn location(scenario: &Scenario) -> String {
+        format!("{} (simulated)", scenario.name)
+    }
+
     /// Pre-rolls the scenario's warm-up (so the demo opens with history) and starts the clock there.
     pub fn start(scenario: Scenario, speed: f64) -> Sim {
         let mut world = World::new(scenario);

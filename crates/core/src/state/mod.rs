@@ -97,7 +97,7 @@ pub enum Effect {
 pub struct State {
     /// Who is at the keyboard, live or demo, read-only or not.
     pub session: Session,
-    /// Where the data comes from, for the header: "simulated", or "123456789012 · eu-west-1".
+    /// Where the data comes from, for the header: "<scenario name> (simulated)", or "123456789012 · eu-west-1".
     pub location: String,
     /// Where breaches begin.
     pub thresholds: Thresholds,

@@ -40,6 +40,11 @@ impl State {
                 }
             }
             Action::Filter => self.ui.popup = Some(Popup::Filter(self.ui.filter.clone())),
+            // With no view open, close takes away the filter: what esc undoes is what hides rows.
+            Action::Close if !self.ui.filter.is_empty() => {
+                self.ui.filter.clear();
+                self.notice = Some(Notice::Info("filter cleared".to_string()));
+            }
             Action::FocusNext | Action::FocusPrev => {
                 let n = PaneId::ALL.len();
                 let i = self.ui.focus.index();
@@ -89,7 +94,7 @@ impl State {
                 .instances()
                 .get(sel)
                 .map(|(c, i)| DetailTarget::Instance { cluster: c.id.clone(), instance: i.id.clone() }),
-            PaneId::Deploys => rows.deploys().get(sel).map(|d| DetailTarget::Function(d.function().to_string())),
+            PaneId::Functions => rows.deploys().get(sel).map(|d| DetailTarget::Function(d.function().to_string())),
             PaneId::Timeline => (sel < rows.len(PaneId::Timeline)).then_some(DetailTarget::Event(sel)),
         }
     }

@@ -87,12 +87,12 @@ impl State {
     /// and warns: the resource may have changed since.
     fn dated(&self, mut plan: Plan) -> Plan {
         let panes: &[PaneId] = match plan.op {
-            Op::Rollback { .. } => &[PaneId::Deploys],
+            Op::Rollback { .. } => &[PaneId::Functions],
             Op::Reboot { .. } | Op::Failover { .. } => &[PaneId::Database],
             Op::Redrive { .. } | Op::CancelRedrive { .. } => &[PaneId::Dlqs, PaneId::Queues],
-            Op::Consumer { change: ConsumerChange::Repoint { .. }, .. } => &[PaneId::Deploys, PaneId::Queues],
+            Op::Consumer { change: ConsumerChange::Repoint { .. }, .. } => &[PaneId::Functions, PaneId::Queues],
             Op::Consumer { .. } => &[PaneId::Queues],
-            Op::RestoreCode { .. } => &[PaneId::Deploys],
+            Op::RestoreCode { .. } => &[PaneId::Functions],
         };
         for (i, stale) in panes.iter().filter_map(|p| self.stale(*p).map(|s| (p, s))).enumerate() {
             let (pane, stale) = stale;
@@ -183,7 +183,7 @@ impl State {
                 };
             }
             Some(DeployRow::Alias(f)) => f,
-            None => return Err("no function selected (Deploys pane is empty)".to_string()),
+            None => return Err("no function selected (Functions pane is empty)".to_string()),
         };
         let targets = self.rollback_targets();
         let prev =

@@ -7,7 +7,7 @@ use crate::model::{
     TimelineEvent,
 };
 
-/// One row of the Deploys pane: an alias, or a queue's mapping that invokes no alias (a version or `$LATEST`),
+/// One row of the Functions pane: an alias, or a queue's mapping that invokes no alias (a version or `$LATEST`),
 /// which has no alias row to show it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub enum DeployRow<'a> {
@@ -83,7 +83,7 @@ impl<'a> Rows<'a> {
         self.state.data.functions.iter().filter(|f| self.keep(&f.name)).collect()
     }
 
-    /// The Deploys pane's rows: every alias, then each watched queue's mapping that invokes a version or
+    /// The Functions pane's rows: every alias, then each watched queue's mapping that invokes a version or
     /// `$LATEST` (what runs there has no alias row), whose function or queue passes the filter.
     pub fn deploys(&self) -> Vec<DeployRow<'a>> {
         let aliases = self.functions().into_iter().map(DeployRow::Alias);
@@ -127,17 +127,17 @@ impl<'a> Rows<'a> {
             PaneId::Queues => self.queues().len(),
             PaneId::Dlqs => self.dlqs().len(),
             PaneId::Database => self.instances().len(),
-            PaneId::Deploys => self.deploys().len(),
+            PaneId::Functions => self.deploys().len(),
             PaneId::Timeline => self.timeline().len(),
         }
     }
 
-    /// The Deploys pane's selected row.
+    /// The Functions pane's selected row.
     pub fn selected_deploy(&self) -> Option<DeployRow<'a>> {
-        self.deploys().get(self.state.ui.selected(PaneId::Deploys)).copied()
+        self.deploys().get(self.state.ui.selected(PaneId::Functions)).copied()
     }
 
-    /// The Deploys pane's selected alias: what the rollback key acts on.
+    /// The Functions pane's selected alias: what the rollback key acts on.
     pub fn selected_function(&self) -> Option<&'a FunctionStatus> {
         match self.selected_deploy()? {
             DeployRow::Alias(f) => Some(f),

@@ -75,7 +75,7 @@ fn rollback_lifecycle() {
     assert!(ops.iter().any(|t| t.contains("confirmed by alice")), "{ops:?}");
     assert!(ops.iter().any(|t| t.contains("succeeded")), "{ops:?}");
 
-    // The verified rollback is in the Deploys pane at once, as this operation's move, by its author.
+    // The verified rollback is in the Functions pane at once, as this operation's move, by its author.
     let f = &s.data.functions[0];
     assert_eq!((f.version.as_str(), f.previous_version.as_deref()), ("41", Some("42")));
     let moved = f.last_move.clone().expect("the rollback is the alias's history");
@@ -456,6 +456,26 @@ fn filter_narrows_rows_and_operation_targets() {
     assert_eq!(plan(&s).plan.op.target(), "core-db-2");
     press(&mut s, "<esc> / <esc>");
     assert_eq!(s.ui.filter, "", "cancelling the filter clears it");
+    press(&mut s, "/ db-2 <enter>");
+    assert_eq!(s.ui.filter, "db-2", "a filter kept");
+    press(&mut s, "<esc>");
+    assert_eq!(s.ui.filter, "", "esc on the dashboard takes a kept filter away");
+    assert!(notice(&s).contains("filter cleared"), "{}", notice(&s));
+}
+
+#[test]
+fn tab_goes_through_the_panes_in_the_screens_order() {
+    let mut s = live();
+    let mut seen = vec![s.ui.focus];
+    for _ in 1..PaneId::ALL.len() {
+        press(&mut s, "<tab>");
+        seen.push(s.ui.focus);
+    }
+    assert_eq!(seen, PaneId::ALL.to_vec());
+    assert_eq!(seen[3], PaneId::Functions, "functions before the database, as both layouts read");
+    for (i, pane) in PaneId::ALL.iter().enumerate() {
+        assert_eq!(pane.index(), i, "{pane:?}");
+    }
 }
 
 #[test]
@@ -729,7 +749,7 @@ fn a_verified_redrive_shows_its_task_at_once() {
     assert_eq!(s.data.redrives.get("orders-dlq"), Some(&task));
 }
 
-/// Issue 14: a queue that invokes `$LATEST` gets a Deploys row of its own; rolling back an alias no queue invokes
+/// Issue 14: a queue that invokes `$LATEST` gets a Functions row of its own; rolling back an alias no queue invokes
 /// warns that it changes nothing they run; a version-pinned row is not taken for an alias; a redrive into a queue
 /// nothing consumes warns.
 #[test]
@@ -757,7 +777,7 @@ fn deploys_show_what_each_queue_invokes_and_plans_warn_when_nothing_runs_the_tar
             "shipping-printer:2 ← shipping Disabled"
         ]
     );
-    s.ui.focus = PaneId::Deploys;
+    s.ui.focus = PaneId::Functions;
     press(&mut s, "r");
     let warnings = plan(&s).plan.warnings.clone();
     assert!(
@@ -811,7 +831,7 @@ fn a_latest_consumer_is_rolled_back_by_pinning_its_mapping() {
         });
         m.published = vec![version("43", "NEWCODE="), version("42", "OLDCODE="), version("41", "OLDERCODE=")];
     }
-    s.ui.focus = PaneId::Deploys;
+    s.ui.focus = PaneId::Functions;
     press(&mut s, "j r");
     let p = plan(&s).plan.clone();
     let uuid = "orders-orders-consumer-";
@@ -847,7 +867,7 @@ fn a_latest_consumer_is_rolled_back_by_pinning_its_mapping() {
     if let Some(m) = observer.data.mappings.get_mut("orders").and_then(|m| m.first_mut()) {
         m.published = vec![version("42", "OLDCODE=")];
     }
-    observer.ui.focus = PaneId::Deploys;
+    observer.ui.focus = PaneId::Functions;
     press(&mut observer, "j r");
     let blocked = plan(&observer).blocked.clone().unwrap_or_default();
     assert!(blocked.starts_with("read-only: this would call lambda:UpdateEventSourceMapping"), "{blocked}");
@@ -885,7 +905,7 @@ fn a_latest_consumer_can_have_its_earlier_code_restored_instead() {
                 ..PublishedVersion::default()
             }];
         }
-        s.ui.focus = PaneId::Deploys;
+        s.ui.focus = PaneId::Functions;
         s
     };
     let mut s = prepared(false);

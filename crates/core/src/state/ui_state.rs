@@ -12,25 +12,27 @@ pub enum PaneId {
     Queues,
     /// Dead-letter queues.
     Dlqs,
+    /// Functions: each alias and the version it points to, and each queue's mapping that invokes a version or
+    /// `$LATEST`.
+    Functions,
     /// Database clusters and instances.
     Database,
-    /// Function aliases and their versions.
-    Deploys,
     /// The timeline.
     Timeline,
 }
 
 impl PaneId {
-    /// Tab order.
+    /// Tab order: the screen's, read as its layouts place the panes (the compact layout's left column then
+    /// its right; the rich layout's bands row by row).
     pub const ALL: [PaneId; 6] =
-        [PaneId::Alarms, PaneId::Queues, PaneId::Dlqs, PaneId::Database, PaneId::Deploys, PaneId::Timeline];
+        [PaneId::Alarms, PaneId::Queues, PaneId::Dlqs, PaneId::Functions, PaneId::Database, PaneId::Timeline];
 
     /// The pane showing a subject's rows.
     pub fn showing(subject: Subject) -> PaneId {
         match subject {
             Subject::Queues => PaneId::Queues,
             Subject::DeadLetterQueues => PaneId::Dlqs,
-            Subject::Functions => PaneId::Deploys,
+            Subject::Functions => PaneId::Functions,
             Subject::Databases => PaneId::Database,
             Subject::Alarms => PaneId::Alarms,
             Subject::Changes => PaneId::Timeline,
@@ -42,12 +44,12 @@ impl PaneId {
         match self {
             PaneId::Queues => &[Feed::Fast, Feed::Metrics],
             PaneId::Dlqs => &[Feed::Fast],
-            PaneId::Database | PaneId::Deploys => &[Feed::Metrics, Feed::Inventory],
+            PaneId::Database | PaneId::Functions => &[Feed::Metrics, Feed::Inventory],
             PaneId::Alarms | PaneId::Timeline => &[Feed::Inventory],
         }
     }
 
-    /// Position in `ALL`, for per-pane arrays.
+    /// Position in `ALL`, for per-pane arrays (the variants are declared in tab order).
     pub fn index(self) -> usize {
         self as usize
     }
@@ -59,7 +61,7 @@ impl PaneId {
             PaneId::Queues => "Queues",
             PaneId::Dlqs => "Dead-letter queues",
             PaneId::Database => "Database",
-            PaneId::Deploys => "Deploys",
+            PaneId::Functions => "Functions",
             PaneId::Timeline => "Timeline",
         }
     }

@@ -112,6 +112,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
                 label: format!("{} CPU %", inst.id),
                 series: state.data.series(&inst.id, MetricKind::DbCpu),
                 style: Style::new().fg(palette[i % palette.len()]),
+                percent: true,
             })
             .collect();
         let chart = TimeChart {

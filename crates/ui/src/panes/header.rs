@@ -63,9 +63,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     spans.push(Span::raw("  "));
     spans.push(freshness(state));
     spans.push(Span::styled(format!("  {} UTC", state.now.format("%H:%M:%S")), theme::bold()));
-    let location = match &state.data.identity {
-        Some(id) => format!("{} · {}", id.account, id.region),
-        None => state.location.clone(),
+    // A demo says "simulated" (its badge already says DEMO); the scenario's name is the postmortem's title.
+    let location = match (&state.data.identity, state.session.kind) {
+        (Some(id), _) => format!("{} · {}", id.account, id.region),
+        (None, warroom_core::model::SessionKind::Demo) => "simulated".to_string(),
+        (None, _) => state.location.clone(),
     };
     spans.push(Span::raw(format!("  {}", sanitize(&location, 40))));
     if state.war_room.summary() == Some(WarRoomStatus::Connected) {

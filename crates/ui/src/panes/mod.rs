@@ -4,9 +4,9 @@
 pub mod alarms;
 pub mod credentials;
 pub mod database;
-pub mod deploys;
 pub mod dlqs;
 pub mod footer;
+pub mod functions;
 pub mod header;
 pub mod queues;
 pub mod timeline;

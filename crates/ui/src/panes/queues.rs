@@ -124,6 +124,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
             label: format!("{} age of oldest (s)", q.name),
             series: state.data.series(&q.name, MetricKind::QueueAge),
             style: Style::new().fg(theme::ACCENT),
+            percent: false,
         }];
         let chart = TimeChart {
             now: state.now,

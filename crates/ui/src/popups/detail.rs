@@ -59,6 +59,7 @@ fn line<'a>(state: &'a State, resource: &str, metric: MetricKind, color: ratatui
         label: format!("{resource} {}", metric.label()),
         series: state.data.series(resource, metric),
         style: Style::new().fg(color),
+        percent: metric.is_percent(),
     }
 }
 

@@ -135,11 +135,11 @@ impl<'a, R> PaneTable<'a, R> {
         let per_row = 1 + usize::from(self.under.is_some());
         let group_key = |i: usize| self.groups.as_ref().map(|g| (g.key)(&self.rows[i]));
         let starts_group = |i: usize| self.groups.is_some() && (i == 0 || group_key(i) != group_key(i - 1));
-        // A row takes its lines, and the first of its group one more; one line is kept for the header of a
-        // group whose first rows scrolled away.
+        // A row takes its lines, and the first of its group one more; the first row drawn also needs its
+        // group's line when the group's first rows scrolled away.
         let cost = |i: usize| per_row + usize::from(starts_group(i));
-        let reserve = usize::from(self.groups.is_some());
-        let first = if len == 0 { 0 } else { first_row(selected, height.saturating_sub(reserve).max(1), cost) };
+        let lead = |i: usize| usize::from(self.groups.is_some() && !starts_group(i));
+        let first = if len == 0 { 0 } else { first_row(selected, height.max(1), cost, lead) };
         // The rows that fit, measured before the columns are sized: a name is as wide as the widest one shown.
         let mut visible = Vec::new();
         let mut used = 0;
@@ -218,7 +218,14 @@ impl<'a, R> PaneTable<'a, R> {
         }
         let missing: Vec<Line<'static>> = self.missing_lines(widths.first().copied().unwrap_or(16));
         if len == 0 && missing.is_empty() && self.after.is_empty() {
-            lines.push(Line::from(Span::styled(self.empty, theme::dim())));
+            // Under a filter the resources are not gone, only hidden: say which filter hides them.
+            let filter = &self.state.ui.filter;
+            let empty = if filter.is_empty() {
+                self.empty.to_string()
+            } else {
+                format!("no match for '{}'", sanitize(filter, 40))
+            };
+            lines.push(Line::from(Span::styled(empty, theme::dim())));
         }
         lines.extend(self.after.iter().map(|l| fit_line(l.clone(), room)));
         lines.extend(missing);
@@ -262,11 +269,12 @@ impl<'a, R> PaneTable<'a, R> {
 }
 
 /// The first row to draw so that every row from it to the selected one fits in `room` lines (row `i` takes
-/// `lines(i)`), scrolling no further than it must.
-pub fn first_row(selected: usize, room: usize, lines: impl Fn(usize) -> usize) -> usize {
+/// `lines(i)`, and `lead(i)` more when it is the first drawn: its group's line), scrolling no further than it
+/// must.
+pub fn first_row(selected: usize, room: usize, lines: impl Fn(usize) -> usize, lead: impl Fn(usize) -> usize) -> usize {
     let mut first = selected;
     let mut used = lines(selected);
-    while first > 0 && used + lines(first - 1) <= room {
+    while first > 0 && used + lines(first - 1) + lead(first - 1) <= room {
         first -= 1;
         used += lines(first);
     }

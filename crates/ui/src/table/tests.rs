@@ -11,10 +11,15 @@ use crate::text::width;
 
 #[test]
 fn first_row_scrolls_no_further_than_it_must() {
-    assert_eq!(first_row(0, 5, |_| 1), 0);
-    assert_eq!(first_row(9, 5, |_| 1), 5);
-    assert_eq!(first_row(9, 5, |_| 2), 8, "two-line rows: two fit");
-    assert_eq!(first_row(3, 1, |_| 2), 3, "a row taller than the room is still drawn");
+    let none = |_| 0;
+    assert_eq!(first_row(0, 5, |_| 1, none), 0);
+    assert_eq!(first_row(9, 5, |_| 1, none), 5);
+    assert_eq!(first_row(9, 5, |_| 2, none), 8, "two-line rows: two fit");
+    assert_eq!(first_row(3, 1, |_| 2, none), 3, "a row taller than the room is still drawn");
+    // A cluster's line and its writer and reader, two lines each: the reader selected, all five lines fit.
+    let grouped = |i: usize| 2 + usize::from(i == 0);
+    assert_eq!(first_row(1, 5, grouped, |i| usize::from(i != 0)), 0, "the writer stays in view");
+    assert_eq!(first_row(2, 5, grouped, |i| usize::from(i != 0)), 1, "scrolled: its group's line is kept");
 }
 
 /// `rows` in `columns`, drawn as the Alarms pane `width` cells wide; the lines inside its border.

@@ -1,4 +1,4 @@
-//! Deploys: function, alias → version, the previous version (the rollback target), when it changed, which queues
+//! Functions: function, alias → version, the previous version (the rollback target), when it changed, which queues
 //! invoke it, and its health on a line of its own; then each queue's mapping that invokes a version or `$LATEST`,
 //! with the code that runs there.
 
@@ -140,7 +140,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         Cell::Spans(spans)
     }));
     // Health goes on its own line: a long function name must not push the error rate off screen.
-    PaneTable::new(state, PaneId::Deploys, &rows, columns)
+    PaneTable::new(state, PaneId::Functions, &rows, columns)
         .under(|r: &DeployRow, _| {
             let mut line = match r {
                 DeployRow::Alias(f) => health(state, f, density),
