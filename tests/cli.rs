@@ -137,3 +137,17 @@ fn readme_flags_match_help() {
     let block_end = readme[block_start..].find("```").expect("end of block") + block_start;
     assert_eq!(&readme[block_start..block_end], expected, "README's Flags block differs from --help; paste it in");
 }
+
+/// Times given with `--demo` mean the scenario's day; a window that holds nothing says so and exits 2.
+#[test]
+fn demo_export_times_are_on_the_scenarios_day_and_an_empty_window_is_refused() {
+    let journal = temp_file("export-day.jsonl", b"");
+    let journal = journal.to_str().expect("utf8");
+    let (code, out, err) = warroom(&["export", "--demo", "--journal", journal, "--since", "13:30", "--until", "15:00"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("2026-11-23, 13:30 – 15:00 UTC"), "{out}");
+    assert!(out.contains("core-db CPU > 70 %"), "the incident is in the window: {out}");
+    let (code, out, err) = warroom(&["export", "--demo", "--journal", journal, "--since", "10:00", "--until", "11:00"]);
+    assert_eq!(code, 2, "{out}");
+    assert!(err.contains("holds no datapoint, event or journal line") && err.contains("2026-11-23 13:30"), "{err}");
+}

@@ -256,3 +256,35 @@ fn without_an_alternate_screen_no_old_text_shows_through() {
     assert!(!screen.contains("OLDTEXT"), "after a resize:\n{screen}");
     tmux.keys(&["q"]);
 }
+
+/// Issue 15: the demo as a team exercise. An operator and a read-only observer share a journal; the observer's
+/// world makes the operator's rollback too, and `annotate --demo` lands in both at their simulated present,
+/// not at today's wall clock.
+#[test]
+fn an_observer_of_the_demo_shows_what_the_operator_did() {
+    let journal = journal_path("observer");
+    let journal = journal.to_str().expect("utf8");
+    let operator = Tmux::start("demo-op", &["--demo", "--speed", "30", "--journal", journal], 160, 48);
+    let observer = Tmux::start("demo-ob", &["--demo", "--speed", "30", "--read-only", "--journal", journal], 160, 48);
+    operator.wait_for("live→v42", Duration::from_secs(30));
+    observer.wait_for("live→v42", Duration::from_secs(30));
+    operator.keys(&["r"]);
+    operator.wait_for("lambda:UpdateAlias orders-consumer live 42 → 41", Duration::from_secs(5));
+    operator.type_text("orders-consumer");
+    operator.keys(&["Enter"]);
+    operator.wait_for("live→v41 (was v42)", Duration::from_secs(20));
+    let screen = observer.wait_for("live→v41 (was v42)", Duration::from_secs(20));
+    assert!(screen.contains("roll back orders-consumer:live 42 → 41"), "attributed in its timeline: {screen}");
+
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["annotate", "--demo", "--journal", journal, "bob: paged the DB team"])
+        .output()
+        .expect("annotate");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    for tmux in [&operator, &observer] {
+        let screen = tmux.wait_for("bob: paged the DB team", Duration::from_secs(10));
+        // On the simulated afternoon of the incident, not at this machine's hour.
+        let line = screen.lines().find(|l| l.contains("bob: paged the DB team") && l.contains("note")).unwrap_or("");
+        assert!(line.contains("│14:"), "{line}\n{screen}");
+    }
+}

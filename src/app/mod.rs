@@ -15,7 +15,7 @@ use std::time::Duration;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
-use warroom_core::journal::{Journal, JournalEntry};
+use warroom_core::journal::{EntryKind, Journal, JournalEntry};
 use warroom_core::keymap::{Key, Keymap};
 use warroom_core::model::{Feed, Observation, SessionKind, Side, TelemetryError, WarRoomStatus};
 use warroom_core::operation::{OpPhase, OpUpdate};
@@ -200,12 +200,30 @@ impl App {
             AppEvent::Telemetry { feed, result } => Msg::Telemetry { feed, result },
             AppEvent::Op(update) => Msg::Op(update),
             AppEvent::Notice(notice) => Msg::Notice(notice),
-            AppEvent::Shared(lines) => Msg::Shared(lines),
+            AppEvent::Shared(lines) => Msg::Shared(self.placed(lines)),
             AppEvent::WarRoom(side, status) => Msg::WarRoom(side, status),
         };
         let effects = self.state.update(msg);
         self.run_effects(effects, tx);
         None
+    }
+
+    /// Other sessions' lines, placed on this dashboard's clock. In a demo each simulation keeps its own clock,
+    /// so a line is placed by when it was written (its wall-clock `time`), and another session's operation is
+    /// made in this world too: an observer of the demo shows the operator's rollback, at the moment it happened.
+    fn placed(&self, mut lines: Vec<JournalEntry>) -> Vec<JournalEntry> {
+        if self.state.session.kind != SessionKind::Demo {
+            return lines;
+        }
+        for line in &mut lines {
+            line.clock = self.telemetry.clock_at(line.time);
+            if line.kind == EntryKind::Intent
+                && let Some(op) = line.op()
+            {
+                self.telemetry.reflect_operation(&op, &line.session.operator);
+            }
+        }
+        lines
     }
 
     fn operation_context(&self) -> OperationContext {

@@ -57,8 +57,9 @@ pub async fn run(setup: &Setup, request: Request) -> Result<(), StartError> {
     let thresholds = setup.config.thresholds.clone();
     let (state, until) = match &setup.scenario {
         Some(scenario) => {
-            let until =
-                parse(&request.until, Utc::now())?.unwrap_or_else(|| export::replay::default_until(scenario, &journal));
+            // A time of day given with --demo is on the scenario's day, not today's.
+            let until = parse(&request.until, scenario.start)?
+                .unwrap_or_else(|| export::replay::default_until(scenario, &journal));
             let state = export::replay::replay(scenario.clone(), &journal, thresholds, until);
             (state, until)
         }
@@ -86,7 +87,19 @@ pub async fn run(setup: &Setup, request: Request) -> Result<(), StartError> {
         )));
     }
     let since = given.unwrap_or_else(|| export::default_since(&state, &journal, until));
-    let text = Postmortem::build(&state, &journal, export::title(&state), since, until).render(request.format);
+    let postmortem = Postmortem::build(&state, &journal, export::title(&state), since, until);
+    if postmortem.is_empty() {
+        let span = match &setup.scenario {
+            Some(s) => format!("the demo's incident begins {} UTC", s.start.format("%Y-%m-%d %H:%M")),
+            None => "try a window that covers the incident".to_string(),
+        };
+        return Err(usage(format!(
+            "the window {} – {} UTC holds no datapoint, event or journal line: {span}",
+            since.format("%Y-%m-%d %H:%M"),
+            until.format("%Y-%m-%d %H:%M")
+        )));
+    }
+    let text = postmortem.render(request.format);
     match &request.out {
         Some(path) => {
             std::fs::write(path, text).map_err(|e| usage(format!("{}: {e}", path.display())))?;

@@ -9,6 +9,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use warroom_core::model::{Feed, Observation, TelemetryError};
+use warroom_core::operation::Op;
 
 /// A source of observations, polled feed by feed.
 pub trait Telemetry: Send + Sync {
@@ -20,6 +21,16 @@ pub trait Telemetry: Send + Sync {
 
     /// The source's clock: wall time live, the virtual clock in the simulator. Never blocks.
     fn now(&self) -> DateTime<Utc>;
+
+    /// The source's clock at wall-clock instant `wall`: where a line another process wrote then falls on this
+    /// dashboard's timeline. Live, the two clocks are one.
+    fn clock_at(&self, wall: DateTime<Utc>) -> DateTime<Utc> {
+        wall
+    }
+
+    /// Another session's operation, read from the shared journal or the war room. AWS already made the change
+    /// (it is read back like any other); the simulator makes it in this dashboard's world.
+    fn reflect_operation(&self, _op: &Op, _actor: &str) {}
 
     /// One poll of `feed`: what it observed (a failed call among them is an `Observation::Problem`), or why the
     /// whole poll failed.

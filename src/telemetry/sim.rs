@@ -5,6 +5,7 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use futures_util::future::BoxFuture;
 use warroom_core::model::{Feed, Observation, TelemetryError};
+use warroom_core::operation::Op;
 use warroom_core::sim::{Sim, observe};
 
 use super::Telemetry;
@@ -24,6 +25,14 @@ impl SimTelemetry {
 impl Telemetry for SimTelemetry {
     fn location(&self) -> String {
         Sim::location(self.sim.world().scenario())
+    }
+
+    fn clock_at(&self, wall: DateTime<Utc>) -> DateTime<Utc> {
+        self.sim.clock_at(wall)
+    }
+
+    fn reflect_operation(&self, op: &Op, actor: &str) {
+        self.sim.reflect(op, actor);
     }
 
     fn cadence(&self, _feed: Feed) -> Duration {

@@ -174,6 +174,11 @@ fn operations(journal: &[JournalEntry]) -> Vec<Operation> {
 }
 
 impl Postmortem {
+    /// True when the window holds nothing at all: no timeline entry, no operation, no datapoint.
+    pub fn is_empty(&self) -> bool {
+        self.timeline.is_empty() && self.operations.is_empty() && self.resources.iter().all(|r| r.peak_at.is_none())
+    }
+
     /// Builds the postmortem from a state that holds the window's history and from the journal's entries.
     pub fn build(
         state: &State,

@@ -10,6 +10,7 @@ use std::time::Instant;
 use chrono::{DateTime, Utc};
 
 use crate::model::{Feed, Observation};
+use crate::operation::Op;
 pub use scenario::Scenario;
 pub use world::World;
 
@@ -18,6 +19,8 @@ pub use world::World;
 #[derive(Debug, Clone, Copy)]
 pub struct SimClock {
     origin_real: Instant,
+    /// The wall clock at `origin_real`: where other processes' lines (stamped with the wall clock) fall.
+    origin_wall: DateTime<Utc>,
     origin_virtual: DateTime<Utc>,
     speed: f64,
 }
@@ -27,6 +30,12 @@ impl SimClock {
     pub fn now(&self) -> DateTime<Utc> {
         let elapsed = self.origin_real.elapsed().as_secs_f64() * self.speed;
         self.origin_virtual + chrono::Duration::milliseconds((elapsed * 1000.0) as i64)
+    }
+
+    /// The simulated time at wall-clock instant `wall` (before the clock started too, as far back as asked).
+    pub fn at(&self, wall: DateTime<Utc>) -> DateTime<Utc> {
+        let real_ms = (wall - self.origin_wall).num_milliseconds() as f64;
+        self.origin_virtual + chrono::Duration::milliseconds((real_ms * self.speed) as i64)
     }
 }
 
@@ -49,13 +58,31 @@ impl Sim {
         let mut world = World::new(scenario);
         let warmup = world.at_minute(f64::from(world.scenario().warmup_minutes));
         world.advance_to(warmup);
-        let clock = SimClock { origin_real: Instant::now(), origin_virtual: world.now(), speed: speed.max(0.0) };
+        let clock = SimClock {
+            origin_real: Instant::now(),
+            origin_wall: Utc::now(),
+            origin_virtual: world.now(),
+            speed: speed.max(0.0),
+        };
         Sim { inner: Arc::new(Mutex::new(world)), clock }
     }
 
     /// The simulated time now.
     pub fn now(&self) -> DateTime<Utc> {
         self.clock.now()
+    }
+
+    /// The simulated time at wall-clock instant `wall`: where a line another process wrote then (an
+    /// `annotate --demo`, another demo dashboard) falls on this simulation's timeline.
+    pub fn clock_at(&self, wall: DateTime<Utc>) -> DateTime<Utc> {
+        self.clock.at(wall)
+    }
+
+    /// Another session's operation, read from the shared journal: this world makes the change as it did in that
+    /// session's, so that an observer of the demo shows what the operator did. Its answer is that session's to
+    /// report: a call its world refused is refused here too, and nothing more is said.
+    pub fn reflect(&self, op: &Op, actor: &str) {
+        let _ = self.world().apply(op, actor);
     }
 
     /// The world, advanced to the clock's present. A poisoned lock means a panic elsewhere already ended the
@@ -77,5 +104,20 @@ pub fn observe(world: &mut World, feed: Feed) -> Vec<Observation> {
             out.extend(world.drain_events());
             out
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wall_clock_instant_falls_on_the_simulated_timeline_at_the_clocks_speed() {
+        let origin_virtual = Utc::now() - chrono::Duration::days(8);
+        let origin_wall = Utc::now();
+        let clock = SimClock { origin_real: Instant::now(), origin_wall, origin_virtual, speed: 10.0 };
+        assert_eq!(clock.at(origin_wall), origin_virtual);
+        assert_eq!(clock.at(origin_wall + chrono::Duration::seconds(6)), origin_virtual + chrono::Duration::minutes(1));
+        assert_eq!(clock.at(origin_wall - chrono::Duration::seconds(6)), origin_virtual - chrono::Duration::minutes(1));
     }
 }
