@@ -81,6 +81,8 @@ async fn discovery_and_telemetry_show_the_seeded_incident() {
         .expect("alarm");
     assert_eq!(alarm.state, AlarmState::Alarm);
     assert_eq!(alarm.resources, [QUEUE]);
+    let line = warroom_core::model::AlarmThreshold { metric: MetricKind::QueueAge, value: 60.0 };
+    assert_eq!(alarm.threshold, Some(line), "the alarm's Threshold is the queue's age threshold");
     let ages: Vec<f64> = obs
         .iter()
         .filter_map(|o| match o {

@@ -85,6 +85,11 @@ fn bad_config_names_file_and_line_and_exits_2() {
     let (code, _, err) = warroom(&["--demo", "--config", path.to_str().expect("utf8")]);
     assert_eq!(code, 2);
     assert!(err.contains(&format!("{}:2:", path.display())) && err.contains("unknown field"), "{err}");
+    let own = b"[thresholds.queues]\norders = 300\n[thresholds.databases]\n\"core-db\" = 0\n";
+    let path = temp_file("own-lines.toml", own);
+    let (code, _, err) = warroom(&["--demo", "--config", path.to_str().expect("utf8")]);
+    assert_eq!(code, 2);
+    assert!(err.contains(&format!("{}:4", path.display())) && err.contains("core-db"), "{err}");
 }
 
 #[test]

@@ -128,7 +128,7 @@ fn detail_view_of_each_pane_shows_its_resource() {
             &[
                 "queue orders",
                 "age of oldest",
-                "threshold 60 s",
+                "threshold 60 s from alarm orders age of oldest",
                 "consumer",
                 "orders-consumer",
                 "verdict",
@@ -136,7 +136,15 @@ fn detail_view_of_each_pane_shows_its_resource() {
             ],
         ),
         (PaneId::Dlqs, &["dead-letter queue orders-dlq", "depth", "orders-dlq DLQ depth"]),
-        (PaneId::Database, &["core-db / core-db-1", "(threshold 70 %)", "connections", "core-db-1 CPU %"]),
+        (
+            PaneId::Database,
+            &[
+                "core-db / core-db-1",
+                "(threshold 70 % from alarm core-db CPU > 70 %)",
+                "connections",
+                "core-db-1 CPU %",
+            ],
+        ),
         (PaneId::Functions, &["function orders-consumer", "invocations", "errors", "duration p99", "per min"]),
         (PaneId::Timeline, &["timeline event", "2026-11-23", "kind", "what", newest.as_str()]),
     ];
@@ -541,6 +549,7 @@ fn names_with_emoji_joiners_and_bidi_controls_keep_every_border_in_its_column() 
             since: state.now,
             resources: vec![family.into()],
             reason: format!("{reversed} {family}"),
+            threshold: None,
         }),
         Observation::Function(FunctionStatus {
             name: warning.into(),
@@ -603,6 +612,7 @@ fn an_alarm_detail_charts_its_resource_as_what_it_is() {
             since: state.now,
             resources: vec!["payments".into()],
             reason: "Threshold Crossed".into(),
+            threshold: None,
         }),
     ];
     state.update(Msg::Telemetry { feed: Feed::Inventory, result: Ok(observations) });

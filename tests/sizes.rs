@@ -92,6 +92,7 @@ proptest! {
             kind: AlarmKind::Metric,
             resources: vec![name.clone()],
             reason,
+            threshold: None,
         }));
         let keymap = Keymap::defaults().expect("keymap");
         let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");

@@ -20,6 +20,14 @@ pub struct Thresholds {
     /// How far before an anomaly's onset a change counts as a suspect, minutes.
     #[serde(default = "default_suspect_window")]
     pub suspect_window_minutes: f64,
+    /// `[thresholds.queues]`: a queue's own age threshold, seconds, by queue name; over its alarm's and the
+    /// default.
+    #[serde(default)]
+    pub queues: std::collections::BTreeMap<String, f64>,
+    /// `[thresholds.databases]`: a DB instance's (or every instance of a cluster's) own CPU threshold, percent,
+    /// by instance or cluster identifier; over its alarm's and the default.
+    #[serde(default)]
+    pub databases: std::collections::BTreeMap<String, f64>,
 }
 
 fn default_queue_age() -> f64 {
@@ -45,6 +53,8 @@ impl Default for Thresholds {
             queue_age_seconds: default_queue_age(),
             db_cpu_percent: default_db_cpu(),
             suspect_window_minutes: default_suspect_window(),
+            queues: Default::default(),
+            databases: Default::default(),
         }
     }
 }
@@ -219,7 +229,10 @@ impl Config {
             if ok {
                 return Ok(());
             }
-            let line = src.lines().position(|l| l.trim_start().starts_with(field)).map(|i| i + 1);
+            let line = src
+                .lines()
+                .position(|l| l.trim_start().trim_start_matches(['"', '\'']).starts_with(field))
+                .map(|i| i + 1);
             Err(FileError { path: name.to_string(), line, column: None, message: format!("{field}: {expected}") })
         };
         let t = &self.thresholds;
@@ -234,6 +247,12 @@ impl Config {
             t.suspect_window_minutes > 0.0 && t.suspect_window_minutes <= 24.0 * 60.0,
             "expected minutes between 0 and 1440 (a day)",
         )?;
+        for (queue, age) in &t.queues {
+            check(queue, *age > 0.0, "expected a queue's age threshold in seconds above 0")?;
+        }
+        for (database, cpu) in &t.databases {
+            check(database, *cpu > 0.0 && *cpu <= 100.0, "expected a CPU threshold between 0 and 100 %")?;
+        }
         Ok(())
     }
 }

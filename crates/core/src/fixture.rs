@@ -147,6 +147,7 @@ impl Fixture {
             kind: AlarmKind::Metric,
             resources: if resource.is_empty() { Vec::new() } else { vec![resource.into()] },
             reason: String::new(),
+            threshold: None,
         }));
         self
     }

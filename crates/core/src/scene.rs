@@ -179,6 +179,7 @@ impl Fleet {
                 kind: AlarmKind::Metric,
                 resources: vec![format!("orders-{:03}", i % self.queues.max(1))],
                 reason: "Threshold Crossed: 1 datapoint was greater than the threshold".into(),
+                threshold: None,
             }));
         }
         out.push(Observation::Clock(now));

@@ -168,7 +168,7 @@ impl Snapshot {
                     QueueRow {
                         name: q.name.clone(),
                         age_seconds: age,
-                        breached: age.is_some_and(|a| a > t.queue_age_seconds),
+                        breached: age.is_some_and(|a| a > d.threshold_value(t, &q.name, MetricKind::QueueAge)),
                         visible: q.visible,
                         in_flight: q.in_flight,
                         sent_per_min: d.latest(&q.name, MetricKind::Sent),
@@ -205,7 +205,7 @@ impl Snapshot {
                                 role: m.role.label(),
                                 status: m.status.to_string(),
                                 cpu_percent: cpu,
-                                breached: cpu.is_some_and(|c| c > t.db_cpu_percent),
+                                breached: cpu.is_some_and(|c| c > d.threshold_value(t, &m.id, MetricKind::DbCpu)),
                             }
                         })
                         .collect(),

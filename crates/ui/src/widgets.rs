@@ -142,6 +142,29 @@ pub fn sparkline(
     Line::from(spans)
 }
 
+/// A resource's threshold on `metric` (its own line from the config or its alarm, else the default).
+pub fn threshold(state: &State, resource: &str, metric: warroom_core::model::MetricKind) -> f64 {
+    state.data.threshold_value(&state.thresholds, resource, metric)
+}
+
+/// A pane's title note for its resources' thresholds: `age threshold 60s` when they share one,
+/// `age thresholds per queue` when alarms or the config give them their own.
+pub fn threshold_note<'r>(
+    state: &State,
+    resources: impl IntoIterator<Item = &'r str>,
+    metric: warroom_core::model::MetricKind,
+    (one, unit, each): (&str, &str, &str),
+) -> String {
+    let mut values: Vec<f64> = resources.into_iter().map(|r| threshold(state, r, metric)).collect();
+    values.sort_by(f64::total_cmp);
+    values.dedup();
+    match values.as_slice() {
+        [] => format!("{one} {:.0}{unit}", threshold(state, "", metric)),
+        [v] => format!("{one} {v:.0}{unit}"),
+        _ => format!("{one}s per {each}"),
+    }
+}
+
 /// One line on a chart.
 pub struct ChartLine<'a> {
     pub label: String,

@@ -7,7 +7,8 @@ use std::collections::{HashMap, VecDeque};
 use aws_sdk_cloudwatch::types::{AlarmType, CompositeAlarm, HistoryItemType, MetricAlarm, StateValue};
 use chrono::{DateTime, Utc};
 use warroom_core::model::{
-    AlarmKind, AlarmState, AlarmStatus, CappedList, EventKind, Observation, ResourceKind, Subject, TimelineEvent,
+    AlarmKind, AlarmState, AlarmStatus, AlarmThreshold, CappedList, EventKind, MetricKind, Observation, ResourceKind,
+    Subject, TimelineEvent,
 };
 
 use super::cursor::Cursor;
@@ -85,9 +86,24 @@ fn metric_alarm(a: &MetricAlarm) -> Read {
             since: a.state_updated_timestamp().map(chrono_time).unwrap_or_default(),
             resources,
             reason: a.state_reason().unwrap_or_default().to_string(),
+            threshold: alarm_threshold(a),
         },
         children: Vec::new(),
     }
+}
+
+/// The alarm's line when it watches one of warroom's breach metrics, greater-than: AWS/SQS
+/// ApproximateAgeOfOldestMessage, AWS/RDS (or DocDB, Neptune) CPUUtilization. A less-than alarm, metric math
+/// or another metric sets no threshold.
+fn alarm_threshold(a: &MetricAlarm) -> Option<AlarmThreshold> {
+    use aws_sdk_cloudwatch::types::ComparisonOperator as Op;
+    let above = matches!(a.comparison_operator(), Some(Op::GreaterThanThreshold | Op::GreaterThanOrEqualToThreshold));
+    let metric = match (a.namespace()?, a.metric_name()?) {
+        ("AWS/SQS", "ApproximateAgeOfOldestMessage") => MetricKind::QueueAge,
+        ("AWS/RDS" | "AWS/DocDB" | "AWS/Neptune", "CPUUtilization") => MetricKind::DbCpu,
+        _ => return None,
+    };
+    (above && a.metrics().is_empty()).then_some(AlarmThreshold { metric, value: a.threshold()? })
 }
 
 /// A composite alarm, its children named but not yet resolved.
@@ -102,6 +118,7 @@ fn composite_alarm(a: &CompositeAlarm) -> Read {
             since: a.state_updated_timestamp().map(chrono_time).unwrap_or_default(),
             resources: Vec::new(),
             reason: a.state_reason().unwrap_or_default().to_string(),
+            threshold: None,
         },
         children,
     }
@@ -419,6 +436,7 @@ mod tests {
                 since: DateTime::<Utc>::MIN_UTC,
                 resources: resources.iter().map(|r| r.to_string()).collect(),
                 reason: String::new(),
+                threshold: None,
             },
             children,
         }

@@ -270,17 +270,17 @@ impl Postmortem {
                 suspects.push(SuspectList { onset, at: r.at, changes: changes(&r.suspects) });
             }
         }
-        let t = &state.thresholds;
+        let t = |resource: &str, metric| Some(state.data.threshold_value(&state.thresholds, resource, metric));
         let window = (since, until);
         let mut resources = Vec::new();
         for q in &state.data.queues {
-            resources.extend(summarize(state, &q.name, MetricKind::QueueAge, Some(t.queue_age_seconds), window));
+            resources.extend(summarize(state, &q.name, MetricKind::QueueAge, t(&q.name, MetricKind::QueueAge), window));
         }
         for d in &state.data.dlqs {
             resources.extend(summarize(state, &d.name, MetricKind::DlqDepth, None, window));
         }
         for (_, i) in state.data.instances() {
-            resources.extend(summarize(state, &i.id, MetricKind::DbCpu, Some(t.db_cpu_percent), window));
+            resources.extend(summarize(state, &i.id, MetricKind::DbCpu, t(&i.id, MetricKind::DbCpu), window));
         }
         for f in &state.data.functions {
             resources.extend(summarize(state, &f.name, MetricKind::DurationP99, None, window));

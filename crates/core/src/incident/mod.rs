@@ -9,7 +9,7 @@ pub mod verdict;
 use chrono::{DateTime, Utc};
 
 use crate::config::Thresholds;
-use crate::model::Data;
+use crate::model::{Data, MetricKind};
 pub use onset::{Episode, Onset};
 pub use suspects::Suspect;
 pub use verdict::{Cause, Verdict};
@@ -136,8 +136,13 @@ impl Analysis {
         now: DateTime<Utc>,
     ) -> Vec<Verdict> {
         let Some((first, _)) = onsets.first() else { return Vec::new() };
-        let age = thresholds.queue_age_seconds;
-        data.queues.iter().filter_map(|q| verdict::verdict(data, &q.name, first.at, now, age)).collect()
+        data.queues
+            .iter()
+            .filter_map(|q| {
+                let age = data.threshold_value(thresholds, &q.name, MetricKind::QueueAge);
+                verdict::verdict(data, &q.name, first.at, now, age)
+            })
+            .collect()
     }
 
     /// The best suspect of the incident's first anomaly, with that onset: the headline is about the first onset,

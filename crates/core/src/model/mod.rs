@@ -15,6 +15,7 @@ mod series;
 mod session;
 mod status;
 mod stream_author;
+mod thresholds;
 mod timeline;
 mod war_room;
 
@@ -30,12 +31,13 @@ pub use mapping::{Code, EventSourceMapping, MappingState, PinTarget, Qualifier, 
 pub use metric::MetricKind;
 pub use observation::{CappedList, Observation, Problem, ResourceKind, Subject};
 pub use resource::{
-    AlarmKind, AlarmState, AlarmStatus, ClusterKind, ClusterStatus, DlqSources, DlqStatus, FunctionStatus,
-    InstanceStatus, PublishedVersion, QueueStatus, RedriveStatus, RedriveTask, Role, is_fifo,
+    AlarmKind, AlarmState, AlarmStatus, AlarmThreshold, ClusterKind, ClusterStatus, DlqSources, DlqStatus,
+    FunctionStatus, InstanceStatus, PublishedVersion, QueueStatus, RedriveStatus, RedriveTask, Role, is_fifo,
 };
 pub use series::{Point, Series};
 pub use session::{Session, SessionKind, acting_as};
 pub use status::DbStatus;
 pub use stream_author::StreamAuthor;
+pub use thresholds::{Threshold, ThresholdSource};
 pub use timeline::{EventKind, TimelineEvent};
 pub use war_room::{Side, WarRoomHealth, WarRoomStatus};

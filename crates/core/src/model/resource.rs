@@ -45,6 +45,19 @@ pub struct AlarmStatus {
     pub resources: Vec<String>,
     /// `StateReason`.
     pub reason: String,
+    /// A metric alarm's line on a metric warroom breaches on (`AlarmThreshold`), which then is the resource's
+    /// threshold (`resources[0]`); `None` for every other alarm.
+    pub threshold: Option<AlarmThreshold>,
+}
+
+/// A metric alarm's line on one of warroom's metrics: AWS/SQS ApproximateAgeOfOldestMessage (seconds) or
+/// AWS/RDS CPUUtilization (percent), compared greater-than (or equal): DescribeAlarms' `Threshold`.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct AlarmThreshold {
+    /// Which metric.
+    pub metric: super::MetricKind,
+    /// `Threshold`, in the metric's unit.
+    pub value: f64,
 }
 
 impl AlarmStatus {

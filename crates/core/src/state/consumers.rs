@@ -93,8 +93,8 @@ impl State {
             .ok_or_else(|| format!("the consumer of {} is not paused: nothing to resume", queue.name))?;
         let mut warnings: Vec<String> = Self::reserved_warning(m, m.max_concurrency).into_iter().collect();
         // The backlog lands on a database that is already hot.
-        let limit = self.thresholds.db_cpu_percent;
         for (_, instance) in self.data.instances() {
+            let limit = self.data.threshold_value(&self.thresholds, &instance.id, MetricKind::DbCpu);
             if let Some(cpu) =
                 self.data.latest(&instance.id, MetricKind::DbCpu).filter(|c| *c > limit && queue.visible > 0)
             {

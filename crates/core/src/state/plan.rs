@@ -419,20 +419,21 @@ impl State {
             );
         }
         // Every source weighs: the messages go back to all of them.
-        let limit = self.thresholds.queue_age_seconds;
         let hot: Vec<String> = dlq
             .sources
             .queues()
             .iter()
             .filter_map(|q| {
-                self.data.latest(q, MetricKind::QueueAge).filter(|a| *a > limit).map(|a| format!("{q} ({a:.0} s)"))
+                let limit = self.data.threshold_value(&self.thresholds, q, MetricKind::QueueAge);
+                let age = self.data.latest(q, MetricKind::QueueAge).filter(|a| *a > limit)?;
+                Some(format!("{q} ({age:.0} s, threshold {limit:.0} s)"))
             })
             .collect();
         if !hot.is_empty() {
             warnings.insert(
                 0,
                 format!(
-                    "{} {} ({limit:.0} s): redriven messages may fail back into {}",
+                    "{} {}: redriven messages may fail back into {}",
                     hot.join(", "),
                     if hot.len() == 1 {
                         "is still above its age threshold"

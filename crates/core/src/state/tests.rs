@@ -261,7 +261,10 @@ fn the_redrive_age_warning_weighs_every_source_queue() {
     let mut s = fixture.state(false);
     press(&mut s, "d");
     let warnings = &plan(&s).plan.warnings;
-    assert!(warnings[0].starts_with("payments (400 s) is still above its age threshold"), "{warnings:?}");
+    assert!(
+        warnings[0].starts_with("payments (400 s, threshold 60 s) is still above its age threshold"),
+        "{warnings:?}"
+    );
 }
 
 /// Where ListDeadLetterSourceQueues failed (or the endpoint lacks it), the plan says AWS may refuse the move

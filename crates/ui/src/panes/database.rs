@@ -11,7 +11,7 @@ use warroom_core::state::{PaneId, State};
 
 use crate::table::{Align, Cell, Column, Groups, PaneTable};
 use crate::text::{fit_name, width};
-use crate::widgets::{ChartLine, TimeChart, sparkline, time_chart};
+use crate::widgets::{ChartLine, TimeChart, sparkline, threshold, threshold_note, time_chart};
 use crate::{Density, theme};
 
 type Row<'a> = (&'a ClusterStatus, &'a InstanceStatus);
@@ -39,7 +39,7 @@ fn cluster_line(cluster: &ClusterStatus, room: usize) -> Line<'static> {
 
 /// Draws the database pane.
 pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
-    let threshold = state.thresholds.db_cpu_percent;
+    let cpu_threshold = |id: &str| threshold(state, id, MetricKind::DbCpu);
     let markers = crate::widgets::markers(state);
     let rows = state.rows().instances();
     let mut columns: Vec<Column<Row>> = vec![
@@ -59,7 +59,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     }
     columns.push(Column::fixed("CPU", 6, Align::Right, |(_, i): &Row| {
         match state.data.latest(&i.id, MetricKind::DbCpu) {
-            Some(c) => Cell::text(format!("{c:.1}%"), theme::threshold(c, threshold)),
+            Some(c) => Cell::text(format!("{c:.1}%"), theme::threshold(c, cpu_threshold(&i.id))),
             None => Cell::text("–", theme::dim()),
         }
     }));
@@ -81,7 +81,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         })
         .collect();
     let mut table = PaneTable::new(state, PaneId::Database, &rows, columns)
-        .title_note(format!("CPU threshold {threshold:.0}%"))
+        .title_note(threshold_note(
+            state,
+            state.data.instances().map(|(_, i)| i.id.as_str()),
+            MetricKind::DbCpu,
+            ("CPU threshold", "%", "instance"),
+        ))
         .groups(Groups {
             key: Box::new(|(c, _): &Row| c.id.as_str()),
             line: Box::new(|(c, _): &Row, room| cluster_line(c, room)),
@@ -94,7 +99,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
                 state.data.series(&i.id, MetricKind::DbCpu),
                 state.now,
                 width.saturating_sub(2).max(4),
-                Some(threshold),
+                Some(cpu_threshold(&i.id)),
                 &markers,
             );
             spark.spans.insert(0, Span::raw(" "));
@@ -119,7 +124,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
             now: state.now,
             window: Duration::minutes(60),
             lines: &lines,
-            threshold: Some(threshold),
+            // The first instance's (the writer's, listed first): one line is readable, several are not.
+            threshold: rows.first().map(|(_, i)| cpu_threshold(&i.id)),
             markers: &markers,
             y_floor: 100.0,
         };

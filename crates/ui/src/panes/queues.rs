@@ -13,12 +13,14 @@ use warroom_core::text::compact_count;
 
 use crate::table::{Align, Cell, Column, PaneTable};
 use crate::text::sanitize;
-use crate::widgets::{ChartLine, Marker, TimeChart, sparkline, time_chart};
+use crate::widgets::{ChartLine, Marker, TimeChart, sparkline, threshold, threshold_note, time_chart};
 use crate::{Density, theme};
 
 fn age(state: &State, q: &QueueStatus) -> Cell {
     match state.data.latest(&q.name, MetricKind::QueueAge) {
-        Some(age) => Cell::text(format!("{age:.0}s"), theme::threshold(age, state.thresholds.queue_age_seconds)),
+        Some(age) => {
+            Cell::text(format!("{age:.0}s"), theme::threshold(age, threshold(state, &q.name, MetricKind::QueueAge)))
+        }
         None => Cell::text("–", theme::dim()),
     }
 }
@@ -29,7 +31,7 @@ fn rate(state: &State, q: &QueueStatus, metric: MetricKind) -> String {
 
 fn age_sparkline(state: &State, q: &QueueStatus, width: usize, markers: &[Marker<'_>]) -> Line<'static> {
     let series = state.data.series(&q.name, MetricKind::QueueAge);
-    sparkline(series, state.now, width, Some(state.thresholds.queue_age_seconds), markers)
+    sparkline(series, state.now, width, Some(threshold(state, &q.name, MetricKind::QueueAge)), markers)
 }
 
 /// Whether anything consumes the queue: its leading mapping's state, "OFF" (and why) when none is enabled, "–"
@@ -114,7 +116,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         }
     };
     let rest = table
-        .title_note(format!("age threshold {:.0}s", state.thresholds.queue_age_seconds))
+        .title_note(threshold_note(
+            state,
+            state.data.queues.iter().map(|q| q.name.as_str()),
+            MetricKind::QueueAge,
+            ("age threshold", "s", "queue"),
+        ))
         .above(above)
         .missing(&[ResourceKind::Queue], "no queues")
         .render(frame, area);
@@ -130,7 +137,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
             now: state.now,
             window: Duration::minutes(60),
             lines: &lines,
-            threshold: Some(state.thresholds.queue_age_seconds),
+            threshold: Some(threshold(state, &q.name, MetricKind::QueueAge)),
             markers: &markers,
             y_floor: 10.0,
         };

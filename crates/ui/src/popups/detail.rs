@@ -11,7 +11,7 @@ use super::popup_frame;
 use crate::hints;
 use crate::text::sanitize;
 use crate::theme;
-use crate::widgets::{ChartLine, TimeChart, time_chart};
+use crate::widgets::{ChartLine, TimeChart, threshold, time_chart};
 use warroom_core::incident::verdict::Compared;
 use warroom_core::keymap::Keymap;
 use warroom_core::model::{AlarmKind, AlarmStatus, EventSourceMapping, MetricKind};
@@ -36,9 +36,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap, tar
     );
     let facts = Paragraph::new(hang(facts, usize::from(inner.width))).wrap(Wrap { trim: false });
     let rows = u16::try_from(facts.line_count(inner.width)).unwrap_or(u16::MAX).saturating_add(1);
-    // The facts take what they need; with charts to draw, at most half.
-    let facts_h = if charts.is_empty() { inner.height } else { rows.min(inner.height / 2) };
+    // The facts take what they need, leaving at least one chart its room; the charts share the rest, as many as
+    // get `MIN_CHART` lines each (on a small terminal, the first: the resource's own metric).
+    let facts_h = if charts.is_empty() { inner.height } else { rows.min(inner.height.saturating_sub(MIN_CHART)) };
     let [text, chart_area] = Layout::vertical([Constraint::Length(facts_h), Constraint::Min(0)]).areas(inner);
+    let shown = usize::from(chart_area.height / MIN_CHART).clamp(1, charts.len().max(1));
+    let charts = &charts[..shown.min(charts.len())];
     frame.render_widget(facts, text);
     let window = Duration::minutes(if inner.width > 120 { 90 } else { 60 });
     let markers = crate::widgets::markers(state);
@@ -62,6 +65,9 @@ fn line<'a>(state: &'a State, resource: &str, metric: MetricKind, color: ratatui
         percent: metric.is_percent(),
     }
 }
+
+/// The fewest lines a chart in the detail view gets: its legend, four rows of plot and its axis.
+const MIN_CHART: u16 = 7;
 
 /// The width of a fact's label column.
 const LABEL: usize = 18;
@@ -140,20 +146,20 @@ fn alarm_facts(alarm: &AlarmStatus) -> Vec<Line<'static>> {
 /// (a cluster's writer's), a function's errors, each against its threshold where warroom has one; `None` for a
 /// resource warroom does not watch (charting a queue as "CPU %" says nothing true).
 fn resource_chart<'a>(state: &'a State, resource: &str) -> Option<(Vec<ChartLine<'a>>, Option<f64>)> {
-    let t = &state.thresholds;
     let d = &state.data;
     let chart = |id: &str, metric, threshold| Some((vec![line(state, id, metric, theme::ACCENT)], threshold));
+    let limit = |id: &str, metric| Some(threshold(state, id, metric));
     if d.queues.iter().any(|q| q.name == resource) {
-        return chart(resource, MetricKind::QueueAge, Some(t.queue_age_seconds));
+        return chart(resource, MetricKind::QueueAge, limit(resource, MetricKind::QueueAge));
     }
     if d.dlqs.iter().any(|q| q.name == resource) {
         return chart(resource, MetricKind::DlqDepth, None);
     }
     if d.instances().any(|(_, i)| i.id == resource) {
-        return chart(resource, MetricKind::DbCpu, Some(t.db_cpu_percent));
+        return chart(resource, MetricKind::DbCpu, limit(resource, MetricKind::DbCpu));
     }
     if let Some(writer) = d.clusters.iter().find(|c| c.id == resource).and_then(|c| c.writer()) {
-        return chart(&writer.id, MetricKind::DbCpu, Some(t.db_cpu_percent));
+        return chart(&writer.id, MetricKind::DbCpu, limit(&writer.id, MetricKind::DbCpu));
     }
     if d.functions.iter().any(|f| f.name == resource) {
         return chart(resource, MetricKind::Errors, None);
@@ -202,16 +208,23 @@ fn latest(state: &State, resource: &str, metric: MetricKind) -> String {
     state.data.latest(resource, metric).map_or("–".to_string(), |v| format!("{v:.0}"))
 }
 
+/// "160 s (threshold 300 s from alarm orders-age)": the value against the resource's own line and where
+/// that line comes from.
+fn against_threshold(state: &State, resource: &str, metric: MetricKind, unit: &str) -> String {
+    let value = latest(state, resource, metric);
+    match state.data.threshold(&state.thresholds, resource, metric) {
+        Some(t) => format!("{value} {unit} (threshold {:.0} {unit} {})", t.value, t.source_label()),
+        None => format!("{value} {unit}"),
+    }
+}
+
 fn describe<'a>(state: &'a State, target: &DetailTarget) -> (String, Vec<Line<'static>>, Charts<'a>) {
-    let t = &state.thresholds;
+    let limit = |id: &str, metric| Some(threshold(state, id, metric));
     match target {
         DetailTarget::Queue(name) => (
             format!("queue {name}"),
             vec![
-                fact(
-                    "age of oldest",
-                    format!("{} s (threshold {:.0} s)", latest(state, name, MetricKind::QueueAge), t.queue_age_seconds),
-                ),
+                fact("age of oldest", against_threshold(state, name, MetricKind::QueueAge, "s")),
                 fact(
                     "sent / deleted",
                     format!(
@@ -225,7 +238,7 @@ fn describe<'a>(state: &'a State, target: &DetailTarget) -> (String, Vec<Line<'s
             .chain(consumer_facts(state, name))
             .collect(),
             vec![
-                (vec![line(state, name, MetricKind::QueueAge, theme::ACCENT)], Some(t.queue_age_seconds)),
+                (vec![line(state, name, MetricKind::QueueAge, theme::ACCENT)], limit(name, MetricKind::QueueAge)),
                 (
                     vec![
                         line(state, name, MetricKind::Sent, theme::WARN),
@@ -251,14 +264,11 @@ fn describe<'a>(state: &'a State, target: &DetailTarget) -> (String, Vec<Line<'s
         DetailTarget::Instance { cluster, instance } => (
             format!("{cluster} / {instance}"),
             vec![
-                fact(
-                    "CPU",
-                    format!("{} % (threshold {:.0} %)", latest(state, instance, MetricKind::DbCpu), t.db_cpu_percent),
-                ),
+                fact("CPU", against_threshold(state, instance, MetricKind::DbCpu, "%")),
                 fact("connections", latest(state, instance, MetricKind::DbConnections)),
             ],
             vec![
-                (vec![line(state, instance, MetricKind::DbCpu, theme::ACCENT)], Some(t.db_cpu_percent)),
+                (vec![line(state, instance, MetricKind::DbCpu, theme::ACCENT)], limit(instance, MetricKind::DbCpu)),
                 (vec![line(state, instance, MetricKind::DbConnections, theme::WARN)], None),
             ],
         ),

@@ -4,7 +4,7 @@
 use chrono::{DateTime, Utc};
 
 use super::World;
-use crate::model::{AlarmKind, AlarmState, AlarmStatus, EventKind};
+use crate::model::{AlarmKind, AlarmState, AlarmStatus, AlarmThreshold, EventKind, MetricKind};
 use crate::sim::scenario::{AlarmMetric, AlarmSpec};
 
 /// One alarm and how many breaching minutes it has seen in a row.
@@ -28,6 +28,12 @@ impl Alarm {
                 kind: AlarmKind::Metric,
                 resources: vec![spec.resource.clone()],
                 reason: format!("threshold {}", spec.threshold),
+                threshold: match spec.metric {
+                    AlarmMetric::QueueAge => Some(MetricKind::QueueAge),
+                    AlarmMetric::DbCpu => Some(MetricKind::DbCpu),
+                    AlarmMetric::DlqDepth => None,
+                }
+                .map(|metric| AlarmThreshold { metric, value: spec.threshold }),
             },
             metric: spec.metric,
             threshold: spec.threshold,
