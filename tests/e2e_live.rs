@@ -225,6 +225,25 @@ fn snapshot(emulator: &Emulator, config: &str) -> (i32, String) {
     (out.status.code().unwrap_or(-1), String::from_utf8_lossy(&out.stdout).into_owned())
 }
 
+/// The README's emulator walkthrough seeds with a Python script (boto3 only, nothing to build): it gives the
+/// incident the Rust seeding gives, as the release binary's `snapshot` reads it.
+#[test]
+fn the_readmes_python_seed_script_seeds_the_incident() {
+    let emulator = Emulator::start("seed-script");
+    let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed-emulator.py");
+    let seeded = std::process::Command::new("python3").arg(script).arg(&emulator.url).output().expect("python3");
+    assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
+    let (code, out) = snapshot(&emulator, CONFIG);
+    assert_eq!(code, 0, "{out}");
+    let json: serde_json::Value = serde_json::from_str(&out).expect("JSON");
+    assert_eq!((json["queues"][0]["name"].as_str(), json["queues"][0]["visible"].as_u64()), (Some("orders"), Some(5)));
+    assert_eq!(json["queues"][0]["breached"], true);
+    assert_eq!(json["dlqs"][0]["depth"], 7);
+    assert_eq!(json["deploys"][0]["version"], "2");
+    assert_eq!(json["databases"][0]["instances"][0]["breached"], true);
+    assert!(out.contains("orders age of oldest message > 60 s"), "the alarm: {out}");
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn snapshot_prints_the_panes_and_fails_on_a_missing_resource() {
     let emulator = Emulator::start("snapshot");

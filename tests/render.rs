@@ -145,7 +145,10 @@ fn detail_view_of_each_pane_shows_its_resource() {
                 "core-db-1 CPU %",
             ],
         ),
-        (PaneId::Functions, &["function orders-consumer", "invocations", "errors", "duration p99", "per min"]),
+        (
+            PaneId::Functions,
+            &["function orders-consumer", "live → 42 (was 41, 14:02 by ci-pipeline)", "version", "duration p99"],
+        ),
         (PaneId::Timeline, &["timeline event", "2026-11-23", "kind", "what", newest.as_str()]),
     ];
     for (pane, needles) in expected {

@@ -300,7 +300,7 @@ impl Snapshot {
                 ));
             }
         }
-        out.push_str("\nDEPLOYS\n");
+        out.push_str("\nFUNCTIONS\n");
         for f in &self.deploys {
             out.push_str(&format!(
                 "  {} {} → v{}  previous {}  changed {}\n",

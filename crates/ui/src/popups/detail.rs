@@ -66,6 +66,47 @@ fn line<'a>(state: &'a State, resource: &str, metric: MetricKind, color: ratatui
     }
 }
 
+/// Each alias of `function` with the version it points to and how it got there: `live → 42 (was 41, 14:02 by
+/// ci-pipeline)`, or `history unknown` before any record of a move.
+fn alias_facts(state: &State, function: &str) -> Vec<Line<'static>> {
+    state
+        .data
+        .functions
+        .iter()
+        .filter(|f| f.name == function)
+        .map(|f| {
+            let how = match &f.last_move {
+                Some(m) => {
+                    let was = m.from.as_deref().map_or(String::new(), |v| format!("was {v}, "));
+                    let by = m.actor.as_deref().map_or(String::new(), |a| format!(" by {a}"));
+                    format!("{was}{}{by}", m.at.format("%H:%M"))
+                }
+                None => "history unknown".to_string(),
+            };
+            fact("alias", format!("{} → {} ({how})", f.alias, f.version))
+        })
+        .collect()
+}
+
+/// The function's published versions its aliases can be rolled back to, newest first (ListVersionsByFunction):
+/// `41 · 2026-11-20 13:30 · release 41 · 8Spz4naU`.
+fn version_facts(state: &State, function: &str) -> Vec<Line<'static>> {
+    let mut versions: Vec<&warroom_core::model::PublishedVersion> =
+        state.data.functions.iter().filter(|f| f.name == function).flat_map(|f| &f.published).collect();
+    versions.sort_by_key(|v| std::cmp::Reverse(v.version.parse::<u64>().unwrap_or(0)));
+    versions.dedup_by(|a, b| a.version == b.version);
+    versions
+        .into_iter()
+        .map(|v| {
+            let mut parts = vec![v.version.clone()];
+            parts.extend(v.published_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()));
+            parts.extend((!v.description.is_empty()).then(|| v.description.clone()));
+            parts.extend((!v.sha256.is_empty()).then(|| v.sha256.chars().take(8).collect::<String>()));
+            fact("version", parts.join(" · "))
+        })
+        .collect()
+}
+
 /// The fewest lines a chart in the detail view gets: its legend, four rows of plot and its axis.
 const MIN_CHART: u16 = 7;
 
@@ -280,9 +321,11 @@ fn describe<'a>(state: &'a State, target: &DetailTarget) -> (String, Vec<Line<'s
                     fact("errors", format!("{} per min", latest(state, name, MetricKind::Errors))),
                     fact("duration p99", format!("{} ms", latest(state, name, MetricKind::DurationP99))),
                 ];
+                facts.extend(alias_facts(state, name));
                 // Which queues invoke it, and how: what a rollback of it would change.
                 let invoking = state.data.mappings.values().flatten().filter(|m| m.function == *name);
                 facts.extend(invoking.map(|m| fact("mapping", format!("{} → {}", m.queue, mapping_line(m)))));
+                facts.extend(version_facts(state, name));
                 facts
             },
             vec![

@@ -1,0 +1,147 @@
+#!/usr/bin/env python3
+"""Seeds an AWS API emulator with the demo incident's resources, so the live dashboard can be tried without
+AWS and without building anything: needs only Python 3 and boto3.
+
+    python3 scripts/seed-emulator.py http://127.0.0.1:4566
+
+The same resources the emulator tests seed through the Rust SDK (tests/support/seed.rs::incident): queue
+`orders` (5 messages) with its DLQ `orders-dlq` (7 messages, maxReceiveCount 3), function `orders-consumer`
+with versions 1 and 2 and alias `live` -> 2 reading the queue, Aurora cluster `core-db` with writer `core-db-1`
+and reader `core-db-2`, ten minutes of queue age climbing past 60 s and writer CPU at 90 %, and the age alarm in
+ALARM. tests/seed_script.rs runs this script against ministack and reads the result with warroom's own discovery.
+"""
+
+import datetime
+import json
+import sys
+
+import boto3
+
+QUEUE, DLQ, FUNCTION = "orders", "orders-dlq", "orders-consumer"
+CLUSTER, WRITER, READER = "core-db", "core-db-1", "core-db-2"
+AGE_ALARM = "orders age of oldest message > 60 s"
+# An empty zip archive: enough code for a function that is never invoked.
+EMPTY_ZIP = bytes([0x50, 0x4B, 0x05, 0x06] + [0] * 18)
+
+
+def step(what, skipped, action):
+    """Runs one part of the seeding; an emulator that lacks it (fakecloud has no RDS, for one) skips that part
+    and says so, and the rest is still seeded."""
+    try:
+        action()
+    except Exception as e:  # noqa: BLE001 - any emulator error is reported, not raised
+        skipped.append(f"{what}: {e}")
+
+
+def main():
+    if len(sys.argv) != 2:
+        print("usage: seed-emulator.py ENDPOINT_URL   (e.g. http://127.0.0.1:4566)", file=sys.stderr)
+        sys.exit(2)
+    url = sys.argv[1]
+    session = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1")
+    client = lambda service: session.client(service, endpoint_url=url)  # noqa: E731
+    sqs, lam, rds, cw = client("sqs"), client("lambda"), client("rds"), client("cloudwatch")
+
+    arn = lambda queue_url: sqs.get_queue_attributes(QueueUrl=queue_url, AttributeNames=["QueueArn"])[  # noqa: E731
+        "Attributes"
+    ]["QueueArn"]
+    dlq_url = sqs.create_queue(QueueName=DLQ)["QueueUrl"]
+    policy = json.dumps({"deadLetterTargetArn": arn(dlq_url), "maxReceiveCount": "3"})
+    queue_url = sqs.create_queue(QueueName=QUEUE, Attributes={"RedrivePolicy": policy})["QueueUrl"]
+    for i in range(5):
+        sqs.send_message(QueueUrl=queue_url, MessageBody=f"order {i}")
+    for i in range(7):
+        sqs.send_message(QueueUrl=dlq_url, MessageBody=f"dead order {i}")
+
+    skipped = []
+
+    def function():
+        lam.create_function(
+            FunctionName=FUNCTION,
+            Runtime="python3.12",
+            Role="arn:aws:iam::000000000000:role/orders-consumer",
+            Handler="index.handler",
+            Code={"ZipFile": EMPTY_ZIP},
+        )
+        for n in (1, 2):
+            lam.update_function_configuration(FunctionName=FUNCTION, Description=f"release {n}")
+            lam.publish_version(FunctionName=FUNCTION)
+        lam.create_alias(FunctionName=FUNCTION, Name="live", FunctionVersion="2")
+
+    def mapping():
+        # Disabled: the emulator would otherwise poll the queue and invoke a function that has no code.
+        lam.create_event_source_mapping(
+            EventSourceArn=arn(queue_url), FunctionName=f"{FUNCTION}:live", BatchSize=10, Enabled=False
+        )
+
+    def database():
+        rds.create_db_cluster(
+            DBClusterIdentifier=CLUSTER,
+            Engine="aurora-postgresql",
+            MasterUsername="postgres",
+            MasterUserPassword="not-a-real-password",
+        )
+        for instance in (WRITER, READER):
+            rds.create_db_instance(
+                DBInstanceIdentifier=instance,
+                DBClusterIdentifier=CLUSTER,
+                Engine="aurora-postgresql",
+                DBInstanceClass="db.r6g.large",
+            )
+
+    step("the function, its versions and alias", skipped, function)
+    step("the queue's event source mapping", skipped, mapping)
+    step("the Aurora cluster", skipped, database)
+    step("the metrics and the alarm", skipped, lambda: metrics_and_alarm(cw))
+    print(f"seeded {url}: queue {QUEUE}, DLQ {DLQ}, function {FUNCTION} (live -> 2), cluster {CLUSTER}")
+    for what in skipped:
+        print(f"skipped (this emulator lacks it): {what}", file=sys.stderr)
+
+
+def metrics_and_alarm(cw):
+    """Ten minutes of queue age climbing past 60 s and writer CPU at 90 %, and the age alarm in ALARM."""
+    now = datetime.datetime.now(datetime.timezone.utc)
+    for m in range(10):
+        at = now - datetime.timedelta(minutes=10 - m)
+        cw.put_metric_data(
+            Namespace="AWS/SQS",
+            MetricData=[
+                {
+                    "MetricName": "ApproximateAgeOfOldestMessage",
+                    "Dimensions": [{"Name": "QueueName", "Value": QUEUE}],
+                    "Timestamp": at,
+                    "Value": 20.0 * m,
+                }
+            ],
+        )
+        cw.put_metric_data(
+            Namespace="AWS/RDS",
+            MetricData=[
+                {
+                    "MetricName": "CPUUtilization",
+                    "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": WRITER}],
+                    "Timestamp": at,
+                    "Value": 90.0,
+                }
+            ],
+        )
+    cw.put_metric_alarm(
+        AlarmName=AGE_ALARM,
+        Namespace="AWS/SQS",
+        MetricName="ApproximateAgeOfOldestMessage",
+        Dimensions=[{"Name": "QueueName", "Value": QUEUE}],
+        Statistic="Maximum",
+        Period=60,
+        EvaluationPeriods=1,
+        Threshold=60.0,
+        ComparisonOperator="GreaterThanThreshold",
+    )
+    cw.set_alarm_state(
+        AlarmName=AGE_ALARM,
+        StateValue="ALARM",
+        StateReason="Threshold Crossed: 1 datapoint [180.0] was greater than the threshold (60.0)",
+    )
+
+
+if __name__ == "__main__":
+    main()
