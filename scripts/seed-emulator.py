@@ -101,30 +101,20 @@ def main():
 def metrics_and_alarm(cw):
     """Ten minutes of queue age climbing past 60 s and writer CPU at 90 %, and the age alarm in ALARM."""
     now = datetime.datetime.now(datetime.timezone.utc)
+    series = [
+        ("AWS/SQS", "ApproximateAgeOfOldestMessage", "QueueName", QUEUE, lambda m: 20.0 * m),
+        ("AWS/RDS", "CPUUtilization", "DBInstanceIdentifier", WRITER, lambda m: 90.0),
+    ]
     for m in range(10):
         at = now - datetime.timedelta(minutes=10 - m)
-        cw.put_metric_data(
-            Namespace="AWS/SQS",
-            MetricData=[
-                {
-                    "MetricName": "ApproximateAgeOfOldestMessage",
-                    "Dimensions": [{"Name": "QueueName", "Value": QUEUE}],
-                    "Timestamp": at,
-                    "Value": 20.0 * m,
-                }
-            ],
-        )
-        cw.put_metric_data(
-            Namespace="AWS/RDS",
-            MetricData=[
-                {
-                    "MetricName": "CPUUtilization",
-                    "Dimensions": [{"Name": "DBInstanceIdentifier", "Value": WRITER}],
-                    "Timestamp": at,
-                    "Value": 90.0,
-                }
-            ],
-        )
+        for namespace, metric, dimension, resource, value in series:
+            datum = {
+                "MetricName": metric,
+                "Dimensions": [{"Name": dimension, "Value": resource}],
+                "Timestamp": at,
+                "Value": value(m),
+            }
+            cw.put_metric_data(Namespace=namespace, MetricData=[datum])
     cw.put_metric_alarm(
         AlarmName=AGE_ALARM,
         Namespace="AWS/SQS",
