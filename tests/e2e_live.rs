@@ -242,6 +242,17 @@ fn the_readmes_python_seed_script_seeds_the_incident() {
     assert_eq!(json["deploys"][0]["version"], "2");
     assert_eq!(json["databases"][0]["instances"][0]["breached"], true);
     assert!(out.contains("orders age of oldest message > 60 s"), "the alarm: {out}");
+
+    // The live postmortem of the same ten minutes: a row per resource, the DLQ's too (ministack publishes no
+    // SQS metrics: its depth as SQS answers), and minute data drawn without gaps in a window under 48 minutes.
+    let journal = std::env::temp_dir().join(format!("warroom-seed-script-{}.jsonl", std::process::id()));
+    let out = warroom_against(&emulator, &["export", "--journal", journal.to_str().expect("utf8")]);
+    let md = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(md.contains("| orders-dlq DLQ depth (GetQueueAttributes; no CloudWatch history) | 7 |"), "{md}");
+    let age = md.lines().find(|l| l.starts_with("| orders age of oldest message")).expect("the queue's row");
+    let spark = age.rsplit('`').nth(1).expect("a sparkline").trim_end();
+    assert!(!spark.trim_start().contains(' '), "no gap between minutes: `{spark}`");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

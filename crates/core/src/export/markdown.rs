@@ -73,13 +73,13 @@ pub fn render(p: &Postmortem) -> String {
             (Some(_), None) => "not by the end".to_string(),
             _ => "–".to_string(),
         };
+        let spark = if r.sparkline.is_empty() { "–".to_string() } else { format!("`{}`", r.sparkline) };
         let _ = writeln!(
             out,
-            "| {} | {:.0} | {} | {over} | {back} | `{}` |",
+            "| {} | {:.0} | {} | {over} | {back} | {spark} |",
             cell(&r.metric),
             r.peak,
             r.peak_at.map(hm).unwrap_or_default(),
-            r.sparkline
         );
     }
 

@@ -112,7 +112,10 @@ fn sparkline(series: &Series, since: DateTime<Utc>, until: DateTime<Utc>, floor:
     let slices: Vec<Option<f64>> = (0..SPARK_WIDTH as i32)
         .map(|i| {
             let (from, to) = (since + slice * i, since + slice * (i + 1));
-            series.since(from).take_while(|p| p.at < to).map(|p| p.value).reduce(f64::max)
+            // A datapoint stands for its whole minute: a slice shorter than a minute (a window under 48
+            // minutes) takes the minute it falls in rather than showing a gap.
+            let covering = from - chrono::Duration::seconds(59);
+            series.since(covering).take_while(|p| p.at < to).map(|p| p.value).reduce(f64::max)
         })
         .collect();
     let max = slices.iter().flatten().copied().fold(floor, f64::max).max(1e-9);
@@ -277,7 +280,31 @@ impl Postmortem {
             resources.extend(summarize(state, &q.name, MetricKind::QueueAge, t(&q.name, MetricKind::QueueAge), window));
         }
         for d in &state.data.dlqs {
-            resources.extend(summarize(state, &d.name, MetricKind::DlqDepth, None, window));
+            if state.data.series(&d.name, MetricKind::DlqDepth).is_some() {
+                resources.extend(summarize(state, &d.name, MetricKind::DlqDepth, None, window));
+                continue;
+            }
+            // No CloudWatch history at all (an emulator publishes none; a new DLQ has none yet): its depth as SQS
+            // answered, when that answer lies in the window, so the DLQ is not missing from the table.
+            let answered_in_window = since <= state.now && state.now <= until + chrono::Duration::minutes(1);
+            if !answered_in_window {
+                continue;
+            }
+            resources.push({
+                ResourceSummary {
+                    metric: format!(
+                        "{} {} (GetQueueAttributes; no CloudWatch history)",
+                        d.name,
+                        MetricKind::DlqDepth.label()
+                    ),
+                    peak: d.depth as f64,
+                    peak_at: Some(state.now),
+                    threshold: None,
+                    breached_at: None,
+                    recovered_at: None,
+                    sparkline: String::new(),
+                }
+            });
         }
         for (_, i) in state.data.instances() {
             resources.extend(summarize(state, &i.id, MetricKind::DbCpu, t(&i.id, MetricKind::DbCpu), window));
