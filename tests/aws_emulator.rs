@@ -62,6 +62,9 @@ async fn discovery_and_telemetry_show_the_seeded_incident() {
     assert_eq!(queue.consumer.as_deref(), Some(FUNCTION), "consumer discovered from the event source mapping");
     let dlq = first_of!(obs, Observation::Dlq).expect("dlq");
     assert_eq!((dlq.name.as_str(), dlq.source_label().as_str(), dlq.depth), (DLQ, QUEUE, 7));
+    assert_eq!(dlq.max_receive_counts, [(QUEUE.to_string(), 3)], "the source's RedrivePolicy maxReceiveCount");
+    assert!(dlq.arn.as_deref().is_some_and(|a| a.ends_with(":orders-dlq")), "{:?}", dlq.arn);
+    assert_eq!(dlq.retention_seconds, Some(345_600), "SQS's default MessageRetentionPeriod");
     let f = first_of!(obs, Observation::Function).expect("function");
     assert_eq!((f.alias.as_str(), f.version.as_str(), f.previous_version.as_deref()), ("live", "2", Some("1")));
     assert!(f.last_move.is_none(), "first sight: the history is unknown, not a deploy");

@@ -135,7 +135,16 @@ fn detail_view_of_each_pane_shows_its_resource() {
                 "sent / min",
             ],
         ),
-        (PaneId::Dlqs, &["dead-letter queue orders-dlq", "depth", "orders-dlq DLQ depth"]),
+        (
+            PaneId::Dlqs,
+            &[
+                "dead-letter queue orders-dlq",
+                "orders (maxReceiveCount 3)",
+                "SQS deletes it in 13d",
+                "retention",
+                "arn:aws:sqs:us-east-1:123456789012:orders-dlq",
+            ],
+        ),
         (
             PaneId::Database,
             &[
@@ -391,6 +400,9 @@ fn long_names() -> State {
             name: "payments-ingest-settlement-events-dlq-01".into(),
             sources: warroom_core::model::DlqSources::Queues(vec!["payments-ingest-settlement-events-primary".into()]),
             depth: 7,
+            arn: None,
+            retention_seconds: None,
+            max_receive_counts: Vec::new(),
         }),
         Observation::Cluster(ClusterStatus {
             id: "payments-ledger-aurora-cluster".into(),
@@ -544,6 +556,9 @@ fn names_with_emoji_joiners_and_bidi_controls_keep_every_border_in_its_column() 
             name: reversed.into(),
             sources: DlqSources::Queues(vec![family.into()]),
             depth: 7,
+            arn: None,
+            retention_seconds: None,
+            max_receive_counts: Vec::new(),
         }),
         Observation::Alarm(AlarmStatus {
             name: warning.into(),

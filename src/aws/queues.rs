@@ -17,6 +17,19 @@ pub struct QueueAddress {
     pub arn: String,
     /// The RedrivePolicy's deadLetterTargetArn, when the queue has a DLQ.
     pub dead_letter_target: Option<String>,
+    /// The RedrivePolicy's maxReceiveCount: receives before SQS moves a message to the DLQ.
+    pub max_receive_count: Option<u32>,
+}
+
+/// What GetQueueAttributes says of a queue's identity: its ARN and its RedrivePolicy.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct QueueIdentity {
+    /// QueueArn.
+    pub arn: String,
+    /// The RedrivePolicy's deadLetterTargetArn.
+    pub dead_letter_target: Option<String>,
+    /// The RedrivePolicy's maxReceiveCount (SQS writes it as a number or a string).
+    pub max_receive_count: Option<u32>,
 }
 
 /// The last `:`-separated part of an ARN: a queue's name.
@@ -39,8 +52,8 @@ pub async fn queue_url(clients: &Clients, name: &str) -> Result<String, AwsError
         .ok_or_else(|| AwsError::unreadable(CALL, format!("{name}: the answer has no QueueUrl")))
 }
 
-/// sqs:GetQueueAttributes for QueueArn and RedrivePolicy: the queue's ARN and its DLQ's.
-pub async fn queue_identity(clients: &Clients, name: &str, url: &str) -> Result<(String, Option<String>), AwsError> {
+/// sqs:GetQueueAttributes for QueueArn and RedrivePolicy: the queue's ARN, its DLQ's and its maxReceiveCount.
+pub async fn queue_identity(clients: &Clients, name: &str, url: &str) -> Result<QueueIdentity, AwsError> {
     const CALL: &str = "sqs:GetQueueAttributes";
     let out = clients
         .sqs
@@ -57,18 +70,23 @@ pub async fn queue_identity(clients: &Clients, name: &str, url: &str) -> Result<
         .filter(|a| !a.is_empty())
         .cloned()
         .ok_or_else(|| AwsError::unreadable(CALL, format!("{name}: the answer has no QueueArn")))?;
-    let dead_letter_target = attrs
-        .get(&QueueAttributeName::RedrivePolicy)
-        .and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok())
-        .and_then(|v| v.get("deadLetterTargetArn").and_then(|a| a.as_str()).map(str::to_string));
-    Ok((arn, dead_letter_target))
+    let policy =
+        attrs.get(&QueueAttributeName::RedrivePolicy).and_then(|p| serde_json::from_str::<serde_json::Value>(p).ok());
+    let field = |name: &str| policy.as_ref().and_then(|v| v.get(name)).cloned();
+    let dead_letter_target = field("deadLetterTargetArn").and_then(|a| a.as_str().map(str::to_string));
+    let max_receive_count = field("maxReceiveCount").and_then(|c| match c {
+        serde_json::Value::Number(n) => n.as_u64().and_then(|n| u32::try_from(n).ok()),
+        serde_json::Value::String(s) => s.parse().ok(),
+        _ => None,
+    });
+    Ok(QueueIdentity { arn, dead_letter_target, max_receive_count })
 }
 
 /// A queue's URL, ARN and DLQ, by name: GetQueueUrl, then GetQueueAttributes.
 pub async fn resolve(clients: &Clients, name: &str) -> Result<QueueAddress, AwsError> {
     let url = queue_url(clients, name).await?;
-    let (arn, dead_letter_target) = queue_identity(clients, name, &url).await?;
-    Ok(QueueAddress { url, arn, dead_letter_target })
+    let QueueIdentity { arn, dead_letter_target, max_receive_count } = queue_identity(clients, name, &url).await?;
+    Ok(QueueAddress { url, arn, dead_letter_target, max_receive_count })
 }
 
 /// A move task's status word as SQS writes it.

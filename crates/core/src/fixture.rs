@@ -64,6 +64,9 @@ impl Fixture {
             name: name.into(),
             sources: DlqSources::Queues(vec![source.into()]),
             depth,
+            arn: None,
+            retention_seconds: None,
+            max_receive_counts: Vec::new(),
         }));
         self
     }

@@ -121,6 +121,9 @@ impl Fleet {
                     name: dlq,
                     sources: DlqSources::Queues(vec![name]),
                     depth: (i % 13) as u64,
+                    arn: None,
+                    retention_seconds: None,
+                    max_receive_counts: Vec::new(),
                 }));
             }
             fold(&mut state, &mut out);

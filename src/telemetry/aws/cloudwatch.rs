@@ -55,8 +55,10 @@ pub fn queries_for(inventory: &Inventory) -> Vec<MetricQuery> {
         out.push(q(&queue.name, MetricKind::Visible, "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", d()));
     }
     for dlq in &inventory.dlqs {
-        let d = vec![("QueueName", dlq.name.clone())];
-        out.push(q(&dlq.name, MetricKind::DlqDepth, "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", d));
+        let d = || vec![("QueueName", dlq.name.clone())];
+        out.push(q(&dlq.name, MetricKind::DlqDepth, "AWS/SQS", "ApproximateNumberOfMessagesVisible", "Maximum", d()));
+        // How long the oldest dead letter has waited: what a redrive would bring back, and how close to expiry.
+        out.push(q(&dlq.name, MetricKind::QueueAge, "AWS/SQS", "ApproximateAgeOfOldestMessage", "Maximum", d()));
     }
     // Each engine publishes in its own namespace: DocumentDB's CPU is in AWS/DocDB, not AWS/RDS.
     for c in &inventory.clusters {

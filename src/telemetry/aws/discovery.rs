@@ -29,6 +29,8 @@ pub struct QueueRef {
     pub sources: DlqSources,
     /// The Lambda function reading this queue.
     pub consumer: Option<String>,
+    /// For a source queue: its RedrivePolicy's maxReceiveCount. For a DLQ: each source's, by source name.
+    pub max_receive_counts: Vec<(String, u32)>,
 }
 
 /// A watched function.
@@ -131,14 +133,16 @@ async fn resolve_queue(
             return None;
         }
     };
-    let (arn, dlq_arn) = match queues::queue_identity(clients, name, &url).await {
+    let identity = match queues::queue_identity(clients, name, &url).await {
         Ok(identity) => identity,
         Err(e) => {
             notes.push(problem(Subject::Queues, Some(name), e));
-            (String::new(), None)
+            queues::QueueIdentity::default()
         }
     };
-    Some((QueueRef { name: name.to_string(), url, arn, ..QueueRef::default() }, dlq_arn))
+    let max_receive_counts = identity.max_receive_count.map(|c| (name.to_string(), c)).into_iter().collect();
+    let queue = QueueRef { name: name.to_string(), url, arn: identity.arn, max_receive_counts, ..QueueRef::default() };
+    Some((queue, identity.dead_letter_target))
 }
 
 async fn list_queue_names(clients: &Clients, notes: &mut Vec<Observation>) -> Vec<String> {
@@ -207,6 +211,11 @@ async fn queues(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory) {
             None => resolve_queue(clients, name, &mut inv.notes).await.map(|(q, _)| q),
         };
         if let Some(mut dlq) = dlq {
+            dlq.max_receive_counts = sources
+                .iter()
+                .filter(|s| named_by.contains(&s.name))
+                .flat_map(|s| s.max_receive_counts.clone())
+                .collect();
             dlq.sources = match named_by.is_empty() {
                 false => DlqSources::Queues(named_by),
                 true => dlq_sources(clients, &dlq.url, &mut inv.notes).await,

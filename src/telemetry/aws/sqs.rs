@@ -86,7 +86,14 @@ async fn dlq(clients: &Clients, d: &QueueRef) -> Vec<Observation> {
     let problem = |e: AwsError| problem(Subject::DeadLetterQueues, Some(&d.name), e);
     let mut out = Vec::new();
     out.push(match depth {
-        Ok(c) => Observation::Dlq(DlqStatus { name: d.name.clone(), sources: d.sources.clone(), depth: c.visible }),
+        Ok(c) => Observation::Dlq(DlqStatus {
+            name: d.name.clone(),
+            sources: d.sources.clone(),
+            depth: c.visible,
+            arn: (!d.arn.is_empty()).then(|| d.arn.clone()),
+            retention_seconds: c.retention_seconds,
+            max_receive_counts: d.max_receive_counts.clone(),
+        }),
         Err(e) => problem(e),
     });
     match task {

@@ -137,6 +137,12 @@ pub struct DlqStatus {
     pub sources: DlqSources,
     /// ApproximateNumberOfMessages: messages in the DLQ.
     pub depth: u64,
+    /// QueueArn, as StartMessageMoveTask's SourceArn names it; `None` when unread.
+    pub arn: Option<String>,
+    /// MessageRetentionPeriod, seconds: how long a dead letter is kept before SQS deletes it; `None` when unread.
+    pub retention_seconds: Option<u64>,
+    /// Each source queue's RedrivePolicy maxReceiveCount (receives before a message lands here), by source.
+    pub max_receive_counts: Vec<(String, u32)>,
 }
 
 impl DlqStatus {

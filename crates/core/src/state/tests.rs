@@ -257,6 +257,9 @@ fn the_redrive_age_warning_weighs_every_source_queue() {
         name: "orders-dlq".into(),
         sources: DlqSources::Queues(vec!["orders".into(), "payments".into()]),
         depth: 40,
+        arn: None,
+        retention_seconds: None,
+        max_receive_counts: Vec::new(),
     }));
     let mut s = fixture.state(false);
     press(&mut s, "d");
@@ -277,6 +280,9 @@ fn a_redrive_whose_sources_are_unknown_says_aws_may_refuse_it() {
         name: "orders-dlq".into(),
         sources: DlqSources::Unknown,
         depth: 3,
+        arn: None,
+        retention_seconds: None,
+        max_receive_counts: Vec::new(),
     }));
     let mut s = fixture.state(false);
     press(&mut s, "d");

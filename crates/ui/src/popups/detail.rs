@@ -66,6 +66,39 @@ fn line<'a>(state: &'a State, resource: &str, metric: MetricKind, color: ratatui
     }
 }
 
+/// What to know before redriving: where the messages came from and after how many receives, how old the
+/// oldest is and how long until SQS deletes it, and the queue's ARN (what StartMessageMoveTask names).
+fn dlq_facts(state: &State, dlq: &warroom_core::model::DlqStatus) -> Vec<Line<'static>> {
+    use warroom_core::text::compact_duration;
+    let limit = |source: &str| {
+        dlq.max_receive_counts
+            .iter()
+            .find(|(s, _)| s == source)
+            .map_or(String::new(), |(_, n)| format!(" (maxReceiveCount {n})"))
+    };
+    let sources = match dlq.sources.queues() {
+        [] => dlq.source_label(),
+        queues => queues.iter().map(|q| format!("{q}{}", limit(q))).collect::<Vec<_>>().join(", "),
+    };
+    let oldest = state.data.latest(&dlq.name, MetricKind::QueueAge).filter(|_| dlq.depth > 0);
+    let retention = dlq.retention_seconds.map(|r| chrono::Duration::seconds(r as i64));
+    let age = match (oldest, retention) {
+        (Some(age), Some(kept)) => {
+            let age = chrono::Duration::seconds(age as i64);
+            format!("{} (SQS deletes it in {})", compact_duration(age), compact_duration(kept - age))
+        }
+        (Some(age), None) => compact_duration(chrono::Duration::seconds(age as i64)),
+        (None, _) if dlq.depth == 0 => "– (empty)".to_string(),
+        (None, _) => "–".to_string(),
+    };
+    vec![
+        fact("source queues", sources),
+        fact("oldest message", age),
+        fact("retention", retention.map_or("–".to_string(), compact_duration)),
+        fact("ARN", dlq.arn.clone().unwrap_or("–".to_string())),
+    ]
+}
+
 /// Each alias of `function` with the version it points to and how it got there: `live → 42 (was 41, 14:02 by
 /// ci-pipeline)`, or `history unknown` before any record of a move.
 fn alias_facts(state: &State, function: &str) -> Vec<Line<'static>> {
@@ -294,13 +327,17 @@ fn describe<'a>(state: &'a State, target: &DetailTarget) -> (String, Vec<Line<'s
             {
                 // The pane's number (SQS, polled every few seconds) first, then CloudWatch's minute.
                 let dlq = state.data.dlqs.iter().find(|d| &d.name == name);
-                vec![
+                let mut facts = vec![
                     fact("depth", dlq.map_or("–".to_string(), |d| d.depth.to_string())),
                     fact("CloudWatch depth", latest(state, name, MetricKind::DlqDepth)),
-                    fact("source queue", dlq.map_or("–".to_string(), |d| d.source_label())),
-                ]
+                ];
+                facts.extend(dlq.map(|d| dlq_facts(state, d)).unwrap_or_default());
+                facts
             },
-            vec![(vec![line(state, name, MetricKind::DlqDepth, theme::ALARM)], None)],
+            vec![
+                (vec![line(state, name, MetricKind::DlqDepth, theme::ALARM)], None),
+                (vec![line(state, name, MetricKind::QueueAge, theme::WARN)], None),
+            ],
         ),
         DetailTarget::Instance { cluster, instance } => (
             format!("{cluster} / {instance}"),

@@ -124,6 +124,9 @@ pub struct World {
     age: f64,
     /// Messages in the DLQ.
     dlq: f64,
+    /// When the oldest message now in the DLQ arrived (the DLQ last went from empty to not), for its age of
+    /// oldest message; `None` while it is empty.
+    dlq_oldest_since: Option<DateTime<Utc>>,
     /// Messages processed in the last second.
     processed_last: f64,
     /// The consumer's current duration, milliseconds.
@@ -187,6 +190,7 @@ impl World {
             in_flight: 0.0,
             age: 1.0,
             dlq: 0.0,
+            dlq_oldest_since: None,
             processed_last: scenario.queue.send_per_minute / 60.0,
             duration_ms: 0.0,
             redrive: None,

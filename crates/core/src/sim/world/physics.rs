@@ -51,6 +51,8 @@ const MAX_LOAD: f64 = 1.5;
 pub(super) const BATCH_SIZE: f64 = 10.0;
 /// The queue's MessageRetentionPeriod, seconds: SQS's default, four days.
 pub(super) const RETENTION_SECONDS: u64 = 345_600;
+/// The DLQ's MessageRetentionPeriod: 14 days, SQS's longest, as dead-letter queues are usually set.
+pub(super) const DLQ_RETENTION_SECONDS: u64 = 1_209_600;
 /// How many invocations the consumers usually run at once: a mapping's maximum concurrency below this slows them in
 /// proportion.
 const USUAL_CONCURRENCY: f64 = 20.0;
@@ -285,6 +287,14 @@ impl World {
         push(&q.name, MetricKind::Deleted, m.deleted.round());
         push(&q.name, MetricKind::Visible, self.visible.round());
         push(&q.dlq, MetricKind::DlqDepth, self.dlq.round());
+        // The DLQ's age of oldest message (ApproximateAgeOfOldestMessage on the DLQ): since it last filled.
+        self.dlq_oldest_since = match (self.dlq.round() > 0.0, self.dlq_oldest_since) {
+            (false, _) => None,
+            (true, Some(since)) => Some(since),
+            (true, None) => Some(at),
+        };
+        let dlq_age = self.dlq_oldest_since.map_or(0.0, |since| (self.now - since).num_seconds() as f64);
+        push(&q.dlq, MetricKind::QueueAge, dlq_age);
         push(&function, MetricKind::Invocations, m.invocations.round());
         push(&function, MetricKind::Errors, m.errors.round());
         push(&function, MetricKind::DurationP99, m.max_duration.round());
