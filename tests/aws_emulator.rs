@@ -572,3 +572,37 @@ async fn a_standalone_instance_is_discovered_even_with_an_empty_cluster_identifi
     let reporting = reporting.unwrap_or_else(|| panic!("the standalone instance is discovered: {obs:#?}"));
     assert!(matches!(reporting.kind, ClusterKind::Instance { .. }), "{reporting:?}");
 }
+
+/// Issue 15: a peek receives the dead letters with a visibility timeout of 0 and deletes none of them: bodies,
+/// receive counts and send times as SQS answers, the DLQ as deep after as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_peek_receives_dead_letters_and_deletes_none() {
+    let emulator = Emulator::start("peek");
+    let config = emulator.sdk_config().await;
+    let seeded = seed::queues(&config, 0, 7).await;
+    let connection = connect_with(&config).await.expect("connect");
+    let operator = operator(connection.clients.clone());
+    let op = Op::Peek { dlq: DLQ.into(), max: 10 };
+    let baseline = operator.baseline(&op).await;
+    let answer = operator.execute(&op, "alice").await.expect("peek");
+    assert!(answer.contains("7 messages received; none deleted"), "{answer}");
+    let verified = operator.verify(&op, &baseline).await.expect("shown");
+    let [Seen::Messages { dlq, messages }] = verified.seen.as_slice() else { panic!("{:?}", verified.seen) };
+    assert_eq!(dlq, DLQ);
+    let mut bodies: Vec<&str> = messages.iter().map(|m| m.body.as_str()).collect();
+    bodies.sort();
+    assert_eq!(bodies, (0..7).map(|i| format!("dead order {i}")).collect::<Vec<_>>());
+    assert!(messages.iter().all(|m| m.receive_count >= 1 && m.sent_at.is_some()), "{messages:?}");
+    let sqs = aws_sdk_sqs::Client::new(&config);
+    let attributes = sqs
+        .get_queue_attributes()
+        .queue_url(&seeded.dlq_url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages)
+        .send()
+        .await
+        .expect("attributes");
+    let depth = attributes
+        .attributes()
+        .and_then(|a| a.get(&aws_sdk_sqs::types::QueueAttributeName::ApproximateNumberOfMessages));
+    assert_eq!(depth.map(String::as_str), Some("7"), "nothing deleted");
+}

@@ -90,7 +90,8 @@ fn observer_policy_is_exactly_the_read_calls() {
 #[test]
 fn operator_policy_is_the_observer_plus_the_operations() {
     let mut expected = read_calls();
-    expected.extend(calls_in(&[Path::new(ROOT).join("src/ops/aws.rs"), Path::new(ROOT).join("src/ops/restore.rs")]));
+    let operator_files = ["src/ops/aws.rs", "src/ops/restore.rs", "src/ops/peek.rs"];
+    expected.extend(calls_in(&operator_files.map(|f| Path::new(ROOT).join(f))));
     expected.extend(REDRIVE_IMPLIED.iter().map(|a| {
         let (s, o) = a.split_once(':').expect("action");
         normalize(s, o)
@@ -98,7 +99,7 @@ fn operator_policy_is_the_observer_plus_the_operations() {
     assert_eq!(
         policy_actions("operator.json"),
         expected,
-        "policies/operator.json ≠ observer + src/ops/aws.rs + src/ops/restore.rs"
+        "policies/operator.json ≠ observer + src/ops/aws.rs + src/ops/restore.rs + src/ops/peek.rs"
     );
 }
 

@@ -662,3 +662,26 @@ fn a_filter_says_what_it_hides_and_charts_fit_their_data() {
         assert!(!screen.contains("┄ threshold"), "no empty chart with its markers at {w}×{h}:\n{screen}");
     }
 }
+
+/// The messages a peek received: each with its receive count and attributes, a JSON body pretty-printed.
+#[test]
+fn the_messages_view_pretty_prints_json_bodies() {
+    let mut state = Scene::at_minute(44.0, false).state;
+    let message = warroom_core::model::PeekedMessage {
+        message_id: "5fea7756-0001".into(),
+        body: r#"{"order_id":100231,"error":"canceling statement due to statement timeout"}"#.into(),
+        receive_count: 4,
+        sent_at: None,
+        attributes: vec![("DeadLetterQueueSourceArn".into(), "arn:aws:sqs:us-east-1:123456789012:orders".into())],
+        message_attributes: Vec::new(),
+    };
+    state.ui.peeked = Some(("orders-dlq".into(), vec![message]));
+    state.ui.popup = Some(warroom_core::state::Popup::Messages { offset: 0 });
+    for (w, h) in SIZES {
+        let screen = text(&render(&state, w, h));
+        assert!(screen.contains("messages in orders-dlq"), "{w}x{h}:\n{screen}");
+        assert!(screen.contains("received 4 times"), "{w}x{h}:\n{screen}");
+        assert!(screen.contains(r#"    "order_id": 100231"#), "pretty-printed at {w}x{h}:\n{screen}");
+        assert!(screen.contains("DeadLetterQueueSourceArn"), "{w}x{h}:\n{screen}");
+    }
+}

@@ -8,7 +8,7 @@ use futures_util::future::BoxFuture;
 use warroom_core::model::{EventSourceMapping, MappingState, Qualifier, RedriveStatus};
 use warroom_core::operation::{Baseline, ConsumerChange, Op, OpError, RebootCall, Seen, Verified};
 
-use super::{Operator, op_error, restore};
+use super::{Operator, op_error, peek, restore};
 use crate::aws::queues::{latest_task, resolve};
 use crate::aws::{Clients, aws_error, databases};
 use crate::mapping_from;
@@ -22,6 +22,10 @@ pub struct AwsOperator {
     /// How often verification re-reads state, and for how long.
     poll_every: Duration,
     verify_within: Duration,
+    /// What each DLQ's last peek received, by DLQ: a peek's verification is its answer (the messages stay in
+    /// the queue, so there is nothing to re-read). One operation per DLQ at a time, so no peek overwrites
+    /// another's before it is shown.
+    peeked: std::sync::Mutex<HashMap<String, Vec<warroom_core::model::PeekedMessage>>>,
 }
 
 /// The restore a `RestoreCode` op names.
@@ -38,7 +42,13 @@ impl AwsOperator {
     /// An operator calling through `clients`; verification reads every 5 s for up to 15 min.
     pub fn new(clients: Clients) -> Self {
         let calls = clients.sent_once();
-        Self { clients, calls, poll_every: Duration::from_secs(5), verify_within: Duration::from_secs(15 * 60) }
+        Self {
+            clients,
+            calls,
+            poll_every: Duration::from_secs(5),
+            verify_within: Duration::from_secs(15 * 60),
+            peeked: Default::default(),
+        }
     }
 
     /// Faster verification for tests against an emulator.
@@ -315,6 +325,13 @@ impl AwsOperator {
                 Some(r) => restore::restored(&self.clients, &r).await,
                 None => Ok(None),
             },
+            Op::Peek { dlq, .. } => {
+                let messages = self.peeked.lock().unwrap_or_else(|p| p.into_inner()).remove(dlq).unwrap_or_default();
+                Ok(Some(Verified {
+                    text: format!("{} messages shown, none deleted", messages.len()),
+                    seen: vec![Seen::Messages { dlq: dlq.clone(), messages }],
+                }))
+            }
             Op::Redrive { dlq, .. } | Op::CancelRedrive { dlq, .. } => {
                 let address = resolve(&self.clients, dlq).await.map_err(op_error)?;
                 let task = latest_task(&self.clients, dlq, &address.arn, None).await.map_err(op_error)?;
@@ -377,6 +394,12 @@ impl Operator for AwsOperator {
                     Some(r) => restore::restore_code(&self.calls, &r).await,
                     None => Err(OpError::Rejected("not a restore".into())),
                 },
+                Op::Peek { dlq, max } => {
+                    let messages = peek::receive(&self.calls, dlq, *max).await?;
+                    let text = format!("ReceiveMessage: {} messages received; none deleted", messages.len());
+                    self.peeked.lock().unwrap_or_else(|p| p.into_inner()).insert(dlq.clone(), messages);
+                    Ok(text)
+                }
                 Op::CancelRedrive { task, .. } => {
                     let out = self
                         .calls

@@ -4,6 +4,7 @@
 
 pub mod aws;
 pub mod guard;
+mod peek;
 mod restore;
 pub mod runner;
 pub mod sim;

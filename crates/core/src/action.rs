@@ -121,6 +121,8 @@ actions! {
     Redrive => "redrive", [Dashboard], mutating: true;
     /// Cancel the selected DLQ's running redrive
     CancelRedrive => "cancel_redrive", [Dashboard], mutating: true;
+    /// Peek at up to 10 messages of the selected DLQ before redriving: ReceiveMessage with visibility 0, nothing deleted, receive counts + 1; not under --read-only
+    PeekMessages => "peek_messages", [Dashboard], mutating: true;
     /// Pause the selected queue's consumer: its event source mapping stops polling, messages wait in the queue
     PauseConsumer => "pause_consumer", [Dashboard], mutating: true;
     /// Resume the selected queue's paused consumer: its event source mapping polls again

@@ -52,6 +52,15 @@ pub enum Op {
         /// MaxNumberOfMessagesPerSecond; `None` lets SQS choose.
         rate: Option<u32>,
     },
+    /// SQS ReceiveMessage with a visibility timeout of 0, as the AWS console polls a queue: a look at a few
+    /// dead letters before redriving them. Nothing is deleted, but each message's receive count goes up by one,
+    /// so it is guarded like a change (journaled, not offered under `--read-only`).
+    Peek {
+        /// The dead-letter queue.
+        dlq: String,
+        /// At most this many messages (ReceiveMessage's MaxNumberOfMessages, 1 to 10).
+        max: u32,
+    },
     /// SQS CancelMessageMoveTask.
     CancelRedrive {
         /// The dead-letter queue whose task it is.
@@ -140,7 +149,7 @@ pub enum RebootCall {
 
 impl Op {
     /// The operation's name as the journal's `operation` field and the keymap's action name spell it
-    /// ("rollback", "reboot", "failover", "redrive", "cancel_redrive", "pause_consumer", "resume_consumer",
+    /// ("rollback", "reboot", "failover", "redrive", "cancel_redrive", "peek_messages", "pause_consumer", "resume_consumer",
     /// "throttle_consumer", "rollback_mapping", "restore_code").
     pub fn name(&self) -> &'static str {
         match self {
@@ -149,11 +158,21 @@ impl Op {
             Op::Failover { .. } => "failover",
             Op::Redrive { .. } => "redrive",
             Op::CancelRedrive { .. } => "cancel_redrive",
+            Op::Peek { .. } => "peek_messages",
             Op::Consumer { change: ConsumerChange::Pause, .. } => "pause_consumer",
             Op::Consumer { change: ConsumerChange::Resume, .. } => "resume_consumer",
             Op::Consumer { change: ConsumerChange::Throttle { .. }, .. } => "throttle_consumer",
             Op::Consumer { change: ConsumerChange::Repoint { .. }, .. } => "rollback_mapping",
             Op::RestoreCode { .. } => "restore_code",
+        }
+    }
+
+    /// How its start shows on the timeline: an operation (a change, and so a suspect for a later anomaly), or a
+    /// note for a peek, which changes nothing a later anomaly could follow from.
+    pub fn timeline_kind(&self) -> crate::model::EventKind {
+        match self {
+            Op::Peek { .. } => crate::model::EventKind::Note,
+            _ => crate::model::EventKind::Operation,
         }
     }
 
@@ -189,7 +208,7 @@ impl Op {
             Op::Reboot { cluster, call: RebootCall::Cluster, .. } => cluster,
             Op::Reboot { instance, .. } => instance,
             Op::Failover { cluster, .. } => cluster,
-            Op::Redrive { dlq, .. } | Op::CancelRedrive { dlq, .. } => dlq,
+            Op::Redrive { dlq, .. } | Op::CancelRedrive { dlq, .. } | Op::Peek { dlq, .. } => dlq,
             Op::Consumer { queue, .. } => queue,
             Op::RestoreCode { function, .. } => function,
         }
@@ -235,6 +254,10 @@ impl Op {
                 format!("sqs:StartMessageMoveTask SourceArn={dlq}{destination}{rate}")
             }
             Op::CancelRedrive { task, .. } => format!("sqs:CancelMessageMoveTask TaskHandle={task}"),
+            Op::Peek { dlq, max } => format!(
+                "sqs:ReceiveMessage QueueUrl=<{dlq}> MaxNumberOfMessages={max} VisibilityTimeout=0 \
+                 MessageSystemAttributeNames=All MessageAttributeNames=All (no DeleteMessage)"
+            ),
             Op::Consumer { uuid, change, .. } => {
                 let what = match change {
                     ConsumerChange::Repoint { function, to, .. } => format!("FunctionName={function}:{to}"),
@@ -281,6 +304,7 @@ impl Op {
                 format!("redrive {dlq} → {} at {rate}", destination.as_deref().unwrap_or("its source"))
             }
             Op::CancelRedrive { dlq, .. } => format!("cancel the redrive of {dlq}"),
+            Op::Peek { dlq, max } => format!("peek at up to {max} messages in {dlq}"),
             Op::Consumer { queue, invoked, change, .. } => match change {
                 ConsumerChange::Pause => format!("pause {queue} → {invoked}"),
                 ConsumerChange::Resume => format!("resume {queue} → {invoked}"),
@@ -399,6 +423,13 @@ pub enum Seen {
     /// The DLQ's message move task as verification read it (ListMessageMoveTasks): the redrive's progress shows
     /// in its row at once.
     Redrive(RedriveTask),
+    /// The messages a peek received (ReceiveMessage, visibility 0): shown at once in their own view.
+    Messages {
+        /// The dead-letter queue.
+        dlq: String,
+        /// What was received, in the order SQS answered.
+        messages: Vec<crate::model::PeekedMessage>,
+    },
     /// An event source mapping as verification read it (GetEventSourceMapping): its state, maximum concurrency
     /// and what it invokes show in the queue's row and the Functions pane at once.
     Mapping {

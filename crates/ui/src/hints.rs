@@ -100,7 +100,7 @@ pub const DETAIL: [Hint; 3] = [
     Hint::new(Mode::Dashboard, Action::Close, "closes"),
 ];
 
-/// The help overlay, which scrolls.
+/// A scrolling overlay: help, the messages a peek received.
 pub const HELP: [Hint; 3] = [
     Hint::new(Mode::Dashboard, Action::SelectNext, "down"),
     Hint::new(Mode::Dashboard, Action::SelectPrev, "up"),

@@ -32,7 +32,8 @@ pub use metric::MetricKind;
 pub use observation::{CappedList, Observation, Problem, ResourceKind, Subject};
 pub use resource::{
     AlarmKind, AlarmState, AlarmStatus, AlarmThreshold, ClusterKind, ClusterStatus, DlqSources, DlqStatus,
-    FunctionStatus, InstanceStatus, PublishedVersion, QueueStatus, RedriveStatus, RedriveTask, Role, is_fifo,
+    FunctionStatus, InstanceStatus, PeekedMessage, PublishedVersion, QueueStatus, RedriveStatus, RedriveTask, Role,
+    is_fifo,
 };
 pub use series::{Point, Series};
 pub use session::{Session, SessionKind, acting_as};

@@ -405,3 +405,32 @@ impl ClusterStatus {
         self.members.iter().find(|m| m.role == Role::Writer)
     }
 }
+
+/// One message a peek received (SQS ReceiveMessage with a visibility timeout of 0): left in the queue.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
+pub struct PeekedMessage {
+    /// `MessageId`.
+    pub message_id: String,
+    /// `Body`, as sent.
+    pub body: String,
+    /// `ApproximateReceiveCount`, this receive included.
+    pub receive_count: u32,
+    /// `SentTimestamp`, when SQS said.
+    pub sent_at: Option<DateTime<Utc>>,
+    /// The other system attributes SQS returned (`DeadLetterQueueSourceArn`, `SenderId`, …), by name.
+    pub attributes: Vec<(String, String)>,
+    /// The message attributes the sender set, by name (string values; binary ones as their size).
+    pub message_attributes: Vec<(String, String)>,
+}
+
+impl PeekedMessage {
+    /// The body as it reads best: a JSON object or array pretty-printed, anything else as sent.
+    pub fn readable_body(&self) -> String {
+        match serde_json::from_str::<serde_json::Value>(&self.body) {
+            Ok(json @ (serde_json::Value::Object(_) | serde_json::Value::Array(_))) => {
+                serde_json::to_string_pretty(&json).unwrap_or_else(|_| self.body.clone())
+            }
+            _ => self.body.clone(),
+        }
+    }
+}

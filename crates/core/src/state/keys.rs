@@ -17,7 +17,9 @@ impl State {
             Some(Popup::Plan(_)) => Mode::Plan,
             Some(Popup::Note(_) | Popup::Filter(_)) => Mode::Text,
             Some(Popup::QuitConfirm) => Mode::Confirm,
-            Some(Popup::Help { .. } | Popup::Changes | Popup::Detail(_)) | None => Mode::Dashboard,
+            Some(Popup::Help { .. } | Popup::Changes | Popup::Detail(_) | Popup::Messages { .. }) | None => {
+                Mode::Dashboard
+            }
         }
     }
 

@@ -8,6 +8,7 @@ mod keys;
 mod navigation;
 mod notice;
 mod operations;
+mod peek;
 mod plan;
 mod repoint;
 mod restore;
@@ -55,7 +56,7 @@ pub enum Msg {
     Op(OpUpdate),
     /// The terminal changed size.
     Resize,
-    /// The view drew the help overlay: it can scroll no further than `last_offset` at this terminal size. Only
+    /// The view drew a scrolling overlay (help, messages): it can scroll no further than `last_offset` at this terminal size. Only
     /// the view can know (its descriptions wrap to the width), so the loop passes it back after each frame.
     HelpDrawn {
         /// The largest offset that still fills the overlay.
@@ -201,7 +202,7 @@ impl State {
                 Vec::new()
             }
             Msg::HelpDrawn { last_offset } => {
-                if let Some(Popup::Help { offset }) = &mut self.ui.popup
+                if let Some(Popup::Help { offset } | Popup::Messages { offset }) = &mut self.ui.popup
                     && *offset > last_offset
                 {
                     *offset = last_offset;

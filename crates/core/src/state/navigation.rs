@@ -14,11 +14,14 @@ impl State {
                     self.ui.popup = None;
                     return Vec::new();
                 }
-                (Popup::Help { offset }, Action::SelectNext | Action::SelectPrev) => {
+                (Popup::Help { offset } | Popup::Messages { offset }, Action::SelectNext | Action::SelectPrev) => {
                     // The view says how far the overlay can scroll (Msg::HelpDrawn) and the offset is held there.
                     let offset =
                         if action == Action::SelectNext { offset.saturating_add(1) } else { offset.saturating_sub(1) };
-                    self.ui.popup = Some(Popup::Help { offset });
+                    self.ui.popup = Some(match popup {
+                        Popup::Messages { .. } => Popup::Messages { offset },
+                        _ => Popup::Help { offset },
+                    });
                     return Vec::new();
                 }
                 (Popup::Detail(_), Action::SelectNext | Action::SelectPrev) => {

@@ -3,7 +3,7 @@
 
 use chrono::{DateTime, Utc};
 
-use super::{Effect, Notice, State};
+use super::{Effect, Notice, Popup, State};
 use crate::model::{EventKind, Observation, OwnChange, Role, TimelineEvent};
 use crate::operation::{ConsumerChange, Op, OpPhase, OpUpdate, Seen};
 
@@ -64,7 +64,7 @@ impl State {
         self.timeline_op(
             &op,
             self.now,
-            EventKind::Operation,
+            op.timeline_kind(),
             format!("{} confirmed by {}", op.summary(), self.session.operator),
         );
         self.notice = Some(Notice::Info(format!("{}: confirmed", op.summary())));
@@ -172,6 +172,10 @@ impl State {
                     if let Some(mappings) = self.data.mappings.get_mut(queue) {
                         crate::model::leading_first(mappings);
                     }
+                }
+                Seen::Messages { dlq, messages } => {
+                    self.ui.peeked = Some((dlq.clone(), messages.clone()));
+                    self.ui.popup = Some(Popup::Messages { offset: 0 });
                 }
                 Seen::Writer { cluster, instance } => {
                     if let Some(c) = self.data.clusters.iter_mut().find(|c| c.id == *cluster) {

@@ -1025,3 +1025,38 @@ fn a_key_that_does_nothing_says_what_would() {
     assert!(s.ui.popup.is_none());
     assert!(notice(&s).starts_with("r is not bound here; R is rollback ("), "{}", notice(&s));
 }
+
+/// Issue 15: a peek into the DLQ is planned, confirmed by the DLQ's name and journaled like a change, its messages
+/// open in their own view, and `--read-only` is not offered it at all.
+#[test]
+fn a_peek_is_a_guarded_read_shown_in_its_own_view_and_not_offered_read_only() {
+    use crate::model::PeekedMessage;
+    use crate::operation::{OpUpdate, Seen};
+    let mut s = incident().state(false);
+    press(&mut s, "m");
+    let p = &plan(&s).plan;
+    assert_eq!(p.op, Op::Peek { dlq: "orders-dlq".into(), max: 10 });
+    assert!(p.op.api_call().contains("VisibilityTimeout=0") && p.op.api_call().contains("no DeleteMessage"));
+    assert!(p.warnings.iter().any(|w| w.contains("one more receive")), "{:?}", p.warnings);
+    let effects = press(&mut s, "orders-dlq <enter>");
+    let [Effect::Execute { id, op: Op::Peek { .. } }] = effects.as_slice() else { panic!("{effects:?}") };
+    let kinds: Vec<_> = s.data.timeline.iter().map(|e| e.kind).collect();
+    assert!(!kinds.contains(&EventKind::Operation), "a peek is no change, so never a suspect: {kinds:?}");
+    let message = PeekedMessage {
+        message_id: "m-1".into(),
+        body: r#"{"order_id":1}"#.into(),
+        receive_count: 4,
+        ..PeekedMessage::default()
+    };
+    let seen = vec![Seen::Messages { dlq: "orders-dlq".into(), messages: vec![message.clone()] }];
+    s.update(Msg::Op(OpUpdate { seen, ..OpUpdate::new(*id, OpPhase::Succeeded, "1 message shown".into(), s.now) }));
+    assert_eq!(s.ui.popup, Some(Popup::Messages { offset: 0 }));
+    assert_eq!(s.ui.peeked, Some(("orders-dlq".to_string(), vec![message])));
+    press(&mut s, "j");
+    assert_eq!(s.ui.popup, Some(Popup::Messages { offset: 1 }), "it scrolls");
+
+    let mut observer = incident().state(true);
+    let effects = press(&mut observer, "m");
+    assert!(effects.is_empty() && observer.ui.popup.is_none(), "no plan, not even a preview");
+    assert!(notice(&observer).contains("not offered under --read-only"), "{}", notice(&observer));
+}

@@ -151,6 +151,11 @@ pub enum Popup {
     Detail(DetailTarget),
     /// "Quit while an operation is in progress?"
     QuitConfirm,
+    /// The messages the last peek received (`UiState::peeked`), scrolled down `offset` lines.
+    Messages {
+        /// Lines scrolled past.
+        offset: usize,
+    },
 }
 
 /// Focus, selection, filter and the open popup.
@@ -166,6 +171,8 @@ pub struct UiState {
     pub popup: Option<Popup>,
     /// How the screen is coloured (`[theme]`, `--theme`).
     pub theme: crate::config::ThemeName,
+    /// The last peek's DLQ and the messages it received, for the messages view.
+    pub peeked: Option<(String, Vec<crate::model::PeekedMessage>)>,
 }
 
 impl Default for UiState {
@@ -176,6 +183,7 @@ impl Default for UiState {
             filter: String::new(),
             popup: None,
             theme: crate::config::ThemeName::Default,
+            peeked: None,
         }
     }
 }

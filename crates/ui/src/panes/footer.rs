@@ -60,7 +60,7 @@ fn hints_now(state: &State) -> &'static [hints::Hint] {
         Some(Popup::Plan(_)) => &hints::PLAN,
         Some(Popup::Note(_)) => &hints::NOTE,
         Some(Popup::Filter(_)) => &hints::FILTER,
-        Some(Popup::Help { .. }) => &hints::HELP,
+        Some(Popup::Help { .. } | Popup::Messages { .. }) => &hints::HELP,
         Some(Popup::Detail(_)) => &hints::DETAIL,
         Some(Popup::Changes) => &hints::VIEW,
         Some(Popup::QuitConfirm) => &hints::QUIT,

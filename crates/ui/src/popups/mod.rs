@@ -3,6 +3,7 @@
 mod changes;
 mod detail;
 mod help;
+mod messages;
 mod note;
 mod plan;
 mod quit;
@@ -16,11 +17,15 @@ use super::theme;
 use warroom_core::keymap::Keymap;
 use warroom_core::state::{Popup, State};
 
-/// Draws the open popup, if any, over `area`. With help open, returns how far it can scroll (its last offset).
+/// Draws the open popup, if any, over `area`. With a scrolling one open (help, messages), returns how far it can
+/// scroll (its last offset).
 pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) -> Option<usize> {
     match &state.ui.popup {
         None | Some(Popup::Filter(_)) => {}
         Some(Popup::Help { offset }) => return Some(help::render(frame, area, keymap, *offset)),
+        Some(Popup::Messages { offset }) => {
+            return Some(messages::render(frame, area, keymap, state.ui.peeked.as_ref(), *offset));
+        }
         Some(Popup::Changes) => changes::render(frame, area, state, keymap),
         Some(Popup::Plan(plan)) => plan::render(frame, area, keymap, plan),
         Some(Popup::Note(text)) => note::render(frame, area, keymap, text),

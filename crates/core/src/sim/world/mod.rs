@@ -127,6 +127,10 @@ pub struct World {
     /// When the oldest message now in the DLQ arrived (the DLQ last went from empty to not), for its age of
     /// oldest message; `None` while it is empty.
     dlq_oldest_since: Option<DateTime<Utc>>,
+    /// Peeks at the DLQ so far: each raised its messages' receive counts by one.
+    peeks: u32,
+    /// What the last peek received: its verification shows them.
+    last_peek: Vec<crate::model::PeekedMessage>,
     /// Messages processed in the last second.
     processed_last: f64,
     /// The consumer's current duration, milliseconds.
@@ -191,6 +195,8 @@ impl World {
             age: 1.0,
             dlq: 0.0,
             dlq_oldest_since: None,
+            peeks: 0,
+            last_peek: Vec::new(),
             processed_last: scenario.queue.send_per_minute / 60.0,
             duration_ms: 0.0,
             redrive: None,

@@ -6,7 +6,8 @@ use chrono::Duration;
 
 use super::World;
 use crate::model::{
-    AliasMove, DbStatus, EventKind, MappingState, MoveSource, Qualifier, RedriveStatus, RedriveTask, Role,
+    AliasMove, DbStatus, EventKind, MappingState, MoveSource, PeekedMessage, Qualifier, RedriveStatus, RedriveTask,
+    Role,
 };
 use crate::operation::{ConsumerChange, Op, OpError, Seen, Verified};
 
@@ -47,6 +48,10 @@ impl World {
                 self.cancel_redrive(task).map_err(rejected)?;
                 Ok(format!("{task} cancelling"))
             }
+            Op::Peek { dlq, max } => {
+                let received = self.peek(dlq, *max).map_err(rejected)?;
+                Ok(format!("received {} messages; none deleted", received.len()))
+            }
             Op::Consumer { queue, uuid, change, .. } => {
                 self.update_mapping(queue, uuid, change).map_err(rejected)?;
                 Ok(format!("{uuid} {}", self.mapping_state().label()))
@@ -55,6 +60,36 @@ impl World {
                 self.restore_code(function, version, sha256, revision, *publish)
             }
         }
+    }
+
+    /// `sqs:ReceiveMessage` with a visibility timeout of 0 on the DLQ: up to `max` of its messages, left in place,
+    /// each received once more than before (the failed orders the incident dead-lettered, with the error that
+    /// failed them).
+    pub fn peek(&mut self, dlq: &str, max: u32) -> Result<Vec<PeekedMessage>, SimRejection> {
+        let q = &self.scenario.queue;
+        if dlq != q.dlq {
+            return Err(SimRejection(format!("AWS.SimpleQueueService.NonExistentQueue: {dlq}")));
+        }
+        self.peeks += 1;
+        let count = (self.dlq.round() as u64).min(u64::from(max.clamp(1, 10)));
+        let since = self.dlq_oldest_since.unwrap_or(self.now);
+        let source_arn = format!("arn:aws:sqs:us-east-1:123456789012:{}", q.name);
+        self.last_peek = (0..count)
+            .map(|i| PeekedMessage {
+                message_id: format!("5fea7756-0ea4-451a-a703-{:012x}", 0xa45_1a70 + i),
+                body: format!(
+                    r#"{{"order_id":{},"customer_id":{},"items":{},"error":"canceling statement due to statement timeout"}}"#,
+                    100_231 + i * 7,
+                    7_000 + i * 13,
+                    1 + i % 4
+                ),
+                receive_count: q.max_receive_count + self.peeks,
+                sent_at: Some(since + chrono::Duration::seconds(i as i64 * 17)),
+                attributes: vec![("DeadLetterQueueSourceArn".to_string(), source_arn.clone())],
+                message_attributes: vec![("trace-id".to_string(), format!("1-6566f2a0-{:024x}", 0x3f1e + i))],
+            })
+            .collect();
+        Ok(self.last_peek.clone())
     }
 
     /// `lambda:UpdateFunctionCode` with a published version's code: refused when the package is not the one the
@@ -177,6 +212,11 @@ impl World {
                     }
                 })
             }
+            // Nothing to verify: the messages are the answer, and they stay where they were.
+            Op::Peek { dlq, .. } => Some(Verified {
+                text: format!("{} messages shown, none deleted", self.last_peek.len()),
+                seen: vec![Seen::Messages { dlq: dlq.clone(), messages: self.last_peek.clone() }],
+            }),
             Op::RestoreCode { function, version, sha256, .. } => {
                 let now = super::code_sha(self.latest_code);
                 (now == *sha256).then(|| {

@@ -1,0 +1,72 @@
+//! The messages a peek received (SQS ReceiveMessage with a visibility timeout of 0), each with its receive
+//! count, when it was sent, its attributes and its body, a JSON body pretty-printed. They stay in the queue:
+//! the view says so. It scrolls like the help overlay.
+
+use ratatui_core::layout::Rect;
+use ratatui_core::terminal::Frame;
+use ratatui_core::text::{Line, Span};
+use ratatui_widgets::paragraph::Paragraph;
+use warroom_core::keymap::Keymap;
+use warroom_core::model::PeekedMessage;
+
+use super::popup_frame;
+use crate::text::{sanitize, wrap};
+use crate::{hints, theme};
+
+/// The widest the view gets (cells, with its border): a JSON body reads best a little wider than 80.
+const WIDTH: u16 = 120;
+
+/// Every line of the view for `width` cells.
+fn lines(dlq: &str, messages: &[PeekedMessage], width: usize) -> Vec<Line<'static>> {
+    let mut out = vec![Line::from(Span::styled(
+        format!(
+            "{} message{} from {dlq}, left in the queue; each counts one more receive",
+            messages.len(),
+            if messages.len() == 1 { "" } else { "s" }
+        ),
+        theme::dim(),
+    ))];
+    for (i, m) in messages.iter().enumerate() {
+        out.push(Line::from(""));
+        let sent = m.sent_at.map_or("–".to_string(), |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string());
+        out.push(Line::from(vec![
+            Span::styled(format!("#{} ", i + 1), theme::bold()),
+            Span::raw(sanitize(&format!("{} · received {} times · sent {sent}", m.message_id, m.receive_count), width)),
+        ]));
+        for (name, value) in m.attributes.iter().chain(&m.message_attributes) {
+            for part in wrap(&format!("{name}: {value}"), width.saturating_sub(2)) {
+                out.push(Line::from(Span::styled(format!("  {}", sanitize(&part, width)), theme::dim())));
+            }
+        }
+        for line in m.readable_body().lines() {
+            for part in wrap(line, width.saturating_sub(2)) {
+                out.push(Line::from(format!("  {}", sanitize(&part, width))));
+            }
+        }
+    }
+    out
+}
+
+/// Draws the view, scrolled down `offset` lines (clamped so the end stays in view); returns the largest offset
+/// that still fills it.
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    keymap: &Keymap,
+    peeked: Option<&(String, Vec<PeekedMessage>)>,
+    offset: usize,
+) -> usize {
+    let width = WIDTH.min(area.width);
+    let (dlq, messages) = match peeked {
+        Some((dlq, messages)) => (dlq.as_str(), messages.as_slice()),
+        None => ("", &[][..]),
+    };
+    let lines = lines(dlq, messages, usize::from(width.saturating_sub(4)));
+    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
+    let bottom = Line::from(hints::spans(keymap, &hints::HELP, theme::dim()));
+    let inner = popup_frame(frame, area, (width, height), &format!("messages in {dlq}"), false, Some(bottom));
+    let last_offset = lines.len().saturating_sub(usize::from(inner.height));
+    let offset = u16::try_from(offset.min(last_offset)).unwrap_or(u16::MAX);
+    frame.render_widget(Paragraph::new(lines).scroll((offset, 0)), inner);
+    last_offset
+}
