@@ -207,6 +207,7 @@ mod tests {
                 "failover",
                 "redrive",
                 "cancel_redrive",
+                "peek_messages",
                 "pause_consumer",
                 "resume_consumer",
                 "throttle_consumer"

@@ -393,9 +393,13 @@ fn read_only_previews_every_operation_and_never_executes() {
         let key = km.hint(crate::action::Mode::Dashboard, action).expect("bound").to_string();
         press(&mut s, &key);
         let Some(Popup::Plan(p)) = s.ui.popup.clone() else {
-            // Redrive is refused because a task runs, resume because the consumer is not paused: refusals, not
-            // previews, and they execute nothing.
-            assert!(matches!(action, Action::Redrive | Action::ResumeConsumer), "{action:?}: {:?}", s.notice);
+            // Redrive is refused because a task runs, resume because the consumer is not paused, a peek because it
+            // is never offered read-only: refusals, not previews, and they execute nothing.
+            assert!(
+                matches!(action, Action::Redrive | Action::ResumeConsumer | Action::PeekMessages),
+                "{action:?}: {:?}",
+                s.notice
+            );
             continue;
         };
         assert!(p.blocked.as_deref().unwrap_or_default().starts_with("read-only: this would call"), "{:?}", p.blocked);
