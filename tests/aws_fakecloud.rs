@@ -67,7 +67,7 @@ async fn incident_queues(config: &SdkConfig, dead: usize) {
 }
 
 fn redrive(destination: Option<&str>, rate: Option<u32>) -> Op {
-    Op::Redrive { dlq: DLQ.into(), destination: destination.map(str::to_string), rate }
+    Op::Redrive { dlq: DLQ.into(), destination: destination.map(str::to_string), rate, arn: None }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -65,7 +65,7 @@ fn demo_journal(name: &str) -> PathBuf {
     journal
         .append(&JournalEntry::note(&bob, at(14, 25), "CPU back under 70 % since the reboot; queue age falling".into()))
         .expect("note");
-    let redrive = Op::Redrive { dlq: "orders-dlq".into(), destination: None, rate: Some(50) };
+    let redrive = Op::Redrive { dlq: "orders-dlq".into(), destination: None, rate: Some(50), arn: None };
     operation(
         &journal,
         "alice",

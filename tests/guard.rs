@@ -149,7 +149,7 @@ async fn read_only_guard_refuses_every_operation_directly() {
             call: warroom_core::operation::RebootCall::Instance,
         },
         Op::Failover { cluster: "c".into(), target: None },
-        Op::Redrive { dlq: "d".into(), destination: Some("q".into()), rate: Some(10) },
+        Op::Redrive { dlq: "d".into(), destination: Some("q".into()), rate: Some(10), arn: None },
         Op::CancelRedrive { dlq: "d".into(), task: "t".into() },
         consumer(ConsumerChange::Pause),
         consumer(ConsumerChange::Resume),

@@ -388,7 +388,7 @@ impl Operator for AwsOperator {
                         .map_err(|e| op_error(aws_error("rds:FailoverDBCluster", e)))?;
                     Ok(format!("FailoverDBCluster: {cluster} failing over"))
                 }
-                Op::Redrive { dlq, destination, rate } => self.redrive(dlq, destination.as_deref(), *rate).await,
+                Op::Redrive { dlq, destination, rate, .. } => self.redrive(dlq, destination.as_deref(), *rate).await,
                 Op::Consumer { uuid, change, .. } => self.update_mapping(uuid, change).await,
                 Op::RestoreCode { .. } => match restore_of(op) {
                     Some(r) => restore::restore_code(&self.calls, &r).await,

@@ -141,8 +141,8 @@ actions! {
     DeleteChar => "delete_char", [Plan, Text], mutating: false;
     /// Clear everything typed
     ClearText => "clear_text", [Plan, Text], mutating: false;
-    /// Redrive plan: the next faster rate; throttle plan: the next higher maximum concurrency; code restore
-    /// plan: also publish a version of the restored code
+    /// Redrive plan: the next faster rate (1 to 500 msg/s, then the system rate: SQS chooses); throttle plan:
+    /// the next higher maximum concurrency; code restore plan: also publish a version of the restored code
     RateUp => "rate_up", [Plan], mutating: false;
     /// Redrive plan: the next slower rate; throttle plan: the next lower maximum concurrency; code restore plan:
     /// publish no version

@@ -51,6 +51,10 @@ pub enum Op {
         destination: Option<String>,
         /// MaxNumberOfMessagesPerSecond; `None` lets SQS choose.
         rate: Option<u32>,
+        /// The DLQ's QueueArn, when read: the call line names the source and the destination by ARN, as the
+        /// call does (a destination is in the DLQ's account and region). Older journal lines have none.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        arn: Option<String>,
     },
     /// SQS ReceiveMessage with a visibility timeout of 0, as the AWS console polls a queue: a look at a few
     /// dead letters before redriving them. Nothing is deleted, but each message's receive count goes up by one,
@@ -244,14 +248,20 @@ impl Op {
                 }
                 None => format!("rds:FailoverDBCluster DBClusterIdentifier={cluster}"),
             },
-            Op::Redrive { dlq, destination, rate } => {
+            Op::Redrive { dlq, destination, rate, arn } => {
+                // A queue's ARN is its DLQ's with the name swapped: same partition, region and account.
+                let arn_of = |name: &str| {
+                    arn.as_deref()
+                        .and_then(|a| a.rsplit_once(':'))
+                        .map_or(name.to_string(), |(p, _)| format!("{p}:{name}"))
+                };
                 let rate = rate.map_or(String::new(), |r| format!(" MaxNumberOfMessagesPerSecond={r}"));
                 let destination = destination
                     .as_ref()
                     .map_or(" (no DestinationArn: each message returns to its source queue)".to_string(), |d| {
-                        format!(" DestinationArn={d}")
+                        format!(" DestinationArn={}", arn_of(d))
                     });
-                format!("sqs:StartMessageMoveTask SourceArn={dlq}{destination}{rate}")
+                format!("sqs:StartMessageMoveTask SourceArn={}{destination}{rate}", arn_of(dlq))
             }
             Op::CancelRedrive { task, .. } => format!("sqs:CancelMessageMoveTask TaskHandle={task}"),
             Op::Peek { dlq, max } => format!(
@@ -299,7 +309,7 @@ impl Op {
                 Some(t) => format!("fail over {cluster} to {t}"),
                 None => format!("fail over {cluster}"),
             },
-            Op::Redrive { dlq, destination, rate } => {
+            Op::Redrive { dlq, destination, rate, .. } => {
                 let rate = rate.map_or("system rate".to_string(), |r| format!("{r} msg/s"));
                 format!("redrive {dlq} → {} at {rate}", destination.as_deref().unwrap_or("its source"))
             }
@@ -490,5 +500,24 @@ impl OpUpdate {
     /// A step with nothing seen.
     pub fn new(id: u64, phase: OpPhase, message: String, at: chrono::DateTime<chrono::Utc>) -> OpUpdate {
         OpUpdate { id, phase, message, at, seen: Vec::new() }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_redrive_names_its_queues_by_arn_when_the_dlqs_is_known() {
+        let arn = Some("arn:aws:sqs:eu-west-1:123456789012:orders-dlq".to_string());
+        let op = Op::Redrive { dlq: "orders-dlq".into(), destination: Some("orders".into()), rate: None, arn };
+        assert_eq!(
+            op.api_call(),
+            "sqs:StartMessageMoveTask SourceArn=arn:aws:sqs:eu-west-1:123456789012:orders-dlq \
+             DestinationArn=arn:aws:sqs:eu-west-1:123456789012:orders"
+        );
+        let older = Op::Redrive { dlq: "orders-dlq".into(), destination: None, rate: Some(5), arn: None };
+        let line: Op = serde_json::from_str(&serde_json::to_string(&older).expect("json")).expect("an older line");
+        assert!(line.api_call().starts_with("sqs:StartMessageMoveTask SourceArn=orders-dlq (no DestinationArn"));
     }
 }

@@ -471,7 +471,7 @@ impl State {
             None => format!("move back to their source queue ({})", dlq.source_label()),
         };
         Ok(Plan {
-            op: Op::Redrive { dlq: dlq.name.clone(), destination, rate },
+            op: Op::Redrive { dlq: dlq.name.clone(), destination, rate, arn: dlq.arn.clone() },
             current: vec![format!("{} holds {} messages; source queue {}", dlq.name, dlq.depth, dlq.source_label())],
             expected: vec![
                 format!(

@@ -40,7 +40,7 @@ impl World {
                 self.failover_cluster(cluster, target.as_deref()).map_err(rejected)?;
                 Ok(format!("{cluster} status: failing-over"))
             }
-            Op::Redrive { dlq, destination, rate } => {
+            Op::Redrive { dlq, destination, rate, .. } => {
                 let handle = self.start_redrive(dlq, destination.as_deref(), *rate).map_err(rejected)?;
                 Ok(format!("TaskHandle={handle}"))
             }
