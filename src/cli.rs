@@ -116,7 +116,7 @@ pub enum Command {
 }
 
 /// The demo's speed when `--speed` is not given: simulated seconds per real second.
-pub const DEFAULT_SPEED: f64 = 10.0;
+pub const DEFAULT_SPEED: f64 = warroom_core::sim::DEFAULT_SPEED;
 
 impl Cli {
     /// Simulated seconds per real second in the demo: `--speed`, else `DEFAULT_SPEED`.

@@ -287,4 +287,14 @@ fn an_observer_of_the_demo_shows_what_the_operator_did() {
         let line = screen.lines().find(|l| l.contains("bob: paged the DB team") && l.contains("note")).unwrap_or("");
         assert!(line.contains("│14:"), "{line}\n{screen}");
     }
+
+    // The postmortem of the exercise: the operator's rollback and the annotation, one run on one clock.
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["export", "--demo", "--journal", journal])
+        .output()
+        .expect("export");
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(md.contains("- Operations: 1 (1 succeeded)"), "{md}");
+    assert!(md.contains("bob: paged the DB team"), "{md}");
 }

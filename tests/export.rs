@@ -229,5 +229,11 @@ fn the_export_key_and_export_demo_give_one_title() {
     let title = |md: &str| md.lines().next().unwrap_or_default().to_string();
     assert_eq!(title(&from_key), title(&from_export));
     assert!(title(&from_key).contains("(simulated)"), "{}", title(&from_key));
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&written).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600, "the postmortem carries the notes: its owner's alone, like the journal");
+    }
     std::fs::remove_file(written).ok();
 }

@@ -10,7 +10,7 @@ use warroom_core::model::SessionKind;
 use warroom_core::state::State;
 
 use super::backend::{live_telemetry, poll_once};
-use super::{Setup, StartError, usage};
+use super::{Setup, StartError, print_out, usage};
 
 /// The export's arguments.
 pub struct Request {
@@ -105,7 +105,7 @@ pub async fn run(setup: &Setup, request: Request) -> Result<(), StartError> {
             std::fs::write(path, text).map_err(|e| usage(format!("{}: {e}", path.display())))?;
             eprintln!("warroom: postmortem written to {}", path.display());
         }
-        None => print!("{text}"),
+        None => print_out(&text),
     }
     Ok(())
 }

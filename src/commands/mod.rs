@@ -131,6 +131,14 @@ pub fn run(cli: Cli) -> Result<(), StartError> {
     }
 }
 
+/// Writes `text` to standard output. A reader that stopped early (`| head`) closes the pipe: that ends the
+/// output quietly rather than panicking in `println!`.
+pub fn print_out(text: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+}
+
 /// A line on stderr that cannot panic: after a hang-up stderr is often the dead terminal, and `eprintln!`
 /// panics when it cannot write (which, in a panic hook that also writes, aborts).
 pub fn say(message: std::fmt::Arguments) {

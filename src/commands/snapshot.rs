@@ -5,7 +5,7 @@ use warroom_core::snapshot::Snapshot;
 use warroom_core::state::State;
 
 use super::backend::{backend, poll_once};
-use super::{Setup, StartError};
+use super::{Setup, StartError, print_out};
 
 /// Polls once and prints what the panes would show.
 pub async fn run(setup: &Setup, json: bool) -> Result<(), StartError> {
@@ -15,12 +15,12 @@ pub async fn run(setup: &Setup, json: bool) -> Result<(), StartError> {
     poll_once(telemetry.as_ref(), &mut state).await;
     let snap = Snapshot::of(&state);
     if json {
-        println!("{}", serde_json::to_string_pretty(&snap)?);
+        print_out(&format!("{}\n", serde_json::to_string_pretty(&snap)?));
     } else {
         // Names come from AWS: no control, bidi or zero-width character reaches the terminal as it is.
-        for line in snap.text(&state).lines() {
-            println!("{}", warroom_core::text::escape_controls(line));
-        }
+        let text: String =
+            snap.text(&state).lines().map(|l| format!("{}\n", warroom_core::text::escape_controls(l))).collect();
+        print_out(&text);
     }
     if snap.healthy() { Ok(()) } else { Err(StartError::Unhealthy) }
 }

@@ -64,3 +64,14 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(src: &str, name: &str) -> Resu
         FileError { path: name.to_string(), line, column, message: e.message().trim().to_string() }
     })
 }
+
+/// Writes a new file readable by its owner only (0600 on Unix): what warroom writes from the journal (a
+/// postmortem) can carry what the notes carry, customer details included, on a shared bastion.
+pub fn write_private(path: &Path, contents: &[u8]) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    options.open(path)?.write_all(contents)
+}

@@ -3,6 +3,7 @@
 //! alarm transitions, deploys and other changes, operations (who, what, the exact call, the result), notes,
 //! the suspect-change analysis, and per-resource summaries with a small chart each.
 
+mod demo_run;
 mod markdown;
 pub mod replay;
 
@@ -226,7 +227,12 @@ impl Postmortem {
                 text: format!("{} — `{}` — {}{finished}", op.what, op.call, op.result),
             });
         }
-        for note in journal.iter().filter(|e| e.kind == EntryKind::Note) {
+        // Notes typed in a dashboard and `annotate`'s notes (its deploys and migrations are changes, above).
+        let is_note = |e: &&JournalEntry| {
+            e.kind == EntryKind::Note
+                || (e.kind == EntryKind::Annotation && e.timeline_event().is_some_and(|t| t.kind == EventKind::Note))
+        };
+        for note in journal.iter().filter(is_note) {
             timeline.push(Entry {
                 at: note.clock,
                 kind: "note".into(),
@@ -389,7 +395,7 @@ impl Postmortem {
 pub fn session_lines(all: &[JournalEntry], kind: SessionKind) -> Vec<JournalEntry> {
     match kind {
         SessionKind::Live => all.iter().filter(|e| e.session.kind == SessionKind::Live).cloned().collect(),
-        SessionKind::Demo => replay::last_demo_session(all),
+        SessionKind::Demo => demo_run::last_demo_run(all),
     }
 }
 
@@ -413,7 +419,8 @@ pub fn write_beside_journal(state: &State, journal_path: &std::path::Path) -> Re
     let postmortem = Postmortem::build(state, &journal, title(state), since, until);
     let dir = journal_path.parent().unwrap_or(std::path::Path::new("."));
     let path = dir.join(format!("postmortem-{}.md", chrono::Utc::now().format("%Y%m%d-%H%M%S")));
-    std::fs::write(&path, postmortem.markdown()).map_err(|e| format!("{}: {e}", path.display()))?;
+    crate::files::write_private(&path, postmortem.markdown().as_bytes())
+        .map_err(|e| format!("{}: {e}", path.display()))?;
     Ok(path)
 }
 

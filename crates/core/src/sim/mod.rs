@@ -14,6 +14,9 @@ use crate::operation::Op;
 pub use scenario::Scenario;
 pub use world::World;
 
+/// Simulated seconds per real second when `--speed` is not given.
+pub const DEFAULT_SPEED: f64 = 10.0;
+
 /// Maps real time to simulated time: `speed` simulated seconds per real second, from where the world stood
 /// when the clock started.
 #[derive(Debug, Clone, Copy)]

@@ -16,6 +16,11 @@ use crate::{hints, theme};
 /// The widest the view gets (cells, with its border): a JSON body reads best a little wider than 80.
 const WIDTH: u16 = 120;
 
+/// "received once", "received 4 times".
+fn received(count: u32) -> String {
+    if count == 1 { "received once".to_string() } else { format!("received {count} times") }
+}
+
 /// Every line of the view for `width` cells.
 fn lines(dlq: &str, messages: &[PeekedMessage], width: usize) -> Vec<Line<'static>> {
     let mut out = vec![Line::from(Span::styled(
@@ -31,7 +36,7 @@ fn lines(dlq: &str, messages: &[PeekedMessage], width: usize) -> Vec<Line<'stati
         let sent = m.sent_at.map_or("–".to_string(), |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string());
         out.push(Line::from(vec![
             Span::styled(format!("#{} ", i + 1), theme::bold()),
-            Span::raw(sanitize(&format!("{} · received {} times · sent {sent}", m.message_id, m.receive_count), width)),
+            Span::raw(sanitize(&format!("{} · {} · sent {sent}", m.message_id, received(m.receive_count)), width)),
         ]));
         for (name, value) in m.attributes.iter().chain(&m.message_attributes) {
             for part in wrap(&format!("{name}: {value}"), width.saturating_sub(2)) {
