@@ -33,6 +33,17 @@ pub struct WarRoomLink {
     pub own_session: String,
 }
 
+impl WarRoomLink {
+    /// A failed call's message for the header and `annotate`: when IAM refused it, with the policy's rule and
+    /// the setting that meets it.
+    pub fn why(&self, e: &AwsError) -> String {
+        match e.kind {
+            AwsErrorKind::AccessDenied => format!("{e} — {}", self.author.when_denied()),
+            _ => e.to_string(),
+        }
+    }
+}
+
 /// What the war room tells the dashboard.
 #[derive(Debug, Clone, PartialEq)]
 pub enum WarRoomEvent {
@@ -95,10 +106,7 @@ pub async fn write(link: WarRoomLink, mut lines: UnboundedReceiver<JournalEntry>
             Err(e) => {
                 // The stream (or the group) may have gone: make it again before the next try.
                 stream_ready = false;
-                let why = match e.kind {
-                    AwsErrorKind::AccessDenied => format!("{e} — {}", link.author.when_denied()),
-                    _ => e.to_string(),
-                };
+                let why = link.why(&e);
                 report(WarRoomEvent::Status(Side::Writing, WarRoomStatus::Disconnected { why, queued: pending.len() }));
                 backoff.failed();
                 tokio::time::sleep(backoff.wait()).await;

@@ -592,7 +592,14 @@ async fn a_peek_receives_dead_letters_and_deletes_none() {
     let mut bodies: Vec<&str> = messages.iter().map(|m| m.body.as_str()).collect();
     bodies.sort();
     assert_eq!(bodies, (0..7).map(|i| format!("dead order {i}")).collect::<Vec<_>>());
-    assert!(messages.iter().all(|m| m.receive_count >= 1 && m.sent_at.is_some()), "{messages:?}");
+    assert!(messages.iter().all(|m| m.receive_count == 1 && m.sent_at.is_some()), "one receive each: {messages:?}");
+    // A second look counts one more receive, no more.
+    operator.execute(&op, "alice").await.expect("peek again");
+    let again = operator.verify(&op, &baseline).await.expect("shown");
+    let [Seen::Messages { messages, .. }] = again.seen.as_slice() else { panic!("{:?}", again.seen) };
+    assert!(messages.iter().all(|m| m.receive_count == 2), "{messages:?}");
+    // Its answer shown, a further verification has nothing to show: never an empty success.
+    assert!(operator.verify(&op, &baseline).await.is_err(), "a lost answer is not a peek that showed nothing");
     let sqs = aws_sdk_sqs::Client::new(&config);
     let attributes = sqs
         .get_queue_attributes()

@@ -140,7 +140,7 @@ fn detail_view_of_each_pane_shows_its_resource() {
             &[
                 "dead-letter queue orders-dlq",
                 "orders (maxReceiveCount 3)",
-                "SQS deletes it in 13d",
+                "SQS deletes it in 13d23h at the latest",
                 "retention",
                 "arn:aws:sqs:us-east-1:123456789012:orders-dlq",
             ],

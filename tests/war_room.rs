@@ -100,7 +100,7 @@ async fn operator_and_observer_share_the_war_room_and_an_outage_loses_nothing() 
     let (alice, _) = dashboard(&emulator, &logs, ("alice", "alice", Some("alice")), &alice_credentials, false);
     let (bob, bob_journal) = dashboard(&emulator, &logs, ("bob", "bob", None), &bob_credentials, true);
     alice.wait_for("war room ✓", Duration::from_secs(20)).to_string();
-    alice.wait_for("live→v2 (was v1)", Duration::from_secs(15));
+    alice.wait_for("live→v2 (v1 before?)", Duration::from_secs(15));
 
     // The on-call rolls back; the observer sees it, attributed, in its own timeline.
     alice.keys(&["r"]);

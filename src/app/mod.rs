@@ -217,7 +217,9 @@ impl App {
         }
         for line in &mut lines {
             line.clock = self.telemetry.clock_at(line.time);
-            if line.kind == EntryKind::Intent
+            // Made once it succeeded there: a call the operator's world refused is not made here.
+            if line.kind == EntryKind::Outcome
+                && line.result.as_deref() == Some(OpPhase::Succeeded.label())
                 && let Some(op) = line.op()
             {
                 self.telemetry.reflect_operation(&op, &line.session.operator);

@@ -22,7 +22,7 @@ pub fn run(
     let path = setup.journal_path().map_err(usage)?;
     let journal = Journal::open(path).map_err(|e| usage(format!("journal {}: {e}", path.display())))?;
     let session = setup.session(false);
-    let session_id = format!("annotate-{}", std::process::id());
+    let session_id = format!("{}{}", warroom_core::export::ANNOTATE_PREFIX, std::process::id());
     let entry = JournalEntry {
         session_id: Some(session_id.clone()),
         ..JournalEntry::annotation(&session, chrono::Utc::now(), kind, resource, text)
@@ -31,14 +31,11 @@ pub fn run(
     eprintln!("warroom: annotated in {}", path.display());
     if let Some(link) = runtime.block_on(war_room_link(setup, &session_id)) {
         runtime.block_on(send_once(&link, &entry)).map_err(|e| {
-            let remedy = match e.kind {
-                crate::aws::AwsErrorKind::AccessDenied => format!(" — {}", link.author.when_denied()),
-                _ => String::new(),
-            };
             StartError::Aws(format!(
-                "journaled in {}, but the war room ({}) did not take it: {e}{remedy}",
+                "journaled in {}, but the war room ({}) did not take it: {}",
                 path.display(),
-                link.group
+                link.group,
+                link.why(&e)
             ))
         })?;
         eprintln!("warroom: and in the war room, log group {}", link.group);

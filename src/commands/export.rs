@@ -102,10 +102,12 @@ pub async fn run(setup: &Setup, request: Request) -> Result<(), StartError> {
     let text = postmortem.render(request.format);
     match &request.out {
         Some(path) => {
-            std::fs::write(path, text).map_err(|e| usage(format!("{}: {e}", path.display())))?;
+            // The notes are in it: its owner's alone, like the journal.
+            warroom_core::files::write_private(path, text.as_bytes())
+                .map_err(|e| usage(format!("{}: {e}", path.display())))?;
             eprintln!("warroom: postmortem written to {}", path.display());
         }
-        None => print_out(&text),
+        None => print_out(&text)?,
     }
     Ok(())
 }

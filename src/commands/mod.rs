@@ -132,11 +132,14 @@ pub fn run(cli: Cli) -> Result<(), StartError> {
 }
 
 /// Writes `text` to standard output. A reader that stopped early (`| head`) closes the pipe: that ends the
-/// output quietly rather than panicking in `println!`.
-pub fn print_out(text: &str) {
+/// output quietly rather than panicking in `println!`; any other failure (a full disk) is an error naming it.
+pub fn print_out(text: &str) -> Result<(), StartError> {
     use std::io::Write;
     let mut out = std::io::stdout().lock();
-    let _ = out.write_all(text.as_bytes()).and_then(|()| out.flush());
+    match out.write_all(text.as_bytes()).and_then(|()| out.flush()) {
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => Err(usage(format!("standard output: {e}"))),
+        _ => Ok(()),
+    }
 }
 
 /// A line on stderr that cannot panic: after a hang-up stderr is often the dead terminal, and `eprintln!`

@@ -325,13 +325,15 @@ impl AwsOperator {
                 Some(r) => restore::restored(&self.clients, &r).await,
                 None => Ok(None),
             },
-            Op::Peek { dlq, .. } => {
-                let messages = self.peeked.lock().unwrap_or_else(|p| p.into_inner()).remove(dlq).unwrap_or_default();
-                Ok(Some(Verified {
+            // The answer is the proof; a peek whose answer was lost (a timed-out call, a restart) has nothing to
+            // show and must not pass for one that showed nothing.
+            Op::Peek { dlq, .. } => match self.peeked.lock().unwrap_or_else(|p| p.into_inner()).remove(dlq) {
+                Some(messages) => Ok(Some(Verified {
                     text: format!("{} messages shown, none deleted", messages.len()),
                     seen: vec![Seen::Messages { dlq: dlq.clone(), messages }],
-                }))
-            }
+                })),
+                None => Err(OpError::NotVerified(format!("the peek's answer for {dlq} was lost: peek again"))),
+            },
             Op::Redrive { dlq, .. } | Op::CancelRedrive { dlq, .. } => {
                 let address = resolve(&self.clients, dlq).await.map_err(op_error)?;
                 let task = latest_task(&self.clients, dlq, &address.arn, None).await.map_err(op_error)?;
@@ -423,6 +425,13 @@ impl Operator for AwsOperator {
             let deadline = tokio::time::Instant::now() + self.verify_within;
             let mut last_error = None;
             let mut saw = None;
+            // A peek has nothing to wait for: its answer is there or it is lost.
+            if matches!(op, Op::Peek { .. }) {
+                return self
+                    .check(op, baseline, &mut saw)
+                    .await?
+                    .ok_or_else(|| OpError::NotVerified("no answer".into()));
+            }
             loop {
                 match self.check(op, baseline, &mut saw).await {
                     Ok(Some(verdict)) => return Ok(verdict),

@@ -1,7 +1,8 @@
-//! The AWS operator's peek into a dead-letter queue: sqs:ReceiveMessage with a visibility timeout of 0 (the
-//! messages stay visible, as when the AWS console polls a queue), never sqs:DeleteMessage. SQS samples a subset
-//! of its servers on each receive, so up to three receives gather distinct messages, as the console's polling
-//! does; each message received counts one more receive.
+//! The AWS operator's peek into a dead-letter queue: one sqs:ReceiveMessage with a visibility timeout of 0 (the
+//! messages stay visible, as when the AWS console polls a queue), never sqs:DeleteMessage. One receive, not the
+//! console's repeated polling: with visibility 0 every further receive could return the same messages and count
+//! them again, and the plan promises one more receive each. SQS samples its servers, so a peek may show fewer
+//! messages than the queue holds.
 
 use aws_sdk_sqs::types::{Message, MessageSystemAttributeName};
 use chrono::{DateTime, Utc};
@@ -12,38 +13,22 @@ use super::op_error;
 use crate::aws::queues::queue_url;
 use crate::aws::{Clients, aws_error};
 
-/// Receives at most this many times for one peek.
-const RECEIVES: usize = 3;
-
-/// Up to `max` distinct messages of `dlq` (1 to 10), left in the queue.
+/// Up to `max` messages of `dlq` (1 to 10), left in the queue, each received once more.
 pub async fn receive(calls: &Clients, dlq: &str, max: u32) -> Result<Vec<PeekedMessage>, OpError> {
     let url = queue_url(calls, dlq).await.map_err(op_error)?;
-    let max = max.clamp(1, 10);
-    let mut out: Vec<PeekedMessage> = Vec::new();
-    for _ in 0..RECEIVES {
-        let answer = calls
-            .sqs
-            .receive_message()
-            .queue_url(&url)
-            .max_number_of_messages(i32::try_from(max).unwrap_or(10))
-            .visibility_timeout(0)
-            .wait_time_seconds(0)
-            .message_system_attribute_names(MessageSystemAttributeName::All)
-            .message_attribute_names("All")
-            .send()
-            .await
-            .map_err(|e| op_error(aws_error("sqs:ReceiveMessage", e)))?;
-        for m in answer.messages() {
-            if !out.iter().any(|seen| Some(seen.message_id.as_str()) == m.message_id()) {
-                out.push(peeked(m));
-            }
-        }
-        if out.len() >= max as usize || answer.messages().is_empty() {
-            break;
-        }
-    }
-    out.truncate(max as usize);
-    Ok(out)
+    let answer = calls
+        .sqs
+        .receive_message()
+        .queue_url(&url)
+        .max_number_of_messages(i32::try_from(max.clamp(1, 10)).unwrap_or(10))
+        .visibility_timeout(0)
+        .wait_time_seconds(0)
+        .message_system_attribute_names(MessageSystemAttributeName::All)
+        .message_attribute_names("All")
+        .send()
+        .await
+        .map_err(|e| op_error(aws_error("sqs:ReceiveMessage", e)))?;
+    Ok(answer.messages().iter().map(peeked).collect())
 }
 
 /// A received message as the messages view shows it: the receive count and sent time picked out of its

@@ -229,10 +229,12 @@ impl Config {
             if ok {
                 return Ok(());
             }
-            let line = src
-                .lines()
-                .position(|l| l.trim_start().trim_start_matches(['"', '\'']).starts_with(field))
-                .map(|i| i + 1);
+            // The key itself, not a longer one it begins (`orders` is not `orders-dlq`).
+            let is_key = |l: &str| {
+                let rest = l.trim_start().trim_start_matches(['"', '\'']).strip_prefix(field);
+                rest.is_some_and(|r| r.trim_start_matches(['"', '\'']).trim_start().starts_with('='))
+            };
+            let line = src.lines().position(is_key).map(|i| i + 1);
             Err(FileError { path: name.to_string(), line, column: None, message: format!("{field}: {expected}") })
         };
         let t = &self.thresholds;

@@ -171,12 +171,15 @@ impl Op {
         }
     }
 
-    /// How its start shows on the timeline: an operation (a change, and so a suspect for a later anomaly), or a
-    /// note for a peek, which changes nothing a later anomaly could follow from.
-    pub fn timeline_kind(&self) -> crate::model::EventKind {
-        match self {
-            Op::Peek { .. } => crate::model::EventKind::Note,
-            _ => crate::model::EventKind::Operation,
+    /// How its start (or, `outcome`, its end) shows on the timeline: an operation and its outcome (a change, so a
+    /// suspect for a later anomaly, and a moment the traffic verdict does not compare across), or for a peek,
+    /// which changes nothing a later anomaly or the verdict could follow from, a look.
+    pub fn timeline_kind(&self, outcome: bool) -> crate::model::EventKind {
+        use crate::model::EventKind;
+        match (self, outcome) {
+            (Op::Peek { .. }, _) => EventKind::Look,
+            (_, false) => EventKind::Operation,
+            (_, true) => EventKind::Outcome,
         }
     }
 

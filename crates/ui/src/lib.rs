@@ -37,7 +37,8 @@ pub enum Density {
 /// back as messages: the view itself never changes the state).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Drawn {
-    /// With the help overlay open: the largest offset that still fills it at this size (lines).
+    /// With a scrolling overlay open (help, a peek's messages): the largest offset that still fills it at this
+    /// size (lines).
     pub help_last_offset: Option<usize>,
 }
 
@@ -133,14 +134,16 @@ impl Wants {
     }
 }
 
-/// Splits `total` lines among panes that want `wants[i]` lines each, by what they hold: the smallest wants
-/// are met whole first (a pane of one queue shows its queue), as long as every pane after keeps `MIN_PANE`;
-/// the rest goes to the `stretch` pane (the list that grows with the account: alarms, the timeline).
+/// Splits `total` lines among panes that want `wants[i]` lines each, by what they hold: the `stretch` pane (the
+/// list that grows with the account: alarms, the timeline) first keeps what it wants up to a third of the
+/// column, so that forty DLQs cannot starve it; then the smallest wants are met whole first (a pane of one
+/// queue shows its queue), as long as every pane keeps `MIN_PANE`; the stretch pane takes what is left.
 fn share(total: u16, wants: &[u16], stretch: usize) -> Vec<u16> {
-    let mut order: Vec<usize> = (0..wants.len()).collect();
+    let mut order: Vec<usize> = (0..wants.len()).filter(|&i| i != stretch).collect();
     order.sort_by_key(|&i| wants[i]);
     let mut lines = vec![MIN_PANE; wants.len()];
-    let mut left = total.saturating_sub(MIN_PANE * wants.len() as u16);
+    lines[stretch] = wants[stretch].min(total / 3).max(MIN_PANE);
+    let mut left = total.saturating_sub(lines.iter().sum());
     for i in order {
         let more = wants[i].saturating_sub(MIN_PANE).min(left);
         lines[i] += more;
@@ -185,8 +188,13 @@ mod tests {
         assert_eq!(share(21, &[14, 5, 3, 4], 0), vec![9, 5, 3, 4]);
         // Room to spare: the stretch pane takes it.
         assert_eq!(share(30, &[4, 5, 3, 4], 0), vec![18, 5, 3, 4]);
-        // Too little for everyone's want: the smallest are met first, every pane keeps its minimum.
-        assert_eq!(share(14, &[14, 9, 3, 7], 0), vec![3, 3, 3, 5]);
+        // Too little for everyone's want: the stretch pane keeps a third, the smallest are met first, every pane
+        // keeps its minimum.
+        assert_eq!(share(14, &[14, 9, 3, 7], 0), vec![4, 3, 3, 4]);
         assert_eq!(share(8, &[14, 9, 3, 7], 0), vec![3, 3, 3, 3], "below the minimum: the layout clips");
+        // Twelve instances cannot take the timeline's every line (the right column).
+        assert_eq!(share(20, &[32, u16::MAX], 1), vec![14, 6]);
+        // Forty DLQs leave the alarms their third.
+        assert_eq!(share(21, &[14, 5, 42, 4], 0), vec![7, 5, 5, 4]);
     }
 }

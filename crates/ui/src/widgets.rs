@@ -183,10 +183,13 @@ const LINE_GLYPHS: [(ratatui_core::symbols::Marker, &str); 3] =
 const MIN_CHART_MINUTES: i64 = 10;
 
 /// The span a chart shows: its `window`, or less when the data begin later, so that a chart holding 35 minutes
-/// of data spans 35 minutes rather than leaving the left half empty (at least `MIN_CHART_MINUTES`).
+/// of data spans 35 minutes rather than leaving the left half empty (at least `MIN_CHART_MINUTES`). A change
+/// marked before the first datapoint (the deploy that started it all) stays in the span.
 fn fitted_window(chart: &TimeChart<'_>) -> Duration {
     let start = chart.now - chart.window;
-    let earliest = chart.lines.iter().filter_map(|l| l.series?.since(start).next().map(|p| p.at)).min();
+    let data = chart.lines.iter().filter_map(|l| l.series?.since(start).next().map(|p| p.at));
+    let marked = chart.markers.iter().map(|m| m.event.at).filter(|t| *t >= start);
+    let earliest = data.chain(marked).min();
     match earliest {
         Some(first) => {
             let minutes = ((chart.now - first).num_seconds() + 59) / 60;

@@ -13,27 +13,36 @@ use crate::journal::{EntryKind, JournalEntry};
 use crate::model::SessionKind;
 use crate::sim::DEFAULT_SPEED;
 
+/// The session id `warroom annotate` writes under (`annotate-<pid>`).
+pub const ANNOTATE_PREFIX: &str = "annotate-";
+
 /// How far apart two sessions' lines may be in wall time and still be one run: a note typed a minute after the
 /// other dashboard's last line belongs to the same exercise.
 const SLACK: i64 = 120;
 
 /// The last demo run's lines, on the operating session's simulated clock, in clock order.
 pub fn last_demo_run(journal: &[JournalEntry]) -> Vec<JournalEntry> {
-    let demo: Vec<&JournalEntry> = journal.iter().filter(|e| e.session.kind == SessionKind::Demo).collect();
-    if demo.iter().any(|e| e.session_id.is_none()) {
-        return super::replay::last_demo_session(journal);
-    }
     let mut sessions: BTreeMap<&str, Vec<&JournalEntry>> = BTreeMap::new();
-    for e in &demo {
-        sessions.entry(e.session_id.as_deref().unwrap_or_default()).or_default().push(e);
+    for e in journal.iter().filter(|e| e.session.kind == SessionKind::Demo) {
+        // A line that names no session (an older version's, a hand-written one) is its writer's: it joins a run
+        // only when it was written during one.
+        let id = e.session_id.as_deref().unwrap_or(e.session.operator.as_str());
+        sessions.entry(id).or_default().push(e);
     }
     let span = |lines: &[&JournalEntry]| {
         let times = lines.iter().map(|e| e.time);
         (times.clone().min().unwrap_or_default(), times.max().unwrap_or_default())
     };
-    let Some(latest) = sessions.iter().max_by_key(|(_, lines)| span(lines).1).map(|(id, _)| *id) else {
-        return Vec::new();
+    // The latest dashboard's run: `annotate --demo` stamps the wall clock and runs no simulation of its own, so
+    // an annotation written after the dashboards closed never starts a run of its own.
+    let newest = |dashboards_only: bool| {
+        sessions
+            .iter()
+            .filter(|(id, _)| !dashboards_only || !id.starts_with(ANNOTATE_PREFIX))
+            .max_by_key(|(_, lines)| span(lines).1)
+            .map(|(id, _)| *id)
     };
+    let Some(latest) = newest(true).or_else(|| newest(false)) else { return Vec::new() };
     // Grown from the latest session by every session that overlaps what is in the run so far.
     let (mut from, mut to) = span(&sessions[latest]);
     let mut run = vec![latest];
@@ -63,7 +72,8 @@ pub fn last_demo_run(journal: &[JournalEntry]) -> Vec<JournalEntry> {
         .flat_map(|id| sessions[*id].iter().map(|e| (*id, *e)))
         .map(|(id, e)| {
             let mut line = e.clone();
-            if id != reference {
+            // A line that names no session came from a version that wrote the simulated clock: it keeps it.
+            if id != reference && e.session_id.is_some() {
                 line.clock = clock.at(e.time);
             }
             line
@@ -138,6 +148,10 @@ mod tests {
             line("observer", EntryKind::Note, 90, sim(13)),
             // annotate --demo stamps the wall clock.
             line("annotate-1", EntryKind::Annotation, 100, wall_now(100)),
+            // An annotation long after the dashboards closed starts no run of its own.
+            line("annotate-2", EntryKind::Annotation, 900, wall_now(900)),
+            // A line of an older version, without a session, written in an earlier run.
+            JournalEntry { session_id: None, time: wall_now(-86_000), ..line("legacy", EntryKind::Note, 0, sim(11)) },
         ];
         let run = last_demo_run(&journal);
         let placed: Vec<(&str, DateTime<Utc>)> = run.iter().map(|e| (e.session.operator.as_str(), e.clock)).collect();

@@ -4,6 +4,7 @@
 //! the suspect-change analysis, and per-resource summaries with a small chart each.
 
 mod demo_run;
+pub use demo_run::ANNOTATE_PREFIX;
 mod markdown;
 pub mod replay;
 
@@ -178,7 +179,8 @@ fn operations(journal: &[JournalEntry]) -> Vec<Operation> {
 }
 
 impl Postmortem {
-    /// True when the window holds nothing at all: no timeline entry, no operation, no datapoint.
+    /// True when the window holds nothing at all: no timeline entry, no operation, no datapoint (a DLQ's depth
+    /// as SQS answered counts as one, when it was answered inside the window).
     pub fn is_empty(&self) -> bool {
         self.timeline.is_empty() && self.operations.is_empty() && self.resources.iter().all(|r| r.peak_at.is_none())
     }
@@ -214,7 +216,9 @@ impl Postmortem {
             .iter()
             .filter(|e| e.at >= since && e.at <= until)
             // Operations come from the journal, with who and the exact call; notes likewise.
-            .filter(|e| !matches!(e.kind, EventKind::Note | EventKind::Operation | EventKind::Outcome))
+            .filter(|e| {
+                !matches!(e.kind, EventKind::Note | EventKind::Look | EventKind::Operation | EventKind::Outcome)
+            })
             .map(|e| Entry { at: e.at, kind: e.kind.label().to_string(), who: e.actor.clone(), text: e.text.clone() })
             .collect();
         let operations = operations(&journal);

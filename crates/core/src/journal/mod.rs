@@ -190,9 +190,10 @@ impl JournalEntry {
             (EntryKind::Annotation, Some(AnnotationKind::Deploy)) => (EventKind::Deploy, self.text.clone()?),
             (EntryKind::Annotation, Some(AnnotationKind::Migration)) => (EventKind::Change, self.text.clone()?),
             (EntryKind::Annotation, _) | (EntryKind::Note, _) => (EventKind::Note, self.text.clone()?),
-            (EntryKind::Intent, _) => (self.op()?.timeline_kind(), format!("{who}: {} started", op()?)),
+            (EntryKind::Intent, _) => (self.op()?.timeline_kind(false), format!("{who}: {} started", op()?)),
             (EntryKind::Outcome, _) => {
-                (EventKind::Outcome, format!("{who}: {} {}", op()?, self.result.as_deref().unwrap_or("ended")))
+                let kind = self.op()?.timeline_kind(true);
+                (kind, format!("{who}: {} {}", op()?, self.result.as_deref().unwrap_or("ended")))
             }
             // A move goes through `alias_move`, merged with every other record of it.
             (EntryKind::Observed, _) => return None,

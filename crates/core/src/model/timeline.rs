@@ -22,6 +22,9 @@ pub enum EventKind {
     Event,
     /// A note someone wrote.
     Note,
+    /// Someone looked at a resource's contents in a way AWS counts (a peek into a DLQ raises receive counts):
+    /// guarded and journaled like an operation, but no change a later anomaly or the traffic verdict follows.
+    Look,
 }
 
 impl EventKind {
@@ -35,6 +38,7 @@ impl EventKind {
             EventKind::Outcome => "result",
             EventKind::Event => "event",
             EventKind::Note => "note",
+            EventKind::Look => "look",
         }
     }
 

@@ -64,7 +64,7 @@ impl State {
         self.timeline_op(
             &op,
             self.now,
-            op.timeline_kind(),
+            op.timeline_kind(false),
             format!("{} confirmed by {}", op.summary(), self.session.operator),
         );
         self.notice = Some(Notice::Info(format!("{}: confirmed", op.summary())));
@@ -82,7 +82,7 @@ impl State {
         self.timeline_op(
             &op,
             self.now,
-            EventKind::Outcome,
+            op.timeline_kind(true),
             format!("{} by {who}: outcome unknown (session ended); re-reading", op.summary()),
         );
         self.notice = Some(Notice::Problem(format!(
@@ -110,14 +110,15 @@ impl State {
                 self.timeline_op(
                     &op,
                     at,
-                    EventKind::Outcome,
+                    op.timeline_kind(true),
                     format!("{} succeeded: {}", op.summary(), update.message),
                 );
                 self.notice = Some(Notice::Info(format!("{}: verified", op.summary())));
             }
             OpPhase::Failed | OpPhase::Refused | OpPhase::Unknown => {
                 let verb = update.phase.label();
-                self.timeline_op(&op, at, EventKind::Outcome, format!("{} {verb}: {}", op.summary(), update.message));
+                let kind = op.timeline_kind(true);
+                self.timeline_op(&op, at, kind, format!("{} {verb}: {}", op.summary(), update.message));
                 self.notice = Some(Notice::Problem(format!("{} {verb}: {}", op.summary(), update.message)));
             }
         }

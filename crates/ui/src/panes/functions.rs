@@ -14,9 +14,14 @@ use crate::table::{Cell, Column, PaneTable};
 use crate::text::sanitize;
 use crate::{Density, theme};
 
-/// "(was v41)": the rollback target.
+/// "(was v41)": the rollback target, when a record of the alias's last move says so; "(v41 before?)" when no
+/// record does and it is the newest published version below, a guess (the plan says so too).
 fn before(f: &FunctionStatus) -> String {
-    f.previous_version.as_deref().map_or(String::new(), |p| format!("(was v{})", sanitize(p, 8)))
+    let Some(p) = f.previous_version.as_deref() else { return String::new() };
+    match f.last_move {
+        Some(_) => format!("(was v{})", sanitize(p, 8)),
+        None => format!("(v{} before?)", sanitize(p, 8)),
+    }
 }
 
 fn health(state: &State, f: &FunctionStatus, density: Density) -> Line<'static> {

@@ -19,7 +19,7 @@ pub fn kind_style(event: &TimelineEvent) -> Style {
         EventKind::Deploy | EventKind::Change => theme::marker(),
         EventKind::Operation | EventKind::Outcome => theme::warn(),
         EventKind::Event => theme::dim(),
-        EventKind::Note => Style::new().fg(theme::ACCENT),
+        EventKind::Note | EventKind::Look => Style::new().fg(theme::ACCENT),
     }
 }
 

@@ -85,7 +85,8 @@ fn dlq_facts(state: &State, dlq: &warroom_core::model::DlqStatus) -> Vec<Line<'s
     let age = match (oldest, retention) {
         (Some(age), Some(kept)) => {
             let age = chrono::Duration::seconds(age as i64);
-            format!("{} (SQS deletes it in {})", compact_duration(age), compact_duration(kept - age))
+            // A standard queue keeps a message's first enqueue time when it moves to the DLQ: it may expire sooner.
+            format!("{} (SQS deletes it in {} at the latest)", compact_duration(age), compact_duration(kept - age))
         }
         (Some(age), None) => compact_duration(chrono::Duration::seconds(age as i64)),
         (None, _) if dlq.depth == 0 => "– (empty)".to_string(),
