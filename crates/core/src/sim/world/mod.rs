@@ -359,3 +359,8 @@ impl World {
         self.events_out.push(Observation::Event(event));
     }
 }
+
+/// A simulated queue's QueueArn: the one account and region the simulator plays.
+fn queue_arn(name: &str) -> String {
+    format!("arn:aws:sqs:us-east-1:123456789012:{name}")
+}

@@ -38,7 +38,7 @@ impl World {
                 name: q.dlq.clone(),
                 sources: DlqSources::Queues(vec![q.name.clone()]),
                 depth: self.dlq.round() as u64,
-                arn: Some(format!("arn:aws:sqs:us-east-1:123456789012:{}", q.dlq)),
+                arn: Some(super::queue_arn(&q.dlq)),
                 retention_seconds: Some(physics::DLQ_RETENTION_SECONDS),
                 max_receive_counts: vec![(q.name.clone(), q.max_receive_count)],
             }),

@@ -73,7 +73,7 @@ impl World {
         self.peeks += 1;
         let count = (self.dlq.round() as u64).min(u64::from(max.clamp(1, 10)));
         let since = self.dlq_oldest_since.unwrap_or(self.now);
-        let source_arn = format!("arn:aws:sqs:us-east-1:123456789012:{}", q.name);
+        let source_arn = super::queue_arn(&q.name);
         self.last_peek = (0..count)
             .map(|i| PeekedMessage {
                 message_id: format!("5fea7756-0ea4-451a-a703-{:012x}", 0xa45_1a70 + i),
