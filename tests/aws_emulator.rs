@@ -226,8 +226,8 @@ async fn read_only_builds_no_aws_operator() {
     assert!(!guard.can_operate());
 }
 
-/// The sizing — 100 queues × 4 metrics + 20 functions × 5 + 3 clusters × 2 = 506 queries — costs
-/// ceil(506 / 500) = 2 GetMetricData calls per refresh, counted at the emulator's door; a naive poller makes 506.
+/// The sizing — 100 queues × 4 metrics + 20 functions × 5 + 3 clusters × 5 = 515 queries — costs
+/// ceil(515 / 500) = 2 GetMetricData calls per refresh, counted at the emulator's door; a naive poller makes 515.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_metrics_refresh_for_100_queues_is_two_get_metric_data_calls() {
     use warroom::telemetry::aws::cloudwatch::{MAX_QUERIES_PER_CALL, fetch, queries_for};
@@ -255,7 +255,7 @@ async fn a_metrics_refresh_for_100_queues_is_two_get_metric_data_calls() {
         ..Inventory::default()
     };
     let queries = queries_for(&inventory);
-    assert_eq!(queries.len(), 506);
+    assert_eq!(queries.len(), 515);
     let now = chrono::Utc::now();
     let fetched = fetch(&cloudwatch, &queries, now - chrono::Duration::minutes(30), now).await.expect("fetch");
     let at_the_emulator = proxy.count("GetMetricData");

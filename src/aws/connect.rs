@@ -43,6 +43,8 @@ pub struct Clients {
     pub sts: aws_sdk_sts::Client,
     /// CloudTrail: who changed the watched resources.
     pub cloudtrail: aws_sdk_cloudtrail::Client,
+    /// Performance Insights: each DB instance's top SQL and load by wait event.
+    pub pi: aws_sdk_pi::Client,
     /// Paces CloudTrail LookupEvents under its quota of 2 calls a second per account and region (every page is
     /// a call); shared by every clone of these clients.
     pub lookup_events_pace: Arc<DefaultDirectRateLimiter>,
@@ -58,6 +60,7 @@ impl Clients {
             rds: aws_sdk_rds::Client::new(config),
             sts: aws_sdk_sts::Client::new(config),
             cloudtrail: aws_sdk_cloudtrail::Client::new(config),
+            pi: aws_sdk_pi::Client::new(config),
             lookup_events_pace: Arc::new(RateLimiter::direct(LOOKUP_EVENTS_QUOTA)),
         }
     }

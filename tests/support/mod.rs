@@ -18,6 +18,7 @@ macro_rules! first_of {
 }
 
 pub mod cbor;
+pub mod pi_server;
 pub mod proxy;
 pub mod seed;
 pub mod tmux;

@@ -129,7 +129,10 @@ impl Wants {
             queues: 2 + 2 * n(rows.queues().len()) + verdict_line(state),
             dlqs: 2 + n(rows.dlqs().len()),
             functions: 2 + 2 * n(rows.deploys().len()),
-            database: 2 + clusters.max(1) + 2 * n(rows.instances().len()),
+            database: 2
+                + clusters.max(1)
+                + 2 * n(rows.instances().len())
+                + u16::try_from(panes::top_sql::pane_lines(state, 80).len()).unwrap_or(0),
         }
     }
 }

@@ -44,7 +44,8 @@ fn q(
     MetricQuery { resource: resource.to_string(), kind, namespace, metric, stat, dimensions: dims }
 }
 
-/// Every query the panes need: SQS ×4 per queue (+ depth per DLQ), RDS ×2 per instance, Lambda ×5 per function.
+/// Every query the panes need: SQS ×4 per queue (+ depth and age per DLQ), RDS ×5 per instance (×2 for DocumentDB
+/// and Neptune, which have no Performance Insights load), Lambda ×5 per function.
 pub fn queries_for(inventory: &Inventory) -> Vec<MetricQuery> {
     let mut out = Vec::new();
     for queue in &inventory.queues {
@@ -67,6 +68,12 @@ pub fn queries_for(inventory: &Inventory) -> Vec<MetricQuery> {
             let d = || vec![("DBInstanceIdentifier", id.to_string())];
             out.push(q(id, MetricKind::DbCpu, namespace, "CPUUtilization", "Average", d()));
             out.push(q(id, MetricKind::DbConnections, namespace, "DatabaseConnections", "Average", d()));
+            // Performance Insights publishes the load here too, in the same call; absent while it is off.
+            if c.kind.namespace() == "AWS/RDS" {
+                out.push(q(id, MetricKind::DbLoad, namespace, "DBLoad", "Average", d()));
+                out.push(q(id, MetricKind::DbLoadCpu, namespace, "DBLoadCPU", "Average", d()));
+                out.push(q(id, MetricKind::DbLoadNonCpu, namespace, "DBLoadNonCPU", "Average", d()));
+            }
         }
     }
     for f in &inventory.functions {
@@ -178,7 +185,7 @@ mod tests {
         assert_eq!(cpu, [("core-1".to_string(), "AWS/RDS"), ("docs-1".to_string(), "AWS/DocDB")]);
     }
 
-    /// The sizing: 100 queues × 4 + 20 functions × 5 + 3 clusters × 2 queries = 506, so 2 calls.
+    /// The sizing: 100 queues × 4 + 20 functions × 5 + 3 clusters × 5 queries (CPU, connections, DB load ×3) = 515, so 2 calls.
     #[test]
     fn query_count_for_the_sizing_example() {
         let inventory = Inventory {
@@ -194,7 +201,7 @@ mod tests {
             ..Inventory::default()
         };
         let queries = queries_for(&inventory);
-        assert_eq!(queries.len(), 506);
+        assert_eq!(queries.len(), 515);
         assert_eq!(queries.len().div_ceil(MAX_QUERIES_PER_CALL), 2);
     }
 }

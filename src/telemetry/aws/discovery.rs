@@ -75,6 +75,8 @@ pub struct Inventory {
     /// The last status read for each cluster and instance, shown while a describe call fails: the pane is
     /// marked stale, and a cluster that was `available` a minute ago is not suddenly `unknown`.
     pub last_status: LastStatus,
+    /// The watched instances with Performance Insights on, as the last DescribeDBInstances said.
+    pub insights: Vec<super::insights::PiInstance>,
 }
 
 /// The last status read for each cluster and instance, by identifier.

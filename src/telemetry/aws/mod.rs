@@ -7,6 +7,7 @@ pub mod cloudtrail;
 pub mod cloudwatch;
 pub mod cursor;
 pub mod discovery;
+pub mod insights;
 pub mod lambda;
 pub mod mappings;
 pub mod rds;
@@ -176,10 +177,13 @@ impl AwsTelemetry {
         let since = self.memory().metrics_since.unwrap_or(now - HISTORY);
         let queries = cloudwatch::queries_for(&inventory);
         let fetched = cloudwatch::fetch(&self.clients().cloudwatch, &queries, since, now).await?;
-        // Ask again for the last few periods next time: CloudWatch revises the newest points as data arrives,
-        // and the series keeps the latest answer for each minute.
+        let mut out = fetched.observations;
+        // Performance Insights' answers are the database pane's own: a failure there marks only its top SQL.
+        out.extend(insights::poll(&self.clients().pi, &inventory.insights, since, now).await);
+        // Ask again for the last few periods next time: CloudWatch (and Performance Insights) revise the newest
+        // points as data arrives, and the series keep the latest answer for each minute.
         self.memory().metrics_since = Some(now - REVISION_WINDOW);
-        Ok(fetched.observations)
+        Ok(out)
     }
 
     async fn poll_inventory(&self) -> Result<Vec<Observation>, TelemetryError> {
@@ -220,6 +224,7 @@ impl AwsTelemetry {
         memory.cursors = cursors;
         memory.inventory.clusters = inventory.clusters;
         memory.inventory.last_status = inventory.last_status;
+        memory.inventory.insights = inventory.insights;
         Ok(out)
     }
 }

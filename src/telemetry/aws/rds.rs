@@ -6,12 +6,13 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use warroom_core::model::{
-    CappedList, ClusterStatus, DbStatus, EventKind, InstanceStatus, Observation, ResourceKind, Role, Subject,
-    TimelineEvent,
+    CappedList, ClusterStatus, DbStatus, EventKind, InsightsAccess, InstanceStatus, Observation, ResourceKind, Role,
+    Subject, TimelineEvent, vcpus_of_class,
 };
 
 use super::cursor::Cursor;
 use super::discovery::{Inventory, cluster_ref};
+use super::insights::PiInstance;
 use super::problem;
 use crate::aws::Clients;
 use crate::aws::databases::{self, Kind};
@@ -62,6 +63,7 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
         out.push(problem(Subject::Databases, Some(&id), e));
         failed.insert(id);
     }
+    out.extend(insights_of(&read.items, inventory));
     let remembered = &mut inventory.last_status;
     remembered.clusters.extend(cluster_status.iter().map(|(k, v)| (k.clone(), v.clone())));
     remembered.instances.extend(statuses.iter().map(|(k, v)| (k.clone(), v.clone())));
@@ -99,6 +101,27 @@ pub async fn poll(clients: &Clients, inventory: &mut Inventory) -> Vec<Observati
             status,
             members,
         }));
+    }
+    out
+}
+
+/// Whether Performance Insights is on for each instance read (`PerformanceInsightsEnabled`, `DbiResourceId`) and
+/// its vCPUs (from `DBInstanceClass`); those with it on become the instances the metrics poll asks pi about.
+fn insights_of(instances: &[aws_sdk_rds::types::DbInstance], inventory: &mut Inventory) -> Vec<Observation> {
+    let mut out = Vec::new();
+    for i in instances {
+        let Some(id) = i.db_instance_identifier() else { continue };
+        let resource_id = i.dbi_resource_id().filter(|r| !r.is_empty());
+        let on = i.performance_insights_enabled().unwrap_or(false) && resource_id.is_some();
+        inventory.insights.retain(|p| p.id != id);
+        if let (true, Some(resource_id)) = (on, resource_id) {
+            inventory.insights.push(PiInstance { id: id.to_string(), resource_id: resource_id.to_string() });
+        }
+        out.push(Observation::Insights {
+            instance: id.to_string(),
+            access: if on { InsightsAccess::On } else { InsightsAccess::Off },
+            vcpus: i.db_instance_class().and_then(vcpus_of_class),
+        });
     }
     out
 }

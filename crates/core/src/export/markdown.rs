@@ -83,6 +83,23 @@ pub fn render(p: &Postmortem) -> String {
         );
     }
 
+    if !p.top_sql.is_empty() {
+        out.push_str("\n## Top SQL (Performance Insights)\n\n");
+        for list in &p.top_sql {
+            let when = match list.when.as_str() {
+                "before" => "in the hour before the first onset",
+                _ => "during the incident",
+            };
+            let _ = writeln!(out, "**{}**, {when} ({}–{}):\n", list.instance, hm(list.from), hm(list.to));
+            for (i, statement) in list.statements.iter().enumerate() {
+                let _ = writeln!(out, "{}. {statement}", i + 1);
+            }
+            out.push('\n');
+        }
+        // The section below opens with its own blank line.
+        out.pop();
+    }
+
     out.push_str("\n## Suspect changes\n\n");
     if p.suspects.is_empty() {
         out.push_str("No anomaly in the window.\n\n");

@@ -41,6 +41,52 @@ pub struct Postmortem {
     pub operations: Vec<Operation>,
     /// Each resource's peak, breach and recovery, with a sparkline.
     pub resources: Vec<ResourceSummary>,
+    /// Each DB instance's top statements (Performance Insights) in the hour before the first onset and during
+    /// the incident (from the onset until the first operation or a quarter of an hour).
+    pub top_sql: Vec<SqlList>,
+}
+
+/// One DB instance's top statements over one window of the incident.
+#[derive(Debug, Clone, Serialize)]
+pub struct SqlList {
+    /// The DB instance.
+    pub instance: String,
+    /// "before" or "during".
+    pub when: String,
+    /// The window's start.
+    pub from: DateTime<Utc>,
+    /// Its end.
+    pub to: DateTime<Utc>,
+    /// Heaviest first: "61 % · 2.45 AAS · new since 14:02 · SELECT … FROM orders WHERE customer_id = ?".
+    pub statements: Vec<String>,
+}
+
+/// The lists of `sql` as the postmortem has them.
+fn sql_lists(sql: &[crate::incident::InstanceSql], when: &str) -> Vec<SqlList> {
+    sql.iter()
+        .map(|s| SqlList {
+            instance: s.instance.clone(),
+            when: when.to_string(),
+            from: s.from,
+            to: s.to,
+            statements: s
+                .rows
+                .iter()
+                .map(|r| {
+                    let mut parts = vec![r.share.map_or("–".to_string(), |x| format!("{:.0} %", x * 100.0))];
+                    parts.push(format!("{:.2} AAS", r.load));
+                    if r.new {
+                        parts.push(r.since.map_or("new".to_string(), |t| format!("new since {}", t.format("%H:%M"))));
+                    }
+                    if r.statement.is_ddl() {
+                        parts.push("DDL".to_string());
+                    }
+                    parts.push(r.statement.one_line());
+                    parts.join(" · ")
+                })
+                .collect(),
+        })
+        .collect()
 }
 
 /// One line of the timeline.
@@ -257,8 +303,9 @@ impl Postmortem {
                 .map(|s| {
                     let upstream = if s.upstream { ", upstream" } else { "" };
                     let who = s.change.actor.as_deref().map_or(String::new(), |a| format!(", by {a}"));
+                    let evidence: String = s.evidence.iter().map(|e| format!("; {e}")).collect();
                     format!(
-                        "{} {} {} — {} before{upstream}{who}",
+                        "{} {} {} — {} before{upstream}{who}{evidence}",
                         s.change.at.format("%H:%M"),
                         s.change.kind.label(),
                         s.change.text,
@@ -322,6 +369,13 @@ impl Postmortem {
         for f in &state.data.functions {
             resources.extend(summarize(state, &f.name, MetricKind::DurationP99, None, window));
         }
+        let mut top_sql = Vec::new();
+        if let Some((onset, _)) = analysis.onsets.first() {
+            let before =
+                crate::incident::top_sql::between(&data, onset.at - crate::incident::top_sql::BEFORE, onset.at, None);
+            top_sql.extend(sql_lists(&before, "before"));
+            top_sql.extend(sql_lists(&analysis.sql, "during"));
+        }
         Postmortem {
             title,
             source: state.location.clone(),
@@ -333,6 +387,7 @@ impl Postmortem {
             suspects,
             operations,
             resources,
+            top_sql,
         }
     }
 

@@ -4,6 +4,7 @@
 
 pub mod onset;
 pub mod suspects;
+pub mod top_sql;
 pub mod verdict;
 
 use chrono::{DateTime, Utc};
@@ -12,6 +13,7 @@ use crate::config::Thresholds;
 use crate::model::{Data, MetricKind};
 pub use onset::{Episode, Onset};
 pub use suspects::Suspect;
+pub use top_sql::{InstanceSql, SqlRow};
 pub use verdict::{Cause, Verdict};
 
 /// How long a change came before an onset, as said aloud: "45 s", "4 min".
@@ -45,15 +47,20 @@ pub struct Analysis {
     pub rebreaches: Vec<Rebreach>,
     /// Each queue with a consumer: traffic or the consumers, compared with before the first onset.
     pub verdicts: Vec<Verdict>,
+    /// Each DB instance's top statements (Performance Insights), compared with the hour before the first onset:
+    /// over the last minutes on the dashboard, over the incident in a postmortem.
+    pub sql: Vec<InstanceSql>,
 }
 
 impl Analysis {
     /// What the dashboard shows at `now`: the latest (ongoing or recent) breach of each resource.
     pub fn of(data: &Data, thresholds: &Thresholds, now: DateTime<Utc>) -> Analysis {
-        let onsets = Analysis::onsets(data, thresholds, Episode::Latest { now });
+        let mut onsets = Analysis::onsets(data, thresholds, Episode::Latest { now });
         let verdicts = Analysis::verdicts(data, thresholds, &onsets, now);
         let rebreaches = Analysis::rebreaches(data, thresholds, &onsets);
-        Analysis { onsets, rebreaches, verdicts }
+        let sql = top_sql::now(data, onsets.first().map(|(o, _)| o.at), now);
+        attach_evidence(data, &mut onsets, &sql);
+        Analysis { onsets, rebreaches, verdicts, sql }
     }
 
     /// What a postmortem of `since..until` shows: the first breach of each resource in the window, with the
@@ -66,14 +73,20 @@ impl Analysis {
         until: DateTime<Utc>,
         first_operation: Option<DateTime<Utc>>,
     ) -> Analysis {
-        let onsets = Analysis::onsets(data, thresholds, Episode::FirstIn { since, until });
+        let mut onsets = Analysis::onsets(data, thresholds, Episode::FirstIn { since, until });
         let during = onsets.first().map_or(until, |(o, _)| {
             let settled = o.at + chrono::Duration::minutes(15);
             first_operation.filter(|t| *t > o.at).map_or(settled, |t| t.min(settled)).min(until)
         });
         let verdicts = Analysis::verdicts(data, thresholds, &onsets, during);
         let rebreaches = Analysis::rebreaches(data, thresholds, &onsets);
-        Analysis { onsets, rebreaches, verdicts }
+        // The statements as they stood in the incident, before anyone acted.
+        let sql = match onsets.first() {
+            Some((o, _)) => top_sql::between(data, o.at, during.max(o.at + chrono::Duration::minutes(1)), Some(o.at)),
+            None => Vec::new(),
+        };
+        attach_evidence(data, &mut onsets, &sql);
+        Analysis { onsets, rebreaches, verdicts, sql }
     }
 
     /// Each onset with its suspects. Ranked through the topology: an onset with an earlier anomaly in its path
@@ -183,6 +196,24 @@ impl Analysis {
     /// `queue`'s verdict, if it has one.
     pub fn verdict(&self, queue: &str) -> Option<&Verdict> {
         self.verdicts.iter().find(|v| v.queue == queue)
+    }
+}
+
+/// Adds to each suspect what the top statements say of it: a new statement that leads the load and appeared
+/// after that change (and before the next suspect) is evidence for it.
+fn attach_evidence(data: &Data, onsets: &mut [(Onset, Vec<Suspect>)], sql: &[InstanceSql]) {
+    let on_database = |resource: Option<&str>| {
+        resource.is_some_and(|r| data.clusters.iter().any(|c| c.id == r || c.members.iter().any(|m| m.id == r)))
+    };
+    // An onset that follows an earlier anomaly lists that anomaly's changes again: the evidence is said once,
+    // under the first.
+    for (onset, suspects) in onsets.iter_mut().filter(|(o, _)| o.follows.is_none()) {
+        let times: Vec<DateTime<Utc>> = suspects.iter().map(|s| s.change.at).collect();
+        for s in suspects.iter_mut() {
+            let next = times.iter().filter(|t| **t > s.change.at).min().copied();
+            let database = on_database(s.change.resource.as_deref());
+            s.evidence = top_sql::evidence(sql, s.change.at, next, onset.at, database);
+        }
     }
 }
 

@@ -17,6 +17,9 @@ pub struct Suspect {
     pub lead: Duration,
     /// The changed resource is the breached one, or feeds it.
     pub upstream: bool,
+    /// What else points at it: "new query since this change: 61 % of core-db-1's DB load: SELECT …"
+    /// (`top_sql::evidence`); empty when nothing does.
+    pub evidence: Vec<String>,
 }
 
 /// How the resources feed each other, from discovery: each queue's consumer, and the databases the consumers
@@ -80,6 +83,7 @@ pub fn suspects_before(
             change: e.clone(),
             lead: at - e.at,
             upstream: e.resource.as_deref().is_some_and(|r| feeds(data, r, resource)),
+            evidence: Vec::new(),
         })
         .collect();
     // Upstream first; then the shortest lead; at the same moment a deploy before an annotation or operation,

@@ -6,8 +6,8 @@ use chrono::{DateTime, Utc};
 
 use super::{
     AlarmState, AlarmStatus, AliasMove, CappedList, ClusterStatus, CredentialSource, DlqStatus, EventKind,
-    EventSourceMapping, FunctionStatus, InstanceStatus, MetricKind, Observation, QueueStatus, RedriveTask,
-    ResourceKind, Series, TimelineEvent,
+    EventSourceMapping, FunctionStatus, InstanceInsights, InstanceStatus, MetricKind, Observation, QueueStatus,
+    RedriveTask, ResourceKind, Series, TimelineEvent,
 };
 
 /// Timeline entries kept in memory; the journal keeps the full record.
@@ -45,6 +45,8 @@ pub struct Data {
     pub alias_moves: Vec<AliasMove>,
     /// Database clusters (standalone instances as clusters of one).
     pub clusters: Vec<ClusterStatus>,
+    /// Each DB instance's Performance Insights: whether it answers, its top statements and load history.
+    pub insights: BTreeMap<String, InstanceInsights>,
     /// One series per (resource, metric), one point a minute.
     pub metrics: BTreeMap<(String, MetricKind), Series>,
     /// Oldest first; panes show it newest first. At most `TIMELINE_CAPACITY` entries.
@@ -107,6 +109,15 @@ impl Data {
             Observation::Cluster(c) => {
                 let id = c.id.clone();
                 upsert(&mut self.clusters, c, |x| x.id == id);
+            }
+            Observation::Insights { instance, access, vcpus } => {
+                let insights = self.insights.entry(instance).or_default();
+                insights.access = Some(access);
+                insights.vcpus = vcpus.or(insights.vcpus);
+            }
+            Observation::TopSql { instance, top } => self.insights.entry(instance).or_default().top = Some(top),
+            Observation::Load { instance, key, points } => {
+                self.insights.entry(instance).or_default().fold(key, &points);
             }
             Observation::Metric { resource, metric, at, value } => {
                 self.metrics.entry((resource, metric)).or_default().push(at, value);

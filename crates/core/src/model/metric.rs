@@ -18,6 +18,12 @@ pub enum MetricKind {
     DbCpu,
     /// AWS/RDS DatabaseConnections, Average, connections.
     DbConnections,
+    /// AWS/RDS DBLoad, Average, average active sessions (Performance Insights' load, published when it is on).
+    DbLoad,
+    /// AWS/RDS DBLoadCPU, Average, average active sessions on CPU.
+    DbLoadCpu,
+    /// AWS/RDS DBLoadNonCPU, Average, average active sessions waiting on anything but CPU.
+    DbLoadNonCpu,
     /// AWS/Lambda Invocations, Sum, per minute.
     Invocations,
     /// AWS/Lambda Errors, Sum, per minute.
@@ -46,6 +52,9 @@ impl MetricKind {
             MetricKind::DlqDepth => "DLQ depth",
             MetricKind::DbCpu => "CPU %",
             MetricKind::DbConnections => "connections",
+            MetricKind::DbLoad => "DB load (AAS)",
+            MetricKind::DbLoadCpu => "DB load on CPU (AAS)",
+            MetricKind::DbLoadNonCpu => "DB load waiting (AAS)",
             MetricKind::Invocations => "invocations/min",
             MetricKind::Errors => "errors/min",
             MetricKind::DurationP99 => "duration p99 (ms)",

@@ -7,6 +7,7 @@ mod data;
 mod deploy;
 mod feed;
 mod function_config;
+mod insights;
 mod mapping;
 mod metric;
 mod observation;
@@ -25,6 +26,10 @@ pub use data::{Data, Identity};
 pub use deploy::{AliasMove, MoveSource};
 pub use feed::{Feed, TelemetryError};
 pub use function_config::{FunctionConfig, PackageType};
+pub use insights::{
+    InsightsAccess, InstanceInsights, LoadKey, STATEMENTS_KEPT, SqlStatement, TOP_STATEMENTS, TopSql, WaitEvent,
+    vcpus_of_class,
+};
 #[cfg(test)]
 pub(crate) use mapping::test_mapping;
 pub use mapping::{Code, EventSourceMapping, MappingState, PinTarget, Qualifier, leading_first};

@@ -3,7 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{AlarmStatus, AliasMove, ClusterStatus, DlqStatus, FunctionStatus, MetricKind, QueueStatus, RedriveTask};
-use super::{EventSourceMapping, FailureKind, Identity, TimelineEvent};
+use super::{EventSourceMapping, FailureKind, Identity, InsightsAccess, LoadKey, TimelineEvent, TopSql};
 
 /// One thing a telemetry source saw. Telemetry yields these; `State::update` folds them in.
 #[derive(Debug, Clone, PartialEq)]
@@ -39,6 +39,34 @@ pub enum Observation {
     },
     /// A database cluster with its members' roles and statuses (RDS DescribeDBClusters/DescribeDBInstances).
     Cluster(ClusterStatus),
+    /// Whether Performance Insights answers for a DB instance (RDS DescribeDBInstances'
+    /// `PerformanceInsightsEnabled`, or the pi call that failed), with its vCPUs from `DBInstanceClass` when
+    /// known (`None` keeps what was known).
+    Insights {
+        /// The DB instance.
+        instance: String,
+        /// On, off, or the failed call.
+        access: InsightsAccess,
+        /// Its vCPUs.
+        vcpus: Option<u32>,
+    },
+    /// A DB instance's heaviest statements over the last minutes (pi:DescribeDimensionKeys).
+    TopSql {
+        /// The DB instance.
+        instance: String,
+        /// The statements and the window.
+        top: TopSql,
+    },
+    /// One-minute DB load points of one key for a DB instance (pi:GetResourceMetrics, `db.load.avg`, 60-second
+    /// period): (minute start, average active sessions).
+    Load {
+        /// The DB instance.
+        instance: String,
+        /// The whole load, a statement's or a wait event's.
+        key: LoadKey,
+        /// The points, oldest first.
+        points: Vec<(DateTime<Utc>, f64)>,
+    },
     /// One metric point: the period starting `at`, of `metric` for `resource`.
     Metric {
         /// The queue, function or DB instance the point is for.

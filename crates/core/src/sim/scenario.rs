@@ -97,6 +97,9 @@ pub struct VersionSpec {
     /// unpublished one exists only as code a deploy puts in `$LATEST`. `true` when left out.
     #[serde(default = "published_by_default")]
     pub published: bool,
+    /// The statement its queries make, as Performance Insights tokenizes it (`SELECT * FROM orders WHERE
+    /// customer_id = ?`): the demo's top SQL. Left out, its load shows under a comment naming the version.
+    pub sql: Option<String>,
 }
 
 fn published_by_default() -> bool {
@@ -121,6 +124,26 @@ pub struct DatabaseSpec {
     pub reboot_seconds: u32,
     /// How long a failover takes, seconds.
     pub failover_seconds: u32,
+    /// Each instance's vCPUs: the line DB load is drawn against. 4 when left out (`db.r6g.xlarge`).
+    #[serde(default = "vcpus_by_default")]
+    pub vcpus: u32,
+    /// `[[database.statements]]`: the statements that make the steady load (`baseline_cpu`), each with its share.
+    #[serde(default)]
+    pub statements: Vec<StatementSpec>,
+}
+
+fn vcpus_by_default() -> u32 {
+    4
+}
+
+/// `[[database.statements]]`: one statement of the steady load.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatementSpec {
+    /// The statement, tokenized (`INSERT INTO orders (…) VALUES (?, ?)`).
+    pub sql: String,
+    /// Its share of the steady load, 0 to 1.
+    pub share: f64,
 }
 
 /// Which of the scenario's metrics an alarm watches.
@@ -179,6 +202,8 @@ pub enum ScriptedEvent {
         duration_minutes: f64,
         /// Who started it.
         actor: Option<String>,
+        /// The statement it runs (`CREATE INDEX CONCURRENTLY …`), for the demo's top SQL.
+        sql: Option<String>,
     },
     /// Traffic ramps to `factor` × the steady send rate.
     Traffic {
@@ -290,6 +315,12 @@ impl Scenario {
         check("baseline_cpu", 0, percent(db.baseline_cpu), "expected a CPU percentage, 0 to 100")?;
         check("reboot_seconds", 0, (1..=3600).contains(&db.reboot_seconds), "expected 1 to 3600 seconds")?;
         check("failover_seconds", 0, (1..=3600).contains(&db.failover_seconds), "expected 1 to 3600 seconds")?;
+        check("vcpus", 0, (1..=192).contains(&db.vcpus), "expected 1 to 192 vCPUs, as RDS instance classes have")?;
+        for (i, st) in db.statements.iter().enumerate() {
+            check("share", i, (0.0..=1.0).contains(&st.share), "expected a share of the steady load, 0 to 1")?;
+        }
+        let shares: f64 = db.statements.iter().map(|st| st.share).sum();
+        check("share", 0, shares <= 1.0 + 1e-9, "expected the statements' shares to add up to at most 1")?;
         for (i, a) in self.alarms.iter().enumerate() {
             let ok = a.threshold >= 0.0 && (a.metric != AlarmMetric::DbCpu || a.threshold <= 100.0);
             check("threshold", i, ok, "expected 0 or more (a CPU threshold at most 100)")?;

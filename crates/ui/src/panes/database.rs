@@ -1,5 +1,6 @@
 //! Database clusters: each cluster above its instances with role and status, CPU against the threshold (with a
-//! sparkline under each instance when compact), and (rich) a CPU chart of every instance.
+//! sparkline under each instance when compact), each writer's top SQL (Performance Insights), and (rich) a CPU
+//! chart of every instance.
 
 use chrono::Duration;
 use ratatui_core::layout::Rect;
@@ -69,17 +70,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
             None => Cell::text("", Style::new()),
         }
     }));
-    let empty: Vec<Line<'static>> = state
+    let room = usize::from(area.width.saturating_sub(2));
+    let mut empty: Vec<Line<'static>> = state
         .rows()
         .clusters_without_instances()
         .into_iter()
-        .flat_map(|c| {
-            [
-                cluster_line(c, usize::from(area.width.saturating_sub(2))),
-                Line::from(Span::styled(" no instances listed", theme::dim())),
-            ]
-        })
+        .flat_map(|c| [cluster_line(c, room), Line::from(Span::styled(" no instances listed", theme::dim()))])
         .collect();
+    empty.extend(super::top_sql::pane_lines(state, room));
     let mut table = PaneTable::new(state, PaneId::Database, &rows, columns)
         .title_note(threshold_note(
             state,

@@ -10,4 +10,5 @@ pub mod functions;
 pub mod header;
 pub mod queues;
 pub mod timeline;
+pub mod top_sql;
 pub mod trigger;

@@ -55,6 +55,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
             );
             let style = if rank == 0 { theme::warn() } else { Style::new() };
             wrapped(lines, &sanitize(&text, width * 3), width, SUSPECT_INDENT, style);
+            // What the database says of it: the new statement it brought.
+            for said in &s.evidence {
+                let text = format!("{:width$}↳ {said}", "", width = SUSPECT_INDENT);
+                wrapped(lines, &sanitize(&text, width * 3), width, SUSPECT_INDENT + 2, theme::alarm());
+            }
         }
     };
     for (onset, suspects) in onsets {

@@ -342,12 +342,23 @@ fn describe<'a>(state: &'a State, target: &DetailTarget) -> (String, Vec<Line<'s
         ),
         DetailTarget::Instance { cluster, instance } => (
             format!("{cluster} / {instance}"),
-            vec![
+            [
                 fact("CPU", against_threshold(state, instance, MetricKind::DbCpu, "%")),
                 fact("connections", latest(state, instance, MetricKind::DbConnections)),
-            ],
+            ]
+            .into_iter()
+            .chain(crate::panes::top_sql::detail_lines(state, instance))
+            .collect(),
             vec![
                 (vec![line(state, instance, MetricKind::DbCpu, theme::ACCENT)], limit(instance, MetricKind::DbCpu)),
+                // Load above the vCPU count is sessions queueing for CPU: the line is the vCPUs.
+                (
+                    vec![
+                        line(state, instance, MetricKind::DbLoad, theme::ALARM),
+                        line(state, instance, MetricKind::DbLoadCpu, theme::WARN),
+                    ],
+                    state.data.insights.get(instance.as_str()).and_then(|i| i.vcpus).map(f64::from),
+                ),
                 (vec![line(state, instance, MetricKind::DbConnections, theme::WARN)], None),
             ],
         ),

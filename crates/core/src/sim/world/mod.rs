@@ -7,6 +7,7 @@
 //! the scenario's alarms; `observe` is what a poll of each feed sees.
 
 mod alarms;
+mod insights;
 mod observe;
 mod operations;
 mod physics;
@@ -62,6 +63,8 @@ pub fn revision_id(n: u32) -> String {
 #[derive(Debug, Clone)]
 struct Migration {
     text: String,
+    /// The statement it runs, for Performance Insights' top SQL.
+    sql: Option<String>,
     /// Writer CPU % it costs once ramped up.
     cpu: f64,
     started: DateTime<Utc>,
@@ -139,6 +142,8 @@ pub struct World {
     task_counter: u32,
     alarms: Vec<Alarm>,
     minute: MinuteTotals,
+    /// What Performance Insights sees: the load by statement and wait event.
+    sql: insights::SqlModel,
     metrics_out: Vec<Observation>,
     events_out: Vec<Observation>,
     history: VecDeque<TimelineEvent>,
@@ -166,6 +171,7 @@ impl World {
             },
         ];
         let alarms = scenario.alarms.iter().map(|spec| Alarm::new(spec, start)).collect();
+        let sql = insights::SqlModel::new(&scenario, instances.len());
         let mut world = World {
             noise: Noise::new(scenario.seed),
             now: start,
@@ -203,6 +209,7 @@ impl World {
             task_counter: 0,
             alarms,
             minute: MinuteTotals::default(),
+            sql,
             metrics_out: Vec::new(),
             events_out: Vec::new(),
             history: VecDeque::new(),

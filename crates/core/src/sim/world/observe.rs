@@ -106,6 +106,7 @@ impl World {
             at: self.now,
         });
         out.push(Observation::Cluster(self.cluster()));
+        out.extend(self.instances.iter().map(|i| self.sql.access(&i.id)));
         out
     }
 

@@ -5,6 +5,7 @@
 
 use chrono::Duration;
 
+use super::insights::Second;
 use super::{DEFAULT_REDRIVE_RATE, World};
 use crate::model::{DbStatus, EventKind, MetricKind, Observation, RedriveStatus, Role};
 use crate::sim::scenario::AlarmMetric;
@@ -47,6 +48,9 @@ const RESTARTING_CPU: f64 = 2.0;
 const WRITER_CPU_CAP: f64 = 99.0;
 /// How far the consumers' throughput can push the query load beyond normal.
 const MAX_LOAD: f64 = 1.5;
+/// The share of a message's processing time its query holds a database session: the consumers' query sessions
+/// are the messages in flight times this.
+const DB_TIME_SHARE: f64 = 0.5;
 /// Messages per Lambda invocation (the event source mapping's batch).
 pub(super) const BATCH_SIZE: f64 = 10.0;
 /// The queue's MessageRetentionPeriod, seconds: SQS's default, four days.
@@ -165,7 +169,24 @@ impl World {
         let age_target = (self.visible / (normal_rate * self.traffic).max(0.1)).max(1.0 + self.noise.next_unit() * 2.0);
         self.age += (age_target - self.age) * AGE_SMOOTHING;
 
+        let running = self.running_version();
+        let migration_sql = self.migration.as_ref().and_then(|m| m.sql.clone());
         for i in 0..self.instances.len() {
+            // What Performance Insights sees: sessions only while the instance is up.
+            let second = match (&self.instances[i].status, self.instances[i].role) {
+                (DbStatus::Available, Role::Writer) => Second {
+                    steady_cpu: self.scenario.database.baseline_cpu,
+                    version: running,
+                    query_sessions: self.in_flight * DB_TIME_SHARE,
+                    query_cpu: query_cpu * load,
+                    migration: migration_sql.as_deref().map(|sql| (sql, migration_cpu)),
+                },
+                (DbStatus::Available, Role::Reader) => {
+                    Second { steady_cpu: READER_CPU, version: running, ..Second::default() }
+                }
+                _ => Second { version: running, ..Second::default() },
+            };
+            self.sql.sample(&self.scenario, i, second);
             let target = match (&self.instances[i].status, self.instances[i].role) {
                 (DbStatus::Available, Role::Writer) => writer_target.min(WRITER_CPU_CAP),
                 (DbStatus::Available, Role::Reader) => READER_CPU,
@@ -312,6 +333,9 @@ impl World {
         }
         let cluster = self.scenario.database.cluster.clone();
         push(&cluster, MetricKind::DbCpu, cluster_cpu);
+        for (i, inst) in self.instances.iter().enumerate() {
+            self.sql.close(i, &inst.id, at, secs, &mut self.metrics_out);
+        }
 
         let values =
             [(AlarmMetric::QueueAge, m.max_age), (AlarmMetric::DbCpu, cluster_cpu), (AlarmMetric::DlqDepth, self.dlq)];

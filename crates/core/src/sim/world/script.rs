@@ -28,11 +28,12 @@ impl World {
                 ScriptedEvent::Deploy { version, actor, .. } => {
                     self.move_alias(version, actor.as_deref().unwrap_or("deploy"), MoveSource::CloudTrail);
                 }
-                ScriptedEvent::Migration { text, cpu, ramp_minutes, duration_minutes, actor, .. } => {
+                ScriptedEvent::Migration { text, cpu, ramp_minutes, duration_minutes, actor, sql, .. } => {
                     let db = self.scenario.database.cluster.clone();
                     self.emit_event(EventKind::Change, Some(&db), text.clone(), actor.as_deref());
                     self.migration = Some(Migration {
                         text,
+                        sql,
                         cpu,
                         started: self.now,
                         ramp: Duration::milliseconds((ramp_minutes * 60_000.0) as i64),
