@@ -152,11 +152,20 @@ fn detail_view_of_each_pane_shows_its_resource() {
                 "(threshold 70 % from alarm core-db CPU > 70 %)",
                 "connections",
                 "core-db-1 CPU %",
+                "top SQL",
+                "new since 14:02",
             ],
         ),
         (
             PaneId::Functions,
-            &["function orders-consumer", "live → 42 (was 41, 14:02 by ci-pipeline)", "version", "duration p99"],
+            &[
+                "function orders-consumer",
+                "live → 42 (was 41, 14:02 by ci-pipeline)",
+                "version",
+                "duration p99",
+                "errors (logs)",
+                "OperationalError: canceling",
+            ],
         ),
         (PaneId::Timeline, &["timeline event", "2026-11-23", "kind", "what", newest.as_str()]),
     ];
@@ -174,6 +183,27 @@ fn detail_view_of_each_pane_shows_its_resource() {
     scene.state.ui.focus = PaneId::Database;
     scene.state.update(Msg::Action(Action::OpenDetail));
     insta::assert_snapshot!("detail_writer_160x48", text(&render(&scene.state, 160, 48)));
+    insta::assert_snapshot!("detail_writer_80x24", text(&render(&scene.state, 80, 24)));
+}
+
+/// The database pane names the new query as the top SQL, flagged new since the deploy; the queue's verdict
+/// names the timeouts; the log view opened from the keys shows the consumer's errors, grouped on `g`.
+#[test]
+fn the_incident_peak_says_which_query_and_which_error() {
+    let mut scene = Scene::at_minute(45.0, false);
+    let keymap = Keymap::defaults().expect("keymap");
+    let screen = text(&render(&scene.state, 160, 48));
+    assert!(screen.contains("core-db-1 top SQL"), "{screen}");
+    assert!(screen.contains("SELECT … FROM orders o WHERE o.customer_id = ?"), "{screen}");
+    assert!(screen.contains("new since 14:02"), "{screen}");
+    assert!(screen.contains(" timeouts"), "the verdict names the timeouts:\n{screen}");
+    scene.state.ui.focus = PaneId::Functions;
+    scene.state.press_keys(&keymap, "l").expect("keys");
+    for (w, h) in SIZES {
+        insta::assert_snapshot!(format!("logs_{w}x{h}"), text(&render(&scene.state, w, h)));
+    }
+    scene.state.press_keys(&keymap, "g").expect("keys");
+    insta::assert_snapshot!("logs_grouped_80x24", text(&render(&scene.state, 80, 24)));
 }
 
 #[test]
@@ -269,7 +299,14 @@ fn the_likely_trigger_and_the_verdict_are_on_screen_at_both_sizes() {
         ),
         "{wide}"
     );
-    assert!(wide.contains("consumers are slow, not a traffic spike"), "{wide}");
+    // The whole verdict where the pane holds it, else its short form; either way the conclusion and the top
+    // error from the consumer's logs.
+    assert!(
+        wide.contains("consumers are slow, not a traffic spike")
+            || wide.contains("consumers slow: done -32 %, p99 ×4.5"),
+        "{wide}"
+    );
+    assert!(wide.contains(" timeouts"), "{wide}");
     let calm = text(&render(&Scene::at_minute(31.0, false).state, 80, 24));
     assert!(!calm.contains("▲"), "no anomaly, no suspect line: {calm}");
 }

@@ -45,6 +45,8 @@ pub struct Clients {
     pub cloudtrail: aws_sdk_cloudtrail::Client,
     /// Performance Insights: each DB instance's top SQL and load by wait event.
     pub pi: aws_sdk_pi::Client,
+    /// CloudWatch Logs: the consumers' error lines.
+    pub logs: aws_sdk_cloudwatchlogs::Client,
     /// Paces CloudTrail LookupEvents under its quota of 2 calls a second per account and region (every page is
     /// a call); shared by every clone of these clients.
     pub lookup_events_pace: Arc<DefaultDirectRateLimiter>,
@@ -61,6 +63,7 @@ impl Clients {
             sts: aws_sdk_sts::Client::new(config),
             cloudtrail: aws_sdk_cloudtrail::Client::new(config),
             pi: aws_sdk_pi::Client::new(config),
+            logs: aws_sdk_cloudwatchlogs::Client::new(config),
             lookup_events_pace: Arc::new(RateLimiter::direct(LOOKUP_EVENTS_QUOTA)),
         }
     }

@@ -49,7 +49,7 @@ pub async fn backend(setup: &Setup, read_only: bool) -> Result<Backend, StartErr
 /// AWS telemetry for what the config watches.
 pub async fn live_telemetry(setup: &Setup) -> Result<AwsTelemetry, StartError> {
     let connection = connect(&setup.aws_options()).await.map_err(|e| StartError::Aws(e.to_string()))?;
-    Ok(AwsTelemetry::new(connection, setup.config.watch.clone()))
+    Ok(AwsTelemetry::new(connection, setup.config.watch.clone()).with_log_pattern(setup.config.logs.pattern()))
 }
 
 /// The war room's link, when the config names a log group: the same credentials chain as the live path, in

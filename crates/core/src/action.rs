@@ -14,11 +14,13 @@ pub enum Mode {
     Text,
     /// A yes-or-no question: quit while an operation is in progress.
     Confirm,
+    /// The log view of a consumer's error lines.
+    Logs,
 }
 
 impl Mode {
     /// Every mode, in the order help and the README list them.
-    pub const ALL: [Mode; 4] = [Mode::Dashboard, Mode::Plan, Mode::Text, Mode::Confirm];
+    pub const ALL: [Mode; 5] = [Mode::Dashboard, Mode::Plan, Mode::Text, Mode::Confirm, Mode::Logs];
 
     /// The mode's table name in a keymap file.
     pub fn name(self) -> &'static str {
@@ -27,6 +29,7 @@ impl Mode {
             Mode::Plan => "plan",
             Mode::Text => "text",
             Mode::Confirm => "confirm",
+            Mode::Logs => "logs",
         }
     }
 
@@ -37,6 +40,7 @@ impl Mode {
             Mode::Plan => "an operation's plan, while typing the target's name",
             Mode::Text => "a note or the filter, while typing",
             Mode::Confirm => "a yes-or-no question (quit while an operation runs)",
+            Mode::Logs => "the log view of a consumer's error lines",
         }
     }
 
@@ -94,20 +98,22 @@ actions! {
     Quit => "quit", [Dashboard], mutating: false;
     /// Say which key quits, instead of quitting: for a key pressed out of habit (a stray one must not end a session mid-incident)
     HowToQuit => "how_to_quit", [Dashboard], mutating: false;
-    /// Filter every pane by resource name
-    Filter => "filter", [Dashboard], mutating: false;
+    /// Filter every pane by resource name (in the log view: its lines by their text)
+    Filter => "filter", [Dashboard, Logs], mutating: false;
     /// Move focus to the next pane
     FocusNext => "focus_next", [Dashboard], mutating: false;
     /// Move focus to the previous pane
     FocusPrev => "focus_prev", [Dashboard], mutating: false;
-    /// Select the next row in the focused pane (in a detail view: show the next resource)
-    SelectNext => "select_next", [Dashboard], mutating: false;
-    /// Select the previous row in the focused pane (in a detail view: show the previous resource)
-    SelectPrev => "select_prev", [Dashboard], mutating: false;
+    /// Select the next row in the focused pane (in a detail view: show the next resource; in the log view: older
+    /// lines)
+    SelectNext => "select_next", [Dashboard, Logs], mutating: false;
+    /// Select the previous row in the focused pane (in a detail view: show the previous resource; in the log
+    /// view: newer lines)
+    SelectPrev => "select_prev", [Dashboard, Logs], mutating: false;
     /// Open the detail view of the selected resource
     OpenDetail => "open_detail", [Dashboard], mutating: false;
-    /// Close the help, detail or changes view; with none open, clear the filter
-    Close => "close", [Dashboard], mutating: false;
+    /// Close the help, detail, changes or log view; with none open, clear the filter
+    Close => "close", [Dashboard, Logs], mutating: false;
     /// Show each anomaly's onset and the changes before it, likeliest trigger first
     Changes => "changes", [Dashboard], mutating: false;
     /// Roll back the selected Functions row: an alias to its previous version; a queue's version-pinned or $LATEST
@@ -129,6 +135,13 @@ actions! {
     ResumeConsumer => "resume_consumer", [Dashboard], mutating: true;
     /// Throttle the selected queue's consumer: set or remove its event source mapping's maximum concurrency
     ThrottleConsumer => "throttle_consumer", [Dashboard], mutating: true;
+    /// Open the log view of the selected consumer's error lines (the Functions row's function, or the queue's
+    /// consumer): newest first, following new ones
+    ConsumerLogs => "logs", [Dashboard], mutating: false;
+    /// Log view: follow new lines as they arrive, or hold the view still
+    ToggleFollow => "follow", [Logs], mutating: false;
+    /// Log view: group the lines by fingerprint (count, first and last seen), or show them one by one
+    ToggleGrouping => "group", [Logs], mutating: false;
     /// Add a note to the timeline and journal
     AddNote => "add_note", [Dashboard], mutating: false;
     /// Write the postmortem timeline (as `warroom export`) beside the journal and say where

@@ -183,6 +183,32 @@ pub struct Config {
     /// `[theme]`: how the screen is coloured.
     #[serde(default)]
     pub theme: ThemeSettings,
+    /// `[logs]`: which of the consumers' log lines are errors.
+    #[serde(default)]
+    pub logs: LogSettings,
+}
+
+/// The CloudWatch Logs filter pattern that picks the consumers' error lines when `[logs] pattern` is not set: one
+/// regular expression (`%…%`), because plain terms match whole words only and `Throttl` must find
+/// `ThrottlingException`: errors and exceptions, the Lambda runtime's "Task timed out", timeouts, throttling. A
+/// filter-pattern regex allows no space (`.` stands for it) and no parentheses.
+pub const DEFAULT_ERROR_PATTERN: &str = "%ERROR|[Ee]rror|[Ee]xception|[Tt]imed.out|[Tt]imeout|[Tt]hrottl%";
+
+/// `[logs]`: `pattern = "…"`, a CloudWatch Logs filter pattern
+/// (<https://docs.aws.amazon.com/AmazonCloudWatch/latest/logs/FilterAndPatternSyntax.html>) for the consumers'
+/// error lines.
+#[derive(Debug, Clone, Default, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct LogSettings {
+    /// The filter pattern; `DEFAULT_ERROR_PATTERN` when left out.
+    pub pattern: Option<String>,
+}
+
+impl LogSettings {
+    /// The pattern in force.
+    pub fn pattern(&self) -> &str {
+        self.pattern.as_deref().filter(|p| !p.trim().is_empty()).unwrap_or(DEFAULT_ERROR_PATTERN)
+    }
 }
 
 /// `[theme]`: `name = "default" | "high-contrast" | "mono"` (`--theme` overrides it).
@@ -270,6 +296,16 @@ mod tests {
         assert_eq!(err.line, Some(3));
         assert!(err.to_string().starts_with("w.toml:3:"), "{err}");
         assert!(err.message.contains("queue_age"), "{err}");
+    }
+
+    #[test]
+    fn the_log_pattern_defaults_and_a_misspelled_key_names_its_line() {
+        let none: Config = parse_toml("operator = \"a\"\n", "w.toml").expect("empty");
+        assert_eq!(none.logs.pattern(), DEFAULT_ERROR_PATTERN);
+        let set: Config = parse_toml("[logs]\npattern = \"?ERROR ?WARN\"\n", "w.toml").expect("pattern");
+        assert_eq!(set.logs.pattern(), "?ERROR ?WARN");
+        let err = parse_toml::<Config>("\n[logs]\npatern = \"ERROR\"\n", "w.toml").expect_err("typo");
+        assert_eq!(err.line, Some(3), "{err}");
     }
 
     #[test]

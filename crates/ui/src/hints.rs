@@ -42,7 +42,7 @@ pub fn spans(keymap: &Keymap, hints: &[Hint], label_style: ratatui_core::style::
 }
 
 /// What the dashboard's footer offers.
-pub const DASHBOARD: [Hint; 10] = [
+pub const DASHBOARD: [Hint; 11] = [
     Hint::new(Mode::Dashboard, Action::Help, "help"),
     Hint::new(Mode::Dashboard, Action::FocusNext, "pane"),
     Hint::new(Mode::Dashboard, Action::OpenDetail, "detail"),
@@ -50,6 +50,7 @@ pub const DASHBOARD: [Hint; 10] = [
     Hint::new(Mode::Dashboard, Action::Reboot, "reboot"),
     Hint::new(Mode::Dashboard, Action::Failover, "failover"),
     Hint::new(Mode::Dashboard, Action::Redrive, "redrive"),
+    Hint::new(Mode::Dashboard, Action::ConsumerLogs, "logs"),
     Hint::new(Mode::Dashboard, Action::AddNote, "note"),
     Hint::new(Mode::Dashboard, Action::Filter, "filter"),
     Hint::new(Mode::Dashboard, Action::Quit, "quit"),
@@ -107,6 +108,15 @@ pub const HELP: [Hint; 3] = [
     Hint::new(Mode::Dashboard, Action::Close, "closes"),
 ];
 
+/// The log view of a consumer's error lines.
+pub const LOGS: [Hint; 5] = [
+    Hint::new(Mode::Logs, Action::SelectNext, "older"),
+    Hint::new(Mode::Logs, Action::ToggleFollow, "follow"),
+    Hint::new(Mode::Logs, Action::ToggleGrouping, "group"),
+    Hint::new(Mode::Logs, Action::Filter, "filter"),
+    Hint::new(Mode::Logs, Action::Close, "closes"),
+];
+
 /// The how_to_quit key (ctrl-c by default) on the dashboard.
 pub const HOW_TO_QUIT: [Hint; 2] = [
     Hint::new(Mode::Dashboard, Action::HowToQuit, "does not quit here:"),
@@ -125,8 +135,9 @@ pub const THROTTLE: [Hint; 2] =
     [Hint::new(Mode::Plan, Action::RateUp, "raises"), Hint::new(Mode::Plan, Action::RateDown, "lowers")];
 
 /// Every hint list a screen can show, for the test that checks them against each shipped keymap.
-pub const ALL: [&[Hint]; 17] = [
+pub const ALL: [&[Hint]; 18] = [
     &DASHBOARD,
+    &LOGS,
     &FILTER,
     &NOTE,
     &PLAN,

@@ -9,6 +9,7 @@ pub mod cursor;
 pub mod discovery;
 pub mod insights;
 pub mod lambda;
+pub mod logs;
 pub mod mappings;
 pub mod rds;
 pub mod sqs;
@@ -39,6 +40,8 @@ const HISTORY: chrono::Duration = chrono::Duration::hours(3);
 pub struct AwsTelemetry {
     connection: Connection,
     watch: Option<Watch>,
+    /// The CloudWatch Logs filter pattern for the consumers' error lines (`[logs] pattern`).
+    log_pattern: String,
     memory: Mutex<Memory>,
     /// The three feeds start together; one discovers while the others wait for its result.
     discovering: tokio::sync::Mutex<()>,
@@ -59,6 +62,8 @@ struct Memory {
     history_from: Option<DateTime<Utc>>,
     /// Where each event feed reads next, and what it has passed on.
     cursors: EventCursors,
+    /// The consumers' log groups and where each one's next read starts.
+    logs: logs::LogMemory,
     identity_sent: bool,
     /// Set while what discovery found is incomplete because calls failed: when to discover again.
     rediscover_at: Option<Instant>,
@@ -99,7 +104,19 @@ fn incomplete(inventory: &Inventory) -> bool {
 impl AwsTelemetry {
     /// Reads what `watch` names (everything in the region when `None`) through `connection`.
     pub fn new(connection: Connection, watch: Option<Watch>) -> Self {
-        Self { connection, watch, memory: Mutex::new(Memory::default()), discovering: tokio::sync::Mutex::new(()) }
+        Self {
+            connection,
+            watch,
+            log_pattern: warroom_core::config::DEFAULT_ERROR_PATTERN.to_string(),
+            memory: Mutex::new(Memory::default()),
+            discovering: tokio::sync::Mutex::new(()),
+        }
+    }
+
+    /// The consumers' error lines are those `pattern` (a CloudWatch Logs filter pattern) matches.
+    pub fn with_log_pattern(mut self, pattern: &str) -> Self {
+        self.log_pattern = pattern.to_string();
+        self
     }
 
     /// The first polls read metrics and alarm history from `since` instead of the last three hours: for
@@ -219,6 +236,13 @@ impl AwsTelemetry {
         };
         let (alias_obs, aliases) = lambda::poll(self.clients(), &inventory, aliases, now).await;
         out.extend(alias_obs);
+        // The consumers' error lines, from where each one's last read ended (the first reaches back like the
+        // other event feeds).
+        let mut consumers: Vec<String> = inventory.functions.iter().map(|f| f.name.clone()).collect();
+        consumers.dedup();
+        let mut log_memory = std::mem::take(&mut self.memory().logs);
+        out.extend(logs::poll(clients, &consumers, &self.log_pattern, &mut log_memory, first, now).await);
+        self.memory().logs = log_memory;
         let mut memory = self.memory();
         memory.aliases = aliases;
         memory.cursors = cursors;

@@ -100,6 +100,18 @@ pub fn render(p: &Postmortem) -> String {
         out.pop();
     }
 
+    if !p.consumer_errors.is_empty() {
+        out.push_str("\n## Consumer errors (CloudWatch Logs)\n\n");
+        for list in &p.consumer_errors {
+            let _ = writeln!(out, "**{}** (`{}`):\n", list.function, list.group);
+            for (i, e) in list.errors.iter().enumerate() {
+                let _ = writeln!(out, "{}. {e}", i + 1);
+            }
+            out.push('\n');
+        }
+        out.pop();
+    }
+
     out.push_str("\n## Suspect changes\n\n");
     if p.suspects.is_empty() {
         out.push_str("No anomaly in the window.\n\n");

@@ -44,6 +44,41 @@ pub struct Postmortem {
     /// Each DB instance's top statements (Performance Insights) in the hour before the first onset and during
     /// the incident (from the onset until the first operation or a quarter of an hour).
     pub top_sql: Vec<SqlList>,
+    /// Each consumer's top error groups seen in the window, from its log group.
+    pub consumer_errors: Vec<ErrorList>,
+}
+
+/// One consumer's top error groups.
+#[derive(Debug, Clone, Serialize)]
+pub struct ErrorList {
+    /// The consumer function.
+    pub function: String,
+    /// Its log group.
+    pub group: String,
+    /// Most lines first: "×412 · 14:06–14:31 · canceling statement due to statement timeout".
+    pub errors: Vec<String>,
+}
+
+/// Error groups shown per consumer in a postmortem.
+const ERRORS_LISTED: usize = 5;
+
+/// Each consumer's top error groups seen between `since` and `until`.
+fn error_lists(data: &crate::model::Data, since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<ErrorList> {
+    data.logs
+        .iter()
+        .filter_map(|(function, logs)| {
+            let errors: Vec<String> = logs
+                .top_groups(since)
+                .into_iter()
+                .filter(|g| g.first <= until)
+                .take(ERRORS_LISTED)
+                .map(|g| {
+                    format!("×{} · {}–{} · {}", g.count, g.first.format("%H:%M"), g.last.format("%H:%M"), g.sample)
+                })
+                .collect();
+            (!errors.is_empty()).then(|| ErrorList { function: function.clone(), group: logs.group.clone(), errors })
+        })
+        .collect()
 }
 
 /// One DB instance's top statements over one window of the incident.
@@ -388,6 +423,7 @@ impl Postmortem {
             operations,
             resources,
             top_sql,
+            consumer_errors: error_lists(&data, since, until),
         }
     }
 

@@ -179,13 +179,16 @@ pub fn verdict(
     let slower = duration.and_then(|d| d.ratio()).unwrap_or(1.0);
     let (sent_text, done_text) = (signed(sent.percent()), signed(deleted.percent()));
     let duration_text = duration.and_then(|d| d.ratio()).map_or(String::new(), |r| format!(", duration ×{r:.1}"));
+    // What the consumers' logs say most since the onset: "412 timeouts".
+    let top_error = data.logs.get(&consumer).and_then(|l| l.top_groups(onset).first().map(|g| g.kind.counted(g.count)));
+    let errors_text = top_error.as_ref().map_or(String::new(), |e| format!(", {e}"));
     // Decided on the rounded figure the words show: "+15 %" never reads "flat".
     let trend = match sent_pct.round() {
         p if p.abs() < FLAT_PERCENT => "flat",
         p if p > 0.0 => "up",
         _ => "down",
     };
-    let numbers = format!("traffic {trend} ({sent_text}), throughput {done_text}{duration_text}");
+    let numbers = format!("traffic {trend} ({sent_text}), throughput {done_text}{duration_text}{errors_text}");
     let outgrown = sent_pct >= FLAT_PERCENT && done_pct < sent_pct - FLAT_PERCENT;
     // Fewer done than before, and fewer than the traffic explains (less traffic means less to do).
     let fewer_done = done_pct < SLOWDOWN_PERCENT && done_pct < sent_pct - FLAT_PERCENT;
@@ -207,6 +210,7 @@ pub fn verdict(
         if slower >= SLOW_DURATION_RATIO {
             why.push(format!("p99 ×{slower:.1}"));
         }
+        why.extend(top_error);
         let line = format!("{numbers}: consumers are slow, not a traffic spike");
         (Cause::Consumers, line, format!("consumers slow: {}", why.join(", ")))
     } else if outgrown {

@@ -17,13 +17,14 @@ pub const DEFAULT_KEYMAP: &str = include_str!("../../../../keymaps/default.toml"
 const DEFAULT_NAME: &str = "keymaps/default.toml (built in)";
 
 /// Actions that must keep a key in their mode, or nothing would leave it.
-const MUST_STAY_BOUND: [(Mode, Action); 6] = [
+const MUST_STAY_BOUND: [(Mode, Action); 7] = [
     (Mode::Dashboard, Action::Quit),
     (Mode::Dashboard, Action::Help),
     (Mode::Dashboard, Action::Close),
     (Mode::Plan, Action::Cancel),
     (Mode::Text, Action::Cancel),
     (Mode::Confirm, Action::No),
+    (Mode::Logs, Action::Close),
 ];
 
 /// The active bindings, in file order (defaults first, then overrides), so help lists keys predictably.

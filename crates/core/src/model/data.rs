@@ -5,9 +5,9 @@ use std::collections::BTreeMap;
 use chrono::{DateTime, Utc};
 
 use super::{
-    AlarmState, AlarmStatus, AliasMove, CappedList, ClusterStatus, CredentialSource, DlqStatus, EventKind,
-    EventSourceMapping, FunctionStatus, InstanceInsights, InstanceStatus, MetricKind, Observation, QueueStatus,
-    RedriveTask, ResourceKind, Series, TimelineEvent,
+    AlarmState, AlarmStatus, AliasMove, CappedList, ClusterStatus, ConsumerLogs, CredentialSource, DlqStatus,
+    EventKind, EventSourceMapping, FunctionStatus, InstanceInsights, InstanceStatus, MetricKind, Observation,
+    QueueStatus, RedriveTask, ResourceKind, Series, TimelineEvent,
 };
 
 /// Timeline entries kept in memory; the journal keeps the full record.
@@ -47,6 +47,8 @@ pub struct Data {
     pub clusters: Vec<ClusterStatus>,
     /// Each DB instance's Performance Insights: whether it answers, its top statements and load history.
     pub insights: BTreeMap<String, InstanceInsights>,
+    /// Each consumer function's error lines and their groups, by function name.
+    pub logs: BTreeMap<String, ConsumerLogs>,
     /// One series per (resource, metric), one point a minute.
     pub metrics: BTreeMap<(String, MetricKind), Series>,
     /// Oldest first; panes show it newest first. At most `TIMELINE_CAPACITY` entries.
@@ -118,6 +120,12 @@ impl Data {
             Observation::TopSql { instance, top } => self.insights.entry(instance).or_default().top = Some(top),
             Observation::Load { instance, key, points } => {
                 self.insights.entry(instance).or_default().fold(key, &points);
+            }
+            Observation::ConsumerLog { function, group, access, lines } => {
+                let logs = self.logs.entry(function).or_default();
+                logs.group = group;
+                logs.access = Some(access);
+                logs.fold(lines);
             }
             Observation::Metric { resource, metric, at, value } => {
                 self.metrics.entry((resource, metric)).or_default().push(at, value);

@@ -2,6 +2,7 @@
 //! poll observed, and the folded picture of all of it (`Data`). Plain data: no I/O, no clock, no runtime.
 
 mod code_deploys;
+mod consumer_logs;
 mod credentials;
 mod data;
 mod deploy;
@@ -21,6 +22,7 @@ mod timeline;
 mod war_room;
 
 pub use code_deploys::{CODE_CALLS, OwnChange, cloudtrail_text};
+pub use consumer_logs::{ConsumerLogs, ErrorGroup, ErrorKind, LINES_KEPT, LogLine, LogsAccess, fingerprint};
 pub use credentials::{CredentialFailure, CredentialSource, FailureKind};
 pub use data::{Data, Identity};
 pub use deploy::{AliasMove, MoveSource};

@@ -3,7 +3,9 @@
 use chrono::{DateTime, Utc};
 
 use super::{AlarmStatus, AliasMove, ClusterStatus, DlqStatus, FunctionStatus, MetricKind, QueueStatus, RedriveTask};
-use super::{EventSourceMapping, FailureKind, Identity, InsightsAccess, LoadKey, TimelineEvent, TopSql};
+use super::{
+    EventSourceMapping, FailureKind, Identity, InsightsAccess, LoadKey, LogLine, LogsAccess, TimelineEvent, TopSql,
+};
 
 /// One thing a telemetry source saw. Telemetry yields these; `State::update` folds them in.
 #[derive(Debug, Clone, PartialEq)]
@@ -66,6 +68,18 @@ pub enum Observation {
         key: LoadKey,
         /// The points, oldest first.
         points: Vec<(DateTime<Utc>, f64)>,
+    },
+    /// A consumer function's error lines since the last read (logs:FilterLogEvents on its log group), or why
+    /// the group could not be read.
+    ConsumerLog {
+        /// The function.
+        function: String,
+        /// Its log group.
+        group: String,
+        /// Read, missing, or the failed call.
+        access: LogsAccess,
+        /// The lines read, each possibly again (reads overlap): `Data` passes each on once by event id.
+        lines: Vec<LogLine>,
     },
     /// One metric point: the period starting `at`, of `metric` for `resource`.
     Metric {

@@ -17,6 +17,8 @@ impl State {
             Some(Popup::Plan(_)) => Mode::Plan,
             Some(Popup::Note(_) | Popup::Filter(_)) => Mode::Text,
             Some(Popup::QuitConfirm) => Mode::Confirm,
+            Some(Popup::Logs(ref view)) if view.typing => Mode::Text,
+            Some(Popup::Logs(_)) => Mode::Logs,
             Some(Popup::Help { .. } | Popup::Changes | Popup::Detail(_) | Popup::Messages { .. }) | None => {
                 Mode::Dashboard
             }
@@ -63,6 +65,10 @@ impl State {
             Mode::Dashboard => self.dashboard_action(action),
             Mode::Plan => self.plan_action(action),
             Mode::Text => self.text_action(action),
+            Mode::Logs => {
+                self.logs_action(action);
+                Vec::new()
+            }
             Mode::Confirm => {
                 match action {
                     Action::Yes => self.quit = true,
@@ -78,6 +84,10 @@ impl State {
         let field = match &mut self.ui.popup {
             Some(Popup::Plan(plan)) => &mut plan.typed,
             Some(Popup::Note(text) | Popup::Filter(text)) => text,
+            Some(Popup::Logs(view)) if view.typing => {
+                view.offset = 0;
+                &mut view.filter
+            }
             _ => return,
         };
         if field.chars().count() < MAX_TYPED {
@@ -171,6 +181,23 @@ impl State {
         let (mut text, is_note) = match popup {
             Popup::Note(text) => (text, true),
             Popup::Filter(text) => (text, false),
+            // The log view's filter: it applies as typed; enter keeps it, esc clears it.
+            Popup::Logs(mut view) => {
+                match action {
+                    Action::Submit => view.typing = false,
+                    Action::Cancel => {
+                        view.typing = false;
+                        view.filter.clear();
+                    }
+                    Action::DeleteChar => {
+                        view.filter.pop();
+                    }
+                    Action::ClearText => view.filter.clear(),
+                    _ => {}
+                }
+                self.ui.popup = Some(Popup::Logs(view));
+                return Vec::new();
+            }
             other => {
                 self.ui.popup = Some(other);
                 return Vec::new();

@@ -5,6 +5,7 @@
 mod consumers;
 mod feeds;
 mod keys;
+mod log_view;
 mod navigation;
 mod notice;
 mod operations;
@@ -18,6 +19,7 @@ mod tests;
 mod ui_state;
 
 pub use feeds::{FeedHealth, FeedProblem, Stale};
+pub use log_view::{LogRows, LogView};
 pub use notice::Notice;
 pub use operations::OperationRecord;
 pub use rows::{DeployRow, Rows};

@@ -59,6 +59,7 @@ impl State {
             Action::OpenDetail => self.ui.popup = self.detail_target().map(Popup::Detail),
             Action::Changes => self.ui.popup = Some(Popup::Changes),
             Action::AddNote => self.ui.popup = Some(Popup::Note(String::new())),
+            Action::ConsumerLogs => self.open_logs(),
             Action::Export => {
                 self.notice = Some(Notice::Info("writing the postmortem…".to_string()));
                 return vec![Effect::Export];

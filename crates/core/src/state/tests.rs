@@ -1064,3 +1064,64 @@ fn a_peek_is_a_guarded_read_shown_in_its_own_view_and_not_offered_read_only() {
     assert!(effects.is_empty() && observer.ui.popup.is_none(), "no plan, not even a preview");
     assert!(notice(&observer).contains("not offered under --read-only"), "{}", notice(&observer));
 }
+
+/// The log view from the keys: `l` on a Functions row opens its consumer's lines newest first, following;
+/// scrolling down holds the view (lines arriving later do not move it), `f` follows again; `/` types a filter
+/// that applies as typed and `esc` clears; `g` groups; `esc` closes. Each key goes through the real keymap.
+#[test]
+fn the_log_view_follows_holds_filters_and_groups_from_the_keys() {
+    use crate::model::{LogLine, LogsAccess};
+    use crate::state::{LogRows, Popup};
+    let keymap = keymap();
+    let mut s = live();
+    let now = s.now;
+    let at = |second: i64| now + chrono::Duration::seconds(second);
+    let line = |second: i64, id: &str, text: &str| LogLine {
+        at: at(second),
+        id: id.to_string(),
+        stream: "s".to_string(),
+        message: text.to_string(),
+    };
+    let log = |lines: Vec<LogLine>| Observation::ConsumerLog {
+        function: "orders-consumer".to_string(),
+        group: "/aws/lambda/orders-consumer".to_string(),
+        access: LogsAccess::Read,
+        lines,
+    };
+    s.data.apply(log(vec![
+        line(1, "a", "ERROR statement timeout 1"),
+        line(2, "b", "ERROR connection refused"),
+        line(3, "c", "ERROR statement timeout 2"),
+    ]));
+    s.ui.focus = PaneId::Functions;
+    s.press_keys(&keymap, "l").expect("keys");
+    let view = |s: &State| match &s.ui.popup {
+        Some(Popup::Logs(v)) => (**v).clone(),
+        other => panic!("no log view: {other:?}"),
+    };
+    assert_eq!(s.key_mode(), crate::action::Mode::Logs);
+    let ids = |s: &State| match s.log_rows(&view(s)) {
+        LogRows::Lines(l) => l.iter().skip(view(s).offset).map(|l| l.id.clone()).collect::<Vec<_>>(),
+        LogRows::Groups(g) => g.iter().map(|g| g.count.to_string()).collect(),
+    };
+    assert_eq!(ids(&s), ["c", "b", "a"], "newest first");
+    // Down holds the view: a later line does not move it.
+    s.press_keys(&keymap, "j").expect("keys");
+    assert!(!view(&s).follow);
+    s.data.apply(log(vec![line(4, "d", "ERROR statement timeout 3")]));
+    assert_eq!(ids(&s), ["b", "a"]);
+    s.press_keys(&keymap, "f").expect("keys");
+    assert_eq!(ids(&s), ["d", "c", "b", "a"], "following again: the newest on top");
+    // The filter applies as typed; esc clears it and stays in the view.
+    s.press_keys(&keymap, "/ t i m e o u t").expect("keys");
+    assert_eq!(s.key_mode(), crate::action::Mode::Text);
+    assert_eq!(ids(&s), ["d", "c", "a"]);
+    s.press_keys(&keymap, "<enter>").expect("keys");
+    assert_eq!((s.key_mode(), view(&s).filter.as_str()), (crate::action::Mode::Logs, "timeout"));
+    s.press_keys(&keymap, "g").expect("keys");
+    assert_eq!(ids(&s), ["3"], "one group of three timeouts");
+    s.press_keys(&keymap, "/ <esc> g").expect("keys");
+    assert_eq!(ids(&s), ["d", "c", "b", "a"]);
+    s.press_keys(&keymap, "<esc>").expect("keys");
+    assert_eq!(s.ui.popup, None);
+}

@@ -156,6 +156,8 @@ pub enum Popup {
         /// Lines scrolled past.
         offset: usize,
     },
+    /// A consumer's error lines.
+    Logs(Box<super::LogView>),
 }
 
 /// Focus, selection, filter and the open popup.

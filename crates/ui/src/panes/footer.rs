@@ -64,6 +64,8 @@ fn hints_now(state: &State) -> &'static [hints::Hint] {
         Some(Popup::Detail(_)) => &hints::DETAIL,
         Some(Popup::Changes) => &hints::VIEW,
         Some(Popup::QuitConfirm) => &hints::QUIT,
+        Some(Popup::Logs(view)) if view.typing => &hints::FILTER,
+        Some(Popup::Logs(_)) => &hints::LOGS,
     }
 }
 

@@ -58,7 +58,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     let selected = rows.get(state.ui.selected(PaneId::Queues).min(rows.len().saturating_sub(1))).copied();
     let verdict = selected.and_then(|q| state.analysis.verdict(&q.name));
     let above = verdict.map_or(Vec::new(), |v| {
-        let text = if density == Density::Compact { v.short.as_str() } else { v.line.as_str() };
+        // The whole line where it fits, else the few words: the conclusion is never the part cut off.
+        let fits = crate::text::width(&v.line) <= room;
+        let text = if density == Density::Compact || !fits { v.short.as_str() } else { v.line.as_str() };
         let style = if matches!(v.cause, Cause::Neither | Cause::Recovering) { theme::dim() } else { theme::warn() };
         vec![Line::from(Span::styled(sanitize(text, room), style))]
     });

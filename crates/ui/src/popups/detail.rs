@@ -122,6 +122,26 @@ fn alias_facts(state: &State, function: &str) -> Vec<Line<'static>> {
         .collect()
 }
 
+/// What the function's logs say most: its top error groups since the incident's first onset (or all of them),
+/// `×412 since 14:06 · canceling statement due to statement timeout`, or why there are none.
+fn error_facts(state: &State, function: &str) -> Vec<Line<'static>> {
+    use warroom_core::model::LogsAccess;
+    let Some(logs) = state.data.logs.get(function) else { return Vec::new() };
+    let since = state.analysis.onsets.first().map_or(chrono::DateTime::<chrono::Utc>::MIN_UTC, |(o, _)| o.at);
+    let groups = logs.top_groups(since);
+    match &logs.access {
+        Some(LogsAccess::NoGroup) => return vec![fact("errors (logs)", format!("{}: no such log group", logs.group))],
+        Some(LogsAccess::Failed(e)) => return vec![fact("errors (logs)", e.clone())],
+        _ if groups.is_empty() => return vec![fact("errors (logs)", format!("none in {}", logs.group))],
+        _ => {}
+    }
+    groups
+        .into_iter()
+        .take(5)
+        .map(|g| fact("errors (logs)", format!("×{} since {} · {}", g.count, g.first.format("%H:%M"), g.sample)))
+        .collect()
+}
+
 /// The function's published versions its aliases can be rolled back to, newest first (ListVersionsByFunction):
 /// `41 · 2026-11-20 13:30 · release 41 · 8Spz4naU`.
 fn version_facts(state: &State, function: &str) -> Vec<Line<'static>> {
@@ -375,6 +395,7 @@ fn describe<'a>(state: &'a State, target: &DetailTarget) -> (String, Vec<Line<'s
                 let invoking = state.data.mappings.values().flatten().filter(|m| m.function == *name);
                 facts.extend(invoking.map(|m| fact("mapping", format!("{} → {}", m.queue, mapping_line(m)))));
                 facts.extend(version_facts(state, name));
+                facts.extend(error_facts(state, name));
                 facts
             },
             vec![

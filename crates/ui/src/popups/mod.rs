@@ -3,6 +3,7 @@
 mod changes;
 mod detail;
 mod help;
+mod logs;
 mod messages;
 mod note;
 mod plan;
@@ -31,6 +32,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) -> 
         Some(Popup::Note(text)) => note::render(frame, area, keymap, text),
         Some(Popup::Detail(target)) => detail::render(frame, area, state, keymap, target),
         Some(Popup::QuitConfirm) => quit::render(frame, area, state, keymap),
+        Some(Popup::Logs(view)) => logs::render(frame, area, state, keymap, view),
     }
     None
 }

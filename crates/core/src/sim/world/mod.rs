@@ -8,6 +8,7 @@
 
 mod alarms;
 mod insights;
+mod logs;
 mod observe;
 mod operations;
 mod physics;
@@ -144,6 +145,8 @@ pub struct World {
     minute: MinuteTotals,
     /// What Performance Insights sees: the load by statement and wait event.
     sql: insights::SqlModel,
+    /// Log lines written so far: each line's event id and request id.
+    log_counter: u64,
     metrics_out: Vec<Observation>,
     events_out: Vec<Observation>,
     history: VecDeque<TimelineEvent>,
@@ -210,6 +213,7 @@ impl World {
             alarms,
             minute: MinuteTotals::default(),
             sql,
+            log_counter: 0,
             metrics_out: Vec::new(),
             events_out: Vec::new(),
             history: VecDeque::new(),

@@ -101,6 +101,8 @@ pub(super) struct MinuteTotals {
     deleted: f64,
     invocations: f64,
     errors: f64,
+    /// Of `errors`, those while the writer was down (connection errors rather than timeouts).
+    outage_errors: f64,
     max_age: f64,
     max_duration: f64,
     cpu_sum: Vec<f64>,
@@ -203,6 +205,9 @@ impl World {
         m.deleted += succeeded;
         m.invocations += attempts / BATCH_SIZE;
         m.errors += failed / BATCH_SIZE;
+        if outage {
+            m.outage_errors += failed / BATCH_SIZE;
+        }
         m.max_age = m.max_age.max(self.age);
         m.max_duration = m.max_duration.max(duration_sample);
         if m.cpu_sum.len() != self.instances.len() {
@@ -336,6 +341,11 @@ impl World {
         for (i, inst) in self.instances.iter().enumerate() {
             self.sql.close(i, &inst.id, at, secs, &mut self.metrics_out);
         }
+        // Each failed invocation logs its error, as the consumer's log group would hold it.
+        let outage_errors = m.outage_errors.round() as u32;
+        let timeouts = (m.errors.round() as u32).saturating_sub(outage_errors);
+        let lines = self.consumer_log(at, timeouts, outage_errors);
+        self.metrics_out.push(lines);
 
         let values =
             [(AlarmMetric::QueueAge, m.max_age), (AlarmMetric::DbCpu, cluster_cpu), (AlarmMetric::DlqDepth, self.dlq)];

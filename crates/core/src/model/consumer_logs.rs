@@ -1,0 +1,305 @@
+//! What a queue's consumers say: the error lines of each consumer function's CloudWatch Logs group (its
+//! `LoggingConfig.LogGroup`, else `/aws/lambda/NAME`), read with FilterLogEvents on an error pattern, grouped
+//! by fingerprint — the message with its numbers, ids and timestamps masked — so that 412 timeouts are one line
+//! with a count. Memory is bounded: the newest `LINES_KEPT` lines and `GROUPS_KEPT` groups per consumer; the
+//! counts stay exact when lines go.
+
+use std::collections::{HashSet, VecDeque};
+
+use chrono::{DateTime, Utc};
+
+/// Lines kept per consumer, newest: the log view's scrollback.
+pub const LINES_KEPT: usize = 2000;
+
+/// Groups kept per consumer; past it the one seen least recently goes.
+pub const GROUPS_KEPT: usize = 200;
+
+/// Event ids remembered per consumer to pass each line on once (the reads overlap to catch late delivery).
+const IDS_KEPT: usize = 4 * LINES_KEPT;
+
+/// One log event (FilterLogEvents' `eventId`, `timestamp`, `logStreamName`, `message`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    /// When it was logged.
+    pub at: DateTime<Utc>,
+    /// `eventId`: unique within the group.
+    pub id: String,
+    /// The log stream (one per function instance).
+    pub stream: String,
+    /// The message, as logged.
+    pub message: String,
+}
+
+impl LogLine {
+    /// The message without the Lambda runtime's leading timestamp, request id and level, which every line has:
+    /// `2026-11-23T14:06:12.345Z 3f2a… ERROR canceling statement…` reads `ERROR canceling statement…`.
+    pub fn text(&self) -> String {
+        let words: Vec<&str> = self.message.split_whitespace().collect();
+        let skip = words.iter().take_while(|w| volatile(core(w)) && !w.is_empty()).count();
+        words[skip.min(words.len())..].join(" ")
+    }
+}
+
+/// What kind of failure a line reports, for the verdict's words.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ErrorKind {
+    /// A timeout: the function's own ("Task timed out") or a query's ("statement timeout").
+    Timeout,
+    /// Throttling (Lambda's, or a downstream API's).
+    Throttle,
+    /// The connection to a dependency failed (refused, reset, not reachable).
+    Connection,
+    /// Any other error.
+    Error,
+}
+
+impl ErrorKind {
+    /// The kind a message reports, by its words.
+    pub fn of(message: &str) -> ErrorKind {
+        let m = message.to_ascii_lowercase();
+        if m.contains("timed out") || m.contains("timeout") {
+            ErrorKind::Timeout
+        } else if m.contains("throttl") || m.contains("rate exceeded") || m.contains("too many requests") {
+            ErrorKind::Throttle
+        } else if m.contains("connection") || m.contains("could not connect") || m.contains("econnrefused") {
+            ErrorKind::Connection
+        } else {
+            ErrorKind::Error
+        }
+    }
+
+    /// "412 timeouts", "1 throttle", "3 connection errors".
+    pub fn counted(self, n: u64) -> String {
+        let (one, many) = match self {
+            ErrorKind::Timeout => ("timeout", "timeouts"),
+            ErrorKind::Throttle => ("throttle", "throttles"),
+            ErrorKind::Connection => ("connection error", "connection errors"),
+            ErrorKind::Error => ("error", "errors"),
+        };
+        format!("{n} {}", if n == 1 { one } else { many })
+    }
+}
+
+/// Lines that are one error: the same message once numbers, ids and timestamps are masked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ErrorGroup {
+    /// The masked message (`canceling statement due to statement timeout request_id=<id>`).
+    pub fingerprint: String,
+    /// The latest line's text, as a reader sees it.
+    pub sample: String,
+    /// What kind of failure it is.
+    pub kind: ErrorKind,
+    /// Lines folded in, all of them (not only those still kept).
+    pub count: u64,
+    /// The earliest line's time.
+    pub first: DateTime<Utc>,
+    /// The latest line's time.
+    pub last: DateTime<Utc>,
+}
+
+/// Whether a consumer's log group could be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LogsAccess {
+    /// Read: its lines are what the group holds.
+    Read,
+    /// The group does not exist (ResourceNotFoundException): the function has not logged yet, or its
+    /// `LoggingConfig` names another group.
+    NoGroup,
+    /// The read failed: the error, beginning with the call (`logs:FilterLogEvents: AccessDeniedException: …`).
+    Failed(String),
+}
+
+/// One consumer's error lines and their groups.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ConsumerLogs {
+    /// The log group read (`/aws/lambda/orders-consumer`).
+    pub group: String,
+    /// Whether it could be read; `None` before the first read.
+    pub access: Option<LogsAccess>,
+    /// The newest lines, oldest first, at most `LINES_KEPT`.
+    pub lines: VecDeque<LogLine>,
+    /// The groups, at most `GROUPS_KEPT`.
+    pub groups: Vec<ErrorGroup>,
+    /// Event ids already folded in, oldest first, so an overlapping read passes each line on once.
+    ids: VecDeque<String>,
+    seen: HashSet<String>,
+}
+
+impl ConsumerLogs {
+    /// Folds in lines, each once (by event id), kept in time order.
+    pub fn fold(&mut self, lines: Vec<LogLine>) {
+        for line in lines {
+            if !self.seen.insert(line.id.clone()) {
+                continue;
+            }
+            self.ids.push_back(line.id.clone());
+            if self.ids.len() > IDS_KEPT
+                && let Some(old) = self.ids.pop_front()
+            {
+                self.seen.remove(&old);
+            }
+            self.group_line(&line);
+            let at = self.lines.partition_point(|l| l.at <= line.at);
+            self.lines.insert(at, line);
+            if self.lines.len() > LINES_KEPT {
+                self.lines.pop_front();
+            }
+        }
+    }
+
+    fn group_line(&mut self, line: &LogLine) {
+        let text = line.text();
+        let print = fingerprint(&text);
+        match self.groups.iter_mut().find(|g| g.fingerprint == print) {
+            Some(g) => {
+                g.count += 1;
+                g.first = g.first.min(line.at);
+                if line.at >= g.last {
+                    g.last = line.at;
+                    g.sample = text;
+                }
+            }
+            None => {
+                if self.groups.len() >= GROUPS_KEPT
+                    && let Some(stalest) = self.groups.iter().enumerate().min_by_key(|(_, g)| g.last).map(|(i, _)| i)
+                {
+                    self.groups.remove(stalest);
+                }
+                self.groups.push(ErrorGroup {
+                    fingerprint: print,
+                    kind: ErrorKind::of(&text),
+                    sample: text,
+                    count: 1,
+                    first: line.at,
+                    last: line.at,
+                });
+            }
+        }
+    }
+
+    /// The groups seen at or after `since`, most lines first.
+    pub fn top_groups(&self, since: DateTime<Utc>) -> Vec<&ErrorGroup> {
+        let mut out: Vec<&ErrorGroup> = self.groups.iter().filter(|g| g.last >= since).collect();
+        out.sort_by(|a, b| b.count.cmp(&a.count).then(b.last.cmp(&a.last)));
+        out
+    }
+}
+
+/// A word's core: without the punctuation around it, and for `key=value` the value.
+fn core(word: &str) -> &str {
+    let word = word.rsplit_once('=').map_or(word, |(_, value)| value);
+    word.trim_matches(|c: char| !c.is_alphanumeric())
+}
+
+/// Whether a word is a number, an id or a timestamp: it has a digit and nothing but hex digits and the
+/// separators such values are written with (`2026-11-23T14:06:12.345Z`, `3f2a9c1e-…`, `30.00`, `5432`).
+fn volatile(word: &str) -> bool {
+    !word.is_empty()
+        && word.chars().any(|c| c.is_ascii_digit())
+        && word.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, '-' | ':' | '.' | 'T' | 'Z' | '_' | '/' | '+'))
+}
+
+/// The message with each number, id and timestamp masked (`<n>` for plain numbers, `<id>` for the rest), white
+/// space made single: lines that differ only there are one error.
+pub fn fingerprint(message: &str) -> String {
+    message
+        .split_whitespace()
+        .map(|word| {
+            let value = core(word);
+            if !volatile(value) {
+                return word.to_string();
+            }
+            let mask = if value.chars().all(|c| c.is_ascii_digit() || c == '.') { "<n>" } else { "<id>" };
+            word.replacen(value, mask, 1)
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn line(second: i64, id: &str, message: &str) -> LogLine {
+        let at = DateTime::from_timestamp(1_795_000_000 + second, 0).unwrap_or_default();
+        LogLine { at, id: id.into(), stream: "2026/11/23/[$LATEST]abc".into(), message: message.into() }
+    }
+
+    #[test]
+    fn numbers_ids_and_timestamps_are_masked() {
+        assert_eq!(fingerprint("Task timed out after 30.00 seconds"), "Task timed out after <n> seconds");
+        assert_eq!(
+            fingerprint(
+                "ERROR request_id=3f2a9c1e-77b1-4c1a-9d3e-0c5b1a2e9f10 order 81234 failed at 2026-11-23T14:06:12Z"
+            ),
+            "ERROR request_id=<id> order <n> failed at <id>"
+        );
+        assert_eq!(
+            fingerprint("connection to \"core-db-1\" port 5432 refused"),
+            "connection to \"core-db-1\" port <n> refused"
+        );
+        // Words with digits that are names stay: the table, the host.
+        assert_eq!(fingerprint("relation orders_2026 missing"), "relation orders_2026 missing");
+    }
+
+    #[test]
+    fn the_runtime_prefix_is_not_the_message() {
+        let l = line(
+            0,
+            "1",
+            "2026-11-23T14:06:12.345Z 3f2a9c1e-77b1-4c1a-9d3e-0c5b1a2e9f10 Task timed out after 30.00 seconds",
+        );
+        assert_eq!(l.text(), "Task timed out after 30.00 seconds");
+    }
+
+    /// Lines that differ in their numbers are one group with an exact count, first and last seen; an event id
+    /// seen again (an overlapping read) is not counted twice; lines stay in time order whatever order they came.
+    #[test]
+    fn lines_group_by_fingerprint_once_each() {
+        let mut logs = ConsumerLogs::default();
+        logs.fold(vec![
+            line(20, "b", "Task timed out after 30.00 seconds"),
+            line(10, "a", "Task timed out after 29.98 seconds"),
+            line(15, "c", "ERROR connection refused port 5432"),
+        ]);
+        logs.fold(vec![
+            line(20, "b", "Task timed out after 30.00 seconds"),
+            line(30, "d", "Task timed out after 30.01 seconds"),
+        ]);
+        let top = logs.top_groups(DateTime::<Utc>::MIN_UTC);
+        assert_eq!(top[0].count, 3);
+        assert_eq!(top[0].kind, ErrorKind::Timeout);
+        assert_eq!(top[0].sample, "Task timed out after 30.01 seconds");
+        assert_eq!((top[0].first, top[0].last), (line(10, "", "").at, line(30, "", "").at));
+        assert_eq!(top[1].kind, ErrorKind::Connection);
+        let ids: Vec<&str> = logs.lines.iter().map(|l| l.id.as_str()).collect();
+        assert_eq!(ids, ["a", "c", "b", "d"]);
+        assert_eq!(ErrorKind::Timeout.counted(412), "412 timeouts");
+    }
+
+    /// However many lines arrive, a consumer keeps `LINES_KEPT` of them and the counts stay exact.
+    #[test]
+    fn memory_is_bounded_and_counts_stay_exact() {
+        let mut logs = ConsumerLogs::default();
+        let n = LINES_KEPT + 500;
+        logs.fold((0..n).map(|i| line(i as i64, &i.to_string(), &format!("ERROR order {i} failed"))).collect());
+        assert_eq!(logs.lines.len(), LINES_KEPT);
+        assert_eq!(logs.groups.len(), 1);
+        assert_eq!(logs.groups[0].count, n as u64);
+        // Distinct words without digits: distinct groups.
+        let word = |mut i: usize| {
+            let mut w = String::new();
+            loop {
+                w.push(char::from(b'a' + (i % 26) as u8));
+                i /= 26;
+                if i == 0 {
+                    return w;
+                }
+            }
+        };
+        for i in 0..GROUPS_KEPT + 10 {
+            logs.fold(vec![line(100_000 + i as i64, &format!("g{i}"), &format!("ERROR {} failed", word(i)))]);
+        }
+        assert!(logs.groups.len() <= GROUPS_KEPT);
+    }
+}
