@@ -187,6 +187,16 @@ async fn the_dashboard_reads_top_sql_for_instances_with_performance_insights_on(
     assert!(reader.access.as_ref().unwrap().explain("pi-db-2").unwrap().contains("--enable-performance-insights"));
     assert!(writer.top.as_ref().is_some_and(|t| t.statements[0].0.text == SELECT), "{:?}", writer.top);
     assert!(server.requests("DescribeDimensionKeys").iter().all(|r| r["Identifier"] == resource_id.as_str()));
-    // Only the instance with it on is asked.
+    // Only the instance with it on is asked: per metrics poll (a minute), one DescribeDimensionKeys and one
+    // GetResourceMetrics, paged (here 15 series, more than a page of 10).
     assert_eq!(server.calls("DescribeDimensionKeys"), 1);
+    let first_poll = server.calls("GetResourceMetrics");
+    support::poll_into(&telemetry, &mut state, &[Feed::Metrics]).await;
+    let (ddk, grm) = (server.calls("DescribeDimensionKeys"), server.calls("GetResourceMetrics") - first_poll);
+    println!(
+        "second metrics poll, 1 instance with Performance Insights: DescribeDimensionKeys {}, GetResourceMetrics {grm} (pages)",
+        ddk - 1
+    );
+    assert_eq!(ddk, 2);
+    assert!((1..=2).contains(&grm), "{grm}");
 }

@@ -149,3 +149,32 @@ async fn a_function_s_own_log_group_is_followed() {
     assert_eq!(group.as_deref(), Some("/app/consumers"));
     assert_eq!(lines_of(&obs, "shared-logger").1, ["ERROR ThrottlingException: Rate exceeded"]);
 }
+
+/// What the consumers' logs add to a dashboard's polling, counted where ministack receives it: one
+/// FilterLogEvents per consumer per inventory poll (every 30 s: 2 a minute).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_consumer_costs_one_filter_log_events_a_poll() {
+    use support::proxy::CountingProxy;
+    use support::seed::{self, QUEUE};
+    use warroom::telemetry::Telemetry;
+    use warroom_core::model::Feed;
+    let emulator = Emulator::start("log-calls");
+    let config = emulator.sdk_config().await;
+    let seeded = seed::queues(&config, 1, 0).await;
+    seed::function(&config, &seeded.queue_arn).await;
+    aws_sdk_cloudwatchlogs::Client::new(&config).create_log_group().log_group_name(GROUP).send().await.expect("group");
+    let proxy = CountingProxy::start(&emulator.url);
+    let routed = config.into_builder().endpoint_url(&proxy.url).build();
+    let watch = warroom_core::config::Watch { queues: vec![QUEUE.into()], ..Default::default() };
+    let telemetry = warroom::telemetry::aws::AwsTelemetry::new(
+        warroom::aws::connect_with(&routed).await.expect("connect"),
+        Some(watch),
+    );
+    let target = |op: &str| format!("Logs_20140328.{op}");
+    for poll in 1..=3 {
+        telemetry.poll(Feed::Inventory).await.expect("inventory");
+        let filters = proxy.target_count(&target("FilterLogEvents"));
+        println!("after inventory poll {poll}: FilterLogEvents {filters} (1 consumer)");
+        assert_eq!(filters, poll, "one FilterLogEvents per consumer per poll");
+    }
+}

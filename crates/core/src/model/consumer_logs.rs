@@ -4,7 +4,8 @@
 //! with a count. Memory is bounded: the newest `LINES_KEPT` lines and `GROUPS_KEPT` groups per consumer; the
 //! counts stay exact when lines go.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
 
@@ -14,8 +15,12 @@ pub const LINES_KEPT: usize = 2000;
 /// Groups kept per consumer; past it the one seen least recently goes.
 pub const GROUPS_KEPT: usize = 200;
 
-/// Event ids remembered per consumer to pass each line on once (the reads overlap to catch late delivery).
-const IDS_KEPT: usize = 4 * LINES_KEPT;
+/// Event ids remembered per consumer to pass each line on once (the reads overlap to catch late delivery; the
+/// telemetry's cursor passes each on once too, so this is the second guard).
+const IDS_KEPT: usize = LINES_KEPT;
+
+/// Stream names shared among kept lines; past this many the table starts again.
+const STREAMS_SHARED: usize = 1000;
 
 /// One log event (FilterLogEvents' `eventId`, `timestamp`, `logStreamName`, `message`).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,12 +36,36 @@ pub struct LogLine {
 }
 
 impl LogLine {
-    /// The message without the Lambda runtime's leading timestamp, request id and level, which every line has:
-    /// `2026-11-23T14:06:12.345Z 3f2a… ERROR canceling statement…` reads `ERROR canceling statement…`.
+    /// The message without the Lambda runtime's leading timestamp and request id (`runtime_text`).
     pub fn text(&self) -> String {
-        let words: Vec<&str> = self.message.split_whitespace().collect();
-        let skip = words.iter().take_while(|w| volatile(core(w)) && !w.is_empty()).count();
-        words[skip.min(words.len())..].join(" ")
+        runtime_text(&self.message)
+    }
+}
+
+/// A message without the Lambda runtime's leading timestamp and request id, which every line has:
+/// `2026-11-23T14:06:12.345Z 3f2a… ERROR canceling statement…` reads `ERROR canceling statement…`.
+pub fn runtime_text(message: &str) -> String {
+    let words: Vec<&str> = message.split_whitespace().collect();
+    let skip = words.iter().take_while(|w| volatile(core(w)) && !w.is_empty()).count();
+    words[skip.min(words.len())..].join(" ")
+}
+
+/// A line as a consumer keeps it for the log view: without its event id (its hash is remembered instead) and
+/// with its stream's name shared among the lines of that stream. Most of a busy consumer's memory is these.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeptLine {
+    /// When it was logged.
+    pub at: DateTime<Utc>,
+    /// The log stream.
+    pub stream: Arc<str>,
+    /// The message, as logged.
+    pub message: Box<str>,
+}
+
+impl KeptLine {
+    /// The message without the runtime's prefix (`runtime_text`).
+    pub fn text(&self) -> String {
+        runtime_text(&self.message)
     }
 }
 
@@ -117,33 +146,53 @@ pub struct ConsumerLogs {
     /// Whether it could be read; `None` before the first read.
     pub access: Option<LogsAccess>,
     /// The newest lines, oldest first, at most `LINES_KEPT`.
-    pub lines: VecDeque<LogLine>,
+    pub lines: VecDeque<KeptLine>,
+    /// Stream names, shared by the lines of each.
+    streams: HashMap<String, Arc<str>>,
     /// The groups, at most `GROUPS_KEPT`.
     pub groups: Vec<ErrorGroup>,
-    /// Event ids already folded in, oldest first, so an overlapping read passes each line on once.
-    ids: VecDeque<String>,
-    seen: HashSet<String>,
+    /// Event ids already folded in (hashed: 8 bytes each, not the id's 56 digits), oldest first, so an
+    /// overlapping read passes each line on once.
+    ids: VecDeque<u64>,
+    seen: HashSet<u64>,
+}
+
+/// An event id's hash (SipHash with fixed keys: the same in every run).
+fn id_hash(id: &str) -> u64 {
+    use std::hash::{Hash, Hasher};
+    let mut h = std::hash::DefaultHasher::new();
+    id.hash(&mut h);
+    h.finish()
 }
 
 impl ConsumerLogs {
     /// Folds in lines, each once (by event id), kept in time order.
     pub fn fold(&mut self, lines: Vec<LogLine>) {
         for line in lines {
-            if !self.seen.insert(line.id.clone()) {
+            let id = id_hash(&line.id);
+            if !self.seen.insert(id) {
                 continue;
             }
-            self.ids.push_back(line.id.clone());
+            self.ids.push_back(id);
             if self.ids.len() > IDS_KEPT
                 && let Some(old) = self.ids.pop_front()
             {
                 self.seen.remove(&old);
             }
             self.group_line(&line);
-            let at = self.lines.partition_point(|l| l.at <= line.at);
-            self.lines.insert(at, line);
-            if self.lines.len() > LINES_KEPT {
+            // Room is made before the insert, so the buffer never grows past the cap (a deque doubles when full).
+            if self.lines.len() >= LINES_KEPT {
+                if self.lines.front().is_some_and(|oldest| line.at < oldest.at) {
+                    continue;
+                }
                 self.lines.pop_front();
             }
+            if self.streams.len() >= STREAMS_SHARED {
+                self.streams.clear();
+            }
+            let stream = self.streams.entry(line.stream).or_insert_with_key(|name| Arc::from(name.as_str())).clone();
+            let at = self.lines.partition_point(|l| l.at <= line.at);
+            self.lines.insert(at, KeptLine { at: line.at, stream, message: line.message.into_boxed_str() });
         }
     }
 
@@ -272,8 +321,9 @@ mod tests {
         assert_eq!(top[0].sample, "Task timed out after 30.01 seconds");
         assert_eq!((top[0].first, top[0].last), (line(10, "", "").at, line(30, "", "").at));
         assert_eq!(top[1].kind, ErrorKind::Connection);
-        let ids: Vec<&str> = logs.lines.iter().map(|l| l.id.as_str()).collect();
-        assert_eq!(ids, ["a", "c", "b", "d"]);
+        let order: Vec<&str> = logs.lines.iter().map(|l| &l.message[..10]).collect();
+        assert_eq!(order, ["Task timed", "ERROR conn", "Task timed", "Task timed"]);
+        assert_eq!(logs.lines.iter().map(|l| l.at).collect::<Vec<_>>(), [10, 15, 20, 30].map(|s| line(s, "", "").at));
         assert_eq!(ErrorKind::Timeout.counted(412), "412 timeouts");
     }
 

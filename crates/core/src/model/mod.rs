@@ -22,7 +22,9 @@ mod timeline;
 mod war_room;
 
 pub use code_deploys::{CODE_CALLS, OwnChange, cloudtrail_text};
-pub use consumer_logs::{ConsumerLogs, ErrorGroup, ErrorKind, LINES_KEPT, LogLine, LogsAccess, fingerprint};
+pub use consumer_logs::{
+    ConsumerLogs, ErrorGroup, ErrorKind, KeptLine, LINES_KEPT, LogLine, LogsAccess, fingerprint, runtime_text,
+};
 pub use credentials::{CredentialFailure, CredentialSource, FailureKind};
 pub use data::{Data, Identity};
 pub use deploy::{AliasMove, MoveSource};

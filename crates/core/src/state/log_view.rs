@@ -6,7 +6,7 @@ use chrono::{DateTime, Utc};
 
 use super::{Notice, PaneId, Popup, State};
 use crate::action::Action;
-use crate::model::{ErrorGroup, LogLine};
+use crate::model::{ErrorGroup, KeptLine};
 
 /// The log view's state.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,7 +31,7 @@ pub struct LogView {
 #[derive(Debug, Clone, PartialEq)]
 pub enum LogRows<'a> {
     /// The lines one by one.
-    Lines(Vec<&'a LogLine>),
+    Lines(Vec<&'a KeptLine>),
     /// The groups, most lines first.
     Groups(Vec<&'a ErrorGroup>),
 }
@@ -98,7 +98,7 @@ impl State {
             let groups = logs.top_groups(DateTime::<Utc>::MIN_UTC).into_iter().filter(|g| matches(&g.sample));
             return LogRows::Groups(groups.collect());
         }
-        let held = |l: &&LogLine| view.pinned.is_none_or(|p| l.at <= p);
+        let held = |l: &&KeptLine| view.pinned.is_none_or(|p| l.at <= p);
         LogRows::Lines(logs.lines.iter().rev().filter(held).filter(|l| matches(&l.message)).collect())
     }
 

@@ -1079,7 +1079,7 @@ fn the_log_view_follows_holds_filters_and_groups_from_the_keys() {
     let line = |second: i64, id: &str, text: &str| LogLine {
         at: at(second),
         id: id.to_string(),
-        stream: "s".to_string(),
+        stream: id.to_string(),
         message: text.to_string(),
     };
     let log = |lines: Vec<LogLine>| Observation::ConsumerLog {
@@ -1101,7 +1101,8 @@ fn the_log_view_follows_holds_filters_and_groups_from_the_keys() {
     };
     assert_eq!(s.key_mode(), crate::action::Mode::Logs);
     let ids = |s: &State| match s.log_rows(&view(s)) {
-        LogRows::Lines(l) => l.iter().skip(view(s).offset).map(|l| l.id.clone()).collect::<Vec<_>>(),
+        // Each line's stream is named after it here.
+        LogRows::Lines(l) => l.iter().skip(view(s).offset).map(|l| l.stream.to_string()).collect::<Vec<_>>(),
         LogRows::Groups(g) => g.iter().map(|g| g.count.to_string()).collect(),
     };
     assert_eq!(ids(&s), ["c", "b", "a"], "newest first");
