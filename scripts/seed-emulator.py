@@ -87,11 +87,27 @@ def main():
                 DBClusterIdentifier=CLUSTER,
                 Engine="aurora-postgresql",
                 DBInstanceClass="db.r6g.large",
+                # The writer with Performance Insights on, as production writers usually are (no emulator serves
+                # the pi API itself: the pane says so).
+                EnablePerformanceInsights=instance == WRITER,
             )
+
+    def consumer_errors():
+        logs = client("logs")
+        group = f"/aws/lambda/{FUNCTION}"
+        logs.create_log_group(logGroupName=group)
+        stream = "2026/12/01/[2]seed"
+        logs.create_log_stream(logGroupName=group, logStreamName=stream)
+        now_ms = int(datetime.datetime.now(datetime.timezone.utc).timestamp() * 1000)
+        messages = [f"ERROR Task timed out after 30.0{i} seconds" for i in range(6)]
+        messages.append("ERROR OperationalError: connection to core-db-1 port 5432 failed: Connection refused")
+        events = [{"timestamp": now_ms - (len(messages) - i) * 60_000, "message": m} for i, m in enumerate(messages)]
+        logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events)
 
     step("the function, its versions and alias", skipped, function)
     step("the queue's event source mapping", skipped, mapping)
     step("the Aurora cluster", skipped, database)
+    step("the consumer's error lines", skipped, consumer_errors)
     step("the metrics and the alarm", skipped, lambda: metrics_and_alarm(cw))
     print(f"seeded {url}: queue {QUEUE}, DLQ {DLQ}, function {FUNCTION} (live -> 2), cluster {CLUSTER}")
     for what in skipped:

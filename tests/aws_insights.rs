@@ -60,11 +60,14 @@ async fn pi_client(url: &str) -> aws_sdk_pi::Client {
     aws_sdk_pi::Client::new(&config)
 }
 
-fn access_of<'a>(obs: &'a [Observation], instance: &str) -> Option<&'a InsightsAccess> {
-    obs.iter().find_map(|o| match o {
-        Observation::Insights { instance: i, access, .. } if i == instance => Some(access),
-        _ => None,
-    })
+/// How the instance's read went, as the dashboard would show it (Performance Insights on, by DescribeDBInstances).
+fn access_of(obs: &[Observation], instance: &str) -> Option<InsightsAccess> {
+    let mut data = Data::default();
+    data.apply(Observation::Insights { instance: instance.to_string(), enabled: true, vcpus: None });
+    for o in obs.iter().filter(|o| matches!(o, Observation::InsightsRead { .. })) {
+        data.apply(o.clone());
+    }
+    data.insights.get(instance)?.access()
 }
 
 /// The top statements of the last five minutes in order with their load, the one-minute history of three
@@ -81,7 +84,9 @@ async fn top_sql_and_its_history_come_from_performance_insights() {
     let client = pi_client(&server.url).await;
     let watched = |id: &str, resource: &str| Watched { id: id.into(), resource_id: resource.into() };
     let instances = [watched("core-db-1", "db-WRITER"), watched("off-db", "db-OFF"), watched("locked-db", "db-DENIED")];
-    let obs = insights::poll(&client, &instances, now - Duration::hours(3), now).await;
+    let reads: Vec<(Watched, DateTime<Utc>)> =
+        instances.iter().map(|i| (i.clone(), now - Duration::hours(3))).collect();
+    let obs = insights::poll(&client, &reads, now).await;
 
     let top = obs
         .iter()
@@ -95,7 +100,7 @@ async fn top_sql_and_its_history_come_from_performance_insights() {
     assert_eq!(said[..3], [(SELECT, 3.0), (INDEX, 1.0), (INSERT, 0.5)]);
     assert_eq!(said.len(), 8);
     assert_eq!(top.to - top.from, Duration::minutes(5), "the last five minutes");
-    assert_eq!(access_of(&obs, "core-db-1"), Some(&InsightsAccess::On));
+    assert_eq!(access_of(&obs, "core-db-1"), Some(InsightsAccess::On));
 
     // Off: pi's own answer, and the remedy says how to check and turn it on.
     let Some(InsightsAccess::Failed(off)) = access_of(&obs, "off-db") else { panic!("{obs:?}") };
@@ -178,14 +183,17 @@ async fn the_dashboard_reads_top_sql_for_instances_with_performance_insights_on(
     let watch = warroom_core::config::Watch { clusters: vec!["pi-db".into()], ..Default::default() };
     let telemetry = warroom::telemetry::aws::AwsTelemetry::new(connection, Some(watch));
     let mut state = support::live_state("test");
-    support::poll_into(&telemetry, &mut state, &[Feed::Inventory, Feed::Metrics]).await;
+    // The feeds start together: the first metrics poll comes before the inventory poll has found which
+    // instances have Performance Insights on; the next one still reaches back three hours for them.
+    support::poll_into(&telemetry, &mut state, &[Feed::Metrics, Feed::Inventory, Feed::Metrics]).await;
 
     let writer = &state.data.insights["pi-db-1"];
-    assert_eq!((writer.access.clone(), writer.vcpus), (Some(InsightsAccess::On), Some(4)));
+    assert_eq!((writer.access(), writer.vcpus), (Some(InsightsAccess::On), Some(4)));
     let reader = &state.data.insights["pi-db-2"];
-    assert_eq!(reader.access, Some(InsightsAccess::Off));
-    assert!(reader.access.as_ref().unwrap().explain("pi-db-2").unwrap().contains("--enable-performance-insights"));
+    assert_eq!(reader.access(), Some(InsightsAccess::Off));
+    assert!(reader.access().unwrap().explain("pi-db-2").unwrap().contains("--enable-performance-insights"));
     assert!(writer.top.as_ref().is_some_and(|t| t.statements[0].0.text == SELECT), "{:?}", writer.top);
+    assert!(writer.total.len() >= 170, "three hours of history: {} points", writer.total.len());
     assert!(server.requests("DescribeDimensionKeys").iter().all(|r| r["Identifier"] == resource_id.as_str()));
     // Only the instance with it on is asked: per metrics poll (a minute), one DescribeDimensionKeys and one
     // GetResourceMetrics, paged (here 15 series, more than a page of 10).

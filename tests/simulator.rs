@@ -316,3 +316,37 @@ fn a_latest_deploy_is_recovered_by_restoring_the_earlier_code() {
     assert_eq!(m.published[0].version, "9");
     assert_eq!(m.published[0].sha256, m.code.as_ref().expect("code").sha256, "version 9 holds the restored code");
 }
+
+/// The top statements the simulator gives Performance Insights: before the deploy the steady ones; from it the
+/// new SELECT leads and CREATE INDEX runs; the writer's reboot aborts the index build and its statement leaves
+/// the top; the rollback takes the new SELECT with it. Each checked five minutes on, when the five-minute top
+/// list no longer holds the old minutes.
+#[test]
+fn top_sql_follows_the_deploy_the_reboot_and_the_rollback() {
+    use warroom_core::model::Data;
+    let mut w = world();
+    let mut data = Data::default();
+    let mut fold = |w: &mut World, minute: f64| {
+        run_to(w, minute);
+        for o in w.drain_metrics() {
+            data.apply(o);
+        }
+        let top = data.insights.get("core-db-1").and_then(|i| i.top.clone()).expect("the writer's top SQL");
+        top.statements.iter().map(|(s, _)| s.text.clone()).collect::<Vec<String>>()
+    };
+    let new_select = "customer_id = ? AND o.status";
+    let index = "CREATE INDEX CONCURRENTLY";
+    let calm = fold(&mut w, 31.0);
+    assert!(calm.iter().all(|s| !s.contains(new_select) && !s.contains(index)), "{calm:?}");
+    let peak = fold(&mut w, 45.0);
+    assert!(peak[0].contains(new_select), "the new query leads: {peak:?}");
+    assert!(peak.iter().any(|s| s.contains(index)), "{peak:?}");
+    let writer = w.writer_id().expect("writer").to_string();
+    w.reboot_instance(&writer).expect("reboot");
+    let rebooted = fold(&mut w, 52.0);
+    assert!(rebooted.iter().all(|s| !s.contains(index)), "the reboot aborted the index build: {rebooted:?}");
+    assert!(rebooted.iter().any(|s| s.contains(new_select)), "v42 still runs its query: {rebooted:?}");
+    w.update_alias("orders-consumer", "live", 42, 41, "test").expect("rollback");
+    let rolled_back = fold(&mut w, 58.0);
+    assert!(rolled_back.iter().all(|s| !s.contains(new_select)), "v41 does not run it: {rolled_back:?}");
+}

@@ -28,6 +28,10 @@ pub struct AwsOptions {
 /// CloudTrail LookupEvents' documented quota: 2 calls a second per account and region.
 const LOOKUP_EVENTS_QUOTA: Quota = Quota::per_second(NonZeroU32::MIN.saturating_add(1));
 
+/// The consumers' share of FilterLogEvents' quota (5 calls a second per account and region): 2 a second, the
+/// rest left to the war room's reader and to other tools.
+const FILTER_LOG_EVENTS_SHARE: Quota = Quota::per_second(NonZeroU32::MIN.saturating_add(1));
+
 /// One client per service, sharing one HTTP client and credentials cache.
 #[derive(Debug, Clone)]
 pub struct Clients {
@@ -50,6 +54,9 @@ pub struct Clients {
     /// Paces CloudTrail LookupEvents under its quota of 2 calls a second per account and region (every page is
     /// a call); shared by every clone of these clients.
     pub lookup_events_pace: Arc<DefaultDirectRateLimiter>,
+    /// Paces the consumers' FilterLogEvents reads at 2 a second, under the quota of 5 a second per account and
+    /// region that the war room's reader shares; shared by every clone of these clients.
+    pub filter_log_events_pace: Arc<DefaultDirectRateLimiter>,
 }
 
 impl Clients {
@@ -65,6 +72,7 @@ impl Clients {
             pi: aws_sdk_pi::Client::new(config),
             logs: aws_sdk_cloudwatchlogs::Client::new(config),
             lookup_events_pace: Arc::new(RateLimiter::direct(LOOKUP_EVENTS_QUOTA)),
+            filter_log_events_pace: Arc::new(RateLimiter::direct(FILTER_LOG_EVENTS_SHARE)),
         }
     }
 }

@@ -109,8 +109,9 @@ pub const HELP: [Hint; 3] = [
 ];
 
 /// The log view of a consumer's error lines.
-pub const LOGS: [Hint; 5] = [
+pub const LOGS: [Hint; 6] = [
     Hint::new(Mode::Logs, Action::SelectNext, "older"),
+    Hint::new(Mode::Logs, Action::SelectPrev, "newer"),
     Hint::new(Mode::Logs, Action::ToggleFollow, "follow"),
     Hint::new(Mode::Logs, Action::ToggleGrouping, "group"),
     Hint::new(Mode::Logs, Action::Filter, "filter"),

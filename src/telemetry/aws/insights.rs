@@ -6,7 +6,7 @@
 
 use chrono::{DateTime, Duration, Utc};
 use futures_util::StreamExt;
-use warroom_core::model::{InsightsAccess, LoadKey, Observation, SqlStatement, TOP_STATEMENTS, TopSql, WaitEvent};
+use warroom_core::model::{LoadKey, Observation, SqlStatement, TOP_STATEMENTS, TopSql, WaitEvent};
 
 use crate::aws::errors::{AwsError, aws_error};
 use crate::aws::time::{aws_time, chrono_time};
@@ -17,8 +17,9 @@ const TOP_WINDOW: Duration = Duration::minutes(5);
 /// Pages read per call: GetResourceMetrics answers three series queries, up to 21 series, in one or two pages.
 const MAX_PAGES: usize = 5;
 
-/// Series per grouped query: the statements and the wait events with the most load over the window.
-const GROUP_LIMIT: i32 = 10;
+/// Series per grouped query: the statements and the wait events with the most load over the window. The API's
+/// most: a statement outside a window's top has no points there, which reads as no load.
+const GROUP_LIMIT: i32 = 25;
 
 /// Instances read at once.
 const CONCURRENCY: usize = 4;
@@ -35,18 +36,17 @@ pub struct PiInstance {
     pub resource_id: String,
 }
 
-/// Reads every instance's top SQL and load since `since`: for each, `TopSql`, `Load` points, and `Insights`
-/// on (or the failed call).
+/// Reads each instance's top SQL, and its load from the time paired with it: for each, `TopSql`, `Load`
+/// points, and how the read went (`InsightsRead`).
 pub async fn poll(
     pi: &aws_sdk_pi::Client,
-    instances: &[PiInstance],
-    since: DateTime<Utc>,
+    instances: &[(PiInstance, DateTime<Utc>)],
     now: DateTime<Utc>,
 ) -> Vec<Observation> {
     // Owned items: a stream of futures borrowing each item trips the compiler's higher-ranked lifetime check
     // when the whole poll is boxed as `Send`.
     futures_util::stream::iter(instances.to_vec())
-        .map(|instance| async move { read(pi, &instance, since, now).await })
+        .map(|(instance, since)| async move { read(pi, &instance, since, now).await })
         .buffer_unordered(CONCURRENCY)
         .flat_map(futures_util::stream::iter)
         .collect()
@@ -59,13 +59,8 @@ async fn read(
     since: DateTime<Utc>,
     now: DateTime<Utc>,
 ) -> Vec<Observation> {
-    let failed = |e: AwsError| {
-        vec![Observation::Insights {
-            instance: instance.id.clone(),
-            access: InsightsAccess::Failed(e.to_string()),
-            vcpus: None,
-        }]
-    };
+    let failed =
+        |e: AwsError| vec![Observation::InsightsRead { instance: instance.id.clone(), error: Some(e.to_string()) }];
     let top = match top_statements(pi, &instance.resource_id, now).await {
         Ok(top) => top,
         Err(e) => return failed(e),
@@ -74,8 +69,7 @@ async fn read(
         Ok(series) => series,
         Err(e) => return failed(e),
     };
-    let mut out =
-        vec![Observation::Insights { instance: instance.id.clone(), access: InsightsAccess::On, vcpus: None }];
+    let mut out = vec![Observation::InsightsRead { instance: instance.id.clone(), error: None }];
     out.push(Observation::TopSql { instance: instance.id.clone(), top });
     out.extend(series.into_iter().map(|(key, points)| Observation::Load {
         instance: instance.id.clone(),

@@ -17,6 +17,10 @@ use crate::aws::errors::{AwsError, aws_error};
 /// How late CloudWatch Logs may list a line after its timestamp: each read reaches this far back past the last.
 pub const LOGS_LAG: Duration = Duration::minutes(2);
 
+/// How far back a consumer's first read reaches: the suspect window's default. Reads go oldest first, 2,000 lines
+/// at most; from three hours back a busy consumer's present errors would come several polls late.
+pub const FIRST_READ: Duration = Duration::minutes(30);
+
 /// Events a page asks for, and pages a read takes at most: 2,000 lines per consumer per poll.
 const PAGE_LIMIT: i32 = 500;
 const MAX_PAGES: usize = 4;
@@ -61,7 +65,7 @@ async fn read(
     let group = log_group(clients, memory, function).await;
     let cursor =
         memory.cursors.entry(function.to_string()).or_insert_with(|| Cursor::new(Order::OldestFirst, LOGS_LAG));
-    let window = cursor.window(first, now);
+    let window = cursor.window(first.max(now - FIRST_READ), now);
     let (events, ending) = filter(clients, &group, pattern, window).await;
     let times: Vec<DateTime<Utc>> = events.iter().map(|l| l.at).collect();
     let lines: Vec<LogLine> = events.into_iter().filter(|l| cursor.admit(l.id.clone(), l.at)).collect();
@@ -86,6 +90,8 @@ async fn filter(
     let mut lines = Vec::new();
     let mut token = None::<String>;
     for _ in 0..MAX_PAGES {
+        // FilterLogEvents allows 5 calls a second per account and region, shared with the war room's reader.
+        clients.filter_log_events_pace.until_ready().await;
         let answer = clients
             .logs
             .filter_log_events()

@@ -64,6 +64,8 @@ struct Memory {
     cursors: EventCursors,
     /// The consumers' log groups and where each one's next read starts.
     logs: logs::LogMemory,
+    /// Where each DB instance's next Performance Insights read starts (absent: its first reaches back).
+    insights_since: std::collections::HashMap<String, DateTime<Utc>>,
     identity_sent: bool,
     /// Set while what discovery found is incomplete because calls failed: when to discover again.
     rediscover_at: Option<Instant>,
@@ -179,8 +181,11 @@ impl AwsTelemetry {
             backoff.succeeded();
             memory.rediscover_at = None;
         }
+        // What the inventory poll learned of each instance (its status, whether Performance Insights is on)
+        // stays until that poll reads it again.
         let last_status = std::mem::take(&mut memory.inventory.last_status);
-        memory.inventory = Inventory { last_status, ..fresh };
+        let insights = std::mem::take(&mut memory.inventory.insights);
+        memory.inventory = Inventory { last_status, insights, ..fresh };
     }
 
     async fn poll_fast(&self) -> Result<Vec<Observation>, TelemetryError> {
@@ -195,8 +200,25 @@ impl AwsTelemetry {
         let queries = cloudwatch::queries_for(&inventory);
         let fetched = cloudwatch::fetch(&self.clients().cloudwatch, &queries, since, now).await?;
         let mut out = fetched.observations;
-        // Performance Insights' answers are the database pane's own: a failure there marks only its top SQL.
-        out.extend(insights::poll(&self.clients().pi, &inventory.insights, since, now).await);
+        // Performance Insights' answers are the database pane's own: a failure there marks only its top SQL. Each
+        // instance's first read reaches back as far as the metrics' first did, whenever the inventory poll found
+        // it; later reads re-read the revision window.
+        let reads: Vec<(insights::PiInstance, DateTime<Utc>)> = {
+            let memory = self.memory();
+            let first = memory.history_from.unwrap_or(now - HISTORY);
+            inventory
+                .insights
+                .iter()
+                .map(|i| (i.clone(), memory.insights_since.get(&i.id).copied().unwrap_or(first)))
+                .collect()
+        };
+        let read = insights::poll(&self.clients().pi, &reads, now).await;
+        for o in &read {
+            if let Observation::InsightsRead { instance, error: None } = o {
+                self.memory().insights_since.insert(instance.clone(), now - REVISION_WINDOW);
+            }
+        }
+        out.extend(read);
         // Ask again for the last few periods next time: CloudWatch (and Performance Insights) revise the newest
         // points as data arrives, and the series keep the latest answer for each minute.
         self.memory().metrics_since = Some(now - REVISION_WINDOW);
@@ -239,6 +261,7 @@ impl AwsTelemetry {
         // The consumers' error lines, from where each one's last read ended (the first reaches back like the
         // other event feeds).
         let mut consumers: Vec<String> = inventory.functions.iter().map(|f| f.name.clone()).collect();
+        consumers.sort();
         consumers.dedup();
         let mut log_memory = std::mem::take(&mut self.memory().logs);
         out.extend(logs::poll(clients, &consumers, &self.log_pattern, &mut log_memory, first, now).await);

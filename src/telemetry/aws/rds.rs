@@ -6,8 +6,8 @@ use std::collections::{HashMap, HashSet};
 use chrono::{DateTime, Utc};
 
 use warroom_core::model::{
-    CappedList, ClusterStatus, DbStatus, EventKind, InsightsAccess, InstanceStatus, Observation, ResourceKind, Role,
-    Subject, TimelineEvent, vcpus_of_class,
+    CappedList, ClusterStatus, DbStatus, EventKind, InstanceStatus, Observation, ResourceKind, Role, Subject,
+    TimelineEvent, vcpus_of_class,
 };
 
 use super::cursor::Cursor;
@@ -119,7 +119,7 @@ fn insights_of(instances: &[aws_sdk_rds::types::DbInstance], inventory: &mut Inv
         }
         out.push(Observation::Insights {
             instance: id.to_string(),
-            access: if on { InsightsAccess::On } else { InsightsAccess::Off },
+            enabled: on,
             vcpus: i.db_instance_class().and_then(vcpus_of_class),
         });
     }

@@ -87,8 +87,10 @@ pub fn render(p: &Postmortem) -> String {
         out.push_str("\n## Top SQL (Performance Insights)\n\n");
         for list in &p.top_sql {
             let when = match list.when.as_str() {
-                "before" => "in the hour before the first onset",
-                _ => "during the incident",
+                "before" => "in the hour before the first suspect change (or the first onset)",
+                _ => {
+                    "during the incident, before anyone acted (from the first onset to the first operation, at most 15 minutes)"
+                }
             };
             let _ = writeln!(out, "**{}**, {when} ({}–{}):\n", list.instance, hm(list.from), hm(list.to));
             for (i, statement) in list.statements.iter().enumerate() {

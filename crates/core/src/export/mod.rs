@@ -62,18 +62,24 @@ pub struct ErrorList {
 /// Error groups shown per consumer in a postmortem.
 const ERRORS_LISTED: usize = 5;
 
-/// Each consumer's top error groups seen between `since` and `until`.
+/// Each consumer's top error groups between `since` and `until`, counted from its kept lines.
 fn error_lists(data: &crate::model::Data, since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<ErrorList> {
     data.logs
         .iter()
         .filter_map(|(function, logs)| {
             let errors: Vec<String> = logs
-                .top_groups(since)
+                .counts_between(since, until)
                 .into_iter()
-                .filter(|g| g.first <= until)
                 .take(ERRORS_LISTED)
-                .map(|g| {
-                    format!("×{} · {}–{} · {}", g.count, g.first.format("%H:%M"), g.last.format("%H:%M"), g.sample)
+                .map(|c| {
+                    let plus = if c.at_least { "+" } else { "" };
+                    format!(
+                        "×{}{plus} · {}–{} · {}",
+                        c.count,
+                        c.first.format("%H:%M"),
+                        c.last.format("%H:%M"),
+                        c.sample
+                    )
                 })
                 .collect();
             (!errors.is_empty()).then(|| ErrorList { function: function.clone(), group: logs.group.clone(), errors })
@@ -405,9 +411,8 @@ impl Postmortem {
             resources.extend(summarize(state, &f.name, MetricKind::DurationP99, None, window));
         }
         let mut top_sql = Vec::new();
-        if let Some((onset, _)) = analysis.onsets.first() {
-            let before =
-                crate::incident::top_sql::between(&data, onset.at - crate::incident::top_sql::BEFORE, onset.at, None);
+        if let Some(end) = analysis.baseline_end {
+            let before = crate::incident::top_sql::between(&data, end - crate::incident::top_sql::BEFORE, end, None);
             top_sql.extend(sql_lists(&before, "before"));
             top_sql.extend(sql_lists(&analysis.sql, "during"));
         }

@@ -47,9 +47,13 @@ pub struct Analysis {
     pub rebreaches: Vec<Rebreach>,
     /// Each queue with a consumer: traffic or the consumers, compared with before the first onset.
     pub verdicts: Vec<Verdict>,
-    /// Each DB instance's top statements (Performance Insights), compared with the hour before the first onset:
+    /// Each DB instance's top statements (Performance Insights), compared with the hour before `baseline_end`:
     /// over the last minutes on the dashboard, over the incident in a postmortem.
     pub sql: Vec<InstanceSql>,
+    /// Where "before the incident" ends for the top statements: the earliest change suspected of the first
+    /// anomaly, or its onset when none came before it. A statement a deploy shipped twenty minutes before the
+    /// onset ran for those twenty minutes; compared with the hour before the onset it would not look new.
+    pub baseline_end: Option<DateTime<Utc>>,
 }
 
 impl Analysis {
@@ -58,9 +62,13 @@ impl Analysis {
         let mut onsets = Analysis::onsets(data, thresholds, Episode::Latest { now });
         let verdicts = Analysis::verdicts(data, thresholds, &onsets, now);
         let rebreaches = Analysis::rebreaches(data, thresholds, &onsets);
-        let sql = top_sql::now(data, onsets.first().map(|(o, _)| o.at), now);
-        attach_evidence(data, &mut onsets, &sql);
-        Analysis { onsets, rebreaches, verdicts, sql }
+        let baseline_end = baseline_end(&onsets);
+        let sql = top_sql::now(data, baseline_end, now);
+        // The evidence is what the statements did over the incident, so it stays once they have gone.
+        if let Some(end) = baseline_end {
+            attach_evidence(data, &mut onsets, &top_sql::between(data, end, now, Some(end)));
+        }
+        Analysis { onsets, rebreaches, verdicts, sql, baseline_end }
     }
 
     /// What a postmortem of `since..until` shows: the first breach of each resource in the window, with the
@@ -81,12 +89,15 @@ impl Analysis {
         let verdicts = Analysis::verdicts(data, thresholds, &onsets, during);
         let rebreaches = Analysis::rebreaches(data, thresholds, &onsets);
         // The statements as they stood in the incident, before anyone acted.
-        let sql = match onsets.first() {
-            Some((o, _)) => top_sql::between(data, o.at, during.max(o.at + chrono::Duration::minutes(1)), Some(o.at)),
-            None => Vec::new(),
+        let baseline_end = baseline_end(&onsets);
+        let sql = match (onsets.first(), baseline_end) {
+            (Some((o, _)), Some(end)) => {
+                top_sql::between(data, o.at, during.max(o.at + chrono::Duration::minutes(1)), Some(end))
+            }
+            _ => Vec::new(),
         };
         attach_evidence(data, &mut onsets, &sql);
-        Analysis { onsets, rebreaches, verdicts, sql }
+        Analysis { onsets, rebreaches, verdicts, sql, baseline_end }
     }
 
     /// Each onset with its suspects. Ranked through the topology: an onset with an earlier anomaly in its path
@@ -197,6 +208,12 @@ impl Analysis {
     pub fn verdict(&self, queue: &str) -> Option<&Verdict> {
         self.verdicts.iter().find(|v| v.queue == queue)
     }
+}
+
+/// The earliest change suspected of the first anomaly, or its onset: where "before" ends.
+fn baseline_end(onsets: &[(Onset, Vec<Suspect>)]) -> Option<DateTime<Utc>> {
+    let (first, suspects) = onsets.first()?;
+    Some(suspects.iter().map(|s| s.change.at).fold(first.at, DateTime::min))
 }
 
 /// Adds to each suspect what the top statements say of it: a new statement that leads the load and appeared

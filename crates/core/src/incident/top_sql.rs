@@ -111,10 +111,12 @@ fn instance_sql(
     }
 }
 
-/// Every watched instance's top statements now (the last `RECENT`), compared with the hour before `onset`.
+/// Every watched instance's top statements now (the last `RECENT`), compared with the hour before `onset`;
+/// instances whose Performance Insights is off or failing have none (their pane says why).
 pub fn now(data: &Data, onset: Option<DateTime<Utc>>, now: DateTime<Utc>) -> Vec<InstanceSql> {
     data.insights
         .iter()
+        .filter(|(_, i)| matches!(i.access(), None | Some(crate::model::InsightsAccess::On)))
         .filter_map(|(instance, insights)| {
             Some(instance_sql(instance, insights, &insights.recent(now, RECENT)?, onset))
         })

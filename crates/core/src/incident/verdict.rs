@@ -180,7 +180,7 @@ pub fn verdict(
     let (sent_text, done_text) = (signed(sent.percent()), signed(deleted.percent()));
     let duration_text = duration.and_then(|d| d.ratio()).map_or(String::new(), |r| format!(", duration ×{r:.1}"));
     // What the consumers' logs say most since the onset: "412 timeouts".
-    let top_error = data.logs.get(&consumer).and_then(|l| l.top_groups(onset).first().map(|g| g.kind.counted(g.count)));
+    let top_error = data.logs.get(&consumer).and_then(|l| l.counts_between(onset, now).first().map(|c| c.counted()));
     let errors_text = top_error.as_ref().map_or(String::new(), |e| format!(", {e}"));
     // Decided on the rounded figure the words show: "+15 %" never reads "flat".
     let trend = match sent_pct.round() {
@@ -203,14 +203,14 @@ pub fn verdict(
         (Cause::Traffic, line, format!("traffic spike: sent {sent_text}"))
     } else if fewer_done || slower >= SLOW_DURATION_RATIO {
         // Say what made them slow: fewer done, each one slower, or both.
-        let mut why = Vec::new();
+        // The error first: on a narrow pane it is what is left when the line is cut.
+        let mut why: Vec<String> = top_error.into_iter().collect();
         if fewer_done {
             why.push(format!("done {done_text}"));
         }
         if slower >= SLOW_DURATION_RATIO {
             why.push(format!("p99 ×{slower:.1}"));
         }
-        why.extend(top_error);
         let line = format!("{numbers}: consumers are slow, not a traffic spike");
         (Cause::Consumers, line, format!("consumers slow: {}", why.join(", ")))
     } else if outgrown {

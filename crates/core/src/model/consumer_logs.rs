@@ -56,6 +56,10 @@ pub fn runtime_text(message: &str) -> String {
 pub struct KeptLine {
     /// When it was logged.
     pub at: DateTime<Utc>,
+    /// Its place in the order lines arrived (a late line arrives after lines logged later).
+    pub seq: u64,
+    /// Its group (the fingerprint's hash).
+    pub group: u64,
     /// The log stream.
     pub stream: Arc<str>,
     /// The message, as logged.
@@ -112,13 +116,15 @@ impl ErrorKind {
 /// Lines that are one error: the same message once numbers, ids and timestamps are masked.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ErrorGroup {
+    /// The fingerprint's hash: the kept lines name their group by it.
+    pub key: u64,
     /// The masked message (`canceling statement due to statement timeout request_id=<id>`).
     pub fingerprint: String,
     /// The latest line's text, as a reader sees it.
     pub sample: String,
     /// What kind of failure it is.
     pub kind: ErrorKind,
-    /// Lines folded in, all of them (not only those still kept).
+    /// Lines folded in, all of them (not only those still kept); a group evicted and seen again starts over.
     pub count: u64,
     /// The earliest line's time.
     pub first: DateTime<Utc>,
@@ -149,12 +155,39 @@ pub struct ConsumerLogs {
     pub lines: VecDeque<KeptLine>,
     /// Stream names, shared by the lines of each.
     streams: HashMap<String, Arc<str>>,
+    /// Lines folded in so far: the next line's `seq`.
+    arrived: u64,
     /// The groups, at most `GROUPS_KEPT`.
     pub groups: Vec<ErrorGroup>,
     /// Event ids already folded in (hashed: 8 bytes each, not the id's 56 digits), oldest first, so an
     /// overlapping read passes each line on once.
     ids: VecDeque<u64>,
     seen: HashSet<u64>,
+}
+
+/// One group's lines within a window, counted from the kept lines.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WindowCount {
+    /// The group's latest text.
+    pub sample: String,
+    /// What kind of failure.
+    pub kind: ErrorKind,
+    /// Lines in the window.
+    pub count: u64,
+    /// Whether lines of the window may have left the buffer already: the count is then a floor.
+    pub at_least: bool,
+    /// The window's first and last line of the group.
+    pub first: DateTime<Utc>,
+    /// See `first`.
+    pub last: DateTime<Utc>,
+}
+
+impl WindowCount {
+    /// "412 timeouts", or "2000+ timeouts" when lines may have left the buffer.
+    pub fn counted(&self) -> String {
+        let text = self.kind.counted(self.count);
+        if self.at_least { text.replacen(' ', "+ ", 1) } else { text }
+    }
 }
 
 /// An event id's hash (SipHash with fixed keys: the same in every run).
@@ -179,7 +212,7 @@ impl ConsumerLogs {
             {
                 self.seen.remove(&old);
             }
-            self.group_line(&line);
+            let group = self.group_line(&line);
             // Room is made before the insert, so the buffer never grows past the cap (a deque doubles when full).
             if self.lines.len() >= LINES_KEPT {
                 if self.lines.front().is_some_and(|oldest| line.at < oldest.at) {
@@ -192,14 +225,19 @@ impl ConsumerLogs {
             }
             let stream = self.streams.entry(line.stream).or_insert_with_key(|name| Arc::from(name.as_str())).clone();
             let at = self.lines.partition_point(|l| l.at <= line.at);
-            self.lines.insert(at, KeptLine { at: line.at, stream, message: line.message.into_boxed_str() });
+            self.arrived += 1;
+            let kept =
+                KeptLine { at: line.at, seq: self.arrived, group, stream, message: line.message.into_boxed_str() };
+            self.lines.insert(at, kept);
         }
     }
 
-    fn group_line(&mut self, line: &LogLine) {
+    /// Counts the line in its group (made when new); the group's key.
+    fn group_line(&mut self, line: &LogLine) -> u64 {
         let text = line.text();
         let print = fingerprint(&text);
-        match self.groups.iter_mut().find(|g| g.fingerprint == print) {
+        let key = id_hash(&print);
+        match self.groups.iter_mut().find(|g| g.key == key) {
             Some(g) => {
                 g.count += 1;
                 g.first = g.first.min(line.at);
@@ -215,6 +253,7 @@ impl ConsumerLogs {
                     self.groups.remove(stalest);
                 }
                 self.groups.push(ErrorGroup {
+                    key,
                     fingerprint: print,
                     kind: ErrorKind::of(&text),
                     sample: text,
@@ -224,6 +263,34 @@ impl ConsumerLogs {
                 });
             }
         }
+        key
+    }
+
+    /// Each group's lines logged in `[from, to]`, most first, counted from the kept lines.
+    pub fn counts_between(&self, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<WindowCount> {
+        let at_least = self.lines.len() >= LINES_KEPT && self.lines.front().is_some_and(|l| l.at > from);
+        let mut out: Vec<WindowCount> = Vec::new();
+        let mut index: HashMap<u64, usize> = HashMap::new();
+        for l in self.lines.iter().filter(|l| l.at >= from && l.at <= to) {
+            if let Some(&i) = index.get(&l.group) {
+                let c = &mut out[i];
+                c.count += 1;
+                c.last = c.last.max(l.at);
+                continue;
+            }
+            let Some(g) = self.groups.iter().find(|g| g.key == l.group) else { continue };
+            index.insert(l.group, out.len());
+            out.push(WindowCount {
+                sample: g.sample.clone(),
+                kind: g.kind,
+                count: 1,
+                at_least,
+                first: l.at,
+                last: l.at,
+            });
+        }
+        out.sort_by(|a, b| b.count.cmp(&a.count).then(b.last.cmp(&a.last)));
+        out
     }
 
     /// The groups seen at or after `since`, most lines first.
@@ -248,15 +315,33 @@ fn volatile(word: &str) -> bool {
         && word.chars().all(|c| c.is_ascii_hexdigit() || matches!(c, '-' | ':' | '.' | 'T' | 'Z' | '_' | '/' | '+'))
 }
 
-/// The message with each number, id and timestamp masked (`<n>` for plain numbers, `<id>` for the rest), white
-/// space made single: lines that differ only there are one error.
+/// `word` with each run of digits in it masked: `5000ms` → `<n>ms`, `ord_81234` → `ord_<n>`.
+fn mask_digit_runs(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    let mut in_digits = false;
+    for c in word.chars() {
+        if c.is_ascii_digit() {
+            if !in_digits {
+                out.push_str("<n>");
+            }
+            in_digits = true;
+        } else {
+            in_digits = false;
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// The message with each number, id and timestamp masked (`<n>` for plain numbers and digit runs inside words,
+/// `<id>` for ids and timestamps), white space made single: lines that differ only there are one error.
 pub fn fingerprint(message: &str) -> String {
     message
         .split_whitespace()
         .map(|word| {
             let value = core(word);
             if !volatile(value) {
-                return word.to_string();
+                return mask_digit_runs(word);
             }
             let mask = if value.chars().all(|c| c.is_ascii_digit() || c == '.') { "<n>" } else { "<id>" };
             word.replacen(value, mask, 1)
@@ -285,10 +370,11 @@ mod tests {
         );
         assert_eq!(
             fingerprint("connection to \"core-db-1\" port 5432 refused"),
-            "connection to \"core-db-1\" port <n> refused"
+            "connection to \"core-db-<n>\" port <n> refused"
         );
-        // Words with digits that are names stay: the table, the host.
-        assert_eq!(fingerprint("relation orders_2026 missing"), "relation orders_2026 missing");
+        // Numbers inside words too: one error whatever the order id or the duration.
+        assert_eq!(fingerprint("order ord_81234 took 5000ms"), fingerprint("order ord_7 took 120ms"));
+        assert_eq!(fingerprint("order ord_81234 took 5000ms"), "order ord_<n> took <n>ms");
     }
 
     #[test]
@@ -325,6 +411,25 @@ mod tests {
         assert_eq!(order, ["Task timed", "ERROR conn", "Task timed", "Task timed"]);
         assert_eq!(logs.lines.iter().map(|l| l.at).collect::<Vec<_>>(), [10, 15, 20, 30].map(|s| line(s, "", "").at));
         assert_eq!(ErrorKind::Timeout.counted(412), "412 timeouts");
+    }
+
+    /// A window's counts come from the lines logged in it, not the groups' totals.
+    #[test]
+    fn a_window_counts_its_own_lines() {
+        let mut logs = ConsumerLogs::default();
+        logs.fold(vec![
+            line(10, "a", "Task timed out after 30.00 seconds"),
+            line(20, "b", "Task timed out after 30.01 seconds"),
+            line(30, "c", "ERROR connection refused port 5432"),
+            line(40, "d", "ERROR connection refused port 5432"),
+            line(50, "e", "ERROR connection refused port 5432"),
+        ]);
+        let at = |s: i64| line(s, "", "").at;
+        let before = logs.counts_between(at(0), at(25));
+        assert_eq!((before.len(), before[0].count, before[0].kind), (1, 2, ErrorKind::Timeout));
+        assert_eq!(before[0].counted(), "2 timeouts");
+        let all = logs.counts_between(at(0), at(60));
+        assert_eq!((all[0].count, all[0].kind, all[0].first, all[0].last), (3, ErrorKind::Connection, at(30), at(50)));
     }
 
     /// However many lines arrive, a consumer keeps `LINES_KEPT` of them and the counts stay exact.

@@ -112,10 +112,13 @@ impl Data {
                 let id = c.id.clone();
                 upsert(&mut self.clusters, c, |x| x.id == id);
             }
-            Observation::Insights { instance, access, vcpus } => {
+            Observation::Insights { instance, enabled, vcpus } => {
                 let insights = self.insights.entry(instance).or_default();
-                insights.access = Some(access);
+                insights.enabled = Some(enabled);
                 insights.vcpus = vcpus.or(insights.vcpus);
+            }
+            Observation::InsightsRead { instance, error } => {
+                self.insights.entry(instance).or_default().read_error = error
             }
             Observation::TopSql { instance, top } => self.insights.entry(instance).or_default().top = Some(top),
             Observation::Load { instance, key, points } => {

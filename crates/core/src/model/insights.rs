@@ -18,6 +18,9 @@ pub const WAITS_KEPT: usize = 20;
 /// How many statements a top-SQL list holds (Performance Insights' console shows ten).
 pub const TOP_STATEMENTS: usize = 10;
 
+/// Average load below this is no load for a top list: a statement that ran for a second of the window.
+const MIN_LOAD: f64 = 0.005;
+
 /// Minutes of one-minute load points kept per series: three hours, the reach of the first poll.
 const LOAD_CAPACITY: usize = 3 * 60;
 
@@ -121,10 +124,12 @@ pub struct TopSql {
 }
 
 /// Everything known of one DB instance's Performance Insights.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, PartialEq)]
 pub struct InstanceInsights {
-    /// Whether it answers; `None` until DescribeDBInstances said.
-    pub access: Option<InsightsAccess>,
+    /// Whether it is on (DescribeDBInstances' `PerformanceInsightsEnabled`); `None` until it said.
+    pub enabled: Option<bool>,
+    /// The last pi read's error; `None` when it answered (or before the first read).
+    pub read_error: Option<String>,
     /// The instance's vCPUs (from its class): the load above which sessions wait for CPU.
     pub vcpus: Option<u32>,
     /// The latest top statements over the last minutes.
@@ -141,6 +146,25 @@ fn series() -> Series {
     Series::new(LOAD_CAPACITY)
 }
 
+/// A top list older than this is not shown as the present: the reads have stopped (failing, or turned off).
+const TOP_STALE: Duration = Duration::minutes(3);
+
+impl Default for InstanceInsights {
+    /// Every series, the whole load's too, keeps the same `LOAD_CAPACITY`: the history a comparison finds for
+    /// the whole load is there for each statement as well.
+    fn default() -> Self {
+        InstanceInsights {
+            enabled: None,
+            read_error: None,
+            vcpus: None,
+            top: None,
+            total: series(),
+            statements: BTreeMap::new(),
+            waits: BTreeMap::new(),
+        }
+    }
+}
+
 /// The average over `[from, to)` of one-minute points, a minute without a point counting as no load: the
 /// grouped series only list a key in the periods it had load.
 fn average(series: &Series, from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
@@ -149,6 +173,16 @@ fn average(series: &Series, from: DateTime<Utc>, to: DateTime<Utc>) -> f64 {
 }
 
 impl InstanceInsights {
+    /// Whether Performance Insights answers: off as RDS says, else failing while the last pi read failed (RDS
+    /// saying "on" does not clear that: only an answer does); `None` before DescribeDBInstances said.
+    pub fn access(&self) -> Option<InsightsAccess> {
+        match (self.enabled?, &self.read_error) {
+            (false, _) => Some(InsightsAccess::Off),
+            (true, Some(error)) => Some(InsightsAccess::Failed(error.clone())),
+            (true, None) => Some(InsightsAccess::On),
+        }
+    }
+
     /// Folds in one series' points (minute start, AAS): later answers for a minute replace earlier ones.
     pub fn fold(&mut self, key: LoadKey, points: &[(DateTime<Utc>, f64)]) {
         let target = match key {
@@ -164,8 +198,10 @@ impl InstanceInsights {
         for (at, value) in points {
             target.push(*at, *value);
         }
-        evict(&mut self.statements, STATEMENTS_KEPT);
-        evict(&mut self.waits, WAITS_KEPT);
+        let current: Vec<String> =
+            self.top.iter().flat_map(|t| t.statements.iter().map(|(s, _)| s.id.clone())).collect();
+        evict(&mut self.statements, STATEMENTS_KEPT, &current);
+        evict(&mut self.waits, WAITS_KEPT, &[]);
     }
 
     /// Where the one-minute history begins: before it, no statement's absence means anything.
@@ -202,10 +238,10 @@ impl InstanceInsights {
         s.since(from).find(|p| p.value >= floor).map(|p| p.at)
     }
 
-    /// The latest top statements, from DescribeDimensionKeys when it answered, else from the history over the
-    /// last `window`.
+    /// The latest top statements, from DescribeDimensionKeys when it answered in the last minutes, else from the
+    /// history over the last `window`.
     pub fn recent(&self, now: DateTime<Utc>, window: Duration) -> Option<TopSql> {
-        if let Some(top) = &self.top {
+        if let Some(top) = self.top.as_ref().filter(|t| now - t.to <= TOP_STALE) {
             return Some(top.clone());
         }
         let from = now - window;
@@ -221,23 +257,29 @@ fn heaviest<'a, K: Clone + Ord + 'a>(
     to: DateTime<Utc>,
 ) -> Vec<(K, f64)> {
     let mut out: Vec<(K, f64)> =
-        keyed.map(|(k, s)| (k.clone(), average(s, from, to))).filter(|(_, load)| *load > 0.0).collect();
+        keyed.map(|(k, s)| (k.clone(), average(s, from, to))).filter(|(_, load)| *load >= MIN_LOAD).collect();
     out.sort_by(|a, b| b.1.total_cmp(&a.1).then(a.0.cmp(&b.0)));
     out
 }
 
-/// Keeps the `keep` keys with the most load in their latest hour, dropping the rest.
-fn evict<K: Ord + Clone, V>(map: &mut BTreeMap<K, (V, Series)>, keep: usize) {
+/// Keeps the `keep` keys with the most load over the same hour — the hour before the newest point any of them
+/// has — and every key in `protect` (the current top list), dropping the rest: a statement new in the last
+/// minutes outranks one that ran all hour lighter, and one that stopped hours ago scores nothing.
+fn evict<V>(map: &mut BTreeMap<String, (V, Series)>, keep: usize, protect: &[String]) {
     if map.len() <= keep {
         return;
     }
-    let recent_load = |s: &Series| {
-        let end = s.latest().map(|p| p.at).unwrap_or_default();
-        s.since(end - Duration::hours(1)).map(|p| p.value).sum::<f64>()
-    };
-    let mut loads: Vec<(K, f64)> = map.iter().map(|(k, (_, s))| (k.clone(), recent_load(s))).collect();
+    let Some(end) = map.values().filter_map(|(_, s)| s.latest()).map(|p| p.at).max() else { return };
+    let from = end - Duration::hours(1);
+    let mut loads: Vec<(String, f64)> =
+        map.iter().map(|(k, (_, s))| (k.clone(), s.since(from).map(|p| p.value).sum::<f64>())).collect();
     loads.sort_by(|a, b| b.1.total_cmp(&a.1));
-    for (k, _) in loads.into_iter().skip(keep) {
+    let mut kept = 0;
+    for (k, _) in loads {
+        if kept < keep || protect.contains(&k) {
+            kept += 1;
+            continue;
+        }
         map.remove(&k);
     }
 }
@@ -273,6 +315,40 @@ mod tests {
         assert_eq!(vcpus_of_class("db.r5.24xlarge"), Some(96));
         assert_eq!(vcpus_of_class("db.t3.micro"), Some(2));
         assert_eq!(vcpus_of_class("db.serverless"), None);
+    }
+
+    /// A failed pi read stays failed when DescribeDBInstances says "on" again (every 30 s); only an answer clears
+    /// it; "off" is off whatever the reads said.
+    #[test]
+    fn only_an_answer_clears_a_failed_read() {
+        let mut insights = InstanceInsights { enabled: Some(true), ..InstanceInsights::default() };
+        assert_eq!(insights.access(), Some(InsightsAccess::On));
+        insights.read_error = Some("pi:DescribeDimensionKeys: unreadable".into());
+        insights.enabled = Some(true);
+        assert!(matches!(insights.access(), Some(InsightsAccess::Failed(_))));
+        insights.read_error = None;
+        assert_eq!(insights.access(), Some(InsightsAccess::On));
+        insights.enabled = Some(false);
+        assert_eq!(insights.access(), Some(InsightsAccess::Off));
+        assert_eq!(InstanceInsights::default().access(), None);
+    }
+
+    /// A statement new in the last minutes stays against steady lighter ones, and one that stopped hours ago
+    /// goes first, whatever it once weighed.
+    #[test]
+    fn eviction_ranks_every_statement_over_the_same_hour() {
+        let mut insights = InstanceInsights::default();
+        let old = statement("old", "SELECT stopped");
+        insights.fold(LoadKey::Statement(old), &[(t(0), 50.0)]);
+        for i in 0..STATEMENTS_KEPT {
+            let points: Vec<_> = (120..180).map(|m| (t(m), 0.1)).collect();
+            insights.fold(LoadKey::Statement(statement(&format!("s{i:03}"), "SELECT ?")), &points);
+        }
+        let new = statement("new", "SELECT new");
+        insights.fold(LoadKey::Statement(new), &(175..180).map(|m| (t(m), 2.0)).collect::<Vec<_>>());
+        assert!(insights.statements.contains_key("new"), "10 AAS-minutes beat 6");
+        assert!(!insights.statements.contains_key("old"), "no load in the last hour");
+        assert_eq!(insights.statements.len(), STATEMENTS_KEPT);
     }
 
     #[test]

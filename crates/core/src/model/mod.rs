@@ -23,7 +23,8 @@ mod war_room;
 
 pub use code_deploys::{CODE_CALLS, OwnChange, cloudtrail_text};
 pub use consumer_logs::{
-    ConsumerLogs, ErrorGroup, ErrorKind, KeptLine, LINES_KEPT, LogLine, LogsAccess, fingerprint, runtime_text,
+    ConsumerLogs, ErrorGroup, ErrorKind, KeptLine, LINES_KEPT, LogLine, LogsAccess, WindowCount, fingerprint,
+    runtime_text,
 };
 pub use credentials::{CredentialFailure, CredentialSource, FailureKind};
 pub use data::{Data, Identity};

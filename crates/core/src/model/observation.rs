@@ -3,9 +3,7 @@
 use chrono::{DateTime, Utc};
 
 use super::{AlarmStatus, AliasMove, ClusterStatus, DlqStatus, FunctionStatus, MetricKind, QueueStatus, RedriveTask};
-use super::{
-    EventSourceMapping, FailureKind, Identity, InsightsAccess, LoadKey, LogLine, LogsAccess, TimelineEvent, TopSql,
-};
+use super::{EventSourceMapping, FailureKind, Identity, LoadKey, LogLine, LogsAccess, TimelineEvent, TopSql};
 
 /// One thing a telemetry source saw. Telemetry yields these; `State::update` folds them in.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,16 +39,23 @@ pub enum Observation {
     },
     /// A database cluster with its members' roles and statuses (RDS DescribeDBClusters/DescribeDBInstances).
     Cluster(ClusterStatus),
-    /// Whether Performance Insights answers for a DB instance (RDS DescribeDBInstances'
-    /// `PerformanceInsightsEnabled`, or the pi call that failed), with its vCPUs from `DBInstanceClass` when
-    /// known (`None` keeps what was known).
+    /// Whether Performance Insights is on for a DB instance (RDS DescribeDBInstances'
+    /// `PerformanceInsightsEnabled`), with its vCPUs from `DBInstanceClass` when known.
     Insights {
         /// The DB instance.
         instance: String,
-        /// On, off, or the failed call.
-        access: InsightsAccess,
+        /// `PerformanceInsightsEnabled`.
+        enabled: bool,
         /// Its vCPUs.
         vcpus: Option<u32>,
+    },
+    /// How the last read of a DB instance's Performance Insights went (the pi calls): `None` when it answered,
+    /// else the error, beginning with the call (`pi:DescribeDimensionKeys: NotAuthorizedException: …`).
+    InsightsRead {
+        /// The DB instance.
+        instance: String,
+        /// The failed call's error, if one failed.
+        error: Option<String>,
     },
     /// A DB instance's heaviest statements over the last minutes (pi:DescribeDimensionKeys).
     TopSql {

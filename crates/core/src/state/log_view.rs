@@ -15,8 +15,9 @@ pub struct LogView {
     pub function: String,
     /// Whether the newest lines show as they arrive; off, the view holds at `pinned`.
     pub follow: bool,
-    /// While not following: the newest time shown, so lines arriving later do not move the view.
-    pub pinned: Option<DateTime<Utc>>,
+    /// While not following: the last line that had arrived (its `seq`) and its time, so lines arriving later —
+    /// a late line logged before it included — do not move the view.
+    pub pinned: Option<(u64, DateTime<Utc>)>,
     /// Groups by fingerprint instead of lines.
     pub grouped: bool,
     /// Only lines whose text contains this, ignoring case.
@@ -98,13 +99,17 @@ impl State {
             let groups = logs.top_groups(DateTime::<Utc>::MIN_UTC).into_iter().filter(|g| matches(&g.sample));
             return LogRows::Groups(groups.collect());
         }
-        let held = |l: &&KeptLine| view.pinned.is_none_or(|p| l.at <= p);
+        let held = |l: &&KeptLine| view.pinned.is_none_or(|(seq, _)| l.seq <= seq);
         LogRows::Lines(logs.lines.iter().rev().filter(held).filter(|l| matches(&l.message)).collect())
     }
 
     /// An action in the log view (keymap mode `logs`).
     pub(super) fn logs_action(&mut self, action: Action) {
-        let newest = |s: &State, f: &str| s.data.logs.get(f).and_then(|l| l.lines.back()).map(|l| l.at);
+        let newest = |s: &State, f: &str| {
+            let lines = &s.data.logs.get(f)?.lines;
+            let seq = lines.iter().map(|l| l.seq).max()?;
+            Some((seq, lines.iter().map(|l| l.at).max()?))
+        };
         let Some(Popup::Logs(view)) = &self.ui.popup else { return };
         let mut view = view.clone();
         match action {

@@ -21,6 +21,21 @@ pub fn abbreviate(sql: &str) -> String {
     }
 }
 
+/// The statement in `room` cells: abbreviated, and where that is still too wide, from its WHERE clause on — the
+/// part that tells one query on a table from another (`SELECT … WHERE o.customer_id = ? AND…`).
+fn fit_statement(sql: &str, room: usize) -> String {
+    let short = abbreviate(sql);
+    if width(&short) <= room {
+        return short;
+    }
+    let upper = short.to_ascii_uppercase();
+    let verb = short.split_whitespace().next().unwrap_or_default();
+    match upper.find(" WHERE ") {
+        Some(at) => sanitize(&format!("{verb} …{}", &short[at..]), room),
+        None => sanitize(&short, room),
+    }
+}
+
 /// `61 %` of the load, or the load itself in average active sessions while the whole is unknown.
 pub fn share_text(row: &SqlRow) -> String {
     row.share.map_or(format!("{:.1} AAS", row.load), |s| format!("{:.0} %", s * 100.0))
@@ -52,7 +67,7 @@ fn top_line(sql: &InstanceSql, room: usize) -> Option<Line<'static>> {
     ];
     let fits = |(head, tail): &(String, String)| room >= width(head) + width(tail) + TEXT_ROOM;
     let (head, tail) = candidates.iter().find(|c| fits(c)).unwrap_or(&candidates[2]).clone();
-    let text = sanitize(&abbreviate(&top.statement.text), room.saturating_sub(width(&head) + width(&tail)).max(4));
+    let text = fit_statement(&top.statement.text, room.saturating_sub(width(&head) + width(&tail)).max(4));
     let style = if top.statement.is_ddl() || top.new { theme::warn() } else { Style::new() };
     Some(Line::from(vec![
         Span::styled(head, theme::dim()),
@@ -73,11 +88,11 @@ pub fn pane_lines(state: &State, room: usize) -> Vec<Line<'static>> {
         .filter(|s| writers.contains(&s.instance.as_str()))
         .filter_map(|s| top_line(s, room))
         .collect();
-    let without: Vec<(&str, &InsightsAccess)> = state
+    let without: Vec<(&str, InsightsAccess)> = state
         .data
         .insights
         .iter()
-        .filter_map(|(id, i)| i.access.as_ref().filter(|a| **a != InsightsAccess::On).map(|a| (id.as_str(), a)))
+        .filter_map(|(id, i)| i.access().filter(|a| *a != InsightsAccess::On).map(|a| (id.as_str(), a)))
         .filter(|(id, _)| writers.contains(id))
         .collect();
     if !without.is_empty() {
@@ -94,11 +109,11 @@ pub fn pane_lines(state: &State, room: usize) -> Vec<Line<'static>> {
 /// ten statements with load, share and newness (DDL marked), and the load by wait event.
 pub fn detail_lines(state: &State, instance: &str) -> Vec<Line<'static>> {
     let insights = state.data.insights.get(instance);
-    if let Some(why) = insights.and_then(|i| i.access.as_ref()).and_then(|a| a.explain(instance)) {
+    if let Some(why) = insights.and_then(|i| i.access()).and_then(|a| a.explain(instance)) {
         return vec![Line::from(Span::styled(why, theme::warn()))];
     }
     let Some(sql) = state.analysis.sql.iter().find(|s| s.instance == instance) else {
-        let said = match insights.and_then(|i| i.access.as_ref()) {
+        let said = match insights.and_then(|i| i.access()) {
             Some(_) => "top SQL: no load in the last 5 minutes",
             None => "top SQL: not read yet (Performance Insights)",
         };
@@ -113,8 +128,8 @@ pub fn detail_lines(state: &State, instance: &str) -> Vec<Line<'static>> {
         (Some(t), None) => format!("DB load {t:.1} AAS"),
         _ => "DB load –".to_string(),
     };
-    let compared = match state.analysis.onsets.first() {
-        Some((o, _)) => format!(", new = absent in the hour before {} (the first onset)", o.at.format("%H:%M")),
+    let compared = match state.analysis.baseline_end {
+        Some(end) => format!(", new = absent in the hour before {} (the first suspect change)", end.format("%H:%M")),
         None => String::new(),
     };
     out.push(Line::from(Span::styled(format!("top SQL {window}: {load}{compared}"), theme::bold())));
@@ -149,5 +164,8 @@ mod tests {
         );
         assert_eq!(abbreviate("UPDATE orders SET a = ?"), "UPDATE orders SET a = ?");
         assert_eq!(abbreviate("SELECT 1"), "SELECT 1");
+        let sql = "SELECT o.id FROM orders o WHERE o.customer_id = ? AND o.status = ?";
+        assert_eq!(fit_statement(sql, 80), "SELECT … FROM orders o WHERE o.customer_id = ? AND o.status = ?");
+        assert_eq!(fit_statement(sql, 30), "SELECT … WHERE o.customer_id …");
     }
 }

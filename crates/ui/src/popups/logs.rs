@@ -4,7 +4,7 @@
 use ratatui_core::layout::Rect;
 use ratatui_core::terminal::Frame;
 use ratatui_core::text::{Line, Span};
-use ratatui_widgets::paragraph::Paragraph;
+use ratatui_widgets::paragraph::{Paragraph, Wrap};
 use warroom_core::keymap::Keymap;
 use warroom_core::model::LogsAccess;
 use warroom_core::state::{LogRows, LogView, State};
@@ -41,7 +41,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap, vie
     let how = match (view.follow, view.grouped) {
         (_, true) => "grouped".to_string(),
         (true, false) => "following".to_string(),
-        (false, false) => view.pinned.map_or("held".to_string(), |p| format!("held at {}", p.format("%H:%M:%S"))),
+        (false, false) => {
+            view.pinned.map_or("held".to_string(), |(_, at)| format!("held at {}", at.format("%H:%M:%S")))
+        }
     };
     let title = format!("errors of {} · {group} · {how}", view.function);
     let mut lines: Vec<Line<'static>> = Vec::new();
@@ -80,5 +82,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap, vie
     let bottom = Line::from(hints::spans(keymap, &hints::LOGS, theme::dim()));
     let inner =
         popup_frame(frame, area, (width, height), &sanitize(&title, room.saturating_sub(4)), false, Some(bottom));
-    frame.render_widget(Paragraph::new(lines), inner);
+    // Long lines wrap: the end of a connection error is where it says what failed.
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }), inner);
 }

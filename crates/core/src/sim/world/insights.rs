@@ -8,7 +8,7 @@ use std::collections::VecDeque;
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::model::{InsightsAccess, LoadKey, MetricKind, Observation, SqlStatement, TopSql, WaitEvent};
+use crate::model::{LoadKey, MetricKind, Observation, SqlStatement, TopSql, WaitEvent};
 use crate::sim::scenario::{Scenario, ScriptedEvent};
 
 /// Of the steady statements' sessions, the share waiting on the client between statements.
@@ -218,7 +218,7 @@ impl SqlModel {
 
     /// What DescribeDBInstances says of an instance: Performance Insights on, and its vCPUs.
     pub fn access(&self, id: &str) -> Observation {
-        Observation::Insights { instance: id.to_string(), access: InsightsAccess::On, vcpus: Some(self.vcpus) }
+        Observation::Insights { instance: id.to_string(), enabled: true, vcpus: Some(self.vcpus) }
     }
 }
 
