@@ -85,8 +85,8 @@ pub enum Command {
     /// the suspect changes and per-resource summaries with a sparkline each. Live, the history is read back
     /// from CloudWatch and RDS; with --demo, the scenario is replayed with the journal's operations.
     Export {
-        /// Start of the window: RFC 3339, "YYYY-MM-DD HH:MM" or "HH:MM" (UTC, the day of --until) [default: an
-        /// hour before the first change or journal line]
+        /// Start of the window: RFC 3339, "YYYY-MM-DD HH:MM" or "HH:MM" (UTC, the day of --until) [default: half
+        /// an hour before the first change or journal line]
         #[arg(long, value_name = "TIME")]
         since: Option<String>,
         /// End of the window, same forms [default: now; in --demo, ten minutes after the last journal line]

@@ -156,3 +156,13 @@ fn demo_export_times_are_on_the_scenarios_day_and_an_empty_window_is_refused() {
     assert_eq!(code, 2, "{out}");
     assert!(err.contains("holds no datapoint, event or journal line") && err.contains("2026-11-23 13:30"), "{err}");
 }
+
+/// A live export's inverted window is an argument error, said before credentials or a region are looked for:
+/// exit 2 naming the window, never 3 for missing credentials.
+#[test]
+fn a_live_export_refuses_an_inverted_window_before_touching_aws() {
+    let (code, err) = warroom_without_aws(&["export", "--since", "14:30", "--until", "14:00"], None);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is not before --until") && err.contains("the window is empty"), "{err}");
+    assert!(!err.contains("region") && !err.contains("credentials"), "{err}");
+}

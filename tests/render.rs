@@ -197,6 +197,11 @@ fn the_incident_peak_says_which_query_and_which_error() {
     assert!(screen.contains("SELECT … WHERE o.customer_id = ?"), "{screen}");
     assert!(screen.contains("new since 14:02"), "{screen}");
     assert!(screen.contains(" timeouts"), "the verdict names the timeouts:\n{screen}");
+    // A filter that hides the database hides its top SQL too.
+    let mut filtered = scene.state.clone();
+    filtered.press_keys(&keymap, "/ d l q <enter>").expect("keys");
+    let screen = text(&render(&filtered, 160, 48));
+    assert!(!screen.contains("top SQL") && screen.contains("no match for 'dlq'"), "{screen}");
     scene.state.ui.focus = PaneId::Functions;
     scene.state.press_keys(&keymap, "l").expect("keys");
     for (w, h) in SIZES {

@@ -54,17 +54,31 @@ pub async fn run(setup: &Setup, request: Request) -> Result<(), StartError> {
         Some(t) => export::parse_time(t, reference).map(Some).map_err(usage),
         None => Ok(None),
     };
+    // An inverted window is an argument error: said before the replay or any AWS call.
+    let inverted = |until: DateTime<Utc>| -> Result<Option<DateTime<Utc>>, StartError> {
+        let given = parse(&request.since, until)?;
+        if let Some(since) = given.filter(|s| *s >= until) {
+            return Err(usage(format!(
+                "--since {} is not before --until {}: the window is empty",
+                since.format("%Y-%m-%d %H:%M:%S"),
+                until.format("%Y-%m-%d %H:%M:%S")
+            )));
+        }
+        Ok(given)
+    };
     let thresholds = setup.config.thresholds.clone();
     let (state, until) = match &setup.scenario {
         Some(scenario) => {
             // A time of day given with --demo is on the scenario's day, not today's.
             let until = parse(&request.until, scenario.start)?
                 .unwrap_or_else(|| export::replay::default_until(scenario, &journal));
+            inverted(until)?;
             let state = export::replay::replay(scenario.clone(), &journal, thresholds, until);
             (state, until)
         }
         None => {
             let until = parse(&request.until, Utc::now())?.unwrap_or_else(Utc::now);
+            inverted(until)?;
             // The history to read: from --since, else three hours before --until (widened if the journal starts
             // earlier).
             let first_line = journal.iter().map(|e| e.clock).min();
@@ -78,15 +92,7 @@ pub async fn run(setup: &Setup, request: Request) -> Result<(), StartError> {
             (state, until)
         }
     };
-    let given = parse(&request.since, until)?;
-    if let Some(since) = given.filter(|s| *s >= until) {
-        return Err(usage(format!(
-            "--since {} is not before --until {}: the window is empty",
-            since.format("%Y-%m-%d %H:%M:%S"),
-            until.format("%Y-%m-%d %H:%M:%S")
-        )));
-    }
-    let since = given.unwrap_or_else(|| export::default_since(&state, &journal, until));
+    let since = inverted(until)?.unwrap_or_else(|| export::default_since(&state, &journal, until));
     let postmortem = Postmortem::build(&state, &journal, export::title(&state), since, until);
     if postmortem.is_empty() {
         let span = match &setup.scenario {

@@ -79,8 +79,14 @@ fn top_line(sql: &InstanceSql, room: usize) -> Option<Line<'static>> {
 /// The database pane's lines below its instances: each writer's top statement, and one line naming the
 /// instances whose Performance Insights is off or failing (the detail view says how to turn it on).
 pub fn pane_lines(state: &State, room: usize) -> Vec<Line<'static>> {
-    let writers: Vec<&str> =
-        state.data.instances().filter(|(_, i)| i.role == Role::Writer).map(|(_, i)| i.id.as_str()).collect();
+    // The rows the pane shows: a filter that hides an instance hides its top SQL too.
+    let writers: Vec<&str> = state
+        .rows()
+        .instances()
+        .into_iter()
+        .filter(|(_, i)| i.role == Role::Writer)
+        .map(|(_, i)| i.id.as_str())
+        .collect();
     let mut out: Vec<Line<'static>> = state
         .analysis
         .sql

@@ -371,11 +371,12 @@ fn describe<'a>(state: &'a State, target: &DetailTarget) -> (String, Vec<Line<'s
             .collect(),
             vec![
                 (vec![line(state, instance, MetricKind::DbCpu, theme::ACCENT)], limit(instance, MetricKind::DbCpu)),
-                // Load above the vCPU count is sessions queueing for CPU: the line is the vCPUs.
+                // Load above the vCPU count is sessions queueing for CPU: the chart's threshold line is the vCPUs.
                 (
                     vec![
                         line(state, instance, MetricKind::DbLoad, theme::ALARM),
                         line(state, instance, MetricKind::DbLoadCpu, theme::WARN),
+                        line(state, instance, MetricKind::DbLoadNonCpu, theme::ACCENT),
                     ],
                     state.data.insights.get(instance.as_str()).and_then(|i| i.vcpus).map(f64::from),
                 ),

@@ -16,6 +16,10 @@ use crate::{hints, theme};
 /// The widest the view gets: log lines are long.
 const WIDTH: u16 = 160;
 
+/// A line longer than this is cut even though the view wraps: a stack trace squeezed into one event would
+/// otherwise fill the view.
+const LINE_MAX: usize = 600;
+
 /// Why the view has no lines.
 fn empty_line(state: &State, view: &LogView) -> String {
     let logs = state.data.logs.get(&view.function);
@@ -62,7 +66,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap, vie
                 let when = l.at.format("%H:%M:%S").to_string();
                 lines.push(Line::from(vec![
                     Span::styled(format!("{when} "), theme::dim()),
-                    Span::raw(sanitize(&l.text(), room.saturating_sub(9))),
+                    // Whole, to wrap: the end of a connection error is where it says what failed.
+                    Span::raw(sanitize(&l.text(), LINE_MAX)),
                 ]));
             }
         }
@@ -70,10 +75,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap, vie
             for g in groups.into_iter().skip(view.offset) {
                 let span = format!("{}–{}", g.first.format("%H:%M"), g.last.format("%H:%M"));
                 let head = format!("×{:<6} {span} ", g.count);
-                let head_width = head.chars().count();
                 lines.push(Line::from(vec![
                     Span::styled(head, theme::warn()),
-                    Span::raw(sanitize(&g.sample, room.saturating_sub(head_width))),
+                    Span::raw(sanitize(&g.sample, LINE_MAX)),
                 ]));
             }
         }
