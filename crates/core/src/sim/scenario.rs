@@ -302,6 +302,7 @@ impl Scenario {
         let positive = |v: f64, max: f64| v > 0.0 && v <= max;
         check("warmup_minutes", 0, self.warmup_minutes <= 24 * 60, "expected at most 1440 minutes (a day)")?;
         let q = &self.queue;
+        check("dlq", 0, q.dlq != q.name, "the dead-letter queue must be another queue than the source queue")?;
         check("send_per_minute", 0, positive(q.send_per_minute, 1e6), "expected messages per minute, 0 to 1000000")?;
         check("max_receive_count", 0, (1..=1000).contains(&q.max_receive_count), "expected 1 to 1000, as SQS allows")?;
         let f = &self.function;
@@ -321,7 +322,15 @@ impl Scenario {
         }
         let shares: f64 = db.statements.iter().map(|st| st.share).sum();
         check("share", 0, shares <= 1.0 + 1e-9, "expected the statements' shares to add up to at most 1")?;
+        let resources = [&q.name, &q.dlq, &db.cluster, &db.writer, &db.reader];
         for (i, a) in self.alarms.iter().enumerate() {
+            // An alarm on nothing the scenario has would never link to a pane or an onset.
+            let known = resources.contains(&&a.resource);
+            let expected = format!(
+                "expected one of the scenario's resources: {}",
+                resources.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ")
+            );
+            check("resource", i, known, &expected)?;
             let ok = a.threshold >= 0.0 && (a.metric != AlarmMetric::DbCpu || a.threshold <= 100.0);
             check("threshold", i, ok, "expected 0 or more (a CPU threshold at most 100)")?;
             check("periods", i, (1..=60).contains(&a.periods), "expected 1 to 60 one-minute periods")?;
@@ -384,6 +393,8 @@ mod tests {
             ("reader = \"core-db-2\"", "reader = \"core-db-1\"", "reader"),
             ("baseline_cpu = 20", "baseline_cpu = -5", "baseline_cpu"),
             ("threshold = 60", "threshold = -1", "threshold"),
+            ("dlq = \"orders-dlq\"", "dlq = \"orders\"", "dlq"),
+            ("resource = \"core-db\"", "resource = \"nope\"", "resource"),
             ("at_minute = 32\nkind = \"deploy\"", "at_minute = -3\nkind = \"deploy\"", "at_minute"),
         ] {
             assert!(SEED_SCENARIO.contains(from), "{from}");

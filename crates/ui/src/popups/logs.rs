@@ -32,7 +32,9 @@ fn empty_line(state: &State, view: &LogView) -> String {
         ),
         Some(LogsAccess::Failed(error)) => format!("not read: {error}"),
         Some(LogsAccess::Read) if !view.filter.is_empty() => format!("no line contains \"{}\"", view.filter),
-        Some(LogsAccess::Read) => "no error lines since warroom started reading".to_string(),
+        Some(LogsAccess::Read) => {
+            "no error lines matched the pattern in what was read (from 30 minutes before warroom started)".to_string()
+        }
     }
 }
 
