@@ -8,13 +8,15 @@ use chrono::{DateTime, Duration, Utc};
 use futures_util::StreamExt;
 use warroom_core::model::{LoadKey, Observation, SqlStatement, TOP_STATEMENTS, TopSql, WaitEvent};
 
-use crate::aws::errors::{AwsError, aws_error};
+use crate::aws::errors::AwsError;
+use crate::aws::paging::read_pages;
 use crate::aws::time::{aws_time, chrono_time};
 
 /// The window DescribeDimensionKeys' top statements cover, ending now.
 const TOP_WINDOW: Duration = Duration::minutes(5);
 
-/// Pages read per call: GetResourceMetrics answers three series queries, up to 21 series, in one or two pages.
+/// Pages read per GetResourceMetrics call: its three queries answer up to 53 series (the whole load, and each
+/// group's total and top 25), a few pages.
 const MAX_PAGES: usize = 5;
 
 /// Series per grouped query: the statements and the wait events with the most load over the window. The API's
@@ -95,7 +97,7 @@ fn wait_of(dimensions: Option<&std::collections::HashMap<String, String>>) -> Op
 }
 
 /// pi:DescribeDimensionKeys over the last five minutes, grouped by `db.sql_tokenized`: the heaviest statements,
-/// paged to `TOP_STATEMENTS`.
+/// one page of `TOP_STATEMENTS` (AWS lists them heaviest first).
 async fn top_statements(pi: &aws_sdk_pi::Client, resource_id: &str, now: DateTime<Utc>) -> Result<TopSql, AwsError> {
     use aws_sdk_pi::types::{DimensionGroup, ServiceType};
     const ACTION: &str = "pi:DescribeDimensionKeys";
@@ -104,22 +106,25 @@ async fn top_statements(pi: &aws_sdk_pi::Client, resource_id: &str, now: DateTim
         .group("db.sql_tokenized")
         .build()
         .map_err(|e| AwsError::unreadable(ACTION, e.to_string()))?;
+    // One page: with MaxResults at the list's length, AWS's first page is the heaviest statements.
+    let request = pi
+        .describe_dimension_keys()
+        .service_type(ServiceType::Rds)
+        .identifier(resource_id)
+        .start_time(aws_time(from))
+        .end_time(aws_time(now))
+        .metric(LOAD)
+        .group_by(group)
+        .max_results(TOP_STATEMENTS as i32)
+        .into_paginator()
+        .send();
+    let read = read_pages(ACTION, request, 1).await;
+    if let Some(e) = read.error {
+        return Err(e);
+    }
+    let mut aligned = (from, now);
     let mut statements = Vec::new();
-    let (mut aligned, mut token) = ((from, now), None::<String>);
-    for _ in 0..MAX_PAGES {
-        let answer = pi
-            .describe_dimension_keys()
-            .service_type(ServiceType::Rds)
-            .identifier(resource_id)
-            .start_time(aws_time(from))
-            .end_time(aws_time(now))
-            .metric(LOAD)
-            .group_by(group.clone())
-            .max_results(TOP_STATEMENTS as i32)
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| aws_error(ACTION, e))?;
+    for answer in &read.pages {
         if let (Some(start), Some(end)) = (answer.aligned_start_time(), answer.aligned_end_time()) {
             aligned = (chrono_time(start), chrono_time(end));
         }
@@ -127,10 +132,6 @@ async fn top_statements(pi: &aws_sdk_pi::Client, resource_id: &str, now: DateTim
             if let Some(statement) = statement_of(key.dimensions()) {
                 statements.push((statement, key.total().unwrap_or_default()));
             }
-        }
-        token = answer.next_token().filter(|t| !t.is_empty()).map(str::to_string);
-        if token.is_none() || statements.len() >= TOP_STATEMENTS {
-            break;
         }
     }
     statements.sort_by(|a, b| b.1.total_cmp(&a.1));
@@ -158,41 +159,36 @@ async fn load_series(
         grouped("db.wait_event")?,
         grouped("db.sql_tokenized")?,
     ];
+    let request = pi
+        .get_resource_metrics()
+        .service_type(ServiceType::Rds)
+        .identifier(resource_id)
+        .start_time(aws_time(since))
+        .end_time(aws_time(now))
+        .period_in_seconds(60)
+        // Stamped at the minute's start, as CloudWatch's points are (AWS's default is the period's end).
+        .period_alignment(aws_sdk_pi::types::PeriodAlignment::StartTime)
+        .set_metric_queries(Some(queries))
+        .into_paginator()
+        .send();
+    let read = read_pages(ACTION, request, MAX_PAGES).await;
+    if let Some(e) = read.error {
+        return Err(e);
+    }
     let mut out = Vec::new();
-    let mut token = None::<String>;
-    for _ in 0..MAX_PAGES {
-        let answer = pi
-            .get_resource_metrics()
-            .service_type(ServiceType::Rds)
-            .identifier(resource_id)
-            .start_time(aws_time(since))
-            .end_time(aws_time(now))
-            .period_in_seconds(60)
-            // Stamped at the minute's start, as CloudWatch's points are (AWS's default is the period's end).
-            .period_alignment(aws_sdk_pi::types::PeriodAlignment::StartTime)
-            .set_metric_queries(Some(queries.clone()))
-            .set_next_token(token.take())
-            .send()
-            .await
-            .map_err(|e| aws_error(ACTION, e))?;
-        for series in answer.metric_list() {
-            let Some(key) = series.key() else { continue };
-            let dimensions = key.dimensions();
-            let key = match (statement_of(dimensions), wait_of(dimensions)) {
-                (Some(statement), _) => LoadKey::Statement(statement),
-                (None, Some(wait)) => LoadKey::Wait(wait),
-                (None, None) if dimensions.is_none_or(|d| d.is_empty()) => LoadKey::Total,
-                // A group this reader did not ask for.
-                (None, None) => continue,
-            };
-            let points: Vec<(DateTime<Utc>, f64)> =
-                series.data_points().iter().map(|p| (chrono_time(p.timestamp()), p.value())).collect();
-            out.push((key, points));
-        }
-        token = answer.next_token().filter(|t| !t.is_empty()).map(str::to_string);
-        if token.is_none() {
-            break;
-        }
+    for series in read.pages.iter().flat_map(|answer| answer.metric_list()) {
+        let Some(key) = series.key() else { continue };
+        let dimensions = key.dimensions();
+        let key = match (statement_of(dimensions), wait_of(dimensions)) {
+            (Some(statement), _) => LoadKey::Statement(statement),
+            (None, Some(wait)) => LoadKey::Wait(wait),
+            (None, None) if dimensions.is_none_or(|d| d.is_empty()) => LoadKey::Total,
+            // A group this reader did not ask for.
+            (None, None) => continue,
+        };
+        let points: Vec<(DateTime<Utc>, f64)> =
+            series.data_points().iter().map(|p| (chrono_time(p.timestamp()), p.value())).collect();
+        out.push((key, points));
     }
     Ok(out)
 }

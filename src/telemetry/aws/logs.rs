@@ -12,7 +12,8 @@ use warroom_core::model::{LogLine, LogsAccess, Observation};
 
 use super::cursor::{Cursor, Order};
 use crate::aws::Clients;
-use crate::aws::errors::{AwsError, aws_error};
+use crate::aws::errors::AwsError;
+use crate::aws::paging::read_pages_paced;
 
 /// How late CloudWatch Logs may list a line after its timestamp: each read reaches this far back past the last.
 pub const LOGS_LAG: Duration = Duration::minutes(2);
@@ -86,42 +87,38 @@ async fn filter(
     pattern: &str,
     (start, end): (DateTime<Utc>, DateTime<Utc>),
 ) -> (Vec<LogLine>, Result<bool, AwsError>) {
-    const ACTION: &str = "logs:FilterLogEvents";
-    let mut lines = Vec::new();
-    let mut token = None::<String>;
-    for _ in 0..MAX_PAGES {
-        // FilterLogEvents allows 5 calls a second per account and region, shared with the war room's reader.
-        clients.filter_log_events_pace.until_ready().await;
-        let answer = clients
-            .logs
-            .filter_log_events()
-            .log_group_name(group)
-            .start_time(start.timestamp_millis())
-            .end_time(end.timestamp_millis())
-            .filter_pattern(pattern)
-            .limit(PAGE_LIMIT)
-            .set_next_token(token.take())
-            .send()
-            .await;
-        let page = match answer {
-            Ok(page) => page,
-            Err(e) => return (lines, Err(aws_error(ACTION, e))),
-        };
-        for e in page.events() {
-            let (Some(id), Some(ms)) = (e.event_id(), e.timestamp()) else { continue };
-            lines.push(LogLine {
+    let request = clients
+        .logs
+        .filter_log_events()
+        .log_group_name(group)
+        .start_time(start.timestamp_millis())
+        .end_time(end.timestamp_millis())
+        .filter_pattern(pattern)
+        .limit(PAGE_LIMIT)
+        .into_paginator()
+        .send();
+    // FilterLogEvents allows 5 calls a second per account and region, shared with the war room's reader.
+    let pace = Some(clients.filter_log_events_pace.as_ref());
+    let read = read_pages_paced("logs:FilterLogEvents", request, MAX_PAGES, pace).await;
+    let cut = read.cut(MAX_PAGES, |p| p.next_token().is_some_and(|t| !t.is_empty()));
+    let lines = read
+        .pages
+        .iter()
+        .flat_map(|page| page.events())
+        .filter_map(|e| {
+            let (id, ms) = (e.event_id()?, e.timestamp()?);
+            Some(LogLine {
                 at: DateTime::from_timestamp_millis(ms).unwrap_or(start),
                 id: id.to_string(),
                 stream: e.log_stream_name().unwrap_or_default().to_string(),
                 message: e.message().unwrap_or_default().trim_end().to_string(),
-            });
-        }
-        token = page.next_token().filter(|t| !t.is_empty()).map(str::to_string);
-        if token.is_none() {
-            return (lines, Ok(false));
-        }
+            })
+        })
+        .collect();
+    match read.error {
+        Some(e) => (lines, Err(e)),
+        None => (lines, Ok(cut)),
     }
-    (lines, Ok(true))
 }
 
 /// Every consumer's new error lines, one read each (reads run one after another: FilterLogEvents allows 5

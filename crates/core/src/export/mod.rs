@@ -116,9 +116,7 @@ fn sql_lists(sql: &[crate::incident::InstanceSql], when: &str) -> Vec<SqlList> {
                 .map(|r| {
                     let mut parts = vec![r.share.map_or("–".to_string(), |x| format!("{:.0} %", x * 100.0))];
                     parts.push(format!("{:.2} AAS", r.load));
-                    if r.new {
-                        parts.push(r.since.map_or("new".to_string(), |t| format!("new since {}", t.format("%H:%M"))));
-                    }
+                    parts.extend(r.new_text());
                     if r.statement.is_ddl() {
                         parts.push("DDL".to_string());
                     }

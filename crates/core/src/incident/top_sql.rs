@@ -40,6 +40,18 @@ pub struct SqlRow {
     pub since: Option<DateTime<Utc>>,
 }
 
+impl SqlRow {
+    /// Its share of the load, `61 %`, or its load in average active sessions while the whole is unknown.
+    pub fn share_text(&self) -> String {
+        self.share.map_or(format!("{:.1} AAS", self.load), |s| format!("{:.0} %", s * 100.0))
+    }
+
+    /// "new since 14:02", "new" when the history does not show since when, `None` when it is not new.
+    pub fn new_text(&self) -> Option<String> {
+        self.new.then(|| self.since.map_or("new".to_string(), |t| format!("new since {}", t.format("%H:%M"))))
+    }
+}
+
 /// One DB instance's top statements over a window, with its load by wait event.
 #[derive(Debug, Clone, PartialEq)]
 pub struct InstanceSql {
@@ -158,7 +170,7 @@ pub fn evidence(
                 let its_kind = row.statement.is_ddl() == on_database;
                 (row.new && leads && in_reach && its_kind).then(|| {
                     let what = if row.statement.is_ddl() { "DDL" } else { "query" };
-                    let share = row.share.map_or(format!("{:.1} AAS", row.load), |s| format!("{:.0} %", s * 100.0));
+                    let share = row.share_text();
                     format!(
                         "new {what} since this change: {share} of {}'s DB load: {}",
                         sql.instance,

@@ -3,7 +3,7 @@
 
 use ratatui_core::style::Style;
 use ratatui_core::text::{Line, Span};
-use warroom_core::incident::{InstanceSql, SqlRow};
+use warroom_core::incident::InstanceSql;
 use warroom_core::model::{InsightsAccess, Role};
 use warroom_core::state::State;
 
@@ -36,16 +36,6 @@ fn fit_statement(sql: &str, room: usize) -> String {
     }
 }
 
-/// `61 %` of the load, or the load itself in average active sessions while the whole is unknown.
-pub fn share_text(row: &SqlRow) -> String {
-    row.share.map_or(format!("{:.1} AAS", row.load), |s| format!("{:.0} %", s * 100.0))
-}
-
-/// "new since 14:02", "new", or nothing for a statement that ran before the onset.
-fn new_text(row: &SqlRow) -> Option<String> {
-    row.new.then(|| row.since.map_or("new".to_string(), |t| format!("new since {}", t.format("%H:%M"))))
-}
-
 /// The statement gets at least this many cells before the line's words shorten.
 const TEXT_ROOM: usize = 24;
 
@@ -53,7 +43,7 @@ const TEXT_ROOM: usize = 24;
 /// name and then the words around the share and the newness shorten before the statement is cut.
 fn top_line(sql: &InstanceSql, room: usize) -> Option<Line<'static>> {
     let top = sql.top()?;
-    let share = share_text(top);
+    let share = top.share_text();
     let since = top.since.map(|t| t.format("%H:%M").to_string());
     let tails = match (top.new, since) {
         (true, Some(t)) => [format!(" · new since {t}"), format!(" · new {t}")],
@@ -140,11 +130,11 @@ pub fn detail_lines(state: &State, instance: &str) -> Vec<Line<'static>> {
     };
     out.push(Line::from(Span::styled(format!("top SQL {window}: {load}{compared}"), theme::bold())));
     for (rank, row) in sql.rows.iter().enumerate() {
-        let mut spans = vec![Span::raw(format!("{:>2}. {:>5} {:>5.2} AAS ", rank + 1, share_text(row), row.load))];
+        let mut spans = vec![Span::raw(format!("{:>2}. {:>5} {:>5.2} AAS ", rank + 1, row.share_text(), row.load))];
         if row.statement.is_ddl() {
             spans.push(Span::styled("DDL ", theme::warn()));
         }
-        if let Some(n) = new_text(row) {
+        if let Some(n) = row.new_text() {
             spans.push(Span::styled(format!("{n} "), theme::alarm()));
         }
         let style = if row.statement.is_ddl() { theme::warn() } else { Style::new() };
