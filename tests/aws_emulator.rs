@@ -70,6 +70,8 @@ async fn discovery_and_telemetry_show_the_seeded_incident() {
     assert!(f.last_move.is_none(), "first sight: the history is unknown, not a deploy");
     let targets: Vec<_> = f.published.iter().map(|p| (p.version.as_str(), p.published_at.is_some())).collect();
     assert_eq!(targets, [("1", true)], "the published versions below the alias's, with their publish time");
+    let versions: Vec<_> = f.versions.iter().map(|p| p.version.as_str()).collect();
+    assert_eq!(versions, ["2", "1"], "every published version for the detail view, the alias's own included");
     let cluster = first_of!(obs, Observation::Cluster).expect("cluster");
     assert_eq!(cluster.id, CLUSTER);
     assert_eq!(cluster.members.len(), 2);
@@ -376,6 +378,19 @@ async fn cloudtrail_shows_who_changed_a_watched_resource() {
     assert!(change.actor.is_some(), "who made it: {change:?}");
     let noise = obs.iter().filter(|o| matches!(o, Observation::Event(e) if e.text.contains("SendMessage"))).count();
     assert_eq!(noise, 0, "sending messages is not a change");
+    // The emulator records reads too, warroom's own among them (FilterLogEvents on the consumer's log group,
+    // ListAliases, GetQueueAttributes): a second poll reads the first one's calls back, and none is a change.
+    let again = telemetry.poll(Feed::Inventory).await.expect("inventory");
+    let reads: Vec<&str> = again
+        .iter()
+        .chain(&obs)
+        .filter_map(|o| match o {
+            Observation::Event(e) if e.text.starts_with("CloudTrail: ") => Some(e.text.as_str()),
+            _ => None,
+        })
+        .filter(|t| ["Filter", "Get", "List", "Describe", "Lookup"].iter().any(|p| t.contains(&format!(": {p}"))))
+        .collect();
+    assert!(reads.is_empty(), "reads are not changes: {reads:?}");
 }
 
 /// CloudWatch revises a recent minute as late data arrives (ministack sums repeated PutMetricData for one

@@ -161,7 +161,8 @@ fn detail_view_of_each_pane_shows_its_resource() {
             &[
                 "function orders-consumer",
                 "live → 42 (was 41, 14:02 by ci-pipeline)",
-                "version",
+                "42 ← live",
+                "41 (live before)",
                 "duration p99",
                 "errors (logs)",
                 "OperationalError: canceling",
@@ -620,6 +621,7 @@ fn names_with_emoji_joiners_and_bidi_controls_keep_every_border_in_its_column() 
             version: "42".into(),
             previous_version: Some("41".into()),
             published: Vec::new(),
+            versions: Vec::new(),
             last_move: None,
         }),
     ];
@@ -728,5 +730,24 @@ fn the_messages_view_pretty_prints_json_bodies() {
         assert!(screen.contains("received 4 times"), "{w}x{h}:\n{screen}");
         assert!(screen.contains(r#"    "order_id": 100231"#), "pretty-printed at {w}x{h}:\n{screen}");
         assert!(screen.contains("DeadLetterQueueSourceArn"), "{w}x{h}:\n{screen}");
+    }
+}
+
+/// Issue 15: a notice (an operation verified, a refusal) never hides how to find the other keys or how to
+/// leave: help and quit stay at the footer's right edge, the notice cut short before them.
+#[test]
+fn a_notice_keeps_help_and_quit_in_the_footer() {
+    use warroom_core::state::Notice;
+    let mut scene = Scene::at_minute(40.0, false);
+    let long =
+        "roll back orders-consumer:live 42 → 41: verified; the alias points to 41 and the mapping reads it".to_string();
+    for notice in [Notice::Info(long.clone()), Notice::Problem(long.clone())] {
+        scene.state.update(Msg::Notice(notice));
+        for (w, h) in SIZES {
+            let screen = text(&render(&scene.state, w, h));
+            let footer = screen.lines().last().unwrap_or_default();
+            assert!(footer.starts_with("roll back orders-consumer"), "the notice first: {footer}");
+            assert!(footer.ends_with("? help  q quit"), "help and quit at {w}×{h}: {footer}");
+        }
     }
 }

@@ -15,6 +15,7 @@ use std::time::Duration;
 use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
+use warroom_core::export::RunInProgress;
 use warroom_core::journal::{EntryKind, Journal, JournalEntry};
 use warroom_core::keymap::{Key, Keymap};
 use warroom_core::model::{Feed, Observation, SessionKind, Side, TelemetryError, WarRoomStatus};
@@ -85,6 +86,8 @@ pub struct App {
     pub war_room: Option<(WarRoomLink, UnboundedReceiver<JournalEntry>)>,
     /// Intents an earlier session journaled without an outcome: shown as unknown, then re-read.
     pub unfinished: Vec<JournalEntry>,
+    /// The demo run this dashboard joined (its simulation already made the run's operations), if it joined one.
+    pub demo_run: Option<RunInProgress>,
 }
 
 impl App {
@@ -170,14 +173,16 @@ impl App {
         }
         if let Ok(journal) = &self.journal {
             // Live: the last day's lines, so an observer who opens mid-incident sees what was done. Demo: only
-            // lines written during this run; earlier runs replayed the same simulated hours.
+            // lines written during this run (from its start when this dashboard joined one); earlier runs replayed
+            // the same simulated hours.
             let kind = self.state.session.kind;
-            let since = match kind {
-                SessionKind::Live => chrono::Duration::hours(24),
-                SessionKind::Demo => chrono::Duration::zero(),
+            let now = chrono::Utc::now();
+            let written_after = match (kind, &self.demo_run) {
+                (SessionKind::Live, _) => now - chrono::Duration::hours(24),
+                (SessionKind::Demo, Some(run)) => run.since,
+                (SessionKind::Demo, None) => now,
             };
-            let scope =
-                TailScope { own_session: self.session_id.clone(), kind, written_after: chrono::Utc::now() - since };
+            let scope = TailScope { own_session: self.session_id.clone(), kind, written_after };
             spawn_journal_tail(journal.path().to_path_buf(), scope, tx.clone());
         }
     }
@@ -208,18 +213,21 @@ impl App {
         None
     }
 
-    /// Other sessions' lines, placed on this dashboard's clock. In a demo each simulation keeps its own clock,
-    /// so a line is placed by when it was written (its wall-clock `time`), and another session's operation is
-    /// made in this world too: an observer of the demo shows the operator's rollback, at the moment it happened.
+    /// Other sessions' lines, placed on this dashboard's clock. In a demo each simulation keeps its own clock
+    /// (a dashboard that joined a run starts on that run's), so a line is placed by when it was written (its
+    /// wall-clock `time`), and another session's operation is made in this world too, when its call is made
+    /// (its intent): an observer of the demo shows the operator's rollback and reboot as they happen.
     fn placed(&self, mut lines: Vec<JournalEntry>) -> Vec<JournalEntry> {
         if self.state.session.kind != SessionKind::Demo {
             return lines;
         }
+        // The joined run's operations up to when the journal was read are made already.
+        let made_before = self.demo_run.as_ref().map(|run| run.read_at);
         for line in &mut lines {
             line.clock = self.telemetry.clock_at(line.time);
-            // Made once it succeeded there: a call the operator's world refused is not made here.
-            if line.kind == EntryKind::Outcome
-                && line.result.as_deref() == Some(OpPhase::Succeeded.label())
+            // A call that world refused is refused by this one too: the worlds are the same.
+            if line.kind == EntryKind::Intent
+                && made_before.is_none_or(|read| line.time > read)
                 && let Some(op) = line.op()
             {
                 self.telemetry.reflect_operation(&op, &line.session.operator);

@@ -3,6 +3,7 @@
 
 use std::sync::Arc;
 
+use warroom_core::export::RunInProgress;
 use warroom_core::sim::Sim;
 
 use super::{Setup, StartError};
@@ -27,11 +28,14 @@ pub struct Backend {
     pub principal: Option<String>,
 }
 
-/// The simulator (with `--demo`) or AWS, connected; exit 3 when AWS will not answer.
-pub async fn backend(setup: &Setup, read_only: bool) -> Result<Backend, StartError> {
+/// The simulator (with `--demo`; joining `run`, another demo dashboard's run in progress, when given, at that
+/// run's speed) or AWS, connected; exit 3 when AWS will not answer.
+pub async fn backend(setup: &Setup, read_only: bool, run: Option<&RunInProgress>) -> Result<Backend, StartError> {
     match &setup.scenario {
         Some(scenario) => {
-            let sim = Sim::start(scenario.clone(), setup.cli.demo_speed());
+            let speed = run.map_or(setup.cli.demo_speed(), |r| r.speed);
+            let operations = run.map_or(&[][..], |r| r.operations.as_slice());
+            let sim = Sim::join(scenario.clone(), speed, run.map(|r| r.clock), operations);
             let telemetry: Arc<dyn Telemetry> = Arc::new(SimTelemetry::new(sim.clone()));
             let guard = Guard::new(read_only, || Arc::new(SimOperator::new(sim)));
             Ok(Backend { telemetry, guard, principal: None })

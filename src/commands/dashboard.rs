@@ -3,8 +3,8 @@
 
 use std::sync::Arc;
 
-use warroom_core::journal::{self, Journal};
-use warroom_core::model::SessionKind;
+use warroom_core::journal::{self, EntryKind, Journal, JournalEntry};
+use warroom_core::model::{Session, SessionKind};
 use warroom_core::state::{Notice, State};
 
 use super::backend::{Backend, backend, war_room_link};
@@ -14,7 +14,16 @@ use crate::app::{App, Exit};
 /// Runs the dashboard until the user quits, a signal arrives or the terminal goes away.
 pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), StartError> {
     let read_only = setup.cli.read_only;
-    let Backend { telemetry, guard, principal } = runtime.block_on(backend(setup, read_only))?;
+    // A demo joins the run another demo dashboard on this journal is playing: the team exercise's observer shows
+    // the operator's world, operations made before it started included.
+    let demo_run = match (setup.kind(), setup.journal_path()) {
+        // A regular file only: a device (`/dev/full`, to try a journal that cannot be written) reads forever.
+        (SessionKind::Demo, Ok(path)) if path.is_file() => {
+            Journal::read_all(path).ok().and_then(|all| warroom_core::export::run_in_progress(&all, chrono::Utc::now()))
+        }
+        _ => None,
+    };
+    let Backend { telemetry, guard, principal } = runtime.block_on(backend(setup, read_only, demo_run.as_ref()))?;
     color_eyre::install()?;
     let session_id = format!("{}-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S"), std::process::id());
     let link = runtime.block_on(war_room_link(setup, &session_id));
@@ -41,13 +50,20 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
             .unwrap_or_default(),
         _ => Vec::new(),
     };
-    let mut state =
-        State::new(setup.session(read_only), telemetry.location(), setup.config.thresholds.clone(), telemetry.now());
+    let session = setup.session(read_only);
+    let speed = demo_run.as_ref().map_or(setup.cli.demo_speed(), |r| r.speed);
+    let demo_mark =
+        DemoMark { journal: journal.clone(), session: session.clone(), session_id: session_id.clone(), speed };
+    demo_mark.write(telemetry.now(), EntryKind::Opened);
+    let clock = telemetry.clone();
+    let mut state = State::new(session.clone(), telemetry.location(), setup.config.thresholds.clone(), telemetry.now());
     state.journal_error = journal.as_ref().err().cloned();
     // Known at start, not at the first `r`: the header says it, and the status line says why.
     if let Some(why) = &state.journal_error {
         let what = if read_only { "notes are not journaled" } else { "operations disabled" };
         state.notice = Some(Notice::Problem(format!("{what}: {why}")));
+    } else if let Some(run) = &demo_run {
+        state.notice = Some(Notice::Info(run.joined_text()));
     }
     state.ui.theme = setup.cli.theme.unwrap_or(setup.config.theme.name);
     let app = App {
@@ -59,6 +75,7 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
         session_id,
         war_room: link.map(|l| (l, lines)),
         unfinished,
+        demo_run: demo_run.clone(),
     };
     // Checked before the terminal is touched: without one (ssh without -t, input or output redirected) the
     // dashboard cannot draw, and the error would otherwise be the terminal library's.
@@ -78,13 +95,33 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
             std::mem::forget(terminal);
         }
         result
-    })?;
-    match exit {
+    });
+    demo_mark.write(clock.now(), EntryKind::Closed);
+    match exit? {
         Exit::Quit => Ok(()),
         Exit::InputClosed(why) => Err(StartError::TerminalLost(why)),
         Exit::Signal(name) => {
             say(format_args!("exiting on {name}"));
             Ok(())
         }
+    }
+}
+
+/// Writes a demo dashboard's `Opened` and `Closed` lines: where its simulated clock stands, for another demo
+/// dashboard to join its run and an export to tell one run from the next. A live session writes none.
+struct DemoMark {
+    journal: Result<Arc<Journal>, String>,
+    session: Session,
+    session_id: String,
+    /// Simulated seconds per real second.
+    speed: f64,
+}
+
+impl DemoMark {
+    fn write(&self, clock: chrono::DateTime<chrono::Utc>, kind: EntryKind) {
+        let (Ok(journal), SessionKind::Demo) = (&self.journal, self.session.kind) else { return };
+        let line = JournalEntry::demo_session(&self.session, clock, kind, self.speed);
+        // Best effort: a journal that cannot be written is already reported, and costs only the joining.
+        let _ = journal.append(&JournalEntry { session_id: Some(self.session_id.clone()), ..line });
     }
 }

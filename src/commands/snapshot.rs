@@ -20,7 +20,7 @@ fn fold_journal_moves(setup: &Setup, state: &mut State) {
 
 /// Polls once and prints what the panes would show.
 pub async fn run(setup: &Setup, json: bool) -> Result<(), StartError> {
-    let telemetry = backend(setup, true).await?.telemetry;
+    let telemetry = backend(setup, true, None).await?.telemetry;
     let mut state =
         State::new(setup.session(true), telemetry.location(), setup.config.thresholds.clone(), telemetry.now());
     poll_once(telemetry.as_ref(), &mut state).await;

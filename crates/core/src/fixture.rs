@@ -96,6 +96,7 @@ impl Fixture {
                 })
                 .into_iter()
                 .collect(),
+            versions: Vec::new(),
             last_move: Some(last_move),
         }));
         self

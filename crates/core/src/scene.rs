@@ -136,6 +136,7 @@ impl Fleet {
                 version: "42".into(),
                 previous_version: Some("41".into()),
                 published: Vec::new(),
+                versions: Vec::new(),
                 last_move: Some(AliasMove {
                     function: name.clone(),
                     alias: "live".into(),

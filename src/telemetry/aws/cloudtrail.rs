@@ -31,6 +31,20 @@ const NOT_CHANGES: [&str; 8] = [
     "PutMetricData",
 ];
 
+/// How AWS names its read calls. CloudTrail marks reads (`readOnly` in the event) and a `ReadOnly=false` lookup
+/// leaves them out; an emulator may record them anyway, warroom's own polls among them (`FilterLogEvents` on a
+/// consumer's log group names the consumer).
+const READ_PREFIXES: [&str; 6] = ["Get", "List", "Describe", "Filter", "Lookup", "Head"];
+
+/// Whether a recorded call is a read or a data-plane call rather than a change: by its name, or the event's own
+/// `"readOnly": true`.
+fn is_read(name: &str, detail: &str) -> bool {
+    NOT_CHANGES.contains(&name)
+        || READ_PREFIXES.iter().any(|p| name.strip_prefix(p).is_some_and(|rest| rest.starts_with(char::is_uppercase)))
+        || serde_json::from_str::<serde_json::Value>(detail)
+            .is_ok_and(|e| e.get("readOnly").and_then(serde_json::Value::as_bool) == Some(true))
+}
+
 /// How long after its time an event may first become visible to LookupEvents: AWS delivers most within about
 /// five minutes and guarantees no bound, so each read reaches this far back past the last one.
 pub const CLOUDTRAIL_LAG: chrono::Duration = chrono::Duration::minutes(15);
@@ -137,7 +151,7 @@ pub async fn changes(
         let name = plain_name(e.event_name().unwrap_or("a call"));
         let at = e.event_time().map(chrono_time).unwrap_or_default();
         let id = e.event_id().map_or_else(|| format!("{name} {at} {resource}"), str::to_string);
-        if NOT_CHANGES.contains(&name) || !cursor.admit(id, at) {
+        if is_read(name, e.cloud_trail_event().unwrap_or_default()) || !cursor.admit(id, at) {
             continue;
         }
         let actor = e.username().unwrap_or("unknown").to_string();
@@ -170,7 +184,20 @@ pub async fn changes(
 
 #[cfg(test)]
 mod tests {
-    use super::{alias_move, plain_name};
+    use super::{alias_move, is_read, plain_name};
+
+    #[test]
+    fn reads_recorded_by_an_emulator_are_not_changes() {
+        assert!(is_read("FilterLogEvents", "{}"), "warroom's own log reads");
+        assert!(is_read("GetQueueAttributes", ""));
+        assert!(is_read("DescribeDBClusters", "{}"));
+        assert!(is_read("ReceiveMessage", "{}"));
+        assert!(is_read("PutLogEvents", r#"{"readOnly": true}"#), "the event says so");
+        assert!(!is_read("UpdateAlias", r#"{"readOnly": false}"#));
+        assert!(!is_read("RebootDBInstance", "{}"));
+        assert!(!is_read("Listener", "{}"), "a prefix is a word");
+        assert!(!is_read("SetQueueAttributes", "not json"));
+    }
 
     #[test]
     fn alias_calls_are_moves_with_who_made_them() {

@@ -140,6 +140,7 @@ pub async fn poll(
                 name: f.name.clone(),
                 alias: name,
                 published: below(&seen.published, &version),
+                versions: seen.published.iter().take(PublishedVersion::OFFERED).cloned().collect(),
                 version,
                 previous_version: seen.previous.clone(),
                 last_move: seen.last_move.clone(),

@@ -4,7 +4,7 @@
 //! the suspect-change analysis, and per-resource summaries with a small chart each.
 
 mod demo_run;
-pub use demo_run::ANNOTATE_PREFIX;
+pub use demo_run::{ANNOTATE_PREFIX, RunInProgress, run_in_progress};
 mod markdown;
 pub mod replay;
 
@@ -257,7 +257,7 @@ fn operations(journal: &[JournalEntry]) -> Vec<Operation> {
                     op.detail = e.text.clone().unwrap_or_default();
                 }
             }
-            EntryKind::Note | EntryKind::Annotation | EntryKind::Observed => {}
+            EntryKind::Note | EntryKind::Annotation | EntryKind::Observed | EntryKind::Opened | EntryKind::Closed => {}
         }
     }
     out.into_iter().map(|(_, op)| op).collect()
@@ -493,7 +493,7 @@ impl Postmortem {
 pub fn session_lines(all: &[JournalEntry], kind: SessionKind) -> Vec<JournalEntry> {
     match kind {
         SessionKind::Live => all.iter().filter(|e| e.session.kind == SessionKind::Live).cloned().collect(),
-        SessionKind::Demo => demo_run::last_demo_run(all),
+        SessionKind::Demo => demo_run::last_demo_run(all, chrono::Utc::now()),
     }
 }
 

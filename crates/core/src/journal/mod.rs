@@ -30,6 +30,12 @@ pub enum EntryKind {
     /// A change a dashboard saw AWS make: an alias move two polls read (`parameters` is the `AliasMove`). A
     /// dashboard that joins later, or an export, learns the deploy history from it where CloudTrail is not read.
     Observed,
+    /// A demo dashboard started, at its simulation's clock (`parameters` is `{"speed": simulated seconds per real
+    /// second}`): where that simulated clock stands against the wall clock, so that another demo dashboard can
+    /// join the run and an export can tell one run from the next. Live sessions share AWS's clock and write none.
+    Opened,
+    /// A demo dashboard ended: its run is over unless another of its dashboards is still open.
+    Closed,
 }
 
 /// What an annotation marks; deploys and migrations go on the charts like alias moves and take part in the
@@ -152,6 +158,21 @@ impl JournalEntry {
         }
     }
 
+    /// A demo dashboard's start (`Opened`, with its simulation's `speed`) or end (`Closed`), at its simulated
+    /// `clock`.
+    pub fn demo_session(session: &Session, clock: DateTime<Utc>, kind: EntryKind, speed: f64) -> JournalEntry {
+        JournalEntry {
+            parameters: (kind == EntryKind::Opened).then(|| serde_json::json!({ "speed": speed })),
+            ..JournalEntry::new(session, clock, kind)
+        }
+    }
+
+    /// The simulation's speed an `Opened` line records (simulated seconds per real second).
+    pub fn demo_speed(&self) -> Option<f64> {
+        let speed = self.parameters.as_ref()?.get("speed")?.as_f64()?;
+        (self.kind == EntryKind::Opened && speed > 0.0).then_some(speed)
+    }
+
     /// An alias move a dashboard saw, at `clock`.
     pub fn observed_move(session: &Session, clock: DateTime<Utc>, moved: &AliasMove) -> JournalEntry {
         JournalEntry {
@@ -197,6 +218,8 @@ impl JournalEntry {
             }
             // A move goes through `alias_move`, merged with every other record of it.
             (EntryKind::Observed, _) => return None,
+            // Where a demo's clock stood, for joining and exporting: nothing happened.
+            (EntryKind::Opened | EntryKind::Closed, _) => return None,
         };
         Some(TimelineEvent { at: self.clock, kind, resource: self.target.clone(), text, actor: Some(self.author()) })
     }

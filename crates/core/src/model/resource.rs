@@ -245,6 +245,9 @@ pub struct FunctionStatus {
     /// Published versions below `version`, newest first, at most `PublishedVersion::OFFERED`: the rollback
     /// targets a plan offers (ListVersionsByFunction, read on first sight).
     pub published: Vec<PublishedVersion>,
+    /// The function's newest published versions, newest first, at most `PublishedVersion::OFFERED`, the alias's
+    /// own and any above it included (ListVersionsByFunction): what the detail view lists.
+    pub versions: Vec<PublishedVersion>,
     /// The move that brought the alias to `version`, from whatever recorded it; `None` while no record has
     /// (first sight, before CloudTrail or the journal speaks): the history is unknown, and `version` is not a
     /// deploy.

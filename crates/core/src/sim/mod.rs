@@ -58,9 +58,30 @@ impl Sim {
 
     /// Pre-rolls the scenario's warm-up (so the demo opens with history) and starts the clock there.
     pub fn start(scenario: Scenario, speed: f64) -> Sim {
+        Sim::join(scenario, speed, None, &[])
+    }
+
+    /// Like `start`, then, joining another dashboard's run in progress (`export::RunInProgress`), rolled on to
+    /// that run's `clock`, each of its `operations` (when on its clock, what, by whom) made at the moment it was
+    /// made there: this dashboard shows what the other's shows, on the same clock. The clock runs at `speed`
+    /// from there.
+    pub fn join(
+        scenario: Scenario,
+        speed: f64,
+        clock: Option<DateTime<Utc>>,
+        operations: &[(DateTime<Utc>, Op, String)],
+    ) -> Sim {
         let mut world = World::new(scenario);
         let warmup = world.at_minute(f64::from(world.scenario().warmup_minutes));
         world.advance_to(warmup);
+        for (at, op, actor) in operations {
+            world.advance_to(*at);
+            // That run's world answered the call; a refusal here is its refusal too.
+            let _ = world.apply(op, actor);
+        }
+        if let Some(clock) = clock {
+            world.advance_to(clock);
+        }
         let clock = SimClock {
             origin_real: Instant::now(),
             origin_wall: Utc::now(),

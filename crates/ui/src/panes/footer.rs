@@ -2,6 +2,7 @@
 //! hints — every key named here comes from the active keymap.
 
 use ratatui_core::layout::Rect;
+use ratatui_core::style::Style;
 use ratatui_core::terminal::Frame;
 use ratatui_core::text::{Line, Span};
 use ratatui_widgets::paragraph::Paragraph;
@@ -27,17 +28,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
         Line::from(spans)
     } else if let Some(notice) = &state.notice {
         match notice {
-            Notice::Info(text) => Line::from(Span::styled(sanitize(text, room), theme::warn())),
-            Notice::Problem(text) => Line::from(Span::styled(sanitize(text, room), theme::alarm())),
+            Notice::Info(text) => with_essentials(text, theme::warn(), state, keymap, room),
+            Notice::Problem(text) => with_essentials(text, theme::alarm(), state, keymap, room),
             Notice::HowToQuit => Line::from(hints::spans(keymap, &hints::HOW_TO_QUIT, theme::warn())),
         }
     } else if let Some(op) = state.operations.iter().rev().find(|o| o.phase.in_progress()) {
-        Line::from(Span::styled(
-            sanitize(&format!("{} · {} · {}", op.op.summary(), op.phase.label(), op.message), room),
-            theme::warn(),
-        ))
+        let text = format!("{} · {} · {}", op.op.summary(), op.phase.label(), op.message);
+        with_essentials(&text, theme::warn(), state, keymap, room)
     } else if let Some(problem) = state.problems().find(|p| p.problem.kind == FailureKind::Call) {
-        Line::from(Span::styled(sanitize(&problem.problem.to_string(), room), theme::warn()))
+        with_essentials(&problem.problem.to_string(), theme::warn(), state, keymap, room)
     } else {
         let mut spans = Vec::new();
         if state.session.read_only {
@@ -49,6 +48,24 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
         fitted_hints(spans, keymap, hints_now(state), room)
     };
     frame.render_widget(Paragraph::new(line), area);
+}
+
+/// `text` in `style`, cut short to leave room for the help and quit hints of the keys that act now, set at the
+/// right edge: a notice never hides how to find the other keys or how to leave.
+fn with_essentials(text: &str, style: Style, state: &State, keymap: &Keymap, room: usize) -> Line<'static> {
+    let keep: Vec<hints::Hint> =
+        hints_now(state).iter().filter(|h| matches!(h.action, Action::Help | Action::Quit)).copied().collect();
+    let tail = hints::spans(keymap, &keep, theme::dim());
+    let tail_width: usize = tail.iter().map(|s| width(&s.content)).sum();
+    // Too narrow to hold both readably: the notice is what just happened.
+    if tail.is_empty() || room < tail_width + 2 + 24 {
+        return Line::from(Span::styled(sanitize(text, room), style));
+    }
+    let shown = sanitize(text, room - tail_width - 2);
+    let pad = room - tail_width - width(&shown);
+    let mut spans = vec![Span::styled(shown, style), Span::raw(" ".repeat(pad))];
+    spans.extend(tail);
+    Line::from(spans)
 }
 
 /// The hints for the keys that act now: the open popup's (in a plan or a note, letters type, so the dashboard's

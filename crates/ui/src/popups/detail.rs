@@ -142,17 +142,28 @@ fn error_facts(state: &State, function: &str) -> Vec<Line<'static>> {
         .collect()
 }
 
-/// The function's published versions its aliases can be rolled back to, newest first (ListVersionsByFunction):
-/// `41 · 2026-11-20 13:30 · release 41 · 8Spz4naU`.
+/// The function's newest published versions, newest first (ListVersionsByFunction), each with the aliases
+/// that point to it and whether it is a rollback target:
+/// `41 (live before) · 2026-11-20 13:30 · release 41 · 8Spz4naU`.
 fn version_facts(state: &State, function: &str) -> Vec<Line<'static>> {
+    let aliases: Vec<&warroom_core::model::FunctionStatus> =
+        state.data.functions.iter().filter(|f| f.name == function).collect();
     let mut versions: Vec<&warroom_core::model::PublishedVersion> =
-        state.data.functions.iter().filter(|f| f.name == function).flat_map(|f| &f.published).collect();
+        aliases.iter().flat_map(|f| f.versions.iter().chain(&f.published)).collect();
     versions.sort_by_key(|v| std::cmp::Reverse(v.version.parse::<u64>().unwrap_or(0)));
     versions.dedup_by(|a, b| a.version == b.version);
     versions
         .into_iter()
         .map(|v| {
-            let mut parts = vec![v.version.clone()];
+            let mut head = v.version.clone();
+            for f in &aliases {
+                if f.version == v.version {
+                    head.push_str(&format!(" ← {}", f.alias));
+                } else if f.previous_version.as_ref() == Some(&v.version) {
+                    head.push_str(&format!(" ({} before)", f.alias));
+                }
+            }
+            let mut parts = vec![head];
             parts.extend(v.published_at.map(|t| t.format("%Y-%m-%d %H:%M").to_string()));
             parts.extend((!v.description.is_empty()).then(|| v.description.clone()));
             parts.extend((!v.sha256.is_empty()).then(|| v.sha256.chars().take(8).collect::<String>()));

@@ -65,6 +65,7 @@ impl World {
                 .into_iter()
                 .filter(|v| v.version.parse().is_ok_and(|n: u32| n < self.alias_version))
                 .collect(),
+            versions: self.published(),
             last_move: self.last_move.clone(),
         }));
         // The queue's one event source mapping: what ListEventSourceMappings would list, with the code its
