@@ -7,11 +7,16 @@ use clap::{Parser, Subcommand};
 use warroom_core::export::Format;
 use warroom_core::journal::AnnotationKind;
 
+/// What `warroom --version` says: the version, the commit it was built from and the build's UTC day
+/// (`0.1.0 (8ab7f4a1c2d3 2026-12-01)`), stamped by `build.rs`.
+pub const VERSION: &str =
+    concat!(env!("CARGO_PKG_VERSION"), " (", env!("WARROOM_COMMIT"), " ", env!("WARROOM_BUILD_DATE"), ")");
+
 /// warroom's flags and subcommands.
 #[derive(Debug, Clone, Parser)]
 #[command(
     name = "warroom",
-    version,
+    version = VERSION,
     about = "A terminal incident-response dashboard for AWS: live panes, a deploy timeline and guarded actions.",
     after_help = "Try it without an AWS account:  warroom --demo\nWatch without operating:        warroom --demo --read-only"
 )]
@@ -113,6 +118,31 @@ pub enum Command {
         /// What happened, e.g. "migration started: index on orders(customer_id)"
         text: String,
     },
+    /// Print a shell completion script for bash, zsh or fish
+    ///
+    /// bash: warroom completions bash > ~/.local/share/bash-completion/completions/warroom; zsh: into a
+    /// directory on $fpath, named _warroom; fish: ~/.config/fish/completions/warroom.fish. The release archives
+    /// carry all three.
+    Completions {
+        /// bash, zsh or fish
+        #[arg(value_enum)]
+        shell: CompletionShell,
+    },
+    /// Print the manual page (roff)
+    ///
+    /// Read it with `warroom man | man -l -`, or install it as man1/warroom.1; the release archives carry it.
+    Man,
+}
+
+/// The shells `warroom completions` writes for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum CompletionShell {
+    /// GNU bash (with the bash-completion package).
+    Bash,
+    /// zsh's completion system (compinit).
+    Zsh,
+    /// fish.
+    Fish,
 }
 
 /// The demo's speed when `--speed` is not given: simulated seconds per real second.
