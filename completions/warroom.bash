@@ -22,6 +22,9 @@ _warroom() {
             warroom,completions)
                 cmd="warroom__subcmd__completions"
                 ;;
+            warroom,doctor)
+                cmd="warroom__subcmd__doctor"
+                ;;
             warroom,export)
                 cmd="warroom__subcmd__export"
                 ;;
@@ -39,6 +42,9 @@ _warroom() {
                 ;;
             warroom__subcmd__help,completions)
                 cmd="warroom__subcmd__help__subcmd__completions"
+                ;;
+            warroom__subcmd__help,doctor)
+                cmd="warroom__subcmd__help__subcmd__doctor"
                 ;;
             warroom__subcmd__help,export)
                 cmd="warroom__subcmd__help__subcmd__export"
@@ -59,7 +65,7 @@ _warroom() {
 
     case "${cmd}" in
         warroom)
-            opts="-h -V --demo --read-only --config --keymap --journal --theme --speed --scenario --profile --region --endpoint-url --list-actions --help --version snapshot export annotate completions man help"
+            opts="-h -V --demo --read-only --config --keymap --journal --theme --speed --scenario --profile --region --endpoint-url --list-actions --help --version snapshot export annotate doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -109,7 +115,7 @@ _warroom() {
             return 0
             ;;
         warroom__subcmd__annotate)
-            opts="-h --kind --resource --demo --config --keymap --journal --theme --speed --scenario --profile --region --endpoint-url --help"
+            opts="-h --kind --resource --demo --config --journal --scenario --profile --region --endpoint-url --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -127,19 +133,7 @@ _warroom() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --keymap)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --journal)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --theme)
-                    COMPREPLY=($(compgen -W "default high-contrast mono" -- "${cur}"))
-                    return 0
-                    ;;
-                --speed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -167,7 +161,7 @@ _warroom() {
             return 0
             ;;
         warroom__subcmd__completions)
-            opts="-h --demo --config --keymap --journal --theme --speed --scenario --profile --region --endpoint-url --help bash zsh fish"
+            opts="-h --demo --config --journal --scenario --profile --region --endpoint-url --help bash zsh fish"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -177,19 +171,45 @@ _warroom() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --keymap)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --theme)
-                    COMPREPLY=($(compgen -W "default high-contrast mono" -- "${cur}"))
+                --scenario)
+                    COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --speed)
+                --profile)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --region)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --endpoint-url)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        warroom__subcmd__doctor)
+            opts="-h --read-only --demo --config --journal --scenario --profile --region --endpoint-url --help"
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                --config)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
+                --journal)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -217,7 +237,7 @@ _warroom() {
             return 0
             ;;
         warroom__subcmd__export)
-            opts="-h --since --until --format --out --demo --config --keymap --journal --theme --speed --scenario --profile --region --endpoint-url --help"
+            opts="-h --since --until --format --out --demo --config --journal --scenario --profile --region --endpoint-url --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -243,19 +263,7 @@ _warroom() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --keymap)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --journal)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --theme)
-                    COMPREPLY=($(compgen -W "default high-contrast mono" -- "${cur}"))
-                    return 0
-                    ;;
-                --speed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -283,7 +291,7 @@ _warroom() {
             return 0
             ;;
         warroom__subcmd__help)
-            opts="snapshot export annotate completions man help"
+            opts="snapshot export annotate doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -311,6 +319,20 @@ _warroom() {
             return 0
             ;;
         warroom__subcmd__help__subcmd__completions)
+            opts=""
+            if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
+                COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+                return 0
+            fi
+            case "${prev}" in
+                *)
+                    COMPREPLY=()
+                    ;;
+            esac
+            COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
+            return 0
+            ;;
+        warroom__subcmd__help__subcmd__doctor)
             opts=""
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 3 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
@@ -381,7 +403,7 @@ _warroom() {
             return 0
             ;;
         warroom__subcmd__man)
-            opts="-h --demo --config --keymap --journal --theme --speed --scenario --profile --region --endpoint-url --help"
+            opts="-h --demo --config --journal --scenario --profile --region --endpoint-url --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -391,19 +413,7 @@ _warroom() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --keymap)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --journal)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --theme)
-                    COMPREPLY=($(compgen -W "default high-contrast mono" -- "${cur}"))
-                    return 0
-                    ;;
-                --speed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
@@ -431,7 +441,7 @@ _warroom() {
             return 0
             ;;
         warroom__subcmd__snapshot)
-            opts="-h --json --demo --config --keymap --journal --theme --speed --scenario --profile --region --endpoint-url --help"
+            opts="-h --json --demo --config --journal --scenario --profile --region --endpoint-url --help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 2 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
@@ -441,19 +451,7 @@ _warroom() {
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;
-                --keymap)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
                 --journal)
-                    COMPREPLY=($(compgen -f "${cur}"))
-                    return 0
-                    ;;
-                --theme)
-                    COMPREPLY=($(compgen -W "default high-contrast mono" -- "${cur}"))
-                    return 0
-                    ;;
-                --speed)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0
                     ;;

@@ -43,16 +43,12 @@ complete -c warroom -n "__fish_warroom_needs_command" -s V -l version -d 'Print 
 complete -c warroom -n "__fish_warroom_needs_command" -f -a "snapshot" -d 'Poll once and print what the panes would show, for scripts and for checking a config before an incident. Exits 1 when a watched resource is missing or a call failed'
 complete -c warroom -n "__fish_warroom_needs_command" -f -a "export" -d 'Write a postmortem timeline (Markdown or JSON) from the journal and the metric and alarm history'
 complete -c warroom -n "__fish_warroom_needs_command" -f -a "annotate" -d 'Mark a deploy, migration or note in the journal, e.g. from a CI/CD pipeline'
+complete -c warroom -n "__fish_warroom_needs_command" -f -a "doctor" -d 'Check, before an incident, that warroom will work here: credentials, region, resources, permissions, the war room, the journal and the terminal. Exits 1 when a check failed'
 complete -c warroom -n "__fish_warroom_needs_command" -f -a "completions" -d 'Print a shell completion script for bash, zsh or fish'
 complete -c warroom -n "__fish_warroom_needs_command" -f -a "man" -d 'Print the manual page (roff)'
 complete -c warroom -n "__fish_warroom_needs_command" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
 complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l config -d 'Config file [default: warroom.toml in $XDG_CONFIG_HOME/warroom or ~/.config/warroom]' -r -F
-complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l keymap -d 'Keymap overriding the defaults key by key [default: keymap.toml in the config directory]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l journal -d 'Journal of operations and notes, JSON Lines [default: $XDG_STATE_HOME/warroom/journal.jsonl]' -r -F
-complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l theme -d 'Colours: default, high-contrast or mono [default: `[theme] name` in the config, else default]' -r -f -a "default\t'Colours for meaning (red breach, green healthy, yellow stale), none that a common palette hides'
-high-contrast\t'Text only in the terminal\'s own foreground, meaning carried by bold and reverse video: the contrast the user chose for their shell'
-mono\t'No colour at all; a breach is reverse video'"
-complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l speed -d 'Simulated seconds per real second in --demo [default: 10]' -r
 complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l scenario -d 'Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
@@ -66,12 +62,7 @@ complete -c warroom -n "__fish_warroom_using_subcommand export" -l format -d 'Ma
 json\t'The same content as JSON, for tools'"
 complete -c warroom -n "__fish_warroom_using_subcommand export" -l out -d 'Write to this file and say where, instead of printing' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand export" -l config -d 'Config file [default: warroom.toml in $XDG_CONFIG_HOME/warroom or ~/.config/warroom]' -r -F
-complete -c warroom -n "__fish_warroom_using_subcommand export" -l keymap -d 'Keymap overriding the defaults key by key [default: keymap.toml in the config directory]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand export" -l journal -d 'Journal of operations and notes, JSON Lines [default: $XDG_STATE_HOME/warroom/journal.jsonl]' -r -F
-complete -c warroom -n "__fish_warroom_using_subcommand export" -l theme -d 'Colours: default, high-contrast or mono [default: `[theme] name` in the config, else default]' -r -f -a "default\t'Colours for meaning (red breach, green healthy, yellow stale), none that a common palette hides'
-high-contrast\t'Text only in the terminal\'s own foreground, meaning carried by bold and reverse video: the contrast the user chose for their shell'
-mono\t'No colour at all; a breach is reverse video'"
-complete -c warroom -n "__fish_warroom_using_subcommand export" -l speed -d 'Simulated seconds per real second in --demo [default: 10]' -r
 complete -c warroom -n "__fish_warroom_using_subcommand export" -l scenario -d 'Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand export" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand export" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
@@ -83,25 +74,24 @@ migration\t'A schema or data migration'
 note\t'Anything else worth knowing'"
 complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l resource -d 'The resource it concerns (a function, queue or database), so it can be ranked as upstream' -r
 complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l config -d 'Config file [default: warroom.toml in $XDG_CONFIG_HOME/warroom or ~/.config/warroom]' -r -F
-complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l keymap -d 'Keymap overriding the defaults key by key [default: keymap.toml in the config directory]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l journal -d 'Journal of operations and notes, JSON Lines [default: $XDG_STATE_HOME/warroom/journal.jsonl]' -r -F
-complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l theme -d 'Colours: default, high-contrast or mono [default: `[theme] name` in the config, else default]' -r -f -a "default\t'Colours for meaning (red breach, green healthy, yellow stale), none that a common palette hides'
-high-contrast\t'Text only in the terminal\'s own foreground, meaning carried by bold and reverse video: the contrast the user chose for their shell'
-mono\t'No colour at all; a breach is reverse video'"
-complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l speed -d 'Simulated seconds per real second in --demo [default: 10]' -r
 complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l scenario -d 'Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. an emulator (AWS_ENDPOINT_URL works too)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l demo -d 'Run the built-in simulated incident: no AWS account or network needed'
 complete -c warroom -n "__fish_warroom_using_subcommand annotate" -s h -l help -d 'Print help (see more with \'--help\')'
+complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l config -d 'Config file [default: warroom.toml in $XDG_CONFIG_HOME/warroom or ~/.config/warroom]' -r -F
+complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l journal -d 'Journal of operations and notes, JSON Lines [default: $XDG_STATE_HOME/warroom/journal.jsonl]' -r -F
+complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l scenario -d 'Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]' -r -F
+complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain)' -r
+complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. an emulator (AWS_ENDPOINT_URL works too)' -r
+complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l read-only -d 'Observe only: the operator\'s calls are not needed'
+complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l demo -d 'Run the built-in simulated incident: no AWS account or network needed'
+complete -c warroom -n "__fish_warroom_using_subcommand doctor" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c warroom -n "__fish_warroom_using_subcommand completions" -l config -d 'Config file [default: warroom.toml in $XDG_CONFIG_HOME/warroom or ~/.config/warroom]' -r -F
-complete -c warroom -n "__fish_warroom_using_subcommand completions" -l keymap -d 'Keymap overriding the defaults key by key [default: keymap.toml in the config directory]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand completions" -l journal -d 'Journal of operations and notes, JSON Lines [default: $XDG_STATE_HOME/warroom/journal.jsonl]' -r -F
-complete -c warroom -n "__fish_warroom_using_subcommand completions" -l theme -d 'Colours: default, high-contrast or mono [default: `[theme] name` in the config, else default]' -r -f -a "default\t'Colours for meaning (red breach, green healthy, yellow stale), none that a common palette hides'
-high-contrast\t'Text only in the terminal\'s own foreground, meaning carried by bold and reverse video: the contrast the user chose for their shell'
-mono\t'No colour at all; a breach is reverse video'"
-complete -c warroom -n "__fish_warroom_using_subcommand completions" -l speed -d 'Simulated seconds per real second in --demo [default: 10]' -r
 complete -c warroom -n "__fish_warroom_using_subcommand completions" -l scenario -d 'Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand completions" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand completions" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
@@ -109,21 +99,17 @@ complete -c warroom -n "__fish_warroom_using_subcommand completions" -l endpoint
 complete -c warroom -n "__fish_warroom_using_subcommand completions" -l demo -d 'Run the built-in simulated incident: no AWS account or network needed'
 complete -c warroom -n "__fish_warroom_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c warroom -n "__fish_warroom_using_subcommand man" -l config -d 'Config file [default: warroom.toml in $XDG_CONFIG_HOME/warroom or ~/.config/warroom]' -r -F
-complete -c warroom -n "__fish_warroom_using_subcommand man" -l keymap -d 'Keymap overriding the defaults key by key [default: keymap.toml in the config directory]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand man" -l journal -d 'Journal of operations and notes, JSON Lines [default: $XDG_STATE_HOME/warroom/journal.jsonl]' -r -F
-complete -c warroom -n "__fish_warroom_using_subcommand man" -l theme -d 'Colours: default, high-contrast or mono [default: `[theme] name` in the config, else default]' -r -f -a "default\t'Colours for meaning (red breach, green healthy, yellow stale), none that a common palette hides'
-high-contrast\t'Text only in the terminal\'s own foreground, meaning carried by bold and reverse video: the contrast the user chose for their shell'
-mono\t'No colour at all; a breach is reverse video'"
-complete -c warroom -n "__fish_warroom_using_subcommand man" -l speed -d 'Simulated seconds per real second in --demo [default: 10]' -r
 complete -c warroom -n "__fish_warroom_using_subcommand man" -l scenario -d 'Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand man" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand man" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand man" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. an emulator (AWS_ENDPOINT_URL works too)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand man" -l demo -d 'Run the built-in simulated incident: no AWS account or network needed'
 complete -c warroom -n "__fish_warroom_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'
-complete -c warroom -n "__fish_warroom_using_subcommand help; and not __fish_seen_subcommand_from snapshot export annotate completions man help" -f -a "snapshot" -d 'Poll once and print what the panes would show, for scripts and for checking a config before an incident. Exits 1 when a watched resource is missing or a call failed'
-complete -c warroom -n "__fish_warroom_using_subcommand help; and not __fish_seen_subcommand_from snapshot export annotate completions man help" -f -a "export" -d 'Write a postmortem timeline (Markdown or JSON) from the journal and the metric and alarm history'
-complete -c warroom -n "__fish_warroom_using_subcommand help; and not __fish_seen_subcommand_from snapshot export annotate completions man help" -f -a "annotate" -d 'Mark a deploy, migration or note in the journal, e.g. from a CI/CD pipeline'
-complete -c warroom -n "__fish_warroom_using_subcommand help; and not __fish_seen_subcommand_from snapshot export annotate completions man help" -f -a "completions" -d 'Print a shell completion script for bash, zsh or fish'
-complete -c warroom -n "__fish_warroom_using_subcommand help; and not __fish_seen_subcommand_from snapshot export annotate completions man help" -f -a "man" -d 'Print the manual page (roff)'
-complete -c warroom -n "__fish_warroom_using_subcommand help; and not __fish_seen_subcommand_from snapshot export annotate completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'
+complete -c warroom -n "__fish_warroom_using_subcommand help; and not __fish_seen_subcommand_from snapshot export annotate doctor completions man help" -f -a "snapshot" -d 'Poll once and print what the panes would show, for scripts and for checking a config before an incident. Exits 1 when a watched resource is missing or a call failed'
+complete -c warroom -n "__fish_warroom_using_subcommand help; and not __fish_seen_subcommand_from snapshot export annotate doctor completions man help" -f -a "export" -d 'Write a postmortem timeline (Markdown or JSON) from the journal and the metric and alarm history'
+complete -c warroom -n "__fish_warroom_using_subcommand help; and not __fish_seen_subcommand_from snapshot export annotate doctor completions man help" -f -a "annotate" -d 'Mark a deploy, migration or note in the journal, e.g. from a CI/CD pipeline'
+complete -c warroom -n "__fish_warroom_using_subcommand help; and not __fish_seen_subcommand_from snapshot export annotate doctor completions man help" -f -a "doctor" -d 'Check, before an incident, that warroom will work here: credentials, region, resources, permissions, the war room, the journal and the terminal. Exits 1 when a check failed'
+complete -c warroom -n "__fish_warroom_using_subcommand help; and not __fish_seen_subcommand_from snapshot export annotate doctor completions man help" -f -a "completions" -d 'Print a shell completion script for bash, zsh or fish'
+complete -c warroom -n "__fish_warroom_using_subcommand help; and not __fish_seen_subcommand_from snapshot export annotate doctor completions man help" -f -a "man" -d 'Print the manual page (roff)'
+complete -c warroom -n "__fish_warroom_using_subcommand help; and not __fish_seen_subcommand_from snapshot export annotate doctor completions man help" -f -a "help" -d 'Print this message or the help of the given subcommand(s)'

@@ -38,7 +38,7 @@ pub struct Cli {
     pub config: Option<PathBuf>,
 
     /// Keymap overriding the defaults key by key [default: keymap.toml in the config directory]
-    #[arg(long, value_name = "PATH", global = true)]
+    #[arg(long, value_name = "PATH")]
     pub keymap: Option<PathBuf>,
 
     /// Journal of operations and notes, JSON Lines [default: $XDG_STATE_HOME/warroom/journal.jsonl]
@@ -46,11 +46,12 @@ pub struct Cli {
     pub journal: Option<PathBuf>,
 
     /// Colours: default, high-contrast or mono [default: `[theme] name` in the config, else default]
-    #[arg(long, value_name = "THEME", global = true, hide_possible_values = true)]
+    #[arg(long, value_name = "THEME", hide_possible_values = true)]
     pub theme: Option<warroom_core::config::ThemeName>,
 
     /// Simulated seconds per real second in --demo [default: 10]
-    #[arg(long, value_name = "N", value_parser = parse_speed, global = true)]
+    // Negative numbers reach the parser, which says what is wrong with them (clap alone would call `-5` a flag).
+    #[arg(long, value_name = "N", value_parser = parse_speed, allow_negative_numbers = true)]
     pub speed: Option<f64>,
 
     /// Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]
@@ -117,6 +118,19 @@ pub enum Command {
         resource: Option<String>,
         /// What happened, e.g. "migration started: index on orders(customer_id)"
         text: String,
+    },
+    /// Check, before an incident, that warroom will work here: credentials, region, resources, permissions,
+    /// the war room, the journal and the terminal. Exits 1 when a check failed
+    ///
+    /// Every read call the dashboard makes is tried once, and a denied one names the IAM action and the policy
+    /// file under policies/ that grants it. The operator's calls are checked by IAM policy simulation
+    /// (iam:SimulatePrincipalPolicy) where the identity may run it, never by calling them; with --read-only a
+    /// denied operator call is expected and does not fail. With --demo only the journal and the terminal are
+    /// checked.
+    Doctor {
+        /// Observe only: the operator's calls are not needed
+        #[arg(long)]
+        read_only: bool,
     },
     /// Print a shell completion script for bash, zsh or fish
     ///

@@ -8,13 +8,14 @@
 //! operator). `ARCHITECTURE.md` is the map.
 //!
 //! Layers, lowest first (a module imports only from those before it; `tests/layers.rs` checks): `paths`,
-//! `backoff`, `aws`, `telemetry`, `ops`, `war_room`, `app`, `cli`, `commands`.
+//! `backoff`, `aws`, `telemetry`, `ops`, `war_room`, `doctor` (the pre-incident checks), `app`, `cli`, `commands`.
 
 pub mod app;
 pub mod aws;
 pub mod backoff;
 pub mod cli;
 pub mod commands;
+pub mod doctor;
 pub mod ops;
 pub mod paths;
 pub mod telemetry;

@@ -12,6 +12,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use warroom_core::model::{CredentialSource, Identity};
 
+use super::calls::CallLog;
 use super::errors::{AwsError, AwsErrorKind, aws_error};
 
 /// Where to reach AWS, from flags over the config's `[aws]`; each `None` leaves the default chain's choice.
@@ -57,22 +58,34 @@ pub struct Clients {
     /// Paces the consumers' FilterLogEvents reads at 2 a second, under the quota of 5 a second per account and
     /// region that the war room's reader shares; shared by every clone of these clients.
     pub filter_log_events_pace: Arc<DefaultDirectRateLimiter>,
+    /// Every call these clients (and their `sent_once` copies) made, by API.
+    pub calls: CallLog,
 }
 
 impl Clients {
-    /// One client per service from one loaded configuration.
+    /// One client per service from one loaded configuration, each counting its calls into one `CallLog`.
     pub fn new(config: &SdkConfig) -> Clients {
+        let calls = CallLog::default();
+        // Each service's client from the shared configuration, with the counter under the service's IAM prefix.
+        macro_rules! counted {
+            ($sdk:ident, $prefix:literal) => {
+                $sdk::Client::from_conf(
+                    $sdk::config::Builder::from(config).interceptor(calls.interceptor($prefix)).build(),
+                )
+            };
+        }
         Clients {
-            cloudwatch: aws_sdk_cloudwatch::Client::new(config),
-            sqs: aws_sdk_sqs::Client::new(config),
-            lambda: aws_sdk_lambda::Client::new(config),
-            rds: aws_sdk_rds::Client::new(config),
-            sts: aws_sdk_sts::Client::new(config),
-            cloudtrail: aws_sdk_cloudtrail::Client::new(config),
-            pi: aws_sdk_pi::Client::new(config),
-            logs: aws_sdk_cloudwatchlogs::Client::new(config),
+            cloudwatch: counted!(aws_sdk_cloudwatch, "cloudwatch"),
+            sqs: counted!(aws_sdk_sqs, "sqs"),
+            lambda: counted!(aws_sdk_lambda, "lambda"),
+            rds: counted!(aws_sdk_rds, "rds"),
+            sts: counted!(aws_sdk_sts, "sts"),
+            cloudtrail: counted!(aws_sdk_cloudtrail, "cloudtrail"),
+            pi: counted!(aws_sdk_pi, "pi"),
+            logs: counted!(aws_sdk_cloudwatchlogs, "logs"),
             lookup_events_pace: Arc::new(RateLimiter::direct(LOOKUP_EVENTS_QUOTA)),
             filter_log_events_pace: Arc::new(RateLimiter::direct(FILTER_LOG_EVENTS_SHARE)),
+            calls,
         }
     }
 }

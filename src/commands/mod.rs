@@ -5,6 +5,7 @@ mod annotate;
 mod backend;
 mod dashboard;
 pub mod docs;
+mod doctor;
 mod export;
 mod snapshot;
 
@@ -135,6 +136,7 @@ pub fn run(cli: Cli) -> Result<(), StartError> {
             runtime.block_on(export::run(&setup, export::Request { since, until, format, out }))
         }
         Some(Command::Annotate { kind, resource, text }) => annotate::run(&setup, &runtime, kind, resource, text),
+        Some(Command::Doctor { read_only }) => runtime.block_on(doctor::run(&setup, read_only)),
         // Printed above, before the config was read.
         Some(Command::Completions { .. } | Command::Man) => Ok(()),
     }

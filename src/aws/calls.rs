@@ -1,0 +1,91 @@
+//! Every AWS call warroom's clients send, counted by API as it is answered: an SDK interceptor on each client
+//! (`Clients::new`), so nothing that calls AWS has to remember to count. `warroom doctor` reads which read calls
+//! were tried and how each was answered; the counts are per attempt (a retried call counts twice), which is what
+//! an account's API quotas count.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef;
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+
+/// How one API (`sqs:GetQueueAttributes`) was answered so far.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CallCount {
+    /// Attempts sent (each retry is one).
+    pub attempts: u64,
+    /// Attempts answered with an HTTP status below 400.
+    pub succeeded: u64,
+    /// The HTTP status of the last attempt that failed; `None` when none failed or none got an answer.
+    pub last_failure: Option<u16>,
+    /// That failure's error code, where the protocol puts it in a header (`x-amzn-ErrorType`: the JSON and
+    /// REST-JSON services), e.g. `ResourceNotFoundException`.
+    pub last_code: Option<String>,
+    /// Attempts that got no answer at all (connection refused, timed out).
+    pub unanswered: u64,
+}
+
+/// The calls made through one set of clients, by IAM action name (`sqs:GetQueueAttributes`); cloned cheaply,
+/// every clone counting into the same table.
+#[derive(Debug, Clone, Default)]
+pub struct CallLog(Arc<Mutex<BTreeMap<String, CallCount>>>);
+
+impl CallLog {
+    /// What was counted so far, by IAM action name.
+    pub fn counts(&self) -> BTreeMap<String, CallCount> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The interceptor for one service's client: `prefix` is the service's IAM prefix (`sqs`, `logs`), which the
+    /// SDK's own service names (`SQS`, `CloudWatch Logs`) do not always match.
+    pub fn interceptor(&self, prefix: &'static str) -> CallCounter {
+        CallCounter { log: self.clone(), prefix }
+    }
+
+    fn record(&self, action: String, status: Option<u16>, code: Option<String>) {
+        let mut table = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        let count = table.entry(action).or_default();
+        count.attempts += 1;
+        match status {
+            Some(s) if s < 400 => count.succeeded += 1,
+            Some(s) => (count.last_failure, count.last_code) = (Some(s), code),
+            None => count.unanswered += 1,
+        }
+    }
+}
+
+/// The SDK interceptor counting one client's calls into a `CallLog`.
+#[derive(Debug, Clone)]
+pub struct CallCounter {
+    log: CallLog,
+    prefix: &'static str,
+}
+
+impl Intercept for CallCounter {
+    fn name(&self) -> &'static str {
+        "warroom::CallCounter"
+    }
+
+    fn read_after_attempt(
+        &self,
+        context: &FinalizerInterceptorContextRef<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let Some(operation) = cfg.load::<Metadata>().map(|m| m.name().to_string()) else { return Ok(()) };
+        let response = context.response();
+        let status = response.map(|r| r.status().as_u16());
+        // `ResourceNotFoundException:http://internal.amazon.com/…` names the error before its colon.
+        let code = response
+            .and_then(|r| r.headers().get("x-amzn-errortype"))
+            .and_then(|v| v.split(':').next())
+            .filter(|c| !c.is_empty())
+            .map(str::to_string);
+        self.log.record(format!("{}:{operation}", self.prefix), status, code);
+        Ok(())
+    }
+}
