@@ -152,6 +152,14 @@ fn demo_export_times_are_on_the_scenarios_day_and_an_empty_window_is_refused() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("2026-11-23, 13:30 – 15:00 UTC"), "{out}");
     assert!(out.contains("core-db CPU > 70 %"), "the incident is in the window: {out}");
+    // A window that opens mid-incident still has it: the breaches under way are in it, with their onsets.
+    let (code, out, err) = warroom(&["export", "--demo", "--journal", journal, "--since", "14:10", "--until", "14:20"]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!out.contains("No anomaly in the window"), "{out}");
+    for row in ["| core-db-1 CPU %", "| orders age of oldest message"] {
+        let line = out.lines().find(|l| l.starts_with(row)).unwrap_or_default();
+        assert!(!line.is_empty() && !line.contains("never >"), "a breach under way counts: {line}\n{out}");
+    }
     let (code, out, err) = warroom(&["export", "--demo", "--journal", journal, "--since", "10:00", "--until", "11:00"]);
     assert_eq!(code, 2, "{out}");
     assert!(err.contains("holds no datapoint, event or journal line") && err.contains("2026-11-23 13:30"), "{err}");

@@ -297,10 +297,10 @@ fn the_likely_trigger_and_the_verdict_are_on_screen_at_both_sizes() {
         narrow.contains("▲ suspect: orders-consumer live → v42 at 14:02, 2 min before core-db CPU > 70 %"),
         "{narrow}"
     );
-    assert!(
-        narrow.contains("consumers slow: 165 timeouts, done -3"),
-        "the short form says why, the error first: {narrow}"
-    );
+    // The short form on two lines where one is too narrow: the conclusion and the numbers that decided it,
+    // then the top error from the consumer's logs.
+    assert!(narrow.contains("consumers slow: done -32 %, p99 ×4.5,"), "the short form says why: {narrow}");
+    assert!(narrow.contains("  165 timeouts"), "and which error: {narrow}");
     let wide = text(&render(&scene.state, 160, 48));
     assert!(
         wide.contains(
@@ -312,7 +312,7 @@ fn the_likely_trigger_and_the_verdict_are_on_screen_at_both_sizes() {
     // error from the consumer's logs.
     assert!(
         wide.contains("consumers are slow, not a traffic spike")
-            || wide.contains("consumers slow: 165 timeouts, done -32 %, p99 ×4.5"),
+            || wide.contains("consumers slow: done -32 %, p99 ×4.5, 165 timeouts"),
         "{wide}"
     );
     assert!(wide.contains(" timeouts"), "{wide}");
@@ -524,8 +524,8 @@ fn a_long_timeline_event_shows_whole_in_its_detail_view_under_its_label() {
     assert!(screen.contains("both agree)"), "the end of the event is cut:\n{screen}");
     // Continuation lines start under the value, not at the frame's edge.
     let continued = screen.lines().find(|l| l.contains("both agree)")).expect("a continuation");
-    // `│ │value│ │`: the pane's border, then the popup's.
-    let inside = continued.split('│').nth(2).unwrap_or_default();
+    // Inside the popup's borders (`│ │value│ │`, or on the pane's bottom edge `└─│value│─┘`).
+    let inside = continued.split('│').find(|part| part.contains("both agree)")).unwrap_or_default();
     assert!(inside.starts_with(&" ".repeat(18)), "not under its value: {continued:?}");
 }
 

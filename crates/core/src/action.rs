@@ -93,7 +93,7 @@ macro_rules! actions {
 
 actions! {
     /// Show the help overlay with every action and its keys, in every mode
-    Help => "help", [Dashboard], mutating: false;
+    Help => "help", [Dashboard, Logs], mutating: false;
     /// Quit (asks first while an operation is in progress)
     Quit => "quit", [Dashboard], mutating: false;
     /// Say which key quits, instead of quitting: for a key pressed out of habit (a stray one must not end a session mid-incident)

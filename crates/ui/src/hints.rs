@@ -92,36 +92,45 @@ pub const QUIT: [Hint; 2] =
     [Hint::new(Mode::Confirm, Action::Yes, "quits anyway"), Hint::new(Mode::Confirm, Action::No, "stays")];
 
 /// A view over the panes (help, changes).
-pub const VIEW: [Hint; 1] = [Hint::new(Mode::Dashboard, Action::Close, "closes")];
+pub const VIEW: [Hint; 3] = [
+    Hint::new(Mode::Dashboard, Action::Close, "closes"),
+    Hint::new(Mode::Dashboard, Action::Help, "help"),
+    Hint::new(Mode::Dashboard, Action::Quit, "quits warroom"),
+];
 
 /// The detail view, which follows the selection.
-pub const DETAIL: [Hint; 3] = [
+pub const DETAIL: [Hint; 5] = [
     Hint::new(Mode::Dashboard, Action::SelectNext, "next"),
     Hint::new(Mode::Dashboard, Action::SelectPrev, "previous"),
     Hint::new(Mode::Dashboard, Action::Close, "closes"),
+    Hint::new(Mode::Dashboard, Action::Help, "help"),
+    Hint::new(Mode::Dashboard, Action::Quit, "quits warroom"),
 ];
 
 /// A scrolling overlay: help, the messages a peek received.
-pub const HELP: [Hint; 3] = [
+pub const HELP: [Hint; 4] = [
     Hint::new(Mode::Dashboard, Action::SelectNext, "down"),
     Hint::new(Mode::Dashboard, Action::SelectPrev, "up"),
     Hint::new(Mode::Dashboard, Action::Close, "closes"),
+    Hint::new(Mode::Dashboard, Action::Quit, "quits warroom"),
 ];
 
 /// The log view of a consumer's error lines.
-pub const LOGS: [Hint; 6] = [
+pub const LOGS: [Hint; 7] = [
     Hint::new(Mode::Logs, Action::SelectNext, "older"),
     Hint::new(Mode::Logs, Action::SelectPrev, "newer"),
     Hint::new(Mode::Logs, Action::ToggleFollow, "follow"),
     Hint::new(Mode::Logs, Action::ToggleGrouping, "group"),
     Hint::new(Mode::Logs, Action::Filter, "filter"),
     Hint::new(Mode::Logs, Action::Close, "closes"),
+    Hint::new(Mode::Logs, Action::Help, "help"),
 ];
 
 /// The how_to_quit key (ctrl-c by default) on the dashboard.
-pub const HOW_TO_QUIT: [Hint; 2] = [
+pub const HOW_TO_QUIT: [Hint; 3] = [
     Hint::new(Mode::Dashboard, Action::HowToQuit, "does not quit here:"),
     Hint::new(Mode::Dashboard, Action::Quit, "quits"),
+    Hint::new(Mode::Dashboard, Action::Help, "help"),
 ];
 
 /// The other way of a `$LATEST` consumer's rollback: pin the mapping, or restore the code.

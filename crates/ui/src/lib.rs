@@ -17,7 +17,7 @@ use ratatui_core::text::Line;
 use ratatui_widgets::paragraph::Paragraph;
 
 use warroom_core::keymap::Keymap;
-use warroom_core::state::State;
+use warroom_core::state::{PaneId, State};
 
 /// The narrowest terminal the dashboard draws in; below it, it says so.
 pub const MIN_WIDTH: u16 = 80;
@@ -91,9 +91,14 @@ pub fn render_measured(frame: &mut Frame, state: &State, keymap: &Keymap) -> Dra
     drawn
 }
 
-/// One more line for the queue pane when it shows a verdict.
-fn verdict_line(state: &State) -> u16 {
-    u16::from(!state.analysis.verdicts.is_empty())
+/// The lines the queue pane's verdict takes in a compact pane `room` cells wide (none without a verdict).
+fn verdict_lines(state: &State, room: usize) -> u16 {
+    let rows = state.rows();
+    let queues = rows.queues();
+    let selected = queues.get(state.ui.selected(PaneId::Queues).min(queues.len().saturating_sub(1)));
+    selected
+        .and_then(|q| state.analysis.verdict(&q.name))
+        .map_or(0, |v| u16::try_from(panes::queues::verdict_lines(v, room, Density::Compact).len()).unwrap_or(1))
 }
 
 /// Where each pane goes.
@@ -120,13 +125,13 @@ struct Wants {
 }
 
 impl Wants {
-    fn of(state: &State) -> Wants {
+    fn of(state: &State, room: usize) -> Wants {
         let rows = state.rows();
         let n = |len: usize| u16::try_from(len).unwrap_or(u16::MAX).max(1);
         let clusters = u16::try_from(state.data.clusters.len()).unwrap_or(u16::MAX);
         Wants {
             alarms: 2 + n(rows.alarms().len()),
-            queues: 2 + 2 * n(rows.queues().len()) + verdict_line(state),
+            queues: 2 + 2 * n(rows.queues().len()) + verdict_lines(state, room),
             dlqs: 2 + n(rows.dlqs().len()),
             functions: 2 + 2 * n(rows.deploys().len()),
             database: 2
@@ -160,7 +165,7 @@ fn share(total: u16, wants: &[u16], stretch: usize) -> Vec<u16> {
 /// shared by content (`share`), so that an account with one queue and forty alarms shows the queue whole.
 fn compact(body: Rect, state: &State) -> PaneAreas {
     let [left, right] = Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(body);
-    let wants = Wants::of(state);
+    let wants = Wants::of(state, left.width.saturating_sub(2) as usize);
     let heights = share(left.height, &[wants.alarms, wants.queues, wants.dlqs, wants.functions], 0);
     let [alarms, queues, dlqs, functions] =
         Layout::vertical(heights.iter().map(|h| Constraint::Length(*h))).areas(left);

@@ -151,7 +151,9 @@ pub async fn changes(
         let name = plain_name(e.event_name().unwrap_or("a call"));
         let at = e.event_time().map(chrono_time).unwrap_or_default();
         let id = e.event_id().map_or_else(|| format!("{name} {at} {resource}"), str::to_string);
-        if is_read(name, e.cloud_trail_event().unwrap_or_default()) || !cursor.admit(id, at) {
+        // A consumer's log group is named after it, but what is written there is its output, not a change to it.
+        let logs = e.event_source() == Some("logs.amazonaws.com");
+        if logs || is_read(name, e.cloud_trail_event().unwrap_or_default()) || !cursor.admit(id, at) {
             continue;
         }
         let actor = e.username().unwrap_or("unknown").to_string();

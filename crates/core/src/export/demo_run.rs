@@ -133,9 +133,12 @@ impl<'a> Run<'a> {
                 .keys()
                 .filter(|id| {
                     let (start, end) = span(id);
-                    !ids.contains(id)
-                        && start <= to + Duration::seconds(SLACK)
-                        && end >= from - Duration::seconds(SLACK)
+                    // A dashboard that journaled its opening is in the run only while it overlapped it: a demo
+                    // started after the last one closed is a run of its own. Lines without that (a note from
+                    // `annotate`, an older version's) join within the slack.
+                    let marked = sessions[*id].iter().any(|e| e.kind == EntryKind::Opened);
+                    let slack = Duration::seconds(if marked { 0 } else { SLACK });
+                    !ids.contains(id) && start <= to + slack && end >= from - slack
                 })
                 .copied()
                 .collect();
@@ -340,5 +343,22 @@ mod tests {
         assert!(run.joined_text().starts_with("joined op's demo run at 15:00 (30×)"), "{}", run.joined_text());
         // Past the hour a dashboard that never closed (killed) counts as open, there is nothing to join.
         assert_eq!(run_in_progress(&journal, wall(20 + 3_601)), None);
+    }
+
+    #[test]
+    fn a_demo_opened_after_the_last_one_closed_is_a_run_of_its_own() {
+        let wall = |s: i64| line("x", EntryKind::Note, s, sim(0)).time;
+        let journal = vec![
+            mark("alice", EntryKind::Opened, 0, sim(30), 60.0),
+            intent("alice", 20, sim(50)),
+            mark("alice", EntryKind::Closed, 40, sim(70), 60.0),
+            // A minute later, a fresh demo (nothing was running to join) and a note in it.
+            mark("bob", EntryKind::Opened, 100, sim(30), 10.0),
+            line("bob", EntryKind::Note, 130, sim(35)),
+        ];
+        let run = last_demo_run(&journal, wall(200));
+        let kinds: Vec<(&str, EntryKind)> = run.iter().map(|e| (e.session.operator.as_str(), e.kind)).collect();
+        assert_eq!(kinds, [("bob", EntryKind::Note)], "bob's run alone, on bob's clock");
+        assert_eq!(run[0].clock, sim(35));
     }
 }

@@ -219,7 +219,9 @@ fn summarize(
     let (since, until) = window;
     let series = state.data.series(resource, metric)?;
     let peak = series.since(since).filter(|p| p.at <= until).max_by(|a, b| a.value.total_cmp(&b.value))?;
-    let episode = threshold.and_then(|t| crossings(series, t).into_iter().find(|(start, _)| *start >= since));
+    // The first breach in the window, one under way when it opens included.
+    let episode = threshold
+        .and_then(|t| crossings(series, t).into_iter().find(|(s, e)| *s <= until && e.is_none_or(|e| e >= since)));
     Some(ResourceSummary {
         metric: format!("{resource} {}", metric.label()),
         peak: peak.value,

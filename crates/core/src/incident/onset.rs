@@ -79,8 +79,9 @@ pub fn latest_crossing(series: &Series, threshold: f64, now: DateTime<Utc>) -> O
     Some(incident_from(&episodes, first))
 }
 
-/// The first incident's breach starts that began within `since..=until`: for a postmortem, the incident's own
-/// onset (and its re-breaches in the window) rather than whatever is happening at the end of the window.
+/// The first incident's breach starts in `since..=until` (one under way at `since` starts it, before the window):
+/// for a postmortem, the incident's own onset (and its re-breaches in the window) rather than whatever is
+/// happening at the end of the window.
 pub fn first_crossing(
     series: &Series,
     threshold: f64,
@@ -88,7 +89,8 @@ pub fn first_crossing(
     until: DateTime<Utc>,
 ) -> Option<Vec<DateTime<Utc>>> {
     let episodes = crossings(series, threshold);
-    let first = episodes.iter().position(|(s, _)| *s >= since && *s <= until)?;
+    // An episode under way when the window opens is in it: a window that starts mid-incident still has one.
+    let first = episodes.iter().position(|(s, e)| *s <= until && e.is_none_or(|e| e >= since))?;
     Some(incident_from(&episodes, first).into_iter().filter(|s| *s <= until).collect())
 }
 
@@ -100,7 +102,8 @@ pub enum Episode {
         /// The dashboard's clock.
         now: DateTime<Utc>,
     },
-    /// In a postmortem: the first that began in the window.
+    /// In a postmortem: the first in the window, one under way when it opens included (its onset is then
+    /// before the window).
     FirstIn {
         /// The window's start.
         since: DateTime<Utc>,
@@ -120,7 +123,8 @@ impl Episode {
     fn admits(self, at: DateTime<Utc>) -> bool {
         match self {
             Episode::Latest { .. } => true,
-            Episode::FirstIn { since, until } => at >= since && at <= until,
+            // An alarm in ALARM when the window opens is in it too.
+            Episode::FirstIn { until, .. } => at <= until,
         }
     }
 }

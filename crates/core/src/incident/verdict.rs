@@ -202,15 +202,16 @@ pub fn verdict(
         let line = format!("{numbers}: a traffic spike, not the consumers");
         (Cause::Traffic, line, format!("traffic spike: sent {sent_text}"))
     } else if fewer_done || slower >= SLOW_DURATION_RATIO {
-        // Say what made them slow: fewer done, each one slower, or both.
-        // The error first: on a narrow pane it is what is left when the line is cut.
-        let mut why: Vec<String> = top_error.into_iter().collect();
+        // Say what made them slow: fewer done, each one slower, or both (the numbers that decided it), then
+        // what their logs say most.
+        let mut why: Vec<String> = Vec::new();
         if fewer_done {
             why.push(format!("done {done_text}"));
         }
         if slower >= SLOW_DURATION_RATIO {
             why.push(format!("p99 ×{slower:.1}"));
         }
+        why.extend(top_error);
         let line = format!("{numbers}: consumers are slow, not a traffic spike");
         (Cause::Consumers, line, format!("consumers slow: {}", why.join(", ")))
     } else if outgrown {

@@ -127,6 +127,11 @@ impl State {
                 view.offset = 0;
             }
             Action::Filter => view.typing = true,
+            // Help from the log view: the overlay lists every mode's keys, this one's included.
+            Action::Help => {
+                self.ui.popup = Some(Popup::Help { offset: 0 });
+                return;
+            }
             Action::SelectNext => {
                 // Reading back: hold the view where it is.
                 if view.follow && !view.grouped {

@@ -50,11 +50,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// `text` in `style`, cut short to leave room for the help and quit hints of the keys that act now, set at the
-/// right edge: a notice never hides how to find the other keys or how to leave.
+/// `text` in `style`, cut short to leave room for the help, quit and close hints of the keys that act now, set at
+/// the right edge: a notice never hides how to find the other keys or how to leave.
 fn with_essentials(text: &str, style: Style, state: &State, keymap: &Keymap, room: usize) -> Line<'static> {
-    let keep: Vec<hints::Hint> =
-        hints_now(state).iter().filter(|h| matches!(h.action, Action::Help | Action::Quit)).copied().collect();
+    let keep: Vec<hints::Hint> = hints_now(state)
+        .iter()
+        .filter(|h| matches!(h.action, Action::Help | Action::Quit | Action::Close))
+        .copied()
+        .collect();
     let tail = hints::spans(keymap, &keep, theme::dim());
     let tail_width: usize = tail.iter().map(|s| width(&s.content)).sum();
     // Too narrow to hold both readably: the notice is what just happened.

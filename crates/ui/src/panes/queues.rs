@@ -49,6 +49,24 @@ fn consumer(state: &State, q: &QueueStatus) -> Cell {
     }
 }
 
+/// The verdict as the pane shows it in `room` cells: the whole line where it fits (charts beside the tables),
+/// else the short form, on two lines where one is too narrow (split after a comma), so the conclusion, the
+/// numbers that decided it and the consumers' top error all stay on screen.
+pub fn verdict_lines(v: &warroom_core::incident::Verdict, room: usize, density: Density) -> Vec<String> {
+    if density == Density::Rich && crate::text::width(&v.line) <= room {
+        return vec![v.line.clone()];
+    }
+    if crate::text::width(&v.short) <= room {
+        return vec![v.short.clone()];
+    }
+    let parts: Vec<&str> = v.short.split(", ").collect();
+    // The most parts that fit on the first line (at least one); the rest below, indented.
+    let first = (1..parts.len()).rev().find(|&n| crate::text::width(&parts[..n].join(", ")) < room).unwrap_or(1);
+    let head = format!("{},", parts[..first].join(", "));
+    let tail = format!("  {}", parts[first..].join(", "));
+    [head, tail].into_iter().filter(|l| l.trim() != ",").map(|l| sanitize(&l, room)).collect()
+}
+
 /// Draws the queues pane.
 pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     let rows = state.rows().queues();
@@ -58,11 +76,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     let selected = rows.get(state.ui.selected(PaneId::Queues).min(rows.len().saturating_sub(1))).copied();
     let verdict = selected.and_then(|q| state.analysis.verdict(&q.name));
     let above = verdict.map_or(Vec::new(), |v| {
-        // The whole line where it fits, else the few words: the conclusion is never the part cut off.
-        let fits = crate::text::width(&v.line) <= room;
-        let text = if density == Density::Compact || !fits { v.short.as_str() } else { v.line.as_str() };
         let style = if matches!(v.cause, Cause::Neither | Cause::Recovering) { theme::dim() } else { theme::warn() };
-        vec![Line::from(Span::styled(sanitize(text, room), style))]
+        verdict_lines(v, room, density).into_iter().map(|l| Line::from(Span::styled(l, style))).collect()
     });
     let name = Column::name("queue", 8, theme::bold(), |q: &&QueueStatus| q.name.clone());
     let age_column = Column::fixed("age", 6, Align::Right, |q: &&QueueStatus| age(state, q));

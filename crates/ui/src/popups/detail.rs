@@ -160,7 +160,9 @@ fn version_facts(state: &State, function: &str) -> Vec<Line<'static>> {
                 if f.version == v.version {
                     head.push_str(&format!(" ← {}", f.alias));
                 } else if f.previous_version.as_ref() == Some(&v.version) {
-                    head.push_str(&format!(" ({} before)", f.alias));
+                    // Known from a record of the move, else the newest version below: a guess, marked so.
+                    let mark = if f.last_move.is_some() { "" } else { "?" };
+                    head.push_str(&format!(" ({} before{mark})", f.alias));
                 }
             }
             let mut parts = vec![head];
