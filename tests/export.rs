@@ -65,7 +65,13 @@ fn demo_journal(name: &str) -> PathBuf {
     journal
         .append(&JournalEntry::note(&bob, at(14, 25), "CPU back under 70 % since the reboot; queue age falling".into()))
         .expect("note");
-    let redrive = Op::Redrive { dlq: "orders-dlq".into(), destination: None, rate: Some(50), arn: None };
+    // As the demo's plan makes it: the DLQ named by its ARN, which the simulator's queues report.
+    let redrive = Op::Redrive {
+        dlq: "orders-dlq".into(),
+        destination: None,
+        rate: Some(50),
+        arn: Some("arn:aws:sqs:us-east-1:123456789012:orders-dlq".into()),
+    };
     operation(
         &journal,
         "alice",

@@ -75,6 +75,9 @@ pub struct QueueRow {
     pub dlq: Option<String>,
     /// Its Lambda consumer.
     pub consumer: Option<String>,
+    /// Why nothing reads the queue, as the queue pane says it (`no consumer: mapping Disabled
+    /// (USER_INITIATED)`); `None` while a mapping delivers its messages.
+    pub idle: Option<String>,
 }
 
 /// One dead-letter queue.
@@ -175,6 +178,7 @@ impl Snapshot {
                         deleted_per_min: d.latest(&q.name, MetricKind::Deleted),
                         dlq: q.dlq.clone(),
                         consumer: q.consumer.clone(),
+                        idle: d.no_consumer(&q.name),
                     }
                 })
                 .collect(),
@@ -263,7 +267,7 @@ impl Snapshot {
         out.push_str("\nQUEUES\n");
         for q in &self.queues {
             out.push_str(&format!(
-                "  {}  age {} s{}  visible {}  in flight {}  sent/min {}  deleted/min {}  dlq {}  consumer {}\n",
+                "  {}  age {} s{}  visible {}  in flight {}  sent/min {}  deleted/min {}  dlq {}  consumer {}{}\n",
                 q.name,
                 opt(q.age_seconds),
                 if q.breached { " BREACHED" } else { "" },
@@ -272,7 +276,8 @@ impl Snapshot {
                 opt(q.sent_per_min),
                 opt(q.deleted_per_min),
                 q.dlq.as_deref().unwrap_or("–"),
-                q.consumer.as_deref().unwrap_or("–")
+                q.consumer.as_deref().unwrap_or("–"),
+                q.idle.as_deref().map_or(String::new(), |why| format!(" ({why})"))
             ));
         }
         out.push_str("\nDEAD-LETTER QUEUES\n");

@@ -97,7 +97,14 @@ fn alias_move(name: &str, detail: &str, function: &str, at: DateTime<Utc>, actor
     }
     let event: serde_json::Value = serde_json::from_str(detail).ok()?;
     let request = event.get("requestParameters")?;
-    let field = |key: &str| request.get(key).and_then(|v| v.as_str()).filter(|v| !v.is_empty());
+    // CloudTrail writes the parameters camelCase (`functionVersion`); an emulator may record the request body
+    // as sent (`FunctionVersion`).
+    let field = |key: &str| {
+        let upper: String = key.chars().take(1).flat_map(char::to_uppercase).chain(key.chars().skip(1)).collect();
+        [key, upper.as_str()]
+            .into_iter()
+            .find_map(|k| request.get(k).and_then(|v| v.as_str()).filter(|v| !v.is_empty()))
+    };
     // UpdateAlias may leave the version as it was (a routing or description change): then nothing moved.
     let to = field("functionVersion")?;
     Some(AliasMove {
@@ -187,6 +194,13 @@ pub async fn changes(
 #[cfg(test)]
 mod tests {
     use super::{alias_move, is_read, plain_name};
+
+    #[test]
+    fn an_emulators_request_body_reads_as_cloudtrails_parameters() {
+        let detail = r#"{"requestParameters": {"Name": "live", "FunctionVersion": "2"}}"#;
+        let moved = alias_move("CreateAlias", detail, "orders-consumer", chrono::Utc::now(), "test").expect("a move");
+        assert_eq!((moved.alias.as_str(), moved.to.as_str()), ("live", "2"));
+    }
 
     #[test]
     fn reads_recorded_by_an_emulator_are_not_changes() {

@@ -64,17 +64,31 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     spans.push(freshness(state));
     spans.push(Span::styled(format!("  {} UTC", state.now.format("%H:%M:%S")), theme::bold()));
     // A demo says "simulated" (its badge already says DEMO); the scenario's name is the postmortem's title.
-    let location = match (&state.data.identity, state.session.kind) {
-        (Some(id), _) => format!("{} · {}", id.account, id.region),
-        (None, warroom_core::model::SessionKind::Demo) => "simulated".to_string(),
-        (None, _) => state.location.clone(),
+    let (location, region) = match (&state.data.identity, state.session.kind) {
+        (Some(id), _) => (format!("{} · {}", id.account, id.region), id.region.clone()),
+        (None, warroom_core::model::SessionKind::Demo) => ("simulated".to_string(), "simulated".to_string()),
+        (None, _) => (state.location.clone(), state.location.clone()),
     };
-    spans.push(Span::raw(format!("  {}", sanitize(&location, 40))));
-    if state.war_room.summary() == Some(WarRoomStatus::Connected) {
-        spans.push(Span::styled("  war room ✓", theme::ok()));
+    let war_room = if state.war_room.summary() == Some(WarRoomStatus::Connected) { "  war room ✓" } else { "" };
+    // Who acts, as the journal records it: the operator, and live the AWS principal the calls are signed as. On a
+    // narrow terminal the account and then the principal give way, so that who is operating always shows.
+    let used: usize = spans.iter().map(|s| crate::text::width(&s.content)).sum();
+    let (author, operator) = (state.author(), state.session.operator.clone());
+    let variants = [
+        (location.as_str(), author.as_str()),
+        (region.as_str(), author.as_str()),
+        (region.as_str(), operator.as_str()),
+    ];
+    let fits = |(place, who): &(&str, &str)| {
+        used + 2 + crate::text::width(place) + crate::text::width(war_room) + 6 + crate::text::width(who)
+            <= area.width as usize
+    };
+    let (place, who) = variants.iter().find(|v| fits(v)).copied().unwrap_or(variants[2]);
+    spans.push(Span::raw(format!("  {}", sanitize(place, 40))));
+    if !war_room.is_empty() {
+        spans.push(Span::styled(war_room, theme::ok()));
     }
-    // Who acts, as the journal records it: the operator, and live the AWS principal the calls are signed as.
-    spans.push(Span::styled(format!("  op: {}", sanitize(&state.author(), 64)), theme::dim()));
+    spans.push(Span::styled(format!("  op: {}", sanitize(who, 64)), theme::dim()));
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 

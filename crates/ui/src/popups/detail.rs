@@ -184,21 +184,27 @@ fn fact(label: &str, value: String) -> Line<'static> {
     Line::from(vec![Span::styled(format!("{label:<LABEL$}"), theme::dim()), Span::raw(sanitize(&value, 500))])
 }
 
-/// Facts whose value is wider than `width`, wrapped under the value rather than under the label.
+/// Lines wider than `width`: their last span (a fact's value, a top-SQL row's statement) wrapped under where
+/// it starts, not under the label.
 fn hang(facts: Vec<Line<'static>>, width: usize) -> Vec<Line<'static>> {
     let mut out = Vec::with_capacity(facts.len());
     for line in facts {
-        let fits = line.width() <= width;
-        let [label, value] = match <[Span<'static>; 2]>::try_from(line.spans.clone()) {
-            Ok(spans) if !fits && width > LABEL + 10 => spans,
-            _ => {
-                out.push(line);
-                continue;
-            }
+        // The last span is the value; everything before it (a fact's label, a top-SQL row's rank and share) is
+        // what the continuation lines hang under.
+        let Some((value, head)) = line.spans.split_last() else {
+            out.push(line);
+            continue;
         };
-        let mut parts = crate::text::wrap(&value.content, width - LABEL).into_iter();
-        out.push(Line::from(vec![label, Span::styled(parts.next().unwrap_or_default(), value.style)]));
-        out.extend(parts.map(|part| Line::from(vec![Span::raw(" ".repeat(LABEL)), Span::styled(part, value.style)])));
+        let indent: usize = head.iter().map(|s| crate::text::width(&s.content)).sum();
+        if line.width() <= width || head.is_empty() || width <= indent + 10 {
+            out.push(line);
+            continue;
+        }
+        let mut parts = crate::text::wrap(&value.content, width - indent).into_iter();
+        let mut first = head.to_vec();
+        first.push(Span::styled(parts.next().unwrap_or_default(), value.style));
+        out.push(Line::from(first));
+        out.extend(parts.map(|part| Line::from(vec![Span::raw(" ".repeat(indent)), Span::styled(part, value.style)])));
     }
     out
 }
