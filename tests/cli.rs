@@ -120,6 +120,8 @@ fn demo_flags_need_the_demo_and_the_dashboard_needs_a_terminal() {
         err,
         "warroom: needs an interactive terminal (use ssh -t, or warroom snapshot for a one-shot reading)\n"
     );
+    // Nothing started, nothing written: not even the demo's opening, which another demo would take for a run.
+    assert_eq!(std::fs::read(&journal).expect("journal"), b"", "the journal is untouched");
 }
 
 #[test]

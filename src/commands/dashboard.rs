@@ -54,7 +54,6 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
     let speed = demo_run.as_ref().map_or(setup.cli.demo_speed(), |r| r.speed);
     let demo_mark =
         DemoMark { journal: journal.clone(), session: session.clone(), session_id: session_id.clone(), speed };
-    demo_mark.write(telemetry.now(), EntryKind::Opened);
     let clock = telemetry.clone();
     let mut state = State::new(session.clone(), telemetry.location(), setup.config.thresholds.clone(), telemetry.now());
     state.journal_error = journal.as_ref().err().cloned();
@@ -85,6 +84,8 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
             "needs an interactive terminal (use ssh -t, or warroom snapshot for a one-shot reading)".to_string(),
         ));
     }
+    // Only now, with a terminal to run in: a dashboard that never started must not look like a run to join.
+    demo_mark.write(clock.now(), EntryKind::Opened);
     let exit = runtime.block_on(async {
         let mut terminal = ratatui::try_init()?;
         let result = app.run(&mut terminal).await;

@@ -50,12 +50,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// `text` in `style`, cut short to leave room for the help, quit and close hints of the keys that act now, set at
-/// the right edge: a notice never hides how to find the other keys or how to leave.
+/// `text` in `style`, cut short to leave room for the help, quit, close and cancel hints of the keys that act now,
+/// set at the right edge: a notice never hides how to find the other keys or how to leave.
 fn with_essentials(text: &str, style: Style, state: &State, keymap: &Keymap, room: usize) -> Line<'static> {
     let keep: Vec<hints::Hint> = hints_now(state)
         .iter()
-        .filter(|h| matches!(h.action, Action::Help | Action::Quit | Action::Close))
+        .filter(|h| matches!(h.action, Action::Help | Action::Quit | Action::Close | Action::Cancel))
         .copied()
         .collect();
     let tail = hints::spans(keymap, &keep, theme::dim());
