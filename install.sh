@@ -24,7 +24,13 @@ while [ $# -gt 0 ]; do
         --version) [ $# -ge 2 ] || fail "--version needs a version, e.g. --version 0.1.0"; version="${2#v}"; shift 2 ;;
         --prefix) [ $# -ge 2 ] || fail "--prefix needs a directory"; prefix="$2"; shift 2 ;;
         --base-url) [ $# -ge 2 ] || fail "--base-url needs a URL"; base="$2"; shift 2 ;;
-        -h|--help) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        -h|--help)
+            if [ -f "$0" ]; then
+                sed -n '2,12p' "$0" | sed 's/^# \{0,1\}//'
+            else
+                echo "usage: install.sh [--version 0.1.0] [--prefix ~/.local] [--base-url URL]"
+            fi
+            exit 0 ;;
         *) fail "unknown argument '$1' (expected --version, --prefix or --base-url)" ;;
     esac
 done
@@ -83,7 +89,7 @@ mkdir -p "$prefix/bin" "$share/man/man1" "$share/bash-completion/completions" "$
 cp "$dir/warroom" "$prefix/bin/.warroom.new"
 chmod 0755 "$prefix/bin/.warroom.new"
 mv -f "$prefix/bin/.warroom.new" "$prefix/bin/warroom"
-cp "$dir/man/warroom.1" "$share/man/man1/warroom.1"
+cp "$dir"/man/*.1 "$share/man/man1/"
 cp "$dir/completions/warroom.bash" "$share/bash-completion/completions/warroom"
 cp "$dir/completions/_warroom" "$share/zsh/site-functions/_warroom"
 cp "$dir/completions/warroom.fish" "$share/fish/vendor_completions.d/warroom.fish"

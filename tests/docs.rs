@@ -29,7 +29,9 @@ fn shipped_completions_and_man_page_match_the_flags() {
     for shell in [CompletionShell::Bash, CompletionShell::Zsh, CompletionShell::Fish] {
         check(&format!("completions/{}", docs::completion_file(shell)), &docs::completions(shell), &mut failures);
     }
-    check("man/warroom.1", &docs::man_page().expect("man page"), &mut failures);
+    for (file, page) in docs::man_pages().expect("man pages") {
+        check(&format!("man/{file}"), &page, &mut failures);
+    }
     assert!(failures.is_empty(), "{}: run DOCS_UPDATE=1 cargo test --test docs", failures.join(", "));
 }
 

@@ -113,6 +113,7 @@ fn install_sh_installs_the_archive_it_verified_and_refuses_one_that_does_not_mat
     for file in [
         "bin/warroom",
         "share/man/man1/warroom.1",
+        "share/man/man1/warroom-export.1",
         "share/bash-completion/completions/warroom",
         "share/zsh/site-functions/_warroom",
         "share/fish/vendor_completions.d/warroom.fish",

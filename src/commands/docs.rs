@@ -31,8 +31,23 @@ pub fn completion_file(shell: CompletionShell) -> &'static str {
 /// The manual page, section 1, in roff: every flag and subcommand with its help text. It names the version
 /// only (not the commit or build day), so the shipped page changes only when the flags do.
 pub fn man_page() -> std::io::Result<Vec<u8>> {
-    let command = Cli::command().version(env!("CARGO_PKG_VERSION"));
+    render(Cli::command())
+}
+
+/// Every page the release ships under `man/`, by file name: `warroom.1`, and one per subcommand
+/// (`warroom-export.1`, …), which the main page's SEE ALSO names.
+pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
+    let mut pages = vec![("warroom.1".to_string(), man_page()?)];
+    for sub in Cli::command().get_subcommands().filter(|s| s.get_name() != "help") {
+        let name = format!("warroom-{}", sub.get_name());
+        let page = sub.clone().display_name(name.clone()).bin_name(format!("warroom {}", sub.get_name()));
+        pages.push((format!("{name}.1"), render(page)?));
+    }
+    Ok(pages)
+}
+
+fn render(command: clap::Command) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
-    clap_mangen::Man::new(command).render(&mut out)?;
+    clap_mangen::Man::new(command.version(env!("CARGO_PKG_VERSION"))).render(&mut out)?;
     Ok(out)
 }

@@ -64,7 +64,8 @@ pub async fn check(inputs: &AwsInputs, report: &mut Report) {
     let connection = match connect_as(&sdk, source.clone()).await {
         Ok(c) => c,
         Err(e) => {
-            report.push(Check::new("credentials", Status::Fail, e.to_string().replace('\n', " ")));
+            let words: Vec<String> = e.to_string().lines().map(|l| l.trim_end_matches('.').to_string()).collect();
+            report.push(Check::new("credentials", Status::Fail, words.join("; ")));
             return skip_rest(report, "no working credentials");
         }
     };
@@ -88,8 +89,13 @@ pub async fn check(inputs: &AwsInputs, report: &mut Report) {
     resources(&seen, report);
     read_calls(&seen, &telemetry.clients().calls.counts(), report);
     operator_calls(&sdk, &principal, inputs.read_only, report).await;
-    if let Some(group) = &inputs.war_room {
-        report.push(war_room(&telemetry.clients().logs, group).await);
+    match &inputs.war_room {
+        Some(group) => report.push(war_room(&telemetry.clients().logs, group).await),
+        None => report.push(Check::new(
+            "war room",
+            Status::NotChecked,
+            "not configured ([journal] log_group in the config shares notes and operations across hosts)",
+        )),
     }
 }
 
@@ -185,7 +191,9 @@ fn read_calls(seen: &[Observation], counts: &BTreeMap<String, CallCount>, report
         let (status, detail) = match (error, count) {
             (Some(e), _) if denied(e) => (Status::Fail, format!("denied: attach {} ({e})", grant())),
             (Some(e), _) => (Status::Warn, format!("called, and failed: {e}")),
-            (None, Some(c)) if c.succeeded > 0 => (Status::Ok, format!("allowed ({} calls)", c.attempts)),
+            (None, Some(c)) if c.succeeded > 0 => {
+                (Status::Ok, format!("allowed ({} call{})", c.attempts, if c.attempts == 1 { "" } else { "s" }))
+            }
             (None, Some(c)) => answered(c, grant()),
             (None, None) => (Status::NotChecked, "not called: nothing watched needs it".to_string()),
         };

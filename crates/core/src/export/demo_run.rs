@@ -136,9 +136,15 @@ impl<'a> Run<'a> {
                     // A dashboard that journaled its opening is in the run only while it overlapped it: a demo
                     // started after the last one closed is a run of its own. Lines without that (a note from
                     // `annotate`, an older version's) join within the slack.
-                    let marked = sessions[*id].iter().any(|e| e.kind == EntryKind::Opened);
-                    let slack = Duration::seconds(if marked { 0 } else { SLACK });
-                    !ids.contains(id) && start <= to + slack && end >= from - slack
+                    let marked = |id: &str| sessions[id].iter().any(|e| e.kind == EntryKind::Opened);
+                    let slack = Duration::seconds(if marked(id) { 0 } else { SLACK });
+                    // A line written while another run's dashboard was open is that run's.
+                    let elsewhere = !marked(id)
+                        && sessions.keys().any(|other| {
+                            let (s, e) = span(other);
+                            marked(other) && !ids.contains(other) && s <= start && end <= e
+                        });
+                    !ids.contains(id) && !elsewhere && start <= to + slack && end >= from - slack
                 })
                 .copied()
                 .collect();
@@ -146,8 +152,14 @@ impl<'a> Run<'a> {
                 break;
             }
             for id in joining {
-                let (start, end) = span(id);
-                (from, to) = (from.min(start), to.max(end));
+                // A line without a session's opening (`annotate`) belongs to the run it falls in, but does not
+                // stretch it: otherwise a note between two runs would bridge them. Journals from before the
+                // openings were written have nothing else to go by.
+                let marked = |id: &str| sessions[id].iter().any(|e| e.kind == EntryKind::Opened);
+                if marked(id) || !ids.iter().any(|i| marked(i)) {
+                    let (start, end) = span(id);
+                    (from, to) = (from.min(start), to.max(end));
+                }
                 ids.push(id);
             }
         }
@@ -360,5 +372,21 @@ mod tests {
         let kinds: Vec<(&str, EntryKind)> = run.iter().map(|e| (e.session.operator.as_str(), e.kind)).collect();
         assert_eq!(kinds, [("bob", EntryKind::Note)], "bob's run alone, on bob's clock");
         assert_eq!(run[0].clock, sim(35));
+    }
+
+    #[test]
+    fn an_annotation_during_one_run_does_not_bridge_it_to_the_next() {
+        let wall = |s: i64| line("x", EntryKind::Note, s, sim(0)).time;
+        let journal = vec![
+            mark("u1", EntryKind::Opened, 0, sim(30), 10.0),
+            line("annotate-7", EntryKind::Annotation, 30, wall(30)),
+            mark("u1", EntryKind::Closed, 60, sim(40), 10.0),
+            mark("u2", EntryKind::Opened, 120, sim(30), 10.0),
+            line("u2", EntryKind::Note, 140, sim(33)),
+            mark("u2", EntryKind::Closed, 150, sim(35), 10.0),
+        ];
+        let run = last_demo_run(&journal, wall(400));
+        let who: Vec<&str> = run.iter().map(|e| e.session.operator.as_str()).collect();
+        assert_eq!(who, ["u2"], "the second run alone");
     }
 }

@@ -282,6 +282,13 @@ impl FunctionStatus {
         self.last_move.as_ref().map(|m| m.at)
     }
 
+    /// Whether `previous_version` is what a record of the alias's last move says it came from, rather than the
+    /// newest published version below (a guess): a move recorded without its `from` (CloudTrail's `CreateAlias`,
+    /// whose event names only the new version) leaves it a guess.
+    pub fn previous_known(&self) -> bool {
+        self.last_move.as_ref().is_some_and(|m| m.from.is_some() && m.from == self.previous_version)
+    }
+
     /// Takes `moved` (a move to this row's version) as its history; the version it moved from, when the record
     /// says, becomes the rollback target.
     pub fn take_history(&mut self, moved: &AliasMove) {

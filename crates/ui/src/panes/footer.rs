@@ -55,7 +55,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
 fn with_essentials(text: &str, style: Style, state: &State, keymap: &Keymap, room: usize) -> Line<'static> {
     let keep: Vec<hints::Hint> = hints_now(state)
         .iter()
-        .filter(|h| matches!(h.action, Action::Help | Action::Quit | Action::Close | Action::Cancel))
+        .filter(|h| {
+            matches!(h.action, Action::Help | Action::Quit | Action::Close | Action::Cancel | Action::Yes | Action::No)
+        })
         .copied()
         .collect();
     let tail = hints::spans(keymap, &keep, theme::dim());

@@ -18,10 +18,7 @@ use crate::{Density, theme};
 /// record does and it is the newest published version below, a guess (the plan says so too).
 fn before(f: &FunctionStatus) -> String {
     let Some(p) = f.previous_version.as_deref() else { return String::new() };
-    match f.last_move {
-        Some(_) => format!("(was v{})", sanitize(p, 8)),
-        None => format!("(v{} before?)", sanitize(p, 8)),
-    }
+    if f.previous_known() { format!("(was v{})", sanitize(p, 8)) } else { format!("(v{} before?)", sanitize(p, 8)) }
 }
 
 fn health(state: &State, f: &FunctionStatus, density: Density) -> Line<'static> {

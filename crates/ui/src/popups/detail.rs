@@ -161,7 +161,7 @@ fn version_facts(state: &State, function: &str) -> Vec<Line<'static>> {
                     head.push_str(&format!(" ← {}", f.alias));
                 } else if f.previous_version.as_ref() == Some(&v.version) {
                     // Known from a record of the move, else the newest version below: a guess, marked so.
-                    let mark = if f.last_move.is_some() { "" } else { "?" };
+                    let mark = if f.previous_known() { "" } else { "?" };
                     head.push_str(&format!(" ({} before{mark})", f.alias));
                 }
             }
