@@ -140,7 +140,8 @@ fn readme_flags_match_help() {
     let expected: String =
         help[start..line_end].lines().filter(|l| !l.starts_with("  help ")).map(|l| format!("{l}\n")).collect();
     let readme = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).expect("README");
-    let block_start = readme.find("## Flags\n\n```\n").expect("## Flags block") + "## Flags\n\n```\n".len();
+    let section = readme.find("## Flags\n").expect("## Flags section");
+    let block_start = readme[section..].find("```\n").expect("## Flags block") + section + "```\n".len();
     let block_end = readme[block_start..].find("```").expect("end of block") + block_start;
     assert_eq!(&readme[block_start..block_end], expected, "README's Flags block differs from --help; paste it in");
 }

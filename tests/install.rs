@@ -104,6 +104,14 @@ fn install_sh_installs_the_archive_it_verified_and_refuses_one_that_does_not_mat
         "the install runs where no Rust toolchain is on PATH"
     );
 
+    // The archive carries what the README's walkthroughs use beside the binary.
+    let archive = page.join(format!("latest/download/warroom-{TARGET}.tar.gz"));
+    let listing = Command::new("tar").arg("-tzf").arg(&archive).output().expect("tar");
+    let listing = String::from_utf8_lossy(&listing.stdout);
+    for file in ["/warroom", "/README.md", "/LICENSE", "/man/warroom-export.1", "/scripts/seed-emulator.py"] {
+        assert!(listing.lines().any(|l| l.ends_with(file)), "{file} in the archive:\n{listing}");
+    }
+
     // The newest, into ~/.local.
     let home = root.join("home");
     let out = install(&home, &["--base-url", &url]);

@@ -99,7 +99,8 @@ pub fn terminal(env: &TerminalEnv) -> Vec<Check> {
             "colours",
             Status::Warn,
             format!(
-                "{depth}; NO_COLOR is set: add --theme mono (or [theme] name = \"mono\") for a dashboard without colour"
+                "{depth}; NO_COLOR is set, so no colour is drawn: use --theme mono (or [theme] name = \"mono\"), which \
+                 marks a breach in reverse video instead"
             ),
         )
     } else {
