@@ -17,7 +17,7 @@ use ratatui_core::text::Line;
 use ratatui_widgets::paragraph::Paragraph;
 
 use warroom_core::keymap::Keymap;
-use warroom_core::state::{PaneId, State};
+use warroom_core::state::State;
 
 /// The narrowest terminal the dashboard draws in; below it, it says so.
 pub const MIN_WIDTH: u16 = 80;
@@ -93,10 +93,7 @@ pub fn render_measured(frame: &mut Frame, state: &State, keymap: &Keymap) -> Dra
 
 /// The lines the queue pane's verdict takes in a compact pane `room` cells wide (none without a verdict).
 fn verdict_lines(state: &State, room: usize) -> u16 {
-    let rows = state.rows();
-    let queues = rows.queues();
-    let selected = queues.get(state.ui.selected(PaneId::Queues).min(queues.len().saturating_sub(1)));
-    selected
+    panes::queues::selected(state, &state.rows().queues())
         .and_then(|q| state.analysis.verdict(&q.name))
         .map_or(0, |v| u16::try_from(panes::queues::verdict_lines(v, room, Density::Compact).len()).unwrap_or(1))
 }

@@ -67,13 +67,19 @@ pub fn verdict_lines(v: &warroom_core::incident::Verdict, room: usize, density: 
     [head, tail].into_iter().filter(|l| l.trim() != ",").map(|l| sanitize(&l, room)).collect()
 }
 
+/// The queue whose verdict (and, rich, chart) the pane shows among `rows`: the selected row, the last when the
+/// selection is past the end (a filter shortened the list).
+pub fn selected<'a>(state: &State, rows: &[&'a QueueStatus]) -> Option<&'a QueueStatus> {
+    rows.get(state.ui.selected(PaneId::Queues).min(rows.len().saturating_sub(1))).copied()
+}
+
 /// Draws the queues pane.
 pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     let rows = state.rows().queues();
     let markers = crate::widgets::markers(state);
     let room = area.width.saturating_sub(2) as usize;
     // Is it traffic or is it us: the selected queue's verdict, above the rows, so scrolling never hides it.
-    let selected = rows.get(state.ui.selected(PaneId::Queues).min(rows.len().saturating_sub(1))).copied();
+    let selected = selected(state, &rows);
     let verdict = selected.and_then(|q| state.analysis.verdict(&q.name));
     let above = verdict.map_or(Vec::new(), |v| {
         let style = if matches!(v.cause, Cause::Neither | Cause::Recovering) { theme::dim() } else { theme::warn() };
