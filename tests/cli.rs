@@ -177,3 +177,18 @@ fn a_live_export_refuses_an_inverted_window_before_touching_aws() {
     assert!(err.contains("is not before --until") && err.contains("the window is empty"), "{err}");
     assert!(!err.contains("region") && !err.contains("credentials"), "{err}");
 }
+
+/// `annotate --demo` with no demo dashboard running has no simulated clock to stand on: refused, exit 2, nothing
+/// written, and an export of the journal afterwards is the scenario's incident, not a window on today's clock.
+#[test]
+fn annotate_demo_without_a_demo_running_writes_nothing() {
+    let journal = temp_file("annotate-alone.jsonl", b"");
+    let journal = journal.to_str().expect("utf8");
+    let (code, _, err) = warroom(&["annotate", "--demo", "--journal", journal, "paged the DB team"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("no demo dashboard is running on") && err.contains("Nothing was written"), "{err}");
+    assert_eq!(std::fs::read_to_string(journal).expect("journal"), "", "nothing written");
+    let (code, out, err) = warroom(&["export", "--demo", "--journal", journal]);
+    assert_eq!(code, 0, "{err}");
+    assert!(out.contains("2026-11-23"), "the scenario's day: {out}");
+}

@@ -197,6 +197,25 @@ fn export_arguments_are_checked_first_and_an_inverted_window_is_refused() {
     assert!(stderr.contains("is not before --until") && stderr.contains("the window is empty"), "{stderr}");
 }
 
+/// An operation started inside the window and finished after it reads as it ended, marked as after the window —
+/// not "no outcome written" as though its session had died; one started after the window is not in it.
+#[test]
+fn an_outcome_after_the_window_is_still_the_operations_outcome() {
+    let journal = demo_journal("window");
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["export", "--demo", "--since", "14:00", "--until", "14:19", "--journal"])
+        .arg(&journal)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run warroom export");
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(md.contains("| 14:18:00 | 14:19:20 (after the window) | alice | reboot"), "{md}");
+    assert!(md.contains("| succeeded: core-db-1 status: rebooting"), "{md}");
+    assert!(!md.contains("no outcome written"), "{md}");
+    assert!(!md.contains("redrive"), "the redrive at 14:40 is after the window: {md}");
+}
+
 /// A journal written by `--demo`, exported without `--demo`, says what it is and how to export it — not "no AWS
 /// region" after trying to reach AWS for a scenario's incident.
 #[test]

@@ -7,6 +7,25 @@ use super::backend::war_room_link;
 use super::{Setup, StartError, usage};
 use crate::war_room::send_once;
 
+/// `annotate --demo` stands in a demo dashboard's run, on its simulated clock: with no run going (or closed in
+/// the last two minutes) the note would have no place in the scenario's incident, so it is refused and nothing
+/// is written.
+fn refuse_outside_a_demo_run(path: &std::path::Path, entry: &JournalEntry) -> Result<(), StartError> {
+    let lines = if path.exists() {
+        Journal::read_all(path).map_err(|e| usage(format!("journal {}: {e}", path.display())))?
+    } else {
+        Vec::new()
+    };
+    if warroom_core::export::takes_a_note(&lines, entry, chrono::Utc::now()) {
+        return Ok(());
+    }
+    Err(usage(format!(
+        "annotate --demo: no demo dashboard is running on {}; start `warroom --demo` (same --journal) and annotate \
+         while it runs: the note then stands on the demo's simulated clock. Nothing was written",
+        path.display()
+    )))
+}
+
 /// Writes the annotation; exit 2 when the text is empty or the journal cannot be written, 3 when the war room
 /// did not take it (it is in the journal either way).
 pub fn run(
@@ -27,6 +46,9 @@ pub fn run(
         session_id: Some(session_id.clone()),
         ..JournalEntry::annotation(&session, chrono::Utc::now(), kind, resource, text)
     };
+    if setup.scenario.is_some() {
+        refuse_outside_a_demo_run(path, &entry)?;
+    }
     journal.append(&entry).map_err(|e| usage(format!("journal {}: {e}", path.display())))?;
     eprintln!("warroom: annotated in {}", path.display());
     if let Some(link) = runtime.block_on(war_room_link(setup, &session_id)) {

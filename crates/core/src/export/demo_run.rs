@@ -89,6 +89,16 @@ impl RunInProgress {
     }
 }
 
+/// Whether `note` (a line `annotate --demo` is about to write at wall-clock `now`) lands in a demo run: one a
+/// dashboard is playing, or one that closed within the slack. Outside a run it has no simulated time to stand
+/// at, and an export would put it on today's wall clock, far from the scenario's incident.
+pub fn takes_a_note(journal: &[JournalEntry], note: &JournalEntry, now: DateTime<Utc>) -> bool {
+    let mut lines = journal.to_vec();
+    lines.push(note.clone());
+    let id = note.session_id.as_deref().unwrap_or(note.session.operator.as_str());
+    Run::last(&lines, now).is_some_and(|run| run.ids.contains(&id))
+}
+
 fn is_session_mark(e: &JournalEntry) -> bool {
     matches!(e.kind, EntryKind::Opened | EntryKind::Closed)
 }
@@ -117,15 +127,9 @@ impl<'a> Run<'a> {
         }
         let span = |id: &str| span_of(&sessions[id], now);
         // The latest dashboard's run: `annotate --demo` stamps the wall clock and runs no simulation of its own,
-        // so an annotation written after the dashboards closed never starts a run of its own.
-        let newest = |dashboards_only: bool| {
-            sessions
-                .keys()
-                .filter(|id| !dashboards_only || !id.starts_with(ANNOTATE_PREFIX))
-                .max_by_key(|id| span(id).1)
-                .copied()
-        };
-        let latest = newest(true).or_else(|| newest(false))?;
+        // so annotations alone (written with no dashboard's run to stand in) are no run at all.
+        let latest =
+            sessions.keys().filter(|id| !id.starts_with(ANNOTATE_PREFIX)).max_by_key(|id| span(id).1).copied()?;
         let (mut from, mut to) = span(latest);
         let mut ids = vec![latest];
         loop {
@@ -388,5 +392,22 @@ mod tests {
         let run = last_demo_run(&journal, wall(400));
         let who: Vec<&str> = run.iter().map(|e| e.session.operator.as_str()).collect();
         assert_eq!(who, ["u2"], "the second run alone");
+    }
+
+    #[test]
+    fn a_note_lands_in_a_run_going_or_just_closed_and_nowhere_else() {
+        let wall = |s: i64| line("x", EntryKind::Note, s, sim(0)).time;
+        let note = |s: i64| line("annotate-9", EntryKind::Annotation, s, wall(s));
+        assert!(!takes_a_note(&[], &note(10), wall(10)), "no demo at all: no run for the note");
+        let running = vec![mark("alice", EntryKind::Opened, 0, sim(30), 10.0)];
+        assert!(takes_a_note(&running, &note(500), wall(500)), "a dashboard still open");
+        let closed = vec![
+            mark("alice", EntryKind::Opened, 0, sim(30), 10.0),
+            mark("alice", EntryKind::Closed, 60, sim(40), 10.0),
+        ];
+        assert!(takes_a_note(&closed, &note(100), wall(100)), "within the slack of its closing");
+        assert!(!takes_a_note(&closed, &note(1_000), wall(1_000)), "long after it closed");
+        // Notes alone are no run: an export of them has no incident to place them in.
+        assert!(last_demo_run(&[note(10)], wall(20)).is_empty());
     }
 }

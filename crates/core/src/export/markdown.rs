@@ -142,7 +142,11 @@ pub fn render(p: &Postmortem) -> String {
                 out,
                 "| {} | {} | {} | {} | `{}` | {} |",
                 hm(o.started),
-                o.finished.map(hm).unwrap_or_else(|| "–".into()),
+                match o.finished {
+                    Some(t) if t > p.until => format!("{} (after the window)", hm(t)),
+                    Some(t) => hm(t),
+                    None => "–".into(),
+                },
                 cell(&o.who),
                 cell(&o.what),
                 cell(&o.call),

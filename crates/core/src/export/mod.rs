@@ -4,7 +4,7 @@
 //! the suspect-change analysis, and per-resource summaries with a small chart each.
 
 mod demo_run;
-pub use demo_run::{ANNOTATE_PREFIX, RunInProgress, run_in_progress};
+pub use demo_run::{ANNOTATE_PREFIX, RunInProgress, run_in_progress, takes_a_note};
 mod markdown;
 pub mod replay;
 
@@ -233,10 +233,13 @@ fn summarize(
     })
 }
 
-fn operations(journal: &[JournalEntry]) -> Vec<Operation> {
+/// The operations started between `since` and `until`, each with its outcome wherever the journal has it: one
+/// that finished after the window still reads as it ended (its `finished` then lies past `until`).
+fn operations(journal: &[JournalEntry], since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<Operation> {
     let mut out: Vec<(Option<String>, Operation)> = Vec::new();
     for e in journal {
         match e.kind {
+            EntryKind::Intent if e.clock < since || e.clock > until => {}
             EntryKind::Intent => {
                 let what = e.op().map(|op| op.summary()).or(e.operation.clone()).unwrap_or_default();
                 out.push((
@@ -280,6 +283,7 @@ impl Postmortem {
         since: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Postmortem {
+        let operations = operations(journal, since, until);
         let journal: Vec<JournalEntry> =
             journal.iter().filter(|e| e.clock >= since && e.clock <= until).cloned().collect();
         let mut data = state.data.clone();
@@ -308,7 +312,6 @@ impl Postmortem {
             })
             .map(|e| Entry { at: e.at, kind: e.kind.label().to_string(), who: e.actor.clone(), text: e.text.clone() })
             .collect();
-        let operations = operations(&journal);
         for op in &operations {
             let finished = op.finished.map_or(String::new(), |f| format!(" at {}", f.format("%H:%M:%S")));
             timeline.push(Entry {
