@@ -237,6 +237,32 @@ fn a_demo_journal_exported_as_live_says_how_to_export_it() {
     assert!(!stderr.contains("no AWS region"), "{stderr}");
 }
 
+/// `e` in the dashboard mid-recovery: the postmortem says the verdict before anyone acted, and at its end the
+/// verdict the dashboard shows at that moment, word for word — one verdict, taken at two named times.
+#[test]
+fn the_export_key_carries_the_verdict_the_dashboard_shows() {
+    // 14:16, as in the journal above: the scenario starts at 13:32.
+    let mut scene = warroom_core::scene::Scene::at_minute(44.0, false);
+    let started = scene.world.now();
+    let rollback =
+        Op::Rollback { function: "orders-consumer".into(), alias: "live".into(), from: "42".into(), to: "41".into() };
+    scene.world.apply(&rollback, "alice").expect("rollback in the simulation");
+    let path = demo_journal("verdict");
+    std::fs::write(&path, "").expect("empty journal");
+    let journal = Journal::open(&path).expect("journal");
+    operation(&journal, "alice", 1, rollback, started, 4, "orders-consumer:live now points to 41");
+    let lines = Journal::read_all(&path).expect("lines");
+    scene.state.update(warroom_core::state::Msg::Shared(lines));
+    scene.advance_to(47.0);
+    let shown = scene.state.analysis.verdict("orders").expect("the dashboard's verdict").line.clone();
+    assert!(shown.starts_with("recovering: "), "mid-recovery: {shown}");
+    let written = warroom_core::export::write_beside_journal(&scene.state, &path).expect("export key");
+    let md = std::fs::read_to_string(&written).expect("postmortem");
+    assert!(md.contains(&format!(", the window's end: orders: {shown}\n")), "{shown}\n{md}");
+    let before = md.lines().find(|l| l.contains("before anyone acted")).unwrap_or_default();
+    assert!(before.contains("consumers are slow"), "{md}");
+}
+
 /// One title rule: the dashboard's export key and `warroom export --demo` title the same incident alike.
 #[test]
 fn the_export_key_and_export_demo_give_one_title() {

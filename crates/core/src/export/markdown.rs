@@ -49,7 +49,10 @@ pub fn render(p: &Postmortem) -> String {
         let _ = writeln!(out, "- First anomaly: {} at {}", first.onset, hm(first.at));
     }
     for v in &p.verdicts {
-        let _ = writeln!(out, "- Traffic or us? {v}");
+        let _ = writeln!(out, "- Traffic or us? At {}, before anyone acted: {v}", hm(p.verdicts_at));
+    }
+    for v in &p.verdicts_at_end {
+        let _ = writeln!(out, "- At {}, the window's end: {v}", hm(p.until));
     }
     let done = p.operations.iter().filter(|o| o.result == "succeeded").count();
     let _ = writeln!(out, "- Operations: {} ({done} succeeded)\n", p.operations.len());

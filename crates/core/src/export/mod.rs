@@ -31,8 +31,14 @@ pub struct Postmortem {
     /// "likely trigger: …" when a change came shortly before the first anomaly, "no change found before the
     /// first anomaly: …" when none did; `None` without an anomaly.
     pub likely_trigger: Option<String>,
-    /// Each queue's traffic-or-consumers verdict, as it stood before anyone acted.
+    /// Each queue's traffic-or-consumers verdict, as it stood before anyone acted: "orders: traffic flat (+0 %),
+    /// … : consumers are slow, not a traffic spike".
     pub verdicts: Vec<String>,
+    /// When `verdicts` were taken: just before the first operation, or a quarter of an hour into the incident.
+    pub verdicts_at: DateTime<Utc>,
+    /// Each queue's verdict at the window's end, as a dashboard showed it then (`recovering: …` mid-recovery);
+    /// empty when it says the same as `verdicts` or the window ends where they were taken.
+    pub verdicts_at_end: Vec<String>,
     /// Everything that happened, in time order.
     pub timeline: Vec<Entry>,
     /// Each onset with the changes before it, best suspect first.
@@ -413,6 +419,17 @@ impl Postmortem {
         for f in &state.data.functions {
             resources.extend(summarize(state, &f.name, MetricKind::DurationP99, None, window));
         }
+        let said = |verdicts: &[crate::incident::verdict::Verdict]| -> Vec<String> {
+            verdicts.iter().map(|v| format!("{}: {}", v.queue, v.line)).collect()
+        };
+        let verdicts = said(&analysis.verdicts);
+        // The dashboard's verdict at the window's end (what `e` saw on screen), when it says something else.
+        let verdicts_at_end = if until > analysis.verdicts_at {
+            Some(said(&Analysis::of(&data, &state.thresholds, until).verdicts)).filter(|end| *end != verdicts)
+        } else {
+            None
+        };
+        let verdicts_at_end = verdicts_at_end.unwrap_or_default();
         let mut top_sql = Vec::new();
         if let Some(end) = analysis.baseline_end {
             let before = crate::incident::top_sql::between(&data, end - crate::incident::top_sql::BEFORE, end, None);
@@ -425,7 +442,9 @@ impl Postmortem {
             since,
             until,
             likely_trigger: analysis.trigger_line(),
-            verdicts: analysis.verdicts.iter().map(|v| format!("{}: {}", v.queue, v.line)).collect(),
+            verdicts,
+            verdicts_at: analysis.verdicts_at,
+            verdicts_at_end,
             timeline,
             suspects,
             operations,

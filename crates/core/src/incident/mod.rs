@@ -10,7 +10,7 @@ pub mod verdict;
 use chrono::{DateTime, Utc};
 
 use crate::config::Thresholds;
-use crate::model::{Data, MetricKind};
+use crate::model::{Data, EventKind, MetricKind};
 pub use onset::{Episode, Onset};
 pub use suspects::Suspect;
 pub use top_sql::{InstanceSql, SqlRow};
@@ -47,6 +47,9 @@ pub struct Analysis {
     pub rebreaches: Vec<Rebreach>,
     /// Each queue with a consumer: traffic or the consumers, compared with before the first onset.
     pub verdicts: Vec<Verdict>,
+    /// The moment the verdicts describe: `now` on the dashboard; in a postmortem, just before the first
+    /// operation (or a quarter of an hour into the incident).
+    pub verdicts_at: DateTime<Utc>,
     /// Each DB instance's top statements (Performance Insights), compared with the hour before `baseline_end`:
     /// over the last minutes on the dashboard, over the incident in a postmortem.
     pub sql: Vec<InstanceSql>,
@@ -68,7 +71,7 @@ impl Analysis {
         if let Some(end) = baseline_end {
             attach_evidence(data, &mut onsets, &top_sql::between(data, end, now, Some(end)));
         }
-        Analysis { onsets, rebreaches, verdicts, sql, baseline_end }
+        Analysis { onsets, rebreaches, verdicts, verdicts_at: now, sql, baseline_end }
     }
 
     /// What a postmortem of `since..until` shows: the first breach of each resource in the window, with the
@@ -82,9 +85,13 @@ impl Analysis {
         first_operation: Option<DateTime<Utc>>,
     ) -> Analysis {
         let mut onsets = Analysis::onsets(data, thresholds, Episode::FirstIn { since, until });
+        // The first operation as the journal has it, or as the timeline does: a dashboard's timeline may hold it
+        // a moment before its journaled intent, and a verdict taken after it would read "recovering" from it.
+        let operated = data.timeline.iter().filter(|e| e.kind == EventKind::Operation).map(|e| e.at);
         let during = onsets.first().map_or(until, |(o, _)| {
             let settled = o.at + chrono::Duration::minutes(15);
-            first_operation.filter(|t| *t > o.at).map_or(settled, |t| t.min(settled)).min(until)
+            let first = operated.chain(first_operation).filter(|t| *t > o.at).min();
+            first.map_or(settled, |t| t.min(settled)).min(until)
         });
         let verdicts = Analysis::verdicts(data, thresholds, &onsets, during);
         let rebreaches = Analysis::rebreaches(data, thresholds, &onsets);
@@ -97,7 +104,7 @@ impl Analysis {
             _ => Vec::new(),
         };
         attach_evidence(data, &mut onsets, &sql);
-        Analysis { onsets, rebreaches, verdicts, sql, baseline_end }
+        Analysis { onsets, rebreaches, verdicts, verdicts_at: during, sql, baseline_end }
     }
 
     /// Each onset with its suspects. Ranked through the topology: an onset with an earlier anomaly in its path
