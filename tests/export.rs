@@ -288,3 +288,20 @@ fn the_export_key_and_export_demo_give_one_title() {
     }
     std::fs::remove_file(written).ok();
 }
+
+/// `snapshot --demo` with no demo run going is a fresh simulation: an earlier run's rollback in the journal is not
+/// its history (it showed a 14:16 move at the scenario's 14:00).
+#[test]
+fn a_demo_snapshot_takes_no_history_from_an_earlier_run() {
+    let journal = demo_journal("snapshot");
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["snapshot", "--demo", "--journal"])
+        .arg(&journal)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run warroom snapshot");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let function = text.lines().find(|l| l.trim_start().starts_with("orders-consumer live")).unwrap_or_default();
+    assert!(function.contains("live → v41  previous –"), "the scenario's start, untouched: {text}");
+    assert!(!text.contains("14:16"), "{text}");
+}
