@@ -11,6 +11,7 @@ use ratatui::buffer::Buffer;
 use ratatui::style::Modifier;
 use warroom_core::action::{Action, Mode};
 use warroom_core::keymap::{Key, Keymap};
+use warroom_core::operation::OpPhase;
 use warroom_core::scene::Scene;
 use warroom_core::state::{Msg, State};
 use warroom_ui::hints;
@@ -78,7 +79,13 @@ fn screens() -> Vec<Screen> {
     act(&mut quitting, &[Action::Rollback]);
     typed(&mut quitting, "orders-consumer");
     act(&mut quitting, &[Action::Submit, Action::Quit]);
+    // The operation ends while the question is open: it asks only whether to quit now.
+    let mut ended = quitting.clone();
+    let id = ended.operations[0].id;
+    let at = ended.now;
+    ended.update(Msg::Op(warroom_core::operation::OpUpdate::new(id, OpPhase::Succeeded, "verified".into(), at)));
     out.push(Screen { name: "quit question", state: quitting, shows: vec![&hints::QUIT] });
+    out.push(Screen { name: "quit question, operation ended", state: ended, shows: vec![&hints::QUIT_NOW] });
     let mut how_to_quit = peak();
     act(&mut how_to_quit, &[Action::HowToQuit]);
     out.push(Screen { name: "how to quit", state: how_to_quit, shows: vec![&hints::HOW_TO_QUIT] });

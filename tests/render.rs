@@ -751,3 +751,22 @@ fn a_notice_keeps_help_and_quit_in_the_footer() {
         }
     }
 }
+
+/// The quit question asked while a rollback runs reads again once it ends: how it ended, and only whether to quit
+/// (not "An operation is in progress:" over an empty list).
+#[test]
+fn the_quit_question_says_when_the_operation_has_ended() {
+    let mut state = Scene::at_minute(45.0, false).state;
+    let keymap = Keymap::defaults().expect("keymap");
+    state.press_keys(&keymap, "r orders-consumer <enter> q").expect("keys");
+    let asked = text(&render(&state, 80, 24));
+    assert!(asked.contains("An operation is in progress:"), "{asked}");
+    assert!(asked.contains("roll back orders-consumer:live 42 → 41 (executing)"), "{asked}");
+    let (id, at) = (state.operations[0].id, state.now);
+    use warroom_core::operation::{OpPhase, OpUpdate};
+    state.update(Msg::Op(OpUpdate::new(id, OpPhase::Succeeded, "GetAlias: live → 41".into(), at)));
+    let ended = text(&render(&state, 80, 24));
+    assert!(ended.contains("Nothing is in progress now. The operation ended:"), "{ended}");
+    assert!(ended.contains("roll back orders-consumer:live 42 → 41 (succeeded)"), "{ended}");
+    assert!(!ended.contains("in progress:") && !ended.contains("quits anyway"), "{ended}");
+}

@@ -91,6 +91,10 @@ pub const REDRIVE_CANCEL: [Hint; 1] = [Hint::new(Mode::Dashboard, Action::Cancel
 pub const QUIT: [Hint; 2] =
     [Hint::new(Mode::Confirm, Action::Yes, "quits anyway"), Hint::new(Mode::Confirm, Action::No, "stays")];
 
+/// The quit question once nothing is in progress any more.
+pub const QUIT_NOW: [Hint; 2] =
+    [Hint::new(Mode::Confirm, Action::Yes, "quits"), Hint::new(Mode::Confirm, Action::No, "stays")];
+
 /// A view over the panes (help, changes).
 pub const VIEW: [Hint; 3] = [
     Hint::new(Mode::Dashboard, Action::Close, "closes"),
@@ -145,7 +149,7 @@ pub const THROTTLE: [Hint; 2] =
     [Hint::new(Mode::Plan, Action::RateUp, "raises"), Hint::new(Mode::Plan, Action::RateDown, "lowers")];
 
 /// Every hint list a screen can show, for the test that checks them against each shipped keymap.
-pub const ALL: [&[Hint]; 18] = [
+pub const ALL: [&[Hint]; 19] = [
     &DASHBOARD,
     &LOGS,
     &FILTER,
@@ -157,6 +161,7 @@ pub const ALL: [&[Hint]; 18] = [
     &REDRIVE_DESTINATION,
     &REDRIVE_CANCEL,
     &QUIT,
+    &QUIT_NOW,
     &VIEW,
     &DETAIL,
     &HELP,

@@ -85,7 +85,8 @@ fn hints_now(state: &State) -> &'static [hints::Hint] {
         Some(Popup::Help { .. } | Popup::Messages { .. }) => &hints::HELP,
         Some(Popup::Detail(_)) => &hints::DETAIL,
         Some(Popup::Changes) => &hints::VIEW,
-        Some(Popup::QuitConfirm) => &hints::QUIT,
+        Some(Popup::QuitConfirm) if state.operations.iter().any(|o| o.phase.in_progress()) => &hints::QUIT,
+        Some(Popup::QuitConfirm) => &hints::QUIT_NOW,
         Some(Popup::Logs(view)) if view.typing => &hints::FILTER,
         Some(Popup::Logs(_)) => &hints::LOGS,
     }
