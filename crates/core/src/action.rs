@@ -112,7 +112,8 @@ actions! {
     SelectPrev => "select_prev", [Dashboard, Logs], mutating: false;
     /// Open the detail view of the selected resource
     OpenDetail => "open_detail", [Dashboard], mutating: false;
-    /// Close the help, detail, changes or log view; with none open, clear the filter
+    /// Close the help, detail, changes or log view (help opened over a view goes back to it); with none open, clear
+    /// the filter
     Close => "close", [Dashboard, Logs], mutating: false;
     /// Show each anomaly's onset and the changes before it, likeliest trigger first
     Changes => "changes", [Dashboard], mutating: false;

@@ -129,7 +129,7 @@ impl State {
             Action::Filter => view.typing = true,
             // Help from the log view: the overlay lists every mode's keys, this one's included.
             Action::Help => {
-                self.ui.popup = Some(Popup::Help { offset: 0 });
+                self.ui.under_help = self.ui.popup.replace(Popup::Help { offset: 0 });
                 return;
             }
             Action::SelectNext => {

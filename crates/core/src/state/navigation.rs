@@ -10,8 +10,17 @@ impl State {
         // Help and detail views take navigation keys; everything else closes them first.
         if let Some(popup) = &self.ui.popup {
             match (popup, action) {
-                (_, Action::Close) | (Popup::Help { .. }, Action::Help) | (Popup::Changes, Action::Changes) => {
+                // Help closes back to the view it was opened over.
+                (Popup::Help { .. }, Action::Close | Action::Help) => {
+                    self.ui.popup = self.ui.under_help.take();
+                    return Vec::new();
+                }
+                (_, Action::Close) | (Popup::Changes, Action::Changes) => {
                     self.ui.popup = None;
+                    return Vec::new();
+                }
+                (Popup::Detail(_) | Popup::Changes | Popup::Messages { .. }, Action::Help) => {
+                    self.ui.under_help = self.ui.popup.replace(Popup::Help { offset: 0 });
                     return Vec::new();
                 }
                 (Popup::Help { offset } | Popup::Messages { offset }, Action::SelectNext | Action::SelectPrev) => {
@@ -29,7 +38,10 @@ impl State {
                     self.ui.popup = self.detail_target().map(Popup::Detail);
                     return Vec::new();
                 }
-                _ => self.ui.popup = None,
+                _ => {
+                    self.ui.popup = None;
+                    self.ui.under_help = None;
+                }
             }
         }
         match action {

@@ -524,6 +524,26 @@ fn help_scrolls_and_closes_with_its_own_key() {
 }
 
 #[test]
+fn help_over_a_view_closes_back_to_the_view() {
+    let mut s = live();
+    s.ui.focus = PaneId::Queues;
+    press(&mut s, "<enter>");
+    let detail = s.ui.popup.clone();
+    assert!(matches!(detail, Some(Popup::Detail(_))), "{detail:?}");
+    press(&mut s, "? j <esc>");
+    assert_eq!(s.ui.popup, detail, "esc from help goes back to the detail view");
+    press(&mut s, "? ?");
+    assert_eq!(s.ui.popup, detail, "so does help's own key");
+    press(&mut s, "<esc> c ? <esc>");
+    assert_eq!(s.ui.popup, Some(Popup::Changes));
+    press(&mut s, "<esc> ? <esc>");
+    assert!(s.ui.popup.is_none(), "help over the dashboard closes to it");
+    s.ui.focus = PaneId::Functions;
+    press(&mut s, "l ? <esc>");
+    assert!(matches!(s.ui.popup, Some(Popup::Logs(_))), "and to the log view: {:?}", s.ui.popup);
+}
+
+#[test]
 fn redraws_only_when_something_changed() {
     let mut s = live();
     s.take_dirty();

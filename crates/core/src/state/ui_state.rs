@@ -175,6 +175,9 @@ pub struct UiState {
     pub theme: crate::config::ThemeName,
     /// The last peek's DLQ and the messages it received, for the messages view.
     pub peeked: Option<(String, Vec<crate::model::PeekedMessage>)>,
+    /// The view help was opened over (a detail, the changes, the messages or the log view): closing help goes back
+    /// to it, not to the dashboard.
+    pub under_help: Option<Popup>,
 }
 
 impl Default for UiState {
@@ -186,6 +189,7 @@ impl Default for UiState {
             popup: None,
             theme: crate::config::ThemeName::Default,
             peeked: None,
+            under_help: None,
         }
     }
 }
