@@ -172,7 +172,11 @@ fn every_hint_names_a_key_bound_to_its_action_under_every_shipped_keymap() {
         for screen in screens() {
             // What may be on this screen: its own hints only (the footer too names the keys that act now: in a
             // plan or a note, the dashboard's letters type).
-            let allowed: Vec<hints::Hint> = screen.shows.iter().copied().flatten().copied().collect();
+            let mut allowed: Vec<hints::Hint> = screen.shows.iter().copied().flatten().copied().collect();
+            // A plan taller than the terminal says which keys scroll it (at 80x24 only, so it is not owed).
+            if matches!(screen.state.ui.popup, Some(warroom_core::state::Popup::Plan(_))) {
+                allowed.extend(hints::PLAN_SCROLL);
+            }
             for (width, height) in [(160, 48), (80, 24)] {
                 let at = format!("{keymap_name}, {} at {width}x{height}", screen.name);
                 let buffer = render(&screen.state, &keymap, width, height);

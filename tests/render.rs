@@ -294,7 +294,7 @@ fn the_likely_trigger_and_the_verdict_are_on_screen_at_both_sizes() {
     let scene = Scene::at_minute(45.0, false);
     let narrow = text(&render(&scene.state, 80, 24));
     assert!(
-        narrow.contains("▲ suspect: orders-consumer live → v42 at 14:02, 2 min before core-db CPU > 70 %"),
+        narrow.contains("▲ likely: orders-consumer live → v42 at 14:02, 2 min before core-db CPU > 70 %"),
         "{narrow}"
     );
     // The short form on two lines where one is too narrow: the conclusion and the numbers that decided it,
@@ -769,4 +769,27 @@ fn the_quit_question_says_when_the_operation_has_ended() {
     assert!(ended.contains("Nothing is in progress now. The operation ended:"), "{ended}");
     assert!(ended.contains("roll back orders-consumer:live 42 → 41 (succeeded)"), "{ended}");
     assert!(!ended.contains("in progress:") && !ended.contains("quits anyway"), "{ended}");
+}
+
+/// A plan taller than an 80×24 terminal scrolls above its warnings and prompt, which stay in view: the last row
+/// says what is hidden and names the keys, and the keys reach every line of it.
+#[test]
+fn a_plan_too_tall_for_the_terminal_scrolls_to_every_line() {
+    let mut state = Scene::at_minute(45.0, false).state;
+    let keymap = Keymap::defaults().expect("keymap");
+    state.press_keys(&keymap, "d").expect("keys");
+    let first = draw(&mut state, 80, 24);
+    assert!(first.contains("more lines  pagedown more"), "{first}");
+    assert!(!first.contains("progress shows in the DLQ pane"), "{first}");
+    for _ in 0..10 {
+        state.press_keys(&keymap, "<pagedown>").expect("keys");
+        draw(&mut state, 80, 24);
+    }
+    let last = draw(&mut state, 80, 24);
+    assert!(last.contains("progress shows in the DLQ pane (ListMessageMoveTasks)"), "{last}");
+    assert!(last.contains("lines above  pageup back") && !last.contains("more lines"), "{last}");
+    assert!(last.contains("Type orders-dlq to confirm"), "the prompt stays: {last}");
+    // Held at its end: one pageup moves the text at once.
+    state.press_keys(&keymap, "<pageup>").expect("keys");
+    assert!(draw(&mut state, 80, 24).contains("more lines,"), "scrolled back one step");
 }

@@ -169,6 +169,10 @@ actions! {
     /// Rollback plan of a $LATEST consumer: switch between pinning its mapping to the earlier version and
     /// restoring that version's code into $LATEST
     OtherWay => "other_way", [Plan], mutating: false;
+    /// Plan: scroll the plan down, when the terminal is too short to show it whole
+    ScrollDown => "scroll_down", [Plan], mutating: false;
+    /// Plan: scroll the plan back up
+    ScrollUp => "scroll_up", [Plan], mutating: false;
     /// Answer yes: quit although an operation is in progress (the journal keeps its intent)
     Yes => "yes", [Confirm], mutating: false;
     /// Answer no: stay

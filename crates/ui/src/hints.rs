@@ -68,6 +68,10 @@ pub const NOTE: [Hint; 2] =
 pub const PLAN: [Hint; 2] =
     [Hint::new(Mode::Plan, Action::Submit, "runs it"), Hint::new(Mode::Plan, Action::Cancel, "cancels")];
 
+/// A plan too tall for the terminal: what scrolls it (down first).
+pub const PLAN_SCROLL: [Hint; 2] =
+    [Hint::new(Mode::Plan, Action::ScrollDown, "more"), Hint::new(Mode::Plan, Action::ScrollUp, "back")];
+
 /// A plan whose typed name matches.
 pub const PLAN_READY: [Hint; 1] = [Hint::new(Mode::Plan, Action::Submit, "runs it")];
 
@@ -149,13 +153,14 @@ pub const THROTTLE: [Hint; 2] =
     [Hint::new(Mode::Plan, Action::RateUp, "raises"), Hint::new(Mode::Plan, Action::RateDown, "lowers")];
 
 /// Every hint list a screen can show, for the test that checks them against each shipped keymap.
-pub const ALL: [&[Hint]; 19] = [
+pub const ALL: [&[Hint]; 20] = [
     &DASHBOARD,
     &LOGS,
     &FILTER,
     &NOTE,
     &PLAN,
     &PLAN_READY,
+    &PLAN_SCROLL,
     &PLAN_BLOCKED,
     &REDRIVE_RATE,
     &REDRIVE_DESTINATION,

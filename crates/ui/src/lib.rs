@@ -37,7 +37,7 @@ pub enum Density {
 /// back as messages: the view itself never changes the state).
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Drawn {
-    /// With a scrolling overlay open (help, a peek's messages): the largest offset that still fills it at this
+    /// With a scrolling overlay open (help, a peek's messages, a plan): the largest offset that still fills it at this
     /// size (lines).
     pub help_last_offset: Option<usize>,
 }

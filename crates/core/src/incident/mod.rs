@@ -206,9 +206,14 @@ impl Analysis {
         if full.chars().count() <= width {
             return Some(full);
         }
-        // "orders-consumer live → v42 (was v41)" → "orders-consumer live → v42".
+        // "orders-consumer live → v42 (was v41)" → "orders-consumer live → v42", then "likely trigger" → "likely":
+        // the same words as the wide form, fewer of them.
         let change = best.change.text.split(" (").next().unwrap_or(&best.change.text);
-        Some(format!("suspect: {change} at {at}, {lead} before {}", onset.what))
+        let shorter = format!("likely trigger: {change} at {at}, {lead} before {}", onset.what);
+        if shorter.chars().count() <= width {
+            return Some(shorter);
+        }
+        Some(format!("likely: {change} at {at}, {lead} before {}", onset.what))
     }
 
     /// `queue`'s verdict, if it has one.
@@ -304,7 +309,7 @@ mod tests {
             "likely trigger: orders-consumer live → v42 (was v41) at 14:01, 5 min before core-db CPU > 70 %"
         );
         let narrow = analysis.trigger_within(60).expect("a shorter wording");
-        assert_eq!(narrow, "suspect: orders-consumer live → v42 at 14:01, 5 min before core-db CPU > 70 %");
+        assert_eq!(narrow, "likely: orders-consumer live → v42 at 14:01, 5 min before core-db CPU > 70 %");
     }
 
     /// Issue 14: a queue whose only mapping is disabled has no consumer — never "consumers are slow", however

@@ -122,6 +122,8 @@ impl State {
                 plan.typed.pop();
             }
             Action::ClearText => plan.typed.clear(),
+            Action::ScrollDown => plan.scroll = plan.scroll.saturating_add(3),
+            Action::ScrollUp => plan.scroll = plan.scroll.saturating_sub(3),
             Action::RateUp
             | Action::RateDown
             | Action::NextDestination

@@ -58,7 +58,7 @@ pub enum Msg {
     Op(OpUpdate),
     /// The terminal changed size.
     Resize,
-    /// The view drew a scrolling overlay (help, messages): it can scroll no further than `last_offset` at this terminal size. Only
+    /// The view drew a scrolling overlay (help, messages, a plan taller than the screen): it can scroll no further than `last_offset` at this terminal size. Only
     /// the view can know (its descriptions wrap to the width), so the loop passes it back after each frame.
     HelpDrawn {
         /// The largest offset that still fills the overlay.
@@ -204,7 +204,12 @@ impl State {
                 Vec::new()
             }
             Msg::HelpDrawn { last_offset } => {
-                if let Some(Popup::Help { offset } | Popup::Messages { offset }) = &mut self.ui.popup
+                let offset = match &mut self.ui.popup {
+                    Some(Popup::Help { offset } | Popup::Messages { offset }) => Some(offset),
+                    Some(Popup::Plan(plan)) => Some(&mut plan.scroll),
+                    _ => None,
+                };
+                if let Some(offset) = offset
                     && *offset > last_offset
                 {
                     *offset = last_offset;

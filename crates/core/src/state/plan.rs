@@ -37,6 +37,7 @@ impl State {
                     rate_index,
                     destination_index: 0,
                     way: RollbackWay::Pin,
+                    scroll: 0,
                 })));
             }
             Err(why) => self.notice = Some(Notice::Info(why)),

@@ -109,6 +109,9 @@ pub struct PlanPopup {
     pub destination_index: usize,
     /// A `$LATEST` consumer's rollback: pin the mapping, or restore the code.
     pub way: RollbackWay,
+    /// Lines of the plan scrolled past, when the terminal is too short for it (the view says how far it can go:
+    /// `Msg::HelpDrawn`).
+    pub scroll: usize,
 }
 
 /// How the rollback of a `$LATEST` consumer goes back to the earlier version (the other-way key switches).

@@ -18,8 +18,8 @@ use super::theme;
 use warroom_core::keymap::Keymap;
 use warroom_core::state::{Popup, State};
 
-/// Draws the open popup, if any, over `area`. With a scrolling one open (help, messages), returns how far it can
-/// scroll (its last offset).
+/// Draws the open popup, if any, over `area`. With a scrolling one open (help, messages, a plan), returns how far
+/// it can scroll (its last offset).
 pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) -> Option<usize> {
     match &state.ui.popup {
         None | Some(Popup::Filter(_)) => {}
@@ -28,7 +28,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) -> 
             return Some(messages::render(frame, area, keymap, state.ui.peeked.as_ref(), *offset));
         }
         Some(Popup::Changes) => changes::render(frame, area, state, keymap),
-        Some(Popup::Plan(plan)) => plan::render(frame, area, keymap, plan),
+        Some(Popup::Plan(plan)) => return Some(plan::render(frame, area, keymap, plan)),
         Some(Popup::Note(text)) => note::render(frame, area, keymap, text),
         Some(Popup::Detail(target)) => detail::render(frame, area, state, keymap, target),
         Some(Popup::QuitConfirm) => quit::render(frame, area, state, keymap),

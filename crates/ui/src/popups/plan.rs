@@ -35,7 +35,7 @@ fn section(lines: &mut Vec<Line<'static>>, title: &str, items: &[String], style:
 /// Draws the plan of `popup` over `area`; its key hints come from `keymap`. When the terminal is too short for
 /// all of it, the prompt (what to type, which key runs it) and the warnings keep their place at the bottom, and
 /// the top of the plan is cut with a line that says so.
-pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, popup: &PlanPopup) {
+pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, popup: &PlanPopup) -> usize {
     let plan = &popup.plan;
     let title = if popup.blocked.is_some() { "PREVIEW (cannot be confirmed)" } else { "CONFIRM OPERATION" };
     let width = area.width.saturating_sub(4).min(100);
@@ -133,17 +133,29 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, popup: &PlanPopup)
     let [top_area, warnings_area, prompt_area] =
         Layout::vertical([Constraint::Length(top_room), Constraint::Length(warning_rows), Constraint::Min(0)])
             .areas(inner);
-    if top_rows > top_room && top_room > 0 {
+    let mut last_offset = 0;
+    if top_rows > top_room && top_room > 1 {
+        // Too short for the plan: it scrolls above the warnings and the prompt, which stay in view, and the last
+        // row says what is hidden and which keys show it.
         let [shown, cut] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(top_area);
-        frame.render_widget(top, shown);
-        let hidden = top_rows - shown.height;
-        let note = format!("… {hidden} more lines of the plan: a taller terminal shows them");
-        frame.render_widget(Paragraph::new(Span::styled(sanitize(&note, w), theme::dim())), cut);
+        last_offset = usize::from(top_rows - shown.height);
+        let offset = popup.scroll.min(last_offset);
+        frame.render_widget(top.scroll((u16::try_from(offset).unwrap_or(u16::MAX), 0)), shown);
+        let below = last_offset - offset;
+        let (note, keys) = match below {
+            0 => (format!("↑ {offset} lines above  "), &hints::PLAN_SCROLL[1..]),
+            _ if offset == 0 => (format!("… {below} more lines  "), &hints::PLAN_SCROLL[..1]),
+            _ => (format!("… {below} more lines, {offset} above  "), &hints::PLAN_SCROLL[..]),
+        };
+        let mut line = vec![Span::styled(sanitize(&note, w), theme::dim())];
+        line.extend(hints::spans(keymap, keys, theme::dim()));
+        frame.render_widget(Paragraph::new(Line::from(line)), cut);
     } else {
         frame.render_widget(top, top_area);
     }
     frame.render_widget(warnings, warnings_area);
     frame.render_widget(prompt, prompt_area);
+    last_offset
 }
 
 /// The bottom of the plan: what to type and the keys that run or cancel it, or why it cannot be confirmed.
