@@ -715,11 +715,14 @@ fn a_filter_says_what_it_hides_and_charts_fit_their_data() {
 fn the_messages_view_pretty_prints_json_bodies() {
     let mut state = Scene::at_minute(44.0, false).state;
     let message = warroom_core::model::PeekedMessage {
-        message_id: "5fea7756-0001".into(),
+        message_id: "5fea7756-0ea4-451a-a703-00000a451a70".into(),
         body: r#"{"order_id":100231,"error":"canceling statement due to statement timeout"}"#.into(),
         receive_count: 4,
-        sent_at: None,
-        attributes: vec![("DeadLetterQueueSourceArn".into(), "arn:aws:sqs:us-east-1:123456789012:orders".into())],
+        sent_at: chrono::DateTime::from_timestamp(1_795_442_530, 0),
+        attributes: vec![
+            ("DeadLetterQueueSourceArn".into(), "arn:aws:sqs:us-east-1:123456789012:orders".into()),
+            ("ApproximateFirstReceiveTimestamp".into(), "1795442531250".into()),
+        ],
         message_attributes: Vec::new(),
     };
     state.ui.peeked = Some(("orders-dlq".into(), vec![message]));
@@ -730,6 +733,9 @@ fn the_messages_view_pretty_prints_json_bodies() {
         assert!(screen.contains("received 4 times"), "{w}x{h}:\n{screen}");
         assert!(screen.contains(r#"    "order_id": 100231"#), "pretty-printed at {w}x{h}:\n{screen}");
         assert!(screen.contains("DeadLetterQueueSourceArn"), "{w}x{h}:\n{screen}");
+        // The header reads whole (wrapped under the id at 80 columns), and SQS's epoch milliseconds as a time.
+        assert!(screen.contains("· sent 2026-11-23") && screen.contains("14:02:10 UTC"), "{w}x{h}:\n{screen}");
+        assert!(screen.contains("ApproximateFirstReceiveTimestamp: 2026-11-23 14:02:11.250 UTC"), "{w}x{h}:\n{screen}");
     }
 }
 

@@ -34,11 +34,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap, tar
         false,
         Some(bottom),
     );
-    let facts = Paragraph::new(hang(facts, usize::from(inner.width))).wrap(Wrap { trim: false });
-    let rows = u16::try_from(facts.line_count(inner.width)).unwrap_or(u16::MAX).saturating_add(1);
     // The facts take what they need, leaving at least one chart its room; the charts share the rest, as many as
     // get `MIN_CHART` lines each (on a small terminal, the first: the resource's own metric).
-    let facts_h = if charts.is_empty() { inner.height } else { rows.min(inner.height.saturating_sub(MIN_CHART)) };
+    let room = if charts.is_empty() { inner.height } else { inner.height.saturating_sub(MIN_CHART) };
+    let (facts, rows) = fit_facts(facts, inner.width, room);
+    let facts_h = if charts.is_empty() { inner.height } else { rows.saturating_add(1).min(room) };
     let [text, chart_area] = Layout::vertical([Constraint::Length(facts_h), Constraint::Min(0)]).areas(inner);
     let shown = usize::from(chart_area.height / MIN_CHART).clamp(1, charts.len().max(1));
     let charts = &charts[..shown.min(charts.len())];
@@ -182,6 +182,29 @@ const LABEL: usize = 18;
 
 fn fact(label: &str, value: String) -> Line<'static> {
     Line::from(vec![Span::styled(format!("{label:<LABEL$}"), theme::dim()), Span::raw(sanitize(&value, 500))])
+}
+
+/// The facts as a paragraph for `room` rows of `width` cells, and the rows it takes. Wrapped whole when that
+/// fits; on a short terminal each fact on one row, cut with "…" (every top-SQL statement and the waits stay in
+/// view rather than the first statements' tails); when even that does not fit, the last row says how many are
+/// hidden.
+fn fit_facts(facts: Vec<Line<'static>>, width: u16, room: u16) -> (Paragraph<'static>, u16) {
+    let cells = usize::from(width);
+    let whole = Paragraph::new(hang(facts.clone(), cells)).wrap(Wrap { trim: false });
+    let rows = u16::try_from(whole.line_count(width)).unwrap_or(u16::MAX);
+    if rows < room {
+        return (whole, rows);
+    }
+    let mut cut: Vec<Line<'static>> = facts.into_iter().map(|l| crate::table::fit_line(l, cells)).collect();
+    let fits = usize::from(room.saturating_sub(1));
+    if cut.len() > fits + 1 {
+        let hidden = cut.len() - fits.saturating_sub(1);
+        cut.truncate(fits.saturating_sub(1));
+        let note = format!("… {hidden} more lines: a taller terminal shows them");
+        cut.push(Line::from(Span::styled(sanitize(&note, cells), theme::dim())));
+    }
+    let rows = u16::try_from(cut.len()).unwrap_or(u16::MAX);
+    (Paragraph::new(cut), rows)
 }
 
 /// Lines wider than `width`: their last span (a fact's value, a top-SQL row's statement) wrapped under where

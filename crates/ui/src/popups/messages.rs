@@ -21,6 +21,20 @@ fn received(count: u32) -> String {
     if count == 1 { "received once".to_string() } else { format!("received {count} times") }
 }
 
+/// An attribute's value as a person reads it: SQS's timestamps (`SentTimestamp`,
+/// `ApproximateFirstReceiveTimestamp`: epoch milliseconds) as UTC times; anything else as SQS gave it.
+fn readable_attribute(name: &str, value: &str) -> String {
+    let at = name
+        .ends_with("Timestamp")
+        .then(|| value.parse::<i64>().ok())
+        .flatten()
+        .and_then(chrono::DateTime::from_timestamp_millis);
+    match at {
+        Some(t) => format!("{} ({value})", t.format("%Y-%m-%d %H:%M:%S%.3f UTC")),
+        None => value.to_string(),
+    }
+}
+
 /// Every line of the view for `width` cells.
 fn lines(dlq: &str, messages: &[PeekedMessage], width: usize) -> Vec<Line<'static>> {
     let mut out = vec![Line::from(Span::styled(
@@ -34,12 +48,16 @@ fn lines(dlq: &str, messages: &[PeekedMessage], width: usize) -> Vec<Line<'stati
     for (i, m) in messages.iter().enumerate() {
         out.push(Line::from(""));
         let sent = m.sent_at.map_or("–".to_string(), |t| t.format("%Y-%m-%d %H:%M:%S UTC").to_string());
-        out.push(Line::from(vec![
-            Span::styled(format!("#{} ", i + 1), theme::bold()),
-            Span::raw(sanitize(&format!("{} · {} · sent {sent}", m.message_id, received(m.receive_count)), width)),
-        ]));
+        // The number, then the id, receives and sent time, wrapped under the id where the view is narrow.
+        let number = format!("#{} ", i + 1);
+        let indent = number.chars().count();
+        let header = format!("{} · {} · sent {sent}", m.message_id, received(m.receive_count));
+        for (j, part) in wrap(&header, width.saturating_sub(indent)).into_iter().enumerate() {
+            let head = if j == 0 { Span::styled(number.clone(), theme::bold()) } else { Span::raw(" ".repeat(indent)) };
+            out.push(Line::from(vec![head, Span::raw(sanitize(&part, width))]));
+        }
         for (name, value) in m.attributes.iter().chain(&m.message_attributes) {
-            for part in wrap(&format!("{name}: {value}"), width.saturating_sub(2)) {
+            for part in wrap(&format!("{name}: {}", readable_attribute(name, value)), width.saturating_sub(2)) {
                 out.push(Line::from(Span::styled(format!("  {}", sanitize(&part, width)), theme::dim())));
             }
         }
@@ -66,7 +84,8 @@ pub fn render(
         Some((dlq, messages)) => (dlq.as_str(), messages.as_slice()),
         None => ("", &[][..]),
     };
-    let lines = lines(dlq, messages, usize::from(width.saturating_sub(4)));
+    // Inside the border.
+    let lines = lines(dlq, messages, usize::from(width.saturating_sub(2)));
     let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
     let bottom = Line::from(hints::spans(keymap, &hints::HELP, theme::dim()));
     let inner = popup_frame(frame, area, (width, height), &format!("messages in {dlq}"), false, Some(bottom));

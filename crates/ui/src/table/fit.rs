@@ -48,7 +48,7 @@ pub(super) fn cut_spans(spans: Vec<Span<'static>>, cells: usize) -> Vec<Span<'st
 }
 
 /// A line cut to `cells` cells.
-pub(super) fn fit_line(line: Line<'static>, cells: usize) -> Line<'static> {
+pub(crate) fn fit_line(line: Line<'static>, cells: usize) -> Line<'static> {
     let style = line.style;
     Line::from(cut_spans(line.spans, cells)).style(style)
 }

@@ -28,7 +28,8 @@ use crate::text::{fit_name, sanitize};
 use crate::theme;
 use crate::widgets::pane_block;
 use column::{GAP, LineFn};
-use fit::{align, fit_cell, fit_line};
+pub(crate) use fit::fit_line;
+use fit::{align, fit_cell};
 use widths::column_widths;
 
 /// The key of a row's group.
