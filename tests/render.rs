@@ -267,7 +267,8 @@ fn too_small_terminals_say_so_and_never_panic() {
     for (w, h) in [(1, 1), (20, 5), (79, 24), (80, 23), (200, 10)] {
         let screen = text(&render(&scene.state, w, h));
         if w >= 20 && h >= 2 {
-            assert!(screen.replace('\n', " ").contains("terminal too small"), "{w}x{h}: {screen}");
+            let flat = screen.replace('\n', " ");
+            assert!(flat.contains("terminal too small") && flat.contains("q quits"), "{w}x{h}: {screen}");
         }
     }
     for (w, h) in [(80, 24), (100, 30), (139, 40), (140, 40), (400, 120)] {
@@ -798,4 +799,17 @@ fn a_plan_too_tall_for_the_terminal_scrolls_to_every_line() {
     // Held at its end: one pageup moves the text at once.
     state.press_keys(&keymap, "<pageup>").expect("keys");
     assert!(draw(&mut state, 80, 24).contains("more lines,"), "scrolled back one step");
+}
+
+/// An observer's header at 80 columns keeps who is operating after the READ-ONLY and alarm badges: the place
+/// gives way first.
+#[test]
+fn an_observers_header_names_the_operator_at_80_columns() {
+    let scene = Scene::at_minute(45.0, true);
+    let screen = text(&render(&scene.state, 80, 24));
+    let header = screen.lines().next().unwrap_or_default();
+    assert!(header.contains("READ-ONLY") && header.contains("2 ALARMS"), "{header}");
+    assert!(header.ends_with("op: alice"), "{header}");
+    let wide = text(&render(&scene.state, 160, 48));
+    assert!(wide.lines().next().unwrap_or_default().contains("simulated  op: alice"), "{wide}");
 }

@@ -134,6 +134,9 @@ pub const LOGS: [Hint; 7] = [
     Hint::new(Mode::Logs, Action::Help, "help"),
 ];
 
+/// A terminal too small to draw the dashboard in: how to leave it.
+pub const TOO_SMALL: [Hint; 1] = [Hint::new(Mode::Dashboard, Action::Quit, "quits")];
+
 /// The how_to_quit key (ctrl-c by default) on the dashboard.
 pub const HOW_TO_QUIT: [Hint; 3] = [
     Hint::new(Mode::Dashboard, Action::HowToQuit, "does not quit here:"),
@@ -153,7 +156,7 @@ pub const THROTTLE: [Hint; 2] =
     [Hint::new(Mode::Plan, Action::RateUp, "raises"), Hint::new(Mode::Plan, Action::RateDown, "lowers")];
 
 /// Every hint list a screen can show, for the test that checks them against each shipped keymap.
-pub const ALL: [&[Hint]; 20] = [
+pub const ALL: [&[Hint]; 21] = [
     &DASHBOARD,
     &LOGS,
     &FILTER,
@@ -171,6 +174,7 @@ pub const ALL: [&[Hint]; 20] = [
     &DETAIL,
     &HELP,
     &HOW_TO_QUIT,
+    &TOO_SMALL,
     &ROLLBACK_WAY,
     &PUBLISH,
     &THROTTLE,

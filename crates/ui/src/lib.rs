@@ -52,9 +52,15 @@ pub fn render(frame: &mut Frame, state: &State, keymap: &Keymap) {
 pub fn render_measured(frame: &mut Frame, state: &State, keymap: &Keymap) -> Drawn {
     let area = frame.area();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        let msg = format!("terminal too small (need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{})", area.width, area.height);
-        frame
-            .render_widget(Paragraph::new(Line::from(msg)).wrap(ratatui_widgets::paragraph::Wrap { trim: true }), area);
+        let msg = format!("terminal too small (need {MIN_WIDTH}×{MIN_HEIGHT}, have {}×{})  ", area.width, area.height);
+        // The keys still act: say how to leave (or, with a popup open, its own keys).
+        let keys = if state.ui.popup.is_none() { &hints::TOO_SMALL[..] } else { panes::footer::hints_now(state) };
+        let mut line = vec![ratatui_core::text::Span::raw(msg)];
+        line.extend(hints::spans(keymap, keys, ratatui_core::style::Style::new()));
+        frame.render_widget(
+            Paragraph::new(Line::from(line)).wrap(ratatui_widgets::paragraph::Wrap { trim: true }),
+            area,
+        );
         return Drawn::default();
     }
     let density = if area.width >= 140 && area.height >= 40 { Density::Rich } else { Density::Compact };

@@ -75,7 +75,7 @@ fn with_essentials(text: &str, style: Style, state: &State, keymap: &Keymap, roo
 
 /// The hints for the keys that act now: the open popup's (in a plan or a note, letters type, so the dashboard's
 /// keys would lie), else the dashboard's.
-fn hints_now(state: &State) -> &'static [hints::Hint] {
+pub(crate) fn hints_now(state: &State) -> &'static [hints::Hint] {
     match &state.ui.popup {
         None => &hints::DASHBOARD,
         Some(Popup::Plan(plan)) if plan.blocked.is_some() => &hints::PLAN_BLOCKED,

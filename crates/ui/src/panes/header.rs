@@ -71,20 +71,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     };
     let war_room = if state.war_room.summary() == Some(WarRoomStatus::Connected) { "  war room ✓" } else { "" };
     // Who acts, as the journal records it: the operator, and live the AWS principal the calls are signed as. On a
-    // narrow terminal the account and then the principal give way, so that who is operating always shows.
+    // narrow terminal the account, then the principal, then the place give way, so that who is operating shows.
     let used: usize = spans.iter().map(|s| crate::text::width(&s.content)).sum();
     let (author, operator) = (state.author(), state.session.operator.clone());
     let variants = [
         (location.as_str(), author.as_str()),
         (region.as_str(), author.as_str()),
         (region.as_str(), operator.as_str()),
+        ("", operator.as_str()),
     ];
     let fits = |(place, who): &(&str, &str)| {
-        used + 2 + crate::text::width(place) + crate::text::width(war_room) + 6 + crate::text::width(who)
-            <= area.width as usize
+        let place = if place.is_empty() { 0 } else { 2 + crate::text::width(place) };
+        used + place + crate::text::width(war_room) + 6 + crate::text::width(who) <= area.width as usize
     };
-    let (place, who) = variants.iter().find(|v| fits(v)).copied().unwrap_or(variants[2]);
-    spans.push(Span::raw(format!("  {}", sanitize(place, 40))));
+    let (place, who) = variants.iter().find(|v| fits(v)).copied().unwrap_or(variants[3]);
+    if !place.is_empty() {
+        spans.push(Span::raw(format!("  {}", sanitize(place, 40))));
+    }
     if !war_room.is_empty() {
         spans.push(Span::styled(war_room, theme::ok()));
     }
