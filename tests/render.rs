@@ -759,6 +759,28 @@ fn a_notice_keeps_help_and_quit_in_the_footer() {
     }
 }
 
+/// A long failure reads whole at 160×48: the footer takes a second row for it, with help and quit at the second
+/// row's edge. At 80×24 the panes cannot spare the row, and the message is cut with "…".
+#[test]
+fn a_long_failure_reads_whole_in_a_two_row_footer_where_there_is_room() {
+    use warroom_core::state::Notice;
+    let mut scene = Scene::at_minute(40.0, false);
+    let long = "reboot core-db-1 failed: rds:RebootDBInstance: InvalidDBInstanceState: DB instance core-db-1 is not \
+                in the available state (it is modifying); try again when DescribeDBInstances says available"
+        .to_string();
+    scene.state.update(Msg::Notice(Notice::Problem(long.clone())));
+    let wide = text(&render(&scene.state, 160, 48));
+    let rows: Vec<&str> = wide.lines().rev().take(2).collect();
+    let said = format!("{} {}", rows[1].trim_end(), rows[0].trim_end());
+    assert!(said.starts_with(&long[..40]), "{said}");
+    assert!(said.contains("try again when DescribeDBInstances says available"), "whole: {said}");
+    assert!(rows[0].ends_with("? help  q quit"), "{}", rows[0]);
+    let narrow = text(&render(&scene.state, 80, 24));
+    let footer = narrow.lines().last().unwrap_or_default();
+    assert!(footer.starts_with("reboot core-db-1 failed") && footer.contains('…'), "{footer}");
+    assert!(narrow.lines().nth(22).is_some_and(|l| l.starts_with('└')), "the panes keep their rows:\n{narrow}");
+}
+
 /// The quit question asked while a rollback runs reads again once it ends: how it ended, and only whether to quit
 /// (not "An operation is in progress:" over an empty list).
 #[test]

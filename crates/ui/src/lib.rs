@@ -68,12 +68,16 @@ pub fn render_measured(frame: &mut Frame, state: &State, keymap: &Keymap) -> Dra
     let trigger = state.analysis.trigger_within(area.width.saturating_sub(3) as usize);
     // Failing credentials come before everything: no number below is current, and no operation can run.
     let banner = if state.credentials.is_some() { panes::credentials::HEIGHT } else { 0 };
+    // A long message (an error, a refusal) takes a second footer row where the panes can spare it: not at 80×24,
+    // and not under a popup, which covers the rows above the last.
+    let tall = area.height >= 30 && state.ui.popup.is_none();
+    let footer_rows = panes::footer::height(state, keymap, area.width, tall);
     let [header, banner_area, trigger_area, body, footer] = Layout::vertical([
         Constraint::Length(1),
         Constraint::Length(banner),
         Constraint::Length(u16::from(trigger.is_some())),
         Constraint::Min(0),
-        Constraint::Length(1),
+        Constraint::Length(footer_rows),
     ])
     .areas(area);
     panes::header::render(frame, header, state);

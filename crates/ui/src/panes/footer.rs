@@ -15,9 +15,43 @@ use crate::hints;
 use crate::text::{sanitize, width};
 use crate::theme;
 
-/// Draws the footer line into `area`.
+/// The message the footer says instead of key hints, with its style: the latest notice, else an operation in
+/// progress, else a failing call. `None` while the filter is typed, for the ctrl-c notice (keys only) and when
+/// all is quiet.
+fn message(state: &State) -> Option<(String, Style)> {
+    if let Some(Popup::Filter(_)) = &state.ui.popup {
+        return None;
+    }
+    match &state.notice {
+        Some(Notice::Info(text)) => return Some((text.clone(), theme::warn())),
+        Some(Notice::Problem(text)) => return Some((text.clone(), theme::alarm())),
+        Some(Notice::HowToQuit) => return None,
+        None => {}
+    }
+    if let Some(op) = state.operations.iter().rev().find(|o| o.phase.in_progress()) {
+        return Some((format!("{} · {} · {}", op.op.summary(), op.phase.label(), op.message), theme::warn()));
+    }
+    state.problems().find(|p| p.problem.kind == FailureKind::Call).map(|p| (p.problem.to_string(), theme::warn()))
+}
+
+/// The footer's height at `width` cells: two rows when its message would be cut on one and the terminal is tall
+/// enough to give a row (`tall`), so a long error reads whole; one otherwise.
+pub fn height(state: &State, keymap: &Keymap, width: u16, tall: bool) -> u16 {
+    let Some((text, _)) = message(state).filter(|_| tall) else { return 1 };
+    let tail: usize =
+        hints::spans(keymap, &essentials(state), Style::new()).iter().map(|s| self::width(&s.content)).sum();
+    if self::width(&text) + tail + 2 > usize::from(width) { 2 } else { 1 }
+}
+
+/// Draws the footer into `area` (one row, or two for a long message: `height`).
 pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
     let room = area.width as usize;
+    if area.height > 1
+        && let Some((text, style)) = message(state)
+    {
+        frame.render_widget(Paragraph::new(with_essentials_wrapped(&text, style, state, keymap, room)), area);
+        return;
+    }
     let line = if let Some(Popup::Filter(text)) = &state.ui.popup {
         let mut spans = vec![
             Span::styled("filter: ", theme::bold()),
@@ -26,17 +60,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
         ];
         spans.extend(hints::spans(keymap, &hints::FILTER, theme::dim()));
         Line::from(spans)
-    } else if let Some(notice) = &state.notice {
-        match notice {
-            Notice::Info(text) => with_essentials(text, theme::warn(), state, keymap, room),
-            Notice::Problem(text) => with_essentials(text, theme::alarm(), state, keymap, room),
-            Notice::HowToQuit => Line::from(hints::spans(keymap, &hints::HOW_TO_QUIT, theme::warn())),
-        }
-    } else if let Some(op) = state.operations.iter().rev().find(|o| o.phase.in_progress()) {
-        let text = format!("{} · {} · {}", op.op.summary(), op.phase.label(), op.message);
-        with_essentials(&text, theme::warn(), state, keymap, room)
-    } else if let Some(problem) = state.problems().find(|p| p.problem.kind == FailureKind::Call) {
-        with_essentials(&problem.problem.to_string(), theme::warn(), state, keymap, room)
+    } else if let Some(Notice::HowToQuit) = &state.notice {
+        Line::from(hints::spans(keymap, &hints::HOW_TO_QUIT, theme::warn()))
+    } else if let Some((text, style)) = message(state) {
+        with_essentials(&text, style, state, keymap, room)
     } else {
         let mut spans = Vec::new();
         if state.session.read_only {
@@ -50,17 +77,36 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
     frame.render_widget(Paragraph::new(line), area);
 }
 
-/// `text` in `style`, cut short to leave room for the help, quit, close and cancel hints of the keys that act now,
-/// set at the right edge: a notice never hides how to find the other keys or how to leave.
-fn with_essentials(text: &str, style: Style, state: &State, keymap: &Keymap, room: usize) -> Line<'static> {
-    let keep: Vec<hints::Hint> = hints_now(state)
+/// The help, quit, close and cancel hints of the keys that act now: what a message never hides.
+fn essentials(state: &State) -> Vec<hints::Hint> {
+    hints_now(state)
         .iter()
         .filter(|h| {
             matches!(h.action, Action::Help | Action::Quit | Action::Close | Action::Cancel | Action::Yes | Action::No)
         })
         .copied()
-        .collect();
-    let tail = hints::spans(keymap, &keep, theme::dim());
+        .collect()
+}
+
+/// `with_essentials` over two rows: the text wrapped, its first row whole width, the essentials at the right edge
+/// of the second (cut with "…" only past two rows).
+fn with_essentials_wrapped(
+    text: &str,
+    style: Style,
+    state: &State,
+    keymap: &Keymap,
+    room: usize,
+) -> Vec<Line<'static>> {
+    let mut parts = crate::text::wrap(&sanitize(text, usize::MAX), room).into_iter();
+    let first = Line::from(Span::styled(parts.next().unwrap_or_default(), style));
+    let rest: Vec<String> = parts.collect();
+    vec![first, with_essentials(&rest.join(" "), style, state, keymap, room)]
+}
+
+/// `text` in `style`, cut short to leave room for the help, quit, close and cancel hints of the keys that act now,
+/// set at the right edge: a notice never hides how to find the other keys or how to leave.
+fn with_essentials(text: &str, style: Style, state: &State, keymap: &Keymap, room: usize) -> Line<'static> {
+    let tail = hints::spans(keymap, &essentials(state), theme::dim());
     let tail_width: usize = tail.iter().map(|s| width(&s.content)).sum();
     // Too narrow to hold both readably: the notice is what just happened.
     if tail.is_empty() || room < tail_width + 2 + 24 {
