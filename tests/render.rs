@@ -246,8 +246,8 @@ fn deploy_markers_appear_on_charts_and_sparklines() {
     let scene = Scene::at_minute(45.0, false);
     let screen = text(&render(&scene.state, 160, 48));
     assert!(
-        screen.contains("┃14:02 orders-consumer live → v42 (was v41) (likely"),
-        "chart legend names the deploy as the likely trigger, first:\n{screen}"
+        screen.contains("┃14:02 orders-consumer live → v42 (likely trigger) + migration started"),
+        "chart legend names the deploy as the likely trigger, first, and the migration in the same column:\n{screen}"
     );
     // Compact: the deploy's sparkline minute is drawn on the suspect's colour (queue age and both instances).
     let buffer = render(&scene.state, 80, 24);
@@ -708,7 +708,11 @@ fn a_filter_says_what_it_hides_and_charts_fit_their_data() {
         assert!(screen.contains("no match for 'zzz'"), "{w}×{h}:\n{screen}");
         assert!(!screen.contains("no alarms") && !screen.contains("no queues"), "{w}×{h}:\n{screen}");
         assert!(!screen.contains("┄ threshold"), "no empty chart with its markers at {w}×{h}:\n{screen}");
+        // The header counts every alarm; the pane says how many of them the filter shows, never "0 firing".
+        assert!(screen.contains("2 ALARMS") && screen.contains("0 of 2 firing shown"), "{w}×{h}:\n{screen}");
     }
+    state.ui.filter = "db".into();
+    assert!(text(&render(&state, 160, 48)).contains("Alarms · 1 of 2 firing shown"));
 }
 
 /// The messages a peek received: each with its receive count and attributes, a JSON body pretty-printed.

@@ -220,15 +220,16 @@ pub fn time_chart(frame: &mut Frame, area: Rect, chart: &TimeChart<'_>) {
     }
     let window = fitted_window(chart);
     let chart = &TimeChart { window, ..*chart };
+    // A second legend row where the chart keeps enough plot: a legend cut mid-word hides what a marker is.
+    let entries = legend(chart);
+    let rows = if area.height >= 9 { 2 } else { 1 };
+    let legend_lines = legend_rows(entries, area.width as usize, rows);
     let [legend_area, area] = ratatui_core::layout::Layout::vertical([
-        ratatui_core::layout::Constraint::Length(1),
+        ratatui_core::layout::Constraint::Length(legend_lines.len() as u16),
         ratatui_core::layout::Constraint::Min(0),
     ])
     .areas(area);
-    frame.render_widget(
-        ratatui_widgets::paragraph::Paragraph::new(legend(chart, legend_area.width as usize)),
-        legend_area,
-    );
+    frame.render_widget(ratatui_widgets::paragraph::Paragraph::new(legend_lines), legend_area);
     let start = now - window;
     let x = |t: DateTime<Utc>| (t - start).num_seconds() as f64 / 60.0;
     let x_max = window.num_minutes() as f64;
@@ -302,30 +303,62 @@ pub fn time_chart(frame: &mut Frame, area: Rect, chart: &TimeChart<'_>) {
     frame.render_widget(chart, area);
 }
 
-/// "━ core-db-1 CPU  ┄ threshold 70  ┃14:02 orders-consumer live → v42", cut to `width`.
-fn legend(chart: &TimeChart<'_>, width: usize) -> Line<'static> {
+/// The legend's entries, each a span: "━ core-db-1 CPU %", "┄ threshold 70", "┃14:02 orders-consumer live → v42
+/// (likely trigger) + migration started". Markers in the same minute share a column on the chart, so they share
+/// an entry; each change is named short (its words before a parenthesis or a colon: the timeline has the rest).
+fn legend(chart: &TimeChart<'_>) -> Vec<Span<'static>> {
     let mut spans = Vec::new();
-    let mut used = 0;
-    let mut push = |text: String, style: Style| {
-        let room = width.saturating_sub(used);
-        if room > 1 {
-            let text = crate::text::sanitize(&text, room);
-            used += crate::text::width(&text);
-            spans.push(Span::styled(text, style));
-        }
-    };
     for (i, line) in chart.lines.iter().enumerate() {
-        push(format!("{} {}  ", LINE_GLYPHS[i % LINE_GLYPHS.len()].1, line.label), line.style);
+        spans.push(Span::styled(format!("{} {}  ", LINE_GLYPHS[i % LINE_GLYPHS.len()].1, line.label), line.style));
     }
     if let Some(t) = chart.threshold {
-        push(format!("┄ threshold {t:.0}  "), theme::warn());
+        spans.push(Span::styled(format!("┄ threshold {t:.0}  "), theme::warn()));
     }
-    // The suspect first: a narrow legend keeps the one that matters.
-    let mut shown: Vec<&Marker<'_>> = chart.markers.iter().filter(|m| m.event.at >= chart.now - chart.window).collect();
-    shown.sort_by_key(|m| !m.suspect);
-    for m in shown {
-        let tag = if m.suspect { " (likely trigger)" } else { "" };
-        push(format!("┃{} {}{tag}  ", m.event.at.format("%H:%M"), m.event.text), Style::new().fg(m.colour()));
+    // The suspect's minute first: a narrow legend keeps the one that matters.
+    let mut minutes: Vec<(String, Vec<&Marker<'_>>)> = Vec::new();
+    for m in chart.markers.iter().filter(|m| m.event.at >= chart.now - chart.window) {
+        let minute = m.event.at.format("%H:%M").to_string();
+        match minutes.iter_mut().find(|(at, _)| *at == minute) {
+            Some((_, group)) => group.push(m),
+            None => minutes.push((minute, vec![m])),
+        }
     }
-    Line::from(spans)
+    minutes.sort_by_key(|(_, group)| !group.iter().any(|m| m.suspect));
+    for (minute, mut group) in minutes {
+        group.sort_by_key(|m| !m.suspect);
+        let names: Vec<String> = group
+            .iter()
+            .map(|m| {
+                let short = m.event.text.split([':', '(']).next().unwrap_or(&m.event.text).trim_end();
+                format!("{short}{}", if m.suspect { " (likely trigger)" } else { "" })
+            })
+            .collect();
+        let colour = group.first().map_or(theme::MARKER, |m| m.colour());
+        spans.push(Span::styled(format!("┃{minute} {}  ", names.join(" + ")), Style::new().fg(colour)));
+    }
+    spans
+}
+
+/// The legend's entries laid out on at most `rows` lines of `width` cells: an entry that does not fit moves to the
+/// next line whole; the last line cuts what is left with "…".
+fn legend_rows(entries: Vec<Span<'static>>, width: usize, rows: usize) -> Vec<Line<'static>> {
+    let mut lines: Vec<Vec<Span<'static>>> = vec![Vec::new()];
+    let mut used = 0;
+    for entry in entries {
+        let w = crate::text::width(&entry.content);
+        if used + w > width && used > 0 && lines.len() < rows {
+            lines.push(Vec::new());
+            used = 0;
+        }
+        let room = width.saturating_sub(used);
+        if room > 1 {
+            let text = crate::text::sanitize(entry.content.trim_end(), room);
+            let pad = if used + crate::text::width(&text) + 2 <= width { "  " } else { "" };
+            used += crate::text::width(&text) + pad.len();
+            if let Some(line) = lines.last_mut() {
+                line.push(Span::styled(format!("{text}{pad}"), entry.style));
+            }
+        }
+    }
+    lines.into_iter().map(Line::from).collect()
 }

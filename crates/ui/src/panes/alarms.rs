@@ -33,9 +33,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         columns.push(Column::fill("reason", 0, usize::MAX, |a: &&AlarmStatus, _| Cell::text(why(a), theme::dim())));
     }
     PaneTable::new(state, PaneId::Alarms, &rows, columns)
-        .title_note(format!("{firing} firing"))
+        .title_note(firing_note(firing, state.data.alarm_count()))
         .missing(&[ResourceKind::Alarm], "no alarms")
         .render(frame, area);
+}
+
+/// "2 firing"; under a filter that hides some, "0 of 2 firing shown", so the pane never contradicts the
+/// header's alarm count.
+fn firing_note(shown: usize, all: usize) -> String {
+    if shown == all { format!("{all} firing") } else { format!("{shown} of {all} firing shown") }
 }
 
 /// The reason column: a composite alarm's firing children (its own reason only lists ARNs), else `StateReason`.
