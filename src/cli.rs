@@ -79,7 +79,8 @@ pub struct Cli {
 #[derive(Debug, Clone, Subcommand)]
 pub enum Command {
     /// Poll once and print what the panes would show, for scripts and for checking a config before an
-    /// incident. Exits 1 when a watched resource is missing or a call failed.
+    /// incident. Exits 1 when a watched resource is missing or a call failed (warnings, such as no Performance
+    /// Insights, do not count).
     Snapshot {
         /// Print JSON instead of text
         #[arg(long)]

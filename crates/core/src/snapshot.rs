@@ -31,6 +31,10 @@ pub struct Snapshot {
     pub not_found: Vec<String>,
     /// Failed polls and failed calls, each naming the call.
     pub problems: Vec<String>,
+    /// Calls that failed where the panes only lose a detail, as `doctor` warns of them: Performance Insights
+    /// failing for an instance (no top SQL), a call the endpoint does not implement (an emulator's missing
+    /// ListMessageMoveTasks: no redrive progress). Said, not counted against `healthy`.
+    pub warnings: Vec<String>,
     /// What is worth knowing but not wrong: discovery keeping only the first resources of a kind.
     pub notes: Vec<String>,
 }
@@ -233,6 +237,19 @@ impl Snapshot {
                 .iter()
                 .flat_map(|f| f.last_error.iter().cloned().chain(f.problems.iter().map(|p| p.problem.to_string())))
                 .collect(),
+            warnings: d
+                .insights
+                .iter()
+                .filter_map(|(id, i)| match i.access()? {
+                    crate::model::InsightsAccess::Failed(error) => Some(format!("{id}: no top SQL: {error}")),
+                    _ => None,
+                })
+                .chain(
+                    d.unsupported
+                        .iter()
+                        .map(|(call, answer)| format!("{call}: {answer} (not implemented by this endpoint)")),
+                )
+                .collect(),
             notes: d
                 .truncated
                 .iter()
@@ -316,7 +333,12 @@ impl Snapshot {
                 f.changed_at.as_deref().unwrap_or("– (history unknown)")
             ));
         }
-        for (title, items) in [("NOT FOUND", &self.not_found), ("PROBLEMS", &self.problems), ("NOTES", &self.notes)] {
+        for (title, items) in [
+            ("NOT FOUND", &self.not_found),
+            ("PROBLEMS", &self.problems),
+            ("WARNINGS", &self.warnings),
+            ("NOTES", &self.notes),
+        ] {
             if !items.is_empty() {
                 out.push_str(&format!("\n{title}\n"));
                 for item in items {
@@ -325,5 +347,34 @@ impl Snapshot {
             }
         }
         out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Observation;
+
+    /// What only loses a detail is a warning: said, and the snapshot still healthy.
+    #[test]
+    fn failing_performance_insights_and_an_unsupported_call_are_warnings() {
+        let mut state = crate::scene::Scene::at_minute(45.0, false).state;
+        let insights = state.data.insights.entry("core-db-1".into()).or_default();
+        insights.enabled = Some(true);
+        insights.read_error = Some("pi:DescribeDimensionKeys: AccessDeniedException: not authorized".into());
+        state.data.apply(Observation::Unsupported {
+            call: "sqs:ListMessageMoveTasks".into(),
+            answer: "InvalidAction: not valid for this endpoint".into(),
+        });
+        let snap = Snapshot::of(&state);
+        assert_eq!(
+            snap.warnings,
+            [
+                "core-db-1: no top SQL: pi:DescribeDimensionKeys: AccessDeniedException: not authorized",
+                "sqs:ListMessageMoveTasks: InvalidAction: not valid for this endpoint (not implemented by this endpoint)",
+            ]
+        );
+        assert!(snap.healthy());
+        assert!(snap.text(&state).contains("\nWARNINGS\n  core-db-1: no top SQL"));
     }
 }

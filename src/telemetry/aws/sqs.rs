@@ -99,8 +99,10 @@ async fn dlq(clients: &Clients, d: &QueueRef) -> Vec<Observation> {
     match task {
         Ok(Some(task)) => out.push(Observation::Redrive(task)),
         Ok(None) => {}
-        // An endpoint without move tasks: the DLQ pane simply shows no redrive.
-        Err(e) if e.kind == AwsErrorKind::Unsupported => {}
+        // An endpoint without move tasks: the DLQ pane simply shows no redrive; snapshot says why.
+        Err(e) if e.kind == AwsErrorKind::Unsupported => {
+            out.push(Observation::Unsupported { call: e.action.to_string(), answer: e.detail() });
+        }
         Err(e) => out.push(problem(e)),
     }
     out

@@ -55,6 +55,9 @@ pub struct Data {
     pub timeline: Vec<TimelineEvent>,
     /// Whose credentials a live session uses; `None` in the demo.
     pub identity: Option<Identity>,
+    /// Calls the endpoint does not implement (an emulator's), with its answer: "sqs:ListMessageMoveTasks" →
+    /// "HTTP 400 InvalidAction".
+    pub unsupported: BTreeMap<String, String>,
     /// Resources the config names that do not exist, shown as "not found" in their panes.
     pub missing: std::collections::BTreeSet<(ResourceKind, String)>,
     /// Kinds discovery cut short, with how many it kept.
@@ -135,6 +138,9 @@ impl Data {
             }
             Observation::Event(e) if e.kind == EventKind::Deploy => self.record_deploy(e),
             Observation::Event(e) => self.push_event(e),
+            Observation::Unsupported { call, answer } => {
+                self.unsupported.insert(call, answer);
+            }
             Observation::Missing { kind, name } => {
                 self.missing.insert((kind, name));
             }

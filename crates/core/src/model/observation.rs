@@ -101,6 +101,14 @@ pub enum Observation {
     Event(TimelineEvent),
     /// One call of a poll failed; the rest of the poll still counts.
     Problem(Problem),
+    /// The endpoint does not implement a call whose answer only adds a detail (an emulator without SQS message
+    /// move tasks): the pane shows nothing for it; `snapshot` and `doctor` say so as a warning.
+    Unsupported {
+        /// The call, as IAM names it: "sqs:ListMessageMoveTasks".
+        call: String,
+        /// What the endpoint answered.
+        answer: String,
+    },
     /// A resource the config names does not exist.
     Missing {
         /// What kind of resource.
