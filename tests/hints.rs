@@ -89,6 +89,15 @@ fn screens() -> Vec<Screen> {
     let mut how_to_quit = peak();
     act(&mut how_to_quit, &[Action::HowToQuit]);
     out.push(Screen { name: "how to quit", state: how_to_quit, shows: vec![&hints::HOW_TO_QUIT] });
+    let mut in_logs = peak();
+    in_logs.ui.focus = warroom_core::state::PaneId::Functions;
+    act(&mut in_logs, &[Action::ConsumerLogs, Action::HowToQuit]);
+    assert!(matches!(in_logs.ui.popup, Some(warroom_core::state::Popup::Logs(_))), "{:?}", in_logs.ui.popup);
+    out.push(Screen {
+        name: "how to quit, log view",
+        state: in_logs,
+        shows: vec![&hints::HOW_TO_QUIT_LOGS, &hints::LOGS],
+    });
     out
 }
 

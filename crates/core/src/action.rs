@@ -97,7 +97,7 @@ actions! {
     /// Quit (asks first while an operation is in progress)
     Quit => "quit", [Dashboard], mutating: false;
     /// Say which key quits, instead of quitting: for a key pressed out of habit (a stray one must not end a session mid-incident)
-    HowToQuit => "how_to_quit", [Dashboard], mutating: false;
+    HowToQuit => "how_to_quit", [Dashboard, Logs], mutating: false;
     /// Filter every pane by resource name (in the log view: its lines by their text)
     Filter => "filter", [Dashboard, Logs], mutating: false;
     /// Move focus to the next pane

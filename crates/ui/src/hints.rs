@@ -137,6 +137,13 @@ pub const LOGS: [Hint; 7] = [
 /// A terminal too small to draw the dashboard in: how to leave it.
 pub const TOO_SMALL: [Hint; 1] = [Hint::new(Mode::Dashboard, Action::Quit, "quits")];
 
+/// The how_to_quit key in the log view, where q closes the view.
+pub const HOW_TO_QUIT_LOGS: [Hint; 3] = [
+    Hint::new(Mode::Logs, Action::HowToQuit, "does not quit here:"),
+    Hint::new(Mode::Logs, Action::Close, "closes the log view"),
+    Hint::new(Mode::Logs, Action::Help, "help"),
+];
+
 /// The how_to_quit key (ctrl-c by default) on the dashboard.
 pub const HOW_TO_QUIT: [Hint; 3] = [
     Hint::new(Mode::Dashboard, Action::HowToQuit, "does not quit here:"),
@@ -156,7 +163,7 @@ pub const THROTTLE: [Hint; 2] =
     [Hint::new(Mode::Plan, Action::RateUp, "raises"), Hint::new(Mode::Plan, Action::RateDown, "lowers")];
 
 /// Every hint list a screen can show, for the test that checks them against each shipped keymap.
-pub const ALL: [&[Hint]; 21] = [
+pub const ALL: [&[Hint]; 22] = [
     &DASHBOARD,
     &LOGS,
     &FILTER,
@@ -174,6 +181,7 @@ pub const ALL: [&[Hint]; 21] = [
     &DETAIL,
     &HELP,
     &HOW_TO_QUIT,
+    &HOW_TO_QUIT_LOGS,
     &TOO_SMALL,
     &ROLLBACK_WAY,
     &PUBLISH,

@@ -127,6 +127,8 @@ impl State {
                 view.offset = 0;
             }
             Action::Filter => view.typing = true,
+            // Out of habit: say which keys leave the view and quit, rather than nothing.
+            Action::HowToQuit => self.notice = Some(super::Notice::HowToQuit),
             // Help from the log view: the overlay lists every mode's keys, this one's included.
             Action::Help => {
                 self.ui.under_help = self.ui.popup.replace(Popup::Help { offset: 0 });

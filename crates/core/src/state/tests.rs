@@ -541,6 +541,10 @@ fn help_over_a_view_closes_back_to_the_view() {
     s.ui.focus = PaneId::Functions;
     press(&mut s, "l ? <esc>");
     assert!(matches!(s.ui.popup, Some(Popup::Logs(_))), "and to the log view: {:?}", s.ui.popup);
+    // ctrl-c in the log view says how to leave it and quit, and leaves the view open.
+    press(&mut s, "<ctrl-c>");
+    assert_eq!(s.notice, Some(Notice::HowToQuit));
+    assert!(matches!(s.ui.popup, Some(Popup::Logs(_))));
 }
 
 #[test]

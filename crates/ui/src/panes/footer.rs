@@ -61,7 +61,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
         spans.extend(hints::spans(keymap, &hints::FILTER, theme::dim()));
         Line::from(spans)
     } else if let Some(Notice::HowToQuit) = &state.notice {
-        Line::from(hints::spans(keymap, &hints::HOW_TO_QUIT, theme::warn()))
+        let keys =
+            if matches!(state.ui.popup, Some(Popup::Logs(_))) { &hints::HOW_TO_QUIT_LOGS } else { &hints::HOW_TO_QUIT };
+        Line::from(hints::spans(keymap, keys, theme::warn()))
     } else if let Some((text, style)) = message(state) {
         with_essentials(&text, style, state, keymap, room)
     } else {
