@@ -49,5 +49,19 @@ pub fn man_pages() -> std::io::Result<Vec<(String, Vec<u8>)>> {
 fn render(command: clap::Command) -> std::io::Result<Vec<u8>> {
     let mut out = Vec::new();
     clap_mangen::Man::new(command.version(env!("CARGO_PKG_VERSION"))).render(&mut out)?;
-    Ok(out)
+    Ok(lines_kept(out))
+}
+
+/// The EXTRA section (the `after_help` examples, one per line) kept line by line: roff fills a section's lines
+/// into one paragraph, which ran "Try it … warroom --demo Watch without operating: …" together.
+fn lines_kept(page: Vec<u8>) -> Vec<u8> {
+    let text = String::from_utf8_lossy(&page);
+    let Some((before, after)) = text.split_once(".SH EXTRA\n") else { return page };
+    let (extra, rest) = after.split_once("\n.SH ").map_or((after, None), |(e, r)| (e, Some(r)));
+    let mut kept = format!("{before}.SH EXTRA\n.nf\n{extra}\n.fi\n");
+    if let Some(rest) = rest {
+        kept.push_str(".SH ");
+        kept.push_str(rest);
+    }
+    kept.into_bytes()
 }
