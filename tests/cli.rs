@@ -188,6 +188,11 @@ fn annotate_demo_without_a_demo_running_writes_nothing() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("no demo dashboard is running on") && err.contains("Nothing was written"), "{err}");
     assert_eq!(std::fs::read_to_string(journal).expect("journal"), "", "nothing written");
+    // Nor is a journal created where there was none.
+    let absent = std::env::temp_dir().join(format!("warroom-cli-{}-no-journal.jsonl", std::process::id()));
+    let (code, _, err) = warroom(&["annotate", "--demo", "--journal", absent.to_str().expect("utf8"), "note"]);
+    assert_eq!(code, 2, "{err}");
+    assert!(!absent.exists(), "{}", absent.display());
     let (code, out, err) = warroom(&["export", "--demo", "--journal", journal]);
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("2026-11-23"), "the scenario's day: {out}");

@@ -79,7 +79,7 @@ fn demo_journal(name: &str) -> PathBuf {
         redrive,
         at(14, 40),
         2,
-        "TaskHandle=sim-task-1; verified: ListMessageMoveTasks: sim-task-1 running",
+        "TaskHandle=sim-task-1; verified: ListMessageMoveTasks: sim-task-1 RUNNING",
     );
     path
 }
@@ -214,6 +214,19 @@ fn an_outcome_after_the_window_is_still_the_operations_outcome() {
     assert!(md.contains("| succeeded: core-db-1 status: rebooting"), "{md}");
     assert!(!md.contains("no outcome written"), "{md}");
     assert!(!md.contains("redrive"), "the redrive at 14:40 is after the window: {md}");
+    // A window that opens while the reboot runs (14:18:00–14:19:20) keeps it, as begun before the window; the
+    // verdict is still the one before anyone acted (the rollback at 14:16, before this window too).
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["export", "--demo", "--since", "14:19", "--until", "14:30", "--journal"])
+        .arg(&journal)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("run warroom export");
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(md.contains("| 14:18:00 (before the window) | 14:19:20 | alice | reboot"), "{md}");
+    assert!(!md.contains("| alice | roll back"), "the rollback ended before the window: {md}");
+    assert!(md.contains("Operations: 1 (1 succeeded)"), "{md}");
+    assert!(md.contains("Traffic or us? At 14:16:00, before anyone acted"), "{md}");
 }
 
 /// A journal written by `--demo`, exported without `--demo`, says what it is and how to export it — not "no AWS
@@ -237,7 +250,7 @@ fn a_demo_journal_exported_as_live_says_how_to_export_it() {
     assert!(!stderr.contains("no AWS region"), "{stderr}");
 }
 
-/// `e` in the dashboard mid-recovery: the postmortem says the verdict before anyone acted, and at its end the
+/// `e` in the dashboard just after an operation: the postmortem says the verdict before anyone acted, and at its end the
 /// verdict the dashboard shows at that moment, word for word — one verdict, taken at two named times.
 #[test]
 fn the_export_key_carries_the_verdict_the_dashboard_shows() {
@@ -255,7 +268,7 @@ fn the_export_key_carries_the_verdict_the_dashboard_shows() {
     scene.state.update(warroom_core::state::Msg::Shared(lines));
     scene.advance_to(47.0);
     let shown = scene.state.analysis.verdict("orders").expect("the dashboard's verdict").line.clone();
-    assert!(shown.starts_with("recovering: "), "mid-recovery: {shown}");
+    assert!(shown.starts_with("just after ") && shown.contains("roll back orders-consumer:live 42 → 41"), "{shown}");
     let written = warroom_core::export::write_beside_journal(&scene.state, &path).expect("export key");
     let md = std::fs::read_to_string(&written).expect("postmortem");
     assert!(md.contains(&format!(", the window's end: orders: {shown}\n")), "{shown}\n{md}");

@@ -115,6 +115,13 @@ fn help_overlay_scrolls_to_every_action_and_stops_at_the_end() {
         scene.state.update(Msg::Action(Action::SelectPrev));
         assert_ne!(draw(&mut scene.state, w, h), screen, "k at the end of help did not scroll back at {w}x{h}");
     }
+    // At 80×24 the title says where the view is, and a page key moves a page.
+    let mut scene = Scene::at_minute(45.0, false);
+    scene.state.update(Msg::Action(Action::Help));
+    let top = draw(&mut scene.state, 80, 24);
+    assert!(top.contains("┌ help · 1–20 of "), "{top}");
+    scene.state.update(Msg::Action(Action::ScrollDown));
+    assert!(draw(&mut scene.state, 80, 24).contains("┌ help · 16–35 of "));
 }
 
 #[test]

@@ -39,16 +39,17 @@ pub fn run(
         return Err(usage("annotate: the text is empty; say what happened"));
     }
     let path = setup.journal_path().map_err(usage)?;
-    let journal = Journal::open(path).map_err(|e| usage(format!("journal {}: {e}", path.display())))?;
     let session = setup.session(false);
     let session_id = format!("{}{}", warroom_core::export::ANNOTATE_PREFIX, std::process::id());
     let entry = JournalEntry {
         session_id: Some(session_id.clone()),
         ..JournalEntry::annotation(&session, chrono::Utc::now(), kind, resource, text)
     };
+    // Refused before the journal is opened: opening creates it.
     if setup.scenario.is_some() {
         refuse_outside_a_demo_run(path, &entry)?;
     }
+    let journal = Journal::open(path).map_err(|e| usage(format!("journal {}: {e}", path.display())))?;
     journal.append(&entry).map_err(|e| usage(format!("journal {}: {e}", path.display())))?;
     eprintln!("warroom: annotated in {}", path.display());
     if let Some(link) = runtime.block_on(war_room_link(setup, &session_id)) {

@@ -21,6 +21,12 @@ pub async fn run(setup: &Setup, json: bool) -> Result<(), StartError> {
     // operations made in it. With none going it is a fresh simulation, and an earlier run's lines (its rollback)
     // are not its history.
     let run = setup.scenario.as_ref().and_then(|_| warroom_core::export::run_in_progress(&all, chrono::Utc::now()));
+    if setup.scenario.is_some() {
+        match &run {
+            Some(r) => eprintln!("warroom: snapshot of {}", r.joined_text().replacen("joined ", "", 1)),
+            None => eprintln!("warroom: no demo run is going on this journal: the scenario as it starts"),
+        }
+    }
     let telemetry = backend(setup, true, run.as_ref()).await?.telemetry;
     let mut state =
         State::new(setup.session(true), telemetry.location(), setup.config.thresholds.clone(), telemetry.now());

@@ -10,15 +10,22 @@ use super::report::{Check, Status};
 const RICH: (u16, u16) = (140, 40);
 
 /// The journal at `path` (or why there is none) can be appended to: opened for appending, creating it and its
-/// directory as the dashboard would, nothing written.
+/// directory as the dashboard would, nothing written, and an empty file it had to create removed again.
 pub fn journal(path: Result<&Path, String>) -> Check {
     let name = "journal";
     let path = match path {
         Ok(p) => p,
         Err(why) => return Check::new(name, Status::Fail, format!("{why}: operations would be disabled")),
     };
+    let existed = path.exists();
     match warroom_core::journal::Journal::open(path) {
-        Ok(_) => Check::new(name, Status::Ok, format!("{} is writable", path.display())),
+        Ok(_) => {
+            if !existed {
+                // Only the file: a directory made for it stays (the dashboard would make it too).
+                let _ = std::fs::remove_file(path);
+            }
+            Check::new(name, Status::Ok, format!("{} is writable", path.display()))
+        }
         Err(e) => Check::new(
             name,
             Status::Fail,
@@ -166,6 +173,7 @@ mod tests {
         let check = journal(Ok(&file.join("journal.jsonl")));
         assert_eq!(check.status, Status::Fail, "{check:?}");
         assert_eq!(journal(Ok(&dir.join("journal.jsonl"))).status, Status::Ok);
+        assert!(!dir.join("journal.jsonl").exists(), "checked, not left behind as an empty file");
         std::fs::remove_dir_all(&dir).ok();
     }
 }

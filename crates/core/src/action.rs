@@ -149,7 +149,7 @@ actions! {
     Export => "export", [Dashboard], mutating: false;
     /// Run the operation once the typed name matches; save the note; keep the filter
     Submit => "submit", [Plan, Text], mutating: false;
-    /// Close the plan or the field: nothing is called or saved, and the filter is cleared
+    /// Close the plan or the field: nothing is called or saved (esc in the filter field clears the filter)
     Cancel => "cancel", [Plan, Text], mutating: false;
     /// Delete the last character typed
     DeleteChar => "delete_char", [Plan, Text], mutating: false;
@@ -169,10 +169,11 @@ actions! {
     /// Rollback plan of a $LATEST consumer: switch between pinning its mapping to the earlier version and
     /// restoring that version's code into $LATEST
     OtherWay => "other_way", [Plan], mutating: false;
-    /// Plan: scroll the plan down, when the terminal is too short to show it whole
-    ScrollDown => "scroll_down", [Plan], mutating: false;
-    /// Plan: scroll the plan back up
-    ScrollUp => "scroll_up", [Plan], mutating: false;
+    /// Scroll a plan, the help overlay or a peek's messages down a page, when the terminal is too short to show
+    /// it whole
+    ScrollDown => "scroll_down", [Dashboard, Plan], mutating: false;
+    /// Scroll a plan, the help overlay or a peek's messages back up a page
+    ScrollUp => "scroll_up", [Dashboard, Plan], mutating: false;
     /// Answer yes: quit although an operation is in progress (the journal keeps its intent)
     Yes => "yes", [Confirm], mutating: false;
     /// Answer no: stay

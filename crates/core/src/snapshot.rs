@@ -17,6 +17,9 @@ pub struct Snapshot {
     pub session: &'static str,
     /// The account and region (or "simulated").
     pub location: String,
+    /// The line under the dashboard's header: "likely trigger: …" or "no change found before the first anomaly:
+    /// …"; `None` while nothing is wrong.
+    pub likely_trigger: Option<String>,
     /// Every alarm, ALARM first.
     pub alarms: Vec<AlarmRow>,
     /// Every source queue.
@@ -82,6 +85,9 @@ pub struct QueueRow {
     /// Why nothing reads the queue, as the queue pane says it (`no consumer: mapping Disabled
     /// (USER_INITIATED)`); `None` while a mapping delivers its messages.
     pub idle: Option<String>,
+    /// Traffic or the consumers, as the queue pane's verdict says it (`verdict::Verdict::line`); `None` while
+    /// nothing is wrong or there is no history to compare.
+    pub verdict: Option<String>,
 }
 
 /// One dead-letter queue.
@@ -151,6 +157,7 @@ impl Snapshot {
             time: state.now.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
             session: state.session.kind.name(),
             location: d.identity.as_ref().map_or(state.location.clone(), |i| format!("{} · {}", i.account, i.region)),
+            likely_trigger: state.analysis.trigger_line(),
             alarms: d
                 .alarms
                 .iter()
@@ -183,6 +190,7 @@ impl Snapshot {
                         dlq: q.dlq.clone(),
                         consumer: q.consumer.clone(),
                         idle: d.no_consumer(&q.name),
+                        verdict: state.analysis.verdict(&q.name).map(|v| v.line.clone()),
                     }
                 })
                 .collect(),
@@ -269,6 +277,9 @@ impl Snapshot {
     /// The snapshot as the text `warroom snapshot` prints.
     pub fn text(&self, state: &State) -> String {
         let mut out = format!("warroom snapshot · {} · {} · {}\n", self.session, self.location, self.time);
+        if let Some(line) = &self.likely_trigger {
+            out.push_str(&format!("{line}\n"));
+        }
         let opt = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.0}"));
         out.push_str("\nALARMS\n");
         for a in &self.alarms {
@@ -296,6 +307,9 @@ impl Snapshot {
                 q.consumer.as_deref().unwrap_or("–"),
                 q.idle.as_deref().map_or(String::new(), |why| format!(" ({why})"))
             ));
+            if let Some(verdict) = &q.verdict {
+                out.push_str(&format!("    {verdict}\n"));
+            }
         }
         out.push_str("\nDEAD-LETTER QUEUES\n");
         for q in &self.dlqs {

@@ -116,9 +116,10 @@ pub const DETAIL: [Hint; 5] = [
 ];
 
 /// A scrolling overlay: help, the messages a peek received.
-pub const HELP: [Hint; 4] = [
+pub const HELP: [Hint; 5] = [
     Hint::new(Mode::Dashboard, Action::SelectNext, "down"),
     Hint::new(Mode::Dashboard, Action::SelectPrev, "up"),
+    Hint::new(Mode::Dashboard, Action::ScrollDown, "page"),
     Hint::new(Mode::Dashboard, Action::Close, "closes"),
     Hint::new(Mode::Dashboard, Action::Quit, "quits warroom"),
 ];

@@ -144,7 +144,7 @@ pub fn render(p: &Postmortem) -> String {
             let _ = writeln!(
                 out,
                 "| {} | {} | {} | {} | `{}` | {} |",
-                hm(o.started),
+                if o.started < p.since { format!("{} (before the window)", hm(o.started)) } else { hm(o.started) },
                 match o.finished {
                     Some(t) if t > p.until => format!("{} (after the window)", hm(t)),
                     Some(t) => hm(t),

@@ -239,13 +239,19 @@ fn summarize(
     })
 }
 
-/// The operations started between `since` and `until`, each with its outcome wherever the journal has it: one
-/// that finished after the window still reads as it ended (its `finished` then lies past `until`).
+/// The operations under way in `since..until`, each with its outcome wherever the journal has it: one that
+/// finished after the window still reads as it ended (its `finished` lies past `until`), and one that began
+/// before the window and ended in it (or never ended) is in it too (its `started` lies before `since`): a window
+/// that cuts an operation in half keeps the operation that explains what follows.
 fn operations(journal: &[JournalEntry], since: DateTime<Utc>, until: DateTime<Utc>) -> Vec<Operation> {
+    let ended = |id: &Option<String>| {
+        journal.iter().find(|o| o.kind == EntryKind::Outcome && o.op_id.is_some() && o.op_id == *id).map(|o| o.clock)
+    };
     let mut out: Vec<(Option<String>, Operation)> = Vec::new();
     for e in journal {
         match e.kind {
-            EntryKind::Intent if e.clock < since || e.clock > until => {}
+            EntryKind::Intent if e.clock > until || (e.clock < since && ended(&e.op_id).is_some_and(|t| t < since)) => {
+            }
             EntryKind::Intent => {
                 let what = e.op().map(|op| op.summary()).or(e.operation.clone()).unwrap_or_default();
                 out.push((
@@ -290,6 +296,8 @@ impl Postmortem {
         until: DateTime<Utc>,
     ) -> Postmortem {
         let operations = operations(journal, since, until);
+        // "Before anyone acted" means before the first operation of the incident, inside the window or not.
+        let first_operation = journal.iter().filter(|e| e.kind == EntryKind::Intent).map(|e| e.clock).min();
         let journal: Vec<JournalEntry> =
             journal.iter().filter(|e| e.clock >= since && e.clock <= until).cloned().collect();
         let mut data = state.data.clone();
@@ -306,7 +314,6 @@ impl Postmortem {
                 data.push_event(event);
             }
         }
-        let first_operation = journal.iter().find(|e| e.kind == EntryKind::Intent).map(|e| e.clock);
         let analysis = Analysis::of_window(&data, &state.thresholds, since, until, first_operation);
         let mut timeline: Vec<Entry> = data
             .timeline

@@ -492,7 +492,10 @@ mod tests {
             .series("orders", MetricKind::Deleted, &step(1000.0, 1240.0, 70, 10))
             .event(2, EventKind::Operation, "orders-dlq", "redrive orders-dlq → its source confirmed by alice");
         let v = Analysis::of(&redriven.data(), &Thresholds::default(), redriven.now).verdict("orders").cloned();
-        assert_eq!(v.map(|v| v.cause), Some(Cause::Recovering));
+        let v = v.expect("a verdict");
+        assert_eq!(v.cause, Cause::Settling, "not 'recovering': nothing says it helped yet");
+        assert!(v.line.starts_with("just after redrive orders-dlq → its source confirmed by alice at "), "{}", v.line);
+        assert!(v.short.starts_with("changed ") && v.short.contains(": verdict at "), "{}", v.short);
 
         // Recovered three minutes ago (age back under 60 s): the last five minutes still hold the spike.
         let mut recovered = step(5.0, 150.0, 70, 12);

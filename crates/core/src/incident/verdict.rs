@@ -37,8 +37,12 @@ pub enum Cause {
     Consumers,
     /// Nothing stands out: traffic and throughput flat, or throughput keeping pace with more traffic.
     Neither,
-    /// The last minutes span a recovery or an operation: they mix before and after, so they are not compared.
+    /// The queue's age came back under its line within the last minutes: they mix the spike and the recovery,
+    /// so they are not compared.
     Recovering,
+    /// An operation (or an AWS event: a restart) on the queue's path within the last minutes: they mix before
+    /// and after it, so they are not compared, and nothing is claimed yet of whether it helped.
+    Settling,
     /// Nothing consumes the queue: every event source mapping is disabled (or failing). Not slow consumers:
     /// none at all.
     NoConsumer,
@@ -102,15 +106,15 @@ fn signed(percent: Option<f64>) -> String {
 }
 
 /// What the last `RECENT` minutes span, when they span something that makes them no measure of the present:
-/// the queue's age coming back under its line, or an operation on the queue, its consumer or the database.
-/// ("queue age back under 60 s at 14:21", its time).
+/// the queue's age coming back under its line (`Cause::Recovering`), or an operation or AWS event on the queue,
+/// its consumer or the database (`Cause::Settling`): ("queue age back under 60 s at 14:21", its time, which).
 pub fn recovery_within(
     data: &Data,
     queue: &str,
     consumer: &str,
     age_threshold: f64,
     now: DateTime<Utc>,
-) -> Option<(String, DateTime<Utc>)> {
+) -> Option<(String, DateTime<Utc>, Cause)> {
     let window = now - RECENT;
     // Back under its line within the window, and still under now: a queue over the line again is no recovery.
     let under_now = data.latest(queue, MetricKind::QueueAge).is_some_and(|age| age <= age_threshold);
@@ -122,7 +126,7 @@ pub fn recovery_within(
         .filter_map(|(_, ended)| ended)
         .filter(|t| under_now && *t > window && *t <= now)
         .max()
-        .map(|t| (format!("queue age back under {age_threshold:.0} s at {}", t.format("%H:%M")), t));
+        .map(|t| (format!("queue age back under {age_threshold:.0} s at {}", t.format("%H:%M")), t, Cause::Recovering));
     let dlq = data.queues.iter().find(|q| q.name == queue).and_then(|q| q.dlq.as_deref());
     let operation = data
         .timeline
@@ -137,8 +141,8 @@ pub fn recovery_within(
                 r == queue || r == consumer || Some(r) == dlq || super::suspects::feeds(data, r, queue)
             })
         })
-        .map(|e| (format!("{} at {}", e.text, e.at.format("%H:%M")), e.at));
-    back_under.into_iter().chain(operation).max_by_key(|(_, t)| *t)
+        .map(|e| (format!("{} at {}", e.text, e.at.format("%H:%M")), e.at, Cause::Settling));
+    back_under.into_iter().chain(operation).max_by_key(|(_, t, _)| *t)
 }
 
 /// The verdict for `queue`, comparing now with the hour before `onset`. None without a consumer or without
@@ -192,11 +196,23 @@ pub fn verdict(
     let outgrown = sent_pct >= FLAT_PERCENT && done_pct < sent_pct - FLAT_PERCENT;
     // Fewer done than before, and fewer than the traffic explains (less traffic means less to do).
     let fewer_done = done_pct < SLOWDOWN_PERCENT && done_pct < sent_pct - FLAT_PERCENT;
-    let (cause, tail, short) = if let Some((what, _)) = recovery_within(data, queue, &consumer, age_threshold, now) {
+    let mixed = recovery_within(data, queue, &consumer, age_threshold, now);
+    let (cause, tail, short) = if let Some((what, _, Cause::Recovering)) = mixed {
         (
             Cause::Recovering,
             format!("recovering: {what}; compared again {} min after it", RECENT.num_minutes()),
             "recovering".to_string(),
+        )
+    } else if let Some((what, at, _)) = mixed {
+        // An operation says nothing yet of whether it helped: the age may still be climbing.
+        let again = (at + RECENT).format("%H:%M");
+        (
+            Cause::Settling,
+            format!(
+                "just after {what}: the last {} min mix before and after it; compared again at {again}",
+                RECENT.num_minutes()
+            ),
+            format!("changed {}: verdict at {again}", at.format("%H:%M")),
         )
     } else if sent_pct > SURGE_PERCENT {
         let line = format!("{numbers}: a traffic spike, not the consumers");

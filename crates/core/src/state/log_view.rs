@@ -131,7 +131,8 @@ impl State {
             Action::HowToQuit => self.notice = Some(super::Notice::HowToQuit),
             // Help from the log view: the overlay lists every mode's keys, this one's included.
             Action::Help => {
-                self.ui.under_help = self.ui.popup.replace(Popup::Help { offset: 0 });
+                // At its end, where the log view's keys are (the view clamps the offset to what it can show).
+                self.ui.under_help = self.ui.popup.replace(Popup::Help { offset: usize::MAX });
                 return;
             }
             Action::SelectNext => {

@@ -5,6 +5,9 @@ use super::{DetailTarget, Effect, Notice, PaneId, Popup, State};
 use crate::action::Action;
 use crate::model::{EventKind, TimelineEvent};
 
+/// Lines a page key scrolls the help overlay or the messages view: most of what an 80×24 terminal shows of it.
+const PAGE: usize = 15;
+
 impl State {
     pub(super) fn dashboard_action(&mut self, action: Action) -> Vec<Effect> {
         // Help and detail views take navigation keys; everything else closes them first.
@@ -33,11 +36,25 @@ impl State {
                     });
                     return Vec::new();
                 }
+                (Popup::Help { offset } | Popup::Messages { offset }, Action::ScrollDown | Action::ScrollUp) => {
+                    let offset = if action == Action::ScrollDown {
+                        offset.saturating_add(PAGE)
+                    } else {
+                        offset.saturating_sub(PAGE)
+                    };
+                    self.ui.popup = Some(match popup {
+                        Popup::Messages { .. } => Popup::Messages { offset },
+                        _ => Popup::Help { offset },
+                    });
+                    return Vec::new();
+                }
                 (Popup::Detail(_), Action::SelectNext | Action::SelectPrev) => {
                     self.move_selection(if action == Action::SelectNext { 1 } else { -1 });
                     self.ui.popup = self.detail_target().map(Popup::Detail);
                     return Vec::new();
                 }
+                // A view that does not scroll by page stays open: a page key is no reason to close it.
+                (_, Action::ScrollDown | Action::ScrollUp) => return Vec::new(),
                 _ => {
                     self.ui.popup = None;
                     self.ui.under_help = None;

@@ -521,6 +521,11 @@ fn help_scrolls_and_closes_with_its_own_key() {
     assert_eq!(s.ui.popup, Some(Popup::Help { offset: 1 }));
     press(&mut s, "?");
     assert!(s.ui.popup.is_none());
+    // A page at a time, and back; a page key over a detail view leaves it open.
+    press(&mut s, "? <pagedown> <pagedown> <pageup>");
+    assert_eq!(s.ui.popup, Some(Popup::Help { offset: 15 }));
+    press(&mut s, "<esc> <enter> <pagedown>");
+    assert!(matches!(s.ui.popup, Some(Popup::Detail(_))), "{:?}", s.ui.popup);
 }
 
 #[test]
@@ -1149,4 +1154,16 @@ fn the_log_view_follows_holds_filters_and_groups_from_the_keys() {
     assert_eq!(ids(&s), ["d", "c", "b", "a"]);
     s.press_keys(&keymap, "<esc>").expect("keys");
     assert_eq!(s.ui.popup, None);
+}
+
+#[test]
+fn cancelling_a_plan_keeps_the_filter() {
+    let mut s = live();
+    press(&mut s, "/ core <enter>");
+    assert_eq!(s.ui.filter, "core");
+    press(&mut s, "b");
+    assert!(matches!(s.ui.popup, Some(Popup::Plan(_))), "{:?}", s.ui.popup);
+    press(&mut s, "<esc>");
+    assert!(s.ui.popup.is_none());
+    assert_eq!(s.ui.filter, "core", "esc cancels the plan, not the filter the resource was found with");
 }

@@ -74,7 +74,19 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
         if !state.ui.filter.is_empty() {
             spans.push(Span::styled(format!("filter \"{}\"  ", sanitize(&state.ui.filter, 20)), theme::dim()));
         }
-        fitted_hints(spans, keymap, hints_now(state), room)
+        // An operation whose pane the filter (or the account) left empty has nothing to act on: its hint would
+        // only take the place of one that does.
+        let rows = state.rows();
+        let acts = |h: &&hints::Hint| match h.action {
+            Action::Rollback => rows.len(warroom_core::state::PaneId::Functions) > 0,
+            Action::Reboot => !rows.instances().is_empty(),
+            Action::Failover => !rows.instances().is_empty() || !rows.clusters_without_instances().is_empty(),
+            Action::Redrive => !rows.dlqs().is_empty(),
+            Action::ConsumerLogs => !rows.functions().is_empty() || !rows.queues().is_empty(),
+            _ => true,
+        };
+        let now: Vec<hints::Hint> = hints_now(state).iter().filter(acts).copied().collect();
+        fitted_hints(spans, keymap, &now, room)
     };
     frame.render_widget(Paragraph::new(line), area);
 }

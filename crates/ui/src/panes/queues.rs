@@ -82,7 +82,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     let selected = selected(state, &rows);
     let verdict = selected.and_then(|q| state.analysis.verdict(&q.name));
     let above = verdict.map_or(Vec::new(), |v| {
-        let style = if matches!(v.cause, Cause::Neither | Cause::Recovering) { theme::dim() } else { theme::warn() };
+        let style = if matches!(v.cause, Cause::Neither | Cause::Recovering | Cause::Settling) {
+            theme::dim()
+        } else {
+            theme::warn()
+        };
         verdict_lines(v, room, density).into_iter().map(|l| Line::from(Span::styled(l, style))).collect()
     });
     let name = Column::name("queue", 8, theme::bold(), |q: &&QueueStatus| q.name.clone());

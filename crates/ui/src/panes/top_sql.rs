@@ -109,9 +109,11 @@ pub fn detail_lines(state: &State, instance: &str) -> Vec<Line<'static>> {
         return vec![Line::from(Span::styled(why, theme::warn()))];
     }
     let Some(sql) = state.analysis.sql.iter().find(|s| s.instance == instance) else {
-        let said = match insights.and_then(|i| i.access()) {
-            Some(_) => "top SQL: no load in the last 5 minutes",
-            None => "top SQL: not read yet (Performance Insights)",
+        // "No load" only once Performance Insights has answered: before its first answer (or while its first
+        // read is failing, before the error is known) nothing is known of the load.
+        let said = match insights.filter(|i| i.access().is_some()).map(|i| i.top.is_some()) {
+            Some(true) => "top SQL: no load in the last 5 minutes",
+            _ => "top SQL: not read yet (Performance Insights)",
         };
         return vec![Line::from(Span::styled(said, theme::dim()))];
     };

@@ -72,9 +72,17 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, offset: usize) -> 
     let lines = lines(keymap, usize::from(width.saturating_sub(2)));
     let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
     let bottom = Line::from(hints::spans(keymap, &hints::HELP, theme::dim()));
-    let inner = popup_frame(frame, area, (width, height), "help", false, Some(bottom));
-    let last_offset = lines.len().saturating_sub(usize::from(inner.height));
-    let offset = u16::try_from(offset.min(last_offset)).unwrap_or(u16::MAX);
+    // Where in the list the view is: "help · 16–37 of 104".
+    let shown = usize::from(height.saturating_sub(2));
+    let last_offset = lines.len().saturating_sub(shown);
+    let first = offset.min(last_offset);
+    let title = if shown < lines.len() {
+        format!("help · {}–{} of {}", first + 1, first + shown, lines.len())
+    } else {
+        "help".to_string()
+    };
+    let inner = popup_frame(frame, area, (width, height), &title, false, Some(bottom));
+    let offset = u16::try_from(first).unwrap_or(u16::MAX);
     frame.render_widget(Paragraph::new(lines).scroll((offset, 0)), inner);
     last_offset
 }

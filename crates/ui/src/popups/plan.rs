@@ -121,6 +121,8 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, popup: &PlanPopup)
 
     let wrapped = |lines: Vec<Line<'static>>| Paragraph::new(lines).wrap(Wrap { trim: false });
     let rows = |p: &Paragraph| u16::try_from(p.line_count(inner_width)).unwrap_or(u16::MAX);
+    // What is called on what (the summary and the call) stays in view while the rest of the plan scrolls.
+    let (head, body) = (wrapped(top[..top.len().min(2)].to_vec()), wrapped(top[top.len().min(2)..].to_vec()));
     let (top, warnings, prompt) = (wrapped(top), wrapped(warnings), wrapped(prompt));
     // As tall as the plan, and no taller than the screen leaves around it (header and footer stay in view).
     let needed = rows(&top).saturating_add(rows(&warnings)).saturating_add(rows(&prompt)).saturating_add(2);
@@ -137,10 +139,14 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, popup: &PlanPopup)
     if top_rows > top_room && top_room > 1 {
         // Too short for the plan: it scrolls above the warnings and the prompt, which stay in view, and the last
         // row says what is hidden and which keys show it.
-        let [shown, cut] = Layout::vertical([Constraint::Min(0), Constraint::Length(1)]).areas(top_area);
-        last_offset = usize::from(top_rows - shown.height);
+        let head_rows = rows(&head).min(top_room - 1);
+        let [pinned, shown, cut] =
+            Layout::vertical([Constraint::Length(head_rows), Constraint::Min(0), Constraint::Length(1)])
+                .areas(top_area);
+        frame.render_widget(head, pinned);
+        last_offset = usize::from(rows(&body).saturating_sub(shown.height));
         let offset = popup.scroll.min(last_offset);
-        frame.render_widget(top.scroll((u16::try_from(offset).unwrap_or(u16::MAX), 0)), shown);
+        frame.render_widget(body.scroll((u16::try_from(offset).unwrap_or(u16::MAX), 0)), shown);
         let below = last_offset - offset;
         let (note, keys) = match below {
             0 => (format!("↑ {offset} lines above  "), &hints::PLAN_SCROLL[1..]),
