@@ -846,3 +846,37 @@ fn an_observers_header_names_the_operator_at_80_columns() {
     let wide = text(&render(&scene.state, 160, 48));
     assert!(wide.lines().next().unwrap_or_default().contains("simulated  op: alice"), "{wide}");
 }
+
+/// The calls view: each API's last minute, throttled and failed attempts, and each quota's total against
+/// warroom's pace and AWS's default; a demo says it makes no AWS calls.
+#[test]
+fn the_calls_view_counts_each_api_against_its_quota() {
+    use warroom_core::model::{CallBudget, CallRate};
+    let mut state = Scene::at_minute(45.0, false).state;
+    let keymap = Keymap::defaults().expect("keymap");
+    state.press_keys(&keymap, "$").expect("keys");
+    assert!(text(&render(&state, 80, 24)).contains("The demo makes no AWS calls"));
+    let lambda = |action: &str, last_minute: u32| CallRate {
+        action: action.into(),
+        last_minute,
+        total: 40,
+        failed: 1,
+        throttled: 1,
+        budget: Some(CallBudget {
+            bucket: "Lambda control plane (the rest)".into(),
+            pace_per_minute: 360,
+            quota_per_minute: Some(900),
+        }),
+    };
+    state.update(Msg::Calls(vec![lambda("lambda:ListAliases", 12), lambda("lambda:ListEventSourceMappings", 24)]));
+    for (w, h) in SIZES {
+        let screen = text(&render(&state, w, h));
+        assert!(screen.contains("AWS calls by API"), "{w}x{h}:\n{screen}");
+        let row = screen.lines().find(|l| l.contains("lambda:ListEventSourceMappings")).unwrap_or_default();
+        assert!(row.contains("24") && row.contains("Lambda control plane"), "{w}x{h}: {row}");
+        // The two APIs share one quota: its total is theirs together.
+        assert!(screen.contains("36/min · pace 360/min · quota 900/min"), "{w}x{h}:\n{screen}");
+    }
+    state.press_keys(&keymap, "$").expect("keys");
+    assert!(state.ui.popup.is_none(), "its own key closes it");
+}

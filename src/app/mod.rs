@@ -133,6 +133,11 @@ impl App {
                 _ = clock.tick() => {
                     let now = self.telemetry.now();
                     self.state.update(Msg::Tick(now));
+                    // The call log is read here, off any AWS call: a lock and a copy, once a second.
+                    let rates = self.telemetry.call_rates();
+                    if !rates.is_empty() {
+                        self.state.update(Msg::Calls(rates));
+                    }
                     frames.ticked();
                     continue;
                 }

@@ -3,15 +3,22 @@
 //! were tried and how each was answered; the counts are per attempt (a retried call counts twice), which is what
 //! an account's API quotas count.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
 
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
-use aws_smithy_runtime_api::client::interceptors::context::FinalizerInterceptorContextRef;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeTransmitInterceptorContextMut, FinalizerInterceptorContextRef,
+};
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
 use aws_smithy_types::config_bag::ConfigBag;
+
+/// The header the interceptor names a request's API in (`sqs:GetQueueAttributes`), for the budget's paced
+/// connector (`budget::PacedHttpClient`), which reads and removes it before the request leaves: it is never sent.
+pub const ACTION_HEADER: &str = "x-warroom-action";
 
 /// How one API (`sqs:GetQueueAttributes`) was answered so far.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -27,6 +34,20 @@ pub struct CallCount {
     pub last_code: Option<String>,
     /// Attempts that got no answer at all (connection refused, timed out).
     pub unanswered: u64,
+    /// Attempts answered with throttling (HTTP 429, or a `Throttling…`/`…LimitExceeded…` error code).
+    pub throttled: u64,
+    /// When each attempt of the last minute was sent, oldest first: the calls per minute the app shows.
+    pub recent: VecDeque<Instant>,
+}
+
+/// How far back `CallCount::recent` reaches.
+const MINUTE: Duration = Duration::from_secs(60);
+
+impl CallCount {
+    /// Attempts in the minute before `now`.
+    pub fn last_minute(&self, now: Instant) -> usize {
+        self.recent.iter().filter(|t| now.saturating_duration_since(**t) < MINUTE).count()
+    }
 }
 
 /// The calls made through one set of clients, by IAM action name (`sqs:GetQueueAttributes`); cloned cheaply,
@@ -50,6 +71,15 @@ impl CallLog {
         let mut table = self.0.lock().unwrap_or_else(|p| p.into_inner());
         let count = table.entry(action).or_default();
         count.attempts += 1;
+        let now = Instant::now();
+        while count.recent.front().is_some_and(|t| now.saturating_duration_since(*t) >= MINUTE) {
+            count.recent.pop_front();
+        }
+        count.recent.push_back(now);
+        let throttling = code.as_deref().is_some_and(|c| c.contains("Throttl") || c.contains("LimitExceeded"));
+        if status == Some(429) || throttling {
+            count.throttled += 1;
+        }
         match status {
             Some(s) if s < 400 => count.succeeded += 1,
             Some(s) => (count.last_failure, count.last_code) = (Some(s), code),
@@ -68,6 +98,21 @@ pub struct CallCounter {
 impl Intercept for CallCounter {
     fn name(&self) -> &'static str {
         "warroom::CallCounter"
+    }
+
+    /// Names the request's API for the budget's paced connector (`ACTION_HEADER`), which removes the
+    /// label before sending: it never leaves the machine, and it is added after signing, so no signature covers
+    /// it.
+    fn modify_before_transmit(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _runtime_components: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        if let Some(operation) = cfg.load::<Metadata>().map(|m| m.name().to_string()) {
+            context.request_mut().headers_mut().insert(ACTION_HEADER, format!("{}:{operation}", self.prefix));
+        }
+        Ok(())
     }
 
     fn read_after_attempt(

@@ -1,17 +1,15 @@
 //! Credentials, region, endpoint and identity: aws-config's default chain (environment, profiles with SSO and
 //! credential_process, web identity, container and EC2 instance metadata), overridden by flags and config.
 
-use std::num::NonZeroU32;
-use std::sync::Arc;
 use std::time::Duration;
 
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 
-use governor::{DefaultDirectRateLimiter, Quota, RateLimiter};
 use warroom_core::model::{CredentialSource, Identity};
 
+use super::budget::{Budget, PacedHttpClient};
 use super::calls::CallLog;
 use super::errors::{AwsError, AwsErrorKind, aws_error};
 
@@ -25,13 +23,6 @@ pub struct AwsOptions {
     /// An emulator's URL; `AWS_ENDPOINT_URL` and `AWS_ENDPOINT_URL_<SERVICE>` work without it.
     pub endpoint_url: Option<String>,
 }
-
-/// CloudTrail LookupEvents' documented quota: 2 calls a second per account and region.
-const LOOKUP_EVENTS_QUOTA: Quota = Quota::per_second(NonZeroU32::MIN.saturating_add(1));
-
-/// The consumers' share of FilterLogEvents' quota (5 calls a second per account and region): 2 a second, the
-/// rest left to the war room's reader and to other tools.
-const FILTER_LOG_EVENTS_SHARE: Quota = Quota::per_second(NonZeroU32::MIN.saturating_add(1));
 
 /// One client per service, sharing one HTTP client and credentials cache.
 #[derive(Debug, Clone)]
@@ -52,12 +43,9 @@ pub struct Clients {
     pub pi: aws_sdk_pi::Client,
     /// CloudWatch Logs: the consumers' error lines.
     pub logs: aws_sdk_cloudwatchlogs::Client,
-    /// Paces CloudTrail LookupEvents under its quota of 2 calls a second per account and region (every page is
-    /// a call); shared by every clone of these clients.
-    pub lookup_events_pace: Arc<DefaultDirectRateLimiter>,
-    /// Paces the consumers' FilterLogEvents reads at 2 a second, under the quota of 5 a second per account and
-    /// region that the war room's reader shares; shared by every clone of these clients.
-    pub filter_log_events_pace: Arc<DefaultDirectRateLimiter>,
+    /// Every call of these clients waits for its API's share of the account's quota here (`budget::ALLOWANCES`);
+    /// shared by every clone.
+    pub budget: Budget,
     /// Every call these clients (and their `sent_once` copies) made, by API.
     pub calls: CallLog,
 }
@@ -65,12 +53,27 @@ pub struct Clients {
 impl Clients {
     /// One client per service from one loaded configuration, each counting its calls into one `CallLog`.
     pub fn new(config: &SdkConfig) -> Clients {
+        Clients::with_budget(config, Budget::default())
+    }
+
+    /// `new`, paced by `budget` instead of `budget::ALLOWANCES` (tests give a tight one).
+    pub fn with_budget(config: &SdkConfig, budget: Budget) -> Clients {
         let calls = CallLog::default();
-        // Each service's client from the shared configuration, with the counter under the service's IAM prefix.
+        // The HTTP client the configuration carries (or the SDK's default one), waiting for the budget first.
+        let http = config.http_client().unwrap_or_else(|| {
+            use aws_smithy_http_client::tls::{Provider, rustls_provider::CryptoMode};
+            aws_smithy_http_client::Builder::new().tls_provider(Provider::Rustls(CryptoMode::AwsLc)).build_https()
+        });
+        let http = PacedHttpClient::shared(http, budget.clone());
+        // Each service's client from the shared configuration, with the counter under the service's IAM prefix
+        // (it also labels each request with its API, for the budget).
         macro_rules! counted {
             ($sdk:ident, $prefix:literal) => {
                 $sdk::Client::from_conf(
-                    $sdk::config::Builder::from(config).interceptor(calls.interceptor($prefix)).build(),
+                    $sdk::config::Builder::from(config)
+                        .interceptor(calls.interceptor($prefix))
+                        .http_client(http.clone())
+                        .build(),
                 )
             };
         }
@@ -83,8 +86,7 @@ impl Clients {
             cloudtrail: counted!(aws_sdk_cloudtrail, "cloudtrail"),
             pi: counted!(aws_sdk_pi, "pi"),
             logs: counted!(aws_sdk_cloudwatchlogs, "logs"),
-            lookup_events_pace: Arc::new(RateLimiter::direct(LOOKUP_EVENTS_QUOTA)),
-            filter_log_events_pace: Arc::new(RateLimiter::direct(FILTER_LOG_EVENTS_SHARE)),
+            budget,
             calls,
         }
     }

@@ -2,6 +2,7 @@
 //! and how to connect them, the mapping of SDK errors to what an engineer needs, bounded paging, time conversion,
 //! and the SQS and RDS lookups more than one of them makes. Nothing here decides what to poll or when.
 
+pub mod budget;
 pub mod calls;
 pub mod connect;
 pub mod credentials;

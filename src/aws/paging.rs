@@ -4,7 +4,6 @@
 use aws_sdk_sqs::config::http::HttpResponse;
 use aws_sdk_sqs::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_async::future::pagination_stream::PaginationStream;
-use governor::DefaultDirectRateLimiter;
 
 use super::errors::{AwsError, aws_error};
 
@@ -28,32 +27,17 @@ impl<P> Pages<P> {
 }
 
 /// Reads at most `max_pages` pages of `stream` (the paginator fetches lazily, so stopping early costs nothing).
+/// Each page is one call, paced like every other under the clients' budget (`budget::Budget`).
 pub async fn read_pages<P, E>(
-    action: &'static str,
-    stream: PaginationStream<Result<P, SdkError<E, HttpResponse>>>,
-    max_pages: usize,
-) -> Pages<P>
-where
-    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
-{
-    read_pages_paced(action, stream, max_pages, None).await
-}
-
-/// `read_pages`, each page's call waiting for `pace` first: for calls with a per-second quota of their own.
-pub async fn read_pages_paced<P, E>(
     action: &'static str,
     mut stream: PaginationStream<Result<P, SdkError<E, HttpResponse>>>,
     max_pages: usize,
-    pace: Option<&DefaultDirectRateLimiter>,
 ) -> Pages<P>
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     let mut pages = Vec::new();
     while pages.len() < max_pages {
-        if let Some(pace) = pace {
-            pace.until_ready().await;
-        }
         match stream.next().await {
             Some(Ok(page)) => pages.push(page),
             Some(Err(e)) => return Pages { pages, error: Some(aws_error(action, e)) },

@@ -32,6 +32,12 @@ pub trait Telemetry: Send + Sync {
     /// (it is read back like any other); the simulator makes it in this dashboard's world.
     fn reflect_operation(&self, _op: &Op, _actor: &str) {}
 
+    /// warroom's own AWS calls by API over the last minute, against its budget (`aws::budget`); empty where no
+    /// AWS call is made (the simulator).
+    fn call_rates(&self) -> Vec<warroom_core::model::CallRate> {
+        Vec::new()
+    }
+
     /// One poll of `feed`: what it observed (a failed call among them is an `Observation::Problem`), or why the
     /// whole poll failed.
     fn poll(&self, feed: Feed) -> BoxFuture<'_, Result<Vec<Observation>, TelemetryError>>;

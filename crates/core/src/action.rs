@@ -117,6 +117,9 @@ actions! {
     Close => "close", [Dashboard, Logs], mutating: false;
     /// Show each anomaly's onset and the changes before it, likeliest trigger first
     Changes => "changes", [Dashboard], mutating: false;
+    /// Show warroom's own AWS calls per minute by API, against its pace and each API's quota per account and
+    /// region
+    Calls => "calls", [Dashboard], mutating: false;
     /// Roll back the selected Functions row: an alias to its previous version; a queue's version-pinned or $LATEST
     /// mapping pinned to an earlier published version
     Rollback => "rollback", [Dashboard], mutating: true;

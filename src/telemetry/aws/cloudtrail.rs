@@ -15,7 +15,7 @@ use warroom_core::model::{
 use super::cursor::Cursor;
 use super::discovery::Inventory;
 use super::problem;
-use crate::aws::paging::read_pages_paced;
+use crate::aws::paging::read_pages;
 use crate::aws::time::{aws_time, chrono_time};
 use crate::aws::{AwsErrorKind, Clients};
 
@@ -145,7 +145,8 @@ pub async fn changes(
         .max_results(50)
         .into_paginator()
         .send();
-    let read = read_pages_paced("cloudtrail:LookupEvents", request, MAX_PAGES, Some(&clients.lookup_events_pace)).await;
+    // Each page is a call, held under LookupEvents' quota by the budget.
+    let read = read_pages("cloudtrail:LookupEvents", request, MAX_PAGES).await;
     let cut = read.cut(MAX_PAGES, |p| p.next_token().is_some_and(|t| !t.is_empty()));
     let mut events: Vec<&aws_sdk_cloudtrail::types::Event> = read.pages.iter().flat_map(|p| p.events()).collect();
     // Oldest first (LookupEvents lists newest first): alias moves are then recorded in the order they happened,

@@ -13,7 +13,7 @@ use warroom_core::model::{LogLine, LogsAccess, Observation};
 use super::cursor::{Cursor, Order};
 use crate::aws::Clients;
 use crate::aws::errors::AwsError;
-use crate::aws::paging::read_pages_paced;
+use crate::aws::paging::read_pages;
 
 /// How late CloudWatch Logs may list a line after its timestamp: each read reaches this far back past the last.
 pub const LOGS_LAG: Duration = Duration::minutes(2);
@@ -97,9 +97,8 @@ async fn filter(
         .limit(PAGE_LIMIT)
         .into_paginator()
         .send();
-    // FilterLogEvents allows 5 calls a second per account and region, shared with the war room's reader.
-    let pace = Some(clients.filter_log_events_pace.as_ref());
-    let read = read_pages_paced("logs:FilterLogEvents", request, MAX_PAGES, pace).await;
+    // FilterLogEvents allows 5 calls a second per account and region: each page waits for the budget's share.
+    let read = read_pages("logs:FilterLogEvents", request, MAX_PAGES).await;
     let cut = read.cut(MAX_PAGES, |p| p.next_token().is_some_and(|t| !t.is_empty()));
     let lines = read
         .pages

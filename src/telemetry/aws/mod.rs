@@ -277,6 +277,10 @@ impl AwsTelemetry {
 }
 
 impl Telemetry for AwsTelemetry {
+    fn call_rates(&self) -> Vec<warroom_core::model::CallRate> {
+        crate::aws::budget::rates(&self.connection.clients.calls)
+    }
+
     fn location(&self) -> String {
         let id = &self.connection.identity;
         format!("{} · {}", id.account, id.region)

@@ -18,9 +18,10 @@ pub use verdict::{Cause, Verdict};
 
 /// How long a change came before an onset, as said aloud: "45 s", "4 min".
 pub fn lead_text(lead: chrono::Duration) -> String {
+    // To the nearest minute: 2 min 58 s is "3 min", not "2 min".
     match lead.num_minutes() {
         0 => format!("{} s", lead.num_seconds()),
-        m => format!("{m} min"),
+        _ => format!("{} min", (lead.num_seconds() + 30) / 60),
     }
 }
 

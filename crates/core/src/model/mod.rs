@@ -1,6 +1,7 @@
 //! Domain types shared by every layer above: resources and their states, metric series, timeline events, what a
 //! poll observed, and the folded picture of all of it (`Data`). Plain data: no I/O, no clock, no runtime.
 
+mod calls;
 mod code_deploys;
 mod consumer_logs;
 mod credentials;
@@ -21,6 +22,7 @@ mod thresholds;
 mod timeline;
 mod war_room;
 
+pub use calls::{CallBudget, CallRate};
 pub use code_deploys::{CODE_CALLS, OwnChange, cloudtrail_text};
 pub use consumer_logs::{
     ConsumerLogs, ErrorGroup, ErrorKind, KeptLine, LINES_KEPT, LogLine, LogsAccess, WindowCount, fingerprint,

@@ -71,6 +71,8 @@ pub enum Msg {
     Shared(Vec<JournalEntry>),
     /// Whether the war room's log group is reachable, for writing or for reading.
     WarRoom(Side, WarRoomStatus),
+    /// warroom's own AWS calls by API over the last minute, against its budget (live only).
+    Calls(Vec<crate::model::CallRate>),
 }
 
 /// What `update` asks the outside world to do.
@@ -125,6 +127,8 @@ pub struct State {
     pub notice: Option<Notice>,
     /// The war room's state, when a log group is configured.
     pub war_room: WarRoomHealth,
+    /// warroom's own AWS calls by API over the last minute (`Msg::Calls`); empty in a demo.
+    pub calls: Vec<crate::model::CallRate>,
     /// Set when the user has quit; the loop ends.
     pub quit: bool,
     /// Reads the alias moves in other sessions' journal lines, dating a rollback's at its intent.
@@ -157,6 +161,7 @@ impl State {
             credentials: None,
             notice: None,
             war_room: WarRoomHealth::default(),
+            calls: Vec::new(),
             quit: false,
             moves: MoveReader::default(),
             next_op_id: 1,
@@ -235,6 +240,14 @@ impl State {
             }
             Msg::WarRoom(side, status) => {
                 self.dirty |= self.war_room.update(side, status);
+                Vec::new()
+            }
+            Msg::Calls(rates) => {
+                // Redrawn only while the calls view shows them: the count changes every second.
+                if rates != self.calls && self.ui.popup == Some(Popup::Calls) {
+                    self.dirty = true;
+                }
+                self.calls = rates;
                 Vec::new()
             }
             Msg::Notice(notice) => {

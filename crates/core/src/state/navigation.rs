@@ -18,11 +18,11 @@ impl State {
                     self.ui.popup = self.ui.under_help.take();
                     return Vec::new();
                 }
-                (_, Action::Close) | (Popup::Changes, Action::Changes) => {
+                (_, Action::Close) | (Popup::Changes, Action::Changes) | (Popup::Calls, Action::Calls) => {
                     self.ui.popup = None;
                     return Vec::new();
                 }
-                (Popup::Detail(_) | Popup::Changes | Popup::Messages { .. }, Action::Help) => {
+                (Popup::Detail(_) | Popup::Changes | Popup::Calls | Popup::Messages { .. }, Action::Help) => {
                     self.ui.under_help = self.ui.popup.replace(Popup::Help { offset: 0 });
                     return Vec::new();
                 }
@@ -87,6 +87,7 @@ impl State {
             Action::SelectPrev => self.move_selection(-1),
             Action::OpenDetail => self.ui.popup = self.detail_target().map(Popup::Detail),
             Action::Changes => self.ui.popup = Some(Popup::Changes),
+            Action::Calls => self.ui.popup = Some(Popup::Calls),
             Action::AddNote => self.ui.popup = Some(Popup::Note(String::new())),
             Action::ConsumerLogs => self.open_logs(),
             Action::Export => {

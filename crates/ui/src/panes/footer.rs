@@ -144,7 +144,7 @@ pub(crate) fn hints_now(state: &State) -> &'static [hints::Hint] {
         Some(Popup::Filter(_)) => &hints::FILTER,
         Some(Popup::Help { .. } | Popup::Messages { .. }) => &hints::HELP,
         Some(Popup::Detail(_)) => &hints::DETAIL,
-        Some(Popup::Changes) => &hints::VIEW,
+        Some(Popup::Changes | Popup::Calls) => &hints::VIEW,
         Some(Popup::QuitConfirm) if state.operations.iter().any(|o| o.phase.in_progress()) => &hints::QUIT,
         Some(Popup::QuitConfirm) => &hints::QUIT_NOW,
         Some(Popup::Logs(view)) if view.typing => &hints::FILTER,

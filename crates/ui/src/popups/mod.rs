@@ -1,5 +1,6 @@
 //! One file per popup. Each draws over the dashboard in a cleared, centred box.
 
+mod calls;
 mod changes;
 mod detail;
 mod help;
@@ -28,6 +29,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) -> 
             return Some(messages::render(frame, area, keymap, state.ui.peeked.as_ref(), *offset));
         }
         Some(Popup::Changes) => changes::render(frame, area, state, keymap),
+        Some(Popup::Calls) => calls::render(frame, area, state, keymap),
         Some(Popup::Plan(plan)) => return Some(plan::render(frame, area, keymap, plan)),
         Some(Popup::Note(text)) => note::render(frame, area, keymap, text),
         Some(Popup::Detail(target)) => detail::render(frame, area, state, keymap, target),
