@@ -10,7 +10,18 @@ fn xdg_dir(var: &str, fallback: &str) -> Option<PathBuf> {
     }
 }
 
-/// `$XDG_CONFIG_HOME/warroom`, else `~/.config/warroom`.
+/// `path` as a person reads it: under the home directory as `~/…`, anything else as it is.
+pub fn tilde(path: &std::path::Path) -> String {
+    match std::env::var_os("HOME").map(PathBuf::from) {
+        Some(home) if !home.as_os_str().is_empty() => match path.strip_prefix(&home) {
+            Ok(rest) => format!("~/{}", rest.display()),
+            Err(_) => path.display().to_string(),
+        },
+        _ => path.display().to_string(),
+    }
+}
+
+/// The config directory: `$XDG_CONFIG_HOME/warroom`, else `~/.config/warroom`.
 pub fn config_dir() -> Option<PathBuf> {
     xdg_dir("XDG_CONFIG_HOME", ".config")
 }

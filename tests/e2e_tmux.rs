@@ -71,7 +71,7 @@ fn demo_alarms_fire_and_a_confirmed_rollback_is_journaled() {
 
     // The export key writes the postmortem beside the journal and says where.
     tmux.keys(&["e"]);
-    let screen = tmux.wait_for("postmortem written to ", Duration::from_secs(10));
+    let screen = tmux.wait_for("postmortem: ", Duration::from_secs(10));
     let dir = journal.parent().expect("dir");
     let written = std::fs::read_dir(dir)
         .expect("dir")

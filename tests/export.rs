@@ -226,7 +226,17 @@ fn an_outcome_after_the_window_is_still_the_operations_outcome() {
     assert!(md.contains("| 14:18:00 (before the window) | 14:19:20 | alice | reboot"), "{md}");
     assert!(!md.contains("| alice | roll back"), "the rollback ended before the window: {md}");
     assert!(md.contains("Operations: 1 (1 succeeded)"), "{md}");
-    assert!(md.contains("Traffic or us? At 14:16:00, before anyone acted"), "{md}");
+    assert!(md.contains("Traffic or us? At 14:16:00, before anyone acted (before this window)"), "{md}");
+    assert!(md.contains("| operation | alice | reboot core-db-1 (writer) (started before the window)"), "{md}");
+    // A window the run never reached holds nothing of it: refused, not the simulation running on alone.
+    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["export", "--demo", "--since", "16:00", "--until", "16:10", "--journal"])
+        .arg(&journal)
+        .output()
+        .expect("run warroom export");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("begins after the demo run: its clock reached 14:40 UTC"), "{stderr}");
 }
 
 /// A journal written by `--demo`, exported without `--demo`, says what it is and how to export it — not "no AWS

@@ -93,11 +93,17 @@ fn screens() -> Vec<Screen> {
     in_logs.ui.focus = warroom_core::state::PaneId::Functions;
     act(&mut in_logs, &[Action::ConsumerLogs, Action::HowToQuit]);
     assert!(matches!(in_logs.ui.popup, Some(warroom_core::state::Popup::Logs(_))), "{:?}", in_logs.ui.popup);
+    let mut help_over_logs = in_logs.clone();
     out.push(Screen {
         name: "how to quit, log view",
         state: in_logs,
         shows: vec![&hints::HOW_TO_QUIT_LOGS, &hints::LOGS],
     });
+    help_over_logs.notice = None;
+    act(&mut help_over_logs, &[Action::Help]);
+    // From its top, as the help screen is checked (it opens at its end, at the log view's keys).
+    help_over_logs.ui.popup = Some(warroom_core::state::Popup::Help { offset: 0 });
+    out.push(Screen { name: "help over the log view", state: help_over_logs, shows: vec![&hints::HELP_OVER_LOGS] });
     out
 }
 
@@ -206,7 +212,7 @@ fn every_hint_names_a_key_bound_to_its_action_under_every_shipped_keymap() {
                         hint.label
                     );
                 }
-                if screen.name == "help" {
+                if screen.name.starts_with("help") {
                     check_help(&buffer, &keymap, &keymap_name);
                     continue;
                 }

@@ -305,7 +305,8 @@ impl App {
         let (state, reply) = (self.state.clone(), tx.clone());
         tokio::task::spawn_blocking(move || {
             let notice = match warroom_core::export::write_beside_journal(&state, &journal) {
-                Ok(path) => Notice::Info(format!("postmortem written to {}", path.display())),
+                // The path is what the key is for: short enough for an 80-column footer (the home directory as ~).
+                Ok(path) => Notice::Info(format!("postmortem: {}", crate::paths::tilde(&path))),
                 Err(e) => Notice::Problem(format!("postmortem failed: {e}")),
             };
             let _ = reply.send(AppEvent::Notice(notice));

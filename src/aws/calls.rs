@@ -88,6 +88,23 @@ impl CallLog {
     }
 }
 
+/// Calls the endpoint answered as not implemented (an emulator's missing API), shared by every clone of the
+/// clients: a poll stops making them, instead of spending a call on the same answer every few seconds.
+#[derive(Debug, Clone, Default)]
+pub struct Unsupported(Arc<Mutex<std::collections::BTreeSet<String>>>);
+
+impl Unsupported {
+    /// Remembers that `action` is not implemented here.
+    pub fn mark(&self, action: &str) {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).insert(action.to_string());
+    }
+
+    /// Whether `action` was answered as not implemented before.
+    pub fn known(&self, action: &str) -> bool {
+        self.0.lock().unwrap_or_else(|p| p.into_inner()).contains(action)
+    }
+}
+
 /// The SDK interceptor counting one client's calls into a `CallLog`.
 #[derive(Debug, Clone)]
 pub struct CallCounter {

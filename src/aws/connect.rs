@@ -10,7 +10,7 @@ use aws_config::{BehaviorVersion, Region, SdkConfig};
 use warroom_core::model::{CredentialSource, Identity};
 
 use super::budget::{Budget, PacedHttpClient};
-use super::calls::CallLog;
+use super::calls::{CallLog, Unsupported};
 use super::errors::{AwsError, AwsErrorKind, aws_error};
 
 /// Where to reach AWS, from flags over the config's `[aws]`; each `None` leaves the default chain's choice.
@@ -48,6 +48,8 @@ pub struct Clients {
     pub budget: Budget,
     /// Every call these clients (and their `sent_once` copies) made, by API.
     pub calls: CallLog,
+    /// Calls this endpoint does not implement, not made again once answered so.
+    pub unsupported: Unsupported,
 }
 
 impl Clients {
@@ -88,6 +90,7 @@ impl Clients {
             logs: counted!(aws_sdk_cloudwatchlogs, "logs"),
             budget,
             calls,
+            unsupported: Unsupported::default(),
         }
     }
 }

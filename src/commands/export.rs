@@ -93,6 +93,19 @@ pub async fn run(setup: &Setup, request: Request) -> Result<(), StartError> {
         }
     };
     let since = inverted(until)?.unwrap_or_else(|| export::default_since(&state, &journal, until));
+    // A demo run holds nothing past its own clock: a window after it would be the simulation running on alone.
+    if setup.scenario.is_some() {
+        let running = export::run_in_progress(&all, Utc::now()).map(|r| r.clock);
+        let reached = journal.iter().map(|e| e.clock).chain(running).max();
+        if let Some(reached) = reached.filter(|r| since > *r) {
+            return Err(usage(format!(
+                "the window {} – {} UTC begins after the demo run: its clock reached {} UTC",
+                since.format("%Y-%m-%d %H:%M"),
+                until.format("%Y-%m-%d %H:%M"),
+                reached.format("%H:%M")
+            )));
+        }
+    }
     let postmortem = Postmortem::build(&state, &journal, export::title(&state), since, until);
     if postmortem.is_empty() {
         let span = match &setup.scenario {

@@ -195,7 +195,15 @@ fn read_calls(seen: &[Observation], counts: &BTreeMap<String, CallCount>, report
                 (Status::Ok, format!("allowed ({} call{})", c.attempts, if c.attempts == 1 { "" } else { "s" }))
             }
             (None, Some(c)) => answered(c, grant()),
-            (None, None) => (Status::NotChecked, "not called: nothing watched needs it".to_string()),
+            // pi:GetResourceMetrics is read after pi:DescribeDimensionKeys answers: when that failed, it was
+            // needed, just never reached.
+            (None, None) => match errors.iter().find(|e| action.starts_with("pi:") && e.starts_with("pi:")) {
+                Some(e) => {
+                    let first = e.split(": ").next().unwrap_or(e);
+                    (Status::NotChecked, format!("not called: {first} failed first"))
+                }
+                None => (Status::NotChecked, "not called: nothing watched needs it".to_string()),
+            },
         };
         report.push(Check::new(format!("read {action}"), status, detail));
     }

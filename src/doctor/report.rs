@@ -71,7 +71,11 @@ impl Report {
         let failed: Vec<&str> =
             self.checks.iter().filter(|c| c.status == Status::Fail).map(|c| c.name.as_str()).collect();
         out.push('\n');
+        let warned = self.checks.iter().filter(|c| c.status == Status::Warn).count();
         out.push_str(&match failed.len() {
+            0 if warned > 0 => {
+                format!("no check failed; {warned} warning{} above\n", if warned == 1 { "" } else { "s" })
+            }
             0 => "every check passed\n".to_string(),
             n => format!("{n} check{} failed: {}\n", if n == 1 { "" } else { "s" }, failed.join(", ")),
         });

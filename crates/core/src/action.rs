@@ -172,10 +172,10 @@ actions! {
     /// Rollback plan of a $LATEST consumer: switch between pinning its mapping to the earlier version and
     /// restoring that version's code into $LATEST
     OtherWay => "other_way", [Plan], mutating: false;
-    /// Scroll a plan, the help overlay or a peek's messages down a page, when the terminal is too short to show
-    /// it whole
+    /// Scroll a plan, the help overlay, a peek's messages or the calls view down a page, when the terminal is too
+    /// short to show it whole
     ScrollDown => "scroll_down", [Dashboard, Plan], mutating: false;
-    /// Scroll a plan, the help overlay or a peek's messages back up a page
+    /// Scroll a plan, the help overlay, a peek's messages or the calls view back up a page
     ScrollUp => "scroll_up", [Dashboard, Plan], mutating: false;
     /// Answer yes: quit although an operation is in progress (the journal keeps its intent)
     Yes => "yes", [Confirm], mutating: false;

@@ -327,11 +327,11 @@ impl Snapshot {
             out.push_str(&format!("  {} ({engine}, {})\n", c.id, c.status));
             for i in &c.instances {
                 out.push_str(&format!(
-                    "    {} {} {}  CPU {} %{}\n",
+                    "    {} {} {}  CPU {}{}\n",
                     i.id,
                     i.role,
                     i.status,
-                    i.cpu_percent.map_or("–".to_string(), |c| format!("{c:.1}")),
+                    i.cpu_percent.map_or("–".to_string(), |c| format!("{c:.1} %")),
                     if i.breached { " BREACHED" } else { "" }
                 ));
             }

@@ -138,6 +138,15 @@ pub const LOGS: [Hint; 7] = [
 /// A terminal too small to draw the dashboard in: how to leave it.
 pub const TOO_SMALL: [Hint; 1] = [Hint::new(Mode::Dashboard, Action::Quit, "quits")];
 
+/// Help opened over the log view, where q closes: it closes help back to the log view.
+pub const HELP_OVER_LOGS: [Hint; 5] = [
+    Hint::new(Mode::Dashboard, Action::SelectNext, "down"),
+    Hint::new(Mode::Dashboard, Action::SelectPrev, "up"),
+    Hint::new(Mode::Dashboard, Action::ScrollDown, "page"),
+    Hint::new(Mode::Dashboard, Action::Close, "closes"),
+    Hint::new(Mode::Dashboard, Action::Quit, "back to the log view"),
+];
+
 /// The how_to_quit key in the log view, where q closes the view.
 pub const HOW_TO_QUIT_LOGS: [Hint; 3] = [
     Hint::new(Mode::Logs, Action::HowToQuit, "does not quit here:"),
@@ -164,7 +173,7 @@ pub const THROTTLE: [Hint; 2] =
     [Hint::new(Mode::Plan, Action::RateUp, "raises"), Hint::new(Mode::Plan, Action::RateDown, "lowers")];
 
 /// Every hint list a screen can show, for the test that checks them against each shipped keymap.
-pub const ALL: [&[Hint]; 22] = [
+pub const ALL: [&[Hint]; 23] = [
     &DASHBOARD,
     &LOGS,
     &FILTER,
@@ -183,6 +192,7 @@ pub const ALL: [&[Hint]; 22] = [
     &HELP,
     &HOW_TO_QUIT,
     &HOW_TO_QUIT_LOGS,
+    &HELP_OVER_LOGS,
     &TOO_SMALL,
     &ROLLBACK_WAY,
     &PUBLISH,

@@ -77,12 +77,17 @@ async fn queue(clients: &Clients, q: &QueueRef) -> Observation {
     }
 }
 
-/// A DLQ's depth and its latest redrive, asked together.
+/// A DLQ's depth and its latest redrive, asked together (the redrive not at all where the endpoint has said it
+/// has no message move tasks).
 async fn dlq(clients: &Clients, d: &QueueRef) -> Vec<Observation> {
-    let (depth, task) = tokio::join!(
-        counts(clients, d),
-        latest_task(clients, &d.name, &d.arn, d.sources.queues().first().map(String::as_str))
-    );
+    const MOVE_TASKS: &str = "sqs:ListMessageMoveTasks";
+    let tasks = async {
+        if clients.unsupported.known(MOVE_TASKS) {
+            return Ok(None);
+        }
+        latest_task(clients, &d.name, &d.arn, d.sources.queues().first().map(String::as_str)).await
+    };
+    let (depth, task) = tokio::join!(counts(clients, d), tasks);
     let problem = |e: AwsError| problem(Subject::DeadLetterQueues, Some(&d.name), e);
     let mut out = Vec::new();
     out.push(match depth {
@@ -101,6 +106,7 @@ async fn dlq(clients: &Clients, d: &QueueRef) -> Vec<Observation> {
         Ok(None) => {}
         // An endpoint without move tasks: the DLQ pane simply shows no redrive; snapshot says why.
         Err(e) if e.kind == AwsErrorKind::Unsupported => {
+            clients.unsupported.mark(e.action);
             out.push(Observation::Unsupported { call: e.action.to_string(), answer: e.detail() });
         }
         Err(e) => out.push(problem(e)),

@@ -49,7 +49,8 @@ pub fn render(p: &Postmortem) -> String {
         let _ = writeln!(out, "- First anomaly: {} at {}", first.onset, hm(first.at));
     }
     for v in &p.verdicts {
-        let _ = writeln!(out, "- Traffic or us? At {}, before anyone acted: {v}", hm(p.verdicts_at));
+        let outside = if p.verdicts_at < p.since { " (before this window)" } else { "" };
+        let _ = writeln!(out, "- Traffic or us? At {}, before anyone acted{outside}: {v}", hm(p.verdicts_at));
     }
     for v in &p.verdicts_at_end {
         let _ = writeln!(out, "- At {}, the window's end: {v}", hm(p.until));

@@ -295,7 +295,13 @@ impl Postmortem {
         since: DateTime<Utc>,
         until: DateTime<Utc>,
     ) -> Postmortem {
-        let operations = operations(journal, since, until);
+        let mut operations = operations(journal, since, until);
+        // `e` mid-operation: the dashboard knows it is still running, which its journal cannot say yet.
+        for op in operations.iter_mut().filter(|o| o.finished.is_none()) {
+            if state.operations.iter().any(|r| r.phase.in_progress() && r.op.summary() == op.what) {
+                op.result = format!("in progress at {}", until.format("%H:%M:%S"));
+            }
+        }
         // "Before anyone acted" means before the first operation of the incident, inside the window or not.
         let first_operation = journal.iter().filter(|e| e.kind == EntryKind::Intent).map(|e| e.clock).min();
         let journal: Vec<JournalEntry> =
@@ -327,11 +333,12 @@ impl Postmortem {
             .collect();
         for op in &operations {
             let finished = op.finished.map_or(String::new(), |f| format!(" at {}", f.format("%H:%M:%S")));
+            let before = if op.started < since { " (started before the window)" } else { "" };
             timeline.push(Entry {
                 at: op.started,
                 kind: "operation".into(),
                 who: Some(op.who.clone()),
-                text: format!("{} — `{}` — {}{finished}", op.what, op.call, op.result),
+                text: format!("{}{before} — `{}` — {}{finished}", op.what, op.call, op.result),
             });
         }
         // Notes typed in a dashboard and `annotate`'s notes (its deploys and migrations are changes, above).

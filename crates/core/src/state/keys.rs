@@ -19,7 +19,9 @@ impl State {
             Some(Popup::QuitConfirm) => Mode::Confirm,
             Some(Popup::Logs(ref view)) if view.typing => Mode::Text,
             Some(Popup::Logs(_)) => Mode::Logs,
-            Some(Popup::Help { .. } | Popup::Changes | Popup::Calls | Popup::Detail(_) | Popup::Messages { .. })
+            Some(
+                Popup::Help { .. } | Popup::Changes | Popup::Calls { .. } | Popup::Detail(_) | Popup::Messages { .. },
+            )
             | None => Mode::Dashboard,
         }
     }

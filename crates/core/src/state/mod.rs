@@ -210,7 +210,7 @@ impl State {
             }
             Msg::HelpDrawn { last_offset } => {
                 let offset = match &mut self.ui.popup {
-                    Some(Popup::Help { offset } | Popup::Messages { offset }) => Some(offset),
+                    Some(Popup::Help { offset } | Popup::Messages { offset } | Popup::Calls { offset }) => Some(offset),
                     Some(Popup::Plan(plan)) => Some(&mut plan.scroll),
                     _ => None,
                 };
@@ -244,7 +244,7 @@ impl State {
             }
             Msg::Calls(rates) => {
                 // Redrawn only while the calls view shows them: the count changes every second.
-                if rates != self.calls && self.ui.popup == Some(Popup::Calls) {
+                if rates != self.calls && matches!(self.ui.popup, Some(Popup::Calls { .. })) {
                     self.dirty = true;
                 }
                 self.calls = rates;

@@ -13,37 +13,38 @@ impl State {
         // Help and detail views take navigation keys; everything else closes them first.
         if let Some(popup) = &self.ui.popup {
             match (popup, action) {
-                // Help closes back to the view it was opened over.
+                // Help closes back to the view it was opened over; over the log view, where q closes, so does q.
                 (Popup::Help { .. }, Action::Close | Action::Help) => {
                     self.ui.popup = self.ui.under_help.take();
                     return Vec::new();
                 }
-                (_, Action::Close) | (Popup::Changes, Action::Changes) | (Popup::Calls, Action::Calls) => {
+                (Popup::Help { .. }, Action::Quit) if matches!(self.ui.under_help, Some(Popup::Logs(_))) => {
+                    self.ui.popup = self.ui.under_help.take();
+                    return Vec::new();
+                }
+                (_, Action::Close) | (Popup::Changes, Action::Changes) | (Popup::Calls { .. }, Action::Calls) => {
                     self.ui.popup = None;
                     return Vec::new();
                 }
-                (Popup::Detail(_) | Popup::Changes | Popup::Calls | Popup::Messages { .. }, Action::Help) => {
+                (Popup::Detail(_) | Popup::Changes | Popup::Calls { .. } | Popup::Messages { .. }, Action::Help) => {
                     self.ui.under_help = self.ui.popup.replace(Popup::Help { offset: 0 });
                     return Vec::new();
                 }
-                (Popup::Help { offset } | Popup::Messages { offset }, Action::SelectNext | Action::SelectPrev) => {
-                    // The view says how far the overlay can scroll (Msg::HelpDrawn) and the offset is held there.
-                    let offset =
-                        if action == Action::SelectNext { offset.saturating_add(1) } else { offset.saturating_sub(1) };
-                    self.ui.popup = Some(match popup {
-                        Popup::Messages { .. } => Popup::Messages { offset },
-                        _ => Popup::Help { offset },
-                    });
-                    return Vec::new();
-                }
-                (Popup::Help { offset } | Popup::Messages { offset }, Action::ScrollDown | Action::ScrollUp) => {
-                    let offset = if action == Action::ScrollDown {
-                        offset.saturating_add(PAGE)
-                    } else {
-                        offset.saturating_sub(PAGE)
+                // The scrolling views: a line at a time, or a page. The view says how far each can scroll
+                // (Msg::HelpDrawn) and the offset is held there.
+                (
+                    Popup::Help { offset } | Popup::Messages { offset } | Popup::Calls { offset },
+                    Action::SelectNext | Action::SelectPrev | Action::ScrollDown | Action::ScrollUp,
+                ) => {
+                    let offset = match action {
+                        Action::SelectNext => offset.saturating_add(1),
+                        Action::SelectPrev => offset.saturating_sub(1),
+                        Action::ScrollDown => offset.saturating_add(PAGE),
+                        _ => offset.saturating_sub(PAGE),
                     };
                     self.ui.popup = Some(match popup {
                         Popup::Messages { .. } => Popup::Messages { offset },
+                        Popup::Calls { .. } => Popup::Calls { offset },
                         _ => Popup::Help { offset },
                     });
                     return Vec::new();
@@ -85,9 +86,24 @@ impl State {
             }
             Action::SelectNext => self.move_selection(1),
             Action::SelectPrev => self.move_selection(-1),
-            Action::OpenDetail => self.ui.popup = self.detail_target().map(Popup::Detail),
+            Action::OpenDetail => match self.detail_target() {
+                Some(target) => self.ui.popup = Some(Popup::Detail(target)),
+                // An empty pane (a filter that matches nothing in it): say so rather than nothing.
+                None => {
+                    let why = if self.ui.filter.is_empty() {
+                        format!("nothing to open: the {} pane is empty", self.ui.focus.title())
+                    } else {
+                        format!(
+                            "nothing to open: no match for '{}' in the {} pane",
+                            self.ui.filter,
+                            self.ui.focus.title()
+                        )
+                    };
+                    self.notice = Some(Notice::Info(why));
+                }
+            },
             Action::Changes => self.ui.popup = Some(Popup::Changes),
-            Action::Calls => self.ui.popup = Some(Popup::Calls),
+            Action::Calls => self.ui.popup = Some(Popup::Calls { offset: 0 }),
             Action::AddNote => self.ui.popup = Some(Popup::Note(String::new())),
             Action::ConsumerLogs => self.open_logs(),
             Action::Export => {

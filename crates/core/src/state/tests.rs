@@ -546,6 +546,9 @@ fn help_over_a_view_closes_back_to_the_view() {
     s.ui.focus = PaneId::Functions;
     press(&mut s, "l ? <esc>");
     assert!(matches!(s.ui.popup, Some(Popup::Logs(_))), "and to the log view: {:?}", s.ui.popup);
+    // q in help over the log view goes back to it, as q closes the log view itself: it never quits from there.
+    press(&mut s, "? q");
+    assert!(matches!(s.ui.popup, Some(Popup::Logs(_))) && !s.quit, "{:?}", s.ui.popup);
     // ctrl-c in the log view says how to leave it and quit, and leaves the view open.
     press(&mut s, "<ctrl-c>");
     assert_eq!(s.notice, Some(Notice::HowToQuit));
@@ -1154,6 +1157,16 @@ fn the_log_view_follows_holds_filters_and_groups_from_the_keys() {
     assert_eq!(ids(&s), ["d", "c", "b", "a"]);
     s.press_keys(&keymap, "<esc>").expect("keys");
     assert_eq!(s.ui.popup, None);
+}
+
+#[test]
+fn enter_on_a_pane_the_filter_emptied_says_so() {
+    let mut s = live();
+    press(&mut s, "/ core <enter>");
+    s.ui.focus = PaneId::Dlqs;
+    press(&mut s, "<enter>");
+    assert!(s.ui.popup.is_none());
+    assert_eq!(notice(&s), "nothing to open: no match for 'core' in the Dead-letter queues pane");
 }
 
 #[test]

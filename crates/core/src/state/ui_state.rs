@@ -154,8 +154,12 @@ pub enum Popup {
     Detail(DetailTarget),
     /// "Quit while an operation is in progress?"
     QuitConfirm,
-    /// warroom's own AWS calls by API over the last minute, against its budget and each quota.
-    Calls,
+    /// warroom's own AWS calls by API over the last minute, against its budget and each quota, scrolled down
+    /// `offset` lines.
+    Calls {
+        /// Lines scrolled past.
+        offset: usize,
+    },
     /// The messages the last peek received (`UiState::peeked`), scrolled down `offset` lines.
     Messages {
         /// Lines scrolled past.

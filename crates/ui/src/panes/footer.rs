@@ -85,7 +85,25 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
             Action::ConsumerLogs => !rows.functions().is_empty() || !rows.queues().is_empty(),
             _ => true,
         };
-        let now: Vec<hints::Hint> = hints_now(state).iter().filter(acts).copied().collect();
+        let mut now: Vec<hints::Hint> = hints_now(state).iter().filter(acts).copied().collect();
+        // The focused pane's operations first: a narrow footer keeps the keys for what is selected.
+        let focused = |a: Action| {
+            use warroom_core::state::PaneId;
+            match state.ui.focus {
+                PaneId::Functions => matches!(a, Action::Rollback | Action::ConsumerLogs),
+                PaneId::Database => matches!(a, Action::Reboot | Action::Failover),
+                PaneId::Dlqs => a == Action::Redrive,
+                PaneId::Queues => a == Action::ConsumerLogs,
+                PaneId::Alarms | PaneId::Timeline => false,
+            }
+        };
+        if state.ui.popup.is_none() {
+            now.sort_by_key(|h| match h.action {
+                Action::Help | Action::FocusNext | Action::OpenDetail => 0,
+                a if focused(a) => 1,
+                _ => 2,
+            });
+        }
         fitted_hints(spans, keymap, &now, room)
     };
     frame.render_widget(Paragraph::new(line), area);
@@ -142,9 +160,10 @@ pub(crate) fn hints_now(state: &State) -> &'static [hints::Hint] {
         Some(Popup::Plan(_)) => &hints::PLAN,
         Some(Popup::Note(_)) => &hints::NOTE,
         Some(Popup::Filter(_)) => &hints::FILTER,
-        Some(Popup::Help { .. } | Popup::Messages { .. }) => &hints::HELP,
+        Some(Popup::Help { .. }) if matches!(state.ui.under_help, Some(Popup::Logs(_))) => &hints::HELP_OVER_LOGS,
+        Some(Popup::Help { .. } | Popup::Messages { .. } | Popup::Calls { .. }) => &hints::HELP,
         Some(Popup::Detail(_)) => &hints::DETAIL,
-        Some(Popup::Changes | Popup::Calls) => &hints::VIEW,
+        Some(Popup::Changes) => &hints::VIEW,
         Some(Popup::QuitConfirm) if state.operations.iter().any(|o| o.phase.in_progress()) => &hints::QUIT,
         Some(Popup::QuitConfirm) => &hints::QUIT_NOW,
         Some(Popup::Logs(view)) if view.typing => &hints::FILTER,

@@ -58,7 +58,7 @@ fn lines(state: &State, width: usize) -> Vec<Line<'static>> {
     let api = rates.iter().map(|r| crate::text::width(&r.action)).max().unwrap_or(3).clamp(3, 40);
     out.push(Line::from(Span::styled(
         sanitize(
-            &format!("{:<api$} {:>5} {:>5} {:>5}  quota it counts against", "API", "/min", "throt", "fail"),
+            &format!("{:<api$} {:>5} {:>6} {:>6}  quota it counts against", "API", "/min", "throt*", "fail*"),
             width,
         ),
         theme::bold(),
@@ -66,26 +66,35 @@ fn lines(state: &State, width: usize) -> Vec<Line<'static>> {
     for r in &rates {
         let bucket = r.budget.as_ref().map_or("not paced".to_string(), |b| b.bucket.clone());
         let style = if r.throttled > 0 { theme::warn() } else { ratatui_core::style::Style::new() };
-        let row = format!("{:<api$} {:>5} {:>5} {:>5}  {bucket}", r.action, r.last_minute, r.throttled, r.failed);
+        let row = format!("{:<api$} {:>5} {:>6} {:>6}  {bucket}", r.action, r.last_minute, r.throttled, r.failed);
         out.push(Line::from(Span::styled(sanitize(&row, width), style)));
     }
     out.push(Line::from(""));
-    out.push(Line::from(Span::styled(
-        sanitize(
-            "Each call waits for its quota's pace before it is sent; a throttled one is retried with backoff.",
-            width,
-        ),
-        theme::dim(),
-    )));
+    let note = "* since the dashboard started. Each call waits for its quota's pace before it is sent; a throttled \
+                one is retried with backoff.";
+    for part in crate::text::wrap(note, width) {
+        out.push(Line::from(Span::styled(part, theme::dim())));
+    }
     out
 }
 
-/// Draws the calls view.
-pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
+/// Draws the calls view, scrolled down `offset` lines (clamped so the end stays in view); returns the largest
+/// offset that still fills it.
+pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap, offset: usize) -> usize {
     let box_width = area.width.min(120);
     let lines = lines(state, usize::from(box_width.saturating_sub(2)));
-    let bottom = Line::from(hints::spans(keymap, &hints::VIEW, theme::dim()));
+    let bottom = Line::from(hints::spans(keymap, &hints::HELP, theme::dim()));
     let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height.saturating_sub(2));
-    let inner = popup_frame(frame, area, (box_width, height), "AWS calls by API", false, Some(bottom));
-    frame.render_widget(Paragraph::new(lines), inner);
+    let shown = usize::from(height.saturating_sub(2));
+    let last_offset = lines.len().saturating_sub(shown);
+    let first = offset.min(last_offset);
+    // Where the view is, when it does not show it all: "AWS calls by API · 16–35 of 40".
+    let title = if shown < lines.len() {
+        format!("AWS calls by API · {}–{} of {}", first + 1, first + shown, lines.len())
+    } else {
+        "AWS calls by API".to_string()
+    };
+    let inner = popup_frame(frame, area, (box_width, height), &title, false, Some(bottom));
+    frame.render_widget(Paragraph::new(lines).scroll((u16::try_from(first).unwrap_or(u16::MAX), 0)), inner);
+    last_offset
 }

@@ -66,12 +66,12 @@ fn lines(keymap: &Keymap, width: usize) -> Vec<Line<'static>> {
 
 /// Draws the overlay, scrolled down `offset` lines (clamped so the end stays in view); returns the largest offset
 /// that still fills it.
-pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, offset: usize) -> usize {
+pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, keys: &[hints::Hint], offset: usize) -> usize {
     // Leaves the header and the footer in view: what state the dashboard is in stays readable behind help.
     let width = WIDTH.min(area.width);
     let lines = lines(keymap, usize::from(width.saturating_sub(2)));
     let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
-    let bottom = Line::from(hints::spans(keymap, &hints::HELP, theme::dim()));
+    let bottom = Line::from(hints::spans(keymap, keys, theme::dim()));
     // Where in the list the view is: "help · 16–37 of 104".
     let shown = usize::from(height.saturating_sub(2));
     let last_offset = lines.len().saturating_sub(shown);

@@ -24,12 +24,14 @@ use warroom_core::state::{Popup, State};
 pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) -> Option<usize> {
     match &state.ui.popup {
         None | Some(Popup::Filter(_)) => {}
-        Some(Popup::Help { offset }) => return Some(help::render(frame, area, keymap, *offset)),
+        Some(Popup::Help { offset }) => {
+            return Some(help::render(frame, area, keymap, crate::panes::footer::hints_now(state), *offset));
+        }
         Some(Popup::Messages { offset }) => {
             return Some(messages::render(frame, area, keymap, state.ui.peeked.as_ref(), *offset));
         }
         Some(Popup::Changes) => changes::render(frame, area, state, keymap),
-        Some(Popup::Calls) => calls::render(frame, area, state, keymap),
+        Some(Popup::Calls { offset }) => return Some(calls::render(frame, area, state, keymap, *offset)),
         Some(Popup::Plan(plan)) => return Some(plan::render(frame, area, keymap, plan)),
         Some(Popup::Note(text)) => note::render(frame, area, keymap, text),
         Some(Popup::Detail(target)) => detail::render(frame, area, state, keymap, target),
