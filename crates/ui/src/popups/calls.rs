@@ -8,12 +8,10 @@ use std::collections::BTreeMap;
 use ratatui_core::layout::Rect;
 use ratatui_core::terminal::Frame;
 use ratatui_core::text::{Line, Span};
-use ratatui_widgets::paragraph::Paragraph;
 use warroom_core::keymap::Keymap;
 use warroom_core::model::{CallRate, SessionKind};
 use warroom_core::state::State;
 
-use super::popup_frame;
 use crate::text::sanitize;
 use crate::{hints, theme};
 
@@ -84,17 +82,5 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap, off
     let box_width = area.width.min(120);
     let lines = lines(state, usize::from(box_width.saturating_sub(2)));
     let bottom = Line::from(hints::spans(keymap, &hints::HELP, theme::dim()));
-    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height.saturating_sub(2));
-    let shown = usize::from(height.saturating_sub(2));
-    let last_offset = lines.len().saturating_sub(shown);
-    let first = offset.min(last_offset);
-    // Where the view is, when it does not show it all: "AWS calls by API · 16–35 of 40".
-    let title = if shown < lines.len() {
-        format!("AWS calls by API · {}–{} of {}", first + 1, first + shown, lines.len())
-    } else {
-        "AWS calls by API".to_string()
-    };
-    let inner = popup_frame(frame, area, (box_width, height), &title, false, Some(bottom));
-    frame.render_widget(Paragraph::new(lines).scroll((u16::try_from(first).unwrap_or(u16::MAX), 0)), inner);
-    last_offset
+    super::scrolling_view(frame, area, (box_width, "AWS calls by API"), lines, bottom, offset)
 }

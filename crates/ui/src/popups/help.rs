@@ -5,11 +5,9 @@ use ratatui_core::layout::Rect;
 use ratatui_core::style::Style;
 use ratatui_core::terminal::Frame;
 use ratatui_core::text::{Line, Span};
-use ratatui_widgets::paragraph::Paragraph;
 use warroom_core::action::{Action, Mode};
 use warroom_core::keymap::Keymap;
 
-use super::popup_frame;
 use crate::hints;
 use crate::text;
 use crate::theme;
@@ -70,21 +68,8 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, keys: &[hints::Hin
     // Leaves the header and the footer in view: what state the dashboard is in stays readable behind help.
     let width = WIDTH.min(area.width);
     let lines = lines(keymap, usize::from(width.saturating_sub(2)));
-    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
     let bottom = Line::from(hints::spans(keymap, keys, theme::dim()));
-    // Where in the list the view is: "help · 16–37 of 104".
-    let shown = usize::from(height.saturating_sub(2));
-    let last_offset = lines.len().saturating_sub(shown);
-    let first = offset.min(last_offset);
-    let title = if shown < lines.len() {
-        format!("help · {}–{} of {}", first + 1, first + shown, lines.len())
-    } else {
-        "help".to_string()
-    };
-    let inner = popup_frame(frame, area, (width, height), &title, false, Some(bottom));
-    let offset = u16::try_from(first).unwrap_or(u16::MAX);
-    frame.render_widget(Paragraph::new(lines).scroll((offset, 0)), inner);
-    last_offset
+    super::scrolling_view(frame, area, (width, "help"), lines, bottom, offset)
 }
 
 #[cfg(test)]

@@ -5,11 +5,9 @@
 use ratatui_core::layout::Rect;
 use ratatui_core::terminal::Frame;
 use ratatui_core::text::{Line, Span};
-use ratatui_widgets::paragraph::Paragraph;
 use warroom_core::keymap::Keymap;
 use warroom_core::model::PeekedMessage;
 
-use super::popup_frame;
 use crate::text::{sanitize, wrap};
 use crate::{hints, theme};
 
@@ -86,19 +84,6 @@ pub fn render(
     };
     // Inside the border.
     let lines = lines(dlq, messages, usize::from(width.saturating_sub(2)));
-    let height = (lines.len() as u16 + 2).min(area.height.saturating_sub(2));
     let bottom = Line::from(hints::spans(keymap, &hints::HELP, theme::dim()));
-    let shown = usize::from(height.saturating_sub(2));
-    let last_offset = lines.len().saturating_sub(shown);
-    let first = offset.min(last_offset);
-    // Where the view is, as help says it: "messages in orders-dlq · 21–40 of 96".
-    let title = if shown < lines.len() {
-        format!("messages in {dlq} · {}–{} of {}", first + 1, first + shown, lines.len())
-    } else {
-        format!("messages in {dlq}")
-    };
-    let inner = popup_frame(frame, area, (width, height), &title, false, Some(bottom));
-    let offset = u16::try_from(first).unwrap_or(u16::MAX);
-    frame.render_widget(Paragraph::new(lines).scroll((offset, 0)), inner);
-    last_offset
+    super::scrolling_view(frame, area, (width, &format!("messages in {dlq}")), lines, bottom, offset)
 }

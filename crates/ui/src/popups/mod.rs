@@ -67,3 +67,30 @@ pub fn popup_frame(
     frame.render_widget(block, rect);
     inner
 }
+
+/// A scrolling view (help, a peek's messages, the calls view): `lines` in a box `width` wide and as tall as they
+/// are (up to the screen, header and footer left in view), scrolled down `offset` lines, clamped so the end stays
+/// in view; the title says where the view is when it does not show it all ("help · 16–35 of 104"). Returns the
+/// largest offset that still fills it, for `Msg::HelpDrawn`.
+pub(crate) fn scrolling_view(
+    frame: &mut Frame,
+    area: Rect,
+    (width, title): (u16, &str),
+    lines: Vec<Line<'static>>,
+    bottom: Line<'static>,
+    offset: usize,
+) -> usize {
+    let height = u16::try_from(lines.len() + 2).unwrap_or(u16::MAX).min(area.height.saturating_sub(2));
+    let shown = usize::from(height.saturating_sub(2));
+    let last_offset = lines.len().saturating_sub(shown);
+    let first = offset.min(last_offset);
+    let title = if shown < lines.len() {
+        format!("{title} · {}–{} of {}", first + 1, first + shown, lines.len())
+    } else {
+        title.to_string()
+    };
+    let inner = popup_frame(frame, area, (width, height), &title, false, Some(bottom));
+    let first = u16::try_from(first).unwrap_or(u16::MAX);
+    frame.render_widget(ratatui_widgets::paragraph::Paragraph::new(lines).scroll((first, 0)), inner);
+    last_offset
+}
