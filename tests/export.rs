@@ -84,13 +84,20 @@ fn demo_journal(name: &str) -> PathBuf {
     path
 }
 
-fn export(journal: &Path, format: &str) -> String {
-    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
-        .args(["export", "--demo", "--format", format, "--journal"])
+/// `warroom export --demo ARGS --journal JOURNAL`, as run from a shell without colour.
+fn export_demo(journal: &Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["export", "--demo"])
+        .args(args)
+        .arg("--journal")
         .arg(journal)
         .env("NO_COLOR", "1")
         .output()
-        .expect("run warroom export");
+        .expect("run warroom export")
+}
+
+fn export(journal: &Path, format: &str) -> String {
+    let out = export_demo(journal, &["--format", format]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     String::from_utf8(out.stdout).expect("utf-8")
 }
@@ -202,12 +209,7 @@ fn export_arguments_are_checked_first_and_an_inverted_window_is_refused() {
 #[test]
 fn an_outcome_after_the_window_is_still_the_operations_outcome() {
     let journal = demo_journal("window");
-    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
-        .args(["export", "--demo", "--since", "14:00", "--until", "14:19", "--journal"])
-        .arg(&journal)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run warroom export");
+    let out = export_demo(&journal, &["--since", "14:00", "--until", "14:19"]);
     let md = String::from_utf8_lossy(&out.stdout);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(md.contains("| 14:18:00 | 14:19:20 (after the window) | alice | reboot"), "{md}");
@@ -216,12 +218,7 @@ fn an_outcome_after_the_window_is_still_the_operations_outcome() {
     assert!(!md.contains("redrive"), "the redrive at 14:40 is after the window: {md}");
     // A window that opens while the reboot runs (14:18:00–14:19:20) keeps it, as begun before the window; the
     // verdict is still the one before anyone acted (the rollback at 14:16, before this window too).
-    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
-        .args(["export", "--demo", "--since", "14:19", "--until", "14:30", "--journal"])
-        .arg(&journal)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("run warroom export");
+    let out = export_demo(&journal, &["--since", "14:19", "--until", "14:30"]);
     let md = String::from_utf8_lossy(&out.stdout);
     assert!(md.contains("| 14:18:00 (before the window) | 14:19:20 | alice | reboot"), "{md}");
     assert!(!md.contains("| alice | roll back"), "the rollback ended before the window: {md}");
@@ -229,11 +226,7 @@ fn an_outcome_after_the_window_is_still_the_operations_outcome() {
     assert!(md.contains("Traffic or us? At 14:16:00, before anyone acted (before this window)"), "{md}");
     assert!(md.contains("| operation | alice | reboot core-db-1 (writer) (started before the window)"), "{md}");
     // A window the run never reached holds nothing of it: refused, not the simulation running on alone.
-    let out = Command::new(env!("CARGO_BIN_EXE_warroom"))
-        .args(["export", "--demo", "--since", "16:00", "--until", "16:10", "--journal"])
-        .arg(&journal)
-        .output()
-        .expect("run warroom export");
+    let out = export_demo(&journal, &["--since", "16:00", "--until", "16:10"]);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains("begins after the demo run: its clock reached 14:40 UTC"), "{stderr}");
