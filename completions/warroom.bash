@@ -65,12 +65,16 @@ _warroom() {
 
     case "${cmd}" in
         warroom)
-            opts="-h -V --demo --read-only --config --keymap --journal --theme --speed --scenario --profile --region --endpoint-url --list-actions --help --version snapshot export annotate doctor completions man help"
+            opts="-h -V --demo --read-only --follow --config --keymap --journal --theme --speed --scenario --profile --region --endpoint-url --list-actions --help --version snapshot export annotate doctor completions man help"
             if [[ ${cur} == -* || ${COMP_CWORD} -eq 1 ]] ; then
                 COMPREPLY=( $(compgen -W "${opts}" -- "${cur}") )
                 return 0
             fi
             case "${prev}" in
+                --follow)
+                    COMPREPLY=($(compgen -f "${cur}"))
+                    return 0
+                    ;;
                 --config)
                     COMPREPLY=($(compgen -f "${cur}"))
                     return 0

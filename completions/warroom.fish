@@ -1,6 +1,6 @@
 # Print an optspec for argparse to handle cmd's options that are independent of any subcommand.
 function __fish_warroom_global_optspecs
-    string join \n demo read-only config= keymap= journal= theme= speed= scenario= profile= region= endpoint-url= list-actions h/help V/version
+    string join \n demo read-only follow= config= keymap= journal= theme= speed= scenario= profile= region= endpoint-url= list-actions h/help V/version
 end
 
 function __fish_warroom_needs_command
@@ -24,6 +24,7 @@ function __fish_warroom_using_subcommand
     contains -- $cmd[1] $argv
 end
 
+complete -c warroom -n "__fish_warroom_needs_command" -l follow -d 'Follow an operating dashboard\'s view from the config\'s [journal] follow_bucket instead of polling AWS (read-only; NAME is operator@host, default the latest to publish)' -r
 complete -c warroom -n "__fish_warroom_needs_command" -l config -d 'Config file [default: warroom.toml in $XDG_CONFIG_HOME/warroom or ~/.config/warroom]' -r -F
 complete -c warroom -n "__fish_warroom_needs_command" -l keymap -d 'Keymap overriding the defaults key by key [default: keymap.toml in the config directory]' -r -F
 complete -c warroom -n "__fish_warroom_needs_command" -l journal -d 'Journal of operations and notes, JSON Lines [default: $XDG_STATE_HOME/warroom/journal.jsonl]' -r -F

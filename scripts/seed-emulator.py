@@ -109,7 +109,17 @@ def main():
     step("the Aurora cluster", skipped, database)
     step("the consumer's error lines", skipped, consumer_errors)
     step("the metrics and the alarm", skipped, lambda: metrics_and_alarm(cw))
-    print(f"seeded {url}: queue {QUEUE}, DLQ {DLQ}, function {FUNCTION} (live -> 2), cluster {CLUSTER}")
+    # Follow mode's bucket and the war room's log group, as the README's follow walkthrough configures them.
+    step("the follow bucket warroom-follow", skipped, lambda: client("s3").create_bucket(Bucket="warroom-follow"))
+    step(
+        "the war room /warroom/incidents",
+        skipped,
+        lambda: client("logs").create_log_group(logGroupName="/warroom/incidents"),
+    )
+    print(
+        f"seeded {url}: queue {QUEUE}, DLQ {DLQ}, function {FUNCTION} (live -> 2), cluster {CLUSTER}, "
+        "bucket warroom-follow, log group /warroom/incidents"
+    )
     for what in skipped:
         print(f"skipped (this emulator lacks it): {what}", file=sys.stderr)
 

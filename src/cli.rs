@@ -33,6 +33,11 @@ pub struct Cli {
     #[arg(long)]
     pub read_only: bool,
 
+    /// Follow an operating dashboard's view from the config's [journal] follow_bucket instead of polling AWS
+    /// (read-only; NAME is operator@host, default the latest to publish)
+    #[arg(long, value_name = "NAME", num_args = 0..=1, default_missing_value = "", conflicts_with = "demo")]
+    pub follow: Option<String>,
+
     /// Config file [default: warroom.toml in $XDG_CONFIG_HOME/warroom or ~/.config/warroom]
     #[arg(long, value_name = "PATH", global = true)]
     pub config: Option<PathBuf>,

@@ -8,7 +8,7 @@
 //! operator). `ARCHITECTURE.md` is the map.
 //!
 //! Layers, lowest first (a module imports only from those before it; `tests/layers.rs` checks): `paths`,
-//! `backoff`, `aws`, `telemetry`, `ops`, `war_room`, `doctor` (the pre-incident checks), `app`, `cli`, `commands`.
+//! `backoff`, `aws`, `telemetry`, `ops`, `war_room`, `follow` (follow mode's stream on S3), `doctor` (the pre-incident checks), `app`, `cli`, `commands`.
 
 pub mod app;
 pub mod aws;
@@ -16,6 +16,7 @@ pub mod backoff;
 pub mod cli;
 pub mod commands;
 pub mod doctor;
+pub mod follow;
 pub mod ops;
 pub mod paths;
 pub mod telemetry;

@@ -25,7 +25,7 @@ fn calls_in(paths: &[std::path::PathBuf]) -> BTreeSet<String> {
     for path in paths {
         let src = std::fs::read_to_string(path).expect("source");
         let bytes = src.as_bytes();
-        for service in ["sqs", "lambda", "rds", "cloudwatch", "sts", "logs", "cloudtrail", "pi"] {
+        for service in ["sqs", "lambda", "rds", "cloudwatch", "sts", "logs", "cloudtrail", "pi", "s3"] {
             let mut from = 0;
             while let Some(i) = src[from..].find(service).map(|i| i + from) {
                 from = i + service.len();
@@ -33,7 +33,8 @@ fn calls_in(paths: &[std::path::PathBuf]) -> BTreeSet<String> {
                 let rest = src[from..].trim_start();
                 let Some(rest) = rest.strip_prefix('.') else { continue };
                 let rest = rest.trim_start();
-                let name: String = rest.chars().take_while(|c| c.is_ascii_lowercase() || *c == '_').collect();
+                let name: String =
+                    rest.chars().take_while(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '_').collect();
                 if before_ok && !name.is_empty() && rest[name.len()..].starts_with("()") {
                     out.insert(normalize(service, &name));
                 }
@@ -110,6 +111,20 @@ fn war_room_policy_is_exactly_its_log_calls() {
     let calls = calls_in(&[Path::new(ROOT).join("src/war_room.rs")]);
     assert_eq!(calls.len(), 3, "{calls:?}");
     assert_eq!(policy_actions("war-room.json"), calls, "policies/war-room.json ≠ the calls in src/war_room.rs");
+}
+
+/// Follow mode's stream: followers read it (`policies/follow.json`), operating dashboards write it
+/// (`policies/publish.json`), each scoped to the bucket and prefix the README names. IAM authorizes ListObjectsV2 as
+/// `s3:ListBucket`.
+#[test]
+fn follow_policies_are_exactly_the_stream_calls() {
+    let mut calls = calls_in(&rust_files("src/follow"));
+    assert!(calls.remove("s3:listobjectsv2"), "{calls:?}");
+    calls.insert(normalize("s3", "ListBucket"));
+    let mut granted = policy_actions("follow.json");
+    granted.extend(policy_actions("publish.json"));
+    assert_eq!(granted, calls, "policies/follow.json + publish.json ≠ the calls in src/follow");
+    assert_eq!(policy_actions("publish.json"), [normalize("s3", "PutObject")].into(), "publishing only writes");
 }
 
 #[test]

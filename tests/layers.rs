@@ -27,13 +27,14 @@ const CRATES: [(&str, &[&str]); 3] = [
             "incident",
             "sim",
             "state",
+            "follow",
             "scene",
             "snapshot",
             "export",
         ],
     ),
     ("crates/ui/src", &["text", "theme", "hints", "widgets", "table", "svg", "panes", "popups"]),
-    ("src", &["paths", "backoff", "aws", "telemetry", "ops", "war_room", "doctor", "app", "cli", "commands"]),
+    ("src", &["paths", "backoff", "aws", "telemetry", "ops", "war_room", "follow", "doctor", "app", "cli", "commands"]),
 ];
 
 /// What a crate may not depend on (a trailing `*` matches any name that starts so): the core has no runtime,

@@ -880,3 +880,31 @@ fn the_calls_view_counts_each_api_against_its_quota() {
     state.press_keys(&keymap, "$").expect("keys");
     assert!(state.ui.popup.is_none(), "its own key closes it");
 }
+
+/// A follower's header says whom it follows and how far behind, before the clock, at 80 columns too; a silent
+/// publisher is said in the alarm colour; the READ-ONLY badge gives way (the footer still says it).
+#[test]
+fn a_followers_header_says_whom_it_follows_and_when_the_publisher_stopped() {
+    use warroom_core::follow::Following;
+    let mut scene = Scene::at_minute(40.0, true);
+    let checked = chrono::Utc::now();
+    let following = |behind: i64| Following {
+        publisher: "alice@bastion-1".into(),
+        published: Some(checked - chrono::Duration::seconds(behind)),
+        checked,
+        error: None,
+    };
+    scene.state.update(Msg::Following(following(2)));
+    let buffer = render(&scene.state, 80, 24);
+    let screen = text(&buffer);
+    let header = screen.lines().next().unwrap();
+    assert!(header.contains("following alice@bastion-1 · 2 s behind"), "{header}");
+    assert!(header.contains("UTC") || header.contains("data fresh"), "the clock or freshness follows: {header}");
+    assert!(!header.contains("READ-ONLY"), "{header}");
+    assert!(screen.lines().last().unwrap().contains("READ-ONLY"), "the footer still says it:\n{screen}");
+
+    scene.state.update(Msg::Following(following(40)));
+    let buffer = render(&scene.state, 160, 48);
+    assert!(text(&buffer).contains("alice@bastion-1 stopped publishing 40s ago"), "{}", text(&buffer));
+    assert_eq!(buffer[find(&buffer, "alice@bastion-1 stopped").unwrap()].bg, Color::Red);
+}

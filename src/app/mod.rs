@@ -16,18 +16,26 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use warroom_core::export::RunInProgress;
+use warroom_core::follow::Verified;
 use warroom_core::journal::{EntryKind, Journal, JournalEntry};
 use warroom_core::keymap::{Key, Keymap};
 use warroom_core::model::{Feed, Observation, SessionKind, Side, TelemetryError, WarRoomStatus};
-use warroom_core::operation::{OpPhase, OpUpdate};
+use warroom_core::operation::{OpPhase, OpUpdate, Seen};
 use warroom_core::state::{Effect, Msg, Notice, State};
 
+use crate::follow::FollowSource;
+use crate::follow::publish::{Publish, PublishStatus, Publishing};
+use crate::follow::read::FollowEvent;
 use crate::ops::guard::Guard;
 use crate::ops::runner::OperationContext;
 use crate::telemetry::Telemetry;
 use crate::war_room::WarRoomLink;
 use pacing::FramePacing;
-use tasks::{TailScope, spawn_feed, spawn_journal_tail, spawn_signals, spawn_war_room};
+use tasks::{
+    TailScope, WarRoomSides, spawn_feed, spawn_follow, spawn_journal_tail, spawn_publisher, spawn_signals,
+    spawn_war_room,
+};
+use warroom_core::follow::Folded;
 
 /// Everything that wakes the loop.
 #[derive(Debug)]
@@ -55,6 +63,10 @@ pub enum AppEvent {
     WarRoom(Side, WarRoomStatus),
     /// A message from work done off the loop (the postmortem, a note's journaling).
     Notice(Notice),
+    /// Follow mode: what the publisher's stream said.
+    Follow(FollowEvent),
+    /// Publishing for followers failed (the call and why), or works again (`None`).
+    Published(PublishStatus),
 }
 
 /// Why the loop ended.
@@ -88,6 +100,11 @@ pub struct App {
     pub unfinished: Vec<JournalEntry>,
     /// The demo run this dashboard joined (its simulation already made the run's operations), if it joined one.
     pub demo_run: Option<RunInProgress>,
+    /// Follow mode, publishing: where the folds go (the journal's mirror sends this session's own lines there
+    /// too), and the publisher to start.
+    pub publish: Option<(tokio::sync::mpsc::UnboundedSender<Publish>, Option<Publishing>)>,
+    /// Follow mode, following: the stream this dashboard renders from instead of polling.
+    pub follow: Option<FollowSource>,
 }
 
 impl App {
@@ -101,6 +118,8 @@ impl App {
         let mut clock = tokio::time::interval(Duration::from_secs(1));
         clock.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         let mut frames = FramePacing::default();
+        // The first full snapshot at the first tick, then every `FULL_EVERY`.
+        let mut last_full: Option<std::time::Instant> = None;
         // The screen is never trusted to start blank: without an alternate screen (mosh, GNU screen's default, the
         // Linux console) the shell's text stays, and ratatui writes only the cells a frame changes. Cleared whole
         // before the first frame and after every resize.
@@ -138,6 +157,14 @@ impl App {
                     if !rates.is_empty() {
                         self.state.update(Msg::Calls(rates));
                     }
+                    if let Some((folds, _)) = &self.publish
+                        && last_full.is_none_or(|t| t.elapsed() >= crate::follow::FULL_EVERY)
+                    {
+                        // A copy, sent in order after every fold before it; the publisher writes it off the loop.
+                        let full = (self.state.data.clone(), self.state.feeds.clone(), self.state.now);
+                        let _ = folds.send(Publish::Full(Box::new(full)));
+                        last_full = Some(std::time::Instant::now());
+                    }
                     frames.ticked();
                     continue;
                 }
@@ -167,14 +194,26 @@ impl App {
     fn start_tasks(&mut self, tx: &UnboundedSender<AppEvent>) {
         terminal::spawn_input(tx.clone());
         spawn_signals(tx.clone());
+        if let Some(source) = self.follow.take() {
+            // A follower's feeds, the war room's and other sessions' lines all come from the publisher's stream;
+            // it only writes its own notes to the war room.
+            spawn_follow(source, tx.clone());
+            if let Some((link, lines)) = self.war_room.take() {
+                spawn_war_room(link, lines, WarRoomSides::WriteOnly, tx.clone());
+            }
+            return;
+        }
         for feed in Feed::ALL {
             spawn_feed(self.telemetry.clone(), feed, tx.clone());
+        }
+        if let Some(publishing) = self.publish.as_mut().and_then(|(_, p)| p.take()) {
+            spawn_publisher(publishing, self.telemetry.clone(), tx.clone());
         }
         for original in std::mem::take(&mut self.unfinished) {
             self.adopt(original, tx);
         }
         if let Some((link, lines)) = self.war_room.take() {
-            spawn_war_room(link, lines, tx.clone());
+            spawn_war_room(link, lines, WarRoomSides::Both, tx.clone());
         }
         if let Ok(journal) = &self.journal {
             // Live: the last day's lines, so an observer who opens mid-incident sees what was done. Demo: only
@@ -207,15 +246,53 @@ impl App {
             AppEvent::Resize => Msg::Resize,
             AppEvent::InputClosed(why) => return Some(Exit::InputClosed(why)),
             AppEvent::Signal(name) => return Some(Exit::Signal(name)),
-            AppEvent::Telemetry { feed, result } => Msg::Telemetry { feed, result },
-            AppEvent::Op(update) => Msg::Op(update),
+            AppEvent::Telemetry { feed, result } => {
+                self.publish(|| Folded::Telemetry { feed, result: result.clone() });
+                Msg::Telemetry { feed, result }
+            }
+            AppEvent::Op(update) => {
+                self.publish_verified(&update);
+                Msg::Op(update)
+            }
             AppEvent::Notice(notice) => Msg::Notice(notice),
-            AppEvent::Shared(lines) => Msg::Shared(self.placed(lines)),
+            AppEvent::Shared(lines) => {
+                let lines = self.placed(lines);
+                self.publish(|| Folded::Shared(lines.clone()));
+                Msg::Shared(lines)
+            }
+            AppEvent::Follow(event) => match event.into_msg(&self.session_id) {
+                Msg::Shared(lines) => Msg::Shared(self.placed(lines)),
+                msg => msg,
+            },
+            AppEvent::Published(status) => Msg::Notice(match status {
+                Some(why) => Notice::Problem(format!("followers see nothing new: {why}")),
+                None => Notice::Info("publishing for followers again".to_string()),
+            }),
             AppEvent::WarRoom(side, status) => Msg::WarRoom(side, status),
         };
         let effects = self.state.update(msg);
         self.run_effects(effects, tx);
         None
+    }
+
+    /// Hands a fold to the publisher, when this dashboard publishes (built only then: a poll's copy costs).
+    fn publish(&self, folded: impl FnOnce() -> Folded) {
+        if let Some((folds, _)) = &self.publish {
+            // The publisher ends only with the loop.
+            let _ = folds.send(Publish::Folded(folded()));
+        }
+    }
+
+    /// A verified operation's effect on the panes, for followers: the operation as the state recorded it, who
+    /// made it, and what verification read, without a peek's messages (a dead letter's body stays on this screen).
+    fn publish_verified(&self, update: &OpUpdate) {
+        if update.phase != OpPhase::Succeeded {
+            return;
+        }
+        let Some(record) = self.state.operations.iter().find(|o| o.id == update.id) else { return };
+        let seen = update.seen.iter().filter(|s| !matches!(s, Seen::Messages { .. })).cloned().collect();
+        let (op, called, author) = (record.op.clone(), record.started, self.state.author());
+        self.publish(|| Folded::Verified(Verified { op, called, author, seen }));
     }
 
     /// Other sessions' lines, placed on this dashboard's clock. In a demo each simulation keeps its own clock

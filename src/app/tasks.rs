@@ -12,6 +12,8 @@ use warroom_core::state::Notice;
 
 use super::AppEvent;
 use crate::backoff::Backoff;
+use crate::follow::FollowSource;
+use crate::follow::publish::Publishing;
 use crate::telemetry::Telemetry;
 use crate::war_room::{WarRoomEvent, WarRoomLink, read, write};
 
@@ -44,7 +46,20 @@ pub(super) fn spawn_signals(tx: UnboundedSender<AppEvent>) {
 }
 
 /// The war room's writer and reader, each on its own task; neither can hold up the loop or the local journal.
-pub(super) fn spawn_war_room(link: WarRoomLink, lines: UnboundedReceiver<JournalEntry>, tx: UnboundedSender<AppEvent>) {
+/// Which of the war room's tasks a dashboard runs.
+pub(super) enum WarRoomSides {
+    /// Writer and reader.
+    Both,
+    /// The writer only: a follower's other sessions' lines come from the publisher's stream.
+    WriteOnly,
+}
+
+pub(super) fn spawn_war_room(
+    link: WarRoomLink,
+    lines: UnboundedReceiver<JournalEntry>,
+    sides: WarRoomSides,
+    tx: UnboundedSender<AppEvent>,
+) {
     let report = |tx: UnboundedSender<AppEvent>| {
         move |event: WarRoomEvent| {
             let _ = tx.send(match event {
@@ -54,7 +69,27 @@ pub(super) fn spawn_war_room(link: WarRoomLink, lines: UnboundedReceiver<Journal
         }
     };
     tokio::spawn(write(link.clone(), lines, report(tx.clone())));
-    tokio::spawn(read(link, report(tx)));
+    if matches!(sides, WarRoomSides::Both) {
+        tokio::spawn(read(link, report(tx)));
+    }
+}
+
+/// Follow mode's reader: the publisher's stream, each fold reported to the loop in the publisher's order.
+pub(super) fn spawn_follow(source: FollowSource, tx: UnboundedSender<AppEvent>) {
+    let FollowSource { link, name, anchor } = source;
+    tokio::spawn(crate::follow::read::follow(link, name, anchor, move |event| {
+        tx.send(AppEvent::Follow(event)).is_ok()
+    }));
+}
+
+/// Follow mode's publisher: stamps its records with the dashboard clock; a failed write is said once, and its
+/// recovery once.
+pub(super) fn spawn_publisher(publishing: Publishing, telemetry: Arc<dyn Telemetry>, tx: UnboundedSender<AppEvent>) {
+    let Publishing { link, publisher, folds } = publishing;
+    let clock: crate::follow::publish::Clock = Arc::new(move || telemetry.now());
+    tokio::spawn(crate::follow::publish::publish(link, publisher, clock, folds, move |status| {
+        let _ = tx.send(AppEvent::Published(status));
+    }));
 }
 
 /// How often the journal is read back for other sessions' lines: a stat and the bytes appended since, so cheap;

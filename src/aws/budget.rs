@@ -106,6 +106,18 @@ pub const ALLOWANCES: &[Allowance] = &[
         pace_per_second: 5.0,
     },
     Allowance {
+        bucket: "S3 GET/HEAD per prefix",
+        actions: &["s3:GetObject", "s3:ListObjectsV2"],
+        quota_per_second: Some(5500.0),
+        pace_per_second: 10.0,
+    },
+    Allowance {
+        bucket: "S3 PUT/COPY/POST/DELETE per prefix",
+        actions: &["s3:PutObject"],
+        quota_per_second: Some(3500.0),
+        pace_per_second: 10.0,
+    },
+    Allowance {
         bucket: "SQS",
         actions: &[
             "sqs:GetQueueAttributes",

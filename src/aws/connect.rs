@@ -43,6 +43,8 @@ pub struct Clients {
     pub pi: aws_sdk_pi::Client,
     /// CloudWatch Logs: the consumers' error lines.
     pub logs: aws_sdk_cloudwatchlogs::Client,
+    /// S3: follow mode's stream (published with PutObject, followed with conditional GetObject).
+    pub s3: aws_sdk_s3::Client,
     /// Every call of these clients waits for its API's share of the account's quota here (`budget::ALLOWANCES`);
     /// shared by every clone.
     pub budget: Budget,
@@ -88,6 +90,14 @@ impl Clients {
             cloudtrail: counted!(aws_sdk_cloudtrail, "cloudtrail"),
             pi: counted!(aws_sdk_pi, "pi"),
             logs: counted!(aws_sdk_cloudwatchlogs, "logs"),
+            // Path-style addressing where an endpoint is configured (an emulator has no per-bucket host names).
+            s3: aws_sdk_s3::Client::from_conf(
+                aws_sdk_s3::config::Builder::from(config)
+                    .interceptor(calls.interceptor("s3"))
+                    .http_client(http.clone())
+                    .force_path_style(config.endpoint_url().is_some())
+                    .build(),
+            ),
             budget,
             calls,
             unsupported: Unsupported::default(),

@@ -52,7 +52,14 @@ pub fn run(
     let journal = Journal::open(path).map_err(|e| usage(format!("journal {}: {e}", path.display())))?;
     journal.append(&entry).map_err(|e| usage(format!("journal {}: {e}", path.display())))?;
     eprintln!("warroom: annotated in {}", path.display());
-    if let Some(link) = runtime.block_on(war_room_link(setup, &session_id)) {
+    let link = match setup.config.journal.log_group {
+        Some(_) => runtime.block_on(async {
+            let clients = super::backend::aws_clients(setup).await;
+            war_room_link(setup, &clients, &session_id).await
+        }),
+        None => None,
+    };
+    if let Some(link) = link {
         runtime.block_on(send_once(&link, &entry)).map_err(|e| {
             StartError::Aws(format!(
                 "journaled in {}, but the war room ({}) did not take it: {}",

@@ -7,7 +7,9 @@ use warroom_core::export::RunInProgress;
 use warroom_core::sim::Sim;
 
 use super::{Setup, StartError};
-use crate::aws::connect;
+use crate::aws::connect::{self, Clients};
+use crate::follow::followed::{Anchor, Followed};
+use crate::follow::{FollowSource, StreamLink};
 use crate::ops::aws::AwsOperator;
 use crate::ops::guard::Guard;
 use crate::ops::sim::SimOperator;
@@ -24,13 +26,21 @@ pub struct Backend {
     /// The door to the operator.
     pub guard: Guard,
     /// The AWS principal the calls are signed as (STS GetCallerIdentity's `Arn`), for the journal; `None` in a
-    /// demo.
+    /// demo and for a follower.
     pub principal: Option<String>,
+    /// The clients telemetry calls AWS with (live), or those a follower reads its stream with: the war room and
+    /// follow mode use the same ones, so their calls count against the same budget. `None` in a demo.
+    pub clients: Option<Clients>,
+    /// With `--follow`: the stream to read and whom to follow.
+    pub follow: Option<FollowSource>,
 }
 
 /// The simulator (with `--demo`; joining `run`, another demo dashboard's run in progress, when given, at that
 /// run's speed) or AWS, connected; exit 3 when AWS will not answer.
 pub async fn backend(setup: &Setup, read_only: bool, run: Option<&RunInProgress>) -> Result<Backend, StartError> {
+    if let Some(name) = &setup.cli.follow {
+        return follower(setup, name).await;
+    }
     match &setup.scenario {
         Some(scenario) => {
             let speed = run.map_or(setup.cli.demo_speed(), |r| r.speed);
@@ -38,29 +48,63 @@ pub async fn backend(setup: &Setup, read_only: bool, run: Option<&RunInProgress>
             let sim = Sim::join(scenario.clone(), speed, run.map(|r| r.clock), operations);
             let telemetry: Arc<dyn Telemetry> = Arc::new(SimTelemetry::new(sim.clone()));
             let guard = Guard::new(read_only, || Arc::new(SimOperator::new(sim)));
-            Ok(Backend { telemetry, guard, principal: None })
+            Ok(Backend { telemetry, guard, principal: None, clients: None, follow: None })
         }
         None => {
             let telemetry = live_telemetry(setup).await?;
             let clients = telemetry.clients().clone();
             let guard = Guard::new(read_only, || Arc::new(AwsOperator::new(clients)));
             let principal = Some(telemetry.identity().principal.clone());
-            Ok(Backend { telemetry: Arc::new(telemetry), guard, principal })
+            let clients = Some(telemetry.clients().clone());
+            Ok(Backend { telemetry: Arc::new(telemetry), guard, principal, clients, follow: None })
         }
     }
 }
 
+/// A follower: no telemetry client and no operator (as in `--read-only`, none is constructed); the clients read
+/// the publisher's stream and write the follower's notes to the war room. Refused without a follow bucket.
+async fn follower(setup: &Setup, name: &str) -> Result<Backend, StartError> {
+    let clients = aws_clients(setup).await;
+    let link = stream_link(setup, &clients).ok_or_else(|| {
+        StartError::Usage(
+            "--follow reads the operator's stream from S3: set [journal] follow_bucket in the config (the same as the operator's)"
+                .to_string(),
+        )
+    })?;
+    let anchor = Anchor::default();
+    let publisher = if name.is_empty() { "the latest publisher".to_string() } else { name.to_string() };
+    let telemetry = Arc::new(Followed { anchor: anchor.clone(), clients: clients.clone(), publisher });
+    let follow = Some(FollowSource { link, name: name.to_string(), anchor });
+    Ok(Backend { telemetry, guard: Guard::read_only(), principal: None, clients: Some(clients), follow })
+}
+
+/// Clients on the same credentials chain as the live path, without its identity check: for what a demo or a
+/// follower calls (the war room, follow mode's stream).
+pub async fn aws_clients(setup: &Setup) -> Clients {
+    Clients::new(&crate::aws::connect::load_config(&setup.aws_options()).await)
+}
+
+/// Follow mode's stream on `clients`, when the config names a bucket.
+pub fn stream_link(setup: &Setup, clients: &Clients) -> Option<StreamLink> {
+    let journal = &setup.config.journal;
+    Some(StreamLink {
+        s3: clients.s3.clone(),
+        bucket: journal.follow_bucket.clone()?,
+        prefix: journal.follow_prefix.clone().unwrap_or_else(|| crate::follow::DEFAULT_PREFIX.to_string()),
+    })
+}
+
 /// AWS telemetry for what the config watches.
 pub async fn live_telemetry(setup: &Setup) -> Result<AwsTelemetry, StartError> {
-    let connection = connect(&setup.aws_options()).await.map_err(|e| StartError::Aws(e.to_string()))?;
+    let connection = connect::connect(&setup.aws_options()).await.map_err(|e| StartError::Aws(e.to_string()))?;
     Ok(AwsTelemetry::new(connection, setup.config.watch.clone()).with_log_pattern(setup.config.logs.pattern()))
 }
 
-/// The war room's link, when the config names a log group: the same credentials chain as the live path, in
+/// The war room's link, when the config names a log group: the session's clients (`Backend::clients`), in
 /// a demo too (so a demo can be run as a team exercise). The stream is named after who IAM lets write there
 /// (`StreamAuthor`), from one sts:GetCallerIdentity; when that fails the stream is unverified, and the
 /// writer's first call reports why.
-pub async fn war_room_link(setup: &Setup, session_id: &str) -> Option<WarRoomLink> {
+pub async fn war_room_link(setup: &Setup, clients: &Clients, session_id: &str) -> Option<WarRoomLink> {
     let group = setup.config.journal.log_group.clone()?;
     let sdk = crate::aws::connect::load_config(&setup.aws_options()).await;
     let principal = connect::caller_arn(&sdk).await;
@@ -70,7 +114,9 @@ pub async fn war_room_link(setup: &Setup, session_id: &str) -> Option<WarRoomLin
         &setup.operator,
     );
     Some(WarRoomLink {
-        logs: aws_sdk_cloudwatchlogs::Client::new(&sdk),
+        // The session's clients: the war room's reads count against the same FilterLogEvents budget as the
+        // consumers' logs.
+        logs: clients.logs.clone(),
         group,
         stream: author.stream(session_id),
         author,

@@ -7,13 +7,16 @@ use warroom_core::journal::{self, EntryKind, Journal, JournalEntry};
 use warroom_core::model::{Session, SessionKind};
 use warroom_core::state::{Notice, State};
 
-use super::backend::{Backend, backend, war_room_link};
+use super::backend::{Backend, aws_clients, backend, stream_link, war_room_link};
 use super::{Setup, StartError, say};
 use crate::app::{App, Exit};
+use crate::follow::publish::{Publish, Publishing};
+use warroom_core::follow::{Folded, Publisher};
 
 /// Runs the dashboard until the user quits, a signal arrives or the terminal goes away.
 pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), StartError> {
-    let read_only = setup.cli.read_only;
+    // A follower has no operator, as a read-only session has none.
+    let read_only = setup.cli.read_only || setup.cli.follow.is_some();
     // A demo joins the run another demo dashboard on this journal is playing: the team exercise's observer shows
     // the operator's world, operations made before it started included.
     let demo_run = match (setup.kind(), setup.journal_path()) {
@@ -23,21 +26,55 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
         }
         _ => None,
     };
-    let Backend { telemetry, guard, principal } = runtime.block_on(backend(setup, read_only, demo_run.as_ref()))?;
+    let Backend { telemetry, guard, principal, clients, follow } =
+        runtime.block_on(backend(setup, read_only, demo_run.as_ref()))?;
     color_eyre::install()?;
     let session_id = format!("{}-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S"), std::process::id());
-    let link = runtime.block_on(war_room_link(setup, &session_id));
+    // The war room and follow mode call AWS in a demo too (a team exercise): on the session's clients when it
+    // has some, else on clients of their own.
+    let journal_settings = &setup.config.journal;
+    let clients = match clients {
+        Some(clients) => Some(clients),
+        None if journal_settings.log_group.is_some() || journal_settings.follow_bucket.is_some() => {
+            Some(runtime.block_on(aws_clients(setup)))
+        }
+        None => None,
+    };
+    let link = clients.as_ref().and_then(|c| runtime.block_on(war_room_link(setup, c, &session_id)));
+    let publish = match (&clients, read_only) {
+        (Some(c), false) => stream_link(setup, c).map(|link| {
+            let (folds, received) = tokio::sync::mpsc::unbounded_channel();
+            let publisher = Publisher {
+                name: crate::follow::publisher_name(&setup.operator),
+                session_id: session_id.clone(),
+                location: telemetry.location(),
+                kind: setup.kind(),
+                speed: demo_run.as_ref().map_or(setup.cli.demo_speed(), |r| r.speed),
+            };
+            (folds, Some(Publishing { link, publisher, folds: received }))
+        }),
+        _ => None,
+    };
     let (mirror, lines) = tokio::sync::mpsc::unbounded_channel();
+    let own_lines = publish.as_ref().map(|(folds, _)| folds.clone());
     let journal = setup.journal_path().and_then(|path| {
         Journal::open(path)
             .map(|j| j.with_principal(principal))
             .map(|j| {
-                if link.is_none() {
+                if link.is_none() && own_lines.is_none() {
                     return j;
                 }
-                // The receiver is gone only when the war room's writer ended; the local line is what counts.
+                let to_war_room = link.is_some();
+                // The receivers are gone only when the war room's writer or the publisher ended; the local line is
+                // what counts. Followers see this session's own lines (its operations, its notes) through the
+                // publisher, as an observer of the war room sees them.
                 j.with_mirror(Box::new(move |line| {
-                    let _ = mirror.send(line.clone());
+                    if to_war_room {
+                        let _ = mirror.send(line.clone());
+                    }
+                    if let Some(folds) = &own_lines {
+                        let _ = folds.send(Publish::Folded(Folded::Shared(vec![line.clone()])));
+                    }
                 }))
             })
             .map(Arc::new)
@@ -75,6 +112,8 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
         war_room: link.map(|l| (l, lines)),
         unfinished,
         demo_run: demo_run.clone(),
+        publish,
+        follow,
     };
     // Checked before the terminal is touched: without one (ssh without -t, input or output redirected) the
     // dashboard cannot draw, and the error would otherwise be the terminal library's.

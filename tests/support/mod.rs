@@ -59,7 +59,7 @@ impl Emulator {
             .env("BIND_HOST", "127.0.0.1")
             // The host it writes into addresses it hands out (a function package's Code.Location).
             .env("MINISTACK_HOST", "127.0.0.1")
-            .env("SERVICES", "sqs,lambda,rds,cloudwatch,sts,logs,cloudtrail")
+            .env("SERVICES", "sqs,lambda,rds,cloudwatch,sts,logs,cloudtrail,s3")
             .env("IOT_MTLS_ENABLED", "0")
             .env("LOG_LEVEL", "WARNING")
             .envs(settings.iter().copied())

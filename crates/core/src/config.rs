@@ -70,6 +70,11 @@ pub struct JournalSettings {
     /// The source identity a role session was assumed with (`${aws:SourceIdentity}`), which names its war-room
     /// stream so that IAM can check who writes there; IAM users need none (their user name is used).
     pub source_identity: Option<String>,
+    /// Follow mode's S3 bucket: an operating dashboard publishes what its panes render from there, and
+    /// `warroom --follow` reads it (`src/follow`).
+    pub follow_bucket: Option<String>,
+    /// The key prefix of follow mode's streams in `follow_bucket` (default `warroom/follow/`).
+    pub follow_prefix: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -79,6 +84,8 @@ struct JournalTable {
     log_group: Option<String>,
     #[serde(default, deserialize_with = "source_identity")]
     source_identity: Option<String>,
+    follow_bucket: Option<String>,
+    follow_prefix: Option<String>,
 }
 
 /// Refused where it is read, so the error carries the file and line.
@@ -109,14 +116,20 @@ impl<'de> Deserialize<'de> for JournalSettings {
         impl<'de> serde::de::Visitor<'de> for Visitor {
             type Value = JournalSettings;
             fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a path, or a table with `path`, `log_group` and `source_identity`")
+                f.write_str("a path, or a table with `path`, `log_group`, `source_identity`, `follow_bucket` and `follow_prefix`")
             }
             fn visit_str<E: serde::de::Error>(self, path: &str) -> Result<JournalSettings, E> {
                 Ok(JournalSettings { path: Some(PathBuf::from(path)), ..JournalSettings::default() })
             }
             fn visit_map<A: serde::de::MapAccess<'de>>(self, map: A) -> Result<JournalSettings, A::Error> {
                 let t = JournalTable::deserialize(serde::de::value::MapAccessDeserializer::new(map))?;
-                Ok(JournalSettings { path: t.path, log_group: t.log_group, source_identity: t.source_identity })
+                Ok(JournalSettings {
+                    path: t.path,
+                    log_group: t.log_group,
+                    source_identity: t.source_identity,
+                    follow_bucket: t.follow_bucket,
+                    follow_prefix: t.follow_prefix,
+                })
             }
         }
         deserializer.deserialize_any(Visitor)

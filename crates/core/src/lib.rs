@@ -12,6 +12,7 @@ pub mod export;
 pub mod files;
 #[cfg(test)]
 mod fixture;
+pub mod follow;
 pub mod incident;
 pub mod journal;
 pub mod keymap;

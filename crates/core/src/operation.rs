@@ -428,7 +428,7 @@ impl Baseline {
 }
 
 /// What verification read that the panes should show at once, before the next poll reads it again.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub enum Seen {
     /// The resource was already in the target state before the call, which then called nothing (a rollback to
     /// the version the alias already pointed to): no change to show or to credit.

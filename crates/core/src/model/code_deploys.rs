@@ -29,7 +29,7 @@ const OWN_CHANGE_REACH: Duration = Duration::minutes(10);
 /// A change a verified operation of this dashboard made, kept (with its time, in `Data::own_changes`) so that the
 /// poll that reads it does not report it as somebody's deploy. Exact: a different change in the same minutes (someone re-pointing the mapping back, a
 /// deploy after a refused restore) is still a deploy.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum OwnChange {
     /// `queue`'s mapping re-pointed to `invokes` (`name:7`).
     Repoint {

@@ -23,7 +23,7 @@ const IDS_KEPT: usize = LINES_KEPT;
 const STREAMS_SHARED: usize = 1000;
 
 /// One log event (FilterLogEvents' `eventId`, `timestamp`, `logStreamName`, `message`).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct LogLine {
     /// When it was logged.
     pub at: DateTime<Utc>,
@@ -52,7 +52,7 @@ pub fn runtime_text(message: &str) -> String {
 
 /// A line as a consumer keeps it for the log view: without its event id (its hash is remembered instead) and
 /// with its stream's name shared among the lines of that stream. Most of a busy consumer's memory is these.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct KeptLine {
     /// When it was logged.
     pub at: DateTime<Utc>,
@@ -74,7 +74,7 @@ impl KeptLine {
 }
 
 /// What kind of failure a line reports, for the verdict's words.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum ErrorKind {
     /// A timeout: the function's own ("Task timed out") or a query's ("statement timeout").
     Timeout,
@@ -114,7 +114,7 @@ impl ErrorKind {
 }
 
 /// Lines that are one error: the same message once numbers, ids and timestamps are masked.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct ErrorGroup {
     /// The fingerprint's hash: the kept lines name their group by it.
     pub key: u64,
@@ -133,7 +133,7 @@ pub struct ErrorGroup {
 }
 
 /// Whether a consumer's log group could be read.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum LogsAccess {
     /// Read: its lines are what the group holds.
     Read,
@@ -144,8 +144,10 @@ pub enum LogsAccess {
     Failed(String),
 }
 
-/// One consumer's error lines and their groups.
-#[derive(Debug, Clone, Default, PartialEq)]
+/// One consumer's error lines and their groups. Written without its two lookups (they are rebuilt when read
+/// back, `ConsumerLogsWire`), so that the same logs always write the same JSON.
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(from = "ConsumerLogsWire")]
 pub struct ConsumerLogs {
     /// The log group read (`/aws/lambda/orders-consumer`).
     pub group: String,
@@ -154,6 +156,7 @@ pub struct ConsumerLogs {
     /// The newest lines, oldest first, at most `LINES_KEPT`.
     pub lines: VecDeque<KeptLine>,
     /// Stream names, shared by the lines of each.
+    #[serde(skip)]
     streams: HashMap<String, Arc<str>>,
     /// Lines folded in so far: the next line's `seq`.
     arrived: u64,
@@ -162,11 +165,41 @@ pub struct ConsumerLogs {
     /// Event ids already folded in (hashed: 8 bytes each, not the id's 56 digits), oldest first, so an
     /// overlapping read passes each line on once.
     ids: VecDeque<u64>,
+    /// `ids` as a set.
+    #[serde(skip)]
     seen: HashSet<u64>,
 }
 
+/// `ConsumerLogs` as written (follow mode's full snapshot): the lookups are rebuilt from the lines and ids.
+#[derive(serde::Deserialize)]
+struct ConsumerLogsWire {
+    group: String,
+    access: Option<LogsAccess>,
+    lines: VecDeque<KeptLine>,
+    arrived: u64,
+    groups: Vec<ErrorGroup>,
+    ids: VecDeque<u64>,
+}
+
+impl From<ConsumerLogsWire> for ConsumerLogs {
+    fn from(w: ConsumerLogsWire) -> ConsumerLogs {
+        let streams = w.lines.iter().map(|l| (l.stream.to_string(), l.stream.clone())).collect();
+        let seen = w.ids.iter().copied().collect();
+        ConsumerLogs {
+            group: w.group,
+            access: w.access,
+            lines: w.lines,
+            streams,
+            arrived: w.arrived,
+            groups: w.groups,
+            ids: w.ids,
+            seen,
+        }
+    }
+}
+
 /// One group's lines within a window, counted from the kept lines.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WindowCount {
     /// The group's latest text.
     pub sample: String,

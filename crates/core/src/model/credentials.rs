@@ -5,7 +5,7 @@
 use chrono::{DateTime, Utc};
 
 /// Why a call (or a whole poll) failed: the call itself, or the credentials it is signed with.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum FailureKind {
     /// The call failed (denied, throttled, timed out, not found, …): its own pane says so.
     #[default]
@@ -17,7 +17,7 @@ pub enum FailureKind {
 
 /// The credential source the session's calls are signed with, as the user would name it, read from the
 /// environment and the shared config files the way aws-config's default chain picks it.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CredentialSource {
     /// "profile oncall (SSO session corp)", "environment variables (AWS_ACCESS_KEY_ID)", "the EC2 instance
     /// profile (IMDS)".
@@ -27,7 +27,7 @@ pub struct CredentialSource {
 }
 
 /// Credentials that stopped working: since when (the dashboard clock), and the latest reason.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct CredentialFailure {
     /// When the first call failed for them.
     pub since: DateTime<Utc>,

@@ -14,7 +14,7 @@ use super::{
 const TIMELINE_CAPACITY: usize = 2000;
 
 /// Whose credentials the live session uses (STS GetCallerIdentity) and where.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Identity {
     /// The 12-digit account id.
     pub account: String,
@@ -27,7 +27,7 @@ pub struct Identity {
 }
 
 /// Everything telemetry has said so far, folded: the rows of every pane, each metric's series and the timeline.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, serde::Serialize, serde::Deserialize)]
 pub struct Data {
     /// Alarms, ALARM first, then by name.
     pub alarms: Vec<AlarmStatus>,
@@ -50,6 +50,7 @@ pub struct Data {
     /// Each consumer function's error lines and their groups, by function name.
     pub logs: BTreeMap<String, ConsumerLogs>,
     /// One series per (resource, metric), one point a minute.
+    #[serde(with = "metric_pairs")]
     pub metrics: BTreeMap<(String, MetricKind), Series>,
     /// Oldest first; panes show it newest first. At most `TIMELINE_CAPACITY` entries.
     pub timeline: Vec<TimelineEvent>,
@@ -67,6 +68,25 @@ pub struct Data {
     /// Changes this dashboard's verified operations made (a re-point, a restore), so the poll that reads them does
     /// not report them as somebody's deploy; oldest first.
     pub own_changes: Vec<(DateTime<Utc>, super::OwnChange)>,
+}
+
+/// The metric series as a list of ((resource, metric), series) pairs: a JSON object's keys are strings only.
+mod metric_pairs {
+    use std::collections::BTreeMap;
+
+    use serde::{Deserialize, Deserializer, Serializer};
+
+    use crate::model::{MetricKind, Series};
+
+    type Metrics = BTreeMap<(String, MetricKind), Series>;
+
+    pub fn serialize<S: Serializer>(metrics: &Metrics, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(metrics.iter())
+    }
+
+    pub fn deserialize<'de, D: Deserializer<'de>>(d: D) -> Result<Metrics, D::Error> {
+        Ok(Vec::<((String, MetricKind), Series)>::deserialize(d)?.into_iter().collect())
+    }
 }
 
 fn upsert<T>(items: &mut Vec<T>, item: T, same: impl Fn(&T) -> bool) {

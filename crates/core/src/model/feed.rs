@@ -3,7 +3,7 @@
 use super::FailureKind;
 
 /// A polling cadence. Each is its own task with its own health, shown per pane.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Feed {
     /// Real-time counts: SQS queue attributes, message move tasks. Every few seconds.
     Fast,
@@ -33,7 +33,7 @@ impl Feed {
 }
 
 /// Why a whole poll of a feed gave nothing: its first call failed, it timed out, or it is still waiting.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, serde::Serialize, serde::Deserialize)]
 #[error("{origin}: {message}")]
 pub struct TelemetryError {
     /// What failed: the call (`cloudwatch:GetMetricData`) or, for a poll that never answered, the feed (`queues`).

@@ -3,7 +3,7 @@
 //! runtime, an environment variable the old code does not know), the plan must say so.
 
 /// How a function's code is packaged (`PackageType`).
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum PackageType {
     /// A .zip archive (Lambda's default): restored by uploading the version's package (`UpdateFunctionCode ZipFile`).
     #[default]
@@ -13,7 +13,7 @@ pub enum PackageType {
 }
 
 /// A function's configuration as GetFunctionConfiguration and ListVersionsByFunction give it, for comparison.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct FunctionConfig {
     /// `PackageType`.
     pub package_type: PackageType,

@@ -25,7 +25,7 @@ const MIN_LOAD: f64 = 0.005;
 const LOAD_CAPACITY: usize = 3 * 60;
 
 /// Whether Performance Insights answers for an instance.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum InsightsAccess {
     /// On: DescribeDBInstances says `PerformanceInsightsEnabled`, and its `DbiResourceId` names it to the pi API.
     On,
@@ -69,7 +69,7 @@ impl InsightsAccess {
 
 /// One tokenized SQL statement (`db.sql_tokenized`): literals replaced by `?`, so one statement is every run
 /// of the same query.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct SqlStatement {
     /// `db.sql_tokenized.id`, stable across calls.
     pub id: String,
@@ -92,7 +92,7 @@ impl SqlStatement {
 }
 
 /// A wait event (`db.wait_event`): what sessions were waiting on.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub struct WaitEvent {
     /// `db.wait_event.name` (`IO:DataFileRead`, `CPU`).
     pub name: String,
@@ -101,7 +101,7 @@ pub struct WaitEvent {
 }
 
 /// What a load series is of.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum LoadKey {
     /// The instance's whole DB load (`db.load.avg`, ungrouped).
     Total,
@@ -113,7 +113,7 @@ pub enum LoadKey {
 
 /// The heaviest statements over one window: pi:DescribeDimensionKeys, metric `db.load.avg`, group
 /// `db.sql_tokenized`, heaviest first, at most `TOP_STATEMENTS`.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TopSql {
     /// The window's start (AWS aligns it to the period).
     pub from: DateTime<Utc>,
@@ -124,7 +124,7 @@ pub struct TopSql {
 }
 
 /// Everything known of one DB instance's Performance Insights.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceInsights {
     /// Whether it is on (DescribeDBInstances' `PerformanceInsightsEnabled`); `None` until it said.
     pub enabled: Option<bool>,

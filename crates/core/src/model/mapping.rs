@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use super::{FunctionConfig, PublishedVersion};
 
 /// What an event source mapping invokes (its `FunctionArn`'s qualifier).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, serde::Serialize, serde::Deserialize)]
 pub enum Qualifier {
     /// An alias (`orders-consumer:live`): the version is the alias's, and moving the alias is a deploy.
     Alias(String),
@@ -65,7 +65,7 @@ impl Qualifier {
 }
 
 /// An event source mapping's `State`.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum MappingState {
     /// `Enabled`: Lambda polls the queue and invokes the function.
     Enabled,
@@ -109,7 +109,7 @@ impl MappingState {
 }
 
 /// The code a mapping's qualifier runs now (lambda:GetFunctionConfiguration with the qualifier).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Code {
     /// The version that runs: a number, or `$LATEST`.
     pub version: String,
@@ -132,7 +132,7 @@ impl Code {
 }
 
 /// One event source mapping of a watched queue (Lambda ListEventSourceMappings, read each inventory poll).
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct EventSourceMapping {
     /// `UUID`: what UpdateEventSourceMapping names.
     pub uuid: String,
@@ -171,7 +171,7 @@ pub struct EventSourceMapping {
 }
 
 /// A version a version-pinned or `$LATEST` mapping can be pinned to, and why it is offered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PinTarget {
     /// The published version.
     pub version: String,

@@ -2,7 +2,7 @@
 
 /// Which metric a series holds. Names follow the CloudWatch metric they come from; every one is read at a
 /// 60-second period.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum MetricKind {
     /// AWS/SQS ApproximateAgeOfOldestMessage, Maximum, seconds.
     QueueAge,

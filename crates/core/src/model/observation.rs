@@ -6,7 +6,7 @@ use super::{AlarmStatus, AliasMove, ClusterStatus, DlqStatus, FunctionStatus, Me
 use super::{EventSourceMapping, FailureKind, Identity, LoadKey, LogLine, LogsAccess, TimelineEvent, TopSql};
 
 /// One thing a telemetry source saw. Telemetry yields these; `State::update` folds them in.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum Observation {
     /// The source's notion of "now" (the virtual clock in the simulator).
     Clock(DateTime<Utc>),
@@ -154,7 +154,7 @@ impl Observation {
 }
 
 /// One failed call of a poll that otherwise answered.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct Problem {
     /// What the failure leaves out of date, so the pane that shows it can say its rows are stale.
     pub subject: Subject,
@@ -176,7 +176,7 @@ impl std::fmt::Display for Problem {
 }
 
 /// What a failed call leaves out of date, so the pane that shows it can say its rows are stale.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum Subject {
     /// Source queues' counts and metrics.
     Queues,
@@ -193,7 +193,7 @@ pub enum Subject {
 }
 
 /// A list that a poll reads under a page cap.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum CappedList {
     /// CloudWatch DescribeAlarms: alarms (100 a page).
     Alarms,
@@ -232,7 +232,7 @@ impl CappedList {
 }
 
 /// The kinds of resource a pane lists.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
 pub enum ResourceKind {
     /// An SQS source queue.
     Queue,

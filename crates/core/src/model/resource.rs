@@ -6,7 +6,7 @@ use serde::Serialize;
 use super::{AliasMove, DbStatus, FunctionConfig};
 
 /// A CloudWatch alarm's state (`StateValue`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, serde::Deserialize)]
 pub enum AlarmState {
     // Declared in the order panes sort them: ALARM first.
     /// `ALARM`: the condition holds.
@@ -29,7 +29,7 @@ impl AlarmState {
 }
 
 /// One alarm (CloudWatch DescribeAlarms, metric and composite alarms both).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AlarmStatus {
     /// `AlarmName`.
     pub name: String,
@@ -52,7 +52,7 @@ pub struct AlarmStatus {
 
 /// A metric alarm's line on one of warroom's metrics: AWS/SQS ApproximateAgeOfOldestMessage (seconds) or
 /// AWS/RDS CPUUtilization (percent), compared greater-than (or equal): DescribeAlarms' `Threshold`.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct AlarmThreshold {
     /// Which metric.
     pub metric: super::MetricKind,
@@ -68,7 +68,7 @@ impl AlarmStatus {
 }
 
 /// What an alarm evaluates (DescribeAlarms' `MetricAlarms` or `CompositeAlarms`).
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub enum AlarmKind {
     /// A metric alarm on one metric (`MetricName` with `Dimensions`).
     Metric,
@@ -111,7 +111,7 @@ impl AlarmKind {
 }
 
 /// A source queue's real-time counts (SQS GetQueueAttributes) and how it is wired.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct QueueStatus {
     /// Queue name.
     pub name: String,
@@ -129,7 +129,7 @@ pub struct QueueStatus {
 }
 
 /// A dead-letter queue's depth (SQS GetQueueAttributes) and where its messages came from.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct DlqStatus {
     /// Queue name (a FIFO queue's ends in `.fifo`).
     pub name: String,
@@ -157,7 +157,7 @@ impl DlqStatus {
 }
 
 /// Where a dead-letter queue's messages come from, as far as SQS can tell.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum DlqSources {
     /// Named by these queues' RedrivePolicy (the watched queues', and ListDeadLetterSourceQueues').
     Queues(Vec<String>),
@@ -185,7 +185,7 @@ pub fn is_fifo(name: &str) -> bool {
 }
 
 /// A message move task's status (SQS ListMessageMoveTasks `Status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum RedriveStatus {
     /// `RUNNING` (or `CANCELLING`): messages are being moved.
     Running,
@@ -210,7 +210,7 @@ impl RedriveStatus {
 }
 
 /// A DLQ → source message move task (SQS StartMessageMoveTask), as ListMessageMoveTasks reports it.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct RedriveTask {
     /// The task handle AWS returns; needed to cancel.
     pub handle: String,
@@ -231,7 +231,7 @@ pub struct RedriveTask {
 }
 
 /// A Lambda alias and the version it points to (Lambda ListAliases), with what warroom knows of its history.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FunctionStatus {
     /// Function name.
     pub name: String,
@@ -255,7 +255,7 @@ pub struct FunctionStatus {
 }
 
 /// One published version of a function (ListVersionsByFunction).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct PublishedVersion {
     /// The version number.
     pub version: String,
@@ -305,7 +305,7 @@ impl FunctionStatus {
 }
 
 /// A DB instance's role in its cluster.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum Role {
     /// The cluster's writer (`IsClusterWriter`), or a standalone instance.
     Writer,
@@ -324,7 +324,7 @@ impl Role {
 }
 
 /// One DB instance of a cluster.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct InstanceStatus {
     /// DBInstanceIdentifier.
     pub id: String,
@@ -335,7 +335,7 @@ pub struct InstanceStatus {
 }
 
 /// What kind of database this is decides which reboot and failover calls apply.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, serde::Deserialize)]
 pub enum ClusterKind {
     /// Aurora: instances reboot one by one (RebootDBInstance); FailoverDBCluster promotes a reader.
     #[default]
@@ -395,7 +395,7 @@ impl ClusterKind {
 }
 
 /// A DB cluster (or a standalone instance shown as a cluster of one) with its members.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct ClusterStatus {
     /// DBClusterIdentifier (the instance's identifier for a standalone instance).
     pub id: String,

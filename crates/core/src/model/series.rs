@@ -5,7 +5,7 @@ use std::collections::VecDeque;
 use chrono::{DateTime, Utc};
 
 /// One metric point.
-#[derive(Debug, Clone, Copy, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Point {
     /// The start of its period (whole seconds).
     pub at: DateTime<Utc>,
@@ -19,7 +19,7 @@ pub struct Point {
 /// A `Point` with a `DateTime` is 24 bytes with padding; the columns take 12, and a large account holds
 /// hundreds of thousands of points (506 series × a day of minutes), so this is most of warroom's memory.
 /// CloudWatch periods are whole minutes, so nothing is lost by dropping sub-second parts.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Series {
     origin: i64,
     offsets: VecDeque<u32>,

@@ -4,7 +4,7 @@ use std::fmt;
 
 /// A DB instance's or cluster's status, as DescribeDBInstances/DescribeDBClusters report it. The statuses warroom
 /// acts on are named; anything else AWS reports (it adds new ones) is kept as `Other` with its text.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, serde::Serialize, serde::Deserialize)]
 pub enum DbStatus {
     /// `available`: the only status an operation starts from.
     Available,

@@ -49,7 +49,7 @@ impl EventKind {
 }
 
 /// One entry of the timeline.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct TimelineEvent {
     /// When it happened (the simulated clock in the demo).
     pub at: DateTime<Utc>,

@@ -2,7 +2,7 @@
 //! whether the others' lines can be read from it.
 
 /// One side's last report.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum WarRoomStatus {
     /// The last call to the log group answered.
     Connected,
@@ -17,7 +17,7 @@ pub enum WarRoomStatus {
 
 /// The writer and the reader report apart: a group that can be read but not written (a missing permission)
 /// must still show as disconnected.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum Side {
     /// Sending this session's journal lines (logs:PutLogEvents).
     Writing,
@@ -26,7 +26,7 @@ pub enum Side {
 }
 
 /// Both sides' last report, as the header shows it: disconnected if either side is.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub struct WarRoomHealth {
     /// The writer's last report; `None` until it reports (or without a war room).
     pub writing: Option<WarRoomStatus>,

@@ -10,7 +10,7 @@ use crate::model::{
 use crate::text::compact_duration;
 
 /// The health of one feed: when it last answered, and its last error.
-#[derive(Debug, Clone, Default, PartialEq)]
+#[derive(Debug, Clone, Default, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FeedHealth {
     /// When it last answered (the dashboard clock); `None` before its first answer.
     pub last_ok: Option<DateTime<Utc>>,
@@ -42,7 +42,7 @@ impl Stale {
 }
 
 /// One failed call of a poll that otherwise answered.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct FeedProblem {
     /// What failed and what it leaves stale.
     pub problem: Problem,

@@ -73,6 +73,13 @@ pub enum Msg {
     WarRoom(Side, WarRoomStatus),
     /// warroom's own AWS calls by API over the last minute, against its budget (live only).
     Calls(Vec<crate::model::CallRate>),
+    /// Follow mode: how the last read of the publisher's stream went (whom, how far behind, or why it failed).
+    Following(crate::follow::Following),
+    /// Follow mode: the publisher's full snapshot, which replaces the data and the feeds' health; the deltas
+    /// after it arrive as `Telemetry` and `Shared`, as the publisher folded them.
+    Full(Box<crate::follow::Full>),
+    /// Follow mode: what one of the publisher's operations left in the panes once verified.
+    Verified(crate::follow::Verified),
 }
 
 /// What `update` asks the outside world to do.
@@ -129,6 +136,8 @@ pub struct State {
     pub war_room: WarRoomHealth,
     /// warroom's own AWS calls by API over the last minute (`Msg::Calls`); empty in a demo.
     pub calls: Vec<crate::model::CallRate>,
+    /// Follow mode: whom this dashboard follows and how far behind it is; `None` when it polls on its own.
+    pub following: Option<crate::follow::Following>,
     /// Set when the user has quit; the loop ends.
     pub quit: bool,
     /// Reads the alias moves in other sessions' journal lines, dating a rollback's at its intent.
@@ -162,6 +171,7 @@ impl State {
             notice: None,
             war_room: WarRoomHealth::default(),
             calls: Vec::new(),
+            following: None,
             quit: false,
             moves: MoveReader::default(),
             next_op_id: 1,
@@ -250,6 +260,25 @@ impl State {
                 self.calls = rates;
                 Vec::new()
             }
+            Msg::Following(following) => {
+                // Redrawn when the header's words change: "2 s behind" becomes "3 s behind" once a second at most.
+                let text = following.text();
+                if self.following.as_ref().is_none_or(|f| f.text() != text) {
+                    self.dirty = true;
+                }
+                self.following = Some(following);
+                Vec::new()
+            }
+            Msg::Full(full) => {
+                self.follow_full(*full);
+                Vec::new()
+            }
+            Msg::Verified(verified) => {
+                self.show_verified(&verified.op, verified.called, verified.author, &verified.seen);
+                self.reanalyse();
+                self.dirty = true;
+                Vec::new()
+            }
             Msg::Notice(notice) => {
                 self.notice = Some(notice);
                 self.dirty = true;
@@ -266,6 +295,20 @@ impl State {
                 Vec::new()
             }
         }
+    }
+
+    /// Takes the publisher's full snapshot as this dashboard's data: what its panes render from, its feeds' health,
+    /// its clock, where the data comes from and whether it is a demo.
+    fn follow_full(&mut self, full: crate::follow::Full) {
+        self.data = full.data;
+        self.feeds = full.feeds;
+        self.location = full.stamp.publisher.location;
+        self.session.kind = full.stamp.publisher.kind;
+        // The publisher's clock, even backwards: before its first record a follower could only start on the wall
+        // clock, and a followed demo's runs hours behind it.
+        self.now = full.stamp.clock;
+        self.reanalyse();
+        self.dirty = true;
     }
 
     /// Recomputes onsets, suspects and verdicts from the data.

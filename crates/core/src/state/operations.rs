@@ -106,7 +106,7 @@ impl State {
                 self.notice = Some(Notice::Info(format!("{}: {}", op.summary(), update.message)));
             }
             OpPhase::Succeeded => {
-                self.show_verified(&op, started, &update.seen);
+                self.show_verified(&op, started, self.author(), &update.seen);
                 self.timeline_op(
                     &op,
                     at,
@@ -128,11 +128,11 @@ impl State {
     /// change the next poll detects is then matched to the operation (its alias move is recorded as this
     /// operation's, by its author) rather than shown as a second, unattributed change.
     /// `called` is when the operation was confirmed, just before its call: the move's time, as CloudTrail records
-    /// the call.
-    fn show_verified(&mut self, op: &Op, called: DateTime<Utc>, seen: &[Seen]) {
+    /// the call; `author` who made it (this session's, or the followed publisher's).
+    pub(super) fn show_verified(&mut self, op: &Op, called: DateTime<Utc>, author: String, seen: &[Seen]) {
         // Already in the target state: nothing was called, nothing moved, and nobody gets credit for a move.
         let unchanged = seen.contains(&Seen::Unchanged);
-        if let Some(moved) = op.alias_move(called, self.author()).filter(|_| !unchanged) {
+        if let Some(moved) = op.alias_move(called, author).filter(|_| !unchanged) {
             if let Some(f) = self.data.functions.iter_mut().find(|f| f.name == moved.function && f.alias == moved.alias)
             {
                 f.version = moved.to.clone();

@@ -22,12 +22,23 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         ("DEMO", Style::new().fg(ratatui_core::style::Color::Black).bg(theme::WARN))
     };
     spans.push(Span::styled(format!(" {badge} "), style));
-    if state.session.read_only {
+    // A follower is read-only by construction, and its own badge says whom it follows: the room goes to that.
+    if state.session.read_only && state.following.is_none() {
         spans.push(Span::raw(" "));
         spans.push(Span::styled(
             " READ-ONLY ",
             Style::new().fg(ratatui_core::style::Color::White).bg(ratatui_core::style::Color::Blue),
         ));
+    }
+    // Whom a follower follows and how far behind it is: what its whole screen is worth, so up front.
+    if let Some(following) = &state.following {
+        let style = if following.silent() || following.error.is_some() {
+            Style::new().fg(ratatui_core::style::Color::White).bg(theme::ALARM)
+        } else {
+            Style::new().fg(ratatui_core::style::Color::Black).bg(ratatui_core::style::Color::Cyan)
+        };
+        spans.push(Span::raw(" "));
+        spans.push(Span::styled(format!(" {} ", sanitize(&following.text(), 70)), style));
     }
     // Most urgent first: on a narrow terminal the end of the line is what gets cut.
     let alarms = state.data.alarm_count();
