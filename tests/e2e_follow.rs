@@ -96,6 +96,20 @@ async fn ten_followers_show_the_on_calls_view_and_make_no_telemetry_call() {
     let bucket_gets = proxy.requests_matching(&format!("GET /{BUCKET}"));
     assert!(total > 0, "the followers read through the proxy");
     assert_eq!(bucket_gets, total, "every request of the ten followers is a GET of the stream's bucket");
+    // The on-call quits: each follower says the publisher stopped and offers to poll AWS itself; one does.
+    alice.keys(&["q"]);
+    bob.wait_for("alice@bastion-1 stopped publishing", Duration::from_secs(40));
+    bob.wait_for("P poll AWS from here", Duration::from_secs(5));
+    let other_calls = || proxy.requests_matching(" HTTP/1.1") - proxy.requests_matching(&format!("GET /{BUCKET}"));
+    assert_eq!(other_calls(), 0);
+    bob.keys(&["P"]);
+    bob.wait_for("now polling AWS here, not following alice@bastion-1", Duration::from_secs(20));
+    bob.wait_for("READ-ONLY", Duration::from_secs(5));
+    std::thread::sleep(Duration::from_secs(6));
+    assert!(proxy.target_count("AmazonSQS.GetQueueAttributes") > 0, "the follower now polls SQS itself");
+    assert!(other_calls() > 0);
+    let screen = bob.screen();
+    assert!(!screen.lines().next().unwrap_or_default().contains("following"), "the header follows no one: {screen}");
     println!(
         "ten followers: all showing the on-call's view {:.1} s after start; the rollback on all ten {:.1} s after it was verified; {total} requests in all, {:.2} a second per follower over 10 s of steady following, every one a GET of s3://{BUCKET}",
         all_showing.as_secs_f64(),

@@ -24,6 +24,7 @@ use warroom_core::operation::{OpPhase, OpUpdate, Seen};
 use warroom_core::state::{Effect, Msg, Notice, State};
 
 use crate::follow::FollowSource;
+use crate::follow::followed::OwnPolling;
 use crate::follow::publish::{Publish, PublishStatus, Publishing};
 use crate::follow::read::FollowEvent;
 use crate::ops::guard::Guard;
@@ -33,7 +34,7 @@ use crate::war_room::WarRoomLink;
 use pacing::FramePacing;
 use tasks::{
     TailScope, WarRoomSides, spawn_feed, spawn_follow, spawn_journal_tail, spawn_publisher, spawn_signals,
-    spawn_war_room,
+    spawn_war_room, spawn_war_room_reader,
 };
 use warroom_core::follow::Folded;
 
@@ -67,6 +68,17 @@ pub enum AppEvent {
     Follow(FollowEvent),
     /// Publishing for followers failed (the call and why), or works again (`None`).
     Published(PublishStatus),
+    /// Follow mode: the telemetry to poll AWS from here with, or why it could not be built.
+    OwnTelemetry(Result<OwnTelemetry, String>),
+}
+
+/// A follower's own telemetry, built off the loop.
+pub struct OwnTelemetry(pub Arc<dyn Telemetry>);
+
+impl std::fmt::Debug for OwnTelemetry {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "OwnTelemetry({})", self.0.location())
+    }
 }
 
 /// Why the loop ended.
@@ -105,6 +117,12 @@ pub struct App {
     pub publish: Option<(tokio::sync::mpsc::UnboundedSender<Publish>, Option<Publishing>)>,
     /// Follow mode, following: the stream this dashboard renders from instead of polling.
     pub follow: Option<FollowSource>,
+    /// Follow mode, following: how to poll AWS from here instead, once the publisher has stopped.
+    pub own_polling: Option<OwnPolling>,
+    /// Follow mode, following: the reader's task, stopped when this dashboard polls on its own; `None` otherwise.
+    pub follow_task: Option<tokio::task::AbortHandle>,
+    /// Follow mode, following: the war room, to start reading it when this dashboard polls on its own.
+    pub war_room_reader: Option<WarRoomLink>,
 }
 
 impl App {
@@ -197,8 +215,9 @@ impl App {
         if let Some(source) = self.follow.take() {
             // A follower's feeds, the war room's and other sessions' lines all come from the publisher's stream;
             // it only writes its own notes to the war room.
-            spawn_follow(source, tx.clone());
+            self.follow_task = Some(spawn_follow(source, tx.clone()));
             if let Some((link, lines)) = self.war_room.take() {
+                self.war_room_reader = Some(link.clone());
                 spawn_war_room(link, lines, WarRoomSides::WriteOnly, tx.clone());
             }
             return;
@@ -260,10 +279,28 @@ impl App {
                 self.publish(|| Folded::Shared(lines.clone()));
                 Msg::Shared(lines)
             }
+            // Read before the follower began polling on its own: what it follows now is AWS.
+            AppEvent::Follow(_) if self.follow_task.is_none() => return None,
             AppEvent::Follow(event) => match event.into_msg(&self.session_id) {
                 Msg::Shared(lines) => Msg::Shared(self.placed(lines)),
                 msg => msg,
             },
+            AppEvent::OwnTelemetry(Ok(OwnTelemetry(telemetry))) => {
+                if let Some(task) = self.follow_task.take() {
+                    task.abort();
+                }
+                self.telemetry = telemetry;
+                for feed in Feed::ALL {
+                    spawn_feed(self.telemetry.clone(), feed, tx.clone());
+                }
+                if let Some(link) = self.war_room_reader.take() {
+                    spawn_war_room_reader(link, tx.clone());
+                }
+                Msg::PollingOwn { location: self.telemetry.location() }
+            }
+            AppEvent::OwnTelemetry(Err(why)) => {
+                Msg::Notice(Notice::Problem(format!("cannot poll AWS from here: {why}")))
+            }
             AppEvent::Published(status) => Msg::Notice(match status {
                 Some(why) => Notice::Problem(format!("followers see nothing new: {why}")),
                 None => Notice::Info("publishing for followers again".to_string()),
@@ -358,6 +395,19 @@ impl App {
                     }
                 }
                 Effect::Export => self.export(tx),
+                Effect::PollOwn => match &self.own_polling {
+                    Some(build) => {
+                        let (build, reply) = (build.clone(), tx.clone());
+                        tokio::spawn(async move {
+                            let built = build().await.map(OwnTelemetry);
+                            let _ = reply.send(AppEvent::OwnTelemetry(built));
+                        });
+                    }
+                    None => {
+                        let why = "this dashboard polls AWS itself already";
+                        self.state.update(Msg::Notice(Notice::Info(why.to_string())));
+                    }
+                },
                 Effect::JournalNote { text } => {
                     let entry = JournalEntry::note(&self.state.session, self.state.now, text);
                     self.journal_line(entry, "note shown but NOT journaled", tx);

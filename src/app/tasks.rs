@@ -60,26 +60,31 @@ pub(super) fn spawn_war_room(
     sides: WarRoomSides,
     tx: UnboundedSender<AppEvent>,
 ) {
-    let report = |tx: UnboundedSender<AppEvent>| {
-        move |event: WarRoomEvent| {
-            let _ = tx.send(match event {
-                WarRoomEvent::Status(side, status) => AppEvent::WarRoom(side, status),
-                WarRoomEvent::Shared(events) => AppEvent::Shared(events),
-            });
-        }
-    };
-    tokio::spawn(write(link.clone(), lines, report(tx.clone())));
+    tokio::spawn(write(link.clone(), lines, war_room_report(tx.clone())));
     if matches!(sides, WarRoomSides::Both) {
-        tokio::spawn(read(link, report(tx)));
+        spawn_war_room_reader(link, tx);
+    }
+}
+
+/// The war room's reader alone: a follower that begins polling on its own starts it then.
+pub(super) fn spawn_war_room_reader(link: WarRoomLink, tx: UnboundedSender<AppEvent>) {
+    tokio::spawn(read(link, war_room_report(tx)));
+}
+
+fn war_room_report(tx: UnboundedSender<AppEvent>) -> impl Fn(WarRoomEvent) {
+    move |event: WarRoomEvent| {
+        let _ = tx.send(match event {
+            WarRoomEvent::Status(side, status) => AppEvent::WarRoom(side, status),
+            WarRoomEvent::Shared(events) => AppEvent::Shared(events),
+        });
     }
 }
 
 /// Follow mode's reader: the publisher's stream, each fold reported to the loop in the publisher's order.
-pub(super) fn spawn_follow(source: FollowSource, tx: UnboundedSender<AppEvent>) {
+pub(super) fn spawn_follow(source: FollowSource, tx: UnboundedSender<AppEvent>) -> tokio::task::AbortHandle {
     let FollowSource { link, name, anchor } = source;
-    tokio::spawn(crate::follow::read::follow(link, name, anchor, move |event| {
-        tx.send(AppEvent::Follow(event)).is_ok()
-    }));
+    let report = move |event| tx.send(AppEvent::Follow(event)).is_ok();
+    tokio::spawn(crate::follow::read::follow(link, name, anchor, report)).abort_handle()
 }
 
 /// Follow mode's publisher: stamps its records with the dashboard clock; a failed write is said once, and its

@@ -78,6 +78,22 @@ async fn follower(setup: &Setup, name: &str) -> Result<Backend, StartError> {
     Ok(Backend { telemetry, guard: Guard::read_only(), principal: None, clients: Some(clients), follow })
 }
 
+/// What a follower runs to poll AWS itself once its publisher stops: the live path's telemetry for the config's
+/// `[watch]`, connected when asked (credentials and identity checked then, not at start).
+pub fn own_polling(setup: &Setup) -> crate::follow::followed::OwnPolling {
+    let (options, watch) = (setup.aws_options(), setup.config.watch.clone());
+    let pattern = setup.config.logs.pattern().to_string();
+    Arc::new(move || {
+        let (options, watch, pattern) = (options.clone(), watch.clone(), pattern.clone());
+        Box::pin(async move {
+            let connection = connect::connect(&options).await.map_err(|e| e.to_string())?;
+            let telemetry: Arc<dyn Telemetry> =
+                Arc::new(AwsTelemetry::new(connection, watch).with_log_pattern(&pattern));
+            Ok(telemetry)
+        })
+    })
+}
+
 /// Clients on the same credentials chain as the live path, without its identity check: for what a demo or a
 /// follower calls (the war room, follow mode's stream).
 pub async fn aws_clients(setup: &Setup) -> Clients {

@@ -113,7 +113,10 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
         unfinished,
         demo_run: demo_run.clone(),
         publish,
+        own_polling: follow.as_ref().map(|_| super::backend::own_polling(setup)),
         follow,
+        follow_task: None,
+        war_room_reader: None,
     };
     // Checked before the terminal is touched: without one (ssh without -t, input or output redirected) the
     // dashboard cannot draw, and the error would otherwise be the terminal library's.

@@ -43,6 +43,10 @@ impl Anchor {
     }
 }
 
+/// How a follower starts polling AWS itself when its publisher stops (`Action::PollOwn`): connects and builds
+/// the telemetry the config watches, off the loop; an error says which call failed and why.
+pub type OwnPolling = Arc<dyn Fn() -> BoxFuture<'static, Result<Arc<dyn Telemetry>, String>> + Send + Sync>;
+
 /// The follower's `Telemetry`: clock and location from the stream, calls from its own clients.
 pub struct Followed {
     /// Kept at the newest record by the reader.

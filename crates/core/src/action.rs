@@ -120,6 +120,9 @@ actions! {
     /// Show warroom's own AWS calls per minute by API, against its pace and each API's quota per account and
     /// region
     Calls => "calls", [Dashboard], mutating: false;
+    /// Following (--follow) a dashboard that stopped publishing: stop following and poll AWS from this one,
+    /// still without an operator
+    PollOwn => "poll_own", [Dashboard], mutating: false;
     /// Roll back the selected Functions row: an alias to its previous version; a queue's version-pinned or $LATEST
     /// mapping pinned to an earlier published version
     Rollback => "rollback", [Dashboard], mutating: true;

@@ -56,6 +56,9 @@ pub const DASHBOARD: [Hint; 11] = [
     Hint::new(Mode::Dashboard, Action::Quit, "quit"),
 ];
 
+/// A follower whose publisher stopped (or whose stream cannot be read) may poll AWS itself.
+pub const FOLLOW_STOPPED: [Hint; 1] = [Hint::new(Mode::Dashboard, Action::PollOwn, "poll AWS from here")];
+
 /// While the filter is typed.
 pub const FILTER: [Hint; 2] =
     [Hint::new(Mode::Text, Action::Submit, "keeps it"), Hint::new(Mode::Text, Action::Cancel, "clears it")];

@@ -80,6 +80,12 @@ pub enum Msg {
     Full(Box<crate::follow::Full>),
     /// Follow mode: what one of the publisher's operations left in the panes once verified.
     Verified(crate::follow::Verified),
+    /// Follow mode ended: this dashboard polls AWS itself now, at `location` (the data followed so far stays,
+    /// and the polls fold over it).
+    PollingOwn {
+        /// Where the data comes from now: "123456789012 · eu-west-1".
+        location: String,
+    },
 }
 
 /// What `update` asks the outside world to do.
@@ -102,6 +108,8 @@ pub enum Effect {
     JournalMove(AliasMove),
     /// Write the postmortem beside the journal (off the loop: it reads the journal file).
     Export,
+    /// Follow mode: stop following and poll AWS from this dashboard (still without an operator).
+    PollOwn,
 }
 
 /// The whole dashboard, as the screen draws it.
@@ -271,6 +279,16 @@ impl State {
             }
             Msg::Full(full) => {
                 self.follow_full(*full);
+                Vec::new()
+            }
+            Msg::PollingOwn { location } => {
+                let whom =
+                    self.following.take().map_or_else(String::new, |f| format!(", not following {}", f.publisher));
+                self.location = location;
+                self.session.kind = crate::model::SessionKind::Live;
+                // Short enough for an 80-column footer; the READ-ONLY badge says the rest.
+                self.notice = Some(Notice::Info(format!("now polling AWS here{whom}")));
+                self.dirty = true;
                 Vec::new()
             }
             Msg::Verified(verified) => {

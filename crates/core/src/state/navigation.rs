@@ -104,6 +104,15 @@ impl State {
             },
             Action::Changes => self.ui.popup = Some(Popup::Changes),
             Action::Calls => self.ui.popup = Some(Popup::Calls { offset: 0 }),
+            Action::PollOwn => {
+                if self.following.is_none() {
+                    let why = "this dashboard polls AWS itself: poll_own is for a follower whose publisher stopped";
+                    self.notice = Some(Notice::Info(why.to_string()));
+                    return Vec::new();
+                }
+                self.notice = Some(Notice::Info("connecting to AWS to poll it from here…".to_string()));
+                return vec![Effect::PollOwn];
+            }
             Action::AddNote => self.ui.popup = Some(Popup::Note(String::new())),
             Action::ConsumerLogs => self.open_logs(),
             Action::Export => {

@@ -1180,3 +1180,24 @@ fn cancelling_a_plan_keeps_the_filter() {
     assert!(s.ui.popup.is_none());
     assert_eq!(s.ui.filter, "core", "esc cancels the plan, not the filter the resource was found with");
 }
+
+#[test]
+fn a_follower_offers_to_poll_on_its_own_and_a_polling_dashboard_says_it_already_does() {
+    let mut s = incident().state(true);
+    assert!(press(&mut s, "P").is_empty(), "not following: nothing to switch");
+    assert!(notice(&s).contains("polls AWS itself"), "{}", notice(&s));
+    let now = s.now;
+    s.update(Msg::Following(crate::follow::Following {
+        publisher: "alice@bastion-1".into(),
+        published: Some(now - chrono::Duration::seconds(45)),
+        checked: now,
+        error: None,
+    }));
+    assert!(s.following.as_ref().is_some_and(crate::follow::Following::silent));
+    assert_eq!(press(&mut s, "P"), vec![Effect::PollOwn]);
+    s.update(Msg::PollingOwn { location: "123456789012 · us-east-1".into() });
+    assert!(s.following.is_none());
+    assert_eq!(s.location, "123456789012 · us-east-1");
+    assert!(s.session.read_only, "polling on its own does not make an operator");
+    assert_eq!(notice(&s), "now polling AWS here, not following alice@bastion-1");
+}

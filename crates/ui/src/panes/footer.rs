@@ -68,6 +68,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
         with_essentials(&text, style, state, keymap, room)
     } else {
         let mut spans = Vec::new();
+        // The publisher stopped: the one thing worth offering first.
+        if state.following.as_ref().is_some_and(|f| f.silent() || f.error.is_some()) {
+            spans.extend(hints::spans(keymap, &hints::FOLLOW_STOPPED, theme::warn()));
+            spans.push(Span::raw("  "));
+        }
         if state.session.read_only {
             spans.push(Span::styled("READ-ONLY: operations open a preview only · ", theme::dim()));
         }
