@@ -17,7 +17,7 @@ use std::time::{Duration, Instant};
 use support::Emulator;
 use support::proxy::CountingProxy;
 use warroom::follow::followed::Anchor;
-use warroom::follow::publish::{Publish, publish};
+use warroom::follow::publish::{Publish, Snapshot, publish};
 use warroom::follow::read::follow;
 use warroom::follow::{DEFAULT_PREFIX, StreamLink};
 use warroom_core::follow::{Folded, Full, Publisher, Stamp};
@@ -53,7 +53,7 @@ fn assert_same(theirs: &str, ours: &str, what: &str) {
 fn fold(state: &mut State, folded: Folded) {
     match folded {
         Folded::Telemetry { feed, result } => state.update(Msg::Telemetry { feed, result }),
-        Folded::Shared(lines) => state.update(Msg::Shared(lines)),
+        Folded::Shared(lines) => state.update(Msg::Shared(lines.into_iter().map(|l| l.into_entry()).collect())),
         Folded::Verified(verified) => state.update(Msg::Verified(verified)),
     };
 }
@@ -153,7 +153,7 @@ async fn ten_followers_show_the_publishers_view_and_call_only_the_bucket() {
         for follower in followers {
             let clients = warroom::aws::Clients::new(&via_proxy);
             let me = follower.clone();
-            tokio::spawn(follow(link(&clients), "alice@bastion-1".into(), Anchor::default(), move |event| {
+            tokio::spawn(follow(link(&clients), Some("alice@bastion-1".into()), Anchor::default(), move |event| {
                 match event.into_msg("bob-session") {
                     Msg::Following(f) => *me.following.lock().unwrap() = Some(f.text()),
                     msg => {
@@ -177,7 +177,8 @@ async fn ten_followers_show_the_publishers_view_and_call_only_the_bucket() {
         *clock_now.lock().unwrap() = scene.state.now;
         versions.push((data_json(&scene.state), Instant::now()));
         if minute == 1 || minute == 6 {
-            let full = (scene.state.data.clone(), scene.state.feeds.clone(), scene.state.now);
+            let full =
+                Snapshot { data: scene.state.data.clone(), feeds: scene.state.feeds.clone(), clock: scene.state.now };
             folds.send(Publish::Full(Box::new(full))).unwrap();
         }
         if minute == 4 {
@@ -257,12 +258,20 @@ fn a_big_accounts_full_snapshot_reads_back_whole() {
     let back = warroom_core::follow::read_full(&bytes).expect("reads back");
     assert_same(&serde_json::to_string(&back.data).unwrap(), &data_json(&state), "read back and written");
     assert_eq!(back.stamp.seq, 7);
+    let stored = warroom::follow::pack(&full).unwrap();
+    let unpacked = warroom::follow::unpack(&stored).unwrap();
+    assert_same(
+        &String::from_utf8(unpacked).unwrap(),
+        &String::from_utf8(bytes.clone()).unwrap(),
+        "unpacked and written",
+    );
     println!(
-        "full snapshot, {queues} queues, {} DLQs, {} functions, {} clusters, {} alarms, 60 min of history: {} KiB of JSON",
+        "full snapshot, {queues} queues, {} DLQs, {} functions, {} clusters, {} alarms, 60 min of history: {} KiB of JSON, {} KiB stored (gzip)",
         fleet.dlqs,
         fleet.functions,
         fleet.clusters,
         fleet.alarms,
-        bytes.len() / 1024
+        bytes.len() / 1024,
+        stored.len() / 1024
     );
 }

@@ -27,7 +27,6 @@ const CRATES: [(&str, &[&str]); 3] = [
             "incident",
             "sim",
             "state",
-            "follow",
             "scene",
             "snapshot",
             "export",
@@ -125,11 +124,40 @@ fn sources(dir: &str) -> Vec<Source> {
                 continue;
             }
             let text = std::fs::read_to_string(&path).expect("source");
-            let code = text.split("#[cfg(test)]").next().unwrap_or_default().to_string();
+            let code = without_test_module(&text).to_string();
             out.push(Source { path, module, code });
         }
     }
     out
+}
+
+/// The code before the file's test module, `#[cfg(test)] mod tests { … }`. A test-only declaration
+/// (`#[cfg(test)] mod tests;`, in a `mod.rs`) or item is kept, and so is all that follows it: cutting there would
+/// hide the rest of the file from the check.
+fn without_test_module(text: &str) -> &str {
+    let mut from = 0;
+    while let Some(i) = text[from..].find("#[cfg(test)]") {
+        let at = from + i;
+        let rest = text[at + "#[cfg(test)]".len()..].trim_start();
+        if let Some(after) = rest.strip_prefix("mod ") {
+            match (after.find('{'), after.find(';')) {
+                (Some(brace), Some(semi)) if brace < semi => return &text[..at],
+                (Some(_), None) => return &text[..at],
+                _ => {}
+            }
+        }
+        from = at + 1;
+    }
+    text
+}
+
+#[test]
+fn a_test_module_declaration_does_not_hide_the_rest_of_the_file() {
+    let text =
+        "mod a;\n#[cfg(test)]\nmod tests;\nuse crate::later::Thing;\n#[cfg(test)]\nmod inline {\n use crate::x;\n}\n";
+    let code = without_test_module(text);
+    assert!(code.contains("use crate::later::Thing;"), "{code}");
+    assert!(!code.contains("crate::x"), "{code}");
 }
 
 /// A token of Rust source, as far as paths need: a word, `::`, or any other character.

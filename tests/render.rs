@@ -888,13 +888,19 @@ fn a_followers_header_says_whom_it_follows_and_when_the_publisher_stopped() {
     use warroom_core::follow::Following;
     let mut scene = Scene::at_minute(40.0, true);
     let checked = chrono::Utc::now();
-    let following = |behind: i64| Following {
-        publisher: "alice@bastion-1".into(),
-        published: Some(checked - chrono::Duration::seconds(behind)),
-        checked,
-        error: None,
+    // Published `behind` seconds before it was received, received `quiet` seconds before the last read.
+    let following = |behind: i64, quiet: i64| {
+        let received = checked - chrono::Duration::seconds(quiet);
+        Following {
+            publisher: "alice@bastion-1".into(),
+            published: Some(received - chrono::Duration::seconds(behind)),
+            received: Some(received),
+            since: checked - chrono::Duration::minutes(5),
+            checked,
+            error: None,
+        }
     };
-    scene.state.update(Msg::Following(following(2)));
+    scene.state.update(Msg::Following(following(2, 1)));
     let buffer = render(&scene.state, 80, 24);
     let screen = text(&buffer);
     let header = screen.lines().next().unwrap();
@@ -903,7 +909,7 @@ fn a_followers_header_says_whom_it_follows_and_when_the_publisher_stopped() {
     assert!(!header.contains("READ-ONLY"), "{header}");
     assert!(screen.lines().last().unwrap().contains("READ-ONLY"), "the footer still says it:\n{screen}");
 
-    scene.state.update(Msg::Following(following(40)));
+    scene.state.update(Msg::Following(following(1, 40)));
     let buffer = render(&scene.state, 160, 48);
     assert!(text(&buffer).contains("alice@bastion-1 stopped publishing 40s ago"), "{}", text(&buffer));
     assert_eq!(buffer[find(&buffer, "alice@bastion-1 stopped").unwrap()].bg, Color::Red);

@@ -16,7 +16,7 @@ use ratatui::Terminal;
 use ratatui::backend::Backend;
 use tokio::sync::mpsc::{UnboundedReceiver, UnboundedSender, unbounded_channel};
 use warroom_core::export::RunInProgress;
-use warroom_core::follow::Verified;
+use warroom_core::follow::{SharedLine, Verified};
 use warroom_core::journal::{EntryKind, Journal, JournalEntry};
 use warroom_core::keymap::{Key, Keymap};
 use warroom_core::model::{Feed, Observation, SessionKind, Side, TelemetryError, WarRoomStatus};
@@ -25,7 +25,7 @@ use warroom_core::state::{Effect, Msg, Notice, State};
 
 use crate::follow::FollowSource;
 use crate::follow::followed::OwnPolling;
-use crate::follow::publish::{Publish, PublishStatus, Publishing};
+use crate::follow::publish::{Publish, PublishStatus, Publishing, Snapshot};
 use crate::follow::read::FollowEvent;
 use crate::ops::guard::Guard;
 use crate::ops::runner::OperationContext;
@@ -123,6 +123,8 @@ pub struct App {
     pub follow_task: Option<tokio::task::AbortHandle>,
     /// Follow mode, following: the war room, to start reading it when this dashboard polls on its own.
     pub war_room_reader: Option<WarRoomLink>,
+    /// Follow mode, following: connecting to poll on its own (a second press waits for the first).
+    pub connecting: bool,
 }
 
 impl App {
@@ -179,7 +181,11 @@ impl App {
                         && last_full.is_none_or(|t| t.elapsed() >= crate::follow::FULL_EVERY)
                     {
                         // A copy, sent in order after every fold before it; the publisher writes it off the loop.
-                        let full = (self.state.data.clone(), self.state.feeds.clone(), self.state.now);
+                        let full = Snapshot {
+                            data: self.state.data.clone(),
+                            feeds: self.state.feeds.clone(),
+                            clock: self.state.now,
+                        };
                         let _ = folds.send(Publish::Full(Box::new(full)));
                         last_full = Some(std::time::Instant::now());
                     }
@@ -276,7 +282,7 @@ impl App {
             AppEvent::Notice(notice) => Msg::Notice(notice),
             AppEvent::Shared(lines) => {
                 let lines = self.placed(lines);
-                self.publish(|| Folded::Shared(lines.clone()));
+                self.publish(|| Folded::Shared(lines.iter().map(SharedLine::of).collect()));
                 Msg::Shared(lines)
             }
             // Read before the follower began polling on its own: what it follows now is AWS.
@@ -286,8 +292,11 @@ impl App {
                 msg => msg,
             },
             AppEvent::OwnTelemetry(Ok(OwnTelemetry(telemetry))) => {
-                if let Some(task) = self.follow_task.take() {
-                    task.abort();
+                self.connecting = false;
+                match self.follow_task.take() {
+                    Some(task) => task.abort(),
+                    // Already polling on its own: a second connection is dropped with its telemetry.
+                    None => return None,
                 }
                 self.telemetry = telemetry;
                 for feed in Feed::ALL {
@@ -299,6 +308,7 @@ impl App {
                 Msg::PollingOwn { location: self.telemetry.location() }
             }
             AppEvent::OwnTelemetry(Err(why)) => {
+                self.connecting = false;
                 Msg::Notice(Notice::Problem(format!("cannot poll AWS from here: {why}")))
             }
             AppEvent::Published(status) => Msg::Notice(match status {
@@ -396,7 +406,10 @@ impl App {
                 }
                 Effect::Export => self.export(tx),
                 Effect::PollOwn => match &self.own_polling {
+                    // A second press while the first connects: one set of feeds, not two.
+                    Some(_) if self.connecting => {}
                     Some(build) => {
+                        self.connecting = true;
                         let (build, reply) = (build.clone(), tx.clone());
                         tokio::spawn(async move {
                             let built = build().await.map(OwnTelemetry);

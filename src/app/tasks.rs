@@ -45,7 +45,6 @@ pub(super) fn spawn_signals(tx: UnboundedSender<AppEvent>) {
     }
 }
 
-/// The war room's writer and reader, each on its own task; neither can hold up the loop or the local journal.
 /// Which of the war room's tasks a dashboard runs.
 pub(super) enum WarRoomSides {
     /// Writer and reader.
@@ -54,6 +53,8 @@ pub(super) enum WarRoomSides {
     WriteOnly,
 }
 
+/// The war room's writer and (`sides`) reader, each on its own task; neither can hold up the loop or the local
+/// journal.
 pub(super) fn spawn_war_room(
     link: WarRoomLink,
     lines: UnboundedReceiver<JournalEntry>,

@@ -39,7 +39,8 @@ pub struct Backend {
 /// run's speed) or AWS, connected; exit 3 when AWS will not answer.
 pub async fn backend(setup: &Setup, read_only: bool, run: Option<&RunInProgress>) -> Result<Backend, StartError> {
     if let Some(name) = &setup.cli.follow {
-        return follower(setup, name).await;
+        // `--follow` alone: whoever published last.
+        return follower(setup, Some(name).filter(|n| !n.is_empty()).cloned()).await;
     }
     match &setup.scenario {
         Some(scenario) => {
@@ -63,7 +64,7 @@ pub async fn backend(setup: &Setup, read_only: bool, run: Option<&RunInProgress>
 
 /// A follower: no telemetry client and no operator (as in `--read-only`, none is constructed); the clients read
 /// the publisher's stream and write the follower's notes to the war room. Refused without a follow bucket.
-async fn follower(setup: &Setup, name: &str) -> Result<Backend, StartError> {
+async fn follower(setup: &Setup, name: Option<String>) -> Result<Backend, StartError> {
     let clients = aws_clients(setup).await;
     let link = stream_link(setup, &clients).ok_or_else(|| {
         StartError::Usage(
@@ -72,9 +73,9 @@ async fn follower(setup: &Setup, name: &str) -> Result<Backend, StartError> {
         )
     })?;
     let anchor = Anchor::default();
-    let publisher = if name.is_empty() { "the latest publisher".to_string() } else { name.to_string() };
+    let publisher = name.clone().unwrap_or_else(|| crate::follow::read::LATEST.to_string());
     let telemetry = Arc::new(Followed { anchor: anchor.clone(), clients: clients.clone(), publisher });
-    let follow = Some(FollowSource { link, name: name.to_string(), anchor });
+    let follow = Some(FollowSource { link, name, anchor });
     Ok(Backend { telemetry, guard: Guard::read_only(), principal: None, clients: Some(clients), follow })
 }
 

@@ -11,7 +11,7 @@ use super::backend::{Backend, aws_clients, backend, stream_link, war_room_link};
 use super::{Setup, StartError, say};
 use crate::app::{App, Exit};
 use crate::follow::publish::{Publish, Publishing};
-use warroom_core::follow::{Folded, Publisher};
+use warroom_core::follow::{Folded, Publisher, SharedLine};
 
 /// Runs the dashboard until the user quits, a signal arrives or the terminal goes away.
 pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), StartError> {
@@ -43,13 +43,18 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
     let link = clients.as_ref().and_then(|c| runtime.block_on(war_room_link(setup, c, &session_id)));
     let publish = match (&clients, read_only) {
         (Some(c), false) => stream_link(setup, c).map(|link| {
+            let link = if setup.kind() == SessionKind::Demo { link.demo() } else { link };
             let (folds, received) = tokio::sync::mpsc::unbounded_channel();
             let publisher = Publisher {
                 name: crate::follow::publisher_name(&setup.operator),
                 session_id: session_id.clone(),
                 location: telemetry.location(),
                 kind: setup.kind(),
-                speed: demo_run.as_ref().map_or(setup.cli.demo_speed(), |r| r.speed),
+                // A live clock runs at one second a second; a demo's at its speed (the run's it joined).
+                speed: match setup.kind() {
+                    SessionKind::Live => 1.0,
+                    SessionKind::Demo => demo_run.as_ref().map_or(setup.cli.demo_speed(), |r| r.speed),
+                },
             };
             (folds, Some(Publishing { link, publisher, folds: received }))
         }),
@@ -73,7 +78,7 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
                         let _ = mirror.send(line.clone());
                     }
                     if let Some(folds) = &own_lines {
-                        let _ = folds.send(Publish::Folded(Folded::Shared(vec![line.clone()])));
+                        let _ = folds.send(Publish::Folded(Folded::Shared(vec![SharedLine::of(line)])));
                     }
                 }))
             })
@@ -117,6 +122,7 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
         follow,
         follow_task: None,
         war_room_reader: None,
+        connecting: false,
     };
     // Checked before the terminal is touched: without one (ssh without -t, input or output redirected) the
     // dashboard cannot draw, and the error would otherwise be the terminal library's.

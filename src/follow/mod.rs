@@ -4,8 +4,8 @@
 //! account's shared quotas.
 //!
 //! Layout under `s3://<follow_bucket>/<follow_prefix><publisher>/`:
-//! - `full.json`: the whole of the publisher's data and feeds' health, rewritten every `FULL_EVERY`;
-//! - `delta/<n % SLOTS>.json`: delta `n`, a ring of `SLOTS` objects rewritten in turn, so the bucket holds a
+//! - `full.json.gz`: the whole of the publisher's data and feeds' health, rewritten every `FULL_EVERY`;
+//! - `delta/<n % SLOTS>.json.gz`: delta `n`, a ring of `SLOTS` objects rewritten in turn, so the bucket holds a
 //!   bounded stream and a follower reads the next delta by name (no LIST) with `If-None-Match` (a 304 when it
 //!   has not been written yet costs no body).
 //!
@@ -33,6 +33,9 @@ pub const FULL_EVERY: Duration = Duration::from_secs(30);
 /// How often a follower reads the next delta.
 pub const READ_EVERY: Duration = Duration::from_secs(1);
 
+/// The segment under the prefix where demo dashboards publish.
+pub const DEMO: &str = "demo/";
+
 /// The default key prefix of the streams in the bucket.
 pub const DEFAULT_PREFIX: &str = "warroom/follow/";
 
@@ -50,12 +53,18 @@ pub struct StreamLink {
 impl StreamLink {
     /// The key of `publisher`'s full snapshot.
     pub fn full_key(&self, publisher: &str) -> String {
-        format!("{}{}/full.json", self.prefix, key_safe(publisher))
+        format!("{}{}/full.json.gz", self.prefix, key_safe(publisher))
     }
 
     /// The key of the ring slot delta `seq` is written to.
     pub fn delta_key(&self, publisher: &str, seq: u64) -> String {
-        format!("{}{}/delta/{:03}.json", self.prefix, key_safe(publisher), seq % SLOTS)
+        format!("{}{}/delta/{:03}.json.gz", self.prefix, key_safe(publisher), seq % SLOTS)
+    }
+
+    /// Where a demo dashboard publishes: under `demo/` in the prefix, so that a live incident's `--follow` never
+    /// takes a demo for the on-call (it follows a demo only when no live dashboard publishes, or by its name).
+    pub fn demo(&self) -> StreamLink {
+        StreamLink { prefix: format!("{}{DEMO}", self.prefix), ..self.clone() }
     }
 
     /// `s3://bucket/prefix`, for messages.
@@ -68,10 +77,33 @@ impl StreamLink {
 pub struct FollowSource {
     /// The bucket and prefix.
     pub link: StreamLink,
-    /// `operator@host`; empty: whoever published last.
-    pub name: String,
+    /// `operator@host`; `None`: whoever published last.
+    pub name: Option<String>,
     /// The publisher's clock, shared with the follower's `Followed` telemetry.
     pub anchor: followed::Anchor,
+}
+
+/// Records larger than this once unpacked are refused: a stream is the follower's input, and it is bounded.
+const UNPACKED_MAX: u64 = 512 * 1024 * 1024;
+
+/// A record as stored: its JSON, gzipped (JSON of panes repeats itself: a tenth of the size or less).
+pub fn pack(record: &impl serde::Serialize) -> std::io::Result<Vec<u8>> {
+    use std::io::Write;
+    let json = serde_json::to_vec(record)?;
+    let mut gz = flate2::write::GzEncoder::new(Vec::with_capacity(json.len() / 8), flate2::Compression::fast());
+    gz.write_all(&json)?;
+    gz.finish()
+}
+
+/// A stored record's JSON, unzipped; refused past `UNPACKED_MAX`.
+pub fn unpack(stored: &[u8]) -> std::io::Result<Vec<u8>> {
+    use std::io::Read;
+    let mut json = Vec::new();
+    flate2::read::GzDecoder::new(stored).take(UNPACKED_MAX + 1).read_to_end(&mut json)?;
+    if json.len() as u64 > UNPACKED_MAX {
+        return Err(std::io::Error::other(format!("larger than {} MiB unpacked", UNPACKED_MAX / 1024 / 1024)));
+    }
+    Ok(json)
 }
 
 /// A publisher's name as a key segment: letters, digits and `@._-` kept, anything else (a slash above all) `-`.
@@ -79,15 +111,23 @@ pub fn key_safe(name: &str) -> String {
     name.chars().map(|c| if c.is_ascii_alphanumeric() || "@._-".contains(c) { c } else { '-' }).collect()
 }
 
-/// This dashboard's name as a publisher: `operator@host` (the host from `$HOSTNAME`, else /etc/hostname).
+/// This dashboard's name as a publisher: `operator@host`, the host from `$HOSTNAME` when set (shells rarely
+/// export it, so tests and wrappers can), else gethostname(2).
 pub fn publisher_name(operator: &str) -> String {
-    let host = std::env::var("HOSTNAME")
-        .ok()
-        .filter(|h| !h.is_empty())
-        .or_else(|| std::fs::read_to_string("/etc/hostname").ok().map(|h| h.trim().to_string()))
-        .filter(|h| !h.is_empty())
-        .unwrap_or_else(|| "localhost".to_string());
+    let host = std::env::var("HOSTNAME").ok().filter(|h| !h.is_empty()).unwrap_or_else(hostname);
     format!("{operator}@{host}")
+}
+
+/// gethostname(2), or "localhost" when it fails.
+fn hostname() -> String {
+    let mut buf = [0u8; 256];
+    // SAFETY: the buffer is valid for its whole length, and gethostname writes at most that many bytes.
+    let ok = unsafe { libc::gethostname(buf.as_mut_ptr().cast(), buf.len()) } == 0;
+    let end = buf.iter().position(|&b| b == 0).unwrap_or(buf.len());
+    match std::str::from_utf8(&buf[..end]) {
+        Ok(host) if ok && !host.is_empty() => host.to_string(),
+        _ => "localhost".to_string(),
+    }
 }
 
 #[cfg(test)]
@@ -101,8 +141,18 @@ mod tests {
         let conf =
             aws_sdk_s3::Config::builder().behavior_version(aws_sdk_s3::config::BehaviorVersion::latest()).build();
         let link = StreamLink { s3: aws_sdk_s3::Client::from_conf(conf), bucket: "b".into(), prefix: "p/".into() };
-        assert_eq!(link.delta_key("a@h", 1), "p/a@h/delta/001.json");
-        assert_eq!(link.delta_key("a@h", SLOTS + 1), "p/a@h/delta/001.json");
-        assert_eq!(link.full_key("a@h"), "p/a@h/full.json");
+        assert_eq!(link.delta_key("a@h", 1), "p/a@h/delta/001.json.gz");
+        assert_eq!(link.delta_key("a@h", SLOTS + 1), "p/a@h/delta/001.json.gz");
+        assert_eq!(link.full_key("a@h"), "p/a@h/full.json.gz");
+    }
+
+    #[test]
+    fn a_record_is_stored_gzipped_and_unpacks_to_its_json() {
+        let record = serde_json::json!({"queues": vec!["orders"; 1000]});
+        let stored = pack(&record).expect("packs");
+        assert!(stored.len() * 10 < serde_json::to_vec(&record).expect("json").len(), "{} bytes", stored.len());
+        let json = unpack(&stored).expect("unpacks");
+        assert_eq!(serde_json::from_slice::<serde_json::Value>(&json).expect("json"), record);
+        assert!(unpack(b"not gzip").is_err());
     }
 }

@@ -20,8 +20,19 @@ use crate::aws::{AwsError, aws_error};
 pub enum Publish {
     /// One fold.
     Folded(Folded),
-    /// The state after every fold sent before it: data, feeds' health, the dashboard clock.
-    Full(Box<(Data, [FeedHealth; 3], DateTime<Utc>)>),
+    /// The state after every fold sent before it.
+    Full(Box<Snapshot>),
+}
+
+/// A copy of what the state's panes render from, for a full snapshot.
+#[derive(Debug)]
+pub struct Snapshot {
+    /// Everything telemetry had said.
+    pub data: Data,
+    /// Each feed's health.
+    pub feeds: [FeedHealth; 3],
+    /// The dashboard clock.
+    pub clock: DateTime<Utc>,
 }
 
 /// What an operating dashboard publishes with: where, as whom, and the folds the loop sends.
@@ -49,7 +60,7 @@ pub async fn publish(
     mut folds: UnboundedReceiver<Publish>,
     report: impl Fn(PublishStatus),
 ) {
-    let mut writer = Writer { link, publisher, clock, seq: 0, unsent: None, status: None };
+    let mut writer = Writer { link, publisher, clock, seq: 0, unsent: None, lost: false, status: None };
     let mut pending: Vec<Folded> = Vec::new();
     let mut last_write = Instant::now();
     let mut every = tokio::time::interval(PUBLISH_EVERY);
@@ -58,13 +69,15 @@ pub async fn publish(
         tokio::select! {
             item = folds.recv() => match item {
                 None => return,
-                Some(Publish::Folded(folded)) => pending.push(folded),
+                Some(Publish::Folded(folded)) => {
+                    pending.push(folded);
+                    writer.bound(&mut pending);
+                }
                 Some(Publish::Full(full)) => {
                     // The full snapshot follows every fold before it: those go out first, as a delta of their own.
                     let sent = writer.flush(&mut pending, &report).await;
                     if sent {
-                        let (data, feeds, clock) = *full;
-                        let outcome = writer.full(data, feeds, clock).await;
+                        let outcome = writer.full(*full).await;
                         writer.said(outcome, &report);
                         last_write = Instant::now();
                     }
@@ -80,6 +93,9 @@ pub async fn publish(
     }
 }
 
+/// Folds kept while a delta waits to be written (an hour of a small account's polls, minutes of a big one's).
+const KEPT_WHILE_FAILING: usize = 1000;
+
 struct Writer {
     link: StreamLink,
     publisher: Publisher,
@@ -88,6 +104,8 @@ struct Writer {
     seq: u64,
     /// A delta whose write failed: written again, as it is, before any other.
     unsent: Option<Delta>,
+    /// Folds were dropped with no delta waiting to say so: the next one says it.
+    lost: bool,
     status: PublishStatus,
 }
 
@@ -109,7 +127,8 @@ impl Writer {
             }
         }
         self.seq += 1;
-        let delta = Delta { stamp: self.stamp(self.seq, (self.clock)()), folded: std::mem::take(pending) };
+        let (folded, lost) = (std::mem::take(pending), std::mem::take(&mut self.lost));
+        let delta = Delta { stamp: self.stamp(self.seq, (self.clock)()), folded, lost };
         let outcome = self.put(&self.link.delta_key(&self.publisher.name, self.seq), &delta).await;
         let failed = outcome.is_err();
         self.said(outcome, report);
@@ -119,24 +138,41 @@ impl Writer {
         !failed
     }
 
-    async fn full(&self, data: Data, feeds: [FeedHealth; 3], clock: DateTime<Utc>) -> Result<(), AwsError> {
+    /// While the bucket cannot be written, folds pile up: past `KEPT_WHILE_FAILING` they are dropped, and the
+    /// delta waiting to be written says so (`Delta::lost`): followers take the next full snapshot instead.
+    fn bound(&mut self, pending: &mut Vec<Folded>) {
+        if pending.len() <= KEPT_WHILE_FAILING {
+            return;
+        }
+        pending.clear();
+        match &mut self.unsent {
+            Some(delta) => {
+                delta.folded.clear();
+                delta.lost = true;
+            }
+            None => self.lost = true,
+        }
+    }
+
+    async fn full(&self, snapshot: Snapshot) -> Result<(), AwsError> {
+        let Snapshot { data, feeds, clock } = snapshot;
         let full = Full { stamp: self.stamp(self.seq, clock), data, feeds };
         self.put(&self.link.full_key(&self.publisher.name), &full).await
     }
 
     async fn put(&self, key: &str, record: &impl serde::Serialize) -> Result<(), AwsError> {
-        let body = serde_json::to_vec(record).map_err(|e| AwsError {
+        let body = super::pack(record).map_err(|e| AwsError {
             action: "s3:PutObject",
             kind: crate::aws::AwsErrorKind::Other,
             code: None,
-            message: format!("the record could not be written as JSON: {e}"),
+            message: format!("the record could not be written as gzipped JSON: {e}"),
         })?;
         self.link
             .s3
             .put_object()
             .bucket(&self.link.bucket)
             .key(key)
-            .content_type("application/json")
+            .content_type("application/gzip")
             .body(body.into())
             .send()
             .await
@@ -150,5 +186,45 @@ impl Writer {
             report(status.clone());
             self.status = status;
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use warroom_core::model::{Feed, SessionKind};
+
+    fn writer() -> Writer {
+        let conf =
+            aws_sdk_s3::Config::builder().behavior_version(aws_sdk_s3::config::BehaviorVersion::latest()).build();
+        let link = StreamLink { s3: aws_sdk_s3::Client::from_conf(conf), bucket: "b".into(), prefix: "p/".into() };
+        let publisher = Publisher {
+            name: "alice@bastion-1".into(),
+            session_id: "s".into(),
+            location: "l".into(),
+            kind: SessionKind::Live,
+            speed: 1.0,
+        };
+        Writer { link, publisher, clock: Arc::new(Utc::now), seq: 0, unsent: None, lost: false, status: None }
+    }
+
+    fn poll() -> Folded {
+        Folded::Telemetry { feed: Feed::Fast, result: Ok(Vec::new()) }
+    }
+
+    #[test]
+    fn folds_piling_up_behind_an_unwritable_bucket_are_dropped_and_the_waiting_delta_says_so() {
+        let mut w = writer();
+        let stamp = w.stamp(7, Utc::now());
+        w.unsent = Some(Delta { stamp, folded: vec![poll()], lost: false });
+        let mut pending: Vec<Folded> = (0..KEPT_WHILE_FAILING).map(|_| poll()).collect();
+        w.bound(&mut pending);
+        assert_eq!(pending.len(), KEPT_WHILE_FAILING, "kept up to the bound");
+        pending.push(poll());
+        w.bound(&mut pending);
+        assert!(pending.is_empty());
+        let waiting = w.unsent.as_ref().expect("still waiting to be written");
+        assert!(waiting.lost && waiting.folded.is_empty(), "{waiting:?}");
+        assert_eq!(waiting.stamp.seq, 7, "under its own number: followers meet no hole");
     }
 }

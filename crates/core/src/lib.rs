@@ -12,7 +12,6 @@ pub mod export;
 pub mod files;
 #[cfg(test)]
 mod fixture;
-pub mod follow;
 pub mod incident;
 pub mod journal;
 pub mod keymap;
@@ -23,4 +22,6 @@ pub mod scene;
 pub mod sim;
 pub mod snapshot;
 pub mod state;
+/// Follow mode's stream, at the crate's top for the binary: `state::follow`.
+pub use state::follow;
 pub mod text;

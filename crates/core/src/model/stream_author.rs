@@ -9,7 +9,7 @@
 //! identity provider or `--source-identity`; it cannot be changed for the session's life).
 
 /// The identity a session's war-room stream is named after.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
 pub enum StreamAuthor {
     /// An IAM user, by its friendly name (`${aws:username}`; the user ARN's last path segment).
     IamUser(String),

@@ -4,6 +4,7 @@
 
 mod consumers;
 mod feeds;
+pub mod follow;
 mod keys;
 mod log_view;
 mod navigation;
@@ -74,12 +75,12 @@ pub enum Msg {
     /// warroom's own AWS calls by API over the last minute, against its budget (live only).
     Calls(Vec<crate::model::CallRate>),
     /// Follow mode: how the last read of the publisher's stream went (whom, how far behind, or why it failed).
-    Following(crate::follow::Following),
+    Following(follow::Following),
     /// Follow mode: the publisher's full snapshot, which replaces the data and the feeds' health; the deltas
     /// after it arrive as `Telemetry` and `Shared`, as the publisher folded them.
-    Full(Box<crate::follow::Full>),
+    Full(Box<follow::Full>),
     /// Follow mode: what one of the publisher's operations left in the panes once verified.
-    Verified(crate::follow::Verified),
+    Verified(follow::Verified),
     /// Follow mode ended: this dashboard polls AWS itself now, at `location` (the data followed so far stays,
     /// and the polls fold over it).
     PollingOwn {
@@ -145,7 +146,7 @@ pub struct State {
     /// warroom's own AWS calls by API over the last minute (`Msg::Calls`); empty in a demo.
     pub calls: Vec<crate::model::CallRate>,
     /// Follow mode: whom this dashboard follows and how far behind it is; `None` when it polls on its own.
-    pub following: Option<crate::follow::Following>,
+    pub following: Option<follow::Following>,
     /// Set when the user has quit; the loop ends.
     pub quit: bool,
     /// Reads the alias moves in other sessions' journal lines, dating a rollback's at its intent.
@@ -317,7 +318,7 @@ impl State {
 
     /// Takes the publisher's full snapshot as this dashboard's data: what its panes render from, its feeds' health,
     /// its clock, where the data comes from and whether it is a demo.
-    fn follow_full(&mut self, full: crate::follow::Full) {
+    fn follow_full(&mut self, full: follow::Full) {
         self.data = full.data;
         self.feeds = full.feeds;
         self.location = full.stamp.publisher.location;

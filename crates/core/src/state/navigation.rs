@@ -110,6 +110,11 @@ impl State {
                     self.notice = Some(Notice::Info(why.to_string()));
                     return Vec::new();
                 }
+                if self.session.kind == crate::model::SessionKind::Demo {
+                    let why = "the dashboard followed ran the demo: start your own with warroom --demo";
+                    self.notice = Some(Notice::Info(why.to_string()));
+                    return Vec::new();
+                }
                 self.notice = Some(Notice::Info("connecting to AWS to poll it from here…".to_string()));
                 return vec![Effect::PollOwn];
             }

@@ -1187,13 +1187,15 @@ fn a_follower_offers_to_poll_on_its_own_and_a_polling_dashboard_says_it_already_
     assert!(press(&mut s, "P").is_empty(), "not following: nothing to switch");
     assert!(notice(&s).contains("polls AWS itself"), "{}", notice(&s));
     let now = s.now;
-    s.update(Msg::Following(crate::follow::Following {
+    s.update(Msg::Following(super::follow::Following {
         publisher: "alice@bastion-1".into(),
-        published: Some(now - chrono::Duration::seconds(45)),
+        published: Some(now - chrono::Duration::seconds(46)),
+        received: Some(now - chrono::Duration::seconds(45)),
+        since: now - chrono::Duration::minutes(5),
         checked: now,
         error: None,
     }));
-    assert!(s.following.as_ref().is_some_and(crate::follow::Following::silent));
+    assert!(s.following.as_ref().is_some_and(super::follow::Following::silent));
     assert_eq!(press(&mut s, "P"), vec![Effect::PollOwn]);
     s.update(Msg::PollingOwn { location: "123456789012 · us-east-1".into() });
     assert!(s.following.is_none());

@@ -8,10 +8,10 @@
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
+use super::feeds::FeedHealth;
 use crate::journal::JournalEntry;
 use crate::model::{Data, Feed, Observation, SessionKind, TelemetryError};
 use crate::operation::{Op, Seen};
-use crate::state::FeedHealth;
 
 /// The stream's format; a follower refuses records of another (it names both).
 pub const FORMAT: u32 = 1;
@@ -28,10 +28,33 @@ pub enum Folded {
     },
     /// Journal lines: those the publisher read (other sessions', the war room's) and those it wrote (its
     /// operations' intents and outcomes, its notes), as written (wall-clock `time`; a follower places them).
-    Shared(Vec<JournalEntry>),
+    Shared(Vec<SharedLine>),
     /// What one of the publisher's operations left in the panes once verified (`State::show_verified`), so a
     /// follower shows the rollback at once, as the publisher does, not at the next inventory poll.
     Verified(Verified),
+}
+
+/// A journal line as the publisher folded it, with who the war room says wrote it: that is never part of a
+/// journal line as written (a line cannot vouch for itself), so the stream carries it beside the line. A
+/// follower takes the publisher's word for it, as it takes the publisher's data.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SharedLine {
+    /// The line.
+    pub line: JournalEntry,
+    /// The war-room stream's author, for a line read from the war room.
+    pub stream_author: Option<crate::model::StreamAuthor>,
+}
+
+impl SharedLine {
+    /// `line` with the author the war room gave it, for the stream.
+    pub fn of(line: &JournalEntry) -> SharedLine {
+        SharedLine { line: line.clone(), stream_author: line.stream_author.clone() }
+    }
+
+    /// The line as the publisher held it, its author restored.
+    pub fn into_entry(self) -> JournalEntry {
+        JournalEntry { stream_author: self.stream_author, ..self.line }
+    }
 }
 
 /// A verified operation's effect on the panes, as the publisher folded it.
@@ -86,6 +109,11 @@ pub struct Delta {
     pub stamp: Stamp,
     /// The folds, oldest first.
     pub folded: Vec<Folded>,
+    /// Folds were dropped before this delta (the bucket could not be written for so long that keeping them
+    /// would have grown without bound): what they changed is only in the next full snapshot, which a follower
+    /// reads again.
+    #[serde(default)]
+    pub lost: bool,
 }
 
 /// The whole of what the publisher's folds built, after delta `stamp.seq`.
@@ -129,14 +157,20 @@ fn check_format(found: u32) -> Result<(), StreamError> {
     if found == FORMAT { Ok(()) } else { Err(StreamError::Format { found }) }
 }
 
-/// What a follower knows of the stream, for its header: whom it follows and how fresh its view is.
+/// What a follower knows of the stream, for its header: whom it follows and how fresh its view is. Silence is
+/// measured on the follower's own clock alone (two machines' clocks may differ by seconds); how far behind is
+/// the publisher's time against the follower's, so it carries their skew.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Following {
     /// `operator@host` of the publisher (from the records once read; what was asked for before).
     pub publisher: String,
-    /// The newest record's wall-clock publication time; `None` before the first.
+    /// The newest record's wall-clock publication time, by the publisher's clock; `None` before the first.
     pub published: Option<DateTime<Utc>>,
-    /// When the follower last read the stream (wall clock): `checked - published` is how far behind it is.
+    /// When the follower read that record, by its own clock.
+    pub received: Option<DateTime<Utc>>,
+    /// When the follower began following, by its own clock.
+    pub since: DateTime<Utc>,
+    /// When it last read the stream, by its own clock.
     pub checked: DateTime<Utc>,
     /// The last read's failure (the call and why), if it failed.
     pub error: Option<String>,
@@ -147,29 +181,35 @@ pub struct Following {
 pub const SILENT_AFTER_SECS: i64 = 20;
 
 impl Following {
-    /// How far behind the publisher the view is, as of the last read; `None` before the first record.
+    /// How far behind the publisher the view was when its newest record arrived: the record's age then (at
+    /// least zero); `None` before the first record.
     pub fn behind(&self) -> Option<chrono::Duration> {
-        self.published.map(|p| (self.checked - p).max(chrono::Duration::zero()))
+        Some((self.received? - self.published?).max(chrono::Duration::zero()))
     }
 
-    /// Whether the publisher has stopped: no record for `SILENT_AFTER_SECS`.
+    /// How long nothing new has come, by the follower's clock: since the newest record, or since following
+    /// began when none has come.
+    pub fn quiet(&self) -> chrono::Duration {
+        (self.checked - self.received.unwrap_or(self.since)).max(chrono::Duration::zero())
+    }
+
+    /// Whether the publisher has stopped (or never started): nothing new for `SILENT_AFTER_SECS`.
     pub fn silent(&self) -> bool {
-        self.behind().is_some_and(|b| b.num_seconds() >= SILENT_AFTER_SECS)
+        self.quiet().num_seconds() >= SILENT_AFTER_SECS
     }
 
-    /// The header's words: "following alice@bastion-1 · 2 s behind", "alice@bastion-1 stopped publishing 40 s
-    /// ago", "waiting for alice@bastion-1's first snapshot", or the read's failure.
+    /// The header's words: "following alice@bastion-1 · 1 s behind", "alice@bastion-1 stopped publishing 40s
+    /// ago", "waiting for alice@bastion-1's first snapshot", "nothing from alice@bastion-1 for 25s", or the
+    /// read's failure.
     pub fn text(&self) -> String {
+        let quiet = crate::text::compact_duration(self.quiet());
         if let Some(why) = &self.error {
             return format!("following {}: {why}", self.publisher);
         }
         match self.behind() {
+            None if self.silent() => format!("nothing from {} for {quiet}", self.publisher),
             None => format!("waiting for {}'s first snapshot", self.publisher),
-            Some(_) if self.silent() => format!(
-                "{} stopped publishing {} ago",
-                self.publisher,
-                crate::text::compact_duration(self.behind().unwrap_or_default())
-            ),
+            Some(_) if self.silent() => format!("{} stopped publishing {quiet} ago", self.publisher),
             Some(b) => format!("following {} · {} s behind", self.publisher, b.num_seconds()),
         }
     }
@@ -184,10 +224,14 @@ mod tests {
         Utc.timestamp_opt(1_700_000_000 + s, 0).single().expect("valid time")
     }
 
-    fn following(published: Option<i64>, checked: i64) -> Following {
+    /// Published at `published` (publisher's clock), received at `received`, read last at `checked` (the
+    /// follower's clock), following since 0.
+    fn following(published: Option<i64>, received: Option<i64>, checked: i64) -> Following {
         Following {
             publisher: "alice@bastion-1".into(),
             published: published.map(at),
+            received: received.map(at),
+            since: at(0),
             checked: at(checked),
             error: None,
         }
@@ -195,11 +239,16 @@ mod tests {
 
     #[test]
     fn the_header_says_how_far_behind_and_when_the_publisher_stopped() {
-        assert_eq!(following(None, 5).text(), "waiting for alice@bastion-1's first snapshot");
-        assert_eq!(following(Some(10), 12).text(), "following alice@bastion-1 · 2 s behind");
-        assert!(!following(Some(10), 29).silent());
-        assert_eq!(following(Some(10), 50).text(), "alice@bastion-1 stopped publishing 40s ago");
-        let failing = Following { error: Some("s3:GetObject: AccessDenied".into()), ..following(Some(1), 2) };
+        assert_eq!(following(None, None, 5).text(), "waiting for alice@bastion-1's first snapshot");
+        assert_eq!(following(None, None, 25).text(), "nothing from alice@bastion-1 for 25s");
+        assert!(following(None, None, 25).silent(), "a publisher that never came is offered as stopped too");
+        assert_eq!(following(Some(10), Some(12), 13).text(), "following alice@bastion-1 · 2 s behind");
+        assert!(!following(Some(10), Some(12), 31).silent());
+        assert_eq!(following(Some(10), Some(12), 52).text(), "alice@bastion-1 stopped publishing 40s ago");
+        // A publisher whose clock runs 30 s ahead: never "behind" by less than zero, and silence is not its clock's.
+        let ahead = following(Some(40), Some(12), 13);
+        assert_eq!(ahead.text(), "following alice@bastion-1 · 0 s behind");
+        let failing = Following { error: Some("s3:GetObject: AccessDenied".into()), ..following(Some(1), Some(2), 3) };
         assert_eq!(failing.text(), "following alice@bastion-1: s3:GetObject: AccessDenied");
     }
 
@@ -218,7 +267,7 @@ mod tests {
                 speed: 1.0,
             },
         };
-        let bytes = serde_json::to_vec(&Delta { stamp, folded: Vec::new() }).expect("json");
+        let bytes = serde_json::to_vec(&Delta { stamp, folded: Vec::new(), lost: false }).expect("json");
         let err = read_delta(&bytes).expect_err("format 99");
         assert!(err.to_string().contains("format 99"), "{err}");
         assert!(read_delta(b"{}").expect_err("not a record").to_string().starts_with("not a warroom follow record"));
