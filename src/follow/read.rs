@@ -144,10 +144,7 @@ impl Reader {
             if let Some(etag) = etag {
                 self.etags.insert(slot, etag);
             }
-            let delta = super::unpack(&bytes)
-                .map_err(|e| e.to_string())
-                .and_then(|json| follow::read_delta(&json).map_err(|e| e.to_string()))
-                .map_err(|e| format!("s3://{}/{key}: {e}", self.link.bucket))?;
+            let delta = self.decode(&key, &bytes, follow::read_delta)?;
             if Some(&delta.stamp.publisher.session_id) != self.session.as_ref() || delta.stamp.seq < self.next {
                 // Another session's (an earlier run's, or one whose full snapshot is not read yet), or this one's
                 // a ring ago: the next delta is not written yet.
@@ -198,10 +195,7 @@ impl Reader {
             return Ok(self.session.is_some());
         };
         self.full_etag = etag;
-        let full = super::unpack(&bytes)
-            .map_err(|e| e.to_string())
-            .and_then(|json| follow::read_full(&json).map_err(|e| e.to_string()))
-            .map_err(|e| format!("s3://{}/{key}: {e}", self.link.bucket))?;
+        let full = self.decode(&key, &bytes, follow::read_full)?;
         let session = &full.stamp.publisher.session_id;
         let restarted = self.session.as_ref().is_some_and(|s| s != session)
             && full.stamp.published > self.published.unwrap_or_default();
@@ -221,6 +215,17 @@ impl Reader {
         self.etags.clear();
         self.saw(&full.stamp, anchor);
         Ok(report(FollowEvent::Full(Box::new(full))))
+    }
+
+    /// A stored record read with `read` (a delta or a full snapshot); an error names the object and what is wrong.
+    fn decode<T>(
+        &self,
+        key: &str,
+        stored: &[u8],
+        read: fn(&[u8]) -> Result<T, follow::StreamError>,
+    ) -> Result<T, String> {
+        let json = super::unpack(stored).map_err(|e| format!("s3://{}/{key}: {e}", self.link.bucket))?;
+        read(&json).map_err(|e| format!("s3://{}/{key}: {e}", self.link.bucket))
     }
 
     fn saw(&mut self, stamp: &follow::Stamp, anchor: &Anchor) {
