@@ -33,8 +33,8 @@ high-contrast\t'Text only in the terminal\'s own foreground, meaning carried by 
 mono\t'No colour at all; a breach is reverse video'"
 complete -c warroom -n "__fish_warroom_needs_command" -l speed -d 'Simulated seconds per real second in --demo [default: 10]' -r
 complete -c warroom -n "__fish_warroom_needs_command" -l scenario -d 'Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]' -r -F
-complete -c warroom -n "__fish_warroom_needs_command" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain)' -r
-complete -c warroom -n "__fish_warroom_needs_command" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c warroom -n "__fish_warroom_needs_command" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain); a,b watches several in one view' -r
+complete -c warroom -n "__fish_warroom_needs_command" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); x,y watches several (each profile in each)' -r
 complete -c warroom -n "__fish_warroom_needs_command" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. an emulator (AWS_ENDPOINT_URL works too)' -r
 complete -c warroom -n "__fish_warroom_needs_command" -l demo -d 'Run the built-in simulated incident: no AWS account or network needed'
 complete -c warroom -n "__fish_warroom_needs_command" -l read-only -d 'Observe only: no operator is constructed; operation keys open a preview that cannot be confirmed'
@@ -51,8 +51,8 @@ complete -c warroom -n "__fish_warroom_needs_command" -f -a "help" -d 'Print thi
 complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l config -d 'Config file [default: warroom.toml in $XDG_CONFIG_HOME/warroom or ~/.config/warroom]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l journal -d 'Journal of operations and notes, JSON Lines [default: $XDG_STATE_HOME/warroom/journal.jsonl]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l scenario -d 'Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]' -r -F
-complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain)' -r
-complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain); a,b watches several in one view' -r
+complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); x,y watches several (each profile in each)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. an emulator (AWS_ENDPOINT_URL works too)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l json -d 'Print JSON instead of text'
 complete -c warroom -n "__fish_warroom_using_subcommand snapshot" -l demo -d 'Run the built-in simulated incident: no AWS account or network needed'
@@ -65,8 +65,8 @@ complete -c warroom -n "__fish_warroom_using_subcommand export" -l out -d 'Write
 complete -c warroom -n "__fish_warroom_using_subcommand export" -l config -d 'Config file [default: warroom.toml in $XDG_CONFIG_HOME/warroom or ~/.config/warroom]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand export" -l journal -d 'Journal of operations and notes, JSON Lines [default: $XDG_STATE_HOME/warroom/journal.jsonl]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand export" -l scenario -d 'Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]' -r -F
-complete -c warroom -n "__fish_warroom_using_subcommand export" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain)' -r
-complete -c warroom -n "__fish_warroom_using_subcommand export" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c warroom -n "__fish_warroom_using_subcommand export" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain); a,b watches several in one view' -r
+complete -c warroom -n "__fish_warroom_using_subcommand export" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); x,y watches several (each profile in each)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand export" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. an emulator (AWS_ENDPOINT_URL works too)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand export" -l demo -d 'Run the built-in simulated incident: no AWS account or network needed'
 complete -c warroom -n "__fish_warroom_using_subcommand export" -s h -l help -d 'Print help (see more with \'--help\')'
@@ -77,16 +77,16 @@ complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l resource -d
 complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l config -d 'Config file [default: warroom.toml in $XDG_CONFIG_HOME/warroom or ~/.config/warroom]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l journal -d 'Journal of operations and notes, JSON Lines [default: $XDG_STATE_HOME/warroom/journal.jsonl]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l scenario -d 'Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]' -r -F
-complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain)' -r
-complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain); a,b watches several in one view' -r
+complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); x,y watches several (each profile in each)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. an emulator (AWS_ENDPOINT_URL works too)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand annotate" -l demo -d 'Run the built-in simulated incident: no AWS account or network needed'
 complete -c warroom -n "__fish_warroom_using_subcommand annotate" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l config -d 'Config file [default: warroom.toml in $XDG_CONFIG_HOME/warroom or ~/.config/warroom]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l journal -d 'Journal of operations and notes, JSON Lines [default: $XDG_STATE_HOME/warroom/journal.jsonl]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l scenario -d 'Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]' -r -F
-complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain)' -r
-complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain); a,b watches several in one view' -r
+complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); x,y watches several (each profile in each)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. an emulator (AWS_ENDPOINT_URL works too)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l read-only -d 'Observe only: the operator\'s calls are not needed'
 complete -c warroom -n "__fish_warroom_using_subcommand doctor" -l demo -d 'Run the built-in simulated incident: no AWS account or network needed'
@@ -94,16 +94,16 @@ complete -c warroom -n "__fish_warroom_using_subcommand doctor" -s h -l help -d 
 complete -c warroom -n "__fish_warroom_using_subcommand completions" -l config -d 'Config file [default: warroom.toml in $XDG_CONFIG_HOME/warroom or ~/.config/warroom]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand completions" -l journal -d 'Journal of operations and notes, JSON Lines [default: $XDG_STATE_HOME/warroom/journal.jsonl]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand completions" -l scenario -d 'Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]' -r -F
-complete -c warroom -n "__fish_warroom_using_subcommand completions" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain)' -r
-complete -c warroom -n "__fish_warroom_using_subcommand completions" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c warroom -n "__fish_warroom_using_subcommand completions" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain); a,b watches several in one view' -r
+complete -c warroom -n "__fish_warroom_using_subcommand completions" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); x,y watches several (each profile in each)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand completions" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. an emulator (AWS_ENDPOINT_URL works too)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand completions" -l demo -d 'Run the built-in simulated incident: no AWS account or network needed'
 complete -c warroom -n "__fish_warroom_using_subcommand completions" -s h -l help -d 'Print help (see more with \'--help\')'
 complete -c warroom -n "__fish_warroom_using_subcommand man" -l config -d 'Config file [default: warroom.toml in $XDG_CONFIG_HOME/warroom or ~/.config/warroom]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand man" -l journal -d 'Journal of operations and notes, JSON Lines [default: $XDG_STATE_HOME/warroom/journal.jsonl]' -r -F
 complete -c warroom -n "__fish_warroom_using_subcommand man" -l scenario -d 'Scenario file for --demo [default: the built-in orders incident, scenarios/orders-incident.toml]' -r -F
-complete -c warroom -n "__fish_warroom_using_subcommand man" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain)' -r
-complete -c warroom -n "__fish_warroom_using_subcommand man" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region)' -r
+complete -c warroom -n "__fish_warroom_using_subcommand man" -l profile -d 'AWS profile (default: AWS_PROFILE, then the default chain); a,b watches several in one view' -r
+complete -c warroom -n "__fish_warroom_using_subcommand man" -l region -d 'AWS region (default: AWS_REGION, then the profile\'s region); x,y watches several (each profile in each)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand man" -l endpoint-url -d 'Send every AWS call to this endpoint, e.g. an emulator (AWS_ENDPOINT_URL works too)' -r
 complete -c warroom -n "__fish_warroom_using_subcommand man" -l demo -d 'Run the built-in simulated incident: no AWS account or network needed'
 complete -c warroom -n "__fish_warroom_using_subcommand man" -s h -l help -d 'Print help (see more with \'--help\')'

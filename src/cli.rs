@@ -63,13 +63,13 @@ pub struct Cli {
     #[arg(long, value_name = "PATH", global = true)]
     pub scenario: Option<PathBuf>,
 
-    /// AWS profile (default: AWS_PROFILE, then the default chain)
-    #[arg(long, value_name = "NAME", global = true)]
-    pub profile: Option<String>,
+    /// AWS profile (default: AWS_PROFILE, then the default chain); a,b watches several in one view
+    #[arg(long, value_name = "NAME,…", global = true, value_delimiter = ',')]
+    pub profile: Vec<String>,
 
-    /// AWS region (default: AWS_REGION, then the profile's region)
-    #[arg(long, value_name = "REGION", global = true)]
-    pub region: Option<String>,
+    /// AWS region (default: AWS_REGION, then the profile's region); x,y watches several (each profile in each)
+    #[arg(long, value_name = "REGION,…", global = true, value_delimiter = ',')]
+    pub region: Vec<String>,
 
     /// Send every AWS call to this endpoint, e.g. an emulator (AWS_ENDPOINT_URL works too)
     #[arg(long, value_name = "URL", global = true)]

@@ -26,6 +26,8 @@ struct CountingOperator {
     calls: AtomicUsize,
     journal: PathBuf,
     intent_seen_first: Mutex<Vec<bool>>,
+    /// Each call's target, as the operator received it.
+    targets: Mutex<Vec<String>>,
 }
 
 impl Operator for CountingOperator {
@@ -36,6 +38,7 @@ impl Operator for CountingOperator {
             let seen =
                 entries.iter().any(|e| e.kind == EntryKind::Intent && e.api_call.as_deref() == Some(&op.api_call()));
             self.intent_seen_first.lock().expect("lock").push(seen);
+            self.targets.lock().expect("lock").push(op.target().to_string());
             Ok("ok".to_string())
         })
     }
@@ -103,6 +106,7 @@ fn operator(journal: &std::path::Path) -> Arc<CountingOperator> {
         calls: AtomicUsize::new(0),
         journal: journal.to_path_buf(),
         intent_seen_first: Mutex::new(Vec::new()),
+        targets: Mutex::new(Vec::new()),
     })
 }
 
@@ -232,4 +236,71 @@ async fn failed_call_is_journaled_as_failed() {
     let outcome = Journal::read_all(&path).expect("journal").pop().expect("outcome");
     assert_eq!(outcome.result.as_deref(), Some("failed"));
     assert!(outcome.text.unwrap_or_default().contains("PreconditionFailed"));
+}
+
+/// Several targets: a read-only target's operator is never built, its operations are refused at the door, and
+/// an operable target's operator receives the operation with AWS's own names (the label stripped).
+#[tokio::test]
+async fn a_read_only_target_has_no_operator_and_the_other_gets_its_own_names() {
+    use warroom::ops::targets::TargetOperator;
+    use warroom_core::model::TargetStatus;
+    let path = temp_journal("targets");
+    let counting = operator(&path);
+    let status = |label: &str, read_only| {
+        Arc::new(Mutex::new(TargetStatus {
+            label: label.to_string(),
+            account: Some("111111111111".to_string()),
+            region: "us-east-1".to_string(),
+            read_only,
+            principal: None,
+            credentials: None,
+            error: None,
+        }))
+    };
+    let (stg, prod) = (status("stg/us-east-1", false), status("prod/us-east-1", true));
+    let inner = counting.clone();
+    let guard = Guard::targets(
+        false,
+        vec![
+            (
+                "prod/us-east-1".to_string(),
+                true,
+                Box::new(|| -> Arc<dyn Operator> { panic!("no operator is built for a read-only target") }),
+            ),
+            (
+                "stg/us-east-1".to_string(),
+                false,
+                Box::new(move || -> Arc<dyn Operator> { Arc::new(TargetOperator { status: stg, inner }) }),
+            ),
+        ],
+    );
+    drop(prod);
+    assert!(guard.can_operate());
+    let journal = || Journal::open(&path).map(Arc::new).map_err(|e| e.to_string());
+    let rollback = |function: &str| Op::Rollback {
+        function: function.into(),
+        alias: "live".into(),
+        from: "2".into(),
+        to: "1".into(),
+    };
+    let refused = guard.submit(1, rollback("prod/us-east-1/orders-consumer"), ctx(false), journal(), |_| {});
+    assert_eq!(refused, Err(Refusal::ReadOnlyTarget("prod/us-east-1".to_string())));
+    let unknown = guard.submit(2, rollback("dev/us-east-1/orders-consumer"), ctx(false), journal(), |_| {});
+    assert!(matches!(unknown, Err(Refusal::NoTarget(_))), "{unknown:?}");
+    guard.submit(3, rollback("stg/us-east-1/orders-consumer"), ctx(false), journal(), |_| {}).expect("submitted");
+    for _ in 0..100 {
+        if Journal::read_all(&path).unwrap_or_default().iter().any(|e| e.kind == EntryKind::Outcome) {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(counting.calls.load(Ordering::SeqCst), 1, "only the operable target's operation was called");
+    assert_eq!(*counting.targets.lock().expect("lock"), ["orders-consumer"], "AWS's own name reached the call");
+    let entries = Journal::read_all(&path).expect("journal");
+    let intent = entries.iter().find(|e| e.kind == EntryKind::Intent).expect("intent");
+    // The journal keeps the qualified target; the call line names AWS's function and where it went.
+    assert_eq!(intent.target.as_deref(), Some("stg/us-east-1/orders-consumer"));
+    let call = intent.api_call.as_deref().unwrap_or_default();
+    assert!(call.starts_with("lambda:UpdateAlias orders-consumer live 2 → 1"), "{call}");
+    assert!(call.ends_with("in account 111111111111, us-east-1 (stg/us-east-1)"), "{call}");
 }

@@ -213,7 +213,24 @@ pub async fn caller_arn(config: &SdkConfig) -> Option<String> {
 /// Connects with `config`, whose credentials come from `source`.
 pub async fn connect_as(config: &SdkConfig, source: CredentialSource) -> Result<Connection, ConnectError> {
     let region = config.region().ok_or(ConnectError::NoRegion)?.to_string();
-    let clients = Clients::new(config);
+    identify(Clients::new(config), region, source).await
+}
+
+/// The configuration of one target (`[[targets]]`, or one profile and region of `--profile a,b --region x,y`):
+/// `options`' profile and region, and with `role_arn` that role, assumed (STS AssumeRole, session name
+/// `warroom`) with the profile's credentials. Nothing is called until a client is used.
+pub async fn load_target_config(options: &AwsOptions, role_arn: Option<&str>) -> SdkConfig {
+    let base = load_config(options).await;
+    let Some(role_arn) = role_arn else { return base };
+    let provider =
+        aws_config::sts::AssumeRoleProvider::builder(role_arn).session_name("warroom").configure(&base).build().await;
+    base.into_builder()
+        .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(provider))
+        .build()
+}
+
+/// Proves `clients` work by asking STS who they act as (in `region`, with credentials from `source`).
+pub async fn identify(clients: Clients, region: String, source: CredentialSource) -> Result<Connection, ConnectError> {
     let who = clients.sts.get_caller_identity().send().await.map_err(|e| {
         let e = aws_error("sts:GetCallerIdentity", e);
         match e.kind {

@@ -10,12 +10,15 @@ use super::{Setup, StartError};
 use crate::aws::connect::{self, Clients};
 use crate::follow::followed::{Anchor, Followed};
 use crate::follow::{FollowSource, StreamLink};
+use crate::ops::Operator;
 use crate::ops::aws::AwsOperator;
 use crate::ops::guard::Guard;
 use crate::ops::sim::SimOperator;
+use crate::ops::targets::TargetOperator;
 use crate::telemetry::Telemetry;
 use crate::telemetry::aws::AwsTelemetry;
 use crate::telemetry::sim::SimTelemetry;
+use crate::telemetry::targets::TargetsTelemetry;
 use crate::war_room::WarRoomLink;
 use warroom_core::model::StreamAuthor;
 
@@ -51,6 +54,7 @@ pub async fn backend(setup: &Setup, read_only: bool, run: Option<&RunInProgress>
             let guard = Guard::new(read_only, || Arc::new(SimOperator::new(sim)));
             Ok(Backend { telemetry, guard, principal: None, clients: None, follow: None })
         }
+        None if setup.targets()?.is_some() => targets(setup, read_only).await,
         None => {
             let telemetry = live_telemetry(setup).await?;
             let clients = telemetry.clients().clone();
@@ -60,6 +64,32 @@ pub async fn backend(setup: &Setup, read_only: bool, run: Option<&RunInProgress>
             Ok(Backend { telemetry: Arc::new(telemetry), guard, principal, clients, follow: None })
         }
     }
+}
+
+/// Several targets: one telemetry and, for each target that is not read-only, one operator on its own clients
+/// (`Guard::targets` builds none for a read-only one). Exit 3 when no target answers; one that does not yet is
+/// retried by its polls and shown failing meanwhile. The war room and follow mode use the first target's clients.
+async fn targets(setup: &Setup, read_only: bool) -> Result<Backend, StartError> {
+    let specs = setup.targets()?.unwrap_or_default();
+    let telemetry =
+        TargetsTelemetry::new(specs, setup.config.logs.pattern()).await.map_err(|e| StartError::Aws(e.to_string()))?;
+    telemetry.connect().await.map_err(StartError::Aws)?;
+    let operators = telemetry
+        .targets()
+        .iter()
+        .map(|target| {
+            let status = target.status();
+            let (shared, clients) = (target.status.clone(), target.clients.clone());
+            let build: Box<dyn FnOnce() -> Arc<dyn Operator>> = Box::new(move || {
+                Arc::new(TargetOperator { status: shared, inner: Arc::new(AwsOperator::new(clients)) })
+            });
+            (status.label, status.read_only, build)
+        })
+        .collect();
+    let guard = Guard::targets(read_only, operators);
+    let principal = telemetry.statuses().into_iter().find_map(|s| s.principal);
+    let clients = telemetry.targets().first().map(|t| t.clients.clone());
+    Ok(Backend { telemetry: Arc::new(telemetry), guard, principal, clients, follow: None })
 }
 
 /// A follower: no telemetry client and no operator (as in `--read-only`, none is constructed); the clients read

@@ -28,6 +28,8 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
     };
     let Backend { telemetry, guard, principal, clients, follow } =
         runtime.block_on(backend(setup, read_only, demo_run.as_ref()))?;
+    // Every target read-only (`read_only = true` on each): no operator was built, so the session is read-only.
+    let read_only = read_only || !guard.can_operate();
     color_eyre::install()?;
     let session_id = format!("{}-{}", chrono::Utc::now().format("%Y%m%dT%H%M%S"), std::process::id());
     // The war room and follow mode call AWS in a demo too (a team exercise): on the session's clients when it

@@ -19,6 +19,7 @@ use warroom_core::sim::Scenario;
 use crate::aws::AwsOptions;
 use crate::cli::{Cli, Command};
 use crate::paths;
+use crate::telemetry::targets::TargetSpec;
 
 /// Why a run ended without success; `main` turns each into its exit status.
 pub enum StartError {
@@ -101,10 +102,66 @@ impl Setup {
     pub fn aws_options(&self) -> AwsOptions {
         let (cli, aws) = (&self.cli, &self.config.aws);
         AwsOptions {
-            profile: cli.profile.clone().or(aws.profile.clone()),
-            region: cli.region.clone().or(aws.region.clone()),
+            profile: cli.profile.first().cloned().or(aws.profile.clone()),
+            region: cli.region.first().cloned().or(aws.region.clone()),
             endpoint_url: cli.endpoint_url.clone().or(aws.endpoint_url.clone()),
         }
+    }
+
+    /// The targets, when more than one account or region is asked for: `--profile a,b` and/or `--region x,y`
+    /// (every profile in every region, each labelled with its profile's name; these replace `[[targets]]`), else
+    /// the config's `[[targets]]` (each region of each). `None` for the one account and region of `[aws]`. A
+    /// misspelt region is a usage error.
+    pub fn targets(&self) -> Result<Option<Vec<TargetSpec>>, StartError> {
+        let (cli, config) = (&self.cli, &self.config);
+        let endpoint_url = cli.endpoint_url.clone().or(config.aws.endpoint_url.clone());
+        for region in &cli.region {
+            warroom_core::config::check_region(region).map_err(|e| StartError::Usage(format!("--region: {e}")))?;
+        }
+        let spec =
+            |name: &str, profile: Option<&String>, region: Option<&String>, role_arn, read_only, watch| TargetSpec {
+                name: name.to_string(),
+                options: AwsOptions {
+                    profile: profile.cloned(),
+                    region: region.cloned(),
+                    endpoint_url: endpoint_url.clone(),
+                },
+                role_arn,
+                read_only: read_only || cli.read_only,
+                watch,
+            };
+        // Each in turn, or the one default (`None`: the chain's).
+        let each = |values: &[String], default: Option<&String>| -> Vec<Option<String>> {
+            if values.is_empty() { vec![default.cloned()] } else { values.iter().cloned().map(Some).collect() }
+        };
+        if cli.profile.len() > 1 || cli.region.len() > 1 {
+            let mut specs = Vec::new();
+            for profile in each(&cli.profile, config.aws.profile.as_ref()) {
+                for region in each(&cli.region, config.aws.region.as_ref()) {
+                    let name = profile.clone().unwrap_or_else(|| "default".to_string());
+                    specs.push(spec(&name, profile.as_ref(), region.as_ref(), None, false, config.watch.clone()));
+                }
+            }
+            return Ok(Some(specs));
+        }
+        if config.targets.is_empty() {
+            return Ok(None);
+        }
+        let mut specs = Vec::new();
+        for t in &config.targets {
+            let watch = t.watch.clone().or(config.watch.clone());
+            for region in each(&t.regions, None) {
+                specs.push(spec(
+                    &t.name,
+                    t.profile.as_ref(),
+                    region.as_ref(),
+                    t.role_arn.clone(),
+                    t.read_only,
+                    watch.clone(),
+                ));
+            }
+        }
+        Ok(Some(specs))
     }
 
     /// The journal path, or why there is none.

@@ -8,6 +8,7 @@ mod peek;
 mod restore;
 pub mod runner;
 pub mod sim;
+pub mod targets;
 
 use futures_util::future::BoxFuture;
 use warroom_core::operation::{Baseline, Op, OpError, Verified};
@@ -38,4 +39,10 @@ pub trait Operator: Send + Sync {
     /// may have held before (the alias at the target with a new RevisionId, a restart event after the call, a
     /// new writer, the move task it started); what verification saw, or `NotVerified` when no proof came.
     fn verify<'a>(&'a self, op: &'a Op, baseline: &'a Baseline) -> BoxFuture<'a, Result<Verified, OpError>>;
+
+    /// The exact call `op` makes, as the journal records it: `Op::api_call`, and for a target among several,
+    /// with AWS's own names and the account and region it goes to (`operation::call_in`).
+    fn call_line(&self, op: &Op) -> String {
+        op.api_call()
+    }
 }

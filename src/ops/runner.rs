@@ -30,8 +30,12 @@ impl std::fmt::Debug for OperationContext {
     }
 }
 
-fn entry(ctx: &OperationContext, id: u64, op: &Op, kind: EntryKind) -> JournalEntry {
-    journal_entry(&ctx.session, &ctx.session_id, id, op, kind, (ctx.clock)())
+/// The journal line, with the call as `operator` makes it (for a target among several, where it goes).
+fn entry(ctx: &OperationContext, id: u64, op: &Op, operator: &dyn Operator, kind: EntryKind) -> JournalEntry {
+    JournalEntry {
+        api_call: Some(operator.call_line(op)),
+        ..journal_entry(&ctx.session, &ctx.session_id, id, op, kind, (ctx.clock)())
+    }
 }
 
 /// The journal line for one step of an operation, as the runner writes it (and `export` reads it back).
@@ -115,7 +119,7 @@ pub async fn run_operation(
     report: impl Fn(OpUpdate) + Send + Sync,
 ) {
     let send = |phase, message: String| report(OpUpdate::new(id, phase, message, (ctx.clock)()));
-    if let Err(e) = append(&journal, entry(&ctx, id, &op, EntryKind::Intent)).await {
+    if let Err(e) = append(&journal, entry(&ctx, id, &op, operator.as_ref(), EntryKind::Intent)).await {
         send(
             OpPhase::Refused,
             format!("journal {} cannot be written ({e}); nothing was called", journal.path().display()),
@@ -123,7 +127,7 @@ pub async fn run_operation(
         return;
     }
     let baseline = operator.baseline(&op).await;
-    send(OpPhase::Executing, op.api_call());
+    send(OpPhase::Executing, operator.call_line(&op));
     let call = operator.execute(&op, &ctx.session.operator);
     tokio::pin!(call);
     // A call without an answer says so while it waits: the engineer knows it is in flight, not forgotten.
@@ -134,7 +138,7 @@ pub async fn run_operation(
             answer = &mut call => break answer,
             _ = every.tick() => send(
                 OpPhase::Executing,
-                format!("{}: no answer for {} s", op.api_call(), waiting.elapsed().as_secs()),
+                format!("{}: no answer for {} s", operator.call_line(&op), waiting.elapsed().as_secs()),
             ),
         }
     };
@@ -164,7 +168,7 @@ pub async fn run_operation(
         Err(e @ OpError::Unknown(_)) => (OpPhase::Unknown, e.to_string(), Vec::new()),
         Err(e) => (OpPhase::Failed, e.to_string(), Vec::new()),
     };
-    let outcome = entry(&ctx, id, &op, EntryKind::Outcome);
+    let outcome = entry(&ctx, id, &op, operator.as_ref(), EntryKind::Outcome);
     let text = journal_outcome(&journal, outcome, phase, text).await;
     report(OpUpdate { seen, ..OpUpdate::new(id, phase, text, (ctx.clock)()) });
 }

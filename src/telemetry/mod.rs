@@ -3,6 +3,7 @@
 
 pub mod aws;
 pub mod sim;
+pub mod targets;
 
 use std::time::Duration;
 

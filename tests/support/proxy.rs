@@ -45,6 +45,8 @@ struct Shared {
     /// `Action=` parameters in form-encoded bodies (AWS query protocol: RDS).
     actions: HashMap<String, usize>,
     request_lines: Vec<String>,
+    /// Each signed request's SigV4 credential scope without the date: `access-key/region/service`.
+    scopes: Vec<String>,
     rules: Vec<Rule>,
     /// While set, every request is answered 503 without reaching the emulator: the endpoint is "down".
     down: bool,
@@ -102,6 +104,13 @@ fn client_to_server(
                 (!name.is_empty()).then_some(name)
             }) {
                 *s.actions.entry(action).or_default() += 1;
+            }
+            // `Authorization: AWS4-HMAC-SHA256 Credential=AKID/20261201/us-east-1/sqs/aws4_request, …`
+            for scope in text.split("Credential=").skip(1).filter_map(|rest| {
+                let parts: Vec<&str> = rest.split(['/', ',']).take(4).collect();
+                (parts.len() == 4).then(|| format!("{}/{}/{}", parts[0], parts[2], parts[3]))
+            }) {
+                s.scopes.push(scope);
             }
             for line in
                 text.split("\r\n").filter(|l| ["GET ", "POST ", "PUT ", "DELETE "].iter().any(|m| l.starts_with(m)))
@@ -251,6 +260,11 @@ impl CountingProxy {
     /// Requests of an AWS query-protocol operation (RDS), by the `Action` in the body.
     pub fn action_count(&self, action: &str) -> usize {
         self.shared.lock().expect("shared").actions.get(action).copied().unwrap_or(0)
+    }
+
+    /// Every signed request's credential scope, `access-key/region/service`, in the order sent.
+    pub fn scopes(&self) -> Vec<String> {
+        self.shared.lock().expect("shared").scopes.clone()
     }
 
     /// Requests whose request line contains `fragment`.

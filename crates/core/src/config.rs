@@ -199,6 +199,87 @@ pub struct Config {
     /// `[logs]`: which of the consumers' log lines are errors.
     #[serde(default)]
     pub logs: LogSettings,
+    /// `[[targets]]`: the accounts and regions to watch in one view; none watches the one `[aws]` (or the
+    /// default chain) names.
+    #[serde(default)]
+    pub targets: Vec<TargetConfig>,
+}
+
+/// `[[targets]]`: one account (a profile, or a role assumed from one) in one or more regions. Each region is a
+/// target of its own, labelled `name/region` on every row, timeline entry and plan.
+#[derive(Debug, Clone, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct TargetConfig {
+    /// What its rows are labelled with (with the region): `prod`. Letters, digits, `-`, `_` and `.`.
+    #[serde(deserialize_with = "target_name")]
+    pub name: String,
+    /// The profile of the shared config files its credentials (and, with `endpoint_url` there, its endpoint)
+    /// come from; `role_arn`/`source_profile`, SSO and `credential_process` profiles work as in the AWS CLI.
+    /// Default: the default chain.
+    pub profile: Option<String>,
+    /// A role to assume (STS AssumeRole) with `profile`'s credentials: `arn:aws:iam::222222222222:role/oncall`.
+    #[serde(default, deserialize_with = "role_arn")]
+    pub role_arn: Option<String>,
+    /// Its regions; default: the profile's region.
+    #[serde(default, deserialize_with = "regions")]
+    pub regions: Vec<String>,
+    /// No operator is constructed for it: its plans can be previewed, never run.
+    #[serde(default)]
+    pub read_only: bool,
+    /// `[targets.watch]`: what to watch there; default: the top-level `[watch]`, else discovery.
+    pub watch: Option<Watch>,
+}
+
+/// Refused where it is read, so the error carries the file and line.
+fn target_name<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<String, D::Error> {
+    let name = String::deserialize(deserializer)?;
+    let allowed = |c: char| c.is_ascii_alphanumeric() || "-_.".contains(c);
+    if (1..=32).contains(&name.len()) && name.chars().all(allowed) {
+        Ok(name)
+    } else {
+        Err(serde::de::Error::custom(format!(
+            "target name {name:?}: expected 1 to 32 letters, digits, `-`, `_` or `.` (it labels every row, with the region)"
+        )))
+    }
+}
+
+fn role_arn<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Option<String>, D::Error> {
+    let arn = String::deserialize(deserializer)?;
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    match parts.as_slice() {
+        ["arn", partition, "iam", "", account, resource]
+            if partition.starts_with("aws")
+                && account.len() == 12
+                && account.bytes().all(|b| b.is_ascii_digit())
+                && resource.starts_with("role/") =>
+        {
+            Ok(Some(arn))
+        }
+        _ => Err(serde::de::Error::custom(format!(
+            "role_arn {arn:?}: expected a role's ARN, arn:aws:iam::<12-digit account>:role/<name>"
+        ))),
+    }
+}
+
+fn regions<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<String>, D::Error> {
+    let regions = Vec::<String>::deserialize(deserializer)?;
+    for region in &regions {
+        check_region(region).map_err(serde::de::Error::custom)?;
+    }
+    Ok(regions)
+}
+
+/// Checks a region's spelling (`us-east-1`, `eu-central-2`, `us-gov-west-1`): lower-case letters and digits in
+/// hyphenated parts, ending in a number. A misspelt region is an error here, not a target that never answers.
+pub fn check_region(region: &str) -> Result<(), String> {
+    let parts: Vec<&str> = region.split('-').collect();
+    let word = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
+    let ends_in_number = parts.last().is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    if parts.len() >= 3 && parts.iter().all(word) && ends_in_number {
+        Ok(())
+    } else {
+        Err(format!("region {region:?}: expected a region name such as us-east-1"))
+    }
 }
 
 /// The CloudWatch Logs filter pattern that picks the consumers' error lines when `[logs] pattern` is not set: one
@@ -294,6 +375,27 @@ impl Config {
         for (database, cpu) in &t.databases {
             check(database, *cpu > 0.0 && *cpu <= 100.0, "expected a CPU threshold between 0 and 100 %")?;
         }
+        self.check_targets(src, name)
+    }
+
+    /// Two `[[targets]]` of one name would label two accounts' rows alike: the second is refused at its line.
+    fn check_targets(&self, src: &str, name: &str) -> Result<(), FileError> {
+        for (i, target) in self.targets.iter().enumerate() {
+            if self.targets[..i].iter().any(|t| t.name == target.name) {
+                let is_name = |l: &&str| {
+                    let l = l.trim_start();
+                    l.strip_prefix("name").is_some_and(|r| r.trim_start().starts_with('='))
+                        && l.contains(&format!("\"{}\"", target.name))
+                };
+                let line = src.lines().enumerate().filter(|(_, l)| is_name(l)).nth(1).map(|(n, _)| n + 1);
+                return Err(FileError {
+                    path: name.to_string(),
+                    line,
+                    column: None,
+                    message: format!("[[targets]] name {:?} is given twice: each target needs its own", target.name),
+                });
+            }
+        }
         Ok(())
     }
 }
@@ -319,6 +421,33 @@ mod tests {
         assert_eq!(set.logs.pattern(), "?ERROR ?WARN");
         let err = parse_toml::<Config>("\n[logs]\npatern = \"ERROR\"\n", "w.toml").expect_err("typo");
         assert_eq!(err.line, Some(3), "{err}");
+    }
+
+    #[test]
+    fn targets_are_read_with_their_watch_and_a_bad_one_names_its_line() {
+        let two: Config = parse_toml(
+            "[[targets]]\nname = \"prod\"\nprofile = \"prod\"\nregions = [\"us-east-1\", \"us-west-2\"]\nread_only = true\n[targets.watch]\nqueues = [\"orders\"]\n\n[[targets]]\nname = \"stg\"\nrole_arn = \"arn:aws:iam::222222222222:role/oncall\"\n",
+            "w.toml",
+        )
+        .expect("two targets");
+        assert_eq!(two.targets.len(), 2);
+        assert_eq!(two.targets[0].regions, ["us-east-1", "us-west-2"]);
+        assert!(two.targets[0].read_only && !two.targets[1].read_only);
+        assert_eq!(two.targets[0].watch.as_ref().map(|w| w.queues.clone()), Some(vec!["orders".to_string()]));
+        for (bad, line, says) in [
+            ("[[targets]]\nname = \"prod\"\nregions = [\"us-east1\"]\n", 3, "us-east1"),
+            ("[[targets]]\nname = \"prod\"\nrole_arn = \"arn:aws:iam::12:role/x\"\n", 3, "12-digit"),
+            ("\n[[targets]]\nname = \"a b\"\n", 3, "letters"),
+            ("[[targets]]\nname = \"p\"\nprofiel = \"x\"\n", 3, "profiel"),
+        ] {
+            let e = parse_toml::<Config>(bad, "w.toml").expect_err(bad);
+            assert_eq!(e.line, Some(line), "{e}");
+            assert!(e.to_string().contains(says), "{e}");
+        }
+        let src = "[[targets]]\nname = \"prod\"\n[[targets]]\nname = \"prod\"\n";
+        let twice: Config = parse_toml(src, "w.toml").expect("parses");
+        let e = twice.check_targets(src, "w.toml").expect_err("twice");
+        assert_eq!(e.line, Some(4), "{e}");
     }
 
     #[test]

@@ -208,6 +208,43 @@ impl Op {
         }
     }
 
+    /// Renames every resource name the operation carries (not the DLQ's ARN, which names its own account and
+    /// region), with `f`: a target's operator strips the label the data qualified the names with before it
+    /// calls AWS (`model::unqualified`).
+    pub fn rename(&mut self, f: &dyn Fn(&str) -> String) {
+        let re = |s: &mut String| *s = f(s);
+        match self {
+            Op::Rollback { function, .. } | Op::RestoreCode { function, .. } => re(function),
+            Op::Reboot { cluster, instance, .. } => {
+                re(cluster);
+                re(instance);
+            }
+            Op::Failover { cluster, target } => {
+                re(cluster);
+                if let Some(target) = target {
+                    re(target)
+                }
+            }
+            Op::Redrive { dlq, destination, .. } => {
+                re(dlq);
+                if let Some(destination) = destination {
+                    re(destination)
+                }
+            }
+            Op::Peek { dlq, .. } | Op::CancelRedrive { dlq, .. } => re(dlq),
+            Op::Consumer { queue, invoked, change, .. } => {
+                re(queue);
+                re(invoked);
+                if let ConsumerChange::Repoint { function, .. } = change {
+                    re(function)
+                }
+            }
+        }
+        if let Op::RestoreCode { queue, .. } = self {
+            re(queue)
+        }
+    }
+
     /// The name the operator must type to confirm: the resource the call acts on.
     pub fn target(&self) -> &str {
         match self {
@@ -465,6 +502,31 @@ pub enum Seen {
         /// Its writer instance.
         instance: String,
     },
+}
+
+impl Seen {
+    /// Renames the resource names it carries, with `f` (see `Op::rename`): a target's verification qualifies what
+    /// it read, as its telemetry does.
+    pub fn rename(&mut self, f: &dyn Fn(&str) -> String) {
+        match self {
+            Seen::Unchanged => {}
+            Seen::Redrive(task) => task.dlq = f(&task.dlq),
+            Seen::Messages { dlq, .. } => *dlq = f(dlq),
+            Seen::Mapping { queue, .. } => *queue = f(queue),
+            Seen::Writer { cluster, instance } => {
+                *cluster = f(cluster);
+                *instance = f(instance);
+            }
+        }
+    }
+}
+
+/// The call line of `op` when it acts in `target`, one of several: the exact call with AWS's own names, and where
+/// it goes ("lambda:UpdateAlias orders-consumer … in account 111111111111, us-east-1 (prod/us-east-1)").
+pub fn call_in(op: &Op, target: &crate::model::TargetStatus) -> String {
+    let mut bare = op.clone();
+    bare.rename(&|name| crate::model::unqualified(&target.label, name).to_string());
+    format!("{} in {} ({})", bare.api_call(), target.place(), target.label)
 }
 
 /// An operation's effect, seen: what verification read, in words and as state.

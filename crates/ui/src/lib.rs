@@ -72,8 +72,9 @@ pub fn render_measured(frame: &mut Frame, state: &State, keymap: &Keymap) -> Dra
     // and not under a popup, which covers the rows above the last.
     let tall = area.height >= 30 && state.ui.popup.is_none();
     let footer_rows = panes::footer::height(state, keymap, area.width, tall);
-    let [header, banner_area, trigger_area, body, footer] = Layout::vertical([
+    let [header, targets_area, banner_area, trigger_area, body, footer] = Layout::vertical([
         Constraint::Length(1),
+        Constraint::Length(panes::targets::height(state)),
         Constraint::Length(banner),
         Constraint::Length(u16::from(trigger.is_some())),
         Constraint::Min(0),
@@ -81,6 +82,7 @@ pub fn render_measured(frame: &mut Frame, state: &State, keymap: &Keymap) -> Dra
     ])
     .areas(area);
     panes::header::render(frame, header, state);
+    panes::targets::render(frame, targets_area, state);
     panes::credentials::render(frame, banner_area, state);
     if let Some(line) = trigger {
         panes::trigger::render(frame, trigger_area, &line);

@@ -36,6 +36,16 @@ const REVISION_WINDOW: chrono::Duration = chrono::Duration::minutes(5);
 /// How far back the first metrics poll reaches, so charts open with history.
 const HISTORY: chrono::Duration = chrono::Duration::hours(3);
 
+/// Real time between two live polls of `feed`: SQS counts every 5 s, CloudWatch metrics every minute (its
+/// 1-minute periods), the inventory (alarms, aliases, clusters, events) every 30 s.
+pub fn cadence(feed: Feed) -> Duration {
+    match feed {
+        Feed::Fast => Duration::from_secs(5),
+        Feed::Metrics => Duration::from_secs(60),
+        Feed::Inventory => Duration::from_secs(30),
+    }
+}
+
 /// Telemetry from AWS (or an emulator), through the official SDK.
 pub struct AwsTelemetry {
     connection: Connection,
@@ -287,11 +297,7 @@ impl Telemetry for AwsTelemetry {
     }
 
     fn cadence(&self, feed: Feed) -> Duration {
-        match feed {
-            Feed::Fast => Duration::from_secs(5),
-            Feed::Metrics => Duration::from_secs(60),
-            Feed::Inventory => Duration::from_secs(30),
-        }
+        cadence(feed)
     }
 
     fn now(&self) -> DateTime<Utc> {

@@ -54,8 +54,12 @@ pub struct Data {
     pub metrics: BTreeMap<(String, MetricKind), Series>,
     /// Oldest first; panes show it newest first. At most `TIMELINE_CAPACITY` entries.
     pub timeline: Vec<TimelineEvent>,
-    /// Whose credentials a live session uses; `None` in the demo.
+    /// Whose credentials a live session uses; `None` in the demo, and with several targets (see `targets`).
     pub identity: Option<Identity>,
+    /// With more than one target: how each stands, in the config's order. Empty with one target, whose rows are
+    /// not qualified by a label.
+    #[serde(default)]
+    pub targets: Vec<super::TargetStatus>,
     /// Calls the endpoint does not implement (an emulator's), with its answer: "sqs:ListMessageMoveTasks" →
     /// "HTTP 400 InvalidAction".
     pub unsupported: BTreeMap<String, String>,
@@ -97,11 +101,17 @@ fn upsert<T>(items: &mut Vec<T>, item: T, same: impl Fn(&T) -> bool) {
 }
 
 impl Data {
+    /// The target a resource named `name` belongs to, when several are watched; `None` with one target.
+    pub fn target_of(&self, name: &str) -> Option<&super::TargetStatus> {
+        super::split(&self.targets, name).map(|(target, _)| target)
+    }
+
     /// Folds one observation in. Returns the new clock when the observation carried one.
     pub fn apply(&mut self, obs: Observation) -> Option<DateTime<Utc>> {
         match obs {
             Observation::Clock(t) => return Some(t),
             Observation::Identity(identity) => self.identity = Some(identity),
+            Observation::Targets(targets) => self.targets = targets,
             Observation::Alarm(a) => {
                 let name = a.name.clone();
                 upsert(&mut self.alarms, a, |x| x.name == name);

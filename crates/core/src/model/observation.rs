@@ -12,6 +12,9 @@ pub enum Observation {
     Clock(DateTime<Utc>),
     /// Who the credentials belong to (STS GetCallerIdentity), for the header.
     Identity(Identity),
+    /// How each of several targets stands (its account, region, credentials, whether it answers): replaces
+    /// what was known. Sent by the telemetry of more than one target instead of `Identity`.
+    Targets(Vec<super::TargetStatus>),
     /// An alarm's current state (CloudWatch DescribeAlarms).
     Alarm(AlarmStatus),
     /// A source queue's real-time counts (SQS GetQueueAttributes).

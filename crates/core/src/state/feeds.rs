@@ -77,7 +77,9 @@ impl State {
                             | Observation::Truncated { .. }
                     )
                 });
-                if credential_failure.is_some() || answered {
+                // With several targets, one target's credentials are its own: the targets line says which failed,
+                // and only its plans are refused (`blocked`); the banner is for the whole session's.
+                if (credential_failure.is_some() || answered) && self.data.targets.len() <= 1 {
                     self.note_credentials(credential_failure);
                 }
                 let health = &mut self.feeds[feed.index()];

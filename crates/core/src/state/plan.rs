@@ -47,11 +47,30 @@ impl State {
     /// Why `plan` can only be previewed (read-only, no journal, failing credentials); `None` when it can run.
     pub(super) fn blocked(&self, plan: &Plan) -> Option<String> {
         if self.session.read_only {
-            Some(format!("read-only: this would call {}", plan.op.api_call()))
+            Some(format!("read-only: this would call {}", self.call_line(&plan.op)))
+        } else if let Some(target) = self.data.target_of(plan.op.target()).filter(|t| t.read_only) {
+            Some(format!(
+                "{} is read-only (read_only = true in its [[targets]] table): this would call {}",
+                target.label,
+                self.call_line(&plan.op)
+            ))
+        } else if let Some((target, error)) =
+            self.data.target_of(plan.op.target()).and_then(|t| Some((t, t.error.as_ref()?)))
+        {
+            Some(format!("{} is not answering ({error}); operations there are refused until it does", target.label))
         } else if let Some(e) = &self.journal_error {
             Some(format!("operations disabled: {e}"))
         } else {
             self.credentials_refusal()
+        }
+    }
+
+    /// The exact call `op` makes, as the plan shows it: with several targets, with AWS's own names and the
+    /// account and region it goes to (`operation::call_in`).
+    pub fn call_line(&self, op: &Op) -> String {
+        match self.data.target_of(op.target()) {
+            Some(target) => crate::operation::call_in(op, target),
+            None => op.api_call(),
         }
     }
 

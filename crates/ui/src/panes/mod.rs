@@ -9,6 +9,7 @@ pub mod footer;
 pub mod functions;
 pub mod header;
 pub mod queues;
+pub mod targets;
 pub mod timeline;
 pub mod top_sql;
 pub mod trigger;

@@ -32,7 +32,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) -> 
         }
         Some(Popup::Changes) => changes::render(frame, area, state, keymap),
         Some(Popup::Calls { offset }) => return Some(calls::render(frame, area, state, keymap, *offset)),
-        Some(Popup::Plan(plan)) => return Some(plan::render(frame, area, keymap, plan)),
+        Some(Popup::Plan(plan)) => {
+            return Some(plan::render(frame, area, keymap, plan, &state.call_line(&plan.plan.op)));
+        }
         Some(Popup::Note(text)) => note::render(frame, area, keymap, text),
         Some(Popup::Detail(target)) => detail::render(frame, area, state, keymap, target),
         Some(Popup::QuitConfirm) => quit::render(frame, area, state, keymap),

@@ -35,7 +35,7 @@ fn section(lines: &mut Vec<Line<'static>>, title: &str, items: &[String], style:
 /// Draws the plan of `popup` over `area`; its key hints come from `keymap`. When the terminal is too short for
 /// all of it, the prompt (what to type, which key runs it) and the warnings keep their place at the bottom, and
 /// the top of the plan is cut with a line that says so.
-pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, popup: &PlanPopup) -> usize {
+pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, popup: &PlanPopup, call: &str) -> usize {
     let plan = &popup.plan;
     let title = if popup.blocked.is_some() { "PREVIEW (cannot be confirmed)" } else { "CONFIRM OPERATION" };
     let width = area.width.saturating_sub(4).min(100);
@@ -43,10 +43,7 @@ pub fn render(frame: &mut Frame, area: Rect, keymap: &Keymap, popup: &PlanPopup)
     let w = usize::from(inner_width);
     let mut top = vec![
         Line::from(Span::styled(sanitize(&capitalize(&plan.op.summary()), w), theme::bold())),
-        Line::from(vec![
-            Span::styled("call: ", theme::dim()),
-            Span::styled(sanitize(&plan.op.api_call(), w * 3), theme::warn()),
-        ]),
+        Line::from(vec![Span::styled("call: ", theme::dim()), Span::styled(sanitize(call, w * 3), theme::warn())]),
         Line::from(""),
     ];
     section(&mut top, "Now", &plan.current, Style::new(), w);

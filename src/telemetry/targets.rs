@@ -1,0 +1,266 @@
+//! Several targets in one view: one `AwsTelemetry` per account and region, polled side by side, each with its own
+//! clients (so its own budget: quotas are per account and region) and its own credentials. What each observes is
+//! qualified by its label (`Observation::qualify`); a target whose credentials, identity call or whole poll fails
+//! becomes problems that name it, and the other targets' rows go on.
+
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use chrono::{DateTime, Utc};
+use futures_util::future::{BoxFuture, join_all};
+use warroom_core::config::Watch;
+use warroom_core::model::{
+    CallRate, CredentialSource, FailureKind, Feed, Observation, Subject, TargetStatus, TelemetryError,
+};
+
+use super::Telemetry;
+use super::aws::AwsTelemetry;
+use crate::aws::Clients;
+use crate::aws::connect::{AwsOptions, ConnectError, identify, load_target_config};
+use crate::backoff::Backoff;
+
+/// One account in one region, as the config or the flags name it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TargetSpec {
+    /// The label's first part: `[[targets]]`'s `name`, or the profile's name with `--profile a,b`.
+    pub name: String,
+    /// The profile, the region (`None`: the profile's) and the endpoint (`--endpoint-url`, `[aws] endpoint_url`)
+    /// its clients use.
+    pub options: AwsOptions,
+    /// A role assumed with the profile's credentials.
+    pub role_arn: Option<String>,
+    /// No operator is built for it.
+    pub read_only: bool,
+    /// What to watch there; `None` discovers.
+    pub watch: Option<Watch>,
+}
+
+/// After a target failed to say who it is, the next try comes after 15 s, backing off to 5 minutes.
+const RECONNECT_BASE: Duration = Duration::from_secs(15);
+const RECONNECT_CAP: Duration = Duration::from_secs(5 * 60);
+
+/// One target: its clients from the start, its telemetry once STS GetCallerIdentity answered.
+pub struct Target {
+    /// Its clients (built without a call; the operator acts through them too).
+    pub clients: Clients,
+    /// How it stands: shared with its operator, which names its account in the call line.
+    pub status: Arc<Mutex<TargetStatus>>,
+    source: CredentialSource,
+    watch: Option<Watch>,
+    log_pattern: String,
+    telemetry: tokio::sync::Mutex<Option<Arc<AwsTelemetry>>>,
+    retry: Mutex<(Option<Instant>, Backoff)>,
+}
+
+/// The label of a target named `name` in `region`: `prod/us-east-1`.
+pub fn label(name: &str, region: &str) -> String {
+    warroom_core::model::qualified(name, region)
+}
+
+impl Target {
+    /// Loads the target's configuration and builds its clients; calls nothing. `Err` only for a profile no
+    /// shared config file has, or no region at all: mistakes of the config, not of the account.
+    pub async fn new(spec: TargetSpec, log_pattern: &str) -> Result<Target, ConnectError> {
+        let mut source = crate::aws::credentials::source(spec.options.profile.as_deref()).await?;
+        if let Some(role) = &spec.role_arn {
+            source.description = format!("role {role} assumed with {}", source.description);
+        }
+        let config = load_target_config(&spec.options, spec.role_arn.as_deref()).await;
+        let region = config.region().ok_or(ConnectError::NoRegion)?.to_string();
+        let status = TargetStatus {
+            label: label(&spec.name, &region),
+            account: None,
+            region,
+            read_only: spec.read_only,
+            principal: None,
+            credentials: Some(source.clone()),
+            error: None,
+        };
+        Ok(Target {
+            clients: Clients::new(&config),
+            status: Arc::new(Mutex::new(status)),
+            source,
+            watch: spec.watch,
+            log_pattern: log_pattern.to_string(),
+            telemetry: tokio::sync::Mutex::new(None),
+            retry: Mutex::new((None, Backoff::new(RECONNECT_BASE, RECONNECT_CAP))),
+        })
+    }
+
+    /// Its status now.
+    pub fn status(&self) -> TargetStatus {
+        self.status.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    fn set_error(&self, error: Option<String>) {
+        self.status.lock().unwrap_or_else(|p| p.into_inner()).error = error;
+    }
+
+    /// Its telemetry, asking STS who it acts as first when that has not answered yet (and the backoff allows);
+    /// the error says why not.
+    async fn connected(&self) -> Result<Arc<AwsTelemetry>, String> {
+        let mut slot = self.telemetry.lock().await;
+        if let Some(telemetry) = slot.as_ref() {
+            return Ok(telemetry.clone());
+        }
+        let earlier = self.status().error;
+        {
+            let retry = self.retry.lock().unwrap_or_else(|p| p.into_inner());
+            if retry.0.is_some_and(|at| Instant::now() < at) {
+                return Err(earlier.unwrap_or_else(|| "not connected yet".to_string()));
+            }
+        }
+        let region = self.status().region;
+        match identify(self.clients.clone(), region, self.source.clone()).await {
+            Ok(connection) => {
+                {
+                    let mut status = self.status.lock().unwrap_or_else(|p| p.into_inner());
+                    status.account = Some(connection.identity.account.clone());
+                    status.principal = Some(connection.identity.principal.clone());
+                    status.error = None;
+                }
+                let telemetry =
+                    Arc::new(AwsTelemetry::new(connection, self.watch.clone()).with_log_pattern(&self.log_pattern));
+                *slot = Some(telemetry.clone());
+                Ok(telemetry)
+            }
+            Err(e) => {
+                // The error's first line: the rest is the single-account start's advice (`--demo`).
+                let why = e.to_string().lines().next().unwrap_or_default().to_string();
+                let mut retry = self.retry.lock().unwrap_or_else(|p| p.into_inner());
+                retry.1.failed();
+                retry.0 = Some(Instant::now() + retry.1.wait());
+                self.set_error(Some(why.clone()));
+                Err(why)
+            }
+        }
+    }
+
+    /// One poll of `feed` in this target, qualified; a failure of the whole poll (or of the connection) becomes
+    /// one problem for each subject the feed fills, naming the target.
+    async fn poll(&self, feed: Feed, qualify: bool) -> Vec<Observation> {
+        let failed = |why: String, kind: FailureKind| {
+            self.set_error(Some(why.clone()));
+            subjects(feed)
+                .iter()
+                .map(|subject| Observation::problem_of(kind, *subject, None, &why).qualify(&self.status()))
+                .collect::<Vec<_>>()
+        };
+        let telemetry = match self.connected().await {
+            Ok(telemetry) => telemetry,
+            Err(why) => return failed(why, FailureKind::Credentials),
+        };
+        match telemetry.poll(feed).await {
+            Ok(observations) => {
+                let credentials = observations.iter().find_map(|o| match o {
+                    Observation::Problem(p) if p.kind == FailureKind::Credentials => Some(p.error.clone()),
+                    _ => None,
+                });
+                self.set_error(credentials.map(|e| format!("credentials: {e}")));
+                let status = self.status();
+                observations
+                    .into_iter()
+                    .filter(|o| !matches!(o, Observation::Identity(_)))
+                    .map(|o| if qualify { o.qualify(&status) } else { o })
+                    .collect()
+            }
+            Err(e) => failed(e.to_string(), e.kind),
+        }
+    }
+}
+
+/// What a feed's poll fills, so that a target failing it marks those panes stale.
+fn subjects(feed: Feed) -> &'static [Subject] {
+    match feed {
+        Feed::Fast => &[Subject::Queues, Subject::DeadLetterQueues],
+        Feed::Metrics => &[Subject::Queues, Subject::Databases],
+        Feed::Inventory => &[Subject::Alarms, Subject::Functions, Subject::Databases, Subject::Changes],
+    }
+}
+
+/// The targets, polled together.
+pub struct TargetsTelemetry {
+    targets: Vec<Arc<Target>>,
+}
+
+impl TargetsTelemetry {
+    /// The targets of `specs`, each with its clients; calls nothing.
+    pub async fn new(specs: Vec<TargetSpec>, log_pattern: &str) -> Result<TargetsTelemetry, ConnectError> {
+        let mut targets = Vec::new();
+        for spec in specs {
+            targets.push(Arc::new(Target::new(spec, log_pattern).await?));
+        }
+        Ok(TargetsTelemetry { targets })
+    }
+
+    /// Asks each target who it acts as, together; `Err` with every target's reason when none answered (a
+    /// dashboard that can show nothing should not start), else how many did.
+    pub async fn connect(&self) -> Result<usize, String> {
+        let results = join_all(self.targets.iter().map(|t| t.connected())).await;
+        let answered = results.iter().filter(|r| r.is_ok()).count();
+        if answered > 0 {
+            return Ok(answered);
+        }
+        let why: Vec<String> = self
+            .targets
+            .iter()
+            .zip(results)
+            .map(|(t, r)| format!("{}: {}", t.status().label, r.err().unwrap_or_default()))
+            .collect();
+        Err(format!("no target answered:\n  {}", why.join("\n  ")))
+    }
+
+    /// Each target, in the config's order.
+    pub fn targets(&self) -> &[Arc<Target>] {
+        &self.targets
+    }
+
+    /// Every target's status.
+    pub fn statuses(&self) -> Vec<TargetStatus> {
+        self.targets.iter().map(|t| t.status()).collect()
+    }
+}
+
+impl Telemetry for TargetsTelemetry {
+    fn location(&self) -> String {
+        let accounts: std::collections::BTreeSet<String> =
+            self.statuses().into_iter().filter_map(|s| s.account).collect();
+        format!("{} targets in {} accounts", self.targets.len(), accounts.len())
+    }
+
+    fn cadence(&self, feed: Feed) -> Duration {
+        super::aws::cadence(feed)
+    }
+
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+
+    /// Each target's calls, labelled: quotas are per account and region, so each target's count against its
+    /// own (`prod/us-east-1 sqs:GetQueueAttributes`, bucket `prod/us-east-1 SQS …`).
+    fn call_rates(&self) -> Vec<CallRate> {
+        let mut rates = Vec::new();
+        for target in &self.targets {
+            let label = target.status().label;
+            for mut rate in crate::aws::budget::rates(&target.clients.calls) {
+                rate.action = format!("{label} {}", rate.action);
+                if let Some(budget) = &mut rate.budget {
+                    budget.bucket = format!("{label} {}", budget.bucket);
+                }
+                rates.push(rate);
+            }
+        }
+        rates
+    }
+
+    fn poll(&self, feed: Feed) -> BoxFuture<'_, Result<Vec<Observation>, TelemetryError>> {
+        Box::pin(async move {
+            let qualify = self.targets.len() > 1;
+            let polls = join_all(self.targets.iter().map(|t| t.poll(feed, qualify))).await;
+            // Targets first: the state reads which target a credentials problem is in before it folds it.
+            let mut observations = vec![Observation::Targets(self.statuses())];
+            observations.extend(polls.into_iter().flatten());
+            Ok(observations)
+        })
+    }
+}

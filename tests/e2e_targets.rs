@@ -1,0 +1,145 @@
+//! Two accounts in two regions in one dashboard, end to end: the binary in tmux against one ministack that plays
+//! all four (a 12-digit access key is the account there; the SigV4 region scopes the state). Account alpha is
+//! reached with its profile's keys, account beta through a role assumed from a base profile (`role_arn` in
+//! `[[targets]]`). Each profile has its own `endpoint_url` in a temporary AWS config file, beta's through a
+//! counting proxy: what the proxy sees proves profiles are honoured, not one global endpoint.
+// Tests and their set-up fail loudly: unwrap, expect and panic are how they say what went wrong.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod support;
+
+use std::time::Duration;
+
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_sdk_sts::config::Credentials;
+use support::Emulator;
+use support::proxy::CountingProxy;
+use support::seed::{self, FUNCTION};
+use support::tmux::Tmux;
+
+const ALPHA: &str = "111111111111";
+const BETA: &str = "222222222222";
+/// The key beta's role is assumed with: a third account, as an organisation's central account would be.
+const BASE: &str = "333333333333";
+
+/// A client configuration signing as account `key` in `region`, straight to the emulator: how the test seeds.
+async fn sdk(url: &str, key: &str, region: &str) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .region(Region::new(region.to_string()))
+        .endpoint_url(url)
+        .credentials_provider(Credentials::new(key, "test", None, None, "seed"))
+        .load()
+        .await
+}
+
+async fn alias_version(config: &SdkConfig) -> String {
+    let lambda = aws_sdk_lambda::Client::new(config);
+    let alias = lambda.get_alias().function_name(FUNCTION).name("live").send().await.expect("get alias");
+    alias.function_version().unwrap_or_default().to_string()
+}
+
+/// The AWS config and credentials files, and warroom's config with two `[[targets]]` of two regions each; beta is
+/// read-only. Returns the environment that points aws-config at the files, the config path and the journal.
+fn files(emulator: &str, proxy: &str) -> (Vec<(String, String)>, String, String) {
+    let dir = std::env::temp_dir().join(format!("warroom-e2e-targets-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let aws_config = dir.join("aws-config");
+    std::fs::write(
+        &aws_config,
+        format!(
+            "[profile alpha]\nregion = us-east-1\nendpoint_url = {emulator}\n\n[profile beta-base]\nregion = us-east-1\nendpoint_url = {proxy}\n"
+        ),
+    )
+    .expect("aws config");
+    let credentials = dir.join("aws-credentials");
+    std::fs::write(
+        &credentials,
+        format!(
+            "[alpha]\naws_access_key_id = {ALPHA}\naws_secret_access_key = test\n\n[beta-base]\naws_access_key_id = {BASE}\naws_secret_access_key = test\n"
+        ),
+    )
+    .expect("credentials");
+    let config = dir.join("warroom.toml");
+    std::fs::write(
+        &config,
+        format!(
+            "operator = \"e2e\"\n[watch]\nqueues = [\"orders\"]\n\n[[targets]]\nname = \"alpha\"\nprofile = \"alpha\"\nregions = [\"us-east-1\", \"eu-west-1\"]\n\n[[targets]]\nname = \"beta\"\nprofile = \"beta-base\"\nrole_arn = \"arn:aws:iam::{BETA}:role/warroom-oncall\"\nregions = [\"us-east-1\", \"eu-west-1\"]\nread_only = true\n"
+        ),
+    )
+    .expect("config");
+    let journal = dir.join("journal.jsonl");
+    std::fs::remove_file(&journal).ok();
+    let env = vec![
+        ("AWS_CONFIG_FILE".to_string(), aws_config.display().to_string()),
+        ("AWS_SHARED_CREDENTIALS_FILE".to_string(), credentials.display().to_string()),
+        ("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string()),
+    ];
+    (env, config.display().to_string(), journal.display().to_string())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn two_accounts_in_two_regions_show_in_one_view_and_a_rollback_goes_to_its_account() {
+    let emulator = Emulator::start("e2e-targets");
+    let proxy = CountingProxy::start(&emulator.url);
+    // Alpha in us-east-1 has the whole incident (7 dead letters, orders-consumer's alias live → 2); the other
+    // three have the same names with their own dead-letter depth, so each row proves its account and region.
+    let alpha_east = sdk(&emulator.url, ALPHA, "us-east-1").await;
+    seed::incident(&alpha_east).await;
+    for (key, region, dead) in [(ALPHA, "eu-west-1", 2), (BETA, "us-east-1", 3), (BETA, "eu-west-1", 4)] {
+        let seeded = seed::queues(&sdk(&emulator.url, key, region).await, 1, dead).await;
+        if (key, region) == (BETA, "us-east-1") {
+            seed::function(&sdk(&emulator.url, key, region).await, &seeded.queue_arn).await;
+        }
+    }
+    let beta_east = sdk(&emulator.url, BETA, "us-east-1").await;
+
+    let (env, config, journal) = files(&emulator.url, &proxy.url);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let tmux = Tmux::start_with_env("targets", &["--config", &config, "--journal", &journal], &env, 160, 48);
+    tmux.wait_for("targets: alpha/us-east-1 ✓ alpha/eu-west-1 ✓ beta/us-east-1 ✓ RO", Duration::from_secs(30));
+    for (dlq, depth) in
+        [("alpha/us-east-1", "7"), ("alpha/eu-west-1", "2"), ("beta/us-east-1", "3"), ("beta/eu-west-1", "4")]
+    {
+        tmux.wait_for_row(&format!("{dlq}/orders-dlq"), depth, Duration::from_secs(30));
+    }
+
+    // Alpha's rollback: the plan names the account and region, the name typed is the labelled one, and the alias
+    // moves in alpha's us-east-1 only.
+    tmux.keys(&["/"]);
+    tmux.type_text("alpha/us-east-1/orders-consumer");
+    tmux.keys(&["Enter", "r"]);
+    tmux.wait_for("in account 111111111111, us-east-1 (alpha/us-east-1)", Duration::from_secs(10));
+    tmux.type_text("alpha/us-east-1/orders-consumer");
+    tmux.wait_for("enter runs it", Duration::from_secs(5));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("2 → 1: verified", Duration::from_secs(30));
+    assert_eq!(alias_version(&alpha_east).await, "1", "the alias moved in alpha's us-east-1");
+    assert_eq!(alias_version(&beta_east).await, "2", "beta's alias of the same name did not");
+
+    // Beta is read-only: its plan is a preview that names why, and nothing is called.
+    // The filter keeps what was typed: a new one is typed over it.
+    tmux.keys(&["/", "C-u"]);
+    tmux.type_text("beta/us-east-1/orders-consumer");
+    tmux.keys(&["Enter", "r"]);
+    tmux.wait_for("beta/us-east-1 is read-only", Duration::from_secs(10));
+    tmux.wait_for("PREVIEW", Duration::from_secs(5));
+    tmux.keys(&["Escape"]);
+    assert_eq!(alias_version(&beta_east).await, "2");
+
+    let entries = warroom_core::journal::Journal::read_all(std::path::Path::new(&journal)).expect("journal");
+    let calls: Vec<&str> = entries.iter().filter_map(|e| e.api_call.as_deref()).collect();
+    assert!(
+        !calls.is_empty() && calls.iter().all(|c| c.ends_with("in account 111111111111, us-east-1 (alpha/us-east-1)")),
+        "{calls:?}"
+    );
+    assert!(entries.iter().all(|e| e.target.as_deref() == Some("alpha/us-east-1/orders-consumer")), "{entries:?}");
+
+    // Beta's profile points at the proxy: it carried the AssumeRole signed with the base key and beta's polls in
+    // both regions, and nothing signed with alpha's key (whose profile points at the emulator itself).
+    let scopes = proxy.scopes();
+    assert!(scopes.iter().any(|s| s.starts_with(&format!("{BASE}/")) && s.ends_with("/sts")), "{scopes:?}");
+    for region in ["us-east-1", "eu-west-1"] {
+        assert!(scopes.iter().any(|s| s.ends_with(&format!("/{region}/sqs"))), "beta's SQS in {region}: {scopes:?}");
+    }
+    assert!(!scopes.iter().any(|s| s.starts_with(&format!("{ALPHA}/"))), "{scopes:?}");
+}
