@@ -4,6 +4,10 @@ AWS and without building anything: needs only Python 3 and boto3.
 
     python3 scripts/seed-emulator.py http://127.0.0.1:4566
 
+It signs as AWS_ACCESS_KEY_ID in AWS_REGION when they are set (default: `test` in us-east-1): on ministack a
+12-digit access key is the account, so `AWS_ACCESS_KEY_ID=111111111111 AWS_REGION=eu-west-1` seeds that account
+and region, to try several targets in one view.
+
 The same resources the emulator tests seed through the Rust SDK (tests/support/seed.rs::incident): queue
 `orders` (5 messages) with its DLQ `orders-dlq` (7 messages, maxReceiveCount 3), function `orders-consumer`
 with versions 1 and 2 and alias `live` -> 2 reading the queue, Aurora cluster `core-db` with writer `core-db-1`
@@ -13,6 +17,7 @@ ALARM. tests/seed_script.rs runs this script against ministack and reads the res
 
 import datetime
 import json
+import os
 import sys
 
 import boto3
@@ -38,7 +43,11 @@ def main():
         print("usage: seed-emulator.py ENDPOINT_URL   (e.g. http://127.0.0.1:4566)", file=sys.stderr)
         sys.exit(2)
     url = sys.argv[1]
-    session = boto3.session.Session(aws_access_key_id="test", aws_secret_access_key="test", region_name="us-east-1")
+    session = boto3.session.Session(
+        aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "test"),
+        aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "test"),
+        region_name=os.environ.get("AWS_REGION", "us-east-1"),
+    )
     client = lambda service: session.client(service, endpoint_url=url)  # noqa: E731
     sqs, lam, rds, cw = client("sqs"), client("lambda"), client("rds"), client("cloudwatch")
 

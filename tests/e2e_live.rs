@@ -246,7 +246,12 @@ fn snapshot(emulator: &Emulator, config: &str) -> (i32, String) {
 fn the_readmes_python_seed_script_seeds_the_incident() {
     let emulator = Emulator::start("seed-script");
     let script = concat!(env!("CARGO_MANIFEST_DIR"), "/scripts/seed-emulator.py");
-    let seeded = std::process::Command::new("python3").arg(script).arg(&emulator.url).output().expect("python3");
+    let seeded = std::process::Command::new("python3")
+        .arg(script)
+        .arg(&emulator.url)
+        .envs([("AWS_ACCESS_KEY_ID", "test"), ("AWS_SECRET_ACCESS_KEY", "test"), ("AWS_REGION", "us-east-1")])
+        .output()
+        .expect("python3");
     assert!(seeded.status.success(), "{}", String::from_utf8_lossy(&seeded.stderr));
     let (code, out) = snapshot(&emulator, CONFIG);
     assert_eq!(code, 0, "{out}");

@@ -96,7 +96,10 @@ async fn two_accounts_in_two_regions_show_in_one_view_and_a_rollback_goes_to_its
     let (env, config, journal) = files(&emulator.url, &proxy.url);
     let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let tmux = Tmux::start_with_env("targets", &["--config", &config, "--journal", &journal], &env, 160, 48);
-    tmux.wait_for("targets: alpha/us-east-1 ✓ alpha/eu-west-1 ✓ beta/us-east-1 ✓ RO", Duration::from_secs(30));
+    tmux.wait_for(
+        "targets: alpha us-east-1 ✓ eu-west-1 ✓ │ beta us-east-1 ✓ RO eu-west-1 ✓ RO",
+        Duration::from_secs(30),
+    );
     for (dlq, depth) in
         [("alpha/us-east-1", "7"), ("alpha/eu-west-1", "2"), ("beta/us-east-1", "3"), ("beta/eu-west-1", "4")]
     {

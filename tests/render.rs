@@ -914,3 +914,63 @@ fn a_followers_header_says_whom_it_follows_and_when_the_publisher_stopped() {
     assert!(text(&buffer).contains("alice@bastion-1 stopped publishing 40s ago"), "{}", text(&buffer));
     assert_eq!(buffer[find(&buffer, "alice@bastion-1 stopped").unwrap()].bg, Color::Red);
 }
+
+/// Several targets: at 160×48 a line under the header gives each account's regions with ✓/✖ and RO, and the first
+/// failure's reason; at 80×24 the header sums them up instead. Rows carry their target's label, and a plan on a
+/// read-only target is a preview whose call line names the account and region.
+#[test]
+fn several_targets_are_labelled_and_a_read_only_targets_plan_is_a_preview() {
+    use warroom_core::model::{DlqSources, DlqStatus, Feed, Observation, Session, SessionKind, TargetStatus};
+    let session = Session { operator: "alice".into(), kind: SessionKind::Live, read_only: false };
+    let mut state = State::new(session, "4 targets in 2 accounts".into(), Default::default(), chrono::Utc::now());
+    let target = |label: &str, account: &str, read_only, error: Option<&str>| TargetStatus {
+        label: label.into(),
+        account: Some(account.into()),
+        region: label.split_once('/').unwrap().1.into(),
+        read_only,
+        principal: None,
+        credentials: None,
+        error: error.map(str::to_string),
+    };
+    let targets = vec![
+        target("prod/us-east-1", "111111111111", true, None),
+        target("prod/eu-west-1", "111111111111", true, None),
+        target("stg/us-east-1", "222222222222", false, None),
+        target("stg/eu-west-1", "222222222222", false, Some("sts:GetCallerIdentity: ExpiredToken")),
+    ];
+    let dlq = |name: &str, depth| {
+        Observation::Dlq(DlqStatus {
+            name: name.into(),
+            sources: DlqSources::Queues(vec![name.trim_end_matches("-dlq").into()]),
+            depth,
+            arn: None,
+            retention_seconds: None,
+            max_receive_counts: Vec::new(),
+        })
+    };
+    let observations =
+        vec![Observation::Targets(targets), dlq("prod/us-east-1/orders-dlq", 7), dlq("stg/us-east-1/orders-dlq", 3)];
+    state.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(observations) });
+
+    let wide = text(&render(&state, 160, 48));
+    let line = wide.lines().nth(1).unwrap_or_default();
+    assert!(line.contains("targets: prod us-east-1 ✓ RO eu-west-1 ✓ RO │ stg us-east-1 ✓ eu-west-1 ✖"), "{line}");
+    assert!(line.contains("stg/eu-west-1: sts:GetCallerIdentity: ExpiredToken"), "{line}");
+    assert!(wide.contains("prod/us-east-1/orders-dlq") && wide.contains("stg/us-east-1/orders-dlq"), "{wide}");
+    let narrow = render(&state, 80, 24);
+    let header = text(&narrow).lines().next().unwrap_or_default().to_string();
+    assert!(header.contains("1 of 4 targets ✖ stg/eu-west-1"), "{header}");
+    assert_eq!(fg_at(&narrow, "1 of 4 targets"), Color::Red);
+    assert!(!text(&narrow).contains("targets: prod"), "no line of its own at 24 rows");
+
+    // The DLQ pane's first row is prod's: its redrive is a preview that says why and where the call would go.
+    let keymap = Keymap::defaults().expect("keymap");
+    state.press_keys(&keymap, "d").expect("keys");
+    for (w, h) in SIZES {
+        let screen = text(&render(&state, w, h));
+        assert!(screen.contains("PREVIEW"), "{w}x{h}:\n{screen}");
+        let flat: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("prod/us-east-1 is read-only"), "{w}x{h}:\n{screen}");
+        assert!(flat.contains("in account 111111111111, us-east-1"), "{w}x{h}:\n{screen}");
+    }
+}

@@ -74,7 +74,7 @@ pub fn render_measured(frame: &mut Frame, state: &State, keymap: &Keymap) -> Dra
     let footer_rows = panes::footer::height(state, keymap, area.width, tall);
     let [header, targets_area, banner_area, trigger_area, body, footer] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(panes::targets::height(state)),
+        Constraint::Length(panes::targets::height(state, area.height)),
         Constraint::Length(banner),
         Constraint::Length(u16::from(trigger.is_some())),
         Constraint::Min(0),

@@ -106,6 +106,11 @@ impl Data {
         super::split(&self.targets, name).map(|(target, _)| target)
     }
 
+    /// Whether resources `a` and `b` are in one target (always, with one target).
+    pub fn same_target(&self, a: &str, b: &str) -> bool {
+        self.target_of(a).map(|t| &t.label) == self.target_of(b).map(|t| &t.label)
+    }
+
     /// Folds one observation in. Returns the new clock when the observation carried one.
     pub fn apply(&mut self, obs: Observation) -> Option<DateTime<Utc>> {
         match obs {

@@ -476,8 +476,14 @@ impl State {
                 warnings.insert(0, format!("{queue} has {why}: redriven messages will wait there, unprocessed"));
             }
         }
-        let alarming: Vec<_> =
-            self.data.alarms.iter().filter(|a| a.state == AlarmState::Alarm).map(|a| a.name.as_str()).collect();
+        // The DLQ's own account and region's alarms: another target's say nothing of where these messages go.
+        let alarming: Vec<_> = self
+            .data
+            .alarms
+            .iter()
+            .filter(|a| a.state == AlarmState::Alarm && self.data.same_target(&a.name, &dlq.name))
+            .map(|a| a.name.as_str())
+            .collect();
         if !alarming.is_empty() {
             warnings.push(format!("alarms still firing: {}", alarming.join(", ")));
         }

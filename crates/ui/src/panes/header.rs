@@ -73,6 +73,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     // 80 columns with badges up front the account is what gets cut instead.
     spans.push(Span::raw("  "));
     spans.push(freshness(state));
+    // Several targets on a short terminal: their health here, for want of a line of their own.
+    if let Some(targets) = super::targets::summary(state, frame.area().height) {
+        spans.push(Span::raw("  "));
+        spans.push(targets);
+    }
     spans.push(Span::styled(format!("  {} UTC", state.now.format("%H:%M:%S")), theme::bold()));
     // A demo says "simulated" (its badge already says DEMO); the scenario's name is the postmortem's title.
     let (location, region) = match (&state.data.identity, state.session.kind) {

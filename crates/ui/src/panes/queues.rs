@@ -89,6 +89,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         };
         verdict_lines(v, room, density).into_iter().map(|l| Line::from(Span::styled(l, style))).collect()
     });
+    // A pane squeezed to fewer lines than the verdict, the header and one row shows the rows: what the verdict
+    // is about comes first.
+    let above = if usize::from(area.height.saturating_sub(2)) < above.len() + 2 { Vec::new() } else { above };
     let name = Column::name("queue", 8, theme::bold(), |q: &&QueueStatus| q.name.clone());
     let age_column = Column::fixed("age", 6, Align::Right, |q: &&QueueStatus| age(state, q));
     let count = |header: &str, cells, value: fn(&QueueStatus) -> u64| {

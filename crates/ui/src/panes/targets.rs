@@ -1,28 +1,62 @@
-//! The line under the header when several targets are watched: each target's label and whether it answers
-//! (✓ answering, ✖ failing, with the first failure's call and reason at the end), and which are read-only. The
-//! header's freshness sums up the feeds; this says which account and region a failure is in.
+//! Several targets' health. On a terminal of 30 rows or more, a line under the header: each account name with
+//! its regions, each ✓ answering or ✖ failing, RO where read-only, and the first failure's reason at the end.
+//! On a shorter one the panes need that row: the header sums the targets up instead (`summary`). The header's
+//! freshness sums up the feeds; this says which account and region a failure is in.
 
 use ratatui_core::layout::Rect;
 use ratatui_core::terminal::Frame;
 use ratatui_core::text::{Line, Span};
 use ratatui_widgets::paragraph::Paragraph;
+use warroom_core::model::TargetStatus;
 use warroom_core::state::State;
 
 use crate::text::{sanitize, width};
 use crate::theme;
 
-/// Lines it takes: one with several targets, none with one (whose rows carry no label).
-pub fn height(state: &State) -> u16 {
-    u16::from(state.data.targets.len() > 1)
+/// The fewest rows at which the targets get a line of their own.
+const OWN_LINE_ROWS: u16 = 30;
+
+/// Lines it takes in a terminal `rows` high: one with several targets and room, none otherwise (one target's
+/// rows carry no label; a short terminal gets `summary` in the header).
+pub fn height(state: &State, rows: u16) -> u16 {
+    u16::from(state.data.targets.len() > 1 && rows >= OWN_LINE_ROWS)
 }
 
-/// Draws the targets' health into `area`.
+/// The header's word on the targets when they have no line of their own: "4 targets ✓", or "1 of 4 targets ✖
+/// stg/eu-west-1" (the first failing one) in the alarm's colour. `None` with one target, or with the line shown.
+pub fn summary(state: &State, rows: u16) -> Option<Span<'static>> {
+    let targets = &state.data.targets;
+    if targets.len() < 2 || height(state, rows) > 0 {
+        return None;
+    }
+    let failing: Vec<&TargetStatus> = targets.iter().filter(|t| t.error.is_some()).collect();
+    Some(match failing.first() {
+        None => Span::styled(format!("{} targets ✓", targets.len()), theme::dim()),
+        Some(first) => Span::styled(
+            format!("{} of {} targets ✖ {}", failing.len(), targets.len(), sanitize(&first.label, 30)),
+            theme::alarm(),
+        ),
+    })
+}
+
+/// Draws the targets' health into `area`: `prod us-east-1 ✓ eu-west-1 ✓ RO │ stg us-east-1 ✖ …`.
 pub fn render(frame: &mut Frame, area: Rect, state: &State) {
+    if area.height == 0 {
+        return;
+    }
     let mut spans = vec![Span::styled(" targets:", theme::dim())];
+    let mut last_name: Option<&str> = None;
     for target in &state.data.targets {
+        let (name, region) = target.label.split_once(warroom_core::model::SEPARATOR).unwrap_or((&target.label, ""));
+        if last_name != Some(name) {
+            if last_name.is_some() {
+                spans.push(Span::styled(" │", theme::dim()));
+            }
+            spans.push(Span::styled(format!(" {}", sanitize(name, 32)), theme::bold()));
+            last_name = Some(name);
+        }
         let (mark, style) = if target.error.is_some() { ("✖", theme::alarm()) } else { ("✓", theme::ok()) };
-        spans.push(Span::raw(" "));
-        spans.push(Span::styled(format!("{} {mark}", sanitize(&target.label, 40)), style));
+        spans.push(Span::styled(format!(" {} {mark}", sanitize(region, 20)), style));
         if target.read_only {
             spans.push(Span::styled(" RO", theme::dim()));
         }
