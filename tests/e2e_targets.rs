@@ -146,3 +146,43 @@ async fn two_accounts_in_two_regions_show_in_one_view_and_a_rollback_goes_to_its
     }
     assert!(!scopes.iter().any(|s| s.starts_with(&format!("{ALPHA}/"))), "{scopes:?}");
 }
+
+/// `--profile a,b --region x,y`: every profile in every region. A profile whose endpoint does not answer fails
+/// alone: `snapshot` lists it failing among the targets and its problem once, shows the other's rows, and exits 1.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_target_that_cannot_be_reached_fails_alone() {
+    let emulator = Emulator::start("e2e-targets-dead");
+    seed::queues(&sdk(&emulator.url, ALPHA, "us-east-1").await, 1, 5).await;
+    let dir = std::env::temp_dir().join(format!("warroom-e2e-targets-dead-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let aws_config = dir.join("aws-config");
+    std::fs::write(
+        &aws_config,
+        format!(
+            "[profile alpha]\nregion = us-east-1\nendpoint_url = {}\naws_access_key_id = {ALPHA}\naws_secret_access_key = test\n\n[profile dead]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:1\naws_access_key_id = {BETA}\naws_secret_access_key = test\n",
+            emulator.url
+        ),
+    )
+    .expect("aws config");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["snapshot", "--profile", "alpha,dead", "--region", "us-east-1", "--journal"])
+        .arg(dir.join("journal.jsonl"))
+        .env("AWS_CONFIG_FILE", &aws_config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("warroom");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert_eq!(out.status.code(), Some(1), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("alpha/us-east-1  account 111111111111, us-east-1  answering"), "{text}");
+    assert!(
+        text.contains("dead/us-east-1  account not yet known, us-east-1  FAILING: sts:GetCallerIdentity"),
+        "{text}"
+    );
+    assert!(text.contains("alpha/us-east-1/orders-dlq  depth 5"), "{text}");
+    let problems = text.split("PROBLEMS\n").nth(1).unwrap_or_default();
+    let dead: Vec<&str> = problems.lines().filter(|l| l.contains("dead/us-east-1")).collect();
+    assert_eq!(dead.len(), 1, "said once: {text}");
+}

@@ -125,8 +125,11 @@ impl Target {
                 Ok(telemetry)
             }
             Err(e) => {
-                // The error's first line: the rest is the single-account start's advice (`--demo`).
-                let why = e.to_string().lines().next().unwrap_or_default().to_string();
+                // The call's own error; else the first line (the rest is a single account's advice, `--demo`).
+                let why = match e {
+                    ConnectError::Identity(e) => e.to_string(),
+                    e => e.to_string().lines().next().unwrap_or_default().to_string(),
+                };
                 let mut retry = self.retry.lock().unwrap_or_else(|p| p.into_inner());
                 retry.1.failed();
                 retry.0 = Some(Instant::now() + retry.1.wait());
@@ -146,9 +149,12 @@ impl Target {
                 .map(|subject| Observation::problem_of(kind, *subject, None, &why).qualify(&self.status()))
                 .collect::<Vec<_>>()
         };
+        // One of several targets' failing credentials are its own: the targets line says so, and its panes say
+        // which call failed (as `Call`, so the session's credentials banner, which is about every pane, stays
+        // down). A single target's are the session's, as without `[[targets]]`.
         let telemetry = match self.connected().await {
             Ok(telemetry) => telemetry,
-            Err(why) => return failed(why, FailureKind::Credentials),
+            Err(why) => return failed(why, if qualify { FailureKind::Call } else { FailureKind::Credentials }),
         };
         match telemetry.poll(feed).await {
             Ok(observations) => {
@@ -161,10 +167,17 @@ impl Target {
                 observations
                     .into_iter()
                     .filter(|o| !matches!(o, Observation::Identity(_)))
-                    .map(|o| if qualify { o.qualify(&status) } else { o })
+                    .map(|mut o| {
+                        if let Observation::Problem(p) = &mut o
+                            && qualify
+                        {
+                            p.kind = FailureKind::Call;
+                        }
+                        if qualify { o.qualify(&status) } else { o }
+                    })
                     .collect()
             }
-            Err(e) => failed(e.to_string(), e.kind),
+            Err(e) => failed(e.to_string(), if qualify { FailureKind::Call } else { e.kind }),
         }
     }
 }
@@ -225,7 +238,8 @@ impl Telemetry for TargetsTelemetry {
     fn location(&self) -> String {
         let accounts: std::collections::BTreeSet<String> =
             self.statuses().into_iter().filter_map(|s| s.account).collect();
-        format!("{} targets in {} accounts", self.targets.len(), accounts.len())
+        let plural = if accounts.len() == 1 { "" } else { "s" };
+        format!("{} targets in {} account{plural}", self.targets.len(), accounts.len())
     }
 
     fn cadence(&self, feed: Feed) -> Duration {

@@ -17,6 +17,9 @@ pub struct Snapshot {
     pub session: &'static str,
     /// The account and region (or "simulated").
     pub location: String,
+    /// With several targets, each one's label, account, region, whether it is read-only, and why it is not
+    /// answering (a failing one is also among `problems`); empty with one.
+    pub targets: Vec<crate::model::TargetStatus>,
     /// The line under the dashboard's header: "likely trigger: …" or "no change found before the first anomaly:
     /// …"; `None` while nothing is wrong.
     pub likely_trigger: Option<String>,
@@ -158,6 +161,7 @@ impl Snapshot {
             session: state.session.kind.name(),
             location: d.identity.as_ref().map_or(state.location.clone(), |i| format!("{} · {}", i.account, i.region)),
             likely_trigger: state.analysis.trigger_line(),
+            targets: if d.targets.len() > 1 { d.targets.clone() } else { Vec::new() },
             alarms: d
                 .alarms
                 .iter()
@@ -240,11 +244,17 @@ impl Snapshot {
                 })
                 .collect(),
             not_found: d.missing.iter().map(|(k, n)| format!("{}: {n}", k.label())).collect(),
+            // Each once: a target that cannot be reached fails every pane its polls fill, in the same words.
             problems: state
                 .feeds
                 .iter()
                 .flat_map(|f| f.last_error.iter().cloned().chain(f.problems.iter().map(|p| p.problem.to_string())))
-                .collect(),
+                .fold(Vec::new(), |mut seen, p| {
+                    if !seen.contains(&p) {
+                        seen.push(p);
+                    }
+                    seen
+                }),
             warnings: d
                 .insights
                 .iter()
@@ -281,6 +291,14 @@ impl Snapshot {
             out.push_str(&format!("{line}\n"));
         }
         let opt = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.0}"));
+        if !self.targets.is_empty() {
+            out.push_str("\nTARGETS\n");
+            for t in &self.targets {
+                let read_only = if t.read_only { "  read-only" } else { "" };
+                let health = t.error.as_ref().map_or("answering".to_string(), |e| format!("FAILING: {e}"));
+                out.push_str(&format!("  {}  {}{read_only}  {health}\n", t.label, t.place()));
+            }
+        }
         out.push_str("\nALARMS\n");
         for a in &self.alarms {
             let age =

@@ -77,9 +77,7 @@ impl State {
                             | Observation::Truncated { .. }
                     )
                 });
-                // With several targets, one target's credentials are its own: the targets line says which failed,
-                // and only its plans are refused (`blocked`); the banner is for the whole session's.
-                if (credential_failure.is_some() || answered) && self.data.targets.len() <= 1 {
+                if credential_failure.is_some() || answered {
                     self.note_credentials(credential_failure);
                 }
                 let health = &mut self.feeds[feed.index()];

@@ -125,7 +125,10 @@ fn freshness(state: &State) -> Span<'static> {
             worst = Some((feed, age));
         }
     }
-    let problems: usize = state.feeds.iter().map(|f| f.problems.len()).sum();
+    // Failures, each once: a target that cannot be reached fails every pane its polls fill, in the same words.
+    let distinct: std::collections::BTreeSet<String> =
+        state.feeds.iter().flat_map(|f| f.problems.iter().map(|p| p.problem.to_string())).collect();
+    let problems = distinct.len();
     match (failing, worst) {
         (None, Some(_)) if problems > 0 => {
             Span::styled(format!("{problems} call{} failing", if problems == 1 { "" } else { "s" }), theme::warn())
