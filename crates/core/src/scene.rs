@@ -77,6 +77,13 @@ impl Fleet {
     /// A state holding this fleet, folded in through the same observations the AWS feeds produce: 4 metrics per
     /// queue, 5 per function, CPU per database instance.
     pub fn state(&self) -> State {
+        self.state_in(&[])
+    }
+
+    /// `state`, spread over `targets` (resource `i` of each kind in target `i % targets.len()`), every name
+    /// qualified by its target's label as several targets' telemetry does; one target or none leaves names as
+    /// they are.
+    pub fn state_in(&self, targets: &[crate::model::TargetStatus]) -> State {
         use crate::model::{
             AlarmKind, AlarmState, AlarmStatus, AliasMove, ClusterKind, ClusterStatus, DbStatus, DlqSources, DlqStatus,
             FunctionStatus, InstanceStatus, MetricKind, MoveSource, Observation, QueueStatus, Role,
@@ -90,6 +97,13 @@ impl Fleet {
             state.update(Msg::Telemetry { feed: Feed::Metrics, result: Ok(std::mem::take(batch)) });
         };
         let mut out = Vec::new();
+        if targets.len() > 1 {
+            out.push(Observation::Targets(targets.to_vec()));
+        }
+        let label = |i: usize, name: String| match targets.len() {
+            0 | 1 => name,
+            n => targets[i % n].qualify(&name),
+        };
         let history = |out: &mut Vec<Observation>, resource: &str, metric: MetricKind, scale: f64| {
             for m in 0..self.minutes {
                 let at = now - chrono::Duration::minutes((self.minutes - m) as i64);
@@ -98,14 +112,14 @@ impl Fleet {
             }
         };
         for i in 0..self.queues {
-            let name = format!("orders-{i:03}");
+            let name = label(i, format!("orders-{i:03}"));
             let dlq = (i < self.dlqs).then(|| format!("{name}-dlq"));
             out.push(Observation::Queue(QueueStatus {
                 name: name.clone(),
                 visible: (i * 37) as u64,
                 in_flight: (i % 9) as u64,
                 dlq: dlq.clone(),
-                consumer: Some(format!("consumer-{:03}", i % self.functions.max(1))),
+                consumer: Some(label(i, format!("consumer-{:03}", i % self.functions.max(1)))),
                 retention_seconds: Some(345_600),
             }));
             for (metric, scale) in [
@@ -129,7 +143,7 @@ impl Fleet {
             fold(&mut state, &mut out);
         }
         for i in 0..self.functions {
-            let name = format!("consumer-{i:03}");
+            let name = label(i, format!("consumer-{i:03}"));
             out.push(Observation::Function(FunctionStatus {
                 name: name.clone(),
                 alias: "live".into(),
@@ -159,7 +173,7 @@ impl Fleet {
             fold(&mut state, &mut out);
         }
         for i in 0..self.clusters {
-            let id = format!("db-{i:02}");
+            let id = label(i, format!("db-{i:02}"));
             let members: Vec<InstanceStatus> = [(Role::Writer, 1), (Role::Reader, 2)]
                 .into_iter()
                 .map(|(role, n)| InstanceStatus { id: format!("{id}-{n}"), role, status: DbStatus::Available })
@@ -177,11 +191,11 @@ impl Fleet {
         }
         for i in 0..self.alarms {
             out.push(Observation::Alarm(AlarmStatus {
-                name: format!("alarm-{i:03}"),
+                name: label(i, format!("alarm-{i:03}")),
                 state: if i % 7 == 0 { AlarmState::Alarm } else { AlarmState::Ok },
                 since: now - chrono::Duration::minutes(i as i64),
                 kind: AlarmKind::Metric,
-                resources: vec![format!("orders-{:03}", i % self.queues.max(1))],
+                resources: vec![label(i, format!("orders-{:03}", i % self.queues.max(1)))],
                 reason: "Threshold Crossed: 1 datapoint was greater than the threshold".into(),
                 threshold: None,
             }));
@@ -194,4 +208,22 @@ impl Fleet {
         state.update(Msg::Tick(now));
         state
     }
+}
+
+/// Targets for benchmarks and tests: each account (label name, 12-digit id) in each region, answering, operable.
+pub fn targets(accounts: &[(&str, &str)], regions: &[&str]) -> Vec<crate::model::TargetStatus> {
+    accounts
+        .iter()
+        .flat_map(|(name, account)| {
+            regions.iter().map(move |region| crate::model::TargetStatus {
+                label: crate::model::qualified(name, region),
+                account: Some(account.to_string()),
+                region: region.to_string(),
+                read_only: false,
+                principal: None,
+                credentials: None,
+                error: None,
+            })
+        })
+        .collect()
 }
