@@ -255,6 +255,7 @@ async fn a_read_only_target_has_no_operator_and_the_other_gets_its_own_names() {
             principal: None,
             credentials: None,
             error: None,
+            writes_to: Vec::new(),
         }))
     };
     let (stg, prod) = (status("stg/us-east-1", false), status("prod/us-east-1", true));

@@ -931,6 +931,7 @@ fn several_targets_are_labelled_and_a_read_only_targets_plan_is_a_preview() {
         principal: None,
         credentials: None,
         error: error.map(str::to_string),
+        writes_to: Vec::new(),
     };
     let targets = vec![
         target("prod/us-east-1", "111111111111", true, None),

@@ -118,18 +118,11 @@ impl Setup {
         for region in &cli.region {
             warroom_core::config::check_region(region).map_err(|e| StartError::Usage(format!("--region: {e}")))?;
         }
-        let spec =
-            |name: &str, profile: Option<&String>, region: Option<&String>, role_arn, read_only, watch| TargetSpec {
-                name: name.to_string(),
-                options: AwsOptions {
-                    profile: profile.cloned(),
-                    region: region.cloned(),
-                    endpoint_url: endpoint_url.clone(),
-                },
-                role_arn,
-                read_only: read_only || cli.read_only,
-                watch,
-            };
+        let options = |profile: Option<&String>, region: Option<String>| AwsOptions {
+            profile: profile.cloned(),
+            region,
+            endpoint_url: endpoint_url.clone(),
+        };
         // Each in turn, or the one default (`None`: the chain's).
         let each = |values: &[String], default: Option<&String>| -> Vec<Option<String>> {
             if values.is_empty() { vec![default.cloned()] } else { values.iter().cloned().map(Some).collect() }
@@ -138,8 +131,14 @@ impl Setup {
             let mut specs = Vec::new();
             for profile in each(&cli.profile, config.aws.profile.as_ref()) {
                 for region in each(&cli.region, config.aws.region.as_ref()) {
-                    let name = profile.clone().unwrap_or_else(|| "default".to_string());
-                    specs.push(spec(&name, profile.as_ref(), region.as_ref(), None, false, config.watch.clone()));
+                    specs.push(TargetSpec {
+                        name: profile.clone().unwrap_or_else(|| "default".to_string()),
+                        options: options(profile.as_ref(), region),
+                        role_arn: None,
+                        read_only: cli.read_only,
+                        watch: config.watch.clone(),
+                        writes_to: Vec::new(),
+                    });
                 }
             }
             return Ok(Some(specs));
@@ -149,16 +148,15 @@ impl Setup {
         }
         let mut specs = Vec::new();
         for t in &config.targets {
-            let watch = t.watch.clone().or(config.watch.clone());
             for region in each(&t.regions, None) {
-                specs.push(spec(
-                    &t.name,
-                    t.profile.as_ref(),
-                    region.as_ref(),
-                    t.role_arn.clone(),
-                    t.read_only,
-                    watch.clone(),
-                ));
+                specs.push(TargetSpec {
+                    name: t.name.clone(),
+                    options: options(t.profile.as_ref(), region),
+                    role_arn: t.role_arn.clone(),
+                    read_only: t.read_only || cli.read_only,
+                    watch: t.watch.clone().or(config.watch.clone()),
+                    writes_to: t.writes_to.clone(),
+                });
             }
         }
         Ok(Some(specs))

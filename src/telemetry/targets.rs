@@ -33,6 +33,8 @@ pub struct TargetSpec {
     pub read_only: bool,
     /// What to watch there; `None` discovers.
     pub watch: Option<Watch>,
+    /// The targets (by name) whose databases its consumers write to (`writes_to`).
+    pub writes_to: Vec<String>,
 }
 
 /// After a target failed to say who it is, the next try comes after 15 s, backing off to 5 minutes.
@@ -75,6 +77,7 @@ impl Target {
             principal: None,
             credentials: Some(source.clone()),
             error: None,
+            writes_to: spec.writes_to.clone(),
         };
         Ok(Target {
             clients: Clients::new(&config),

@@ -226,6 +226,10 @@ pub struct TargetConfig {
     /// No operator is constructed for it: its plans can be previewed, never run.
     #[serde(default)]
     pub read_only: bool,
+    /// Other targets (by name) whose databases its consumers write to: the suspect ranking counts its consumers
+    /// upstream of those databases too (within a target, every consumer counts upstream of every database).
+    #[serde(default)]
+    pub writes_to: Vec<String>,
     /// `[targets.watch]`: what to watch there; default: the top-level `[watch]`, else discovery.
     pub watch: Option<Watch>,
 }
@@ -395,6 +399,23 @@ impl Config {
                     message: format!("[[targets]] name {:?} is given twice: each target needs its own", target.name),
                 });
             }
+            if let Some(unknown) = target.writes_to.iter().find(|w| !self.targets.iter().any(|t| &t.name == *w)) {
+                let line = src
+                    .lines()
+                    .position(|l| l.trim_start().starts_with("writes_to") && l.contains(&format!("\"{unknown}\"")))
+                    .map(|n| n + 1);
+                let names: Vec<&str> = self.targets.iter().map(|t| t.name.as_str()).collect();
+                return Err(FileError {
+                    path: name.to_string(),
+                    line,
+                    column: None,
+                    message: format!(
+                        "writes_to {unknown:?} of target {:?} is no [[targets]] name (they are: {})",
+                        target.name,
+                        names.join(", ")
+                    ),
+                });
+            }
         }
         Ok(())
     }
@@ -448,6 +469,11 @@ mod tests {
         let twice: Config = parse_toml(src, "w.toml").expect("parses");
         let e = twice.check_targets(src, "w.toml").expect_err("twice");
         assert_eq!(e.line, Some(4), "{e}");
+        let src = "[[targets]]\nname = \"prod\"\nwrites_to = [\"data\"]\n[[targets]]\nname = \"dta\"\n";
+        let typo: Config = parse_toml(src, "w.toml").expect("parses");
+        let e = typo.check_targets(src, "w.toml").expect_err("unknown");
+        assert_eq!(e.line, Some(3), "{e}");
+        assert!(e.message.contains("they are: prod, dta"), "{e}");
     }
 
     #[test]

@@ -223,6 +223,7 @@ pub fn targets(accounts: &[(&str, &str)], regions: &[&str]) -> Vec<crate::model:
                 principal: None,
                 credentials: None,
                 error: None,
+                writes_to: Vec::new(),
             })
         })
         .collect()

@@ -106,6 +106,15 @@ impl Data {
         super::split(&self.targets, name).map(|(target, _)| target)
     }
 
+    /// Whether a consumer `from` may write to the database `to`: in one target, or in a target whose `writes_to`
+    /// names `to`'s (always, with one target).
+    pub fn writes_into(&self, from: &str, to: &str) -> bool {
+        match (self.target_of(from), self.target_of(to)) {
+            (Some(a), Some(b)) => a.label == b.label || a.writes_to.iter().any(|name| name == b.name()),
+            _ => true,
+        }
+    }
+
     /// Whether resources `a` and `b` are in one target (always, with one target).
     pub fn same_target(&self, a: &str, b: &str) -> bool {
         self.target_of(a).map(|t| &t.label) == self.target_of(b).map(|t| &t.label)

@@ -32,9 +32,18 @@ pub struct TargetStatus {
     /// Why it is not answering: its credentials, its identity call or a whole poll failed (the call and the
     /// error); `None` while it answers.
     pub error: Option<String>,
+    /// The targets (by `[[targets]]` name) whose databases its consumers write to, beside its own: `writes_to`
+    /// in its table. The suspect ranking follows it across accounts and regions.
+    #[serde(default)]
+    pub writes_to: Vec<String>,
 }
 
 impl TargetStatus {
+    /// Its `[[targets]]` name: the label without the region.
+    pub fn name(&self) -> &str {
+        self.label.rsplit_once(SEPARATOR).map_or(self.label.as_str(), |(name, _)| name)
+    }
+
     /// `label/name`: the name `name` has in the data.
     pub fn qualify(&self, name: &str) -> String {
         qualified(&self.label, name)
@@ -160,6 +169,7 @@ mod tests {
             principal: None,
             credentials: None,
             error: None,
+            writes_to: Vec::new(),
         }
     }
 
