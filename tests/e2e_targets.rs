@@ -137,6 +137,21 @@ async fn two_accounts_in_two_regions_show_in_one_view_and_a_rollback_goes_to_its
     );
     assert!(entries.iter().all(|e| e.target.as_deref() == Some("alpha/us-east-1/orders-consumer")), "{entries:?}");
 
+    // The postmortem reads every target's history, labelled as the dashboard labels it.
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["export", "--config", &config, "--journal", &journal])
+        .envs(env.iter().copied())
+        .env_remove("AWS_ENDPOINT_URL")
+        .output()
+        .expect("export");
+    let md = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(md.contains("roll back alpha/us-east-1/orders-consumer:live 2 → 1"), "{md}");
+    assert!(md.contains("in account 111111111111, us-east-1 (alpha/us-east-1)"), "{md}");
+    for dlq in ["alpha/eu-west-1/orders-dlq", "beta/us-east-1/orders-dlq", "beta/eu-west-1/orders-dlq"] {
+        assert!(md.contains(dlq), "{dlq} in the postmortem: {md}");
+    }
+
     // Beta's profile points at the proxy: it carried the AssumeRole signed with the base key and beta's polls in
     // both regions, and nothing signed with alpha's key (whose profile points at the emulator itself).
     let scopes = proxy.scopes();

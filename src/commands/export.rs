@@ -11,6 +11,7 @@ use warroom_core::state::State;
 
 use super::backend::{live_telemetry, poll_once};
 use super::{Setup, StartError, print_out, usage};
+use crate::telemetry::targets::TargetsTelemetry;
 
 /// The export's arguments.
 pub struct Request {
@@ -85,10 +86,21 @@ pub async fn run(setup: &Setup, request: Request) -> Result<(), StartError> {
             let reach = parse(&request.since, until)?
                 .unwrap_or(until - chrono::Duration::hours(3))
                 .min(first_line.map_or(until, |t| t - chrono::Duration::hours(1)));
-            let telemetry = live_telemetry(setup).await?.reaching_back(reach);
             use crate::telemetry::Telemetry;
+            // Several targets: each account and region's history, labelled as the dashboard labels it.
+            let telemetry: Box<dyn Telemetry> = match setup.targets()? {
+                Some(specs) => {
+                    let targets = TargetsTelemetry::new(specs, setup.config.logs.pattern())
+                        .await
+                        .map_err(|e| StartError::Aws(e.to_string()))?
+                        .reaching_back(reach);
+                    targets.connect().await.map_err(StartError::Aws)?;
+                    Box::new(targets)
+                }
+                None => Box::new(live_telemetry(setup).await?.reaching_back(reach)),
+            };
             let mut state = State::new(setup.session(true), telemetry.location(), thresholds, telemetry.now());
-            poll_once(&telemetry, &mut state).await;
+            poll_once(telemetry.as_ref(), &mut state).await;
             (state, until)
         }
     };

@@ -52,6 +52,8 @@ pub struct Target {
     log_pattern: String,
     telemetry: tokio::sync::Mutex<Option<Arc<AwsTelemetry>>>,
     retry: Mutex<(Option<Instant>, Backoff)>,
+    /// Where its first metrics and history reads start instead of three hours back (`export`).
+    reach: Option<DateTime<Utc>>,
 }
 
 /// The label of a target named `name` in `region`: `prod/us-east-1`.
@@ -87,6 +89,7 @@ impl Target {
             log_pattern: log_pattern.to_string(),
             telemetry: tokio::sync::Mutex::new(None),
             retry: Mutex::new((None, Backoff::new(RECONNECT_BASE, RECONNECT_CAP))),
+            reach: None,
         })
     }
 
@@ -122,8 +125,12 @@ impl Target {
                     status.principal = Some(connection.identity.principal.clone());
                     status.error = None;
                 }
-                let telemetry =
-                    Arc::new(AwsTelemetry::new(connection, self.watch.clone()).with_log_pattern(&self.log_pattern));
+                let mut telemetry =
+                    AwsTelemetry::new(connection, self.watch.clone()).with_log_pattern(&self.log_pattern);
+                if let Some(since) = self.reach {
+                    telemetry = telemetry.reaching_back(since);
+                }
+                let telemetry = Arc::new(telemetry);
                 *slot = Some(telemetry.clone());
                 Ok(telemetry)
             }
@@ -224,6 +231,17 @@ impl TargetsTelemetry {
             .map(|(t, r)| format!("{}: {}", t.status().label, r.err().unwrap_or_default()))
             .collect();
         Err(format!("no target answered:\n  {}", why.join("\n  ")))
+    }
+
+    /// Every target's first polls read metrics and history from `since` (`AwsTelemetry::reaching_back`): for
+    /// `export`. Before the first poll.
+    pub fn reaching_back(mut self, since: DateTime<Utc>) -> Self {
+        for target in &mut self.targets {
+            if let Some(target) = Arc::get_mut(target) {
+                target.reach = Some(since);
+            }
+        }
+        self
     }
 
     /// Each target, in the config's order.
