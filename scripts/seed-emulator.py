@@ -119,7 +119,10 @@ def main():
     step("the consumer's error lines", skipped, consumer_errors)
     step("the metrics and the alarm", skipped, lambda: metrics_and_alarm(cw))
     # Follow mode's bucket and the war room's log group, as the README's follow walkthrough configures them.
-    step("the follow bucket warroom-follow", skipped, lambda: client("s3").create_bucket(Bucket="warroom-follow"))
+    # Outside us-east-1, S3 wants the bucket's region said (CreateBucketConfiguration.LocationConstraint).
+    region = session.region_name
+    where = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+    step("the follow bucket warroom-follow", skipped, lambda: client("s3").create_bucket(Bucket="warroom-follow", **where))
     step(
         "the war room /warroom/incidents",
         skipped,

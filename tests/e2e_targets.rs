@@ -191,13 +191,55 @@ async fn a_target_that_cannot_be_reached_fails_alone() {
         .expect("warroom");
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}{}", String::from_utf8_lossy(&out.stderr));
-    assert!(text.contains("alpha/us-east-1  account 111111111111, us-east-1  answering"), "{text}");
+    let words = |label: &str| {
+        let line = text.lines().find(|l| l.trim_start().starts_with(&format!("{label} "))).unwrap_or_default();
+        line.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    assert_eq!(words("alpha/us-east-1"), "alpha/us-east-1 account 111111111111, us-east-1 operable answering");
+    let dead = words("dead/us-east-1");
     assert!(
-        text.contains("dead/us-east-1  account not yet known, us-east-1  FAILING: sts:GetCallerIdentity"),
+        dead.starts_with("dead/us-east-1 account not yet known, us-east-1 operable FAILING: sts:GetCall"),
         "{text}"
     );
     assert!(text.contains("alpha/us-east-1/orders-dlq  depth 5"), "{text}");
     let problems = text.split("PROBLEMS\n").nth(1).unwrap_or_default();
     let dead: Vec<&str> = problems.lines().filter(|l| l.contains("dead/us-east-1")).collect();
     assert_eq!(dead.len(), 1, "said once: {text}");
+}
+
+/// Flags override the config: `--profile` given at all replaces `[[targets]]` (here one profile: the one account
+/// of `[aws]`, which it overrides), and a profile no shared config file has names the file aws-config reads.
+#[test]
+fn profile_flags_replace_the_configs_targets() {
+    let dir = std::env::temp_dir().join(format!("warroom-e2e-targets-flags-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let config = dir.join("warroom.toml");
+    std::fs::write(
+        &config,
+        "[[targets]]\nname = \"prod\"\nprofile = \"prod\"\nregions = [\"us-east-1\", \"eu-west-1\"]\n",
+    )
+    .expect("config");
+    let aws_config = dir.join("aws-config");
+    std::fs::write(&aws_config, "[profile other]\nregion = us-east-1\n").expect("aws config");
+    let run = |profile: &str| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+            .args(["snapshot", "--config"])
+            .arg(&config)
+            .args(["--profile", profile, "--journal"])
+            .arg(dir.join("journal.jsonl"))
+            .env("AWS_CONFIG_FILE", &aws_config)
+            .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .env_remove("AWS_PROFILE")
+            .env_remove("AWS_ACCESS_KEY_ID")
+            .output()
+            .expect("warroom");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    let single = run("solo");
+    assert!(single.contains("profile solo is in neither") && !single.contains("target "), "{single}");
+    assert!(single.contains(&aws_config.display().to_string()), "names AWS_CONFIG_FILE: {single}");
+    // Several: the target whose profile is missing is named.
+    let several = run("solo,other");
+    assert!(several.contains("target solo: profile solo is in neither"), "{several}");
 }

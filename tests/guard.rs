@@ -259,6 +259,8 @@ async fn a_read_only_target_has_no_operator_and_the_other_gets_its_own_names() {
         }))
     };
     let (stg, prod) = (status("stg/us-east-1", false), status("prod/us-east-1", true));
+    let role = "arn:aws:sts::222222222222:assumed-role/oncall/warroom";
+    stg.lock().expect("lock").principal = Some(role.to_string());
     let inner = counting.clone();
     let guard = Guard::targets(
         false,
@@ -304,4 +306,5 @@ async fn a_read_only_target_has_no_operator_and_the_other_gets_its_own_names() {
     let call = intent.api_call.as_deref().unwrap_or_default();
     assert!(call.starts_with("lambda:UpdateAlias orders-consumer live 2 → 1"), "{call}");
     assert!(call.ends_with("in account 111111111111, us-east-1 (stg/us-east-1)"), "{call}");
+    assert!(entries.iter().all(|e| e.principal.as_deref() == Some(role)), "the target's principal: {entries:?}");
 }

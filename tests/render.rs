@@ -949,8 +949,18 @@ fn several_targets_are_labelled_and_a_read_only_targets_plan_is_a_preview() {
             max_receive_counts: Vec::new(),
         })
     };
-    let observations =
-        vec![Observation::Targets(targets), dlq("prod/us-east-1/orders-dlq", 7), dlq("stg/us-east-1/orders-dlq", 3)];
+    // The failing target's poll: its problem names it (as `TargetsTelemetry` words it).
+    let failing = Observation::problem(
+        warroom_core::model::Subject::DeadLetterQueues,
+        None,
+        "stg/eu-west-1: sts:GetCallerIdentity: ExpiredToken",
+    );
+    let observations = vec![
+        Observation::Targets(targets),
+        dlq("prod/us-east-1/orders-dlq", 7),
+        dlq("stg/us-east-1/orders-dlq", 3),
+        failing,
+    ];
     state.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(observations) });
 
     let wide = text(&render(&state, 160, 48));
@@ -973,5 +983,7 @@ fn several_targets_are_labelled_and_a_read_only_targets_plan_is_a_preview() {
         let flat: String = screen.split_whitespace().collect::<Vec<_>>().join(" ");
         assert!(flat.contains("prod/us-east-1 is read-only"), "{w}x{h}:\n{screen}");
         assert!(flat.contains("in account 111111111111, us-east-1"), "{w}x{h}:\n{screen}");
+        assert!(!flat.contains("STALE"), "prod's plan does not rest on stg's failure: {w}x{h}:\n{screen}");
     }
+    assert!(state.stale(PaneId::Dlqs).is_some(), "the pane itself says it is stale");
 }

@@ -160,6 +160,9 @@ pub enum ConnectError {
     /// The profile asked for is in no shared config file.
     #[error("{0}\nTo look around without AWS, run: warroom --demo")]
     MissingProfile(#[from] super::credentials::MissingProfile),
+    /// One of several targets (by name) cannot be set up: its profile is missing, or it has no region.
+    #[error("target {0}: {1}")]
+    Target(String, Box<ConnectError>),
 }
 
 /// Explicit timeouts: a hung endpoint costs a pane its freshness, never minutes of a stuck call.

@@ -13,13 +13,18 @@ use warroom_core::model::CredentialSource;
 /// How many `source_profile` links are followed to find where a role's credentials come from.
 const MAX_CHAIN: usize = 4;
 
-/// A profile asked for (with --profile, `profile` in `[aws]` or AWS_PROFILE) that no shared config file has.
+/// A profile asked for (with --profile, `profile` in `[aws]` or `[[targets]]`, or AWS_PROFILE) that no shared
+/// config file has. Its message names the files read: `AWS_CONFIG_FILE` and `AWS_SHARED_CREDENTIALS_FILE` where
+/// set, else `~/.aws/config` and `~/.aws/credentials`.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error(
-    "profile {0} is in neither ~/.aws/config nor ~/.aws/credentials: add it (`aws configure sso --profile {0}`) or \
-     choose another with --profile"
-)]
+#[error("profile {0} is in neither {config} nor {credentials}: add it (`aws configure sso --profile {0}`) or choose another", config = files().0, credentials = files().1)]
 pub struct MissingProfile(pub String);
+
+/// The shared config and credentials files aws-config reads.
+fn files() -> (String, String) {
+    let var = |name: &str, default: &str| std::env::var(name).unwrap_or_else(|_| default.to_string());
+    (var("AWS_CONFIG_FILE", "~/.aws/config"), var("AWS_SHARED_CREDENTIALS_FILE", "~/.aws/credentials"))
+}
 
 /// The source aws-config's default chain will use for `profile` (`None`: `AWS_PROFILE`, else `default`), read
 /// from the real environment and files.

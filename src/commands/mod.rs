@@ -109,9 +109,9 @@ impl Setup {
     }
 
     /// The targets, when more than one account or region is asked for: `--profile a,b` and/or `--region x,y`
-    /// (every profile in every region, each labelled with its profile's name; these replace `[[targets]]`), else
-    /// the config's `[[targets]]` (each region of each). `None` for the one account and region of `[aws]`. A
-    /// misspelt region is a usage error.
+    /// (every profile in every region, each labelled with its profile's name, each value once), else the config's
+    /// `[[targets]]` (each region of each). Flags, given at all, replace `[[targets]]`. `None` for the one account
+    /// and region of `[aws]` (and the flags over it). A region that is not spelt as one is a usage error.
     pub fn targets(&self) -> Result<Option<Vec<TargetSpec>>, StartError> {
         let (cli, config) = (&self.cli, &self.config);
         let endpoint_url = cli.endpoint_url.clone().or(config.aws.endpoint_url.clone());
@@ -127,10 +127,25 @@ impl Setup {
         let each = |values: &[String], default: Option<&String>| -> Vec<Option<String>> {
             if values.is_empty() { vec![default.cloned()] } else { values.iter().cloned().map(Some).collect() }
         };
-        if cli.profile.len() > 1 || cli.region.len() > 1 {
+        // Each once: `--profile prod,prod` is one target, not two labelled alike.
+        let once = |values: &[String]| {
+            values.iter().fold(Vec::new(), |mut seen: Vec<String>, v| {
+                if !seen.contains(v) {
+                    seen.push(v.clone());
+                }
+                seen
+            })
+        };
+        let (profiles, regions) = (once(&cli.profile), once(&cli.region));
+        // Flags override the config: given at all, they replace `[[targets]]` (one profile and region is then
+        // the one account of `[aws]`, which they override).
+        if !profiles.is_empty() || !regions.is_empty() {
+            if profiles.len() <= 1 && regions.len() <= 1 {
+                return Ok(None);
+            }
             let mut specs = Vec::new();
-            for profile in each(&cli.profile, config.aws.profile.as_ref()) {
-                for region in each(&cli.region, config.aws.region.as_ref()) {
+            for profile in each(&profiles, config.aws.profile.as_ref()) {
+                for region in each(&regions, config.aws.region.as_ref()) {
                     specs.push(TargetSpec {
                         name: profile.clone().unwrap_or_else(|| "default".to_string()),
                         options: options(profile.as_ref(), region),

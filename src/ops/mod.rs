@@ -45,4 +45,10 @@ pub trait Operator: Send + Sync {
     fn call_line(&self, op: &Op) -> String {
         op.api_call()
     }
+
+    /// The AWS principal its calls are signed as, when it is not the session's (one target's among several, an
+    /// assumed role in another account): the journal's lines of its operations name it.
+    fn principal(&self) -> Option<String> {
+        None
+    }
 }

@@ -34,6 +34,7 @@ impl std::fmt::Debug for OperationContext {
 fn entry(ctx: &OperationContext, id: u64, op: &Op, operator: &dyn Operator, kind: EntryKind) -> JournalEntry {
     JournalEntry {
         api_call: Some(operator.call_line(op)),
+        principal: operator.principal(),
         ..journal_entry(&ctx.session, &ctx.session_id, id, op, kind, (ctx.clock)())
     }
 }

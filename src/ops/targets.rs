@@ -52,6 +52,10 @@ impl Operator for TargetOperator {
         })
     }
 
+    fn principal(&self) -> Option<String> {
+        self.status.lock().unwrap_or_else(|p| p.into_inner()).principal.clone()
+    }
+
     fn call_line(&self, op: &Op) -> String {
         let status = self.status.lock().unwrap_or_else(|p| p.into_inner()).clone();
         warroom_core::operation::call_in(op, &status)

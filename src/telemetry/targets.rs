@@ -211,7 +211,9 @@ impl TargetsTelemetry {
     pub async fn new(specs: Vec<TargetSpec>, log_pattern: &str) -> Result<TargetsTelemetry, ConnectError> {
         let mut targets = Vec::new();
         for spec in specs {
-            targets.push(Arc::new(Target::new(spec, log_pattern).await?));
+            let name = spec.name.clone();
+            let target = Target::new(spec, log_pattern).await.map_err(|e| ConnectError::Target(name, Box::new(e)))?;
+            targets.push(Arc::new(target));
         }
         Ok(TargetsTelemetry { targets })
     }
@@ -259,8 +261,9 @@ impl Telemetry for TargetsTelemetry {
     fn location(&self) -> String {
         let accounts: std::collections::BTreeSet<String> =
             self.statuses().into_iter().filter_map(|s| s.account).collect();
-        let plural = if accounts.len() == 1 { "" } else { "s" };
-        format!("{} targets in {} account{plural}", self.targets.len(), accounts.len())
+        let plural = |n: usize| if n == 1 { "" } else { "s" };
+        let (targets, accounts) = (self.targets.len(), accounts.len());
+        format!("{targets} target{} in {accounts} account{}", plural(targets), plural(accounts))
     }
 
     fn cadence(&self, feed: Feed) -> Duration {

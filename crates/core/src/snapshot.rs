@@ -293,10 +293,12 @@ impl Snapshot {
         let opt = |v: Option<f64>| v.map_or("–".to_string(), |v| format!("{v:.0}"));
         if !self.targets.is_empty() {
             out.push_str("\nTARGETS\n");
+            let labels = self.targets.iter().map(|t| t.label.chars().count()).max().unwrap_or(0);
+            let places = self.targets.iter().map(|t| t.place().chars().count()).max().unwrap_or(0);
             for t in &self.targets {
-                let read_only = if t.read_only { "  read-only" } else { "" };
+                let read_only = if t.read_only { "read-only" } else { "operable" };
                 let health = t.error.as_ref().map_or("answering".to_string(), |e| format!("FAILING: {e}"));
-                out.push_str(&format!("  {}  {}{read_only}  {health}\n", t.label, t.place()));
+                out.push_str(&format!("  {:<labels$}  {:<places$}  {read_only:<9}  {health}\n", t.label, t.place()));
             }
         }
         out.push_str("\nALARMS\n");

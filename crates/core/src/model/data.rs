@@ -56,6 +56,10 @@ pub struct Data {
     pub timeline: Vec<TimelineEvent>,
     /// Whose credentials a live session uses; `None` in the demo, and with several targets (see `targets`).
     pub identity: Option<Identity>,
+    /// How often each queue's and DLQ's counts are read, seconds, by name, when not every one is read every fast
+    /// poll (a big account); empty otherwise.
+    #[serde(default)]
+    pub read_every: BTreeMap<String, u32>,
     /// With more than one target: how each stands, in the config's order. Empty with one target, whose rows are
     /// not qualified by a label.
     #[serde(default)]
@@ -126,6 +130,7 @@ impl Data {
             Observation::Clock(t) => return Some(t),
             Observation::Identity(identity) => self.identity = Some(identity),
             Observation::Targets(targets) => self.targets = targets,
+            Observation::ReadEvery(every) => self.read_every = every.into_iter().collect(),
             Observation::Alarm(a) => {
                 let name = a.name.clone();
                 upsert(&mut self.alarms, a, |x| x.name == name);

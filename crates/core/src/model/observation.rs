@@ -23,6 +23,10 @@ pub enum Observation {
     Dlq(DlqStatus),
     /// A DLQ's latest message move task (SQS ListMessageMoveTasks).
     Redrive(RedriveTask),
+    /// How often each queue's and DLQ's counts are read (GetQueueAttributes), seconds, when an account has more
+    /// than one fast poll can read: the fast cadence for those on screen, selected, breaching or alarming, a
+    /// longer turn for the rest. Replaces what was known; empty when every queue is read every fast poll.
+    ReadEvery(Vec<(String, u32)>),
     /// A function alias and the version it points to (Lambda ListAliases).
     Function(FunctionStatus),
     /// An alias moved: two polls read different versions, CloudTrail recorded the call, or an operation

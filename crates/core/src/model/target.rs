@@ -112,6 +112,7 @@ impl Observation {
                 d.max_receive_counts.iter_mut().for_each(|(queue, _)| re(queue));
             }
             Observation::Redrive(t) => re(&mut t.dlq),
+            Observation::ReadEvery(every) => every.iter_mut().for_each(|(name, _)| re(name)),
             Observation::Function(fs) => {
                 re(&mut fs.name);
                 if let Some(m) = &mut fs.last_move {
@@ -149,6 +150,8 @@ impl Observation {
         match &mut self {
             Observation::Problem(p) if p.resource.is_none() => p.error = format!("{}: {}", target.label, p.error),
             Observation::Event(e) if e.resource.is_none() => e.text = format!("[{}] {}", target.label, e.text),
+            // Keyed by the call: the answer says which target's endpoint gave it.
+            Observation::Unsupported { answer, .. } => *answer = format!("{}: {answer}", target.label),
             _ => {}
         }
         self

@@ -148,6 +148,20 @@ impl State {
     /// Why the data `pane` shows stopped arriving, if it did: a feed it reads failed its last poll, or one of the
     /// calls behind its rows did (the oldest such failure). `None` while its data is current.
     pub fn stale(&self, pane: PaneId) -> Option<Stale> {
+        self.stale_in(pane, None)
+    }
+
+    /// `stale`, counting with several targets only the failures of `target` (by label): a plan in one account
+    /// rests on that account's data, not on another that cannot be reached.
+    pub fn stale_in(&self, pane: PaneId, target: Option<&str>) -> Option<Stale> {
+        let theirs = |p: &crate::model::Problem| {
+            target.is_none_or(|label| {
+                let named = p.resource.as_deref().unwrap_or(&p.error);
+                named
+                    .strip_prefix(label)
+                    .is_some_and(|rest| rest.starts_with(crate::model::SEPARATOR) || rest.starts_with(':'))
+            })
+        };
         // Failing credentials have the banner: a pane says only that they are why it is stale.
         let say = |error: String, kind: FailureKind| match kind {
             FailureKind::Credentials => "credentials".to_string(),
@@ -158,7 +172,7 @@ impl State {
         });
         let failed_calls = self
             .problems()
-            .filter(|p| PaneId::showing(p.problem.subject) == pane)
+            .filter(|p| PaneId::showing(p.problem.subject) == pane && theirs(&p.problem))
             .map(|p| Stale { why: say(p.problem.to_string(), p.problem.kind), since: p.stale_since });
         failed_feeds.chain(failed_calls).min_by_key(|s| s.since)
     }

@@ -5,6 +5,7 @@
 mod consumers;
 mod feeds;
 pub mod follow;
+mod hot;
 mod keys;
 mod log_view;
 mod navigation;

@@ -116,7 +116,9 @@ impl State {
             Op::Consumer { .. } => &[PaneId::Queues],
             Op::RestoreCode { .. } => &[PaneId::Functions],
         };
-        for (i, stale) in panes.iter().filter_map(|p| self.stale(*p).map(|s| (p, s))).enumerate() {
+        let target = self.data.target_of(plan.op.target()).map(|t| t.label.clone());
+        let stale_in = |pane: PaneId| self.stale_in(pane, target.as_deref());
+        for (i, stale) in panes.iter().filter_map(|p| stale_in(*p).map(|s| (p, s))).enumerate() {
             let (pane, stale) = stale;
             let age = stale.since.map_or("never read".to_string(), |t| format!("last read {}", self.ago(t)));
             plan.current.insert(i, format!("STALE — {} facts {age}: {}", pane.title(), stale.why));

@@ -99,9 +99,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
             Cell::text(compact_count(value(q) as f64), Style::new())
         })
     };
+    // A big account's queues are not all read every fast poll: each row says how often its counts are.
+    let read_every = |q: &&QueueStatus| {
+        let every = state.data.read_every.get(&q.name).map_or("–".to_string(), |s| format!("{s}s"));
+        Cell::text(every, theme::dim())
+    };
+    let tiered = !state.data.read_every.is_empty();
     let table = match density {
         Density::Compact => {
-            let columns = vec![
+            let mut columns = vec![
                 name,
                 age_column,
                 Column::fixed("", 3, Align::Right, |_: &&QueueStatus| Cell::text("vis", theme::dim())),
@@ -109,6 +115,9 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
                 Column::fixed("", 2, Align::Right, |_: &&QueueStatus| Cell::text("fl", theme::dim())),
                 count("in flight", 4, |q| q.in_flight),
             ];
+            if tiered {
+                columns.push(Column::fixed("read", 4, Align::Right, read_every));
+            }
             PaneTable::new(state, PaneId::Queues, &rows, columns).under(|q: &&QueueStatus, width| {
                 // Nothing consuming says more than the rates, which it explains.
                 let (tail, style) = match state.data.no_consumer(&q.name) {
@@ -130,7 +139,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
                     Cell::text(rate(state, q, metric), Style::new())
                 })
             };
-            let columns = vec![
+            let mut columns = vec![
                 name,
                 age_column,
                 Column::fill("age by minute", 10, 60, |q: &&QueueStatus, width| {
@@ -140,8 +149,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
                 count("inflight", 8, |q| q.in_flight),
                 per_minute("sent/min", MetricKind::Sent),
                 per_minute("del/min", MetricKind::Deleted),
-                Column::content("consumer", 8, |q: &&QueueStatus| consumer(state, q)).optional(),
             ];
+            if tiered {
+                columns.push(Column::fixed("read", 5, Align::Right, read_every));
+            }
+            columns.push(Column::content("consumer", 8, |q: &&QueueStatus| consumer(state, q)).optional());
             PaneTable::new(state, PaneId::Queues, &rows, columns).header(true)
         }
     };

@@ -36,7 +36,12 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     // Who did it follows what happened, and is cut first; narrow panes leave it out.
     let with_actor = area.width >= 62;
     columns.push(Column::content("what", 8, move |e: &&TimelineEvent| {
-        let mut spans = vec![Span::raw(e.text.clone())];
+        // With several targets, an entry whose words do not name its target's label gets it in front.
+        let target = e.resource.as_deref().and_then(|r| state.data.target_of(r)).map(|t| t.label.as_str());
+        let mut spans = match target.filter(|label| !e.text.contains(label)) {
+            Some(label) => vec![Span::styled(format!("[{label}] "), theme::dim()), Span::raw(e.text.clone())],
+            None => vec![Span::raw(e.text.clone())],
+        };
         if let Some(actor) = e.actor.as_ref().filter(|_| with_actor) {
             spans.push(Span::styled(format!(" · {}", crate::text::sanitize(actor, 20)), theme::dim()));
         }
