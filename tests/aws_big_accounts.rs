@@ -105,3 +105,51 @@ async fn a_function_with_more_than_1000_versions_rolls_back_to_the_one_before_th
     assert_eq!(f.version, NEWEST.to_string());
     assert_eq!(f.previous_version.as_deref(), Some("1201"), "the version before the current one");
 }
+
+/// Issue 18: more queues than a fast poll can read under the SQS pace. The dashboard's hot queues (here two, as
+/// `State::hot_queues` would hand over) are read every fast poll; the rest in turn, each within a few polls;
+/// every row says how often it is read. Scaled down: 40 queues against a budget of 10 calls a poll (the real
+/// one is 200, for 1,000 queues). Without `prioritize` (snapshot, export) every queue is read.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn past_what_a_fast_poll_can_read_hot_queues_every_poll_and_the_rest_in_turn() {
+    use std::collections::HashSet;
+    let emulator = Emulator::start("tiers");
+    let config = emulator.sdk_config().await;
+    let sqs = aws_sdk_sqs::Client::new(&config);
+    let names: Vec<String> = (0..40).map(|i| format!("fleet-{i:02}")).collect();
+    for name in &names {
+        sqs.create_queue().queue_name(name).send().await.expect("create queue");
+    }
+    let watch = Watch { queues: names.clone(), ..Watch::default() };
+    let telemetry =
+        AwsTelemetry::new(connect_with(&config).await.expect("connect"), Some(watch.clone())).with_fast_poll_calls(10);
+    let read = |obs: &[Observation]| -> Vec<String> {
+        obs.iter().filter_map(|o| if let Observation::Queue(q) = o { Some(q.name.clone()) } else { None }).collect()
+    };
+    let every = |obs: &[Observation]| {
+        obs.iter().find_map(|o| if let Observation::ReadEvery(e) = o { Some(e.clone()) } else { None })
+    };
+
+    let whole = telemetry.poll(Feed::Fast).await.expect("fast");
+    assert_eq!(read(&whole).len(), 40, "nothing prioritized: every queue, as snapshot reads them");
+    assert_eq!(every(&whole), None);
+
+    telemetry.prioritize(&["fleet-07".to_string(), "fleet-33".to_string()]);
+    let mut seen: HashSet<String> = HashSet::new();
+    let mut state = support::live_state("000000000000 · us-east-1");
+    for poll in 1..=5 {
+        let obs = telemetry.poll(Feed::Fast).await.expect("fast");
+        let names = read(&obs);
+        assert!(names.len() <= 10, "poll {poll}: {} reads", names.len());
+        assert!(names.contains(&"fleet-07".to_string()) && names.contains(&"fleet-33".to_string()), "{names:?}");
+        let periods = every(&obs).expect("tiered");
+        let of = |name: &str| periods.iter().find(|(n, _)| n == name).map(|(_, s)| *s);
+        assert_eq!(of("fleet-07"), Some(5));
+        assert_eq!(of("fleet-00"), Some(25), "38 cold queues, 8 a poll: every 5 polls of 5 s");
+        seen.extend(names);
+        state.update(warroom_core::state::Msg::Telemetry { feed: Feed::Fast, result: Ok(obs) });
+    }
+    assert_eq!(seen.len(), 40, "every queue read within five polls");
+    assert_eq!(state.data.read_every.get("fleet-07"), Some(&5));
+    assert_eq!(state.data.read_every.get("fleet-12"), Some(&25));
+}

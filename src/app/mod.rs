@@ -140,6 +140,8 @@ impl App {
         let mut frames = FramePacing::default();
         // The first full snapshot at the first tick, then every `FULL_EVERY`.
         let mut last_full: Option<std::time::Instant> = None;
+        // The queues last handed to telemetry for the fast cadence (`None`: not yet).
+        let mut hot: Option<Vec<String>> = None;
         // The screen is never trusted to start blank: without an alternate screen (mosh, GNU screen's default, the
         // Linux console) the shell's text stays, and ratatui writes only the cells a frame changes. Cleared whole
         // before the first frame and after every resize.
@@ -176,6 +178,13 @@ impl App {
                     let rates = self.telemetry.call_rates();
                     if !rates.is_empty() {
                         self.state.update(Msg::Calls(rates));
+                    }
+                    // What is on screen, selected or alarming gets the fast cadence (a big account's others are
+                    // read in turn): handed over when it changes, a set of names, never awaited.
+                    let now_hot = self.state.hot_queues();
+                    if hot.as_ref() != Some(&now_hot) {
+                        self.telemetry.prioritize(&now_hot);
+                        hot = Some(now_hot);
                     }
                     if let Some((folds, _)) = &self.publish
                         && last_full.is_none_or(|t| t.elapsed() >= crate::follow::FULL_EVERY)

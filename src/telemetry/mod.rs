@@ -39,6 +39,12 @@ pub trait Telemetry: Send + Sync {
         Vec::new()
     }
 
+    /// The queues and DLQs (by name, as the data names them) the dashboard wants read at the fast cadence: those
+    /// on screen, selected, breaching, alarming, with a growing DLQ (`State::hot_queues`). Where an account has
+    /// more queues than a fast poll can read under the SQS pace, the others are read in turn; nothing changes
+    /// where it has fewer, or in the simulator.
+    fn prioritize(&self, _hot: &[String]) {}
+
     /// One poll of `feed`: what it observed (a failed call among them is an `Observation::Problem`), or why the
     /// whole poll failed.
     fn poll(&self, feed: Feed) -> BoxFuture<'_, Result<Vec<Observation>, TelemetryError>>;

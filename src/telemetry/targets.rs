@@ -10,7 +10,7 @@ use chrono::{DateTime, Utc};
 use futures_util::future::{BoxFuture, join_all};
 use warroom_core::config::Watch;
 use warroom_core::model::{
-    CallRate, CredentialSource, FailureKind, Feed, Observation, Subject, TargetStatus, TelemetryError,
+    CallRate, CredentialSource, FailureKind, Feed, Observation, SEPARATOR, Subject, TargetStatus, TelemetryError,
 };
 
 use super::Telemetry;
@@ -54,6 +54,8 @@ pub struct Target {
     retry: Mutex<(Option<Instant>, Backoff)>,
     /// Where its first metrics and history reads start instead of three hours back (`export`).
     reach: Option<DateTime<Utc>>,
+    /// The loop's hot set for it, for a telemetry connected after it was given.
+    hot: Mutex<Option<Vec<String>>>,
 }
 
 /// The label of a target named `name` in `region`: `prod/us-east-1`.
@@ -90,6 +92,7 @@ impl Target {
             telemetry: tokio::sync::Mutex::new(None),
             retry: Mutex::new((None, Backoff::new(RECONNECT_BASE, RECONNECT_CAP))),
             reach: None,
+            hot: Mutex::new(None),
         })
     }
 
@@ -129,6 +132,10 @@ impl Target {
                     AwsTelemetry::new(connection, self.watch.clone()).with_log_pattern(&self.log_pattern);
                 if let Some(since) = self.reach {
                     telemetry = telemetry.reaching_back(since);
+                }
+                if let Some(hot) = self.hot.lock().unwrap_or_else(|p| p.into_inner()).as_deref() {
+                    use super::Telemetry;
+                    telemetry.prioritize(hot);
                 }
                 let telemetry = Arc::new(telemetry);
                 *slot = Some(telemetry.clone());
@@ -291,13 +298,45 @@ impl Telemetry for TargetsTelemetry {
         rates
     }
 
+    /// Each target gets the names of its own resources, without their label.
+    fn prioritize(&self, hot: &[String]) {
+        for target in &self.targets {
+            let status = target.status();
+            let own: Vec<String> = match self.targets.len() {
+                1 => hot.to_vec(),
+                _ => hot
+                    .iter()
+                    .filter_map(|name| name.strip_prefix(&status.label)?.strip_prefix(SEPARATOR).map(str::to_string))
+                    .collect(),
+            };
+            if let Some(telemetry) = target.telemetry.try_lock().ok().and_then(|t| t.clone()) {
+                telemetry.prioritize(&own);
+            }
+            *target.hot.lock().unwrap_or_else(|p| p.into_inner()) = Some(own);
+        }
+    }
+
     fn poll(&self, feed: Feed) -> BoxFuture<'_, Result<Vec<Observation>, TelemetryError>> {
         Box::pin(async move {
             let qualify = self.targets.len() > 1;
             let polls = join_all(self.targets.iter().map(|t| t.poll(feed, qualify))).await;
             // Targets first: the state reads which target a credentials problem is in before it folds it.
             let mut observations = vec![Observation::Targets(self.statuses())];
-            observations.extend(polls.into_iter().flatten());
+            // Each target's read periods replace what was known: one list of them all, or another target's
+            // would be lost.
+            let (mut every, mut tiered) = (Vec::new(), false);
+            for obs in polls.into_iter().flatten() {
+                match obs {
+                    Observation::ReadEvery(mine) => {
+                        tiered = true;
+                        every.extend(mine);
+                    }
+                    other => observations.push(other),
+                }
+            }
+            if tiered {
+                observations.push(Observation::ReadEvery(every));
+            }
             Ok(observations)
         })
     }

@@ -13,6 +13,7 @@ pub mod logs;
 pub mod mappings;
 pub mod rds;
 pub mod sqs;
+pub mod tiers;
 pub mod versions;
 
 use std::sync::Mutex;
@@ -55,6 +56,11 @@ pub struct AwsTelemetry {
     memory: Mutex<Memory>,
     /// The three feeds start together; one discovers while the others wait for its result.
     discovering: tokio::sync::Mutex<()>,
+    /// The queues and DLQs the dashboard wants read every fast poll (`Telemetry::prioritize`); `None` until it
+    /// asks, and then every queue is read every poll.
+    hot: Mutex<Option<std::collections::HashSet<String>>>,
+    /// Calls one fast poll may make (`tiers::FAST_POLL_CALLS`).
+    fast_calls: usize,
 }
 
 /// What earlier polls learned.
@@ -77,6 +83,10 @@ struct Memory {
     /// Where each DB instance's next Performance Insights read starts (absent: its first reaches back).
     insights_since: std::collections::HashMap<String, DateTime<Utc>>,
     identity_sent: bool,
+    /// Where the turn of the queues not read every fast poll stands.
+    rotation: usize,
+    /// Whether the last fast poll read only some queues.
+    tiered: bool,
     /// Set while what discovery found is incomplete because calls failed: when to discover again.
     rediscover_at: Option<Instant>,
     rediscovery: Option<Backoff>,
@@ -122,6 +132,8 @@ impl AwsTelemetry {
             log_pattern: warroom_core::config::DEFAULT_ERROR_PATTERN.to_string(),
             memory: Mutex::new(Memory::default()),
             discovering: tokio::sync::Mutex::new(()),
+            hot: Mutex::new(None),
+            fast_calls: tiers::FAST_POLL_CALLS,
         }
     }
 
@@ -200,7 +212,32 @@ impl AwsTelemetry {
 
     async fn poll_fast(&self) -> Result<Vec<Observation>, TelemetryError> {
         let inventory = self.inventory().await;
-        Ok(sqs::poll(self.clients(), &inventory).await)
+        let hot = self.hot.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let cadence = cadence(Feed::Fast).as_secs() as u32;
+        let pick = {
+            let mut memory = self.memory();
+            tiers::pick(
+                &inventory.queues,
+                &inventory.dlqs,
+                hot.as_ref(),
+                &mut memory.rotation,
+                self.fast_calls,
+                cadence,
+            )
+        };
+        let mut out = sqs::poll(self.clients(), &inventory, &pick).await;
+        // Said while tiered, and once more (empty) when it stops, so that the rows drop their period.
+        let tiered = pick.every.is_some();
+        if tiered || std::mem::replace(&mut self.memory().tiered, tiered) {
+            out.push(Observation::ReadEvery(pick.every.unwrap_or_default()));
+        }
+        Ok(out)
+    }
+
+    /// At most `calls` calls a fast poll (tests give a small account the tiering of a big one).
+    pub fn with_fast_poll_calls(mut self, calls: usize) -> Self {
+        self.fast_calls = calls;
+        self
     }
 
     async fn poll_metrics(&self) -> Result<Vec<Observation>, TelemetryError> {
@@ -289,6 +326,10 @@ impl AwsTelemetry {
 impl Telemetry for AwsTelemetry {
     fn call_rates(&self) -> Vec<warroom_core::model::CallRate> {
         crate::aws::budget::rates(&self.connection.clients.calls)
+    }
+
+    fn prioritize(&self, hot: &[String]) {
+        *self.hot.lock().unwrap_or_else(|p| p.into_inner()) = Some(hot.iter().cloned().collect());
     }
 
     fn location(&self) -> String {
