@@ -54,7 +54,7 @@ pub struct Target {
     retry: Mutex<(Option<Instant>, Backoff)>,
     /// Where its first metrics and history reads start instead of three hours back (`export`).
     reach: Option<DateTime<Utc>>,
-    /// The loop's hot set for it, for a telemetry connected after it was given.
+    /// The loop's hot set for it, without labels, handed to its telemetry before each fast poll.
     hot: Mutex<Option<Vec<String>>>,
 }
 
@@ -133,10 +133,6 @@ impl Target {
                 if let Some(since) = self.reach {
                     telemetry = telemetry.reaching_back(since);
                 }
-                if let Some(hot) = self.hot.lock().unwrap_or_else(|p| p.into_inner()).as_deref() {
-                    use super::Telemetry;
-                    telemetry.prioritize(hot);
-                }
                 let telemetry = Arc::new(telemetry);
                 *slot = Some(telemetry.clone());
                 Ok(telemetry)
@@ -173,6 +169,10 @@ impl Target {
             Ok(telemetry) => telemetry,
             Err(why) => return failed(why, if qualify { FailureKind::Call } else { FailureKind::Credentials }),
         };
+        // The loop's latest hot set, handed on before each fast poll (it may have come before the connection).
+        if let (Feed::Fast, Some(hot)) = (feed, self.hot.lock().unwrap_or_else(|p| p.into_inner()).clone()) {
+            telemetry.prioritize(&hot);
+        }
         match telemetry.poll(feed).await {
             Ok(observations) => {
                 let credentials = observations.iter().find_map(|o| match o {
@@ -309,9 +309,6 @@ impl Telemetry for TargetsTelemetry {
                     .filter_map(|name| name.strip_prefix(&status.label)?.strip_prefix(SEPARATOR).map(str::to_string))
                     .collect(),
             };
-            if let Some(telemetry) = target.telemetry.try_lock().ok().and_then(|t| t.clone()) {
-                telemetry.prioritize(&own);
-            }
             *target.hot.lock().unwrap_or_else(|p| p.into_inner()) = Some(own);
         }
     }

@@ -85,6 +85,8 @@ struct Memory {
     identity_sent: bool,
     /// Where the turn of the queues not read every fast poll stands.
     rotation: usize,
+    /// Where the turn of the queues whose mappings are not re-read every inventory poll stands.
+    mapping_rotation: usize,
     /// Whether the last fast poll read only some queues.
     tiered: bool,
     /// Set while what discovery found is incomplete because calls failed: when to discover again.
@@ -294,8 +296,17 @@ impl AwsTelemetry {
         out.extend(alarms::poll_alarms(&clients.cloudwatch, &inventory, &mut cursors.transitions, first, now).await);
         out.extend(rds::events(clients, &inventory, &mut cursors.database, first, now).await);
         out.extend(cloudtrail::changes(clients, &inventory, &mut cursors.changes, first, now).await);
-        // Mappings are re-read each poll: one paused or re-pointed by anyone shows within a poll.
-        let queues = inventory.queues.iter().map(|q| (q.name.as_str(), q.arn.as_str()));
+        // Mappings are re-read each poll: one paused or re-pointed by anyone shows within a poll. In an account of
+        // a thousand queues that would hold Lambda's control plane at its pace for minutes, and every other read
+        // of this poll (alarms, aliases) behind it: the hot queues' are read each poll, the rest in turn.
+        let hot = self.hot.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let picked: Vec<(&str, &str)> = {
+            let mut memory = self.memory();
+            let rotation = &mut memory.mapping_rotation;
+            let pick = tiers::pick(&inventory.queues, &[], hot.as_ref(), rotation, tiers::MAPPING_READS, 30);
+            pick.queues.iter().map(|q| (q.name.as_str(), q.arn.as_str())).collect()
+        };
+        let queues = picked.into_iter();
         let mut published = std::mem::take(&mut self.memory().published);
         out.extend(mappings::poll(clients, queues, &mut published, now).await);
         self.memory().published = published;

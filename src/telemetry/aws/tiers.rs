@@ -13,6 +13,13 @@ use super::discovery::QueueRef;
 /// leaving room for discovery's and the operator's SQS calls.
 pub const FAST_POLL_CALLS: usize = 200;
 
+/// Queues whose event source mappings one inventory poll re-reads (ListEventSourceMappings, and
+/// GetFunctionConfiguration for what they invoke: about two calls each): 60 in 30 s is 4 calls a second, under
+/// Lambda's control-plane pace (6/s, `aws::budget`) with room for the aliases. The hot queues' first, the rest in
+/// turn: at 1,000 queues a cold one's mappings are re-read every 25 minutes (CloudTrail's UpdateEventSourceMapping
+/// still shows a change at once).
+pub const MAPPING_READS: usize = 60;
+
 /// Of those, at most this many go to hot queues, so the rest still come round.
 const HOT_SHARE: f64 = 0.75;
 
