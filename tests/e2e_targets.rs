@@ -107,7 +107,8 @@ async fn two_accounts_in_two_regions_show_in_one_view_and_a_rollback_goes_to_its
     }
 
     // Alpha's rollback: the plan names the account and region, the name typed is the labelled one, and the alias
-    // moves in alpha's us-east-1 only.
+    // moves in alpha's us-east-1 only. Its row comes with the inventory poll, after the DLQs' fast one.
+    tmux.wait_for_row("alpha/us-east-1/orders-consumer", "live→v2", Duration::from_secs(30));
     tmux.keys(&["/"]);
     tmux.type_text("alpha/us-east-1/orders-consumer");
     tmux.keys(&["Enter", "r"]);
@@ -242,4 +243,44 @@ fn profile_flags_replace_the_configs_targets() {
     // Several: the target whose profile is missing is named.
     let several = run("solo,other");
     assert!(several.contains("target solo: profile solo is in neither"), "{several}");
+}
+
+/// One `[[targets]]` entry in one region: its names carry no label, and its operator is the plain one, so an
+/// operation runs as without `[[targets]]` (it was refused as in no target).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_single_target_operates_under_its_own_names() {
+    let emulator = Emulator::start("e2e-targets-one");
+    let alpha = sdk(&emulator.url, ALPHA, "us-east-1").await;
+    seed::incident(&alpha).await;
+    let dir = std::env::temp_dir().join(format!("warroom-e2e-targets-one-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let aws_config = dir.join("aws-config");
+    std::fs::write(
+        &aws_config,
+        format!(
+            "[profile alpha]\nregion = us-east-1\nendpoint_url = {}\naws_access_key_id = {ALPHA}\naws_secret_access_key = test\n",
+            emulator.url
+        ),
+    )
+    .expect("aws config");
+    let config = dir.join("warroom.toml");
+    std::fs::write(&config, "[watch]\nqueues = [\"orders\"]\n[[targets]]\nname = \"alpha\"\nprofile = \"alpha\"\n")
+        .expect("config");
+    let journal = dir.join("journal.jsonl");
+    std::fs::remove_file(&journal).ok();
+    let env = [
+        ("AWS_CONFIG_FILE", aws_config.to_str().expect("utf8")),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    let args = ["--config", config.to_str().expect("utf8"), "--journal", journal.to_str().expect("utf8")];
+    let tmux = Tmux::start_with_env("targets-one", &args, &env, 160, 48);
+    tmux.wait_for_row(FUNCTION, "live→v2", Duration::from_secs(30));
+    tmux.keys(&["r"]);
+    tmux.wait_for("lambda:UpdateAlias orders-consumer live 2 → 1", Duration::from_secs(10));
+    tmux.type_text(FUNCTION);
+    tmux.wait_for("enter runs it", Duration::from_secs(5));
+    tmux.keys(&["Enter"]);
+    tmux.wait_for("2 → 1: verified", Duration::from_secs(30));
+    assert_eq!(alias_version(&alpha).await, "1");
 }

@@ -86,7 +86,14 @@ async fn targets(setup: &Setup, read_only: bool) -> Result<Backend, StartError> 
             (status.label, status.read_only, build)
         })
         .collect();
-    let guard = Guard::targets(read_only, operators);
+    // One target's names carry no label: its operator is the plain one, as without `[[targets]]`.
+    let guard = match telemetry.targets() {
+        [one] => {
+            let (status, clients) = (one.status(), one.clients.clone());
+            Guard::new(read_only || status.read_only, || Arc::new(AwsOperator::new(clients)))
+        }
+        _ => Guard::targets(read_only, operators),
+    };
     let principal = telemetry.statuses().into_iter().find_map(|s| s.principal);
     let clients = telemetry.targets().first().map(|t| t.clients.clone());
     Ok(Backend { telemetry: Arc::new(telemetry), guard, principal, clients, follow: None })

@@ -146,11 +146,15 @@ impl Setup {
             let mut specs = Vec::new();
             for profile in each(&profiles, config.aws.profile.as_ref()) {
                 for region in each(&regions, config.aws.region.as_ref()) {
+                    // A profile the config's targets mark read-only stays so: flags choose what to watch, they
+                    // never arm an account the config protects.
+                    let protected =
+                        config.targets.iter().any(|t| t.read_only && t.profile.is_some() && t.profile == profile);
                     specs.push(TargetSpec {
                         name: profile.clone().unwrap_or_else(|| "default".to_string()),
                         options: options(profile.as_ref(), region),
                         role_arn: None,
-                        read_only: cli.read_only,
+                        read_only: cli.read_only || protected,
                         watch: config.watch.clone(),
                         writes_to: Vec::new(),
                     });
@@ -163,7 +167,7 @@ impl Setup {
         }
         let mut specs = Vec::new();
         for t in &config.targets {
-            for region in each(&t.regions, None) {
+            for region in each(&once(&t.regions), None) {
                 specs.push(TargetSpec {
                     name: t.name.clone(),
                     options: options(t.profile.as_ref(), region),

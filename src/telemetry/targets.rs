@@ -10,7 +10,8 @@ use chrono::{DateTime, Utc};
 use futures_util::future::{BoxFuture, join_all};
 use warroom_core::config::Watch;
 use warroom_core::model::{
-    CallRate, CredentialSource, FailureKind, Feed, Observation, SEPARATOR, Subject, TargetStatus, TelemetryError,
+    CallRate, CappedList, CredentialSource, FailureKind, Feed, Observation, SEPARATOR, Subject, TargetStatus,
+    TelemetryError,
 };
 
 use super::Telemetry;
@@ -37,6 +38,11 @@ pub struct TargetSpec {
     pub writes_to: Vec<String>,
 }
 
+/// How long a poll of several targets waits for a slow one before answering with the others': a hung endpoint
+/// (the SDK gives up after 30 s) must not hold every account's panes. Its poll goes on, and its answer comes with
+/// a later poll of the feed. Under the loop's 10 s, after which a whole feed counts as not answering.
+const TARGET_WAIT: Duration = Duration::from_secs(8);
+
 /// After a target failed to say who it is, the next try comes after 15 s, backing off to 5 minutes.
 const RECONNECT_BASE: Duration = Duration::from_secs(15);
 const RECONNECT_CAP: Duration = Duration::from_secs(5 * 60);
@@ -56,6 +62,10 @@ pub struct Target {
     reach: Option<DateTime<Utc>>,
     /// The loop's hot set for it, without labels, handed to its telemetry before each fast poll.
     hot: Mutex<Option<Vec<String>>>,
+    /// Why each feed's last poll failed here, by `Feed::index`.
+    errors: Mutex<[Option<String>; 3]>,
+    /// Each feed's poll still running here, by `Feed::index`: a slow target's answer comes with a later poll.
+    inflight: Mutex<[Option<tokio::task::JoinHandle<Vec<Observation>>>; 3]>,
 }
 
 /// The label of a target named `name` in `region`: `prod/us-east-1`.
@@ -93,7 +103,14 @@ impl Target {
             retry: Mutex::new((None, Backoff::new(RECONNECT_BASE, RECONNECT_CAP))),
             reach: None,
             hot: Mutex::new(None),
+            errors: Mutex::new([None, None, None]),
+            inflight: Mutex::new([None, None, None]),
         })
+    }
+
+    /// Its feeds' polls still running.
+    fn running(&self) -> std::sync::MutexGuard<'_, [Option<tokio::task::JoinHandle<Vec<Observation>>>; 3]> {
+        self.inflight.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// Its status now.
@@ -101,8 +118,16 @@ impl Target {
         self.status.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
-    fn set_error(&self, error: Option<String>) {
-        self.status.lock().unwrap_or_else(|p| p.into_inner()).error = error;
+    /// Records why `feed`'s last poll failed here (`None`: it answered); the status says the first feed's that
+    /// failed, so one feed answering does not hide another's failure.
+    fn set_error(&self, feed: Option<Feed>, error: Option<String>) {
+        let mut errors = self.errors.lock().unwrap_or_else(|p| p.into_inner());
+        match feed {
+            Some(feed) => errors[feed.index()] = error,
+            None => *errors = [error.clone(), error.clone(), error],
+        }
+        let first = errors.iter().flatten().next().cloned();
+        self.status.lock().unwrap_or_else(|p| p.into_inner()).error = first;
     }
 
     /// Its telemetry, asking STS who it acts as first when that has not answered yet (and the backoff allows);
@@ -126,8 +151,8 @@ impl Target {
                     let mut status = self.status.lock().unwrap_or_else(|p| p.into_inner());
                     status.account = Some(connection.identity.account.clone());
                     status.principal = Some(connection.identity.principal.clone());
-                    status.error = None;
                 }
+                self.set_error(None, None);
                 let mut telemetry =
                     AwsTelemetry::new(connection, self.watch.clone()).with_log_pattern(&self.log_pattern);
                 if let Some(since) = self.reach {
@@ -146,7 +171,7 @@ impl Target {
                 let mut retry = self.retry.lock().unwrap_or_else(|p| p.into_inner());
                 retry.1.failed();
                 retry.0 = Some(Instant::now() + retry.1.wait());
-                self.set_error(Some(why.clone()));
+                self.set_error(None, Some(why.clone()));
                 Err(why)
             }
         }
@@ -156,7 +181,7 @@ impl Target {
     /// one problem for each subject the feed fills, naming the target.
     async fn poll(&self, feed: Feed, qualify: bool) -> Vec<Observation> {
         let failed = |why: String, kind: FailureKind| {
-            self.set_error(Some(why.clone()));
+            self.set_error(Some(feed), Some(why.clone()));
             subjects(feed)
                 .iter()
                 .map(|subject| Observation::problem_of(kind, *subject, None, &why).qualify(&self.status()))
@@ -175,11 +200,27 @@ impl Target {
         }
         match telemetry.poll(feed).await {
             Ok(observations) => {
+                // Failing: its credentials, or every call of the poll (an endpoint that died after it connected).
                 let credentials = observations.iter().find_map(|o| match o {
                     Observation::Problem(p) if p.kind == FailureKind::Credentials => Some(p.error.clone()),
                     _ => None,
                 });
-                self.set_error(credentials.map(|e| format!("credentials: {e}")));
+                let answered = observations.iter().any(|o| {
+                    !matches!(
+                        o,
+                        Observation::Problem(_)
+                            | Observation::Clock(_)
+                            | Observation::Capped { .. }
+                            | Observation::Missing { .. }
+                            | Observation::Truncated { .. }
+                            | Observation::ReadEvery(_)
+                    )
+                });
+                let all_failed = observations.iter().find_map(|o| match o {
+                    Observation::Problem(p) if !answered => Some(p.to_string()),
+                    _ => None,
+                });
+                self.set_error(Some(feed), credentials.map(|e| format!("credentials: {e}")).or(all_failed));
                 let status = self.status();
                 observations
                     .into_iter()
@@ -253,6 +294,51 @@ impl TargetsTelemetry {
         self
     }
 
+    /// Each target's poll of `feed`, side by side: a new one where none is still running. Waits for them all, or
+    /// `TARGET_WAIT`; a target whose poll is still running then says so on the targets line and answers later.
+    async fn poll_each(&self, feed: Feed, qualify: bool) -> Vec<Vec<Observation>> {
+        if self.targets.len() == 1 {
+            return vec![self.targets[0].poll(feed, qualify).await];
+        }
+        for target in &self.targets {
+            let mut running = target.running();
+            if running[feed.index()].is_none() {
+                let target = target.clone();
+                running[feed.index()] = Some(tokio::spawn(async move { target.poll(feed, qualify).await }));
+            }
+        }
+        let deadline = Instant::now() + TARGET_WAIT;
+        let finished = |t: &Target| t.running()[feed.index()].as_ref().is_none_or(|h| h.is_finished());
+        while Instant::now() < deadline && !self.targets.iter().all(|t| finished(t)) {
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        let mut polls = Vec::new();
+        for target in &self.targets {
+            let done = {
+                let mut running = target.running();
+                match running[feed.index()].take() {
+                    Some(handle) if handle.is_finished() => Some(handle),
+                    other => {
+                        running[feed.index()] = other;
+                        None
+                    }
+                }
+            };
+            match done {
+                Some(handle) => polls.push(handle.await.unwrap_or_else(|e| {
+                    let why = format!("{} poll stopped: {e}", feed.label());
+                    vec![Observation::problem(subjects(feed)[0], None, why).qualify(&target.status())]
+                })),
+                None => {
+                    let why =
+                        format!("{} poll: no answer for {} s, still waiting", feed.label(), TARGET_WAIT.as_secs());
+                    target.set_error(Some(feed), Some(why));
+                }
+            }
+        }
+        polls
+    }
+
     /// Each target, in the config's order.
     pub fn targets(&self) -> &[Arc<Target>] {
         &self.targets
@@ -316,17 +402,26 @@ impl Telemetry for TargetsTelemetry {
     fn poll(&self, feed: Feed) -> BoxFuture<'_, Result<Vec<Observation>, TelemetryError>> {
         Box::pin(async move {
             let qualify = self.targets.len() > 1;
-            let polls = join_all(self.targets.iter().map(|t| t.poll(feed, qualify))).await;
+            let polls = self.poll_each(feed, qualify).await;
             // Targets first: the state reads which target a credentials problem is in before it folds it.
             let mut observations = vec![Observation::Targets(self.statuses())];
             // Each target's read periods replace what was known: one list of them all, or another target's
             // would be lost.
+            // So is whether a list was cut: cut in any target, it is said (with how many were read in all).
             let (mut every, mut tiered) = (Vec::new(), false);
+            let mut capped: std::collections::BTreeMap<CappedList, Option<usize>> = Default::default();
             for obs in polls.into_iter().flatten() {
                 match obs {
                     Observation::ReadEvery(mine) => {
                         tiered = true;
                         every.extend(mine);
+                    }
+                    Observation::Capped { list, shown } => {
+                        let so_far = capped.entry(list).or_insert(None);
+                        *so_far = match (*so_far, shown) {
+                            (Some(a), Some(b)) => Some(a + b),
+                            (a, b) => a.or(b),
+                        };
                     }
                     other => observations.push(other),
                 }
@@ -334,6 +429,7 @@ impl Telemetry for TargetsTelemetry {
             if tiered {
                 observations.push(Observation::ReadEvery(every));
             }
+            observations.extend(capped.into_iter().map(|(list, shown)| Observation::Capped { list, shown }));
             Ok(observations)
         })
     }

@@ -48,11 +48,14 @@ impl Data {
             MetricKind::DbCpu => (&thresholds.databases, thresholds.db_cpu_percent),
             _ => return None,
         };
-        // An instance answers to its own name and its cluster's.
+        // An instance answers to its own name and its cluster's; with several targets, the config's lines name
+        // them as AWS does, without the target's label.
         let cluster = self.instances().find(|(_, i)| i.id == resource).map(|(c, _)| c.id.as_str());
         let names = [Some(resource), cluster];
         let named = |name: &str| names.contains(&Some(name));
-        if let Some(value) = names.iter().flatten().find_map(|n| overrides.get(*n)) {
+        let bare = |name: &str| super::split(&self.targets, name).map(|(_, bare)| bare.to_string());
+        let line = |name: &str| overrides.get(name).or_else(|| bare(name).and_then(|b| overrides.get(&b)));
+        if let Some(value) = names.iter().flatten().find_map(|n| line(n)) {
             return Some(Threshold { value: *value, source: ThresholdSource::Config });
         }
         let alarm = self

@@ -8,8 +8,8 @@ use std::collections::BTreeSet;
 use super::State;
 use crate::model::{AlarmState, MetricKind};
 
-/// The rows of each queue pane counted as on screen: a pane at 160×48 shows fewer, and the first rows (sorted
-/// worst first) are what an engineer reads.
+/// The rows of each queue pane counted as on screen: a pane at 160×48 shows fewer than 40, and the first rows
+/// in the pane's order are where it opens. Rows scrolled to further down are not counted, only the selected one.
 pub const ON_SCREEN: usize = 40;
 
 impl State {
