@@ -48,8 +48,21 @@ impl Emulator {
         Emulator::start_with(name, &[])
     }
 
-    /// ministack with extra settings, e.g. `CLOUDTRAIL_RECORDING=1` so every call is in CloudTrail.
+    /// ministack with extra settings, e.g. `CLOUDTRAIL_RECORDING=1` so every call is in CloudTrail. A free port
+    /// can be handed to two tests starting at once: the ministack that loses the bind exits, while the port
+    /// answers (the other test's), until that test ends. One that exited is started again on another port.
     pub fn start_with(name: &str, settings: &[(&str, &str)]) -> Emulator {
+        for _ in 0..3 {
+            let mut emulator = Emulator::start_once(name, settings);
+            std::thread::sleep(Duration::from_millis(300));
+            if matches!(emulator.child.try_wait(), Ok(None)) {
+                return emulator;
+            }
+        }
+        panic!("ministack exited right after start three times; see the warroom-ministack-*-{name}.log files")
+    }
+
+    fn start_once(name: &str, settings: &[(&str, &str)]) -> Emulator {
         let port = free_port();
         let log = std::env::temp_dir().join(format!("warroom-ministack-{}-{name}.log", std::process::id()));
         let out = std::fs::File::create(&log).expect("log file");
