@@ -205,17 +205,7 @@ impl Target {
                     Observation::Problem(p) if p.kind == FailureKind::Credentials => Some(p.error.clone()),
                     _ => None,
                 });
-                let answered = observations.iter().any(|o| {
-                    !matches!(
-                        o,
-                        Observation::Problem(_)
-                            | Observation::Clock(_)
-                            | Observation::Capped { .. }
-                            | Observation::Missing { .. }
-                            | Observation::Truncated { .. }
-                            | Observation::ReadEvery(_)
-                    )
-                });
+                let answered = observations.iter().any(Observation::answers);
                 let all_failed = observations.iter().find_map(|o| match o {
                     Observation::Problem(p) if !answered => Some(p.to_string()),
                     _ => None,

@@ -142,6 +142,21 @@ pub enum Observation {
 }
 
 impl Observation {
+    /// Whether it is something a call answered: not a failure, the clock, or what a poll says of its own reads
+    /// (a cut list, a missing resource, a bounded discovery, its read periods). A poll with none of these says
+    /// nothing of whether its credentials or its endpoint work.
+    pub fn answers(&self) -> bool {
+        !matches!(
+            self,
+            Observation::Problem(_)
+                | Observation::Clock(_)
+                | Observation::Capped { .. }
+                | Observation::Missing { .. }
+                | Observation::Truncated { .. }
+                | Observation::ReadEvery(_)
+        )
+    }
+
     /// One failed call: what it leaves out of date, the resource it was about (if one), and the error, which
     /// names the call (`sqs:GetQueueAttributes: timed out …`).
     pub fn problem(subject: Subject, resource: Option<&str>, error: impl std::fmt::Display) -> Observation {

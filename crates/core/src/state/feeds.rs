@@ -67,16 +67,7 @@ impl State {
                 });
                 // Only a poll in which some call answered says the credentials work: one whose calls all failed
                 // for another reason (or that made none) says nothing about them.
-                let answered = observations.iter().any(|o| {
-                    !matches!(
-                        o,
-                        Observation::Problem(_)
-                            | Observation::Clock(_)
-                            | Observation::Capped { .. }
-                            | Observation::Missing { .. }
-                            | Observation::Truncated { .. }
-                    )
-                });
+                let answered = observations.iter().any(Observation::answers);
                 if credential_failure.is_some() || answered {
                     self.note_credentials(credential_failure);
                 }
