@@ -33,6 +33,7 @@ async fn every_call_waits_for_its_quota_and_the_label_never_leaves() {
         actions: &["sqs:ListQueues"],
         quota_per_second: Some(1.0),
         pace_per_second: 0.2,
+        service_quota: None,
     }];
     let budget = Budget::new(&tight);
     let clients = warroom::aws::Clients::with_budget(&config, budget.clone());
@@ -45,9 +46,12 @@ async fn every_call_waits_for_its_quota_and_the_label_never_leaves() {
     clients.sqs.get_queue_url().queue_name("absent").send().await.ok();
     assert_eq!(budget.waited("sqs:GetQueueUrl"), 0);
     // The calls view's figures: what the emulator received, by API, against the allowance.
-    let rates = warroom::aws::budget::rates(&clients.calls);
+    let rates = warroom::aws::budget::rates(&clients.calls, &clients.budget);
     let list = rates.iter().find(|r| r.action == "sqs:ListQueues").expect("ListQueues counted");
     assert_eq!((list.last_minute, list.total, list.failed), (2, 2, 0), "{list:?}");
-    let budget_line = list.budget.as_ref().expect("ListQueues is paced by the shipped budget");
-    assert_eq!(budget_line.bucket, "SQS");
+    // Against the allowance these clients pace it by (the tight one), not the shipped table's.
+    let budget_line = list.budget.as_ref().expect("ListQueues is paced");
+    assert_eq!((budget_line.bucket.as_str(), budget_line.pace_per_minute), ("test: ListQueues", 12));
+    let unpaced = rates.iter().find(|r| r.action == "sqs:GetQueueUrl").expect("GetQueueUrl counted");
+    assert_eq!(unpaced.budget, None, "outside the tight budget");
 }

@@ -55,7 +55,7 @@ async fn calls_per_minute_and_time_to_filled_panes_at_1000_queues_and_200_alarms
     let watch = Watch { queues: names.clone(), alarm_prefixes: vec!["fleet-".into()], ..Watch::default() };
     let started = Instant::now();
     let connection = connect_with(&config).await.expect("connect");
-    let calls = connection.clients.calls.clone();
+    let (calls, budget) = (connection.clients.calls.clone(), connection.clients.budget.clone());
     let telemetry = Arc::new(AwsTelemetry::new(connection, Some(watch)));
     // The loop's hot set: the first 40 rows of each pane.
     let hot: Vec<String> = names.iter().take(40).cloned().chain((0..40).map(|i| format!("fleet-{i:04}-dlq"))).collect();
@@ -93,7 +93,7 @@ async fn calls_per_minute_and_time_to_filled_panes_at_1000_queues_and_200_alarms
     println!("start to every queue's row filled (1,000 queues, 200 DLQs, 200 alarms): {:.0} s", at.as_secs_f64());
     tokio::time::sleep(Duration::from_secs(180)).await;
     println!("calls in the last minute, three minutes after, by API (quota and pace per minute):");
-    for rate in warroom::aws::budget::rates(&calls) {
+    for rate in warroom::aws::budget::rates(&calls, &budget) {
         let budget = rate.budget.map_or("not paced".to_string(), |b| {
             format!(
                 "{}: pace {}/min, quota {}",

@@ -25,7 +25,8 @@ fn calls_in(paths: &[std::path::PathBuf]) -> BTreeSet<String> {
     for path in paths {
         let src = std::fs::read_to_string(path).expect("source");
         let bytes = src.as_bytes();
-        for service in ["sqs", "lambda", "rds", "cloudwatch", "sts", "logs", "cloudtrail", "pi", "s3"] {
+        for service in ["sqs", "lambda", "rds", "cloudwatch", "sts", "logs", "cloudtrail", "pi", "s3", "servicequotas"]
+        {
             let mut from = 0;
             while let Some(i) = src[from..].find(service).map(|i| i + from) {
                 from = i + service.len();

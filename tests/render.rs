@@ -851,7 +851,7 @@ fn an_observers_header_names_the_operator_at_80_columns() {
 /// warroom's pace and AWS's default; a demo says it makes no AWS calls.
 #[test]
 fn the_calls_view_counts_each_api_against_its_quota() {
-    use warroom_core::model::{CallBudget, CallRate};
+    use warroom_core::model::{CallBudget, CallRate, QuotaSource};
     let mut state = Scene::at_minute(45.0, false).state;
     let keymap = Keymap::defaults().expect("keymap");
     state.press_keys(&keymap, "$").expect("keys");
@@ -866,16 +866,42 @@ fn the_calls_view_counts_each_api_against_its_quota() {
             bucket: "Lambda control plane (the rest)".into(),
             pace_per_minute: 360,
             quota_per_minute: Some(900),
+            source: QuotaSource::ServiceQuotas("L-B2AA0F47".into()),
         }),
     };
-    state.update(Msg::Calls(vec![lambda("lambda:ListAliases", 12), lambda("lambda:ListEventSourceMappings", 24)]));
+    // Service Quotas answered for Lambda's and refused CloudTrail's: that one is AWS's default, and says why.
+    let trail = CallRate {
+        action: "cloudtrail:LookupEvents".into(),
+        last_minute: 2,
+        total: 2,
+        failed: 0,
+        throttled: 0,
+        budget: Some(CallBudget {
+            bucket: "CloudTrail LookupEvents".into(),
+            pace_per_minute: 60,
+            quota_per_minute: Some(120),
+            source: QuotaSource::Unread("servicequotas:GetServiceQuota: access denied".into()),
+        }),
+    };
+    state.update(Msg::Calls(vec![
+        lambda("lambda:ListAliases", 12),
+        lambda("lambda:ListEventSourceMappings", 24),
+        trail,
+    ]));
     for (w, h) in SIZES {
         let screen = text(&render(&state, w, h));
         assert!(screen.contains("AWS calls by API"), "{w}x{h}:\n{screen}");
         let row = screen.lines().find(|l| l.contains("lambda:ListEventSourceMappings")).unwrap_or_default();
         assert!(row.contains("24") && row.contains("Lambda control plane"), "{w}x{h}: {row}");
         // The two APIs share one quota: its total is theirs together.
-        assert!(screen.contains("36/min · pace 360/min · quota 900/min"), "{w}x{h}:\n{screen}");
+        // Where each quota's figure comes from (wrapped, not cut, at 80 columns).
+        // A quota's line is wrapped, not cut, where it is too long: read as one.
+        let flat = screen.lines().map(|l| l.trim_matches(['│', ' '])).collect::<Vec<_>>().join(" ");
+        assert!(flat.contains("36/min · pace 360 · quota 900 (Service Quotas)"), "{w}x{h}:\n{screen}");
+        assert!(flat.contains("2/min · pace 60 · quota 120 (AWS default)"), "{w}x{h}:\n{screen}");
+        assert!(
+            flat.contains("Service Quotas not read, AWS defaults used: servicequotas:GetServiceQuota: access denied")
+        );
     }
     state.press_keys(&keymap, "$").expect("keys");
     assert!(state.ui.popup.is_none(), "its own key closes it");

@@ -45,6 +45,8 @@ pub struct Clients {
     pub logs: aws_sdk_cloudwatchlogs::Client,
     /// S3: follow mode's stream (published with PutObject, followed with conditional GetObject).
     pub s3: aws_sdk_s3::Client,
+    /// Service Quotas: the account's applied quotas, for the budget (`quotas::read`).
+    pub servicequotas: aws_sdk_servicequotas::Client,
     /// Every call of these clients waits for its API's share of the account's quota here (`budget::ALLOWANCES`);
     /// shared by every clone.
     pub budget: Budget,
@@ -90,6 +92,7 @@ impl Clients {
             cloudtrail: counted!(aws_sdk_cloudtrail, "cloudtrail"),
             pi: counted!(aws_sdk_pi, "pi"),
             logs: counted!(aws_sdk_cloudwatchlogs, "logs"),
+            servicequotas: counted!(aws_sdk_servicequotas, "servicequotas"),
             // Path-style addressing where an endpoint is configured (an emulator has no per-bucket host names).
             s3: aws_sdk_s3::Client::from_conf(
                 aws_sdk_s3::config::Builder::from(config)

@@ -113,7 +113,11 @@ fn kind_of(code: &str) -> AwsErrorKind {
         | "InvalidAction"
         | "NotImplemented"
         | "InvalidParameterCombination" => AwsErrorKind::Unsupported,
-        c if c.contains("NotFound") || c.contains("DoesNotExist") || c.contains("NonExistentQueue") => {
+        c if c.contains("NotFound")
+            || c.contains("DoesNotExist")
+            || c.contains("NonExistentQueue")
+            || c == "NoSuchResourceException" =>
+        {
             AwsErrorKind::NotFound
         }
         _ => AwsErrorKind::Other,

@@ -11,6 +11,7 @@ pub mod errors;
 pub mod package;
 pub mod paging;
 pub mod queues;
+pub mod quotas;
 pub mod time;
 
 pub use connect::{AwsOptions, Clients, ConnectError, Connection, connect, connect_with};

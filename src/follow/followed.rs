@@ -75,7 +75,7 @@ impl Telemetry for Followed {
     }
 
     fn call_rates(&self) -> Vec<CallRate> {
-        crate::aws::budget::rates(&self.clients.calls)
+        crate::aws::budget::rates(&self.clients.calls, &self.clients.budget)
     }
 
     /// Never called: a follower's loop starts no feed task (`App::start_tasks`); every feed's answer is the

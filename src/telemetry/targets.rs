@@ -1,5 +1,6 @@
 //! Several targets in one view: one `AwsTelemetry` per account and region, polled side by side, each with its own
-//! clients (so its own budget: quotas are per account and region) and its own credentials. What each observes is
+//! clients and credentials, and its own budget unless another target reached the same account and region (quotas
+//! are per account and region: `budget::Accounts`). What each observes is
 //! qualified by its label (`Observation::qualify`); a target whose credentials, identity call or whole poll fails
 //! becomes problems that name it, and the other targets' rows go on.
 
@@ -17,6 +18,7 @@ use warroom_core::model::{
 use super::Telemetry;
 use super::aws::AwsTelemetry;
 use crate::aws::Clients;
+use crate::aws::budget::Accounts;
 use crate::aws::connect::{AwsOptions, ConnectError, identify, load_target_config};
 use crate::backoff::Backoff;
 
@@ -58,6 +60,8 @@ pub struct Target {
     log_pattern: String,
     telemetry: tokio::sync::Mutex<Option<Arc<AwsTelemetry>>>,
     retry: Mutex<(Option<Instant>, Backoff)>,
+    /// The budgets of the account and region pairs reached, shared by every target (`budget::Accounts`).
+    accounts: Arc<Accounts>,
     /// Where its first metrics and history reads start instead of three hours back (`export`).
     reach: Option<DateTime<Utc>>,
     /// The loop's hot set for it, without labels, handed to its telemetry before each fast poll.
@@ -76,7 +80,7 @@ pub fn label(name: &str, region: &str) -> String {
 impl Target {
     /// Loads the target's configuration and builds its clients; calls nothing. `Err` only for a profile no
     /// shared config file has, or no region at all: mistakes of the config, not of the account.
-    pub async fn new(spec: TargetSpec, log_pattern: &str) -> Result<Target, ConnectError> {
+    pub async fn new(spec: TargetSpec, log_pattern: &str, accounts: Arc<Accounts>) -> Result<Target, ConnectError> {
         let mut source = crate::aws::credentials::source(spec.options.profile.as_deref()).await?;
         if let Some(role) = &spec.role_arn {
             source.description = format!("role {role} assumed with {}", source.description);
@@ -101,6 +105,7 @@ impl Target {
             log_pattern: log_pattern.to_string(),
             telemetry: tokio::sync::Mutex::new(None),
             retry: Mutex::new((None, Backoff::new(RECONNECT_BASE, RECONNECT_CAP))),
+            accounts,
             reach: None,
             hot: Mutex::new(None),
             errors: Mutex::new([None, None, None]),
@@ -147,6 +152,8 @@ impl Target {
         let region = self.status().region;
         match identify(self.clients.clone(), region, self.source.clone()).await {
             Ok(connection) => {
+                // Another target in the same account and region: one budget for both, as AWS counts them.
+                self.accounts.share(&self.clients.budget, &connection.identity.account, &connection.identity.region);
                 {
                     let mut status = self.status.lock().unwrap_or_else(|p| p.into_inner());
                     status.account = Some(connection.identity.account.clone());
@@ -247,10 +254,12 @@ pub struct TargetsTelemetry {
 impl TargetsTelemetry {
     /// The targets of `specs`, each with its clients; calls nothing.
     pub async fn new(specs: Vec<TargetSpec>, log_pattern: &str) -> Result<TargetsTelemetry, ConnectError> {
-        let mut targets = Vec::new();
+        let (mut targets, accounts) = (Vec::new(), Arc::new(Accounts::default()));
         for spec in specs {
             let name = spec.name.clone();
-            let target = Target::new(spec, log_pattern).await.map_err(|e| ConnectError::Target(name, Box::new(e)))?;
+            let target = Target::new(spec, log_pattern, accounts.clone())
+                .await
+                .map_err(|e| ConnectError::Target(name, Box::new(e)))?;
             targets.push(Arc::new(target));
         }
         Ok(TargetsTelemetry { targets })
@@ -358,15 +367,21 @@ impl Telemetry for TargetsTelemetry {
     }
 
     /// Each target's calls, labelled: quotas are per account and region, so each target's count against its
-    /// own (`prod/us-east-1 sqs:GetQueueAttributes`, bucket `prod/us-east-1 SQS …`).
+    /// own (`prod/us-east-1 sqs:GetQueueAttributes`, bucket `prod/us-east-1 SQS …`). Targets in one account and
+    /// region share a budget, so their buckets share one line, under the first one's label.
     fn call_rates(&self) -> Vec<CallRate> {
+        let statuses: Vec<TargetStatus> = self.targets.iter().map(|t| t.status()).collect();
         let mut rates = Vec::new();
-        for target in &self.targets {
-            let label = target.status().label;
-            for mut rate in crate::aws::budget::rates(&target.clients.calls) {
+        for (target, status) in self.targets.iter().zip(&statuses) {
+            let label = &status.label;
+            let owner = statuses
+                .iter()
+                .find(|s| s.account.is_some() && s.account == status.account && s.region == status.region)
+                .map_or(label, |s| &s.label);
+            for mut rate in crate::aws::budget::rates(&target.clients.calls, &target.clients.budget) {
                 rate.action = format!("{label} {}", rate.action);
                 if let Some(budget) = &mut rate.budget {
-                    budget.bucket = format!("{label} {}", budget.bucket);
+                    budget.bucket = format!("{owner} {}", budget.bucket);
                 }
                 rates.push(rate);
             }

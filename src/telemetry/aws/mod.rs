@@ -83,6 +83,8 @@ struct Memory {
     /// Where each DB instance's next Performance Insights read starts (absent: its first reaches back).
     insights_since: std::collections::HashMap<String, DateTime<Utc>>,
     identity_sent: bool,
+    /// Whether Service Quotas was asked for the budget's quotas.
+    quotas_asked: bool,
     /// Where the turn of the queues not read every fast poll stands.
     rotation: usize,
     /// Where the turn of the queues whose mappings are not re-read every inventory poll stands.
@@ -275,6 +277,11 @@ impl AwsTelemetry {
     }
 
     async fn poll_inventory(&self) -> Result<Vec<Observation>, TelemetryError> {
+        // The account's quotas, read beside the first poll (its calls are paced by the documented ones meanwhile).
+        if !std::mem::replace(&mut self.memory().quotas_asked, true) {
+            let clients = self.clients().clone();
+            tokio::spawn(async move { clients.budget.read_quotas(&clients.servicequotas).await });
+        }
         // Again if an earlier discovery met failing calls and its retry is due (the first discovery, if no poll
         // has made it yet, happens in `inventory`).
         self.rediscover_if_due().await;
@@ -336,7 +343,7 @@ impl AwsTelemetry {
 
 impl Telemetry for AwsTelemetry {
     fn call_rates(&self) -> Vec<warroom_core::model::CallRate> {
-        crate::aws::budget::rates(&self.connection.clients.calls)
+        crate::aws::budget::rates(&self.connection.clients.calls, &self.connection.clients.budget)
     }
 
     fn prioritize(&self, hot: &[String]) {

@@ -26,6 +26,23 @@ pub struct CallBudget {
     pub bucket: String,
     /// warroom's pace: at most this many requests a minute from this dashboard, in this bucket.
     pub pace_per_minute: u32,
-    /// AWS's documented default, requests a minute per account and region; `None` where AWS documents none.
+    /// The account's quota, requests a minute in this region: the applied value Service Quotas gave, else AWS's
+    /// documented default; `None` where AWS documents none.
     pub quota_per_minute: Option<u32>,
+    /// Where `quota_per_minute` comes from.
+    pub source: QuotaSource,
+}
+
+/// Where a quota's figure comes from.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub enum QuotaSource {
+    /// AWS's documented default: Service Quotas has not answered yet, or lists no such quota.
+    #[default]
+    Documented,
+    /// The account's applied value in this region, from servicequotas:GetServiceQuota; the quota's code
+    /// ("L-6826A2E9").
+    ServiceQuotas(String),
+    /// Service Quotas was asked and did not give it, so the documented default stands; the call's error
+    /// ("servicequotas:GetServiceQuota: access denied: …").
+    Unread(String),
 }

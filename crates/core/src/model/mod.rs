@@ -23,7 +23,7 @@ mod thresholds;
 mod timeline;
 mod war_room;
 
-pub use calls::{CallBudget, CallRate};
+pub use calls::{CallBudget, CallRate, QuotaSource};
 pub use code_deploys::{CODE_CALLS, OwnChange, cloudtrail_text};
 pub use consumer_logs::{
     ConsumerLogs, ErrorGroup, ErrorKind, KeptLine, LINES_KEPT, LogLine, LogsAccess, WindowCount, fingerprint,

@@ -1,5 +1,6 @@
 //! The calls view: warroom's own AWS calls by API over the last minute, each against the quota it counts
-//! against (AWS's documented default per account and region) and warroom's pace under it; then each quota's
+//! against (per account and region: as Service Quotas gave it, else AWS's documented default, saying why) and
+//! warroom's pace under it; then each quota's
 //! total, since several APIs can share one (Lambda's control plane). Throttled and failed attempts are counted
 //! since the start. A demo makes no AWS calls, and says so.
 
@@ -9,17 +10,36 @@ use ratatui_core::layout::Rect;
 use ratatui_core::terminal::Frame;
 use ratatui_core::text::{Line, Span};
 use warroom_core::keymap::Keymap;
-use warroom_core::model::{CallRate, SessionKind};
+use warroom_core::model::{CallBudget, CallRate, QuotaSource, SessionKind};
 use warroom_core::state::State;
 
 use crate::text::sanitize;
 use crate::{hints, theme};
 
-/// "12/min of 600 (quota 3000)" for a bucket's last minute; "no quota documented" where AWS states none.
-fn against(last_minute: u32, pace: u32, quota: Option<u32>) -> String {
-    match quota {
-        Some(q) => format!("{last_minute}/min · pace {pace}/min · quota {q}/min"),
-        None => format!("{last_minute}/min · pace {pace}/min · no quota documented"),
+/// "12/min · pace 600 · quota 3000 (Service Quotas)" for a bucket's last minute against `budget`, all in requests
+/// a minute; "no quota documented" where AWS states none.
+fn against(last_minute: u32, budget: &CallBudget) -> String {
+    let pace = budget.pace_per_minute;
+    let source = match budget.source {
+        QuotaSource::ServiceQuotas(_) => "Service Quotas",
+        QuotaSource::Documented | QuotaSource::Unread(_) => "AWS default",
+    };
+    match budget.quota_per_minute {
+        Some(q) => format!("{last_minute}/min · pace {pace} · quota {q} ({source})"),
+        None => format!("{last_minute}/min · pace {pace} · no quota documented"),
+    }
+}
+
+/// `text` wrapped to `width`, two cells in, its continuation lines four: nothing of a quota's line is cut at 80
+/// columns.
+fn indented(out: &mut Vec<Line<'static>>, text: &str, width: usize, style: ratatui_core::style::Style) {
+    let first = crate::text::wrap(text, width.saturating_sub(2).max(20)).into_iter().next().unwrap_or_default();
+    out.push(Line::from(Span::styled(sanitize(&format!("  {first}"), width), style)));
+    let rest = text.get(first.len()..).unwrap_or_default().trim_start();
+    if !rest.is_empty() {
+        for part in crate::text::wrap(rest, width.saturating_sub(4).max(20)) {
+            out.push(Line::from(Span::styled(sanitize(&format!("    {part}"), width), style)));
+        }
     }
 }
 
@@ -38,18 +58,29 @@ fn lines(state: &State, width: usize) -> Vec<Line<'static>> {
     rates.sort_by(|a, b| b.last_minute.cmp(&a.last_minute).then_with(|| a.action.cmp(&b.action)));
     // Each quota first (what the account's limits see; the APIs that share one count together), then each API,
     // busiest first: on a short terminal the quiet APIs are what is cut.
-    let mut buckets: BTreeMap<&str, (u32, u32, Option<u32>)> = BTreeMap::new();
+    let mut buckets: BTreeMap<&str, (u32, &CallBudget)> = BTreeMap::new();
     for r in &rates {
         if let Some(b) = &r.budget {
-            let entry = buckets.entry(b.bucket.as_str()).or_insert((0, b.pace_per_minute, b.quota_per_minute));
-            entry.0 += r.last_minute;
+            buckets.entry(b.bucket.as_str()).or_insert((0, b)).0 += r.last_minute;
         }
     }
-    out.push(Line::from(Span::styled("By quota (per account and region, last minute):", theme::bold())));
-    for (bucket, (used, pace, quota)) in buckets {
-        let text = format!("  {bucket}: {}", against(used, pace, quota));
-        let over = quota.is_some_and(|q| used * 2 > q);
-        out.push(Line::from(Span::styled(sanitize(&text, width), if over { theme::warn() } else { theme::dim() })));
+    out.push(Line::from(Span::styled("By quota (per account and region, requests a minute):", theme::bold())));
+    // Why the account's own quotas are not shown, once: it is the same refusal for every quota of an account.
+    let mut unread: Vec<&str> = buckets
+        .values()
+        .filter_map(|(_, b)| match &b.source {
+            QuotaSource::Unread(why) => Some(why.as_str()),
+            _ => None,
+        })
+        .collect();
+    unread.dedup();
+    for why in unread {
+        indented(&mut out, &format!("Service Quotas not read, AWS defaults used: {why}"), width, theme::warn());
+    }
+    for (bucket, (used, budget)) in buckets {
+        let text = format!("{bucket}: {}", against(used, budget));
+        let over = budget.quota_per_minute.is_some_and(|q| used * 2 > q);
+        indented(&mut out, &text, width, if over { theme::warn() } else { theme::dim() });
     }
     out.push(Line::from(""));
     // As wide as the longest API name, so the quota's name keeps the rest of an 80-column row.
