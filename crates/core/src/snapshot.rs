@@ -155,7 +155,7 @@ impl Snapshot {
     /// The snapshot of what `state` holds.
     pub fn of(state: &State) -> Snapshot {
         let d = &state.data;
-        let t = &state.thresholds;
+        let lines = d.threshold_index(&state.thresholds);
         Snapshot {
             time: state.now.format("%Y-%m-%d %H:%M:%S UTC").to_string(),
             session: state.session.kind.name(),
@@ -186,7 +186,7 @@ impl Snapshot {
                     QueueRow {
                         name: q.name.clone(),
                         age_seconds: age,
-                        breached: age.is_some_and(|a| a > d.threshold_value(t, &q.name, MetricKind::QueueAge)),
+                        breached: age.is_some_and(|a| a > lines.value(&q.name, MetricKind::QueueAge)),
                         visible: q.visible,
                         in_flight: q.in_flight,
                         sent_per_min: d.latest(&q.name, MetricKind::Sent),
@@ -225,7 +225,7 @@ impl Snapshot {
                                 role: m.role.label(),
                                 status: m.status.to_string(),
                                 cpu_percent: cpu,
-                                breached: cpu.is_some_and(|c| c > d.threshold_value(t, &m.id, MetricKind::DbCpu)),
+                                breached: cpu.is_some_and(|c| c > lines.value(&m.id, MetricKind::DbCpu)),
                             }
                         })
                         .collect(),

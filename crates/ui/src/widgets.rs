@@ -155,7 +155,8 @@ pub fn threshold_note<'r>(
     metric: warroom_core::model::MetricKind,
     (one, unit, each): (&str, &str, &str),
 ) -> String {
-    let mut values: Vec<f64> = resources.into_iter().map(|r| threshold(state, r, metric)).collect();
+    let lines = state.data.threshold_index(&state.thresholds);
+    let mut values: Vec<f64> = resources.into_iter().map(|r| lines.value(r, metric)).collect();
     values.sort_by(f64::total_cmp);
     values.dedup();
     match values.as_slice() {

@@ -168,10 +168,11 @@ impl Analysis {
         now: DateTime<Utc>,
     ) -> Vec<Verdict> {
         let Some((first, _)) = onsets.first() else { return Vec::new() };
+        let lines = data.threshold_index(thresholds);
         data.queues
             .iter()
             .filter_map(|q| {
-                let age = data.threshold_value(thresholds, &q.name, MetricKind::QueueAge);
+                let age = lines.value(&q.name, MetricKind::QueueAge);
                 verdict::verdict(data, &q.name, first.at, now, age)
             })
             .collect()

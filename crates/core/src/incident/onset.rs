@@ -149,8 +149,9 @@ pub fn onsets(data: &Data, thresholds: &Thresholds, episode: Episode) -> Vec<Ons
         }
         None => out.push(onset),
     };
+    let lines = data.threshold_index(thresholds);
     for q in &data.queues {
-        let age = data.threshold_value(thresholds, &q.name, MetricKind::QueueAge);
+        let age = lines.value(&q.name, MetricKind::QueueAge);
         if let Some(starts) = data.series(&q.name, MetricKind::QueueAge).and_then(|s| episode.onset(s, age)) {
             let what = format!("{} age of oldest message > {age:.0} s", q.name);
             let (at, rebreaches) = (starts[0], starts[1..].to_vec());
@@ -159,7 +160,7 @@ pub fn onsets(data: &Data, thresholds: &Thresholds, episode: Episode) -> Vec<Ons
         }
     }
     for (cluster, instance) in data.instances() {
-        let cpu = data.threshold_value(thresholds, &instance.id, MetricKind::DbCpu);
+        let cpu = lines.value(&instance.id, MetricKind::DbCpu);
         if let Some(starts) = data.series(&instance.id, MetricKind::DbCpu).and_then(|s| episode.onset(s, cpu)) {
             let what = format!("{} CPU > {cpu:.0} %", cluster.id);
             let (at, rebreaches) = (starts[0], starts[1..].to_vec());

@@ -83,11 +83,13 @@ impl Series {
         self.values.push_back(value);
     }
 
-    /// Room for one more point. Grows by doubling, but never past the cap: VecDeque's own doubling would take a
-    /// day's 1,440 points to 2,048 slots, 40 % of a large account's memory spent on slots never filled.
+    /// Room for one more point. Grows by a quarter (at least 16 points), never past the cap: VecDeque's own
+    /// doubling would take a day's 1,440 points to 2,048 slots, and three hours' 180 to 256, 30–40 % of a large
+    /// account's memory spent on slots never filled; a quarter leaves at most a fifth empty, and is still
+    /// amortised constant time a point.
     fn reserve_one(&mut self) {
         if self.offsets.len() == self.offsets.capacity() {
-            let more = self.offsets.len().max(16).min(self.capacity - self.offsets.len()).max(1);
+            let more = (self.offsets.len() / 4).max(16).min(self.capacity - self.offsets.len()).max(1);
             self.offsets.reserve_exact(more);
             self.values.reserve_exact(more);
         }

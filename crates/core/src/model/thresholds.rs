@@ -2,9 +2,11 @@
 //! else the resource's CloudWatch alarm on the same metric, else the config's default. Thresholds are the
 //! account's before they are warroom's: an alarm at 300 s on a queue means the team pages at 300 s.
 
+use std::collections::HashMap;
+
 use crate::config::Thresholds;
 
-use super::{Data, MetricKind};
+use super::{AlarmStatus, Data, MetricKind};
 
 /// Where a resource's threshold comes from.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,6 +45,27 @@ impl Data {
     /// a metric alarm on that metric naming it (or its cluster), else the config's default. `None` for a metric
     /// warroom keeps no threshold for.
     pub fn threshold(&self, thresholds: &Thresholds, resource: &str, metric: MetricKind) -> Option<Threshold> {
+        let cluster = self.instances().find(|(_, i)| i.id == resource).map(|(c, _)| c.id.as_str());
+        let alarm = |name: &str| {
+            self.alarms
+                .iter()
+                .enumerate()
+                .filter_map(|(at, a)| alarm_line(a, metric, name).map(|(value, name)| (value, at, name)))
+                .min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)))
+        };
+        self.resolve(thresholds, resource, metric, cluster, alarm)
+    }
+
+    /// `threshold`, given `resource`'s cluster and, for a name, its lowest alarm line on `metric` (value, the
+    /// alarm's place in `alarms`, its name): by a scan for one resource, from a `ThresholdIndex` for many.
+    fn resolve<'a>(
+        &'a self,
+        thresholds: &Thresholds,
+        resource: &str,
+        metric: MetricKind,
+        cluster: Option<&str>,
+        alarm: impl Fn(&str) -> Option<(f64, usize, &'a String)>,
+    ) -> Option<Threshold> {
         let (overrides, default) = match metric {
             MetricKind::QueueAge => (&thresholds.queues, thresholds.queue_age_seconds),
             MetricKind::DbCpu => (&thresholds.databases, thresholds.db_cpu_percent),
@@ -50,32 +73,72 @@ impl Data {
         };
         // An instance answers to its own name and its cluster's; with several targets, the config's lines name
         // them as AWS does, without the target's label.
-        let cluster = self.instances().find(|(_, i)| i.id == resource).map(|(c, _)| c.id.as_str());
         let names = [Some(resource), cluster];
-        let named = |name: &str| names.contains(&Some(name));
-        let bare = |name: &str| super::split(&self.targets, name).map(|(_, bare)| bare.to_string());
-        let line = |name: &str| overrides.get(name).or_else(|| bare(name).and_then(|b| overrides.get(&b)));
+        let line = |name: &str| {
+            overrides.get(name).or_else(|| super::split(&self.targets, name).and_then(|(_, bare)| overrides.get(bare)))
+        };
         if let Some(value) = names.iter().flatten().find_map(|n| line(n)) {
             return Some(Threshold { value: *value, source: ThresholdSource::Config });
         }
-        let alarm = self
-            .alarms
-            .iter()
-            .filter_map(|a| {
-                let line = a.threshold.filter(|t| t.metric == metric)?;
-                a.resources.first().filter(|r| named(r))?;
-                Some((line.value, &a.name))
-            })
-            .min_by(|a, b| a.0.total_cmp(&b.0));
-        Some(match alarm {
-            Some((value, name)) => Threshold { value, source: ThresholdSource::Alarm(name.clone()) },
+        // The lowest line of an alarm naming either; of equal ones, the first listed.
+        let lowest =
+            names.iter().flatten().filter_map(|n| alarm(n)).min_by(|a, b| a.0.total_cmp(&b.0).then(a.1.cmp(&b.1)));
+        Some(match lowest {
+            Some((value, _, name)) => Threshold { value, source: ThresholdSource::Alarm(name.clone()) },
             None => Threshold { value: default, source: ThresholdSource::Default },
         })
+    }
+
+    /// Every resource's threshold at once (`ThresholdIndex`): for a loop over thousands of rows, where
+    /// `threshold` for each would scan every alarm and instance each time.
+    pub fn threshold_index<'a>(&'a self, thresholds: &'a Thresholds) -> ThresholdIndex<'a> {
+        let cluster_of = self.instances().map(|(c, i)| (i.id.as_str(), c.id.as_str())).collect();
+        let mut alarms: HashMap<(&str, MetricKind), (f64, usize, &String)> = HashMap::new();
+        for (at, a) in self.alarms.iter().enumerate() {
+            let (Some(line), Some(first)) = (a.threshold, a.resources.first()) else { continue };
+            let entry = alarms.entry((first.as_str(), line.metric)).or_insert((line.value, at, &a.name));
+            if line.value < entry.0 {
+                *entry = (line.value, at, &a.name);
+            }
+        }
+        ThresholdIndex { data: self, thresholds, cluster_of, alarms }
     }
 
     /// `threshold`'s value, for a metric that has one; `f64::INFINITY` (never breached) otherwise.
     pub fn threshold_value(&self, thresholds: &Thresholds, resource: &str, metric: MetricKind) -> f64 {
         self.threshold(thresholds, resource, metric).map_or(f64::INFINITY, |t| t.value)
+    }
+}
+
+/// A metric alarm's line on `metric` when its first resource is `name`: its value and its name.
+fn alarm_line<'a>(alarm: &'a AlarmStatus, metric: MetricKind, name: &str) -> Option<(f64, &'a String)> {
+    let line = alarm.threshold.filter(|t| t.metric == metric)?;
+    alarm.resources.first().filter(|r| *r == name)?;
+    Some((line.value, &alarm.name))
+}
+
+/// Every resource's threshold, looked up in maps built once from the alarms and the clusters
+/// (`Data::threshold_index`): what `Data::threshold` says for each, in constant time.
+pub struct ThresholdIndex<'a> {
+    data: &'a Data,
+    thresholds: &'a Thresholds,
+    /// Each DB instance's cluster.
+    cluster_of: HashMap<&'a str, &'a str>,
+    /// For a resource named first by a metric alarm, and the alarm's metric: the lowest line, the alarm's place
+    /// in the list, and its name.
+    alarms: HashMap<(&'a str, MetricKind), (f64, usize, &'a String)>,
+}
+
+impl ThresholdIndex<'_> {
+    /// `Data::threshold` of `resource` on `metric`.
+    pub fn get(&self, resource: &str, metric: MetricKind) -> Option<Threshold> {
+        let cluster = self.cluster_of.get(resource).copied();
+        self.data.resolve(self.thresholds, resource, metric, cluster, |name| self.alarms.get(&(name, metric)).copied())
+    }
+
+    /// `Data::threshold_value` of `resource` on `metric`: `f64::INFINITY` where there is no threshold.
+    pub fn value(&self, resource: &str, metric: MetricKind) -> f64 {
+        self.get(resource, metric).map_or(f64::INFINITY, |t| t.value)
     }
 }
 
@@ -124,5 +187,32 @@ mod tests {
         let mut t = t;
         t.databases.insert(cluster, 95.0);
         assert_eq!(data.threshold_value(&t, &instance, MetricKind::DbCpu), 95.0);
+    }
+
+    #[test]
+    fn the_index_says_what_threshold_says_for_every_resource() {
+        let mut data = crate::fixture::incident().state(true).data;
+        let (cluster, instance) =
+            data.instances().next().map(|(c, i)| (c.id.clone(), i.id.clone())).expect("the fixture has a database");
+        // Equal lines on an instance and its cluster: the first listed names the threshold, by either way.
+        with_alarm(&mut data, "instance-cpu", &instance, MetricKind::DbCpu, 80.0);
+        with_alarm(&mut data, "cluster-cpu", &cluster, MetricKind::DbCpu, 80.0);
+        with_alarm(&mut data, "orders-age-page", "orders", MetricKind::QueueAge, 300.0);
+        with_alarm(&mut data, "orders-age-warn", "orders", MetricKind::QueueAge, 120.0);
+        let mut t = Thresholds::default();
+        t.queues.insert("payments".into(), 45.0);
+        let index = data.threshold_index(&t);
+        let queues = data.queues.iter().map(|q| q.name.clone());
+        let instances = data.instances().map(|(_, i)| i.id.clone()).collect::<Vec<_>>();
+        for name in queues.chain(instances.clone()).chain(["payments".to_string(), "absent".to_string()]) {
+            for metric in [MetricKind::QueueAge, MetricKind::DbCpu, MetricKind::Sent] {
+                assert_eq!(index.get(&name, metric), data.threshold(&t, &name, metric), "{name} {metric:?}");
+            }
+        }
+        assert_eq!(
+            index.get(&instance, MetricKind::DbCpu).map(|l| l.source_label()),
+            Some("from alarm cluster-cpu".into()),
+            "of equal lines, the first in the alarms' order (by name)"
+        );
     }
 }

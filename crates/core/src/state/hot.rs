@@ -22,14 +22,16 @@ impl State {
         hot.extend(rows.selected_queue().map(|q| q.name.clone()));
         hot.extend(rows.selected_dlq().map(|d| d.name.clone()));
         let data = &self.data;
+        let lines = data.threshold_index(&self.thresholds);
         for q in &data.queues {
             let age = data.latest(&q.name, MetricKind::QueueAge).unwrap_or(0.0);
-            if age > data.threshold_value(&self.thresholds, &q.name, MetricKind::QueueAge) {
+            if age > lines.value(&q.name, MetricKind::QueueAge) {
                 hot.insert(q.name.clone());
             }
         }
+        let queues: BTreeSet<&str> = data.queues.iter().map(|q| q.name.as_str()).collect();
         for alarm in data.alarms.iter().filter(|a| a.state == AlarmState::Alarm) {
-            hot.extend(alarm.resources.iter().filter(|r| data.queues.iter().any(|q| &&q.name == r)).cloned());
+            hot.extend(alarm.resources.iter().filter(|r| queues.contains(r.as_str())).cloned());
         }
         for dlq in &data.dlqs {
             if data.dlq_growth(&dlq.name, 5, self.now).is_some_and(|g| g > 0.0) {
