@@ -11,8 +11,8 @@ use chrono::{DateTime, Utc};
 use futures_util::future::{BoxFuture, join_all};
 use warroom_core::config::Watch;
 use warroom_core::model::{
-    CallRate, CappedList, CredentialSource, FailureKind, Feed, Observation, SEPARATOR, Subject, TargetStatus,
-    TelemetryError,
+    CallRate, CappedList, CredentialSource, FailureKind, Feed, Observation, QuotaSource, SEPARATOR, Subject,
+    TargetStatus, TelemetryError,
 };
 
 use super::Telemetry;
@@ -368,20 +368,29 @@ impl Telemetry for TargetsTelemetry {
 
     /// Each target's calls, labelled: quotas are per account and region, so each target's count against its
     /// own (`prod/us-east-1 sqs:GetQueueAttributes`, bucket `prod/us-east-1 SQS …`). Targets in one account and
-    /// region share a budget, so their buckets share one line, under the first one's label.
+    /// region share a budget, so their buckets share one line, under all their names (`a,b/us-east-1 SQS`); a
+    /// reason Service Quotas was not read names them too.
     fn call_rates(&self) -> Vec<CallRate> {
         let statuses: Vec<TargetStatus> = self.targets.iter().map(|t| t.status()).collect();
         let mut rates = Vec::new();
         for (target, status) in self.targets.iter().zip(&statuses) {
             let label = &status.label;
-            let owner = statuses
+            let sharing: Vec<&str> = statuses
                 .iter()
-                .find(|s| s.account.is_some() && s.account == status.account && s.region == status.region)
-                .map_or(label, |s| &s.label);
+                .filter(|s| s.account.is_some() && s.account == status.account && s.region == status.region)
+                .filter_map(|s| s.label.strip_suffix(&format!("{SEPARATOR}{}", s.region)))
+                .collect();
+            let owner = match sharing.as_slice() {
+                [_, _, ..] => format!("{}{SEPARATOR}{}", sharing.join(","), status.region),
+                _ => label.clone(),
+            };
             for mut rate in crate::aws::budget::rates(&target.clients.calls, &target.clients.budget) {
                 rate.action = format!("{label} {}", rate.action);
                 if let Some(budget) = &mut rate.budget {
                     budget.bucket = format!("{owner} {}", budget.bucket);
+                    if let QuotaSource::Unread(why) = &mut budget.source {
+                        *why = format!("{owner} {why}");
+                    }
                 }
                 rates.push(rate);
             }

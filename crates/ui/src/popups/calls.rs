@@ -65,7 +65,8 @@ fn lines(state: &State, width: usize) -> Vec<Line<'static>> {
         }
     }
     out.push(Line::from(Span::styled("By quota (per account and region, requests a minute):", theme::bold())));
-    // Why the account's own quotas are not shown, once: it is the same refusal for every quota of an account.
+    // Why the account's own quotas are not shown, once for each account and region (with several targets the
+    // reason carries their label): it is the same refusal for every quota there.
     let mut unread: Vec<&str> = buckets
         .values()
         .filter_map(|(_, b)| match &b.source {
@@ -73,6 +74,7 @@ fn lines(state: &State, width: usize) -> Vec<Line<'static>> {
             _ => None,
         })
         .collect();
+    unread.sort_unstable();
     unread.dedup();
     for why in unread {
         indented(&mut out, &format!("Service Quotas not read, AWS defaults used: {why}"), width, theme::warn());
@@ -84,7 +86,8 @@ fn lines(state: &State, width: usize) -> Vec<Line<'static>> {
     }
     out.push(Line::from(""));
     // As wide as the longest API name, so the quota's name keeps the rest of an 80-column row.
-    let api = rates.iter().map(|r| crate::text::width(&r.action)).max().unwrap_or(3).clamp(3, 40);
+    // (With several targets the API carries its target's label: `prod/eu-central-1 lambda:ListAliases`.)
+    let api = rates.iter().map(|r| crate::text::width(&r.action)).max().unwrap_or(3).clamp(3, 60);
     out.push(Line::from(Span::styled(
         sanitize(
             &format!("{:<api$} {:>5} {:>6} {:>6}  quota it counts against", "API", "/min", "throt*", "fail*"),
