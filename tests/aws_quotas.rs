@@ -39,7 +39,7 @@ async fn a_raised_quota_moves_the_pace_and_the_calls_view_says_where_it_came_fro
 
     // A dashboard's telemetry: its first inventory poll reads the quotas beside it.
     let connection = connect_with(&config).await.expect("connect");
-    let telemetry = AwsTelemetry::new(connection, Some(Default::default()));
+    let telemetry = AwsTelemetry::new(connection, Some(Default::default())).reading_quotas();
     telemetry.poll(Feed::Inventory).await.expect("inventory poll");
     let deadline = tokio::time::Instant::now() + Duration::from_secs(20);
     let alarms = loop {

@@ -206,6 +206,26 @@ async fn a_target_that_cannot_be_reached_fails_alone() {
     let problems = text.split("PROBLEMS\n").nth(1).unwrap_or_default();
     let dead: Vec<&str> = problems.lines().filter(|l| l.contains("dead/us-east-1")).collect();
     assert_eq!(dead.len(), 1, "said once: {text}");
+
+    // `doctor` checks one account and region: the first profile's, at the endpoint its profile names, and it
+    // says which targets it leaves.
+    let doctor = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+        .args(["doctor", "--profile", "alpha,dead", "--region", "us-east-1", "--journal"])
+        .arg(dir.join("journal.jsonl"))
+        .env("AWS_CONFIG_FILE", &aws_config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_PROFILE")
+        .output()
+        .expect("warroom doctor");
+    let report = String::from_utf8_lossy(&doctor.stdout);
+    let row = |name: &str| {
+        let line = report.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap_or_default();
+        line.split_whitespace().collect::<Vec<_>>().join(" ")
+    };
+    assert_eq!(row("region"), format!("region ok us-east-1 · endpoint {}", emulator.url), "{report}");
+    assert!(row("targets").ends_with("only alpha in us-east-1 is checked; not: dead/us-east-1"), "{report}");
 }
 
 /// Flags override the config: `--profile` given at all replaces `[[targets]]` (here one profile: the one account

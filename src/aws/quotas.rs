@@ -35,8 +35,10 @@ pub async fn read(servicequotas: &aws_sdk_servicequotas::Client, budget: &Budget
     for (service, code) in budget.service_quotas() {
         let answer = servicequotas.get_service_quota().service_code(service).quota_code(code).send().await;
         match answer {
+            // A rate of nothing would hold its APIs for good: such an answer is not taken.
             Ok(out) => match out.quota().and_then(per_second) {
-                Some(rate) => budget.apply(code, rate),
+                Some(rate) if rate > 0.0 => budget.apply(code, rate),
+                Some(_) => budget.unread(Some(code), &format!("servicequotas:GetServiceQuota {service} {code}: 0")),
                 None => budget.unread(Some(code), &format!("servicequotas:GetServiceQuota {service} {code}: no value")),
             },
             Err(e) => {

@@ -56,7 +56,7 @@ pub async fn backend(setup: &Setup, read_only: bool, run: Option<&RunInProgress>
         }
         None if setup.targets()?.is_some() => targets(setup, read_only).await,
         None => {
-            let telemetry = live_telemetry(setup).await?;
+            let telemetry = live_telemetry(setup).await?.reading_quotas();
             let clients = telemetry.clients().clone();
             let guard = Guard::new(read_only, || Arc::new(AwsOperator::new(clients)));
             let principal = Some(telemetry.identity().principal.clone());
@@ -126,7 +126,7 @@ pub fn own_polling(setup: &Setup) -> crate::follow::followed::OwnPolling {
         Box::pin(async move {
             let connection = connect::connect(&options).await.map_err(|e| e.to_string())?;
             let telemetry: Arc<dyn Telemetry> =
-                Arc::new(AwsTelemetry::new(connection, watch).with_log_pattern(&pattern));
+                Arc::new(AwsTelemetry::new(connection, watch).with_log_pattern(&pattern).reading_quotas());
             Ok(telemetry)
         })
     })

@@ -29,6 +29,9 @@ pub struct AwsInputs {
     pub log_pattern: String,
     /// The war room's log group, when configured.
     pub war_room: Option<String>,
+    /// The targets of a several-account view (`[[targets]]`, `--profile a,b`), by label, which this doctor
+    /// does not check: it checks one account and region, `options`'.
+    pub unchecked: Vec<String>,
     /// `--read-only`: the operator's calls are not needed, so denied ones do not fail the doctor.
     pub read_only: bool,
 }
@@ -45,13 +48,22 @@ pub async fn check(inputs: &AwsInputs, report: &mut Report) {
         ));
         return skip_rest(report, "no region");
     };
-    let endpoint = inputs
-        .options
-        .endpoint_url
-        .clone()
+    // The endpoint the loaded configuration resolved (a flag, `AWS_ENDPOINT_URL`, or the profile's own).
+    let endpoint = sdk
+        .endpoint_url()
+        .map(str::to_string)
+        .or_else(|| inputs.options.endpoint_url.clone())
         .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok().filter(|u| !u.is_empty()))
         .map_or_else(|| "AWS's public endpoints".to_string(), |u| format!("endpoint {u}"));
     report.push(Check::new("region", Status::Ok, format!("{region} · {endpoint}")));
+    if !inputs.unchecked.is_empty() {
+        let profile = inputs.options.profile.as_deref().unwrap_or("the default profile");
+        report.push(Check::new(
+            "targets",
+            Status::NotChecked,
+            format!("only {profile} in {region} is checked; not: {}", inputs.unchecked.join(", ")),
+        ));
+    }
 
     let source = match credentials::source(inputs.options.profile.as_deref()).await {
         Ok(source) => source,

@@ -160,8 +160,9 @@ impl Target {
                     status.principal = Some(connection.identity.principal.clone());
                 }
                 self.set_error(None, None);
-                let mut telemetry =
-                    AwsTelemetry::new(connection, self.watch.clone()).with_log_pattern(&self.log_pattern);
+                let mut telemetry = AwsTelemetry::new(connection, self.watch.clone())
+                    .with_log_pattern(&self.log_pattern)
+                    .reading_quotas();
                 if let Some(since) = self.reach {
                     telemetry = telemetry.reaching_back(since);
                 }

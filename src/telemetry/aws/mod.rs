@@ -61,6 +61,8 @@ pub struct AwsTelemetry {
     hot: Mutex<Option<std::collections::HashSet<String>>>,
     /// Calls one fast poll may make (`tiers::FAST_POLL_CALLS`).
     fast_calls: usize,
+    /// Whether the first inventory poll reads the account's quotas (`reading_quotas`).
+    read_quotas: bool,
 }
 
 /// What earlier polls learned.
@@ -83,7 +85,7 @@ struct Memory {
     /// Where each DB instance's next Performance Insights read starts (absent: its first reaches back).
     insights_since: std::collections::HashMap<String, DateTime<Utc>>,
     identity_sent: bool,
-    /// Whether Service Quotas was asked for the budget's quotas.
+    /// Whether Service Quotas was asked for the budget's quotas (`AwsTelemetry::reading_quotas`).
     quotas_asked: bool,
     /// Where the turn of the queues not read every fast poll stands.
     rotation: usize,
@@ -138,7 +140,16 @@ impl AwsTelemetry {
             discovering: tokio::sync::Mutex::new(()),
             hot: Mutex::new(None),
             fast_calls: tiers::FAST_POLL_CALLS,
+            read_quotas: false,
         }
+    }
+
+    /// Its first inventory poll also reads the account's quotas from Service Quotas into the clients' budget
+    /// (`Budget::read_quotas`, once per account and region), on a task of its own: what a dashboard does. Off
+    /// by default, so that a one-shot reader or a test's poll makes only the calls its feeds make.
+    pub fn reading_quotas(mut self) -> Self {
+        self.read_quotas = true;
+        self
     }
 
     /// The consumers' error lines are those `pattern` (a CloudWatch Logs filter pattern) matches.
@@ -278,7 +289,7 @@ impl AwsTelemetry {
 
     async fn poll_inventory(&self) -> Result<Vec<Observation>, TelemetryError> {
         // The account's quotas, read beside the first poll (its calls are paced by the documented ones meanwhile).
-        if !std::mem::replace(&mut self.memory().quotas_asked, true) {
+        if self.read_quotas && !std::mem::replace(&mut self.memory().quotas_asked, true) {
             let clients = self.clients().clone();
             tokio::spawn(async move { clients.budget.read_quotas(&clients.servicequotas).await });
         }
