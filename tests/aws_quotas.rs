@@ -61,7 +61,7 @@ async fn a_raised_quota_moves_the_pace_and_the_calls_view_says_where_it_came_fro
     // Every listed quota is read (waiting here for the reading the poll began, which is one per account and
     // region): us-east-1's FilterLogEvents is 25 a second, not the smallest region's 5.
     let clients = telemetry.clients();
-    clients.budget.read_quotas(&clients.servicequotas).await;
+    warroom::aws::quotas::read_once(&clients.servicequotas, &clients.budget).await;
     let logs = clients.budget.limit("logs:FilterLogEvents").expect("paced");
     assert_eq!(logs.source, QuotaSource::ServiceQuotas("L-55E3CA17".into()), "{logs:?}");
     assert_eq!((logs.quota_per_minute, logs.pace_per_minute), (Some(1_500), 600));
@@ -70,7 +70,7 @@ async fn a_raised_quota_moves_the_pace_and_the_calls_view_says_where_it_came_fro
     // One call a listed quota, once per account and region: another reading makes none.
     let before = clients.calls.counts().get("servicequotas:GetServiceQuota").map(|c| c.attempts);
     assert_eq!(before, Some(7), "one call a listed quota");
-    clients.budget.read_quotas(&clients.servicequotas).await;
+    warroom::aws::quotas::read_once(&clients.servicequotas, &clients.budget).await;
     assert_eq!(clients.calls.counts().get("servicequotas:GetServiceQuota").map(|c| c.attempts), before);
 }
 
@@ -80,7 +80,7 @@ async fn without_service_quotas_the_documented_defaults_stand_and_say_why() {
     let config = emulator.sdk_config().await;
     let connection = connect_with(&config).await.expect("connect");
     let clients = connection.clients.clone();
-    clients.budget.read_quotas(&clients.servicequotas).await;
+    warroom::aws::quotas::read_once(&clients.servicequotas, &clients.budget).await;
     let alarms = clients.budget.limit("cloudwatch:DescribeAlarms").expect("paced");
     assert_eq!((alarms.quota_per_minute, alarms.pace_per_minute), (Some(540), 180), "the documented 9 and 3");
     let QuotaSource::Unread(why) = &alarms.source else { panic!("{alarms:?}") };

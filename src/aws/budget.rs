@@ -191,7 +191,7 @@ pub struct Budget(Arc<Mutex<Arc<Buckets>>>);
 #[derive(Debug)]
 struct Buckets {
     buckets: Vec<Bucket>,
-    /// Service Quotas is read once per account and region (`Budget::read_quotas`).
+    /// Service Quotas is read once per account and region (`Budget::once`).
     quotas_read: tokio::sync::OnceCell<()>,
 }
 
@@ -317,11 +317,11 @@ impl Budget {
         }
     }
 
-    /// Reads the account's quotas from Service Quotas with `client` (`quotas::read`), once for this account and
-    /// region: a later call, or another target's sharing these limiters, returns at once.
-    pub async fn read_quotas(&self, client: &aws_sdk_servicequotas::Client) {
+    /// Runs `read` (the account's quotas into this budget: `quotas::read_once`) once for this account and
+    /// region: a later call, or another target's sharing these limiters, waits for the first or returns at once.
+    pub async fn once(&self, read: impl std::future::Future<Output = ()>) {
         let buckets = self.buckets();
-        buckets.quotas_read.get_or_init(|| super::quotas::read(client, self)).await;
+        buckets.quotas_read.get_or_init(|| read).await;
     }
 }
 

@@ -28,6 +28,11 @@ pub fn per_second(quota: &ServiceQuota) -> Option<f64> {
     (seconds > 0.0).then(|| value / seconds)
 }
 
+/// `read`, once for `budget`'s account and region (`Budget::once`): what a dashboard calls.
+pub async fn read_once(servicequotas: &aws_sdk_servicequotas::Client, budget: &Budget) {
+    budget.once(read(servicequotas, budget)).await;
+}
+
 /// Reads each listed quota into `budget` (`Budget::apply`). A quota Service Quotas has no applied value for
 /// keeps its default, saying so; any other failure (access denied, an endpoint without the API, no answer)
 /// stops the reading there and leaves every quota not yet read at its default, with the call's error.

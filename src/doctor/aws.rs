@@ -100,7 +100,7 @@ pub async fn check(inputs: &AwsInputs, report: &mut Report) {
     }
     // The budget's reading of Service Quotas runs beside the first poll: wait for it, so that its call is counted.
     let clients = telemetry.clients();
-    clients.budget.read_quotas(&clients.servicequotas).await;
+    crate::aws::quotas::read_once(&clients.servicequotas, &clients.budget).await;
     resources(&seen, report);
     read_calls(&seen, &clients.calls.counts(), report);
     operator_calls(&sdk, &principal, inputs.read_only, report).await;

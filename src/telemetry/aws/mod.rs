@@ -145,7 +145,7 @@ impl AwsTelemetry {
     }
 
     /// Its first inventory poll also reads the account's quotas from Service Quotas into the clients' budget
-    /// (`Budget::read_quotas`, once per account and region), on a task of its own: what a dashboard does. Off
+    /// (`quotas::read_once`, once per account and region), on a task of its own: what a dashboard does. Off
     /// by default, so that a one-shot reader or a test's poll makes only the calls its feeds make.
     pub fn reading_quotas(mut self) -> Self {
         self.read_quotas = true;
@@ -291,7 +291,7 @@ impl AwsTelemetry {
         // The account's quotas, read beside the first poll (its calls are paced by the documented ones meanwhile).
         if self.read_quotas && !std::mem::replace(&mut self.memory().quotas_asked, true) {
             let clients = self.clients().clone();
-            tokio::spawn(async move { clients.budget.read_quotas(&clients.servicequotas).await });
+            tokio::spawn(async move { crate::aws::quotas::read_once(&clients.servicequotas, &clients.budget).await });
         }
         // Again if an earlier discovery met failing calls and its retry is due (the first discovery, if no poll
         // has made it yet, happens in `inventory`).
