@@ -98,7 +98,8 @@ pub async fn check(inputs: &AwsInputs, report: &mut Report) {
             Err(e) => report.push(Check::new(format!("{} poll", feed.label()), Status::Fail, e.to_string())),
         }
     }
-    // The budget's reading of Service Quotas runs beside the first poll: wait for it, so that its call is counted.
+    // doctor's telemetry does not read Service Quotas itself (`reading_quotas` is the dashboard's): read them here, so
+    // that the call is tried and counted like every other read.
     let clients = telemetry.clients();
     crate::aws::quotas::read_once(&clients.servicequotas, &clients.budget).await;
     resources(&seen, report);
