@@ -23,6 +23,21 @@ const BETA: &str = "222222222222";
 const BASE: &str = "333333333333";
 
 /// A client configuration signing as account `key` in `region`, straight to the emulator: how the test seeds.
+/// `warroom` taking its AWS settings from `aws_config` alone: no shared credentials file, no instance metadata,
+/// and no profile, endpoint or keys from the environment the tests run in.
+fn warroom_with(aws_config: &std::path::Path, dir: &std::path::Path) -> std::process::Command {
+    let mut command = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"));
+    command
+        .env("AWS_CONFIG_FILE", aws_config)
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_SECRET_ACCESS_KEY");
+    command
+}
+
 async fn sdk(url: &str, key: &str, region: &str) -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
@@ -180,14 +195,9 @@ async fn a_target_that_cannot_be_reached_fails_alone() {
         ),
     )
     .expect("aws config");
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+    let out = warroom_with(&aws_config, &dir)
         .args(["snapshot", "--profile", "alpha,dead", "--region", "us-east-1", "--journal"])
         .arg(dir.join("journal.jsonl"))
-        .env("AWS_CONFIG_FILE", &aws_config)
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_PROFILE")
         .output()
         .expect("warroom");
     let text = String::from_utf8_lossy(&out.stdout);
@@ -209,14 +219,9 @@ async fn a_target_that_cannot_be_reached_fails_alone() {
 
     // `doctor` checks one account and region: the first profile's, at the endpoint its profile names, and it
     // says which targets it leaves.
-    let doctor = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+    let doctor = warroom_with(&aws_config, &dir)
         .args(["doctor", "--profile", "alpha,dead", "--region", "us-east-1", "--journal"])
         .arg(dir.join("journal.jsonl"))
-        .env("AWS_CONFIG_FILE", &aws_config)
-        .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env_remove("AWS_ENDPOINT_URL")
-        .env_remove("AWS_PROFILE")
         .output()
         .expect("warroom doctor");
     let report = String::from_utf8_lossy(&doctor.stdout);
@@ -243,16 +248,11 @@ fn profile_flags_replace_the_configs_targets() {
     let aws_config = dir.join("aws-config");
     std::fs::write(&aws_config, "[profile other]\nregion = us-east-1\n").expect("aws config");
     let run = |profile: &str| {
-        let out = std::process::Command::new(env!("CARGO_BIN_EXE_warroom"))
+        let out = warroom_with(&aws_config, &dir)
             .args(["snapshot", "--config"])
             .arg(&config)
             .args(["--profile", profile, "--journal"])
             .arg(dir.join("journal.jsonl"))
-            .env("AWS_CONFIG_FILE", &aws_config)
-            .env("AWS_SHARED_CREDENTIALS_FILE", dir.join("none"))
-            .env("AWS_EC2_METADATA_DISABLED", "true")
-            .env_remove("AWS_PROFILE")
-            .env_remove("AWS_ACCESS_KEY_ID")
             .output()
             .expect("warroom");
         String::from_utf8_lossy(&out.stderr).into_owned()

@@ -433,6 +433,20 @@ fn the_selected_row_stays_on_screen_in_a_large_account() {
     }
 }
 
+/// With many clusters the CPU chart is the selected instance's cluster, writer and reader, not every instance
+/// of the account in one unreadable tangle.
+#[test]
+fn the_cpu_chart_is_the_selected_instances_cluster() {
+    use warroom_core::scene::Fleet;
+    let fleet = Fleet { queues: 4, dlqs: 0, functions: 2, clusters: 3, alarms: 0, minutes: 30 };
+    let mut state = fleet.state();
+    state.ui.focus = PaneId::Database;
+    state.ui.selection[PaneId::Database.index()] = 3;
+    let screen = text(&render(&state, 160, 60));
+    assert!(screen.contains("db-01-1 CPU %") && screen.contains("db-01-2 CPU %"), "{screen}");
+    assert!(!screen.contains("db-00-1 CPU %") && !screen.contains("db-02-1 CPU %"), "{screen}");
+}
+
 /// An account with long names: a 40-character queue and DLQ, and two DB instances whose names differ only at
 /// the end.
 fn long_names() -> State {

@@ -188,6 +188,7 @@ impl Fleet {
                 status: DbStatus::Available,
                 members,
             }));
+            fold(&mut state, &mut out);
         }
         for i in 0..self.alarms {
             out.push(Observation::Alarm(AlarmStatus {

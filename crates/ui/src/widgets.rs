@@ -155,10 +155,11 @@ pub fn threshold_note<'r>(
     metric: warroom_core::model::MetricKind,
     (one, unit, each): (&str, &str, &str),
 ) -> String {
-    let lines = state.data.threshold_index(&state.thresholds);
-    let mut values: Vec<f64> = resources.into_iter().map(|r| lines.value(r, metric)).collect();
-    values.sort_by(f64::total_cmp);
-    values.dedup();
+    // One line for all needs no index: building it on every frame is most of a large account's frame.
+    let values = match state.data.shared_threshold(&state.thresholds, metric) {
+        Some(line) => vec![line],
+        None => state.data.threshold_index(&state.thresholds).distinct(resources, metric),
+    };
     match values.as_slice() {
         [] => format!("{one} {:.0}{unit}", threshold(state, "", metric)),
         [v] => format!("{one} {v:.0}{unit}"),

@@ -5,6 +5,7 @@
 pub mod onset;
 pub mod suspects;
 pub mod top_sql;
+pub mod topology;
 pub mod verdict;
 
 use chrono::{DateTime, Utc};
@@ -14,6 +15,7 @@ use crate::model::{Data, EventKind, MetricKind};
 pub use onset::{Episode, Onset};
 pub use suspects::Suspect;
 pub use top_sql::{InstanceSql, SqlRow};
+pub use topology::{Topology, Upstream};
 pub use verdict::{Cause, Verdict};
 
 /// How long a change came before an onset, as said aloud: "45 s", "4 min".
@@ -114,27 +116,24 @@ impl Analysis {
     fn onsets(data: &Data, thresholds: &Thresholds, episode: Episode) -> Vec<(Onset, Vec<Suspect>)> {
         let window = thresholds.suspect_window();
         let found = onset::onsets(data, thresholds, episode);
+        let topology = Topology::of(data);
+        let upstream = Upstream::new(&topology, &found);
         found
             .iter()
             .map(|o| {
-                let root = found
-                    .iter()
-                    .filter(|r| {
-                        r.at < o.at && r.resource != o.resource && suspects::feeds(data, &r.resource, &o.resource)
-                    })
-                    .min_by_key(|r| r.at);
+                let root = upstream.of(o);
                 let mut o = o.clone();
                 let s = match root {
                     Some(r) => {
                         o.follows = Some((r.what.clone(), r.at));
                         // Cut at the earlier anomaly, but said as lead before this onset, as the list is under it.
-                        let mut ranked = suspects::suspects_before(data, &o.resource, r.at, None, window);
+                        let mut ranked = suspects::suspects_before(&topology, &o.resource, r.at, None, window);
                         for s in &mut ranked {
                             s.lead += o.at - r.at;
                         }
                         ranked
                     }
-                    None => suspects::suspects(data, &o, window),
+                    None => suspects::suspects(&topology, &o, window),
                 };
                 (o, s)
             })
@@ -144,6 +143,7 @@ impl Analysis {
     /// Every re-breach of the onsets' resources, with the changes since the breach before it.
     fn rebreaches(data: &Data, thresholds: &Thresholds, onsets: &[(Onset, Vec<Suspect>)]) -> Vec<Rebreach> {
         let window = thresholds.suspect_window();
+        let topology = &Topology::of(data);
         let mut out: Vec<Rebreach> = onsets
             .iter()
             .flat_map(|(o, _)| {
@@ -152,7 +152,7 @@ impl Analysis {
                     resource: o.resource.clone(),
                     what: o.what.clone(),
                     at,
-                    suspects: suspects::suspects_before(data, &o.resource, at, Some(before), window),
+                    suspects: suspects::suspects_before(topology, &o.resource, at, Some(before), window),
                 })
             })
             .collect();
@@ -169,11 +169,12 @@ impl Analysis {
     ) -> Vec<Verdict> {
         let Some((first, _)) = onsets.first() else { return Vec::new() };
         let lines = data.threshold_index(thresholds);
+        let topology = Topology::of(data);
         data.queues
             .iter()
             .filter_map(|q| {
                 let age = lines.value(&q.name, MetricKind::QueueAge);
-                verdict::verdict(data, &q.name, first.at, now, age)
+                verdict::verdict(&topology, q, first.at, now, age)
             })
             .collect()
     }

@@ -1,6 +1,8 @@
 //! When each anomaly began: the moment a watched series crossed its threshold, or its alarm went to ALARM,
 //! per resource. Database CPU is watched per instance but named by its cluster, as the alarms name it.
 
+use std::collections::HashMap;
+
 use chrono::{DateTime, Duration, Utc};
 
 use crate::config::Thresholds;
@@ -32,20 +34,22 @@ const STILL_RELEVANT: Duration = Duration::hours(1);
 /// Every breach episode of `series` above `threshold`: when it went over, and when it came back under (None
 /// while it still is over).
 pub fn crossings(series: &Series, threshold: f64) -> Vec<(DateTime<Utc>, Option<DateTime<Utc>>)> {
+    // In Unix seconds, made times only at the episodes' ends: this scans every queue's series on every poll.
+    let time = |secs: i64| DateTime::from_timestamp(secs, 0).unwrap_or_default();
     let mut out = Vec::new();
     let mut start = None;
-    for p in series.iter() {
-        match (p.value > threshold, start) {
-            (true, None) => start = Some(p.at),
+    for (at, value) in series.iter_unix() {
+        match (value > threshold, start) {
+            (true, None) => start = Some(at),
             (false, Some(s)) => {
-                out.push((s, Some(p.at)));
+                out.push((time(s), Some(time(at))));
                 start = None;
             }
             _ => {}
         }
     }
     if let Some(s) = start {
-        out.push((s, None));
+        out.push((time(s), None));
     }
     out
 }
@@ -132,7 +136,9 @@ impl Episode {
 /// Every resource with a breach episode of the kind `episode` picks, earliest onset first.
 pub fn onsets(data: &Data, thresholds: &Thresholds, episode: Episode) -> Vec<Onset> {
     let mut out: Vec<Onset> = Vec::new();
-    let mut add = |onset: Onset| match out.iter_mut().find(|o| o.resource == onset.resource) {
+    // Where each resource's onset is in `out`: a large account can have thousands of onsets at once.
+    let mut at_index: HashMap<String, usize> = HashMap::new();
+    let mut add = |onset: Onset| match at_index.get(&onset.resource).map(|&i| &mut out[i]) {
         // One onset per resource: the earliest sign of it. Re-breaches are each series' own (it went over, back
         // under and over again); another signal starting later (an alarm, another instance) is no re-breach.
         Some(known) => {
@@ -147,7 +153,10 @@ pub fn onsets(data: &Data, thresholds: &Thresholds, episode: Episode) -> Vec<Ons
             rebreaches.dedup();
             known.rebreaches = rebreaches;
         }
-        None => out.push(onset),
+        None => {
+            at_index.insert(onset.resource.clone(), out.len());
+            out.push(onset);
+        }
     };
     let lines = data.threshold_index(thresholds);
     for q in &data.queues {

@@ -4,8 +4,9 @@
 
 use chrono::{DateTime, Duration, Utc};
 
-use crate::model::Data;
-use crate::model::{EventKind, MetricKind, Series};
+use super::topology::Topology;
+use crate::model::{Data, QueueStatus};
+use crate::model::{EventKind, MetricKind};
 
 /// One metric, before and now.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -82,11 +83,6 @@ const SLOW_DURATION_RATIO: f64 = 2.0;
 const RECENT: Duration = Duration::minutes(5);
 const BASELINE: Duration = Duration::hours(1);
 
-fn mean(series: &Series, from: DateTime<Utc>, to: DateTime<Utc>) -> Option<f64> {
-    let values: Vec<f64> = series.since(from).filter(|p| p.at < to).map(|p| p.value).collect();
-    (!values.is_empty()).then(|| values.iter().sum::<f64>() / values.len() as f64)
-}
-
 fn compare(
     data: &Data,
     resource: &str,
@@ -95,8 +91,8 @@ fn compare(
     now: DateTime<Utc>,
 ) -> Option<Compared> {
     let series = data.series(resource, metric)?;
-    let before = mean(series, onset - BASELINE, onset)?;
-    let recent = mean(series, now - RECENT, now + Duration::seconds(1))?;
+    let before = series.mean(onset - BASELINE, onset)?;
+    let recent = series.mean(now - RECENT, now + Duration::seconds(1))?;
     Some(Compared { before, now: recent })
 }
 
@@ -109,17 +105,21 @@ fn signed(percent: Option<f64>) -> String {
 /// the queue's age coming back under its line (`Cause::Recovering`), or an operation or AWS event on the queue,
 /// its consumer or the database (`Cause::Settling`): ("queue age back under 60 s at 14:21", its time, which).
 pub fn recovery_within(
-    data: &Data,
-    queue: &str,
+    topology: &Topology,
+    queue: &QueueStatus,
     consumer: &str,
     age_threshold: f64,
     now: DateTime<Utc>,
 ) -> Option<(String, DateTime<Utc>, Cause)> {
+    let data = topology.data();
+    let (dlq, queue) = (queue.dlq.as_deref(), queue.name.as_str());
     let window = now - RECENT;
     // Back under its line within the window, and still under now: a queue over the line again is no recovery.
     let under_now = data.latest(queue, MetricKind::QueueAge).is_some_and(|age| age <= age_threshold);
+    // Only a queue under its line now can have come back under it (and the crossings scan its whole series).
     let back_under = data
         .series(queue, MetricKind::QueueAge)
+        .filter(|_| under_now)
         .map(|s| super::onset::crossings(s, age_threshold))
         .unwrap_or_default()
         .into_iter()
@@ -127,7 +127,6 @@ pub fn recovery_within(
         .filter(|t| under_now && *t > window && *t <= now)
         .max()
         .map(|t| (format!("queue age back under {age_threshold:.0} s at {}", t.format("%H:%M")), t, Cause::Recovering));
-    let dlq = data.queues.iter().find(|q| q.name == queue).and_then(|q| q.dlq.as_deref());
     let operation = data
         .timeline
         .iter()
@@ -137,9 +136,9 @@ pub fn recovery_within(
         .filter(|e| e.at > window && e.at < now)
         .find(|e| {
             // The queue, its consumer, its DLQ (a redrive), the database its consumers wait on.
-            e.resource.as_deref().is_some_and(|r| {
-                r == queue || r == consumer || Some(r) == dlq || super::suspects::feeds(data, r, queue)
-            })
+            e.resource
+                .as_deref()
+                .is_some_and(|r| r == queue || r == consumer || Some(r) == dlq || topology.feeds(r, queue))
         })
         .map(|e| (format!("{} at {}", e.text, e.at.format("%H:%M")), e.at, Cause::Settling));
     back_under.into_iter().chain(operation).max_by_key(|(_, t, _)| *t)
@@ -149,13 +148,14 @@ pub fn recovery_within(
 /// sent and deleted history on both sides of the onset. One rule decides the cause, and both wordings (the line
 /// and the short form) say it with the numbers that decided it.
 pub fn verdict(
-    data: &Data,
-    queue: &str,
+    topology: &Topology,
+    status: &QueueStatus,
     onset: DateTime<Utc>,
     now: DateTime<Utc>,
     age_threshold: f64,
 ) -> Option<Verdict> {
-    let consumer = data.queues.iter().find(|q| q.name == queue)?.consumer.clone()?;
+    let (data, queue) = (topology.data(), status.name.as_str());
+    let consumer = status.consumer.clone()?;
     if let Some(why) = data.no_consumer(queue) {
         // Said whatever the numbers: throughput is zero because nothing reads the queue, not because anyone is slow.
         let unknown = Compared { before: 0.0, now: 0.0 };
@@ -196,7 +196,7 @@ pub fn verdict(
     let outgrown = sent_pct >= FLAT_PERCENT && done_pct < sent_pct - FLAT_PERCENT;
     // Fewer done than before, and fewer than the traffic explains (less traffic means less to do).
     let fewer_done = done_pct < SLOWDOWN_PERCENT && done_pct < sent_pct - FLAT_PERCENT;
-    let mixed = recovery_within(data, queue, &consumer, age_threshold, now);
+    let mixed = recovery_within(topology, status, &consumer, age_threshold, now);
     let (cause, tail, short) = if let Some((what, _, Cause::Recovering)) = mixed {
         (
             Cause::Recovering,

@@ -113,10 +113,7 @@ impl Data {
     /// Whether a consumer `from` may write to the database `to`: in one target, or in a target whose `writes_to`
     /// names `to`'s (always, with one target).
     pub fn writes_into(&self, from: &str, to: &str) -> bool {
-        match (self.target_of(from), self.target_of(to)) {
-            (Some(a), Some(b)) => a.label == b.label || a.writes_to.iter().any(|name| name == b.name()),
-            _ => true,
-        }
+        super::target_writes_into(self.target_of(from), self.target_of(to))
     }
 
     /// Whether resources `a` and `b` are in one target (always, with one target).

@@ -72,6 +72,15 @@ pub fn split<'a, 'n>(targets: &'a [TargetStatus], name: &'n str) -> Option<(&'a 
         .max_by_key(|(t, _)| t.label.len())
 }
 
+/// Whether consumers in target `from` may write to databases in target `to`: one target, or `from`'s
+/// `writes_to` names `to`; always when either is `None` (one target watched, or a name no target carries).
+pub fn target_writes_into(from: Option<&TargetStatus>, to: Option<&TargetStatus>) -> bool {
+    match (from, to) {
+        (Some(a), Some(b)) => a.label == b.label || a.writes_to.iter().any(|name| name == b.name()),
+        _ => true,
+    }
+}
+
 /// `name` without `label/`; the name itself when it does not carry that label.
 pub fn unqualified<'n>(label: &str, name: &'n str) -> &'n str {
     name.strip_prefix(label).and_then(|n| n.strip_prefix(SEPARATOR)).unwrap_or(name)

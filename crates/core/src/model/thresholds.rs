@@ -2,7 +2,7 @@
 //! else the resource's CloudWatch alarm on the same metric, else the config's default. Thresholds are the
 //! account's before they are warroom's: an alarm at 300 s on a queue means the team pages at 300 s.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crate::config::Thresholds;
 
@@ -45,7 +45,12 @@ impl Data {
     /// a metric alarm on that metric naming it (or its cluster), else the config's default. `None` for a metric
     /// warroom keeps no threshold for.
     pub fn threshold(&self, thresholds: &Thresholds, resource: &str, metric: MetricKind) -> Option<Threshold> {
-        let cluster = self.instances().find(|(_, i)| i.id == resource).map(|(c, _)| c.id.as_str());
+        config_lines(thresholds, metric)?;
+        // Only CPU is watched per instance and named by its cluster.
+        let cluster = match metric {
+            MetricKind::DbCpu => self.instances().find(|(_, i)| i.id == resource).map(|(c, _)| c.id.as_str()),
+            _ => None,
+        };
         let alarm = |name: &str| {
             self.alarms
                 .iter()
@@ -66,11 +71,7 @@ impl Data {
         cluster: Option<&str>,
         alarm: impl Fn(&str) -> Option<(f64, usize, &'a String)>,
     ) -> Option<Threshold> {
-        let (overrides, default) = match metric {
-            MetricKind::QueueAge => (&thresholds.queues, thresholds.queue_age_seconds),
-            MetricKind::DbCpu => (&thresholds.databases, thresholds.db_cpu_percent),
-            _ => return None,
-        };
+        let (overrides, default) = config_lines(thresholds, metric)?;
         // An instance answers to its own name and its cluster's; with several targets, the config's lines name
         // them as AWS does, without the target's label.
         let names = [Some(resource), cluster];
@@ -104,9 +105,28 @@ impl Data {
         ThresholdIndex { data: self, thresholds, cluster_of, alarms }
     }
 
+    /// The line every resource has on `metric` when none has its own: `ThresholdIndex::shared` without building
+    /// the index (one pass over the alarms), for a pane's title on every frame.
+    pub fn shared_threshold(&self, thresholds: &Thresholds, metric: MetricKind) -> Option<f64> {
+        let (overrides, default) = config_lines(thresholds, metric)?;
+        let alarmed =
+            self.alarms.iter().any(|a| a.threshold.is_some_and(|t| t.metric == metric) && !a.resources.is_empty());
+        (overrides.is_empty() && !alarmed).then_some(default)
+    }
+
     /// `threshold`'s value, for a metric that has one; `f64::INFINITY` (never breached) otherwise.
     pub fn threshold_value(&self, thresholds: &Thresholds, resource: &str, metric: MetricKind) -> f64 {
         self.threshold(thresholds, resource, metric).map_or(f64::INFINITY, |t| t.value)
+    }
+}
+
+/// The config's lines for `metric` (per resource, by name) and its default; `None` for a metric warroom keeps
+/// no threshold for.
+fn config_lines(thresholds: &Thresholds, metric: MetricKind) -> Option<(&BTreeMap<String, f64>, f64)> {
+    match metric {
+        MetricKind::QueueAge => Some((&thresholds.queues, thresholds.queue_age_seconds)),
+        MetricKind::DbCpu => Some((&thresholds.databases, thresholds.db_cpu_percent)),
+        _ => None,
     }
 }
 
@@ -139,6 +159,33 @@ impl ThresholdIndex<'_> {
     /// `Data::threshold_value` of `resource` on `metric`: `f64::INFINITY` where there is no threshold.
     pub fn value(&self, resource: &str, metric: MetricKind) -> f64 {
         self.get(resource, metric).map_or(f64::INFINITY, |t| t.value)
+    }
+
+    /// The line every resource has on `metric` when none has its own (no config line names a resource, no alarm
+    /// sets one): the config's default. `None` when some may differ, or for a metric with no threshold. Lets a
+    /// pane of thousands of rows say its one line without looking each row up on every frame.
+    pub fn shared(&self, metric: MetricKind) -> Option<f64> {
+        self.data.shared_threshold(self.thresholds, metric)
+    }
+
+    /// The distinct lines `resources` have on `metric`, in the order met, stopping at the second: none, one
+    /// shared, or several.
+    pub fn distinct<'r>(&self, resources: impl IntoIterator<Item = &'r str>, metric: MetricKind) -> Vec<f64> {
+        let mut resources = resources.into_iter().peekable();
+        if let Some(shared) = self.shared(metric) {
+            return resources.peek().map(|_| shared).into_iter().collect();
+        }
+        let mut seen: Vec<f64> = Vec::new();
+        for r in resources {
+            let v = self.value(r, metric);
+            if !seen.contains(&v) {
+                seen.push(v);
+                if seen.len() > 1 {
+                    break;
+                }
+            }
+        }
+        seen
     }
 }
 
@@ -214,5 +261,50 @@ mod tests {
             Some("from alarm cluster-cpu".into()),
             "of equal lines, the first in the alarms' order (by name)"
         );
+    }
+
+    /// A pane's title asks which lines its rows have: one shared line without a lookup each, else the distinct
+    /// ones as looking every row up finds them, stopping at the second.
+    #[test]
+    fn distinct_lines_are_the_rows_own_and_one_shared_line_needs_no_lookups() {
+        let mut data = crate::fixture::incident().state(true).data;
+        for name in ["payments", "refunds"] {
+            data.apply(Observation::Queue(crate::model::QueueStatus {
+                name: name.into(),
+                visible: 0,
+                in_flight: 0,
+                dlq: None,
+                consumer: None,
+                retention_seconds: None,
+            }));
+        }
+        let names: Vec<String> = data.queues.iter().map(|q| q.name.clone()).collect();
+        let queues = || names.iter().map(String::as_str);
+        let brute = |data: &Data, t: &Thresholds| {
+            let mut seen: Vec<f64> = Vec::new();
+            for q in queues() {
+                let v = data.threshold_value(t, q, MetricKind::QueueAge);
+                if !seen.contains(&v) && seen.len() < 2 {
+                    seen.push(v);
+                }
+            }
+            seen
+        };
+        let mut t = Thresholds::default();
+        assert_eq!(data.threshold_index(&t).shared(MetricKind::QueueAge), Some(60.0));
+        assert_eq!(data.threshold_index(&t).distinct(queues(), MetricKind::QueueAge), [60.0]);
+        assert_eq!(data.threshold_index(&t).distinct([], MetricKind::QueueAge), Vec::<f64>::new());
+        assert_eq!(data.threshold_index(&t).shared(MetricKind::Sent), None, "no threshold on traffic");
+        with_alarm(&mut data, "orders-age-page", "orders", MetricKind::QueueAge, 300.0);
+        assert_eq!(data.threshold_index(&t).shared(MetricKind::QueueAge), None, "an alarm sets its own line");
+        assert_eq!(data.threshold_index(&t).shared(MetricKind::DbCpu), Some(70.0), "not on another metric");
+        assert_eq!(data.threshold_index(&t).distinct(queues(), MetricKind::QueueAge), brute(&data, &t));
+        assert_eq!(brute(&data, &t).len(), 2, "orders has its own: {names:?}");
+        t.queues.insert("orders".into(), 60.0);
+        assert_eq!(data.threshold_index(&t).shared(MetricKind::QueueAge), None, "a config line");
+        for metric in [MetricKind::QueueAge, MetricKind::DbCpu, MetricKind::Sent] {
+            assert_eq!(data.shared_threshold(&t, metric), data.threshold_index(&t).shared(metric), "{metric:?}");
+        }
+        assert_eq!(data.threshold_index(&t).distinct(queues(), MetricKind::QueueAge), [60.0], "equal to the rest");
     }
 }

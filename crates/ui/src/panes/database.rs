@@ -1,6 +1,6 @@
 //! Database clusters: each cluster above its instances with role and status, CPU against the threshold (with a
 //! sparkline under each instance when compact), each writer's top SQL (Performance Insights), and (rich) a CPU
-//! chart of every instance.
+//! chart of the selected instance's cluster.
 
 use chrono::Duration;
 use ratatui_core::layout::Rect;
@@ -108,7 +108,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     if density == Density::Rich {
         // Readable on Solarized Light too, where White (colour 7) is the background's neighbour.
         let palette = [theme::ACCENT, ratatui_core::style::Color::LightBlue, ratatui_core::style::Color::Reset];
-        let lines: Vec<ChartLine> = rows
+        // The selected instance's cluster: its writer and readers side by side. Every instance of a large
+        // account would be hundreds of lines no one can tell apart, drawn on every frame.
+        let selected = rows.get(state.ui.selected(PaneId::Database).min(rows.len().saturating_sub(1)));
+        let charted: Vec<&Row> = rows.iter().filter(|(c, _)| selected.is_some_and(|(s, _)| s.id == c.id)).collect();
+        let lines: Vec<ChartLine> = charted
             .iter()
             .enumerate()
             .map(|(i, (_, inst))| ChartLine {
@@ -123,7 +127,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
             window: Duration::minutes(60),
             lines: &lines,
             // The first instance's (the writer's, listed first): one line is readable, several are not.
-            threshold: rows.first().map(|(_, i)| cpu_threshold(&i.id)),
+            threshold: charted.first().map(|(_, i)| cpu_threshold(&i.id)),
             markers: &markers,
             y_floor: 100.0,
         };
