@@ -23,8 +23,9 @@ pub struct Point {
 /// padding; the columns take 6, and a large account holds
 /// millions of points (15,600 series × three hours of minutes across six targets), so this is most of warroom's
 /// memory. CloudWatch periods are whole minutes, so nothing is lost by dropping sub-second parts. Values are kept
-/// as `f32`: seven significant digits, more than any pane or export shows (counts are exact to 16,777,216), at
-/// half the memory of `f64`; they are read back as `f64`.
+/// as `f32`: seven significant digits (counts are exact to 16,777,216), at half the memory of `f64`; they are
+/// read back as `f64`. A mean shown to two decimals can round the other way at a half (the demo postmortem's
+/// 4.41 AAS became 4.40).
 #[derive(Debug, Clone, PartialEq, serde::Serialize, serde::Deserialize)]
 pub struct Series {
     origin: i64,
