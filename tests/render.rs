@@ -429,6 +429,10 @@ fn the_selected_row_stays_on_screen_in_a_large_account() {
             let row = row.unwrap_or_else(|| panic!("{pane:?} {w}x{h}: no selected row on screen:\n{screen}"));
             let line: String = (0..w).filter(|&x| reversed(x, row)).map(|x| buffer[(x, row)].symbol()).collect();
             assert!(line.contains(name), "{pane:?} {w}x{h}: the selected row is `{line}`, not {name}'s:\n{screen}");
+            // The bottom border says where the rows drawn are among all of them, ending at the selected last one.
+            let of = format!("of {} ", last + 1);
+            let place = screen.lines().find(|l| l.contains(&of) && l.contains('└')).unwrap_or_default();
+            assert!(place.contains(&format!("–{} {of}", last + 1)), "{pane:?} {w}x{h}: `{place}`:\n{screen}");
         }
     }
 }

@@ -125,7 +125,6 @@ impl<'a, R> PaneTable<'a, R> {
     pub fn render(self, frame: &mut Frame, area: Rect) -> Rect {
         let block = pane_block(self.state, self.pane, &self.title_note);
         let inner = block.inner(area);
-        frame.render_widget(block, area);
         let room = inner.width as usize;
         let mut lines: Vec<Line<'static>> = self.above.iter().map(|l| fit_line(l.clone(), room)).collect();
         let header_lines = usize::from(self.header);
@@ -152,6 +151,16 @@ impl<'a, R> PaneTable<'a, R> {
             used += lines_needed;
             visible.push(i);
         }
+        // Where the rows drawn are among all of them, on the bottom border, when they are not all drawn: in a
+        // list of a thousand queues the reader knows how many there are and where the selection is.
+        let block = match (visible.first(), visible.last()) {
+            (Some(&top), Some(&bottom)) if visible.len() < len => {
+                let place = format!(" {}–{} of {len} ", top + 1, bottom + 1);
+                block.title_bottom(Line::from(Span::styled(place, theme::dim())).right_aligned())
+            }
+            _ => block,
+        };
+        frame.render_widget(block, area);
         // Rows under a group line are indented by a cell.
         let indent = usize::from(self.groups.is_some());
         // Cells that do not depend on their column's width are built once, measured, then drawn.
