@@ -110,7 +110,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         let palette = [theme::ACCENT, ratatui_core::style::Color::LightBlue, ratatui_core::style::Color::Reset];
         // The selected instance's cluster: its writer and readers side by side. Every instance of a large
         // account would be hundreds of lines no one can tell apart, drawn on every frame.
-        let selected = rows.get(state.ui.selected(PaneId::Database).min(rows.len().saturating_sub(1)));
+        let selected = rows.get(crate::table::selected_index(state, PaneId::Database, rows.len()));
         let charted: Vec<&Row> = rows.iter().filter(|(c, _)| selected.is_some_and(|(s, _)| s.id == c.id)).collect();
         let lines: Vec<ChartLine> = charted
             .iter()

@@ -70,7 +70,7 @@ pub fn verdict_lines(v: &warroom_core::incident::Verdict, room: usize, density: 
 /// The queue whose verdict (and, rich, chart) the pane shows among `rows`: the selected row, the last when the
 /// selection is past the end (a filter shortened the list).
 pub fn selected<'a>(state: &State, rows: &[&'a QueueStatus]) -> Option<&'a QueueStatus> {
-    rows.get(state.ui.selected(PaneId::Queues).min(rows.len().saturating_sub(1))).copied()
+    rows.get(crate::table::selected_index(state, PaneId::Queues, rows.len())).copied()
 }
 
 /// Draws the queues pane.

@@ -131,7 +131,7 @@ impl<'a, R> PaneTable<'a, R> {
         let height = (inner.height as usize).saturating_sub(lines.len() + header_lines);
 
         let len = self.rows.len();
-        let selected = self.state.ui.selected(self.pane).min(len.saturating_sub(1));
+        let selected = selected_index(self.state, self.pane, len);
         let per_row = 1 + usize::from(self.under.is_some());
         let group_key = |i: usize| self.groups.as_ref().map(|g| (g.key)(&self.rows[i]));
         let starts_group = |i: usize| self.groups.is_some() && (i == 0 || group_key(i) != group_key(i - 1));
@@ -253,7 +253,7 @@ impl<'a, R> PaneTable<'a, R> {
     /// operation key is visible from any pane).
     fn row_style(&self, index: usize) -> Style {
         let ui = &self.state.ui;
-        if ui.selected(self.pane).min(self.rows.len().saturating_sub(1)) != index {
+        if selected_index(self.state, self.pane, self.rows.len()) != index {
             Style::new()
         } else if ui.focus == self.pane {
             theme::selected()
@@ -276,6 +276,13 @@ impl<'a, R> PaneTable<'a, R> {
             })
             .collect()
     }
+}
+
+/// The index of the row `pane` shows as selected among `len` rows: the selection, or the last row when the
+/// selection is past the end (a filter shortened the list; the state clamps on its next update). What the table
+/// highlights and what a pane's verdict or chart is about are one row.
+pub fn selected_index(state: &State, pane: PaneId, len: usize) -> usize {
+    state.ui.selected(pane).min(len.saturating_sub(1))
 }
 
 /// The first row to draw so that every row from it to the selected one fits in `room` lines (row `i` takes
