@@ -105,8 +105,9 @@ impl Data {
         ThresholdIndex { data: self, thresholds, cluster_of, alarms }
     }
 
-    /// The line every resource has on `metric` when none has its own: `ThresholdIndex::shared` without building
-    /// the index (one pass over the alarms), for a pane's title on every frame.
+    /// The line every resource has on `metric` when none has its own (no config line names a resource, no alarm
+    /// sets one): the config's default. `None` when some may differ, or for a metric with no threshold. One pass
+    /// over the alarms, without building the index: a pane's title asks it on every frame.
     pub fn shared_threshold(&self, thresholds: &Thresholds, metric: MetricKind) -> Option<f64> {
         let (overrides, default) = config_lines(thresholds, metric)?;
         let alarmed =
@@ -161,20 +162,9 @@ impl ThresholdIndex<'_> {
         self.get(resource, metric).map_or(f64::INFINITY, |t| t.value)
     }
 
-    /// The line every resource has on `metric` when none has its own (no config line names a resource, no alarm
-    /// sets one): the config's default. `None` when some may differ, or for a metric with no threshold. Lets a
-    /// pane of thousands of rows say its one line without looking each row up on every frame.
-    pub fn shared(&self, metric: MetricKind) -> Option<f64> {
-        self.data.shared_threshold(self.thresholds, metric)
-    }
-
     /// The distinct lines `resources` have on `metric`, in the order met, stopping at the second: none, one
-    /// shared, or several.
+    /// shared, or several. Looks every resource up: where `Data::shared_threshold` answers, it needs no index.
     pub fn distinct<'r>(&self, resources: impl IntoIterator<Item = &'r str>, metric: MetricKind) -> Vec<f64> {
-        let mut resources = resources.into_iter().peekable();
-        if let Some(shared) = self.shared(metric) {
-            return resources.peek().map(|_| shared).into_iter().collect();
-        }
         let mut seen: Vec<f64> = Vec::new();
         for r in resources {
             let v = self.value(r, metric);
@@ -291,20 +281,17 @@ mod tests {
             seen
         };
         let mut t = Thresholds::default();
-        assert_eq!(data.threshold_index(&t).shared(MetricKind::QueueAge), Some(60.0));
+        assert_eq!(data.shared_threshold(&t, MetricKind::QueueAge), Some(60.0));
         assert_eq!(data.threshold_index(&t).distinct(queues(), MetricKind::QueueAge), [60.0]);
         assert_eq!(data.threshold_index(&t).distinct([], MetricKind::QueueAge), Vec::<f64>::new());
-        assert_eq!(data.threshold_index(&t).shared(MetricKind::Sent), None, "no threshold on traffic");
+        assert_eq!(data.shared_threshold(&t, MetricKind::Sent), None, "no threshold on traffic");
         with_alarm(&mut data, "orders-age-page", "orders", MetricKind::QueueAge, 300.0);
-        assert_eq!(data.threshold_index(&t).shared(MetricKind::QueueAge), None, "an alarm sets its own line");
-        assert_eq!(data.threshold_index(&t).shared(MetricKind::DbCpu), Some(70.0), "not on another metric");
+        assert_eq!(data.shared_threshold(&t, MetricKind::QueueAge), None, "an alarm sets its own line");
+        assert_eq!(data.shared_threshold(&t, MetricKind::DbCpu), Some(70.0), "not on another metric");
         assert_eq!(data.threshold_index(&t).distinct(queues(), MetricKind::QueueAge), brute(&data, &t));
         assert_eq!(brute(&data, &t).len(), 2, "orders has its own: {names:?}");
         t.queues.insert("orders".into(), 60.0);
-        assert_eq!(data.threshold_index(&t).shared(MetricKind::QueueAge), None, "a config line");
-        for metric in [MetricKind::QueueAge, MetricKind::DbCpu, MetricKind::Sent] {
-            assert_eq!(data.shared_threshold(&t, metric), data.threshold_index(&t).shared(metric), "{metric:?}");
-        }
+        assert_eq!(data.shared_threshold(&t, MetricKind::QueueAge), None, "a config line");
         assert_eq!(data.threshold_index(&t).distinct(queues(), MetricKind::QueueAge), [60.0], "equal to the rest");
     }
 }
