@@ -38,6 +38,11 @@ fn warroom_with(aws_config: &std::path::Path, dir: &std::path::Path) -> std::pro
     command
 }
 
+/// `line` with each run of spaces (a table's padding) as one.
+fn spaced(line: &str) -> String {
+    line.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 async fn sdk(url: &str, key: &str, region: &str) -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .region(Region::new(region.to_string()))
@@ -203,8 +208,7 @@ async fn a_target_that_cannot_be_reached_fails_alone() {
     let text = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(1), "{text}{}", String::from_utf8_lossy(&out.stderr));
     let words = |label: &str| {
-        let line = text.lines().find(|l| l.trim_start().starts_with(&format!("{label} "))).unwrap_or_default();
-        line.split_whitespace().collect::<Vec<_>>().join(" ")
+        spaced(text.lines().find(|l| l.trim_start().starts_with(&format!("{label} "))).unwrap_or_default())
     };
     assert_eq!(words("alpha/us-east-1"), "alpha/us-east-1 account 111111111111, us-east-1 operable answering");
     let dead = words("dead/us-east-1");
@@ -225,10 +229,7 @@ async fn a_target_that_cannot_be_reached_fails_alone() {
         .output()
         .expect("warroom doctor");
     let report = String::from_utf8_lossy(&doctor.stdout);
-    let row = |name: &str| {
-        let line = report.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap_or_default();
-        line.split_whitespace().collect::<Vec<_>>().join(" ")
-    };
+    let row = |name: &str| spaced(report.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap_or_default());
     assert_eq!(row("region"), format!("region ok us-east-1 · endpoint {}", emulator.url), "{report}");
     assert!(row("targets").ends_with("only alpha in us-east-1 is checked; not: dead/us-east-1"), "{report}");
 }
