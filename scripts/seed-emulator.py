@@ -2,7 +2,9 @@
 """Seeds an AWS API emulator with the demo incident's resources, so the live dashboard can be tried without
 AWS and without building anything: needs only Python 3 and boto3.
 
-    python3 scripts/seed-emulator.py http://127.0.0.1:4566
+    python3 scripts/seed-emulator.py http://127.0.0.1:4566 [--queues N]
+
+`--queues N` adds N quiet queues (`orders-bulk-001` …), to see how the dashboard holds a bigger account.
 
 It signs as AWS_ACCESS_KEY_ID in AWS_REGION when they are set (default: `test` in us-east-1): on ministack a
 12-digit access key is the account, so `AWS_ACCESS_KEY_ID=111111111111 AWS_REGION=eu-west-1` seeds that account
@@ -31,18 +33,28 @@ EMPTY_ZIP = bytes([0x50, 0x4B, 0x05, 0x06] + [0] * 18)
 
 def step(what, skipped, action):
     """Runs one part of the seeding; an emulator that lacks it (fakecloud has no RDS, for one) skips that part
-    and says so, and the rest is still seeded."""
+    and says so, and the rest is still seeded. True when it took."""
     try:
         action()
+        return True
     except Exception as e:  # noqa: BLE001 - any emulator error is reported, not raised
         skipped.append(f"{what}: {e}")
+        return False
 
 
 def main():
-    if len(sys.argv) != 2:
-        print("usage: seed-emulator.py ENDPOINT_URL   (e.g. http://127.0.0.1:4566)", file=sys.stderr)
+    usage = "usage: seed-emulator.py ENDPOINT_URL [--queues N]   (e.g. http://127.0.0.1:4566 --queues 200)"
+    args = sys.argv[1:]
+    extra = 0
+    if len(args) == 3 and args[1] == "--queues":
+        if not args[2].isdigit():
+            print(f"seed-emulator.py: --queues wants a whole number, not {args[2]!r}\n{usage}", file=sys.stderr)
+            sys.exit(2)
+        extra, args = int(args[2]), args[:1]
+    if len(args) != 1 or args[0].startswith("-"):
+        print(usage, file=sys.stderr)
         sys.exit(2)
-    url = sys.argv[1]
+    url = args[0]
     session = boto3.session.Session(
         aws_access_key_id=os.environ.get("AWS_ACCESS_KEY_ID", "test"),
         aws_secret_access_key=os.environ.get("AWS_SECRET_ACCESS_KEY", "test"),
@@ -63,6 +75,12 @@ def main():
         sqs.send_message(QueueUrl=dlq_url, MessageBody=f"dead order {i}")
 
     skipped = []
+    # What was made, for the summary: only what did take.
+    seeded = [f"queue {QUEUE}", f"DLQ {DLQ}"]
+    for i in range(1, extra + 1):
+        sqs.create_queue(QueueName=f"{QUEUE}-bulk-{i:03}")
+    if extra:
+        seeded.append(f"{extra} quiet queues {QUEUE}-bulk-001 … {QUEUE}-bulk-{extra:03}")
 
     def function():
         lam.create_function(
@@ -113,27 +131,44 @@ def main():
         events = [{"timestamp": now_ms - (len(messages) - i) * 60_000, "message": m} for i, m in enumerate(messages)]
         logs.put_log_events(logGroupName=group, logStreamName=stream, logEvents=events)
 
-    step("the function, its versions and alias", skipped, function)
-    step("the queue's event source mapping", skipped, mapping)
-    step("the Aurora cluster", skipped, database)
-    step("the consumer's error lines", skipped, consumer_errors)
-    step("the metrics and the alarm", skipped, lambda: metrics_and_alarm(cw))
+    def seed(what, done, action):
+        if step(what, skipped, action):
+            seeded.append(done)
+
+    seed("the function, its versions and alias", f"function {FUNCTION} (live -> 2)", function)
+    seed("the queue's event source mapping", "its event source mapping", mapping)
+    seed("the Aurora cluster", f"cluster {CLUSTER}", database)
+    seed("the consumer's error lines", "its error lines", consumer_errors)
+    seed("the metrics and the alarm", "metrics and the age alarm", lambda: metrics_and_alarm(cw))
     # Follow mode's bucket and the war room's log group, as the README's follow walkthrough configures them.
     # Outside us-east-1, S3 wants the bucket's region said (CreateBucketConfiguration.LocationConstraint).
     region = session.region_name
     where = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
-    step("the follow bucket warroom-follow", skipped, lambda: client("s3").create_bucket(Bucket="warroom-follow", **where))
-    step(
+    s3 = client("s3")
+
+    def bucket():
+        try:
+            s3.create_bucket(Bucket="warroom-follow", **where)
+        except s3.exceptions.BucketAlreadyOwnedByYou:
+            pass
+
+    # Bucket names are global: a second account seeded after the first finds the first one's bucket, which is
+    # the one its followers read (with the first account's profile), not something this emulator lacks.
+    try:
+        bucket()
+        seeded.append("bucket warroom-follow")
+    except s3.exceptions.BucketAlreadyExists:
+        seeded.append("(bucket warroom-follow is another account's: S3 bucket names are global)")
+    except Exception as e:  # noqa: BLE001 - any emulator error is reported, not raised
+        skipped.append(f"the follow bucket warroom-follow: {e}")
+    seed(
         "the war room /warroom/incidents",
-        skipped,
+        "log group /warroom/incidents",
         lambda: client("logs").create_log_group(logGroupName="/warroom/incidents"),
     )
-    print(
-        f"seeded {url}: queue {QUEUE}, DLQ {DLQ}, function {FUNCTION} (live -> 2), cluster {CLUSTER}, "
-        "bucket warroom-follow, log group /warroom/incidents"
-    )
+    print(f"seeded {url}: {', '.join(seeded)}")
     for what in skipped:
-        print(f"skipped (this emulator lacks it): {what}", file=sys.stderr)
+        print(f"not seeded: {what}", file=sys.stderr)
 
 
 def metrics_and_alarm(cw):

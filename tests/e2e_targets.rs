@@ -13,7 +13,7 @@ use std::time::Duration;
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_sdk_sts::config::Credentials;
 use support::Emulator;
-use support::proxy::CountingProxy;
+use support::proxy::{CountingProxy, Fault, Rule};
 use support::seed::{self, FUNCTION};
 use support::tmux::Tmux;
 
@@ -36,6 +36,22 @@ fn warroom_with(aws_config: &std::path::Path, dir: &std::path::Path) -> std::pro
         .env_remove("AWS_ACCESS_KEY_ID")
         .env_remove("AWS_SECRET_ACCESS_KEY");
     command
+}
+
+/// A directory for one test, named after `other`, and in it an AWS config file of two profiles: `alpha`
+/// (account ALPHA at `alpha_url`) and `other` (account BETA at `other_url`), both in us-east-1.
+fn alpha_and(other: &str, alpha_url: &str, other_url: &str) -> (std::path::PathBuf, std::path::PathBuf) {
+    let dir = std::env::temp_dir().join(format!("warroom-e2e-targets-{other}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("dir");
+    let aws_config = dir.join("aws-config");
+    std::fs::write(
+        &aws_config,
+        format!(
+            "[profile alpha]\nregion = us-east-1\nendpoint_url = {alpha_url}\naws_access_key_id = {ALPHA}\naws_secret_access_key = test\n\n[profile {other}]\nregion = us-east-1\nendpoint_url = {other_url}\naws_access_key_id = {BETA}\naws_secret_access_key = test\n"
+        ),
+    )
+    .expect("aws config");
+    (dir, aws_config)
 }
 
 /// `line` with each run of spaces (a table's padding) as one.
@@ -189,17 +205,7 @@ async fn two_accounts_in_two_regions_show_in_one_view_and_a_rollback_goes_to_its
 async fn a_target_that_cannot_be_reached_fails_alone() {
     let emulator = Emulator::start("e2e-targets-dead");
     seed::queues(&sdk(&emulator.url, ALPHA, "us-east-1").await, 1, 5).await;
-    let dir = std::env::temp_dir().join(format!("warroom-e2e-targets-dead-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("dir");
-    let aws_config = dir.join("aws-config");
-    std::fs::write(
-        &aws_config,
-        format!(
-            "[profile alpha]\nregion = us-east-1\nendpoint_url = {}\naws_access_key_id = {ALPHA}\naws_secret_access_key = test\n\n[profile dead]\nregion = us-east-1\nendpoint_url = http://127.0.0.1:1\naws_access_key_id = {BETA}\naws_secret_access_key = test\n",
-            emulator.url
-        ),
-    )
-    .expect("aws config");
+    let (dir, aws_config) = alpha_and("dead", &emulator.url, "http://127.0.0.1:1");
     let out = warroom_with(&aws_config, &dir)
         .args(["snapshot", "--profile", "alpha,dead", "--region", "us-east-1", "--journal"])
         .arg(dir.join("journal.jsonl"))
@@ -232,6 +238,57 @@ async fn a_target_that_cannot_be_reached_fails_alone() {
     let row = |name: &str| spaced(report.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap_or_default());
     assert_eq!(row("region"), format!("region ok us-east-1 · endpoint {}", emulator.url), "{report}");
     assert!(row("targets").ends_with("only alpha in us-east-1 is checked; not: dead/us-east-1"), "{report}");
+}
+
+/// A target whose first discovery is slow (its ListQueues answered after 12 s, past the 8 s a dashboard's poll
+/// waits for a target): `snapshot`, which polls once, waits for it, shows its rows beside the other's and exits 0.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_snapshot_waits_for_a_slow_target() {
+    let emulator = Emulator::start("e2e-targets-slow");
+    seed::queues(&sdk(&emulator.url, ALPHA, "us-east-1").await, 1, 5).await;
+    seed::queues(&sdk(&emulator.url, BETA, "us-east-1").await, 1, 3).await;
+    let slow = Rule {
+        request_line: "X-Amz-Target: AmazonSQS.ListQueues".into(),
+        fault: Fault::DelayResponse(Duration::from_secs(12)),
+        times: 1,
+    };
+    let proxy = CountingProxy::with_faults(&emulator.url, vec![slow]);
+    let (dir, aws_config) = alpha_and("slow", &emulator.url, &proxy.url);
+    let out = warroom_with(&aws_config, &dir)
+        .args(["snapshot", "--profile", "alpha,slow", "--region", "us-east-1", "--journal"])
+        .arg(dir.join("journal.jsonl"))
+        .output()
+        .expect("warroom");
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(proxy.target_count("AmazonSQS.ListQueues") > 0, "the slow target discovered through the proxy");
+    assert_eq!(out.status.code(), Some(0), "{text}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(text.contains("slow/us-east-1/orders-dlq  depth 3"), "the slow target's rows: {text}");
+    assert!(text.contains("alpha/us-east-1/orders-dlq  depth 5"), "{text}");
+    assert!(!text.contains("still waiting"), "{text}");
+
+    // A dashboard waits 8 s for the slow target, then says what its panes wait for, and shows its rows as soon as
+    // the late answer is in: not a cadence (the inventory's minute) later.
+    proxy.add_rule(Rule {
+        request_line: "X-Amz-Target: AmazonSQS.ListQueues".into(),
+        fault: Fault::DelayResponse(Duration::from_secs(12)),
+        times: 1,
+    });
+    let (aws, none) = (aws_config.display().to_string(), dir.join("none").display().to_string());
+    let env = [
+        ("AWS_CONFIG_FILE", aws.as_str()),
+        ("AWS_SHARED_CREDENTIALS_FILE", none.as_str()),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    let journal = dir.join("dashboard.jsonl").display().to_string();
+    let args = ["--profile", "alpha,slow", "--region", "us-east-1", "--journal", &journal];
+    let tmux = Tmux::start_with_env("targets-slow", &args, &env, 160, 48);
+    tmux.wait_for_row("alpha/us-east-1/orders-dlq", "5", Duration::from_secs(30));
+    let screen = tmux.wait_for("poll: no answer for 8 s, still waiting", Duration::from_secs(20));
+    assert!(screen.contains("slow us-east-1 ✖"), "the slow target is not shown answering: {screen}");
+    assert!(!screen.contains("slow/us-east-1/orders"), "its rows are not there yet: {screen}");
+    tmux.wait_for_row("slow/us-east-1/orders-dlq", "3", Duration::from_secs(30));
+    tmux.wait_gone("still waiting", Duration::from_secs(30));
+    tmux.wait_for("slow us-east-1 ✓", Duration::from_secs(5));
 }
 
 /// Flags override the config: `--profile` given at all replaces `[[targets]]` (here one profile: the one account

@@ -347,7 +347,7 @@ impl App {
         }
         let Some(record) = self.state.operations.iter().find(|o| o.id == update.id) else { return };
         let seen = update.seen.iter().filter(|s| !matches!(s, Seen::Messages { .. })).cloned().collect();
-        let (op, called, author) = (record.op.clone(), record.started, self.state.author());
+        let (op, called, author) = (record.op.clone(), record.started, self.state.author_in(record.op.target()));
         self.publish(|| Folded::Verified(Verified { op, called, author, seen }));
     }
 

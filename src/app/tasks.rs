@@ -182,7 +182,17 @@ pub(super) fn spawn_feed(telemetry: Arc<dyn Telemetry>, feed: Feed, tx: Unbounde
             if tx.send(AppEvent::Telemetry { feed, result }).is_err() {
                 return;
             }
-            tokio::time::sleep(backoff.wait()).await;
+            // Until the next poll is due; sooner when a slow target's late answer is in.
+            let next = tokio::time::Instant::now() + backoff.wait();
+            while tokio::time::Instant::now() < next {
+                tokio::time::sleep(LATE_CHECK.min(next - tokio::time::Instant::now())).await;
+                if telemetry.late_answer_ready(feed) {
+                    break;
+                }
+            }
         }
     });
 }
+
+/// How often a feed waiting for its next poll looks for a late answer (`Telemetry::late_answer_ready`).
+const LATE_CHECK: Duration = Duration::from_millis(250);

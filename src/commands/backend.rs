@@ -71,8 +71,12 @@ pub async fn backend(setup: &Setup, read_only: bool, run: Option<&RunInProgress>
 /// retried by its polls and shown failing meanwhile. The war room and follow mode use the first target's clients.
 async fn targets(setup: &Setup, read_only: bool) -> Result<Backend, StartError> {
     let specs = setup.targets()?.unwrap_or_default();
-    let telemetry =
+    let mut telemetry =
         TargetsTelemetry::new(specs, setup.config.logs.pattern()).await.map_err(|e| StartError::Aws(e.to_string()))?;
+    // A snapshot polls once: a slow target's answer has no later poll to come with.
+    if matches!(setup.cli.command, Some(crate::cli::Command::Snapshot { .. })) {
+        telemetry = telemetry.patient();
+    }
     telemetry.connect().await.map_err(StartError::Aws)?;
     let operators = telemetry
         .targets()
@@ -116,20 +120,29 @@ async fn follower(setup: &Setup, name: Option<String>) -> Result<Backend, StartE
     Ok(Backend { telemetry, guard: Guard::read_only(), principal: None, clients: Some(clients), follow })
 }
 
-/// What a follower runs to poll AWS itself once its publisher stops: the live path's telemetry for the config's
-/// `[watch]`, connected when asked (credentials and identity checked then, not at start).
-pub fn own_polling(setup: &Setup) -> crate::follow::followed::OwnPolling {
+/// What a follower runs to poll AWS itself once its publisher stops: the live path's telemetry for what the
+/// config and flags watch (its `[[targets]]`, `--profile a,b`, `--region x,y`, else `[watch]` in one account),
+/// connected when asked (credentials and identity checked then, not at start). `Err` for a mistake in the targets
+/// (a mistyped region): said at start, not at the key.
+pub fn own_polling(setup: &Setup) -> Result<crate::follow::followed::OwnPolling, StartError> {
     let (options, watch) = (setup.aws_options(), setup.config.watch.clone());
     let pattern = setup.config.logs.pattern().to_string();
-    Arc::new(move || {
-        let (options, watch, pattern) = (options.clone(), watch.clone(), pattern.clone());
+    let specs = setup.targets()?;
+    Ok(Arc::new(move || {
+        let (options, watch, pattern, specs) = (options.clone(), watch.clone(), pattern.clone(), specs.clone());
         Box::pin(async move {
+            if let Some(specs) = specs {
+                let targets = TargetsTelemetry::new(specs, &pattern).await.map_err(|e| e.to_string())?;
+                targets.connect().await?;
+                let telemetry: Arc<dyn Telemetry> = Arc::new(targets);
+                return Ok(telemetry);
+            }
             let connection = connect::connect(&options).await.map_err(|e| e.to_string())?;
             let telemetry: Arc<dyn Telemetry> =
                 Arc::new(AwsTelemetry::new(connection, watch).with_log_pattern(&pattern).reading_quotas());
             Ok(telemetry)
         })
-    })
+    }))
 }
 
 /// Clients on the same credentials chain as the live path, without its identity check: for what a demo or a

@@ -120,7 +120,7 @@ pub fn run(setup: &Setup, runtime: &tokio::runtime::Runtime) -> Result<(), Start
         unfinished,
         demo_run: demo_run.clone(),
         publish,
-        own_polling: follow.as_ref().map(|_| super::backend::own_polling(setup)),
+        own_polling: follow.as_ref().map(|_| super::backend::own_polling(setup)).transpose()?,
         follow,
         follow_task: None,
         war_room_reader: None,

@@ -93,7 +93,8 @@ pub async fn run(setup: &Setup, request: Request) -> Result<(), StartError> {
                     let targets = TargetsTelemetry::new(specs, setup.config.logs.pattern())
                         .await
                         .map_err(|e| StartError::Aws(e.to_string()))?
-                        .reaching_back(reach);
+                        .reaching_back(reach)
+                        .patient();
                     targets.connect().await.map_err(StartError::Aws)?;
                     Box::new(targets)
                 }

@@ -45,6 +45,13 @@ pub trait Telemetry: Send + Sync {
     /// where it has fewer, or in the simulator.
     fn prioritize(&self, _hot: &[String]) {}
 
+    /// Whether part of an earlier poll of `feed` answered late and waits to be collected (a slow target's,
+    /// `TargetsTelemetry`): the feed's loop then polls again at once rather than a cadence later, so its rows and
+    /// the end of its "still waiting" come when they are in.
+    fn late_answer_ready(&self, _feed: Feed) -> bool {
+        false
+    }
+
     /// One poll of `feed`: what it observed (a failed call among them is an `Observation::Problem`), or why the
     /// whole poll failed.
     fn poll(&self, feed: Feed) -> BoxFuture<'_, Result<Vec<Observation>, TelemetryError>>;

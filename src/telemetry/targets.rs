@@ -250,6 +250,8 @@ fn subjects(feed: Feed) -> &'static [Subject] {
 /// The targets, polled together.
 pub struct TargetsTelemetry {
     targets: Vec<Arc<Target>>,
+    /// How long a poll waits for a slow target (`TARGET_WAIT`); `None` for every target's answer (`patient`).
+    wait: Option<Duration>,
 }
 
 impl TargetsTelemetry {
@@ -263,7 +265,14 @@ impl TargetsTelemetry {
                 .map_err(|e| ConnectError::Target(name, Box::new(e)))?;
             targets.push(Arc::new(target));
         }
-        Ok(TargetsTelemetry { targets })
+        Ok(TargetsTelemetry { targets, wait: Some(TARGET_WAIT) })
+    }
+
+    /// Each poll waits for every target's answer, however slow (the SDK's timeouts bound it): for one-shot
+    /// commands (`snapshot`, `export`), which have no later poll for a slow target's answer to come with.
+    pub fn patient(mut self) -> Self {
+        self.wait = None;
+        self
     }
 
     /// Asks each target who it acts as, together; `Err` with every target's reason when none answered (a
@@ -294,8 +303,14 @@ impl TargetsTelemetry {
         self
     }
 
+    /// Whether some target's poll of `feed` that did not answer in time has finished since.
+    fn late_ready(&self, feed: Feed) -> bool {
+        self.targets.iter().any(|t| t.running()[feed.index()].as_ref().is_some_and(|h| h.is_finished()))
+    }
+
     /// Each target's poll of `feed`, side by side: a new one where none is still running. Waits for them all, or
-    /// `TARGET_WAIT`; a target whose poll is still running then says so on the targets line and answers later.
+    /// `TARGET_WAIT`; a target whose poll is still running then says so on the targets line and in the panes the
+    /// feed fills, and answers later.
     async fn poll_each(&self, feed: Feed, qualify: bool) -> Vec<Vec<Observation>> {
         if self.targets.len() == 1 {
             return vec![self.targets[0].poll(feed, qualify).await];
@@ -307,9 +322,9 @@ impl TargetsTelemetry {
                 running[feed.index()] = Some(tokio::spawn(async move { target.poll(feed, qualify).await }));
             }
         }
-        let deadline = Instant::now() + TARGET_WAIT;
+        let deadline = self.wait.map(|wait| Instant::now() + wait);
         let finished = |t: &Target| t.running()[feed.index()].as_ref().is_none_or(|h| h.is_finished());
-        while Instant::now() < deadline && !self.targets.iter().all(|t| finished(t)) {
+        while deadline.is_none_or(|d| Instant::now() < d) && !self.targets.iter().all(|t| finished(t)) {
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         let mut polls = Vec::new();
@@ -329,10 +344,16 @@ impl TargetsTelemetry {
                     let why = format!("{} poll stopped: {e}", feed.label());
                     vec![Observation::problem(subjects(feed)[0], None, why).qualify(&target.status())]
                 })),
+                // Its rows are not there yet (a first poll still discovering) or are getting old: its panes
+                // say what they wait for, as the targets line does.
                 None => {
-                    let why =
-                        format!("{} poll: no answer for {} s, still waiting", feed.label(), TARGET_WAIT.as_secs());
-                    target.set_error(Some(feed), Some(why));
+                    let waited = self.wait.unwrap_or(TARGET_WAIT).as_secs();
+                    let why = format!("{} poll: no answer for {waited} s, still waiting", feed.label());
+                    target.set_error(Some(feed), Some(why.clone()));
+                    let status = target.status();
+                    polls.push(
+                        subjects(feed).iter().map(|s| Observation::problem(*s, None, &why).qualify(&status)).collect(),
+                    );
                 }
             }
         }
@@ -397,6 +418,10 @@ impl Telemetry for TargetsTelemetry {
             }
         }
         rates
+    }
+
+    fn late_answer_ready(&self, feed: Feed) -> bool {
+        self.late_ready(feed)
     }
 
     /// Each target gets the names of its own resources, without their label.

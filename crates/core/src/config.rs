@@ -273,17 +273,26 @@ fn regions<'de, D: serde::Deserializer<'de>>(deserializer: D) -> Result<Vec<Stri
     Ok(regions)
 }
 
-/// Checks a region's spelling (`us-east-1`, `eu-central-2`, `us-gov-west-1`): lower-case letters and digits in
-/// hyphenated parts, ending in a number. A misspelt region is an error here, not a target that never answers.
+/// The compass words AWS region names end with before their number (`ap-southeast-2`, `il-central-1`).
+const REGION_DIRECTIONS: [&str; 9] =
+    ["east", "west", "north", "south", "central", "northeast", "northwest", "southeast", "southwest"];
+
+/// Checks a region's spelling (`us-east-1`, `eu-central-2`, `us-gov-west-1`): lower-case hyphenated parts, the
+/// first a two-letter area, then a compass word and a number. A misspelt region is an error here, not a target
+/// that never answers (or, on an emulator that takes any region, one that answers with nothing).
 pub fn check_region(region: &str) -> Result<(), String> {
     let parts: Vec<&str> = region.split('-').collect();
     let word = |p: &&str| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit());
     let ends_in_number = parts.last().is_some_and(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
-    if parts.len() >= 3 && parts.iter().all(word) && ends_in_number {
-        Ok(())
-    } else {
-        Err(format!("region {region:?}: expected a region name such as us-east-1"))
+    let expected = format!("region {region:?}: expected a region name such as us-east-1");
+    if !(parts.len() >= 3 && parts.iter().all(word) && ends_in_number && parts[0].len() == 2) {
+        return Err(expected);
     }
+    let direction = parts[parts.len() - 2];
+    if !REGION_DIRECTIONS.contains(&direction) {
+        return Err(format!("{expected} ({direction:?} is not one of {})", REGION_DIRECTIONS.join(", ")));
+    }
+    Ok(())
 }
 
 /// The CloudWatch Logs filter pattern that picks the consumers' error lines when `[logs] pattern` is not set: one
@@ -457,6 +466,7 @@ mod tests {
         assert_eq!(two.targets[0].watch.as_ref().map(|w| w.queues.clone()), Some(vec!["orders".to_string()]));
         for (bad, line, says) in [
             ("[[targets]]\nname = \"prod\"\nregions = [\"us-east1\"]\n", 3, "us-east1"),
+            ("[[targets]]\nname = \"prod\"\nregions = [\"us-est-1\"]\n", 3, "\"est\" is not one of east"),
             ("[[targets]]\nname = \"prod\"\nrole_arn = \"arn:aws:iam::12:role/x\"\n", 3, "12-digit"),
             ("\n[[targets]]\nname = \"a b\"\n", 3, "letters"),
             ("[[targets]]\nname = \"p\"\nprofiel = \"x\"\n", 3, "profiel"),
@@ -477,9 +487,20 @@ mod tests {
     }
 
     #[test]
+    fn regions_are_spelt_as_aws_spells_them() {
+        for good in ["us-east-1", "eu-central-2", "us-gov-west-1", "ap-southeast-4", "il-central-1", "cn-northwest-1"] {
+            assert_eq!(check_region(good), Ok(()), "{good}");
+        }
+        for bad in ["us-est-1", "us-east1", "useast-1", "US-EAST-1", "east-1", "us-east-", "usa-east-1"] {
+            assert!(check_region(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
     fn wrong_type_names_line() {
         let err = parse_toml::<Config>("\n\n[thresholds]\ndb_cpu_percent = \"high\"\n", "w.toml").expect_err("type");
         assert_eq!(err.line, Some(4), "{err}");
+        assert!(err.message.contains("expected a number"), "said in the config's words, not Rust's: {err}");
     }
 
     #[test]

@@ -61,8 +61,32 @@ pub fn parse_toml<T: serde::de::DeserializeOwned>(src: &str, name: &str) -> Resu
             let (l, c) = line_col(src, s.start);
             (Some(l), Some(c))
         });
-        FileError { path: name.to_string(), line, column, message: e.message().trim().to_string() }
+        FileError { path: name.to_string(), line, column, message: in_words(e.message().trim()) }
     })
+}
+
+/// serde's type names in a parse error said as a config's author knows them: "expected f64" is "expected a
+/// number", "expected u32" "expected a whole number".
+fn in_words(message: &str) -> String {
+    let mut out = message.to_string();
+    for (rust, words) in [
+        ("expected f64", "expected a number"),
+        ("expected f32", "expected a number"),
+        ("expected u64", "expected a whole number"),
+        ("expected u32", "expected a whole number"),
+        ("expected u16", "expected a whole number"),
+        ("expected u8", "expected a whole number"),
+        ("expected usize", "expected a whole number"),
+        ("expected i64", "expected a whole number"),
+        ("expected a boolean", "expected true or false"),
+    ] {
+        if let Some(at) =
+            out.find(rust).filter(|&at| !out[at + rust.len()..].starts_with(|c: char| c.is_alphanumeric()))
+        {
+            out.replace_range(at..at + rust.len(), words);
+        }
+    }
+    out
 }
 
 /// Writes a new file readable by its owner only (0600 on Unix): what warroom writes from the journal (a

@@ -279,9 +279,10 @@ impl Snapshot {
         }
     }
 
-    /// Whether the snapshot found everything it was told to watch and every call answered.
+    /// Whether the snapshot found everything it was told to watch, every call answered and every target did
+    /// (one that did not answer in time leaves no problem of its own calls, only its status).
     pub fn healthy(&self) -> bool {
-        self.not_found.is_empty() && self.problems.is_empty()
+        self.not_found.is_empty() && self.problems.is_empty() && self.targets.iter().all(|t| t.error.is_none())
     }
 
     /// The snapshot as the text `warroom snapshot` prints.

@@ -153,16 +153,20 @@ impl Wants {
 
 /// Splits `total` lines among panes that want `wants[i]` lines each, by what they hold: the `stretch` pane (the
 /// list that grows with the account: alarms, the timeline) first keeps what it wants up to a third of the
-/// column, so that forty DLQs cannot starve it; then the smallest wants are met whole first (a pane of one
-/// queue shows its queue), as long as every pane keeps `MIN_PANE`; the stretch pane takes what is left.
+/// column, so that forty DLQs cannot starve it; every pane keeps `MIN_PANE`; then the rest is shared evenly,
+/// smallest wants first, each taking no more than it wants: a pane of one queue shows its queue whole, and four
+/// DLQs cannot leave fifty queues a single row. The stretch pane takes what is left.
 fn share(total: u16, wants: &[u16], stretch: usize) -> Vec<u16> {
     let mut order: Vec<usize> = (0..wants.len()).filter(|&i| i != stretch).collect();
     order.sort_by_key(|&i| wants[i]);
     let mut lines = vec![MIN_PANE; wants.len()];
     lines[stretch] = wants[stretch].min(total / 3).max(MIN_PANE);
     let mut left = total.saturating_sub(lines.iter().sum());
-    for i in order {
-        let more = wants[i].saturating_sub(MIN_PANE).min(left);
+    for (k, &i) in order.iter().enumerate() {
+        // An even share of what is left among the panes not yet served; what a small pane leaves goes on to the
+        // bigger ones after it (the odd line to the biggest).
+        let even = left / u16::try_from(order.len() - k).unwrap_or(1);
+        let more = wants[i].saturating_sub(MIN_PANE).min(even);
         lines[i] += more;
         left -= more;
     }
@@ -205,9 +209,13 @@ mod tests {
         assert_eq!(share(21, &[14, 5, 3, 4], 0), vec![9, 5, 3, 4]);
         // Room to spare: the stretch pane takes it.
         assert_eq!(share(30, &[4, 5, 3, 4], 0), vec![18, 5, 3, 4]);
-        // Too little for everyone's want: the stretch pane keeps a third, the smallest are met first, every pane
-        // keeps its minimum.
-        assert_eq!(share(14, &[14, 9, 3, 7], 0), vec![4, 3, 3, 4]);
+        // Too little for everyone's want: the stretch pane keeps a third, every pane keeps its minimum, the odd
+        // line goes to the biggest want.
+        assert_eq!(share(14, &[14, 9, 3, 7], 0), vec![4, 4, 3, 3]);
+        // Fifty queues beside four DLQs and four functions (80×24, four targets): shared evenly, not the DLQs
+        // whole and the queues one row.
+        assert_eq!(share(19, &[20, 106, 6, 10], 0), vec![6, 5, 4, 4]);
+        assert_eq!(share(40, &[20, 106, 6, 10], 0), vec![13, 11, 6, 10]);
         assert_eq!(share(8, &[14, 9, 3, 7], 0), vec![3, 3, 3, 3], "below the minimum: the layout clips");
         // Twelve instances cannot take the timeline's every line (the right column).
         assert_eq!(share(20, &[32, u16::MAX], 1), vec![14, 6]);

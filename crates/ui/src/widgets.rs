@@ -328,13 +328,20 @@ fn legend(chart: &TimeChart<'_>) -> Vec<Span<'static>> {
     minutes.sort_by_key(|(_, group)| !group.iter().any(|m| m.suspect));
     for (minute, mut group) in minutes {
         group.sort_by_key(|m| !m.suspect);
-        let names: Vec<String> = group
-            .iter()
-            .map(|m| {
-                let short = m.event.text.split([':', '(']).next().unwrap_or(&m.event.text).trim_end();
-                format!("{short}{}", if m.suspect { " (likely trigger)" } else { "" })
-            })
-            .collect();
+        // A change CloudTrail recorded is named by its call ("RebootDBInstance on core-db-1"), not its source;
+        // the same name twice in a minute is said once, with how many.
+        let mut names: Vec<(String, usize)> = Vec::new();
+        for m in &group {
+            let text = m.event.text.strip_prefix("CloudTrail: ").unwrap_or(&m.event.text);
+            let short = text.split([':', '(']).next().unwrap_or(text).trim_end();
+            let name = format!("{short}{}", if m.suspect { " (likely trigger)" } else { "" });
+            match names.iter_mut().find(|(n, _)| *n == name) {
+                Some((_, count)) => *count += 1,
+                None => names.push((name, 1)),
+            }
+        }
+        let names: Vec<String> =
+            names.into_iter().map(|(n, count)| if count > 1 { format!("{n} ×{count}") } else { n }).collect();
         let colour = group.first().map_or(theme::MARKER, |m| m.colour());
         spans.push(Span::styled(format!("┃{minute} {}  ", names.join(" + ")), Style::new().fg(colour)));
     }

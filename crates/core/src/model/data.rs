@@ -105,6 +105,18 @@ fn upsert<T>(items: &mut Vec<T>, item: T, same: impl Fn(&T) -> bool) {
 }
 
 impl Data {
+    /// Forgets what another dashboard's polls said, for a follower that starts polling AWS itself: the rows,
+    /// series, targets and identity go (its own polls may watch other targets, whose labels would double every
+    /// row); the timeline, the alias moves and the own changes stay, history its polls read again.
+    pub fn forget_polled(&mut self) {
+        *self = Data {
+            timeline: std::mem::take(&mut self.timeline),
+            alias_moves: std::mem::take(&mut self.alias_moves),
+            own_changes: std::mem::take(&mut self.own_changes),
+            ..Data::default()
+        };
+    }
+
     /// The target a resource named `name` belongs to, when several are watched; `None` with one target.
     pub fn target_of(&self, name: &str) -> Option<&super::TargetStatus> {
         super::split(&self.targets, name).map(|(target, _)| target)
@@ -254,9 +266,16 @@ impl Data {
         self.alias_moves.insert(at, merged);
     }
 
-    /// Inserts an event in time order (after others at the same moment), dropping the oldest past the capacity.
+    /// Inserts an event in time order (after others at the same moment), dropping the oldest past the capacity;
+    /// one already there (the same moment, kind, resource and words) is not inserted again.
     pub fn push_event(&mut self, event: TimelineEvent) {
-        let at = self.timeline.partition_point(|e| e.at <= event.at);
+        let (from, at) =
+            (self.timeline.partition_point(|e| e.at < event.at), self.timeline.partition_point(|e| e.at <= event.at));
+        // Read twice (a follower's own polls re-reading the history its publisher's had): said once.
+        let same = |e: &TimelineEvent| e.kind == event.kind && e.text == event.text && e.resource == event.resource;
+        if self.timeline[from..at].iter().any(same) {
+            return;
+        }
         self.timeline.insert(at, event);
         if self.timeline.len() > TIMELINE_CAPACITY {
             self.timeline.remove(0);

@@ -62,3 +62,43 @@ pub struct TimelineEvent {
     /// Who did it, when known.
     pub actor: Option<String>,
 }
+
+impl TimelineEvent {
+    /// Who did it, as far as the text does not say so already: the whole actor, or what it adds to the name the
+    /// text ends with ("as assumed-role/OnCall/alice" after "… confirmed by alice"); `None` when the text says it
+    /// all or nobody is known.
+    pub fn actor_beyond_text(&self) -> Option<&str> {
+        let actor = self.actor.as_deref()?;
+        let operator = actor.split_once(" as ").map_or(actor, |(operator, _)| operator);
+        if !self.text.ends_with(&format!("by {operator}")) {
+            return Some(actor);
+        }
+        Some(actor[operator.len()..].trim_start()).filter(|rest| !rest.is_empty())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn event(text: &str, actor: Option<&str>) -> TimelineEvent {
+        TimelineEvent {
+            at: DateTime::UNIX_EPOCH,
+            kind: EventKind::Operation,
+            resource: None,
+            text: text.into(),
+            actor: actor.map(Into::into),
+        }
+    }
+
+    #[test]
+    fn the_actor_is_said_once() {
+        let by_alice = "roll back orders-consumer:live 42 → 41 confirmed by alice";
+        assert_eq!(event(by_alice, Some("alice")).actor_beyond_text(), None);
+        let signed = event(by_alice, Some("alice as assumed-role/OnCall/alice"));
+        assert_eq!(signed.actor_beyond_text(), Some("as assumed-role/OnCall/alice"));
+        assert_eq!(event("deploy orders-consumer 42", Some("bob")).actor_beyond_text(), Some("bob"));
+        assert_eq!(event(by_alice, Some("malice")).actor_beyond_text(), Some("malice"), "a name, not its tail");
+        assert_eq!(event("note", None).actor_beyond_text(), None);
+    }
+}

@@ -159,9 +159,33 @@ pub struct State {
 impl State {
     /// Who this session acts as, for its own timeline entries: the operator, and the AWS principal its calls are
     /// signed as once STS has said (`ec2-user as assumed-role/OnCall/alice`), as other sessions show its lines.
+    /// With several targets, the principal they share, whatever the account (each target's credentials may be
+    /// another role's; with several the operator alone, and `author_in` names the one of an operation's target).
     pub fn author(&self) -> String {
-        let principal = self.data.identity.as_ref().filter(|_| self.session.kind == crate::model::SessionKind::Live);
-        crate::model::acting_as(&self.session.operator, principal.map(|id| id.principal.as_str()))
+        if let Some(identity) = &self.data.identity {
+            return self.acting_as(Some(&identity.principal));
+        }
+        // Compared as said, without the account: the same role in two accounts is one principal to the reader.
+        let mut said =
+            self.data.targets.iter().filter(|t| t.principal.is_some()).map(|t| self.acting_as(t.principal.as_deref()));
+        match said.next() {
+            Some(first) if said.all(|other| other == first) => first,
+            _ => self.acting_as(None),
+        }
+    }
+
+    /// Who acts on `resource`: as `author`, with the principal of the target it is in when several are watched.
+    pub fn author_in(&self, resource: &str) -> String {
+        match self.data.target_of(resource) {
+            Some(target) => self.acting_as(target.principal.as_deref()),
+            None => self.author(),
+        }
+    }
+
+    /// The operator, as `principal` when live.
+    fn acting_as(&self, principal: Option<&str>) -> String {
+        let live = self.session.kind == crate::model::SessionKind::Live;
+        crate::model::acting_as(&self.session.operator, principal.filter(|_| live))
     }
 
     /// A state with no data yet, at `now`.
@@ -288,6 +312,10 @@ impl State {
                     self.following.take().map_or_else(String::new, |f| format!(", not following {}", f.publisher));
                 self.location = location;
                 self.session.kind = crate::model::SessionKind::Live;
+                // The publisher's rows go: its targets may not be these polls', and would double every row.
+                self.data.forget_polled();
+                self.feeds = Default::default();
+                self.reanalyse();
                 // Short enough for an 80-column footer; the READ-ONLY badge says the rest.
                 self.notice = Some(Notice::Info(format!("now polling AWS here{whom}")));
                 self.dirty = true;

@@ -106,7 +106,7 @@ impl State {
                 self.notice = Some(Notice::Info(format!("{}: {}", op.summary(), update.message)));
             }
             OpPhase::Succeeded => {
-                self.show_verified(&op, started, self.author(), &update.seen);
+                self.show_verified(&op, started, self.author_in(op.target()), &update.seen);
                 self.timeline_op(
                     &op,
                     at,
@@ -197,7 +197,7 @@ impl State {
             kind,
             resource: Some(op.target().to_string()),
             text,
-            actor: Some(self.author()),
+            actor: Some(self.author_in(op.target())),
         });
     }
 }

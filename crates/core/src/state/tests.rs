@@ -1183,7 +1183,7 @@ fn cancelling_a_plan_keeps_the_filter() {
 
 #[test]
 fn a_follower_offers_to_poll_on_its_own_and_a_polling_dashboard_says_it_already_does() {
-    let mut s = incident().state(true);
+    let mut s = incident().event(12, EventKind::Deploy, "orders-consumer", "deploy orders-consumer 42").state(true);
     assert!(press(&mut s, "P").is_empty(), "not following: nothing to switch");
     assert!(notice(&s).contains("polls AWS itself"), "{}", notice(&s));
     let now = s.now;
@@ -1197,9 +1197,42 @@ fn a_follower_offers_to_poll_on_its_own_and_a_polling_dashboard_says_it_already_
     }));
     assert!(s.following.as_ref().is_some_and(super::follow::Following::silent));
     assert_eq!(press(&mut s, "P"), vec![Effect::PollOwn]);
+    let (timeline, queues) = (s.data.timeline.len(), s.data.queues.len());
+    assert!(timeline > 0 && queues > 0, "the publisher's rows and history are shown while following");
     s.update(Msg::PollingOwn { location: "123456789012 · us-east-1".into() });
     assert!(s.following.is_none());
+    assert!(s.data.queues.is_empty() && s.data.alarms.is_empty(), "the publisher's rows go: its polls' own come");
+    assert!(s.feeds.iter().all(|f| f.last_ok.is_none()), "the publisher's freshness is not this dashboard's");
+    assert_eq!(s.data.timeline.len(), timeline, "the history stays");
+    // Its own polls read the history again (three hours back): each entry is shown once.
+    let again = s.data.timeline.iter().find(|e| e.kind == EventKind::Deploy).cloned().expect("the deploy");
+    s.update(Msg::Telemetry { feed: crate::model::Feed::Inventory, result: Ok(vec![Observation::Event(again)]) });
+    assert_eq!(s.data.timeline.len(), timeline, "the deploy its own poll read again is not doubled");
     assert_eq!(s.location, "123456789012 · us-east-1");
     assert!(s.session.read_only, "polling on its own does not make an operator");
     assert_eq!(notice(&s), "now polling AWS here, not following alice@bastion-1");
+}
+
+/// Several targets: who acts is said with the principal they share, and an operation's with its own target's.
+#[test]
+fn the_author_is_said_with_the_principal_of_the_target_acted_in() {
+    let target = |label: &str, account: &str, role: &str| crate::model::TargetStatus {
+        label: label.into(),
+        account: Some(account.into()),
+        region: "us-east-1".into(),
+        read_only: false,
+        principal: Some(format!("arn:aws:sts::{account}:assumed-role/{role}/alice")),
+        credentials: None,
+        error: None,
+        writes_to: Vec::new(),
+    };
+    let mut s = incident().state(false);
+    s.data.identity = None;
+    s.data.targets =
+        vec![target("prod/us-east-1", "111111111111", "OnCall"), target("stg/us-east-1", "222222222222", "OnCall")];
+    assert_eq!(s.author(), "alice as assumed-role/OnCall/alice", "one role in two accounts is one principal");
+    s.data.targets[1] = target("stg/us-east-1", "222222222222", "Admin");
+    assert_eq!(s.author(), "alice", "two principals: the operator, each operation saying its own");
+    assert_eq!(s.author_in("stg/us-east-1/orders-consumer"), "alice as assumed-role/Admin/alice");
+    assert_eq!(s.author_in("prod/us-east-1/orders-consumer"), "alice as assumed-role/OnCall/alice");
 }

@@ -71,8 +71,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     }
     // Freshness before the clock and the account: "10 calls failing" matters more than which region, and at
     // 80 columns with badges up front the account is what gets cut instead.
-    spans.push(Span::raw("  "));
-    spans.push(freshness(state));
+    let fresh = freshness(state);
+    if !fresh.content.is_empty() {
+        spans.push(Span::raw("  "));
+        spans.push(fresh);
+    }
     // Several targets on a short terminal: their health here, for want of a line of their own.
     if let Some(targets) = super::targets::summary(state, frame.area().height) {
         spans.push(Span::raw("  "));
@@ -88,8 +91,20 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     let war_room = if state.war_room.summary() == Some(WarRoomStatus::Connected) { "  war room ✓" } else { "" };
     // Who acts, as the journal records it: the operator, and live the AWS principal the calls are signed as. On a
     // narrow terminal the account, then the principal, then the place give way, so that who is operating shows.
-    let used: usize = spans.iter().map(|s| crate::text::width(&s.content)).sum();
     let (author, operator) = (state.author(), state.session.operator.clone());
+    // Too narrow for the clock and who operates (a follower's badge, several targets' summary at 80 columns):
+    // the brand goes first, then a "data fresh" that says nothing is wrong.
+    let width = |spans: &[Span<'_>]| spans.iter().map(|s| crate::text::width(&s.content)).sum::<usize>();
+    let least = 6 + crate::text::width(&operator);
+    if width(&spans) + least > area.width as usize {
+        spans.drain(..2);
+    }
+    if width(&spans) + least > area.width as usize
+        && let Some(fresh) = spans.iter().position(|s| s.content == "data fresh")
+    {
+        spans.drain(fresh.saturating_sub(1)..=fresh);
+    }
+    let used = width(&spans);
     let variants = [
         (location.as_str(), author.as_str()),
         (region.as_str(), author.as_str()),
@@ -111,8 +126,18 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
 }
 
-/// "data fresh" when every feed answered within three minutes (of the dashboard clock); the stalest feed and its age (and "error") otherwise.
+/// "data fresh" when every feed answered within three minutes (of the dashboard clock); the stalest feed and its
+/// age (and "error") otherwise. A follower whose publisher stopped, or whose stream cannot be read, has data as old
+/// as its last record, whatever the publisher's feeds said then: nothing where its badge says since when ("alice
+/// stopped publishing 40s ago"), "data 40s old" beside a read's failure.
 fn freshness(state: &State) -> Span<'static> {
+    match &state.following {
+        Some(following) if following.error.is_some() => {
+            return Span::styled(format!("data {} old", compact_duration(following.quiet())), theme::warn());
+        }
+        Some(following) if following.silent() => return Span::raw(""),
+        _ => {}
+    }
     let mut worst: Option<(Feed, chrono::Duration)> = None;
     let mut failing = None;
     for feed in Feed::ALL {

@@ -1,7 +1,8 @@
 //! Several targets' health. On a terminal of 30 rows or more, a line under the header: each account name with
-//! its regions, each ✓ answering or ✖ failing, RO where read-only, and the first failure's reason at the end.
-//! On a shorter one the panes need that row: the header sums the targets up instead (`summary`). The header's
-//! freshness sums up the feeds; this says which account and region a failure is in.
+//! its regions, each ✓ answering, ✖ failing or ? unknown (a follower's publisher stopped), RO where read-only,
+//! and the first failure's reason at the end. On a shorter one the panes need that row: the header sums the
+//! targets up instead (`summary`). The header's freshness sums up the feeds; this says which account and region
+//! a failure is in.
 
 use ratatui_core::layout::Rect;
 use ratatui_core::terminal::Frame;
@@ -23,10 +24,11 @@ pub fn height(state: &State, rows: u16) -> u16 {
 }
 
 /// The header's word on the targets when they have no line of their own: "4 targets ✓", or "1 of 4 targets ✖
-/// stg/eu-west-1" (the first failing one) in the alarm's colour. `None` with one target, or with the line shown.
+/// stg/eu-west-1" (the first failing one) in the alarm's colour. `None` with one target, with the line shown, or
+/// when how they stand is unknown (a follower's badge says its publisher stopped).
 pub fn summary(state: &State, rows: u16) -> Option<Span<'static>> {
     let targets = &state.data.targets;
-    if targets.len() < 2 || height(state, rows) > 0 {
+    if targets.len() < 2 || height(state, rows) > 0 || unknown(state) {
         return None;
     }
     let failing: Vec<&TargetStatus> = targets.iter().filter(|t| t.error.is_some()).collect();
@@ -37,6 +39,12 @@ pub fn summary(state: &State, rows: u16) -> Option<Span<'static>> {
             theme::alarm(),
         ),
     })
+}
+
+/// Whether how the targets stand is unknown: a follower's publisher stopped, or its stream cannot be read, and
+/// its last word on them may no longer hold.
+fn unknown(state: &State) -> bool {
+    state.following.as_ref().is_some_and(|f| f.silent() || f.error.is_some())
 }
 
 /// Draws the targets' health into `area`: `prod us-east-1 ✓ eu-west-1 ✓ RO │ stg us-east-1 ✖ …`.
@@ -55,7 +63,11 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
             spans.push(Span::styled(format!(" {}", sanitize(name, 32)), theme::bold()));
             last_name = Some(name);
         }
-        let (mark, style) = if target.error.is_some() { ("✖", theme::alarm()) } else { ("✓", theme::ok()) };
+        let (mark, style) = match target.error {
+            _ if unknown(state) => ("?", theme::warn()),
+            Some(_) => ("✖", theme::alarm()),
+            None => ("✓", theme::ok()),
+        };
         spans.push(Span::styled(format!(" {} {mark}", sanitize(region, 20)), style));
         if target.read_only {
             spans.push(Span::styled(" RO", theme::dim()));

@@ -42,7 +42,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
             Some(label) => vec![Span::styled(format!("[{label}] "), theme::dim()), Span::raw(e.text.clone())],
             None => vec![Span::raw(e.text.clone())],
         };
-        if let Some(actor) = e.actor.as_ref().filter(|_| with_actor) {
+        // Who did it, once: "… confirmed by alice" is followed by the principal alone.
+        if let Some(actor) = e.actor_beyond_text().filter(|_| with_actor) {
             spans.push(Span::styled(format!(" · {}", crate::text::sanitize(actor, 20)), theme::dim()));
         }
         Cell::Spans(spans)

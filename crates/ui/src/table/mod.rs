@@ -35,6 +35,9 @@ use widths::column_widths;
 /// The key of a row's group.
 type KeyFn<'a, R> = Box<dyn for<'r> Fn(&'r R) -> &'r str + 'a>;
 
+/// The fewest rows a pane shows with their second lines (`PaneTable::under`) when it cannot show them all.
+const UNDER_LINES_FROM_ROWS: usize = 3;
+
 /// Rows that belong together under a line of their own (a cluster above its instances).
 pub struct Groups<'a, R> {
     /// Rows with the same key are one group.
@@ -132,7 +135,10 @@ impl<'a, R> PaneTable<'a, R> {
 
         let len = self.rows.len();
         let selected = selected_index(self.state, self.pane, len);
-        let per_row = 1 + usize::from(self.under.is_some());
+        // A pane too short for three rows with their second lines, when it has more rows than that, shows rows
+        // without them: fifty queues at 80×24 are better read as three rows than as one and its sparkline.
+        let under = self.under.as_ref().filter(|_| len <= height / 2 || height / 2 >= UNDER_LINES_FROM_ROWS);
+        let per_row = 1 + usize::from(under.is_some());
         let group_key = |i: usize| self.groups.as_ref().map(|g| (g.key)(&self.rows[i]));
         let starts_group = |i: usize| self.groups.is_some() && (i == 0 || group_key(i) != group_key(i - 1));
         // A row takes its lines, and the first of its group one more; the first row drawn also needs its
@@ -222,7 +228,7 @@ impl<'a, R> PaneTable<'a, R> {
                 }
             }
             lines.push(Line::from(spans).patch_style(self.row_style(i)));
-            if let Some(under) = &self.under {
+            if let Some(under) = under {
                 lines.push(fit_line(under(row, room), room));
             }
         }
