@@ -187,6 +187,7 @@ async fn run_through_guard(operator: AwsOperator, op: Op, name: &str) -> (Vec<Op
         session: Session { operator: "alice".into(), kind: warroom_core::model::SessionKind::Live, read_only: false },
         session_id: name.into(),
         clock: Arc::new(chrono::Utc::now),
+        place: None,
     };
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     guard

@@ -65,6 +65,7 @@ fn ctx(read_only: bool) -> OperationContext {
         session: Session { operator: "alice".into(), kind: SessionKind::Demo, read_only },
         session_id: "test".into(),
         clock: Arc::new(chrono::Utc::now),
+        place: None,
     }
 }
 

@@ -20,7 +20,7 @@ use warroom_core::follow::{SharedLine, Verified};
 use warroom_core::journal::{EntryKind, Journal, JournalEntry};
 use warroom_core::keymap::{Key, Keymap};
 use warroom_core::model::{Feed, Observation, SessionKind, Side, TelemetryError, WarRoomStatus};
-use warroom_core::operation::{OpPhase, OpUpdate, Seen};
+use warroom_core::operation::{Op, OpPhase, OpUpdate, Seen};
 use warroom_core::state::{Effect, Msg, Notice, State};
 
 use crate::follow::FollowSource;
@@ -374,7 +374,7 @@ impl App {
         lines
     }
 
-    fn operation_context(&self) -> OperationContext {
+    fn operation_context(&self, op: &Op) -> OperationContext {
         OperationContext {
             session: self.state.session.clone(),
             session_id: self.session_id.clone(),
@@ -382,6 +382,7 @@ impl App {
                 let telemetry = self.telemetry.clone();
                 Arc::new(move || telemetry.now())
             },
+            place: self.state.data.place_of(op.target()),
         }
     }
 
@@ -395,7 +396,8 @@ impl App {
             let _ = reply.send(AppEvent::Op(update));
         };
         // A read-only session has no operator: the record stays "outcome unknown", which is the truth.
-        let _ = self.guard.reverify(id, op, original, self.operation_context(), self.journal.clone(), report);
+        let ctx = self.operation_context(&op);
+        let _ = self.guard.reverify(id, op, original, ctx, self.journal.clone(), report);
     }
 
     fn run_effects(&mut self, effects: Vec<Effect>, tx: &UnboundedSender<AppEvent>) {
@@ -407,7 +409,7 @@ impl App {
                         // The receiver is gone only when the loop has ended; nothing is left to tell.
                         let _ = reply.send(AppEvent::Op(update));
                     };
-                    let ctx = self.operation_context();
+                    let ctx = self.operation_context(&op);
                     if let Err(refusal) = self.guard.submit(id, op, ctx, self.journal.clone(), report) {
                         let update = OpUpdate::new(id, OpPhase::Refused, refusal.to_string(), self.state.now);
                         self.state.update(Msg::Op(update));
@@ -434,7 +436,8 @@ impl App {
                     let entry = JournalEntry::note(&self.state.session, self.state.now, text);
                     self.journal_line(entry, "note shown but NOT journaled", tx);
                 }
-                Effect::JournalMove(moved) => {
+                Effect::JournalMove(mut moved) => {
+                    moved.place = moved.place.or_else(|| self.state.data.place_of(&moved.function));
                     let entry = JournalEntry::observed_move(&self.state.session, self.state.now, &moved);
                     self.journal_line(entry, "alias move NOT journaled", tx);
                 }

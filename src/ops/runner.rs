@@ -19,6 +19,8 @@ pub struct OperationContext {
     pub session_id: String,
     /// The dashboard clock (simulated in demo), read when each journal line is written.
     pub clock: Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>,
+    /// Where the operation's resource is (`Data::place_of`), stamped on its journal lines; `None` in a demo.
+    pub place: Option<warroom_core::model::Place>,
 }
 
 impl std::fmt::Debug for OperationContext {
@@ -35,6 +37,7 @@ fn entry(ctx: &OperationContext, id: u64, op: &Op, operator: &dyn Operator, kind
     JournalEntry {
         api_call: Some(operator.call_line(op)),
         principal: operator.principal(),
+        place: ctx.place.clone(),
         ..journal_entry(&ctx.session, &ctx.session_id, id, op, kind, (ctx.clock)())
     }
 }

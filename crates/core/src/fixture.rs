@@ -80,6 +80,7 @@ impl Fixture {
             at: self.ago(13),
             source: MoveSource::CloudTrail,
             actor: None,
+            place: None,
         };
         self.observations.push(Observation::Function(FunctionStatus {
             name: name.into(),

@@ -203,6 +203,7 @@ impl Op {
                 at,
                 source: MoveSource::Operation,
                 actor: Some(actor),
+                place: None,
             }),
             _ => None,
         }

@@ -159,6 +159,7 @@ impl Fleet {
                     at: now - chrono::Duration::minutes(20),
                     source: MoveSource::CloudTrail,
                     actor: Some("ci-pipeline".into()),
+                    place: None,
                 }),
             }));
             for (metric, scale) in [

@@ -115,6 +115,7 @@ fn alias_move(name: &str, detail: &str, function: &str, at: DateTime<Utc>, actor
         at,
         source: MoveSource::CloudTrail,
         actor: Some(actor.to_string()),
+        place: None,
     })
 }
 

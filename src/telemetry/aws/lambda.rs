@@ -113,6 +113,7 @@ pub async fn poll(
                         at: now,
                         source: MoveSource::Polled,
                         actor: None,
+                        place: None,
                     };
                     out.push(Observation::AliasMoved(moved.clone()));
                     // Moved to a version published since the list was read: read it again, so the plan offers

@@ -96,6 +96,10 @@ pub struct JournalEntry {
     /// bastion says who acted where the local `operator` name (`ec2-user`) cannot; `None` in a demo.
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub principal: Option<String>,
+    /// Where an operation's resource is (account, region, and its name there): a session watching other
+    /// targets, or one account alone, finds the resource under its own name (`Data::place_of`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub place: Option<crate::model::Place>,
     /// Who the war room says wrote the line: the author its stream is named after, which IAM checked when the
     /// line was put (`StreamAuthor`). Set by the war room's reader, never written; `None` for a local line.
     #[serde(skip)]
@@ -120,6 +124,7 @@ impl JournalEntry {
             session_id: None,
             annotation: None,
             principal: None,
+            place: None,
             stream_author: None,
         }
     }
@@ -241,6 +246,9 @@ impl MoveReader {
             self.intents.insert(id.clone(), line.clock);
         }
         let mut moved = line.alias_move()?;
+        if moved.place.is_none() {
+            moved.place = line.place.clone();
+        }
         if let Some(called) = line.op_id.as_ref().and_then(|id| self.intents.get(id)) {
             moved.at = *called;
         }

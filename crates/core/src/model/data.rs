@@ -137,8 +137,15 @@ impl Data {
     pub fn apply(&mut self, obs: Observation) -> Option<DateTime<Utc>> {
         match obs {
             Observation::Clock(t) => return Some(t),
-            Observation::Identity(identity) => self.identity = Some(identity),
-            Observation::Targets(targets) => self.targets = targets,
+            // Where the session is, or what targets it watches: journaled moves take the names they have here.
+            Observation::Identity(identity) => {
+                self.identity = Some(identity);
+                self.localize_moves();
+            }
+            Observation::Targets(targets) => {
+                self.targets = targets;
+                self.localize_moves();
+            }
             Observation::ReadEvery(every) => self.read_every = every.into_iter().collect(),
             Observation::Alarm(a) => {
                 let name = a.name.clone();
@@ -240,7 +247,44 @@ impl Data {
         self.alias_moves.iter().position(|m| m.same_move(record) && !self.moved_between(m, record))
     }
 
-    fn record_move(&mut self, record: AliasMove) {
+    /// Where `name` is: its target's account and region (or the one account's) and its name there, for a
+    /// journal line another session can place (`AliasMove::place`). `None` before the account is known, in a demo,
+    /// or for a name no watched target carries.
+    pub fn place_of(&self, name: &str) -> Option<super::Place> {
+        let place = |account: &str, region: &str, name: &str| super::Place {
+            account: account.to_string(),
+            region: region.to_string(),
+            name: name.to_string(),
+        };
+        match super::split(&self.targets, name) {
+            Some((target, bare)) => Some(place(target.account.as_deref()?, &target.region, bare)),
+            None if self.targets.is_empty() => self.identity.as_ref().map(|id| place(&id.account, &id.region, name)),
+            None => None,
+        }
+    }
+
+    /// A journaled move's function under this session's name for it, when its place is one this session watches:
+    /// a rollback journaled as `prod/us-east-1/orders-consumer` is `orders-consumer`'s in a session of that one
+    /// account and region, and the other way round.
+    fn localize(&self, moved: &mut AliasMove) {
+        let identity = self.identity.as_ref().map(|id| (id.account.as_str(), id.region.as_str()));
+        if let Some(name) = moved.place.as_ref().and_then(|p| p.local_name(&self.targets, identity)) {
+            moved.function = name;
+        }
+    }
+
+    /// Every journaled move's name made this session's again (`localize`), once it knows where it is.
+    fn localize_moves(&mut self) {
+        if self.alias_moves.iter().all(|m| m.place.is_none()) {
+            return;
+        }
+        let mut moves = std::mem::take(&mut self.alias_moves);
+        moves.iter_mut().for_each(|m| self.localize(m));
+        self.alias_moves = moves;
+    }
+
+    fn record_move(&mut self, mut record: AliasMove) {
+        self.localize(&mut record);
         let merged = match self.known_move(&record) {
             Some(i) => {
                 let earlier = self.alias_moves.remove(i);
@@ -357,6 +401,7 @@ mod tests {
             at: t0 + chrono::Duration::minutes(minute),
             source,
             actor: Some("alice".into()),
+            place: None,
         }
     }
 

@@ -38,6 +38,10 @@ pub struct AliasMove {
     pub source: MoveSource,
     /// Who made it, when the record says (CloudTrail's user name, an operation's author).
     pub actor: Option<String>,
+    /// Where the function is, when a journal line recorded it: its name is then made this session's, whatever
+    /// targets the session that wrote the line watched (`Data::localize`). `None` for what this session read.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub place: Option<super::Place>,
 }
 
 /// How far before the poll that saw a move its call may lie and still be the same move: the inventory poll's
@@ -81,6 +85,7 @@ impl AliasMove {
         AliasMove {
             from: best.from.clone().or_else(|| rest.from.clone()),
             actor: best.actor.clone().or_else(|| rest.actor.clone()),
+            place: best.place.clone().or_else(|| rest.place.clone()),
             // A CloudTrail event's time is the call's; an operation's record is stamped after its verification.
             at: if best.source == MoveSource::Operation && rest.source == MoveSource::CloudTrail {
                 rest.at
@@ -129,6 +134,7 @@ mod tests {
             at,
             source,
             actor: None,
+            place: None,
         }
     }
 

@@ -52,7 +52,7 @@ pub use series::{Point, Series};
 pub use session::{Session, SessionKind, acting_as};
 pub use status::DbStatus;
 pub use stream_author::StreamAuthor;
-pub use target::{SEPARATOR, TargetStatus, qualified, split, target_writes_into, unqualified};
+pub use target::{Place, SEPARATOR, TargetStatus, qualified, split, target_writes_into, unqualified};
 pub use thresholds::{Threshold, ThresholdIndex, ThresholdSource};
 pub use timeline::{EventKind, TimelineEvent};
 pub use war_room::{Side, WarRoomHealth, WarRoomStatus};

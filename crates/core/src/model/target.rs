@@ -81,6 +81,33 @@ pub fn target_writes_into(from: Option<&TargetStatus>, to: Option<&TargetStatus>
     }
 }
 
+/// Where a resource is, as a journal line records it so that another session can find it whatever targets it
+/// watches: the account and region, and the name AWS knows it by (without any session's label).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct Place {
+    /// The 12-digit account id.
+    pub account: String,
+    /// The region.
+    pub region: String,
+    /// The resource's name in its account and region.
+    pub name: String,
+}
+
+impl Place {
+    /// The name this resource has in data that watches `targets` (or, with none, the one account and region of
+    /// `identity`): qualified by the label of the target in its account and region, bare in a session of one
+    /// account there; `None` when no target watched is in its account and region.
+    pub fn local_name(&self, targets: &[TargetStatus], identity: Option<(&str, &str)>) -> Option<String> {
+        if targets.is_empty() {
+            return (identity? == (self.account.as_str(), self.region.as_str())).then(|| self.name.clone());
+        }
+        targets
+            .iter()
+            .find(|t| t.account.as_deref() == Some(self.account.as_str()) && t.region == self.region)
+            .map(|t| t.qualify(&self.name))
+    }
+}
+
 /// `name` without `label/`; the name itself when it does not carry that label.
 pub fn unqualified<'n>(label: &str, name: &'n str) -> &'n str {
     name.strip_prefix(label).and_then(|n| n.strip_prefix(SEPARATOR)).unwrap_or(name)

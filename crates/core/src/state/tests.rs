@@ -1236,3 +1236,57 @@ fn the_author_is_said_with_the_principal_of_the_target_acted_in() {
     assert_eq!(s.author_in("stg/us-east-1/orders-consumer"), "alice as assumed-role/Admin/alice");
     assert_eq!(s.author_in("prod/us-east-1/orders-consumer"), "alice as assumed-role/OnCall/alice");
 }
+
+/// A move journaled by a session of several targets (`prod/eu-west-1/orders-consumer`) is the history of
+/// `orders-consumer` in a session of that one account and region, once it knows where it is; and one journaled
+/// by a session of one account is its target's in a session of several.
+#[test]
+fn a_journaled_move_is_found_whatever_targets_the_session_watches() {
+    use crate::model::{Identity, Place, TargetStatus};
+    let place = Place { account: "123456789012".into(), region: "eu-west-1".into(), name: "orders-consumer".into() };
+    let bob = Session { operator: "bob".into(), kind: crate::model::SessionKind::Live, read_only: false };
+    let line = |function: &str, at| {
+        let moved = AliasMove {
+            function: function.into(),
+            alias: "live".into(),
+            from: Some("41".into()),
+            to: "42".into(),
+            at,
+            source: MoveSource::Polled,
+            actor: Some("bob".into()),
+            place: Some(place.clone()),
+        };
+        JournalEntry::observed_move(&bob, at, &moved)
+    };
+    let by_bob =
+        |s: &State| s.data.alias_moves.iter().find(|m| m.actor.as_deref() == Some("bob")).map(|m| m.function.clone());
+
+    // One account and region: the name is bare once the identity says where the session is.
+    let mut s = incident().state(false);
+    s.data.identity = None;
+    let at = s.now - chrono::Duration::minutes(3);
+    s.update(Msg::Shared(vec![line("prod/eu-west-1/orders-consumer", at)]));
+    assert_eq!(by_bob(&s).as_deref(), Some("prod/eu-west-1/orders-consumer"), "where this session is is not known yet");
+    let identity = Identity { account: "123456789012".into(), region: "eu-west-1".into(), ..Identity::default() };
+    s.update(Msg::Telemetry { feed: Feed::Inventory, result: Ok(vec![Observation::Identity(identity)]) });
+    assert_eq!(by_bob(&s).as_deref(), Some("orders-consumer"));
+
+    // Several targets: the bare name of a one-account session's line takes the label of the target there.
+    let target = |label: &str, account: &str| TargetStatus {
+        label: label.into(),
+        account: Some(account.into()),
+        region: "eu-west-1".into(),
+        read_only: false,
+        principal: None,
+        credentials: None,
+        error: None,
+        writes_to: Vec::new(),
+    };
+    let mut s = incident().state(false);
+    s.data.identity = None;
+    let targets = vec![target("stg/eu-west-1", "222222222222"), target("prod/eu-west-1", "123456789012")];
+    s.update(Msg::Telemetry { feed: Feed::Inventory, result: Ok(vec![Observation::Targets(targets)]) });
+    s.update(Msg::Shared(vec![line("orders-consumer", at)]));
+    assert_eq!(by_bob(&s).as_deref(), Some("prod/eu-west-1/orders-consumer"));
+    assert_eq!(s.data.place_of("prod/eu-west-1/orders-consumer"), Some(place.clone()), "and it is journaled so");
+}

@@ -393,6 +393,7 @@ impl World {
             at: self.now,
             source,
             actor: Some(actor.to_string()),
+            place: None,
         };
         self.alias_version = to;
         self.emit_move(moved);
