@@ -227,17 +227,24 @@ async fn a_target_that_cannot_be_reached_fails_alone() {
     let dead: Vec<&str> = problems.lines().filter(|l| l.contains("dead/us-east-1")).collect();
     assert_eq!(dead.len(), 1, "said once: {text}");
 
-    // `doctor` checks one account and region: the first profile's, at the endpoint its profile names, and it
-    // says which targets it leaves.
+    // `doctor` checks each target in turn, each at the endpoint its profile names, its rows named by its label;
+    // the one that cannot be reached fails it.
     let doctor = warroom_with(&aws_config, &dir)
         .args(["doctor", "--profile", "alpha,dead", "--region", "us-east-1", "--journal"])
         .arg(dir.join("journal.jsonl"))
         .output()
         .expect("warroom doctor");
     let report = String::from_utf8_lossy(&doctor.stdout);
+    assert_eq!(doctor.status.code(), Some(1), "{report}");
     let row = |name: &str| spaced(report.lines().find(|l| l.starts_with(&format!("{name} "))).unwrap_or_default());
-    assert_eq!(row("region"), format!("region ok us-east-1 · endpoint {}", emulator.url), "{report}");
-    assert!(row("targets").ends_with("only alpha in us-east-1 is checked; not: dead/us-east-1"), "{report}");
+    let region = row("alpha/us-east-1 region");
+    assert_eq!(region, format!("alpha/us-east-1 region ok us-east-1 · endpoint {}", emulator.url), "{report}");
+    assert!(row("alpha/us-east-1 identity").ends_with(&format!("ok arn:aws:iam::{ALPHA}:root")), "{report}");
+    assert!(row("alpha/us-east-1 read sqs:GetQueueAttributes").contains(" ok allowed"), "{report}");
+    assert_eq!(row("dead/us-east-1 region"), "dead/us-east-1 region ok us-east-1 · endpoint http://127.0.0.1:1");
+    assert!(row("dead/us-east-1 credentials").starts_with("dead/us-east-1 credentials FAIL"), "{report}");
+    assert!(row("dead/us-east-1 read calls").contains("not checked no working credentials"), "{report}");
+    assert!(report.contains("failed: dead/us-east-1 credentials"), "{report}");
 }
 
 /// A target whose first discovery is slow (its ListQueues answered after 12 s, past the 8 s a dashboard's poll

@@ -1,26 +1,28 @@
 //! `warroom doctor`: the checks' table on standard output; exit 0 when none failed, 1 otherwise.
 
 use super::{Setup, StartError, print_out};
-use crate::doctor::{self, aws::AwsInputs, local::TerminalEnv};
+use crate::doctor::aws::{AwsInputs, DoctorTarget};
+use crate::doctor::{self, local::TerminalEnv};
 
 /// Runs every check and prints the table; `read_only` (or the top-level `--read-only`) expects the operator's
 /// calls to be denied.
 pub async fn run(setup: &Setup, read_only: bool) -> Result<(), StartError> {
-    // Several targets: the doctor checks the first account and region, and names the others it leaves.
-    let options = setup.aws_options();
-    let unchecked = setup
+    // Several targets: each is checked in turn, its rows named by its label (`prod/us-east-1 credentials`).
+    let targets = setup
         .targets()?
         .unwrap_or_default()
         .into_iter()
-        .filter(|t| {
-            (t.options.profile.as_ref(), t.options.region.as_ref())
-                != (options.profile.as_ref(), options.region.as_ref())
+        .map(|t| DoctorTarget {
+            name: t.name,
+            options: t.options,
+            role_arn: t.role_arn,
+            watch: t.watch,
+            read_only: t.read_only,
         })
-        .map(|t| t.options.region.map_or(t.name.clone(), |r| warroom_core::model::qualified(&t.name, &r)))
         .collect();
     let aws = (!setup.cli.demo).then(|| AwsInputs {
-        options,
-        unchecked,
+        options: setup.aws_options(),
+        targets,
         watch: setup.config.watch.clone(),
         log_pattern: setup.config.logs.pattern().to_string(),
         war_room: setup.config.journal.log_group.clone(),

@@ -13,7 +13,7 @@ use warroom_core::model::{Feed, LogsAccess, Observation};
 use super::policies;
 use super::report::{Check, Report, Status};
 use crate::aws::calls::CallCount;
-use crate::aws::connect::{AwsOptions, connect_as, load_config};
+use crate::aws::connect::{AwsOptions, connect_as, load_target_config};
 use crate::aws::credentials;
 use crate::telemetry::Telemetry;
 use crate::telemetry::aws::AwsTelemetry;
@@ -29,56 +29,107 @@ pub struct AwsInputs {
     pub log_pattern: String,
     /// The war room's log group, when configured.
     pub war_room: Option<String>,
-    /// The targets of a several-account view (`[[targets]]`, `--profile a,b`), by label, which this doctor
-    /// does not check: it checks one account and region, `options`'.
-    pub unchecked: Vec<String>,
+    /// The targets of a several-account view (`[[targets]]`, `--profile a,b`): each is checked in turn, its rows
+    /// named by its label. Empty for one account and region, `options`'.
+    pub targets: Vec<DoctorTarget>,
     /// `--read-only`: the operator's calls are not needed, so denied ones do not fail the doctor.
     pub read_only: bool,
 }
 
-/// Every AWS check, into `report`. A failure early on (no region, no credentials) marks what depends on it
-/// as not checked, saying why.
+/// One target, as the doctor checks it.
+#[derive(Debug, Clone)]
+pub struct DoctorTarget {
+    /// Its `[[targets]]` name (the profile's with `--profile a,b`); its rows are named `name/region …`
+    /// (`prod/us-east-1 credentials`). Empty for the one account of a session without targets.
+    pub name: String,
+    /// Its profile, region and endpoint.
+    pub options: AwsOptions,
+    /// The role assumed with the profile's credentials.
+    pub role_arn: Option<String>,
+    /// What it watches (`None`: everything in its region).
+    pub watch: Option<Watch>,
+    /// `read_only = true` in its table: its operator's calls are not needed.
+    pub read_only: bool,
+}
+
+/// Every AWS check, into `report`: one account and region's, or each target's in turn (its rows named by its
+/// label), then the war room on the first one that answered. A failure early on (no region, no credentials)
+/// marks what depends on it as not checked, saying why.
 pub async fn check(inputs: &AwsInputs, report: &mut Report) {
-    let sdk = load_config(&inputs.options).await;
+    let one = [DoctorTarget {
+        name: String::new(),
+        options: inputs.options.clone(),
+        role_arn: None,
+        watch: inputs.watch.clone(),
+        read_only: false,
+    }];
+    let targets = if inputs.targets.is_empty() { &one[..] } else { &inputs.targets[..] };
+    let mut logs = None;
+    for target in targets {
+        let first = report.checks.len();
+        let (region, answered) = check_target(inputs, target, report).await;
+        logs = logs.or(answered);
+        if !target.name.is_empty() {
+            let label = region.map_or(target.name.clone(), |r| warroom_core::model::qualified(&target.name, &r));
+            report.checks[first..].iter_mut().for_each(|c| c.name = format!("{label} {}", c.name));
+        }
+    }
+    match (&inputs.war_room, logs) {
+        (Some(group), Some(logs)) => report.push(war_room(&logs, group).await),
+        (Some(_), None) => report.push(Check::new("war room", Status::NotChecked, "no account answered")),
+        (None, _) => report.push(Check::new(
+            "war room",
+            Status::NotChecked,
+            "not configured ([journal] log_group in the config shares notes and operations across hosts)",
+        )),
+    }
+}
+
+/// One account and region's checks, into `report`: its region, when it has one, and its Logs client when its
+/// credentials answered (the war room is read with the first target's, as the dashboard reads it).
+async fn check_target(
+    inputs: &AwsInputs,
+    target: &DoctorTarget,
+    report: &mut Report,
+) -> (Option<String>, Option<aws_sdk_cloudwatchlogs::Client>) {
+    let sdk = load_target_config(&target.options, target.role_arn.as_deref()).await;
     let Some(region) = sdk.region().map(|r| r.to_string()) else {
         report.push(Check::new(
             "region",
             Status::Fail,
             "none: set --region, `region` in [aws] of the config, AWS_REGION, or a region in your profile",
         ));
-        return skip_rest(report, "no region");
+        skip_rest(report, "no region");
+        return (None, None);
     };
     // The endpoint the loaded configuration resolved (a flag, `AWS_ENDPOINT_URL`, or the profile's own).
     let endpoint = sdk
         .endpoint_url()
         .map(str::to_string)
-        .or_else(|| inputs.options.endpoint_url.clone())
+        .or_else(|| target.options.endpoint_url.clone())
         .or_else(|| std::env::var("AWS_ENDPOINT_URL").ok().filter(|u| !u.is_empty()))
         .map_or_else(|| "AWS's public endpoints".to_string(), |u| format!("endpoint {u}"));
     report.push(Check::new("region", Status::Ok, format!("{region} · {endpoint}")));
-    if !inputs.unchecked.is_empty() {
-        let profile = inputs.options.profile.as_deref().unwrap_or("the default profile");
-        report.push(Check::new(
-            "targets",
-            Status::NotChecked,
-            format!("only {profile} in {region} is checked; not: {}", inputs.unchecked.join(", ")),
-        ));
-    }
 
-    let source = match credentials::source(inputs.options.profile.as_deref()).await {
+    let mut source = match credentials::source(target.options.profile.as_deref()).await {
         Ok(source) => source,
         Err(missing) => {
             report.push(Check::new("credentials", Status::Fail, missing.to_string()));
-            return skip_rest(report, "no credentials");
+            skip_rest(report, "no credentials");
+            return (Some(region), None);
         }
     };
+    if let Some(role) = &target.role_arn {
+        source.description = format!("role {role} assumed with {}", source.description);
+    }
     let provided = credential_words(&sdk).await;
     let connection = match connect_as(&sdk, source.clone()).await {
         Ok(c) => c,
         Err(e) => {
             let words: Vec<String> = e.to_string().lines().map(|l| l.trim_end_matches('.').to_string()).collect();
             report.push(Check::new("credentials", Status::Fail, words.join("; ")));
-            return skip_rest(report, "no working credentials");
+            skip_rest(report, "no working credentials");
+            return (Some(region), None);
         }
     };
     let (status, words) = match provided {
@@ -90,7 +141,7 @@ pub async fn check(inputs: &AwsInputs, report: &mut Report) {
     report.push(Check::new("identity", Status::Ok, connection.identity.principal.clone()));
     let principal = connection.identity.principal.clone();
 
-    let telemetry = AwsTelemetry::new(connection, inputs.watch.clone()).with_log_pattern(&inputs.log_pattern);
+    let telemetry = AwsTelemetry::new(connection, target.watch.clone()).with_log_pattern(&inputs.log_pattern);
     let mut seen = Vec::new();
     for feed in [Feed::Inventory, Feed::Fast, Feed::Metrics] {
         match telemetry.poll(feed).await {
@@ -104,15 +155,8 @@ pub async fn check(inputs: &AwsInputs, report: &mut Report) {
     crate::aws::quotas::read_once(&clients.servicequotas, &clients.budget).await;
     resources(&seen, report);
     read_calls(&seen, &clients.calls.counts(), report);
-    operator_calls(&sdk, &principal, inputs.read_only, report).await;
-    match &inputs.war_room {
-        Some(group) => report.push(war_room(&telemetry.clients().logs, group).await),
-        None => report.push(Check::new(
-            "war room",
-            Status::NotChecked,
-            "not configured ([journal] log_group in the config shares notes and operations across hosts)",
-        )),
-    }
+    operator_calls(&sdk, &principal, inputs.read_only || target.read_only, report).await;
+    (Some(region), Some(clients.logs.clone()))
 }
 
 /// The rows that need AWS, marked not checked because `why`.
