@@ -438,3 +438,47 @@ async fn an_image_functions_restore_points_latest_at_the_versions_image() {
     operator.verify(&op, &baseline).await.expect("verified");
     assert_eq!(latest(lambda).await.0, image("1"), "$LATEST runs version 1's image");
 }
+
+/// Twelve queues: their mappings come from one listing of every mapping in the region, sorted out by queue, not
+/// from one filtered listing per queue (a thousand queues would cost a thousand calls against Lambda's
+/// control-plane quota). Each queue gets its own mappings and no other's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn many_queues_read_their_mappings_from_one_listing() {
+    let emulator = Emulator::start("mappings-listed");
+    let proxy = support::proxy::CountingProxy::start(&emulator.url);
+    let config = emulator.sdk_config().await.into_builder().endpoint_url(&proxy.url).build();
+    let seeded = seed::queues(&config, 0, 0).await;
+    seed::function(&config, &seeded.queue_arn).await;
+    let mut names = vec![QUEUE.to_string()];
+    for i in 1..=11 {
+        let name = format!("quiet-{i:02}");
+        let arn = queue_arn(&config, &name).await;
+        if i == 3 {
+            map(&config, &arn, &format!("{FUNCTION}:1"), false, None).await;
+        }
+        names.push(name);
+    }
+    let before = proxy.requests_matching("/event-source-mappings");
+    let connection = connect_with(&config).await.expect("connect");
+    let watch = Watch { queues: names.clone(), ..Watch::default() };
+    let obs = AwsTelemetry::new(connection, Some(watch)).poll(Feed::Inventory).await.expect("inventory");
+    let listings = proxy.requests_matching("/event-source-mappings") - before;
+    assert!(listings <= 2, "one listing at discovery and one for the poll, not one per queue: {listings}");
+    let mappings = |queue: &str| {
+        obs.iter()
+            .find_map(|o| match o {
+                Observation::Mappings { queue: q, mappings, .. } if q == queue => Some(mappings.clone()),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{queue}'s mappings were read: {obs:?}"))
+    };
+    let orders = mappings(QUEUE);
+    assert_eq!(orders.len(), 1, "{orders:?}");
+    assert_eq!((orders[0].function.as_str(), &orders[0].qualifier), (FUNCTION, &Qualifier::Alias("live".into())));
+    let third = mappings("quiet-03");
+    assert_eq!(third.len(), 1, "{third:?}");
+    assert_eq!(third[0].qualifier, Qualifier::Version("1".into()));
+    for quiet in names.iter().skip(1).filter(|n| *n != "quiet-03") {
+        assert!(mappings(quiet).is_empty(), "{quiet} has none of the others' mappings");
+    }
+}

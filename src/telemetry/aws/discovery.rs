@@ -4,12 +4,12 @@
 //! With no `[watch]`, everything in the region is discovered, up to `LIMIT` per kind.
 
 use warroom_core::config::Watch;
-use warroom_core::model::{ClusterKind, DbStatus, DlqSources, Observation, ResourceKind, Subject};
+use warroom_core::model::{ClusterKind, DbStatus, DlqSources, EventSourceMapping, Observation, ResourceKind, Subject};
 
 use super::{mappings, problem};
 use crate::aws::databases::{self, Kind};
 use crate::aws::queues::{self, name_from_arn, name_from_url};
-use crate::aws::{AwsErrorKind, Clients, aws_error};
+use crate::aws::{AwsError, AwsErrorKind, Clients, aws_error};
 
 /// At most this many resources of a kind when discovering an unfamiliar account.
 pub const LIMIT: usize = 50;
@@ -164,13 +164,11 @@ async fn list_queue_names(clients: &Clients, notes: &mut Vec<Observation>) -> Ve
     }
 }
 
-/// The functions a queue's event source mappings invoke, the one that consumes first: each as the alias it
-/// invokes, or (a version or `$LATEST`) the whole function, whose aliases are then all shown.
-async fn consumers_of(clients: &Clients, queue_arn: &str, notes: &mut Vec<Observation>) -> Vec<FunctionRef> {
-    if queue_arn.is_empty() {
-        return Vec::new();
-    }
-    match mappings::of_queue(clients, queue_arn).await {
+/// The functions a queue's event source mappings invoke (`listed`: its mappings as `mappings::of_queues` read
+/// them), the one that consumes first: each as the alias it invokes, or (a version or `$LATEST`) the whole
+/// function, whose aliases are then all shown.
+fn consumers_of(listed: Result<Vec<EventSourceMapping>, AwsError>, notes: &mut Vec<Observation>) -> Vec<FunctionRef> {
+    match listed {
         Ok(found) => found
             .into_iter()
             .map(|m| FunctionRef { alias: m.qualifier.alias().map(str::to_string), name: m.function })
@@ -225,8 +223,11 @@ async fn queues(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory) {
             inv.dlqs.push(dlq);
         }
     }
-    for queue in &mut sources {
-        let consumers = consumers_of(clients, &queue.arn, &mut inv.notes).await;
+    // Every queue's mappings in one go (`mappings::of_queues`: a big account's in a few listings of them all).
+    let arns: Vec<&str> = sources.iter().map(|q| q.arn.as_str()).filter(|arn| !arn.is_empty()).collect();
+    let mut listed = mappings::of_queues(clients, &arns).await.into_iter();
+    for queue in sources.iter_mut().filter(|q| !q.arn.is_empty()) {
+        let consumers = consumers_of(listed.next().unwrap_or(Ok(Vec::new())), &mut inv.notes);
         queue.consumer = consumers.first().map(|f| f.name.clone());
         for f in consumers {
             match inv.functions.iter_mut().find(|x| x.name == f.name) {

@@ -108,6 +108,53 @@ pub async fn of_queue(clients: &Clients, queue_arn: &str) -> Result<Vec<EventSou
     Ok(out)
 }
 
+/// From this many queues on, one listing of every mapping in the region (100 a page) costs fewer calls than a
+/// filtered listing per queue.
+const LIST_ALL_FROM: usize = 8;
+
+/// The most pages one listing of every mapping reads: 10,000 mappings.
+const LIST_ALL_MAX_PAGES: usize = 100;
+
+/// lambda:ListEventSourceMappings for each of `queue_arns`, in their order, those that consume first: a filtered
+/// listing per queue, or, from `LIST_ALL_FROM` queues on, every mapping in the region (paged, 100 a page) sorted
+/// out by queue — a thousand queues then cost ten calls, not a thousand, against Lambda's control-plane quota.
+/// When that listing fails, every queue gets its error; when its page cap cuts it, the queues it did not reach
+/// are listed one by one.
+pub async fn of_queues(clients: &Clients, queue_arns: &[&str]) -> Vec<Result<Vec<EventSourceMapping>, AwsError>> {
+    if queue_arns.len() < LIST_ALL_FROM {
+        let mut out = Vec::new();
+        for arn in queue_arns {
+            out.push(of_queue(clients, arn).await);
+        }
+        return out;
+    }
+    let request = clients.lambda.list_event_source_mappings().max_items(100).into_paginator().send();
+    let pages = (queue_arns.len() / 100 + 2).min(LIST_ALL_MAX_PAGES);
+    let read = read_pages("lambda:ListEventSourceMappings", request, pages).await;
+    if let Some(e) = read.error {
+        return queue_arns.iter().map(|_| Err(e.clone())).collect();
+    }
+    let cut = read.cut(pages, |p| p.next_marker().is_some_and(|m| !m.is_empty()));
+    let mut by_source: HashMap<&str, Vec<EventSourceMapping>> = HashMap::new();
+    for m in read.pages.iter().flat_map(|page| page.event_source_mappings()) {
+        if let (Some(source), Some(mapping)) = (m.event_source_arn(), mapping_from!(m)) {
+            by_source.entry(source).or_default().push(mapping);
+        }
+    }
+    let mut out = Vec::new();
+    for arn in queue_arns {
+        match by_source.remove(*arn) {
+            Some(mut found) => {
+                warroom_core::model::leading_first(&mut found);
+                out.push(Ok(found));
+            }
+            None if cut => out.push(of_queue(clients, arn).await),
+            None => out.push(Ok(Vec::new())),
+        }
+    }
+    out
+}
+
 /// lambda:GetFunctionConfiguration with the mapping's qualifier: the version that runs, its CodeSha256 and
 /// LastModified.
 pub async fn code_of(clients: &Clients, function: &str, qualifier: &Qualifier) -> Result<Code, AwsError> {
@@ -184,8 +231,11 @@ pub async fn poll<'a>(
 ) -> Vec<Observation> {
     let mut out = Vec::new();
     let mut reserved: Vec<(String, Option<u32>)> = Vec::new();
-    for (name, arn) in queues.filter(|(_, arn)| !arn.is_empty()) {
-        let mut mappings = match of_queue(clients, arn).await {
+    let queues: Vec<(&str, &str)> = queues.filter(|(_, arn)| !arn.is_empty()).collect();
+    let arns: Vec<&str> = queues.iter().map(|(_, arn)| *arn).collect();
+    let listed = of_queues(clients, &arns).await;
+    for ((name, _), listed) in queues.into_iter().zip(listed) {
+        let mut mappings = match listed {
             Ok(m) => m,
             Err(e) => {
                 out.push(problem(Subject::Queues, Some(name), e));
