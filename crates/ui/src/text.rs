@@ -70,6 +70,13 @@ pub fn fit_owned_name(name: String, max: usize) -> String {
     if max <= 2 {
         return sanitize(&name, max);
     }
+    // A target's label (`prod/eu-west-1/orders`) is what to give up first: the resource's own name stays whole
+    // when it fits (`prod/…/orders`). AWS's queue, function and instance names have no `/` of their own.
+    if let Some(own) = name.rfind(warroom_core::model::SEPARATOR).map(|at| &name[at..])
+        && width(own) + 2 <= max
+    {
+        return format!("{}…{own}", head(&name, max - 1 - width(own)));
+    }
     let room = max - 1;
     let start = head(&name, room.div_ceil(2));
     let end = tail(&name, room - width(start));
@@ -144,6 +151,8 @@ mod tests {
         let (writer, reader) = (fit_name("payments-ledger-db-1", 13), fit_name("payments-ledger-db-2", 13));
         assert_ne!(writer, reader);
         assert_eq!(writer, "paymen…r-db-1");
+        assert_eq!(fit_name("prod/eu-west-1/orders", 13), "prod/…/orders", "the label gives way first");
+        assert_eq!(fit_name("prod/eu-west-1/orders-bulk-001", 13), "prod/e…lk-001", "too long: cut in the middle");
         assert_eq!(width(&writer), 13);
         assert!(width(&fit_name("支払い台帳データベース", 9)) <= 9);
         assert_eq!(fit_name("abc", 1), "…");

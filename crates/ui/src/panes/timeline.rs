@@ -36,10 +36,15 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
     // Who did it follows what happened, and is cut first; narrow panes leave it out.
     let with_actor = area.width >= 62;
     columns.push(Column::content("what", 8, move |e: &&TimelineEvent| {
-        // With several targets, an entry whose words do not name its target's label gets it in front.
+        // With several targets, every entry in one style: its target's label in front, and the names in its
+        // words without it ("[stg/eu-west-1] orders-consumer live → v2", not "stg/eu-west-1/orders-consumer …").
         let target = e.resource.as_deref().and_then(|r| state.data.target_of(r)).map(|t| t.label.as_str());
-        let mut spans = match target.filter(|label| !e.text.contains(label)) {
-            Some(label) => vec![Span::styled(format!("[{label}] "), theme::dim()), Span::raw(e.text.clone())],
+        let mut spans = match target {
+            Some(label) => {
+                let words = e.text.replace(&format!("{label}{}", warroom_core::model::SEPARATOR), "");
+                let words = words.strip_prefix(&format!("[{label}] ")).map_or(words.clone(), str::to_string);
+                vec![Span::styled(format!("[{label}] "), theme::dim()), Span::raw(words)]
+            }
             None => vec![Span::raw(e.text.clone())],
         };
         // Who did it, once: "… confirmed by alice" is followed by the principal alone.

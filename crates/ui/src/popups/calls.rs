@@ -4,8 +4,6 @@
 //! total, since several APIs can share one (Lambda's control plane). Throttled and failed attempts are counted
 //! since the start. A demo makes no AWS calls, and says so.
 
-use std::collections::BTreeMap;
-
 use ratatui_core::layout::Rect;
 use ratatui_core::terminal::Frame;
 use ratatui_core::text::{Line, Span};
@@ -58,24 +56,30 @@ fn lines(state: &State, width: usize) -> Vec<Line<'static>> {
     rates.sort_by(|a, b| b.last_minute.cmp(&a.last_minute).then_with(|| a.action.cmp(&b.action)));
     // Each quota first (what the account's limits see; the APIs that share one count together), then each API,
     // busiest first: on a short terminal the quiet APIs are what is cut.
-    let mut buckets: BTreeMap<&str, (u32, &CallBudget)> = BTreeMap::new();
+    // In the order the calls come (the config's order of targets), not by name.
+    let mut buckets: Vec<(&str, (u32, &CallBudget))> = Vec::new();
+    for b in state.calls.iter().filter_map(|r| r.budget.as_ref()) {
+        if !buckets.iter().any(|(name, _)| *name == b.bucket) {
+            buckets.push((b.bucket.as_str(), (0, b)));
+        }
+    }
     for r in &rates {
-        if let Some(b) = &r.budget {
-            buckets.entry(b.bucket.as_str()).or_insert((0, b)).0 += r.last_minute;
+        if let Some((_, (used, _))) = r.budget.as_ref().and_then(|b| buckets.iter_mut().find(|(n, _)| *n == b.bucket)) {
+            *used += r.last_minute;
         }
     }
     out.push(Line::from(Span::styled("By quota (per account and region, requests a minute):", theme::bold())));
     // Why the account's own quotas are not shown, once for each account and region (with several targets the
     // reason carries their label): it is the same refusal for every quota there.
     let mut unread: Vec<&str> = buckets
-        .values()
-        .filter_map(|(_, b)| match &b.source {
+        .iter()
+        .filter_map(|(_, (_, b))| match &b.source {
             QuotaSource::Unread(why) => Some(why.as_str()),
             _ => None,
         })
         .collect();
-    unread.sort_unstable();
-    unread.dedup();
+    let mut seen = std::collections::HashSet::new();
+    unread.retain(|why| seen.insert(*why));
     for why in unread {
         indented(&mut out, &format!("Service Quotas not read, AWS defaults used: {why}"), width, theme::warn());
     }
