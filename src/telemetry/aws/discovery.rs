@@ -119,22 +119,15 @@ impl Inventory {
 
 /// A queue by name: its URL (a missing queue is noted "not found") and then its ARN and DLQ (a failure there is
 /// noted, and the queue is still polled by its URL).
-async fn resolve_queue(
-    clients: &Clients,
-    name: &str,
-    notes: &mut Vec<Observation>,
-) -> Option<(QueueRef, Option<String>)> {
+async fn resolve_queue(clients: &Clients, name: &str) -> (Option<(QueueRef, Option<String>)>, Vec<Observation>) {
     let url = match queues::queue_url(clients, name).await {
         Ok(url) => url,
         Err(e) if e.kind == AwsErrorKind::NotFound => {
-            notes.push(Observation::Missing { kind: ResourceKind::Queue, name: name.to_string() });
-            return None;
+            return (None, vec![Observation::Missing { kind: ResourceKind::Queue, name: name.to_string() }]);
         }
-        Err(e) => {
-            notes.push(problem(Subject::Queues, Some(name), e));
-            return None;
-        }
+        Err(e) => return (None, vec![problem(Subject::Queues, Some(name), e)]),
     };
+    let mut notes = Vec::new();
     let identity = match queues::queue_identity(clients, name, &url).await {
         Ok(identity) => identity,
         Err(e) => {
@@ -144,7 +137,27 @@ async fn resolve_queue(
     };
     let max_receive_counts = identity.max_receive_count.map(|c| (name.to_string(), c)).into_iter().collect();
     let queue = QueueRef { name: name.to_string(), url, arn: identity.arn, max_receive_counts, ..QueueRef::default() };
-    Some((queue, identity.dead_letter_target))
+    (Some((queue, identity.dead_letter_target)), notes)
+}
+
+/// `resolve_queue` for each of `names`, in their order, `sqs::CONCURRENT_CALLS` at a time: a thousand watched
+/// queues are two thousand calls, which one after the other took minutes. What went wrong goes to `notes`.
+async fn resolve_all(
+    clients: &Clients,
+    names: &[String],
+    notes: &mut Vec<Observation>,
+) -> Vec<Option<(QueueRef, Option<String>)>> {
+    use futures_util::stream::{self, StreamExt};
+    // The futures are made before they go into the stream (rust-lang/rust#102211, as in `sqs::poll`).
+    let resolving: Vec<_> = names.iter().map(|name| resolve_queue(clients, name)).collect();
+    let resolved: Vec<_> = stream::iter(resolving).buffered(super::sqs::CONCURRENT_CALLS).collect().await;
+    resolved
+        .into_iter()
+        .map(|(found, said)| {
+            notes.extend(said);
+            found
+        })
+        .collect()
 }
 
 async fn list_queue_names(clients: &Clients, notes: &mut Vec<Observation>) -> Vec<String> {
@@ -187,18 +200,26 @@ async fn queues(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory) {
     };
     let mut sources = Vec::new();
     let mut dlq_arns = Vec::new();
-    for name in names {
-        if let Some((mut queue, dlq_arn)) = resolve_queue(clients, &name, &mut inv.notes).await {
-            if let Some(arn) = &dlq_arn {
-                queue.dlq = Some(name_from_arn(arn).to_string());
-                dlq_arns.push((arn.clone(), queue.name.clone()));
-            }
-            sources.push(queue);
+    for (mut queue, dlq_arn) in resolve_all(clients, &names, &mut inv.notes).await.into_iter().flatten() {
+        if let Some(arn) = &dlq_arn {
+            queue.dlq = Some(name_from_arn(arn).to_string());
+            dlq_arns.push((arn.clone(), queue.name.clone()));
         }
+        sources.push(queue);
     }
     // A queue that is some queue's DLQ is shown as a DLQ, not as a source queue.
     let dlq_names: Vec<String> = dlq_arns.iter().map(|(a, _)| name_from_arn(a).to_string()).collect();
     let extra = watch.map(|w| w.dlqs.clone()).unwrap_or_default();
+    // The DLQs that are no watched queue, resolved side by side first.
+    let mut unresolved: Vec<String> = Vec::new();
+    for name in dlq_names.iter().chain(extra.iter()) {
+        if !sources.iter().any(|q| &q.name == name) && !unresolved.contains(name) {
+            unresolved.push(name.clone());
+        }
+    }
+    let found = resolve_all(clients, &unresolved, &mut inv.notes).await;
+    let mut resolved: std::collections::HashMap<String, Option<QueueRef>> =
+        unresolved.into_iter().zip(found.into_iter().map(|f| f.map(|(queue, _)| queue))).collect();
     for name in dlq_names.iter().chain(extra.iter()) {
         if inv.dlqs.iter().any(|d| &d.name == name) {
             continue;
@@ -208,7 +229,7 @@ async fn queues(clients: &Clients, watch: Option<&Watch>, inv: &mut Inventory) {
         let existing = sources.iter().position(|q| &q.name == name);
         let dlq = match existing {
             Some(i) => Some(sources.remove(i)),
-            None => resolve_queue(clients, name, &mut inv.notes).await.map(|(q, _)| q),
+            None => resolved.remove(name).flatten(),
         };
         if let Some(mut dlq) = dlq {
             dlq.max_receive_counts = sources

@@ -48,7 +48,7 @@ async fn counts(clients: &Clients, queue: &QueueRef) -> Result<Counts, AwsError>
 
 /// Calls in flight at once in one poll: a hung endpoint costs one attempt timeout per poll, not one per queue,
 /// while a hundred queues stay well inside SQS's request rates.
-const CONCURRENT_CALLS: usize = 8;
+pub(super) const CONCURRENT_CALLS: usize = 8;
 
 /// One fast poll: every queue's and DLQ's counts, and each DLQ's latest move task (with what discovery noted).
 pub async fn poll(clients: &Clients, inventory: &Inventory, pick: &super::tiers::Pick<'_>) -> Vec<Observation> {
