@@ -131,11 +131,14 @@ fn log_event(line: &JournalEntry) -> Option<InputLogEvent> {
     InputLogEvent::builder().timestamp(line.time.timestamp_millis()).message(message).build().ok()
 }
 
-/// Reads the group every few seconds and reports other sessions' lines, each once.
-pub async fn read(link: WarRoomLink, report: impl Fn(WarRoomEvent)) {
+/// How far back a dashboard's first read of the war room goes: an observer who opens mid-incident sees what was
+/// done.
+pub const READ_BACK: chrono::Duration = chrono::Duration::hours(24);
+
+/// Reads the group every few seconds from `since` (wall clock) and reports other sessions' lines, each once.
+pub async fn read(link: WarRoomLink, since: chrono::DateTime<chrono::Utc>, report: impl Fn(WarRoomEvent)) {
     let mut seen: HashSet<String> = HashSet::new();
-    // From a day back: an observer who opens mid-incident sees what was done.
-    let mut since = chrono::Utc::now().timestamp_millis() - 24 * 3600 * 1000;
+    let mut since = since.timestamp_millis();
     let mut backoff = Backoff::new(READ_EVERY, MAX_BACKOFF);
     loop {
         match read_since(&link, since).await {

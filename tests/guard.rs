@@ -257,6 +257,7 @@ async fn a_read_only_target_has_no_operator_and_the_other_gets_its_own_names() {
             credentials: None,
             error: None,
             writes_to: Vec::new(),
+            answered: true,
         }))
     };
     let (stg, prod) = (status("stg/us-east-1", false), status("prod/us-east-1", true));

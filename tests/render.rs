@@ -976,6 +976,7 @@ fn several_targets_are_labelled_and_a_read_only_targets_plan_is_a_preview() {
         credentials: None,
         error: error.map(str::to_string),
         writes_to: Vec::new(),
+        answered: true,
     };
     let targets = vec![
         target("prod/us-east-1", "111111111111", true, None),
@@ -1030,4 +1031,14 @@ fn several_targets_are_labelled_and_a_read_only_targets_plan_is_a_preview() {
         assert!(!flat.contains("STALE"), "prod's plan does not rest on stg's failure: {w}x{h}:\n{screen}");
     }
     assert!(state.stale(PaneId::Dlqs).is_some(), "the pane itself says it is stale");
+
+    // A target none of whose polls has answered yet (a big account's first discovery) is not shown answering.
+    let mut waiting = target("stg/us-east-1", "222222222222", false, None);
+    waiting.answered = false;
+    let targets = vec![target("prod/us-east-1", "111111111111", true, None), waiting];
+    state.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(vec![Observation::Targets(targets)]) });
+    let line = text(&render(&state, 160, 48)).lines().nth(1).unwrap_or_default().to_string();
+    assert!(line.contains("targets: prod us-east-1 ✓ RO │ stg us-east-1 …"), "{line}");
+    let header = text(&render(&state, 80, 24)).lines().next().unwrap_or_default().to_string();
+    assert!(header.contains("1 of 2 targets …"), "{header}");
 }

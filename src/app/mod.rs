@@ -312,7 +312,10 @@ impl App {
                     spawn_feed(self.telemetry.clone(), feed, tx.clone());
                 }
                 if let Some(link) = self.war_room_reader.take() {
-                    spawn_war_room_reader(link, tx.clone());
+                    let last = self.state.following.as_ref().and_then(|f| f.received);
+                    let since = last
+                        .map_or(chrono::Utc::now() - crate::war_room::READ_BACK, |t| t - chrono::Duration::seconds(5));
+                    spawn_war_room_reader(link, since, tx.clone());
                 }
                 Msg::PollingOwn { location: self.telemetry.location() }
             }

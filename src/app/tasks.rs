@@ -63,13 +63,19 @@ pub(super) fn spawn_war_room(
 ) {
     tokio::spawn(write(link.clone(), lines, war_room_report(tx.clone())));
     if matches!(sides, WarRoomSides::Both) {
-        spawn_war_room_reader(link, tx);
+        spawn_war_room_reader(link, chrono::Utc::now() - crate::war_room::READ_BACK, tx);
     }
 }
 
-/// The war room's reader alone: a follower that begins polling on its own starts it then.
-pub(super) fn spawn_war_room_reader(link: WarRoomLink, tx: UnboundedSender<AppEvent>) {
-    tokio::spawn(read(link, war_room_report(tx)));
+/// The war room's reader alone, from `since`: a follower that begins polling on its own starts it then, from
+/// its publisher's last record (what came before, the publisher folded and published: read again, its own lines
+/// would be said a second time in other words).
+pub(super) fn spawn_war_room_reader(
+    link: WarRoomLink,
+    since: chrono::DateTime<chrono::Utc>,
+    tx: UnboundedSender<AppEvent>,
+) {
+    tokio::spawn(read(link, since, war_room_report(tx)));
 }
 
 fn war_room_report(tx: UnboundedSender<AppEvent>) -> impl Fn(WarRoomEvent) {

@@ -195,16 +195,21 @@ fn resources(seen: &[Observation], report: &mut Report) {
     let mut found: BTreeMap<&str, usize> = BTreeMap::new();
     for o in seen {
         let kind = match o {
-            Observation::Queue(_) => "queues",
-            Observation::Dlq(_) => "DLQs",
-            Observation::Function(_) => "function aliases",
-            Observation::Cluster(_) => "DB clusters",
-            Observation::Alarm(_) => "alarms",
+            Observation::Queue(_) => "queue",
+            Observation::Dlq(_) => "DLQ",
+            Observation::Function(_) => "function alias",
+            Observation::Cluster(_) => "DB cluster",
+            Observation::Alarm(_) => "alarm",
             _ => continue,
         };
         *found.entry(kind).or_default() += 1;
     }
-    let words: Vec<String> = found.iter().map(|(k, n)| format!("{n} {k}")).collect();
+    let plural = |kind: &str, n: usize| match (kind, n) {
+        (_, 1) => kind.to_string(),
+        ("function alias", _) => "function aliases".to_string(),
+        _ => format!("{kind}s"),
+    };
+    let words: Vec<String> = found.iter().map(|(k, n)| format!("{n} {}", plural(k, *n))).collect();
     let (status, detail) = if words.is_empty() {
         (Status::Warn, "nothing found to watch: name resources in [watch] of the config".to_string())
     } else {
@@ -350,7 +355,7 @@ async fn operator_calls(sdk: &SdkConfig, principal: &str, read_only: bool, repor
                 format!(
                     "{other} for {arn}: attach {}{}",
                     policies::granting(&action).unwrap_or("policies/operator.json"),
-                    if read_only { " to operate (not needed with --read-only)" } else { "" }
+                    if read_only { " to operate (not needed read-only)" } else { "" }
                 ),
             ),
             None => (Status::NotChecked, "the simulation did not answer for it".to_string()),

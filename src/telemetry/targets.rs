@@ -96,6 +96,7 @@ impl Target {
             credentials: Some(source.clone()),
             error: None,
             writes_to: spec.writes_to.clone(),
+            answered: false,
         };
         Ok(Target {
             clients: Clients::new(&config),
@@ -208,6 +209,7 @@ impl Target {
         }
         match telemetry.poll(feed).await {
             Ok(observations) => {
+                self.status.lock().unwrap_or_else(|p| p.into_inner()).answered = true;
                 // Failing: its credentials, or every call of the poll (an endpoint that died after it connected).
                 let credentials = observations.iter().find_map(|o| match o {
                     Observation::Problem(p) if p.kind == FailureKind::Credentials => Some(p.error.clone()),

@@ -226,6 +226,7 @@ pub fn targets(accounts: &[(&str, &str)], regions: &[&str]) -> Vec<crate::model:
                 credentials: None,
                 error: None,
                 writes_to: Vec::new(),
+                answered: true,
             })
         })
         .collect()

@@ -282,7 +282,9 @@ impl Snapshot {
     /// Whether the snapshot found everything it was told to watch, every call answered and every target did
     /// (one that did not answer in time leaves no problem of its own calls, only its status).
     pub fn healthy(&self) -> bool {
-        self.not_found.is_empty() && self.problems.is_empty() && self.targets.iter().all(|t| t.error.is_none())
+        self.not_found.is_empty()
+            && self.problems.is_empty()
+            && self.targets.iter().all(|t| t.error.is_none() && t.answered)
     }
 
     /// The snapshot as the text `warroom snapshot` prints.
@@ -298,7 +300,11 @@ impl Snapshot {
             let places = self.targets.iter().map(|t| t.place().chars().count()).max().unwrap_or(0);
             for t in &self.targets {
                 let read_only = if t.read_only { "read-only" } else { "operable" };
-                let health = t.error.as_ref().map_or("answering".to_string(), |e| format!("FAILING: {e}"));
+                let health = match &t.error {
+                    Some(e) => format!("FAILING: {e}"),
+                    None if !t.answered => "not answered yet".to_string(),
+                    None => "answering".to_string(),
+                };
                 out.push_str(&format!("  {:<labels$}  {:<places$}  {read_only:<9}  {health}\n", t.label, t.place()));
             }
         }

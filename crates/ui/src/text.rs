@@ -70,17 +70,44 @@ pub fn fit_owned_name(name: String, max: usize) -> String {
     if max <= 2 {
         return sanitize(&name, max);
     }
-    // A target's label (`prod/eu-west-1/orders`) is what to give up first: the resource's own name stays whole
-    // when it fits (`prod/…/orders`). AWS's queue, function and instance names have no `/` of their own.
-    if let Some(own) = name.rfind(warroom_core::model::SEPARATOR).map(|at| &name[at..])
-        && width(own) + 2 <= max
-    {
-        return format!("{}…{own}", head(&name, max - 1 - width(own)));
+    // A target's label (`prod/eu-west-1/orders`) is what to give up first, its region said short
+    // (`prod/euw1/orders`), then its name cut (`p…euw1/orders`): the copies of one queue in two regions or two
+    // accounts stay apart. AWS's queue, function and instance names have no `/` of their own.
+    let name = short_region(&name).unwrap_or(name);
+    if width(&name) <= max {
+        return name;
+    }
+    let sep = warroom_core::model::SEPARATOR;
+    let after_label_name = name.find(sep).map(|at| &name[at + 1..]);
+    let own = name.rfind(sep).map(|at| &name[at..]);
+    for tail in [after_label_name, own].into_iter().flatten() {
+        if width(tail) + 2 <= max {
+            return format!("{}…{tail}", head(&name, max - 1 - width(tail)));
+        }
     }
     let room = max - 1;
     let start = head(&name, room.div_ceil(2));
     let end = tail(&name, room - width(start));
     format!("{start}…{end}")
+}
+
+/// `name/region/rest` with its region said short, as AWS's own shorthand does (`us-east-1` → `use1`,
+/// `ap-southeast-2` → `apse2`); `None` when its second part is no region.
+fn short_region(name: &str) -> Option<String> {
+    let mut parts = name.splitn(3, warroom_core::model::SEPARATOR);
+    let (label, region, rest) = (parts.next()?, parts.next()?, parts.next()?);
+    warroom_core::config::check_region(region).ok()?;
+    let short: String = region
+        .split('-')
+        .enumerate()
+        .map(|(i, part)| match part {
+            _ if i == 0 => part.to_string(),
+            "east" | "west" | "north" | "south" | "central" => part[..1].to_string(),
+            "northeast" | "northwest" | "southeast" | "southwest" => format!("{}{}", &part[..1], &part[5..6]),
+            other => other.to_string(),
+        })
+        .collect();
+    Some(format!("{label}/{short}/{rest}"))
 }
 
 /// `text` broken into lines of at most `max` cells, at spaces where it can and inside a word only when the word
@@ -151,8 +178,13 @@ mod tests {
         let (writer, reader) = (fit_name("payments-ledger-db-1", 13), fit_name("payments-ledger-db-2", 13));
         assert_ne!(writer, reader);
         assert_eq!(writer, "paymen…r-db-1");
-        assert_eq!(fit_name("prod/eu-west-1/orders", 13), "prod/…/orders", "the label gives way first");
-        assert_eq!(fit_name("prod/eu-west-1/orders-bulk-001", 13), "prod/e…lk-001", "too long: cut in the middle");
+        // A label gives way first: its region said short, then its name cut; two regions stay apart.
+        assert_eq!(fit_name("prod/eu-west-1/orders", 20), "prod/euw1/orders");
+        assert_eq!(fit_name("prod/eu-west-1/orders", 13), "p…euw1/orders");
+        assert_eq!(fit_name("prod/us-east-1/orders", 13), "p…use1/orders");
+        assert_eq!(fit_name("prod/ap-southeast-2/orders-bulk-001", 18), "p…/orders-bulk-001", "its own name whole");
+        assert_eq!(fit_name("prod/eu-west-1/orders-bulk-001", 13), "prod/e…lk-001", "else cut in the middle");
+        assert_eq!(fit_name("prod/eu-west-1/orders", 21), "prod/eu-west-1/orders", "whole when it fits");
         assert_eq!(width(&writer), 13);
         assert!(width(&fit_name("支払い台帳データベース", 9)) <= 9);
         assert_eq!(fit_name("abc", 1), "…");

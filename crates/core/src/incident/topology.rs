@@ -154,6 +154,7 @@ mod tests {
             credentials: None,
             error: None,
             writes_to: writes_to.iter().map(|w| w.to_string()).collect(),
+            answered: true,
         }
     }
 

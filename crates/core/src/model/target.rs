@@ -36,6 +36,10 @@ pub struct TargetStatus {
     /// in its table. The suspect ranking follows it across accounts and regions.
     #[serde(default)]
     pub writes_to: Vec<String>,
+    /// Whether one of its polls has answered yet: before that its rows are not there, and it is not shown
+    /// answering (a big account's first discovery can take a minute).
+    #[serde(default)]
+    pub answered: bool,
 }
 
 impl TargetStatus {
@@ -209,6 +213,7 @@ mod tests {
             credentials: None,
             error: None,
             writes_to: Vec::new(),
+            answered: true,
         }
     }
 

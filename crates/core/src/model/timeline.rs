@@ -65,15 +65,18 @@ pub struct TimelineEvent {
 
 impl TimelineEvent {
     /// Who did it, as far as the text does not say so already: the whole actor, or what it adds to the name the
-    /// text ends with ("as assumed-role/OnCall/alice" after "… confirmed by alice"); `None` when the text says it
-    /// all or nobody is known.
-    pub fn actor_beyond_text(&self) -> Option<&str> {
+    /// text ends with ("as assumed-role/OnCall/alice" after "… confirmed by alice") or begins with ("alice: …");
+    /// `None` when the text says it all or nobody is known.
+    pub fn actor_beyond_text(&self) -> Option<String> {
         let actor = self.actor.as_deref()?;
-        let operator = actor.split_once(" as ").map_or(actor, |(operator, _)| operator);
-        if !self.text.ends_with(&format!("by {operator}")) {
-            return Some(actor);
+        // A war-room line whose stream could not be checked keeps saying so.
+        let (mark, who) = actor.strip_prefix("(unverified) ").map_or(("", actor), |who| ("(unverified) ", who));
+        let operator = who.split_once(" as ").map_or(who, |(operator, _)| operator);
+        // "… confirmed by alice", or another session's line read back: "alice: roll back … succeeded".
+        if !self.text.ends_with(&format!("by {operator}")) && !self.text.starts_with(&format!("{operator}: ")) {
+            return Some(actor.to_string());
         }
-        Some(actor[operator.len()..].trim_start()).filter(|rest| !rest.is_empty())
+        Some(format!("{mark}{}", who[operator.len()..].trim_start())).filter(|rest| !rest.trim().is_empty())
     }
 }
 
@@ -96,9 +99,22 @@ mod tests {
         let by_alice = "roll back orders-consumer:live 42 → 41 confirmed by alice";
         assert_eq!(event(by_alice, Some("alice")).actor_beyond_text(), None);
         let signed = event(by_alice, Some("alice as assumed-role/OnCall/alice"));
-        assert_eq!(signed.actor_beyond_text(), Some("as assumed-role/OnCall/alice"));
-        assert_eq!(event("deploy orders-consumer 42", Some("bob")).actor_beyond_text(), Some("bob"));
-        assert_eq!(event(by_alice, Some("malice")).actor_beyond_text(), Some("malice"), "a name, not its tail");
+        assert_eq!(signed.actor_beyond_text().as_deref(), Some("as assumed-role/OnCall/alice"));
+        assert_eq!(event("deploy orders-consumer 42", Some("bob")).actor_beyond_text().as_deref(), Some("bob"));
+        assert_eq!(
+            event(by_alice, Some("malice")).actor_beyond_text().as_deref(),
+            Some("malice"),
+            "a name, not its tail"
+        );
         assert_eq!(event("note", None).actor_beyond_text(), None);
+        let read_back = event("alice: roll back orders-consumer:live 42 → 41 succeeded", Some("alice as root"));
+        assert_eq!(
+            read_back.actor_beyond_text().as_deref(),
+            Some("as root"),
+            "another session's line names its author first"
+        );
+        let unverified =
+            event("alice: roll back orders-consumer:live 42 → 41 started", Some("(unverified) alice as root"));
+        assert_eq!(unverified.actor_beyond_text().as_deref(), Some("(unverified) as root"));
     }
 }

@@ -162,6 +162,10 @@ impl State {
     /// With several targets, the principal they share, whatever the account (each target's credentials may be
     /// another role's; with several the operator alone, and `author_in` names the one of an operation's target).
     pub fn author(&self) -> String {
+        // A follower's data is its publisher's: the principal there is not the follower's.
+        if self.following.is_some() {
+            return self.acting_as(None);
+        }
         if let Some(identity) = &self.data.identity {
             return self.acting_as(Some(&identity.principal));
         }

@@ -1196,6 +1196,12 @@ fn a_follower_offers_to_poll_on_its_own_and_a_polling_dashboard_says_it_already_
         error: None,
     }));
     assert!(s.following.as_ref().is_some_and(super::follow::Following::silent));
+    // The publisher's principal is in the data it published; it is not the follower's.
+    s.data.identity = Some(crate::model::Identity {
+        principal: "arn:aws:sts::123456789012:assumed-role/OnCall/carol".into(),
+        ..Default::default()
+    });
+    assert_eq!(s.author(), "alice", "a follower is its operator alone");
     assert_eq!(press(&mut s, "P"), vec![Effect::PollOwn]);
     let (timeline, queues) = (s.data.timeline.len(), s.data.queues.len());
     assert!(timeline > 0 && queues > 0, "the publisher's rows and history are shown while following");
@@ -1225,6 +1231,7 @@ fn the_author_is_said_with_the_principal_of_the_target_acted_in() {
         credentials: None,
         error: None,
         writes_to: Vec::new(),
+        answered: true,
     };
     let mut s = incident().state(false);
     s.data.identity = None;
@@ -1281,6 +1288,7 @@ fn a_journaled_move_is_found_whatever_targets_the_session_watches() {
         credentials: None,
         error: None,
         writes_to: Vec::new(),
+        answered: true,
     };
     let mut s = incident().state(false);
     s.data.identity = None;

@@ -95,7 +95,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     // Too narrow for the clock and who operates (a follower's badge, several targets' summary at 80 columns):
     // the brand goes first, then a "data fresh" that says nothing is wrong.
     let width = |spans: &[Span<'_>]| spans.iter().map(|s| crate::text::width(&s.content)).sum::<usize>();
-    let least = 6 + crate::text::width(&operator);
+    let least = 6 + crate::text::width(&operator) + crate::text::width(war_room);
     if width(&spans) + least > area.width as usize {
         spans.drain(..2);
     }
@@ -115,11 +115,13 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         let place = if place.is_empty() { 0 } else { 2 + crate::text::width(place) };
         used + place + crate::text::width(war_room) + 6 + crate::text::width(who) <= area.width as usize
     };
-    let (place, who) = variants.iter().find(|v| fits(v)).copied().unwrap_or(variants[3]);
+    let found = variants.iter().find(|v| fits(v)).copied();
+    let (place, who) = found.unwrap_or(variants[3]);
     if !place.is_empty() {
         spans.push(Span::raw(format!("  {}", sanitize(place, 40))));
     }
-    if !war_room.is_empty() {
+    // Who operates before the war room's ✓ (its loss has a badge of its own up front).
+    if !war_room.is_empty() && found.is_some() {
         spans.push(Span::styled(war_room, theme::ok()));
     }
     spans.push(Span::styled(format!("  op: {}", sanitize(who, 64)), theme::dim()));

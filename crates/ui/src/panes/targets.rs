@@ -1,8 +1,8 @@
 //! Several targets' health. On a terminal of 30 rows or more, a line under the header: each account name with
-//! its regions, each ✓ answering, ✖ failing or ? unknown (a follower's publisher stopped), RO where read-only,
-//! and the first failure's reason at the end. On a shorter one the panes need that row: the header sums the
-//! targets up instead (`summary`). The header's freshness sums up the feeds; this says which account and region
-//! a failure is in.
+//! its regions, each ✓ answering, … not yet, ✖ failing or ? unknown (a follower's publisher stopped), RO where
+//! read-only, and the first failure's reason at the end. On a shorter one the panes need that row: the header
+//! sums the targets up instead (`summary`). The header's freshness sums up the feeds; this says which account
+//! and region a failure is in.
 
 use ratatui_core::layout::Rect;
 use ratatui_core::terminal::Frame;
@@ -23,8 +23,8 @@ pub fn height(state: &State, rows: u16) -> u16 {
     u16::from(state.data.targets.len() > 1 && rows >= OWN_LINE_ROWS)
 }
 
-/// The header's word on the targets when they have no line of their own: "4 targets ✓", or "1 of 4 targets ✖
-/// stg/eu-west-1" (the first failing one) in the alarm's colour. `None` with one target, with the line shown, or
+/// The header's word on the targets when they have no line of their own: "4 targets ✓", "1 of 4 targets …" (not
+/// answered yet), or "1 of 4 targets ✖ stg/eu-west-1" (the first failing one) in the alarm's colour. `None` with one target, with the line shown, or
 /// when how they stand is unknown (a follower's badge says its publisher stopped).
 pub fn summary(state: &State, rows: u16) -> Option<Span<'static>> {
     let targets = &state.data.targets;
@@ -32,7 +32,9 @@ pub fn summary(state: &State, rows: u16) -> Option<Span<'static>> {
         return None;
     }
     let failing: Vec<&TargetStatus> = targets.iter().filter(|t| t.error.is_some()).collect();
+    let waiting = targets.iter().filter(|t| !t.answered).count();
     Some(match failing.first() {
+        None if waiting > 0 => Span::styled(format!("{waiting} of {} targets …", targets.len()), theme::warn()),
         None => Span::styled(format!("{} targets ✓", targets.len()), theme::dim()),
         Some(first) => Span::styled(
             format!("{} of {} targets ✖ {}", failing.len(), targets.len(), sanitize(&first.label, 30)),
@@ -66,6 +68,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         let (mark, style) = match target.error {
             _ if unknown(state) => ("?", theme::warn()),
             Some(_) => ("✖", theme::alarm()),
+            None if !target.answered => ("…", theme::warn()),
             None => ("✓", theme::ok()),
         };
         spans.push(Span::styled(format!(" {} {mark}", sanitize(region, 20)), style));

@@ -49,7 +49,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, density: Density) {
         };
         // Who did it, once: "… confirmed by alice" is followed by the principal alone.
         if let Some(actor) = e.actor_beyond_text().filter(|_| with_actor) {
-            spans.push(Span::styled(format!(" · {}", crate::text::sanitize(actor, 20)), theme::dim()));
+            spans.push(Span::styled(format!(" · {}", crate::text::sanitize(&actor, 20)), theme::dim()));
         }
         Cell::Spans(spans)
     }));

@@ -236,7 +236,11 @@ impl<'a, R> PaneTable<'a, R> {
         if len == 0 && missing.is_empty() && self.after.is_empty() {
             // Under a filter the resources are not gone, only hidden: say which filter hides them.
             let filter = &self.state.ui.filter;
-            let empty = if filter.is_empty() {
+            // Before any poll has answered, an empty pane is not an empty account.
+            let waiting = self.state.feeds.iter().all(|f| f.last_ok.is_none() && f.last_error.is_none());
+            let empty = if filter.is_empty() && waiting {
+                "waiting for the first poll".to_string()
+            } else if filter.is_empty() {
                 self.empty.to_string()
             } else {
                 format!("no match for '{}'", sanitize(filter, 40))
