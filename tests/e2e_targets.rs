@@ -247,13 +247,15 @@ async fn a_target_that_cannot_be_reached_fails_alone() {
     assert!(report.contains("failed: dead/us-east-1 credentials"), "{report}");
 }
 
-/// A target whose first discovery is slow (its ListQueues answered after 12 s, past the 8 s a dashboard's poll
-/// waits for a target): `snapshot`, which polls once, waits for it, shows its rows beside the other's and exits 0.
+/// A target whose first discovery is slow (its ListQueues held back by the proxy): `snapshot`, which polls once,
+/// waits for it, shows its rows beside the other's and exits 0; a dashboard shows it waiting (`…`), then its rows
+/// as soon as they are in. One whose endpoint hangs shows waiting, then failing, alone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_snapshot_waits_for_a_slow_target() {
     let emulator = Emulator::start("e2e-targets-slow");
     seed::queues(&sdk(&emulator.url, ALPHA, "us-east-1").await, 1, 5).await;
-    seed::queues(&sdk(&emulator.url, BETA, "us-east-1").await, 1, 3).await;
+    let beta = seed::queues(&sdk(&emulator.url, BETA, "us-east-1").await, 1, 3).await;
+    seed::function(&sdk(&emulator.url, BETA, "us-east-1").await, &beta.queue_arn).await;
     let slow = Rule {
         request_line: "X-Amz-Target: AmazonSQS.ListQueues".into(),
         fault: Fault::DelayResponse(Duration::from_secs(12)),
@@ -273,29 +275,48 @@ async fn a_snapshot_waits_for_a_slow_target() {
     assert!(text.contains("alpha/us-east-1/orders-dlq  depth 5"), "{text}");
     assert!(!text.contains("still waiting"), "{text}");
 
-    // A dashboard waits 8 s for the slow target, then says what its panes wait for, and shows its rows as soon as
-    // the late answer is in: not a cadence (the inventory's minute) later.
+    // A dashboard shows the other target's rows at once and the slow one waiting (`…`, not `✓`), then its rows:
+    // its queues' and its function's, within 30 s.
     proxy.add_rule(Rule {
         request_line: "X-Amz-Target: AmazonSQS.ListQueues".into(),
-        fault: Fault::DelayResponse(Duration::from_secs(12)),
+        fault: Fault::DelayResponse(Duration::from_secs(8)),
         times: 1,
     });
-    let (aws, none) = (aws_config.display().to_string(), dir.join("none").display().to_string());
-    let env = [
-        ("AWS_CONFIG_FILE", aws.as_str()),
-        ("AWS_SHARED_CREDENTIALS_FILE", none.as_str()),
-        ("AWS_EC2_METADATA_DISABLED", "true"),
-    ];
+    let env_of = |aws_config: &std::path::Path, dir: &std::path::Path| {
+        vec![
+            ("AWS_CONFIG_FILE".to_string(), aws_config.display().to_string()),
+            ("AWS_SHARED_CREDENTIALS_FILE".to_string(), dir.join("none").display().to_string()),
+            ("AWS_EC2_METADATA_DISABLED".to_string(), "true".to_string()),
+        ]
+    };
+    let env = env_of(&aws_config, &dir);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     let journal = dir.join("dashboard.jsonl").display().to_string();
     let args = ["--profile", "alpha,slow", "--region", "us-east-1", "--journal", &journal];
     let tmux = Tmux::start_with_env("targets-slow", &args, &env, 160, 48);
-    tmux.wait_for_row("alpha/us-east-1/orders-dlq", "5", Duration::from_secs(30));
-    let screen = tmux.wait_for("poll: no answer for 8 s, still waiting", Duration::from_secs(20));
-    assert!(screen.contains("slow us-east-1 ✖"), "the slow target is not shown answering: {screen}");
+    let screen = tmux.wait_for_row("alpha/us-east-1/orders-dlq", "5", Duration::from_secs(15));
+    assert!(screen.contains("slow us-east-1 …"), "not answered yet, and not shown answering: {screen}");
     assert!(!screen.contains("slow/us-east-1/orders"), "its rows are not there yet: {screen}");
     tmux.wait_for_row("slow/us-east-1/orders-dlq", "3", Duration::from_secs(30));
-    tmux.wait_gone("still waiting", Duration::from_secs(30));
+    tmux.wait_for_row("slow/us-east-1/orders-consumer", "live→v2", Duration::from_secs(30));
     tmux.wait_for("slow us-east-1 ✓", Duration::from_secs(5));
+    drop(tmux);
+
+    // A target whose endpoint never answers does not hold the start for the SDK's 30 s: the other's rows come
+    // within the 8 s given to the rest once one has answered, and the silent one fails alone.
+    let hung = CountingProxy::start(&emulator.url);
+    hung.set_hang(true);
+    let (dir, aws_config) = alpha_and("hung", &emulator.url, &hung.url);
+    let env = env_of(&aws_config, &dir);
+    let env: Vec<(&str, &str)> = env.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+    let journal = dir.join("dashboard.jsonl").display().to_string();
+    let args = ["--profile", "alpha,hung", "--region", "us-east-1", "--journal", &journal];
+    let tmux = Tmux::start_with_env("targets-hung", &args, &env, 160, 48);
+    let screen = tmux.wait_for_row("alpha/us-east-1/orders-dlq", "5", Duration::from_secs(20));
+    assert!(screen.contains("hung us-east-1 …"), "{screen}");
+    // After 8 s of a poll without an answer: failing, and its panes say what they wait for.
+    let screen = tmux.wait_for("s, still waiting", Duration::from_secs(30));
+    assert!(screen.contains("hung us-east-1 ✖"), "{screen}");
 }
 
 /// Flags override the config: `--profile` given at all replaces `[[targets]]` (here one profile: the one account

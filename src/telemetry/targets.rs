@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use chrono::{DateTime, Utc};
-use futures_util::future::{BoxFuture, join_all};
+use futures_util::future::BoxFuture;
 use warroom_core::config::Watch;
 use warroom_core::model::{
     CallRate, CappedList, CredentialSource, FailureKind, Feed, Observation, QuotaSource, SEPARATOR, Subject,
@@ -45,6 +45,14 @@ pub struct TargetSpec {
 /// a later poll of the feed. Under the loop's 10 s, after which a whole feed counts as not answering.
 const TARGET_WAIT: Duration = Duration::from_secs(8);
 
+/// A target's poll of a feed on its own task, and when it began.
+type Running = (tokio::task::JoinHandle<Vec<Observation>>, Instant);
+
+/// On a first fill, how long the targets that have answered are held back for those that never have yet (a big
+/// account's first discovery, a far region): those show `…` and answer with a later poll
+/// (`Telemetry::late_answer_ready`), so one slow target does not hold every other's rows for `TARGET_WAIT`.
+const FIRST_GRACE: Duration = Duration::from_secs(1);
+
 /// After a target failed to say who it is, the next try comes after 15 s, backing off to 5 minutes.
 const RECONNECT_BASE: Duration = Duration::from_secs(15);
 const RECONNECT_CAP: Duration = Duration::from_secs(5 * 60);
@@ -69,7 +77,7 @@ pub struct Target {
     /// Why each feed's last poll failed here, by `Feed::index`.
     errors: Mutex<[Option<String>; 3]>,
     /// Each feed's poll still running here, by `Feed::index`: a slow target's answer comes with a later poll.
-    inflight: Mutex<[Option<tokio::task::JoinHandle<Vec<Observation>>>; 3]>,
+    inflight: Mutex<[Option<Running>; 3]>,
 }
 
 /// The label of a target named `name` in `region`: `prod/us-east-1`.
@@ -115,7 +123,7 @@ impl Target {
     }
 
     /// Its feeds' polls still running.
-    fn running(&self) -> std::sync::MutexGuard<'_, [Option<tokio::task::JoinHandle<Vec<Observation>>>; 3]> {
+    fn running(&self) -> std::sync::MutexGuard<'_, [Option<Running>; 3]> {
         self.inflight.lock().unwrap_or_else(|p| p.into_inner())
     }
 
@@ -278,18 +286,34 @@ impl TargetsTelemetry {
     }
 
     /// Asks each target who it acts as, together; `Err` with every target's reason when none answered (a
-    /// dashboard that can show nothing should not start), else how many did.
+    /// dashboard that can show nothing should not start), else how many did. Once one has answered, the others
+    /// get `TARGET_WAIT` more: a target that hangs is asked again by its polls, and shows failing, while the
+    /// others' rows go on (the SDK would otherwise hold the start for its 30 s timeout).
     pub async fn connect(&self) -> Result<usize, String> {
-        let results = join_all(self.targets.iter().map(|t| t.connected())).await;
-        let answered = results.iter().filter(|r| r.is_ok()).count();
+        use futures_util::stream::{FuturesUnordered, StreamExt};
+        let mut asking: FuturesUnordered<_> = self.targets.iter().map(|t| t.connected()).collect();
+        let (mut answered, mut deadline) = (0, None);
+        loop {
+            let next = match deadline {
+                None => asking.next().await,
+                Some(at) => tokio::time::timeout_at(at, asking.next()).await.unwrap_or(None),
+            };
+            match next {
+                None => break,
+                Some(Ok(_)) => {
+                    answered += 1;
+                    deadline.get_or_insert_with(|| tokio::time::Instant::now() + TARGET_WAIT);
+                }
+                Some(Err(_)) => {}
+            }
+        }
         if answered > 0 {
             return Ok(answered);
         }
         let why: Vec<String> = self
-            .targets
-            .iter()
-            .zip(results)
-            .map(|(t, r)| format!("{}: {}", t.status().label, r.err().unwrap_or_default()))
+            .statuses()
+            .into_iter()
+            .map(|s| format!("{}: {}", s.label, s.error.unwrap_or_else(|| "no answer".to_string())))
             .collect();
         Err(format!("no target answered:\n  {}", why.join("\n  ")))
     }
@@ -307,12 +331,13 @@ impl TargetsTelemetry {
 
     /// Whether some target's poll of `feed` that did not answer in time has finished since.
     fn late_ready(&self, feed: Feed) -> bool {
-        self.targets.iter().any(|t| t.running()[feed.index()].as_ref().is_some_and(|h| h.is_finished()))
+        self.targets.iter().any(|t| t.running()[feed.index()].as_ref().is_some_and(|(h, _)| h.is_finished()))
     }
 
     /// Each target's poll of `feed`, side by side: a new one where none is still running. Waits for them all, or
-    /// `TARGET_WAIT`; a target whose poll is still running then says so on the targets line and in the panes the
-    /// feed fills, and answers later.
+    /// `TARGET_WAIT`; on a first fill, for those that have answered before and `FIRST_GRACE` more. A target
+    /// whose poll has run `TARGET_WAIT` says so on the targets line and in the panes the feed fills; either way
+    /// it answers with a later poll, as soon as it is in (`late_ready`).
     async fn poll_each(&self, feed: Feed, qualify: bool) -> Vec<Vec<Observation>> {
         if self.targets.len() == 1 {
             return vec![self.targets[0].poll(feed, qualify).await];
@@ -321,23 +346,34 @@ impl TargetsTelemetry {
             let mut running = target.running();
             if running[feed.index()].is_none() {
                 let target = target.clone();
-                running[feed.index()] = Some(tokio::spawn(async move { target.poll(feed, qualify).await }));
+                let poll = tokio::spawn(async move { target.poll(feed, qualify).await });
+                running[feed.index()] = Some((poll, Instant::now()));
             }
         }
         let deadline = self.wait.map(|wait| Instant::now() + wait);
-        let finished = |t: &Target| t.running()[feed.index()].as_ref().is_none_or(|h| h.is_finished());
+        let finished = |t: &Target| t.running()[feed.index()].as_ref().is_none_or(|(h, _)| h.is_finished());
+        let mut known_in: Option<Instant> = None;
         while deadline.is_none_or(|d| Instant::now() < d) && !self.targets.iter().all(|t| finished(t)) {
+            // Every target that has answered before is in (on a first fill, any one): the others get a grace.
+            let known = self.targets.iter().filter(|t| t.status().answered).all(|t| finished(t));
+            if self.wait.is_some() && known && self.targets.iter().any(|t| finished(t)) {
+                let since = *known_in.get_or_insert_with(Instant::now);
+                if since.elapsed() >= FIRST_GRACE {
+                    break;
+                }
+            }
             tokio::time::sleep(Duration::from_millis(25)).await;
         }
         let mut polls = Vec::new();
         for target in &self.targets {
-            let done = {
+            let (done, ran) = {
                 let mut running = target.running();
                 match running[feed.index()].take() {
-                    Some(handle) if handle.is_finished() => Some(handle),
+                    Some((handle, _)) if handle.is_finished() => (Some(handle), Duration::ZERO),
                     other => {
+                        let ran = other.as_ref().map_or(Duration::ZERO, |(_, began)| began.elapsed());
                         running[feed.index()] = other;
-                        None
+                        (None, ran)
                     }
                 }
             };
@@ -348,15 +384,16 @@ impl TargetsTelemetry {
                 })),
                 // Its rows are not there yet (a first poll still discovering) or are getting old: its panes
                 // say what they wait for, as the targets line does.
-                None => {
-                    let waited = self.wait.unwrap_or(TARGET_WAIT).as_secs();
-                    let why = format!("{} poll: no answer for {waited} s, still waiting", feed.label());
+                None if ran >= TARGET_WAIT => {
+                    let why = format!("{} poll: no answer for {} s, still waiting", feed.label(), ran.as_secs());
                     target.set_error(Some(feed), Some(why.clone()));
                     let status = target.status();
                     polls.push(
                         subjects(feed).iter().map(|s| Observation::problem(*s, None, &why).qualify(&status)).collect(),
                     );
                 }
+                // Not answered yet, within the wait: `…` on the targets line until it is.
+                None => {}
             }
         }
         polls

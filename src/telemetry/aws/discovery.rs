@@ -140,7 +140,7 @@ async fn resolve_queue(clients: &Clients, name: &str) -> (Option<(QueueRef, Opti
     (Some((queue, identity.dead_letter_target)), notes)
 }
 
-/// `resolve_queue` for each of `names`, in their order, `sqs::CONCURRENT_CALLS` at a time: a thousand watched
+/// `resolve_queue` for each of `names`, in their order, `CONCURRENT_CALLS` at a time: a thousand watched
 /// queues are two thousand calls, which one after the other took minutes. What went wrong goes to `notes`.
 async fn resolve_all(
     clients: &Clients,
@@ -150,7 +150,7 @@ async fn resolve_all(
     use futures_util::stream::{self, StreamExt};
     // The futures are made before they go into the stream (rust-lang/rust#102211, as in `sqs::poll`).
     let resolving: Vec<_> = names.iter().map(|name| resolve_queue(clients, name)).collect();
-    let resolved: Vec<_> = stream::iter(resolving).buffered(super::sqs::CONCURRENT_CALLS).collect().await;
+    let resolved: Vec<_> = stream::iter(resolving).buffered(super::CONCURRENT_CALLS).collect().await;
     resolved
         .into_iter()
         .map(|(found, said)| {

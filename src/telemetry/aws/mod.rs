@@ -385,6 +385,11 @@ impl Telemetry for AwsTelemetry {
     }
 }
 
+/// SQS calls in flight at once in one poll or discovery: a hung endpoint costs one attempt timeout per poll, not
+/// one per queue, while a hundred queues stay well inside SQS's request rates (each call still waits for the
+/// budget's pace).
+pub(super) const CONCURRENT_CALLS: usize = 8;
+
 /// One failed call of a poll, as an observation: a call that failed for its credentials says so, so that one
 /// banner speaks for every pane instead of each repeating the provider's error.
 pub(super) fn problem(subject: Subject, resource: Option<&str>, error: AwsError) -> Observation {

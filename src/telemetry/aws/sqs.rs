@@ -46,10 +46,6 @@ async fn counts(clients: &Clients, queue: &QueueRef) -> Result<Counts, AwsError>
     })
 }
 
-/// Calls in flight at once in one poll: a hung endpoint costs one attempt timeout per poll, not one per queue,
-/// while a hundred queues stay well inside SQS's request rates.
-pub(super) const CONCURRENT_CALLS: usize = 8;
-
 /// One fast poll: every queue's and DLQ's counts, and each DLQ's latest move task (with what discovery noted).
 pub async fn poll(clients: &Clients, inventory: &Inventory, pick: &super::tiers::Pick<'_>) -> Vec<Observation> {
     use futures_util::stream::{self, StreamExt};
@@ -57,9 +53,9 @@ pub async fn poll(clients: &Clients, inventory: &Inventory, pick: &super::tiers:
     // The futures are made before they go into the stream: a closure inside the stream would make the poll's
     // future not provably Send (rust-lang/rust#102211).
     let queues: Vec<_> = pick.queues.iter().map(|q| queue(clients, q)).collect();
-    out.extend(stream::iter(queues).buffered(CONCURRENT_CALLS).collect::<Vec<_>>().await);
+    out.extend(stream::iter(queues).buffered(super::CONCURRENT_CALLS).collect::<Vec<_>>().await);
     let dlqs: Vec<_> = pick.dlqs.iter().map(|d| dlq(clients, d)).collect();
-    out.extend(stream::iter(dlqs).buffered(CONCURRENT_CALLS).collect::<Vec<_>>().await.into_iter().flatten());
+    out.extend(stream::iter(dlqs).buffered(super::CONCURRENT_CALLS).collect::<Vec<_>>().await.into_iter().flatten());
     out
 }
 
