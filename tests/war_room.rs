@@ -110,7 +110,7 @@ async fn operator_and_observer_share_the_war_room_and_an_outage_loses_nothing() 
     alice.wait_for("2 → 1: verified", Duration::from_secs(20));
     bob.wait_for("alice: roll back orders-consumer:live 2 → 1 succeeded", Duration::from_secs(20));
     // Attributed by the stream IAM let her write to, not by what the line says.
-    bob.wait_for("alice as source ide", Duration::from_secs(5));
+    bob.wait_for("succeeded · as source ident", Duration::from_secs(5));
 
     // The observer may not operate, but may take notes; the on-call sees them.
     note(&bob, "bob here: DB team paged");
