@@ -1041,4 +1041,13 @@ fn several_targets_are_labelled_and_a_read_only_targets_plan_is_a_preview() {
     assert!(line.contains("targets: prod us-east-1 ✓ RO │ stg us-east-1 …"), "{line}");
     let header = text(&render(&state, 80, 24)).lines().next().unwrap_or_default().to_string();
     assert!(header.contains("1 of 2 targets …"), "{header}");
+
+    // At 80 columns a failing target's name gives way before who operates: the targets line and panes say it.
+    let mut failing = target("stg/us-east-1", "222222222222", false, Some("inventory poll: no answer for 8 s"));
+    failing.label = "staging-eu/eu-central-2".into();
+    let targets = vec![target("prod/us-east-1", "111111111111", true, None), failing];
+    state.update(Msg::Telemetry { feed: Feed::Fast, result: Ok(vec![Observation::Targets(targets)]) });
+    let header = text(&render(&state, 80, 24)).lines().next().unwrap_or_default().to_string();
+    assert!(header.contains("op: alice"), "{header}");
+    assert!(header.contains("1 of 2 targets ✖"), "{header}");
 }

@@ -116,7 +116,8 @@ impl Setup {
         let (cli, config) = (&self.cli, &self.config);
         let endpoint_url = cli.endpoint_url.clone().or(config.aws.endpoint_url.clone());
         for region in &cli.region {
-            warroom_core::config::check_region(region).map_err(|e| StartError::Usage(format!("--region: {e}")))?;
+            warroom_core::config::check_region(region)
+                .map_err(|e| StartError::Usage(format!("--region: {e}\n(warroom --help lists the flags)")))?;
         }
         let options = |profile: Option<&String>, region: Option<String>| AwsOptions {
             profile: profile.cloned(),

@@ -77,8 +77,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         spans.push(fresh);
     }
     // Several targets on a short terminal: their health here, for want of a line of their own.
+    let mut summary_at = None;
     if let Some(targets) = super::targets::summary(state, frame.area().height) {
         spans.push(Span::raw("  "));
+        summary_at = Some(spans.len());
         spans.push(targets);
     }
     spans.push(Span::styled(format!("  {} UTC", state.now.format("%H:%M:%S")), theme::bold()));
@@ -96,6 +98,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     // the brand goes first, then a "data fresh" that says nothing is wrong.
     let width = |spans: &[Span<'_>]| spans.iter().map(|s| crate::text::width(&s.content)).sum::<usize>();
     let least = 6 + crate::text::width(&operator) + crate::text::width(war_room);
+    let spans_before = spans.len();
     if width(&spans) + least > area.width as usize {
         spans.drain(..2);
     }
@@ -103,6 +106,14 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         && let Some(fresh) = spans.iter().position(|s| s.content == "data fresh")
     {
         spans.drain(fresh.saturating_sub(1)..=fresh);
+    }
+    // Then the failing target's name ("1 of 4 targets ✖"): the footer and its panes say which.
+    if width(&spans) + least > area.width as usize
+        && let Some(at) = summary_at.map(|at| at - (spans_before - spans.len()))
+        && let Some(short) =
+            spans.get(at).and_then(|s| s.content.split_once(" ✖ ").map(|(head, _)| format!("{head} ✖")))
+    {
+        spans[at].content = short.into();
     }
     let used = width(&spans);
     let variants = [
