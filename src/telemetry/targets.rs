@@ -127,6 +127,11 @@ impl Target {
         self.inflight.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Whether one of its polls has answered yet (`TargetStatus::answered`), without copying its status.
+    fn answered(&self) -> bool {
+        self.status.lock().unwrap_or_else(|p| p.into_inner()).answered
+    }
+
     /// Its status now.
     pub fn status(&self) -> TargetStatus {
         self.status.lock().unwrap_or_else(|p| p.into_inner()).clone()
@@ -355,7 +360,7 @@ impl TargetsTelemetry {
         let mut known_in: Option<Instant> = None;
         while deadline.is_none_or(|d| Instant::now() < d) && !self.targets.iter().all(|t| finished(t)) {
             // Every target that has answered before is in (on a first fill, any one): the others get a grace.
-            let known = self.targets.iter().filter(|t| t.status().answered).all(|t| finished(t));
+            let known = self.targets.iter().filter(|t| t.answered()).all(|t| finished(t));
             if self.wait.is_some() && known && self.targets.iter().any(|t| finished(t)) {
                 let since = *known_in.get_or_insert_with(Instant::now);
                 if since.elapsed() >= FIRST_GRACE {

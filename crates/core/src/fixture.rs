@@ -174,6 +174,22 @@ impl Fixture {
     }
 }
 
+/// A target labelled `label` (`prod/us-east-1`: its region is the label's end) in `account`, answering, with
+/// nothing else known.
+pub fn target(label: &str, account: &str) -> crate::model::TargetStatus {
+    crate::model::TargetStatus {
+        label: label.into(),
+        account: Some(account.into()),
+        region: label.rsplit_once(crate::model::SEPARATOR).map_or(label, |(_, region)| region).into(),
+        read_only: false,
+        principal: None,
+        credentials: None,
+        error: None,
+        writes_to: Vec::new(),
+        answered: true,
+    }
+}
+
 /// The incident on a small scale: `orders` (consumer `orders-consumer`, DLQ `orders-dlq` holding 1,200) with its
 /// oldest message at 150 s, `orders-consumer:live` on v42 after v41, Aurora `core-db` with its writer at 95 % CPU,
 /// and the CPU alarm firing.

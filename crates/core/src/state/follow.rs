@@ -193,6 +193,11 @@ impl Following {
         (self.checked - self.received.unwrap_or(self.since)).max(chrono::Duration::zero())
     }
 
+    /// Whether what the follower shows may no longer hold: its publisher is silent, or its stream cannot be read.
+    pub fn lost(&self) -> bool {
+        self.silent() || self.error.is_some()
+    }
+
     /// Whether the publisher has stopped (or never started): nothing new for `SILENT_AFTER_SECS`.
     pub fn silent(&self) -> bool {
         self.quiet().num_seconds() >= SILENT_AFTER_SECS

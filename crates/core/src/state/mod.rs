@@ -275,10 +275,9 @@ impl State {
                     if let Some(moved) = self.moves.read(&line) {
                         self.data.apply(Observation::AliasMoved(moved));
                     }
-                    // The same line can arrive from the shared journal file and from the war room.
-                    if let Some(event) = line.timeline_event()
-                        && !self.data.timeline.contains(&event)
-                    {
+                    // The same line can arrive from the shared journal file and from the war room: `push_event`
+                    // shows it once.
+                    if let Some(event) = line.timeline_event() {
                         self.data.push_event(event);
                     }
                 }

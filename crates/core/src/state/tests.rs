@@ -1223,15 +1223,8 @@ fn a_follower_offers_to_poll_on_its_own_and_a_polling_dashboard_says_it_already_
 #[test]
 fn the_author_is_said_with_the_principal_of_the_target_acted_in() {
     let target = |label: &str, account: &str, role: &str| crate::model::TargetStatus {
-        label: label.into(),
-        account: Some(account.into()),
-        region: "us-east-1".into(),
-        read_only: false,
         principal: Some(format!("arn:aws:sts::{account}:assumed-role/{role}/alice")),
-        credentials: None,
-        error: None,
-        writes_to: Vec::new(),
-        answered: true,
+        ..crate::fixture::target(label, account)
     };
     let mut s = incident().state(false);
     s.data.identity = None;
@@ -1249,7 +1242,7 @@ fn the_author_is_said_with_the_principal_of_the_target_acted_in() {
 /// by a session of one account is its target's in a session of several.
 #[test]
 fn a_journaled_move_is_found_whatever_targets_the_session_watches() {
-    use crate::model::{Identity, Place, TargetStatus};
+    use crate::model::{Identity, Place};
     let place = Place { account: "123456789012".into(), region: "eu-west-1".into(), name: "orders-consumer".into() };
     let bob = Session { operator: "bob".into(), kind: crate::model::SessionKind::Live, read_only: false };
     let line = |function: &str, at| {
@@ -1279,17 +1272,7 @@ fn a_journaled_move_is_found_whatever_targets_the_session_watches() {
     assert_eq!(by_bob(&s).as_deref(), Some("orders-consumer"));
 
     // Several targets: the bare name of a one-account session's line takes the label of the target there.
-    let target = |label: &str, account: &str| TargetStatus {
-        label: label.into(),
-        account: Some(account.into()),
-        region: "eu-west-1".into(),
-        read_only: false,
-        principal: None,
-        credentials: None,
-        error: None,
-        writes_to: Vec::new(),
-        answered: true,
-    };
+    let target = crate::fixture::target;
     let mut s = incident().state(false);
     s.data.identity = None;
     let targets = vec![target("stg/eu-west-1", "222222222222"), target("prod/eu-west-1", "123456789012")];

@@ -69,7 +69,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State, keymap: &Keymap) {
     } else {
         let mut spans = Vec::new();
         // The publisher stopped: the one thing worth offering first.
-        if state.following.as_ref().is_some_and(|f| f.silent() || f.error.is_some()) {
+        if state.following.as_ref().is_some_and(|f| f.lost()) {
             spans.extend(hints::spans(keymap, &hints::FOLLOW_STOPPED, theme::warn()));
             spans.push(Span::raw("  "));
         }

@@ -32,7 +32,7 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     }
     // Whom a follower follows and how far behind it is: what its whole screen is worth, so up front.
     if let Some(following) = &state.following {
-        let style = if following.silent() || following.error.is_some() {
+        let style = if following.lost() {
             Style::new().fg(ratatui_core::style::Color::White).bg(theme::ALARM)
         } else {
             Style::new().fg(ratatui_core::style::Color::Black).bg(ratatui_core::style::Color::Cyan)
@@ -77,10 +77,8 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
         spans.push(fresh);
     }
     // Several targets on a short terminal: their health here, for want of a line of their own.
-    let mut summary_at = None;
     if let Some(targets) = super::targets::summary(state, frame.area().height) {
         spans.push(Span::raw("  "));
-        summary_at = Some(spans.len());
         spans.push(targets);
     }
     spans.push(Span::styled(format!("  {} UTC", state.now.format("%H:%M:%S")), theme::bold()));
@@ -98,7 +96,6 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     // the brand goes first, then a "data fresh" that says nothing is wrong.
     let width = |spans: &[Span<'_>]| spans.iter().map(|s| crate::text::width(&s.content)).sum::<usize>();
     let least = 6 + crate::text::width(&operator) + crate::text::width(war_room);
-    let spans_before = spans.len();
     if width(&spans) + least > area.width as usize {
         spans.drain(..2);
     }
@@ -109,11 +106,10 @@ pub fn render(frame: &mut Frame, area: Rect, state: &State) {
     }
     // Then the failing target's name ("1 of 4 targets ✖"): the footer and its panes say which.
     if width(&spans) + least > area.width as usize
-        && let Some(at) = summary_at.map(|at| at - (spans_before - spans.len()))
-        && let Some(short) =
-            spans.get(at).and_then(|s| s.content.split_once(" ✖ ").map(|(head, _)| format!("{head} ✖")))
+        && let Some(summary) = spans.iter_mut().find(|s| s.content.contains(" targets ✖ "))
+        && let Some((head, _)) = summary.content.split_once(" ✖ ")
     {
-        spans[at].content = short.into();
+        summary.content = format!("{head} ✖").into();
     }
     let used = width(&spans);
     let variants = [

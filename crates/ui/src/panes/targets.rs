@@ -46,7 +46,7 @@ pub fn summary(state: &State, rows: u16) -> Option<Span<'static>> {
 /// Whether how the targets stand is unknown: a follower's publisher stopped, or its stream cannot be read, and
 /// its last word on them may no longer hold.
 fn unknown(state: &State) -> bool {
-    state.following.as_ref().is_some_and(|f| f.silent() || f.error.is_some())
+    state.following.as_ref().is_some_and(|f| f.lost())
 }
 
 /// Draws the targets' health into `area`: `prod us-east-1 ✓ eu-west-1 ✓ RO │ stg us-east-1 ✖ …`.
